@@ -1,0 +1,216 @@
+//! Columns: add, drop, and every attribute of a column both sides have.
+
+use super::Change;
+use crate::schema::{Column, Schema, Table};
+
+pub(super) fn diff_columns(
+    f: &Table,
+    t: &Table,
+    from: &Schema,
+    to: &Schema,
+    out: &mut Vec<Change>,
+) {
+    let table = &t.name;
+    for tc in &t.columns {
+        match f.column(&tc.name) {
+            None => {
+                out.push(Change::AddColumn {
+                    table: table.clone(),
+                    column: tc.clone(),
+                });
+                if tc.comment.is_some() {
+                    out.push(Change::CommentColumn {
+                        table: table.clone(),
+                        column: tc.name.clone(),
+                        from: None,
+                        to: tc.comment.clone(),
+                    });
+                }
+            }
+            Some(fc) => diff_column(table, fc, tc, from, to, out),
+        }
+    }
+    for fc in &f.columns {
+        if t.column(&fc.name).is_none() {
+            out.push(Change::DropColumn {
+                table: table.clone(),
+                column: fc.clone(),
+            });
+        }
+    }
+}
+
+fn diff_column(
+    table: &crate::schema::QualName,
+    f: &Column,
+    t: &Column,
+    from: &Schema,
+    to: &Schema,
+    out: &mut Vec<Change>,
+) {
+    let col = || t.name.clone();
+    let tbl = || table.clone();
+    // A generated column's expression cannot be altered in place: the column is re-created.
+    if f.generated != t.generated {
+        out.push(Change::DropColumn {
+            table: tbl(),
+            column: f.clone(),
+        });
+        out.push(Change::AddColumn {
+            table: tbl(),
+            column: t.clone(),
+        });
+        return;
+    }
+    // Identity and serial come off before a type change and go on after it.
+    match (f.identity, t.identity) {
+        (Some(_), None) => out.push(Change::DropIdentity {
+            table: tbl(),
+            column: col(),
+        }),
+        (Some(a), Some(b)) if a != b => out.push(Change::SetIdentity {
+            table: tbl(),
+            column: col(),
+            from: a,
+            to: b,
+        }),
+        _ => {}
+    }
+    if f.serial && !t.serial {
+        out.push(Change::DropSerial {
+            table: tbl(),
+            column: col(),
+        });
+    }
+    let type_changed = f.data_type != t.data_type || f.collation != t.collation;
+    if type_changed {
+        let enum_target = to
+            .enums
+            .keys()
+            .any(|n| enum_type_name(n) == t.data_type.trim_end_matches("[]"))
+            || from
+                .enums
+                .keys()
+                .any(|n| enum_type_name(n) == f.data_type.trim_end_matches("[]"));
+        out.push(Change::AlterColumnType {
+            table: tbl(),
+            column: col(),
+            from: f.data_type.clone(),
+            to: t.data_type.clone(),
+            from_collation: f.collation.clone(),
+            to_collation: t.collation.clone(),
+            using: f.data_type != t.data_type
+                && (enum_target || needs_using(&f.data_type, &t.data_type)),
+        });
+    }
+    let default_changed = f.default != t.default;
+    if !t.serial && !f.serial && (default_changed || (type_changed && f.default.is_some())) {
+        match (&f.default, &t.default) {
+            (_, Some(d)) => out.push(Change::SetDefault {
+                table: tbl(),
+                column: col(),
+                from: f.default.clone(),
+                to: d.clone(),
+            }),
+            (Some(d), None) => out.push(Change::DropDefault {
+                table: tbl(),
+                column: col(),
+                from: d.clone(),
+            }),
+            (None, None) => {}
+        }
+    } else if t.serial && !f.serial {
+        if let Some(d) = &f.default {
+            out.push(Change::DropDefault {
+                table: tbl(),
+                column: col(),
+                from: d.clone(),
+            });
+        }
+    } else if f.serial && !t.serial {
+        if let Some(d) = &t.default {
+            out.push(Change::SetDefault {
+                table: tbl(),
+                column: col(),
+                from: None,
+                to: d.clone(),
+            });
+        }
+    }
+    // Serial and identity imply NOT NULL; identity's own step sets it below.
+    if t.identity.is_none() {
+        if f.not_null && !t.not_null {
+            out.push(Change::DropNotNull {
+                table: tbl(),
+                column: col(),
+            });
+        } else if !f.not_null && t.not_null {
+            out.push(Change::SetNotNull {
+                table: tbl(),
+                column: col(),
+            });
+        }
+    }
+    if t.serial && !f.serial {
+        out.push(Change::AddSerial {
+            table: tbl(),
+            column: col(),
+            data_type: t.data_type.clone(),
+        });
+    }
+    if let (None, Some(b)) = (f.identity, t.identity) {
+        if !f.not_null {
+            out.push(Change::SetNotNull {
+                table: tbl(),
+                column: col(),
+            });
+        }
+        out.push(Change::AddIdentity {
+            table: tbl(),
+            column: col(),
+            identity: b,
+        });
+    }
+    if f.comment != t.comment {
+        out.push(Change::CommentColumn {
+            table: tbl(),
+            column: col(),
+            from: f.comment.clone(),
+            to: t.comment.clone(),
+        });
+    }
+}
+
+fn enum_type_name(n: &crate::schema::QualName) -> String {
+    n.to_string()
+}
+
+/// Type families between which PostgreSQL has an assignment cast, so `ALTER COLUMN … TYPE`
+/// needs no `USING`.
+fn family(ty: &str) -> &'static str {
+    let base = ty.split('(').next().unwrap_or(ty);
+    if ty.ends_with("[]") {
+        return "array";
+    }
+    match base {
+        "text" | "character varying" | "character" | "bpchar" | "name" | "citext" => "string",
+        "smallint" | "integer" | "bigint" | "numeric" | "real" | "double precision" => "number",
+        "timestamp" | "date" => "time",
+        _ if base.starts_with("timestamp") => "time",
+        "bit" | "bit varying" => "bits",
+        _ => "other",
+    }
+}
+
+/// Whether changing `from` to `to` needs an explicit `USING column::to`.
+pub(crate) fn needs_using(from: &str, to: &str) -> bool {
+    let (a, b) = (family(from), family(to));
+    if a == "string" && b != "array" {
+        // Text has assignment casts only to other string types.
+        return b != "string";
+    }
+    if a == "array" || b == "array" {
+        return from.trim_end_matches("[]") != to.trim_end_matches("[]");
+    }
+    !(a == b && a != "other") && b != "string"
+}

@@ -1,0 +1,75 @@
+//! Enum types: create, add values in place, rebuild when labels go or move, drop.
+
+use super::Change;
+use crate::schema::Schema;
+
+pub(super) fn diff_enums(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<Change>) {
+    for (name, t) in &to.enums {
+        let Some(f) = from.enums.get(name) else {
+            out.push(Change::CreateEnum { ty: t.clone() });
+            if t.comment.is_some() {
+                out.push(Change::CommentType {
+                    name: name.clone(),
+                    from: None,
+                    to: t.comment.clone(),
+                });
+            }
+            continue;
+        };
+        if f.values != t.values {
+            if is_subsequence(&f.values, &t.values) {
+                // New labels slot in before the next label that already exists.
+                for (i, v) in t.values.iter().enumerate() {
+                    if f.values.contains(v) {
+                        continue;
+                    }
+                    let before = t.values[i + 1..]
+                        .iter()
+                        .find(|x| f.values.contains(x))
+                        .cloned();
+                    out.push(Change::AddEnumValue {
+                        name: name.clone(),
+                        value: v.clone(),
+                        before,
+                    });
+                }
+            } else {
+                let type_name = name.to_string();
+                let columns = from
+                    .tables
+                    .values()
+                    .flat_map(|tb| {
+                        tb.columns
+                            .iter()
+                            .filter(|c| c.data_type.trim_end_matches("[]") == type_name)
+                            .map(|c| (tb.name.clone(), c.name.clone(), c.default.clone()))
+                    })
+                    .collect();
+                out.push(Change::RebuildEnum {
+                    from: f.clone(),
+                    to: t.clone(),
+                    columns,
+                });
+            }
+        }
+        if f.comment != t.comment {
+            out.push(Change::CommentType {
+                name: name.clone(),
+                from: f.comment.clone(),
+                to: t.comment.clone(),
+            });
+        }
+    }
+    if whole {
+        for (name, f) in &from.enums {
+            if !to.enums.contains_key(name) {
+                out.push(Change::DropEnum { ty: f.clone() });
+            }
+        }
+    }
+}
+
+fn is_subsequence(small: &[String], big: &[String]) -> bool {
+    let mut it = big.iter();
+    small.iter().all(|s| it.any(|b| b == s))
+}

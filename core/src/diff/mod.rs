@@ -1,0 +1,320 @@
+//! Diff: two schemas → the closed list of `Change`s that turns one into the other.
+//!
+//! One file per object kind; each adds to `out`. `Change` is the only contract between diff and
+//! the planner/renderers and holds no SQL statement text (only the parts of the IR it carries).
+
+mod columns;
+mod constraints;
+mod enums;
+mod indexes;
+mod sequences;
+mod tables;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{
+    Check, Column, EnumType, ForeignKey, Identity, Index, PrimaryKey, QualName, Schema, Scope,
+    Sequence, Table, Unique,
+};
+
+/// One change between two schemas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    /// `CREATE SCHEMA`.
+    CreateSchema { name: String },
+    /// `CREATE TYPE … AS ENUM`.
+    CreateEnum { ty: EnumType },
+    /// `ALTER TYPE … ADD VALUE`, placed before another label or at the end.
+    AddEnumValue {
+        name: QualName,
+        value: String,
+        before: Option<String>,
+    },
+    /// `DROP TYPE` of an enum.
+    DropEnum { ty: EnumType },
+    /// An enum whose labels were removed or reordered: rebuilt under the same name.
+    RebuildEnum {
+        from: EnumType,
+        to: EnumType,
+        /// Columns of the type in the current schema: (table, column, its default).
+        columns: Vec<(QualName, String, Option<crate::schema::Expr>)>,
+    },
+    /// `CREATE SEQUENCE`.
+    CreateSequence { seq: Sequence },
+    /// `ALTER SEQUENCE` to new options.
+    AlterSequence { from: Sequence, to: Sequence },
+    /// `DROP SEQUENCE`.
+    DropSequence { seq: Sequence },
+    /// `CREATE TABLE` (foreign keys come as separate changes).
+    CreateTable { table: Table },
+    /// `DROP TABLE`.
+    DropTable { table: Table },
+    /// `ADD COLUMN`.
+    AddColumn { table: QualName, column: Column },
+    /// `DROP COLUMN`.
+    DropColumn { table: QualName, column: Column },
+    /// `ALTER COLUMN … TYPE`.
+    AlterColumnType {
+        table: QualName,
+        column: String,
+        from: String,
+        to: String,
+        from_collation: Option<String>,
+        to_collation: Option<String>,
+        /// The column needs `USING column::type`.
+        using: bool,
+    },
+    /// `ALTER COLUMN … SET NOT NULL`.
+    SetNotNull { table: QualName, column: String },
+    /// `ALTER COLUMN … DROP NOT NULL`.
+    DropNotNull { table: QualName, column: String },
+    /// `ALTER COLUMN … SET DEFAULT`.
+    SetDefault {
+        table: QualName,
+        column: String,
+        from: Option<crate::schema::Expr>,
+        to: crate::schema::Expr,
+    },
+    /// `ALTER COLUMN … DROP DEFAULT`.
+    DropDefault {
+        table: QualName,
+        column: String,
+        from: crate::schema::Expr,
+    },
+    /// `ALTER COLUMN … ADD GENERATED … AS IDENTITY`.
+    AddIdentity {
+        table: QualName,
+        column: String,
+        identity: Identity,
+    },
+    /// `ALTER COLUMN … SET GENERATED …`.
+    SetIdentity {
+        table: QualName,
+        column: String,
+        from: Identity,
+        to: Identity,
+    },
+    /// `ALTER COLUMN … DROP IDENTITY`.
+    DropIdentity { table: QualName, column: String },
+    /// A column becomes serial: an owned sequence and a `nextval` default.
+    AddSerial {
+        table: QualName,
+        column: String,
+        data_type: String,
+    },
+    /// A column stops being serial: its default and owned sequence go.
+    DropSerial { table: QualName, column: String },
+    /// `ADD CONSTRAINT … PRIMARY KEY`.
+    AddPrimaryKey { table: QualName, pk: PrimaryKey },
+    /// `DROP CONSTRAINT` of a primary key.
+    DropPrimaryKey { table: QualName, pk: PrimaryKey },
+    /// `ADD CONSTRAINT … UNIQUE`.
+    AddUnique { table: QualName, unique: Unique },
+    /// `DROP CONSTRAINT` of a unique constraint.
+    DropUnique { table: QualName, unique: Unique },
+    /// `ADD CONSTRAINT … CHECK`.
+    AddCheck { table: QualName, check: Check },
+    /// `DROP CONSTRAINT` of a check.
+    DropCheck { table: QualName, check: Check },
+    /// `ADD CONSTRAINT … FOREIGN KEY`.
+    AddForeignKey { table: QualName, fk: ForeignKey },
+    /// `DROP CONSTRAINT` of a foreign key.
+    DropForeignKey { table: QualName, fk: ForeignKey },
+    /// `CREATE INDEX`.
+    CreateIndex { table: QualName, index: Index },
+    /// `DROP INDEX`.
+    DropIndex { table: QualName, index: Index },
+    /// `ALTER TABLE … RENAME CONSTRAINT`: same definition, another name.
+    RenameConstraint {
+        table: QualName,
+        from: String,
+        to: String,
+    },
+    /// `ALTER INDEX … RENAME TO`: same definition, another name.
+    RenameIndex {
+        table: QualName,
+        from: String,
+        to: String,
+    },
+    /// `COMMENT ON TABLE`.
+    CommentTable {
+        table: QualName,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// `COMMENT ON COLUMN`.
+    CommentColumn {
+        table: QualName,
+        column: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// `COMMENT ON TYPE`.
+    CommentType {
+        name: QualName,
+        from: Option<String>,
+        to: Option<String>,
+    },
+}
+
+impl Change {
+    /// The stable kebab-case id of this kind of change (`drop-not-null`).
+    pub fn id(&self) -> &'static str {
+        match self {
+            Change::CreateSchema { .. } => "create-schema",
+            Change::CreateEnum { .. } => "create-enum",
+            Change::AddEnumValue { .. } => "add-enum-value",
+            Change::DropEnum { .. } => "drop-enum",
+            Change::RebuildEnum { .. } => "rebuild-enum",
+            Change::CreateSequence { .. } => "create-sequence",
+            Change::AlterSequence { .. } => "alter-sequence",
+            Change::DropSequence { .. } => "drop-sequence",
+            Change::CreateTable { .. } => "create-table",
+            Change::DropTable { .. } => "drop-table",
+            Change::AddColumn { .. } => "add-column",
+            Change::DropColumn { .. } => "drop-column",
+            Change::AlterColumnType { .. } => "alter-column-type",
+            Change::SetNotNull { .. } => "set-not-null",
+            Change::DropNotNull { .. } => "drop-not-null",
+            Change::SetDefault { .. } => "set-default",
+            Change::DropDefault { .. } => "drop-default",
+            Change::AddIdentity { .. } => "add-identity",
+            Change::SetIdentity { .. } => "set-identity",
+            Change::DropIdentity { .. } => "drop-identity",
+            Change::AddSerial { .. } => "add-serial",
+            Change::DropSerial { .. } => "drop-serial",
+            Change::AddPrimaryKey { .. } => "add-primary-key",
+            Change::DropPrimaryKey { .. } => "drop-primary-key",
+            Change::AddUnique { .. } => "add-unique",
+            Change::DropUnique { .. } => "drop-unique",
+            Change::AddCheck { .. } => "add-check",
+            Change::DropCheck { .. } => "drop-check",
+            Change::AddForeignKey { .. } => "add-foreign-key",
+            Change::DropForeignKey { .. } => "drop-foreign-key",
+            Change::CreateIndex { .. } => "create-index",
+            Change::DropIndex { .. } => "drop-index",
+            Change::RenameConstraint { .. } => "rename-constraint",
+            Change::RenameIndex { .. } => "rename-index",
+            Change::CommentTable { .. } => "comment-table",
+            Change::CommentColumn { .. } => "comment-column",
+            Change::CommentType { .. } => "comment-type",
+        }
+    }
+}
+
+/// What the diff found: the changes, and the tables it could not compare.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diff {
+    /// Changes in discovery order (the planner orders them).
+    pub changes: Vec<Change>,
+    /// Tables that one side describes and the other's scope does not cover.
+    pub not_compared: Vec<QualName>,
+}
+
+/// How the items of one kind (constraints, indexes) on the two sides correspond.
+struct Matching<'a, T> {
+    renamed: Vec<(&'a T, &'a T)>,
+    dropped: Vec<&'a T>,
+    added: Vec<&'a T>,
+}
+
+/// Pairs items by definition first (a different name is a rename), then by name (a different
+/// definition is a drop and an add); the rest are dropped or added.
+fn match_items<'a, T>(
+    from: &'a [T],
+    to: &'a [T],
+    name: impl Fn(&T) -> &str,
+    same_def: impl Fn(&T, &T) -> bool,
+) -> Matching<'a, T> {
+    let mut used_from = vec![false; from.len()];
+    let mut used_to = vec![false; to.len()];
+    // Identical items.
+    for (j, t) in to.iter().enumerate() {
+        if let Some(i) = (0..from.len())
+            .find(|&i| !used_from[i] && name(&from[i]) == name(t) && same_def(&from[i], t))
+        {
+            used_from[i] = true;
+            used_to[j] = true;
+        }
+    }
+    // Same definition, another name.
+    let mut renamed = Vec::new();
+    for (j, t) in to.iter().enumerate() {
+        if used_to[j] {
+            continue;
+        }
+        let taken_by_other = from.iter().any(|f| name(f) == name(t));
+        if taken_by_other {
+            continue;
+        }
+        if let Some(i) = (0..from.len()).find(|&i| {
+            !used_from[i] && same_def(&from[i], t) && !to.iter().any(|x| name(x) == name(&from[i]))
+        }) {
+            used_from[i] = true;
+            used_to[j] = true;
+            renamed.push((&from[i], t));
+        }
+    }
+    Matching {
+        renamed,
+        dropped: from
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used_from[*i])
+            .map(|(_, f)| f)
+            .collect(),
+        added: to
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !used_to[*j])
+            .map(|(_, t)| t)
+            .collect(),
+    }
+}
+
+/// Is `name` covered by a schema's scope?
+fn in_scope(schema: &Schema, name: &QualName) -> bool {
+    match &schema.scope {
+        Scope::Whole => true,
+        Scope::Tables(set) => set.contains(name),
+    }
+}
+
+/// Compares `from` (what exists) with `to` (what is wanted).
+pub fn diff(from: &Schema, to: &Schema) -> Diff {
+    let mut out = Vec::new();
+    let mut not_compared = Vec::new();
+    let whole = from.scope == Scope::Whole && to.scope == Scope::Whole;
+
+    for s in to.schemas.difference(&from.schemas) {
+        if whole || !from.tables.keys().any(|t| t.schema == *s) {
+            out.push(Change::CreateSchema { name: s.clone() });
+        }
+    }
+    enums::diff_enums(from, to, whole, &mut out);
+    sequences::diff_sequences(from, to, whole, &mut out);
+
+    for (name, t) in &to.tables {
+        match from.tables.get(name) {
+            Some(f) => tables::diff_table(f, t, from, to, &mut out),
+            None if in_scope(from, name) => tables::create_table(t, &mut out),
+            None => not_compared.push(name.clone()),
+        }
+    }
+    for (name, f) in &from.tables {
+        if !to.tables.contains_key(name) {
+            if in_scope(to, name) {
+                tables::drop_table(f, &mut out);
+            } else {
+                not_compared.push(name.clone());
+            }
+        }
+    }
+    not_compared.sort();
+    not_compared.dedup();
+    Diff {
+        changes: out,
+        not_compared,
+    }
+}

@@ -1,0 +1,117 @@
+//! Diagnostics: what a source could not use, with where it was.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::Span;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Recognised and deliberately not compared (out of scope).
+    Note,
+    /// Something was ignored or guessed; the result may be incomplete.
+    Warning,
+    /// The input could not be understood there; no SQL is produced from it.
+    Error,
+}
+
+/// What kind of problem a diagnostic reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagKind {
+    /// Text that is not valid SQL.
+    Syntax,
+    /// A statement for objects schemafix does not compare (views, functions, …).
+    OutOfScope,
+    /// A session or ownership statement with no schema content (SET, OWNER TO, GRANT).
+    NoSchemaContent,
+    /// A clause that is understood but not represented (e.g. storage parameters).
+    IgnoredClause,
+    /// A reference to something the input never defines.
+    UnknownObject,
+    /// The input is empty.
+    Empty,
+}
+
+/// One problem found in an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// What kind of problem.
+    pub kind: DiagKind,
+    /// A sentence for people.
+    pub message: String,
+    /// Where in the input.
+    pub span: Span,
+}
+
+impl Diagnostic {
+    /// A new diagnostic.
+    pub fn new(severity: Severity, kind: DiagKind, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            severity,
+            kind,
+            message: message.into(),
+            span,
+        }
+    }
+
+    /// The diagnostic with the offending line and a caret under its column.
+    pub fn render(&self, source_name: &str, text: &str) -> String {
+        let line_text = text
+            .lines()
+            .nth(self.span.line.saturating_sub(1) as usize)
+            .unwrap_or("");
+        let width = self.span.column.saturating_sub(1) as usize;
+        format!(
+            "{source_name}:{}:{}: {self}\n  | {}\n  | {}^",
+            self.span.line,
+            self.span.column,
+            line_text.trim_end(),
+            " ".repeat(width)
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}", self.message)
+    }
+}
+
+/// Maps byte offsets to 1-based lines and columns.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The span of `start..end` in `text`.
+    pub(crate) fn span(&self, text: &str, start: usize, end: usize) -> Span {
+        let line = self.starts.partition_point(|&s| s <= start);
+        let line_start = self.starts[line - 1];
+        let column = text
+            .get(line_start..start)
+            .map_or(1, |prefix| prefix.chars().count() + 1);
+        Span {
+            start,
+            end,
+            line: line as u32,
+            column: column as u32,
+        }
+    }
+}

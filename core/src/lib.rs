@@ -1,0 +1,117 @@
+//! schemafix-core: parse PostgreSQL schemas from DDL (and, as they land, psql `\d` pastes and
+//! SQLAlchemy models), normalize them, diff them, and plan and render the migration. No I/O:
+//! the same code runs natively and in WebAssembly.
+//!
+//! ```
+//! use schemafix_core::{migrate, Format, PlanOptions};
+//!
+//! let current = "CREATE TABLE users (id serial PRIMARY KEY, email varchar(255) NOT NULL);";
+//! let desired = "CREATE TABLE users (id serial PRIMARY KEY, email varchar(255), name text);";
+//! let m = migrate(current, Some(Format::Sql), desired, Some(Format::Sql), &PlanOptions::default());
+//! assert_eq!(m.plan.steps.len(), 2);
+//! assert!(m.sql.contains("ALTER TABLE users ADD COLUMN name text;"));
+//! assert!(m.sql.contains("ALTER TABLE users ALTER COLUMN email DROP NOT NULL;"));
+//! ```
+
+mod diff;
+mod error;
+mod normalize;
+mod plan;
+mod quote;
+mod render;
+mod schema;
+mod source;
+
+pub use diff::{diff, Change, Diff};
+pub use error::{DiagKind, Diagnostic, Severity};
+pub use normalize::canonical_type;
+pub use plan::{plan, Hazard, Plan, PlanOptions, Step};
+pub use quote::{quote_ident, quote_literal};
+pub use render::sql::{render_sql, step_sql};
+pub use schema::{
+    Check, Column, Deferrable, EnumType, Expr, FkAction, ForeignKey, Identity, Index, IndexKey,
+    PrimaryKey, QualName, Schema, Scope, Sequence, Span, Table, Unique,
+};
+pub use source::detect::{detect, Format};
+pub use source::Parsed;
+
+use serde::{Deserialize, Serialize};
+
+/// Parses `text` in `format` (detected from the content when `None`).
+pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
+    let format = format.unwrap_or_else(|| detect(text));
+    let parsed = match format {
+        Format::Sql => source::ddl::parse_ddl(text),
+        Format::Psql | Format::SqlAlchemy => Parsed {
+            schema: Schema::default(),
+            diagnostics: vec![Diagnostic::new(
+                Severity::Error,
+                DiagKind::Syntax,
+                format!(
+                    "this looks like {} input, which schemafix cannot read yet; paste DDL or pg_dump output (or override the format)",
+                    format.name()
+                ),
+                Span { start: 0, end: 0, line: 1, column: 1 },
+            )],
+        },
+    };
+    (format, parsed)
+}
+
+/// Parses one SQL expression into its canonical form (used by sources that read expressions
+/// out of other formats, and by tests).
+pub fn parse_expr(text: &str) -> Result<Expr, String> {
+    source::ddl::parse_expr(text)
+}
+
+/// Everything one comparison produces.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Migration {
+    /// The current side's format and diagnostics.
+    pub from_format: Format,
+    /// What the current side's source reported.
+    pub from_diagnostics: Vec<Diagnostic>,
+    /// The desired side's format.
+    pub to_format: Format,
+    /// What the desired side's source reported.
+    pub to_diagnostics: Vec<Diagnostic>,
+    /// The plan (empty when either side has errors).
+    pub plan: Plan,
+    /// The rendered SQL (empty when either side has errors).
+    pub sql: String,
+}
+
+impl Migration {
+    /// True when either input had an error, so no SQL was produced.
+    pub fn has_errors(&self) -> bool {
+        self.from_diagnostics
+            .iter()
+            .chain(&self.to_diagnostics)
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Parses both sides, diffs, plans and renders: the whole pipeline in one call.
+pub fn migrate(
+    from: &str,
+    from_format: Option<Format>,
+    to: &str,
+    to_format: Option<Format>,
+    options: &PlanOptions,
+) -> Migration {
+    let (ff, fp) = parse(from, from_format);
+    let (tf, tp) = parse(to, to_format);
+    let mut m = Migration {
+        from_format: ff,
+        from_diagnostics: fp.diagnostics,
+        to_format: tf,
+        to_diagnostics: tp.diagnostics,
+        plan: Plan::default(),
+        sql: String::new(),
+    };
+    if !m.has_errors() {
+        m.plan = plan(&diff(&fp.schema, &tp.schema), options);
+        m.sql = render_sql(&m.plan);
+    }
+    m
+}

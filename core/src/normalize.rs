@@ -1,0 +1,283 @@
+//! Canonical forms: types as PostgreSQL's `format_type` prints them, PostgreSQL's default names
+//! for unnamed constraints and indexes, and whole-schema fix-ups applied after parsing.
+
+use crate::quote::quote_ident;
+use crate::schema::{Schema, Table};
+
+/// PostgreSQL's identifier length limit (NAMEDATALEN - 1).
+const MAX_IDENT: usize = 63;
+
+/// The canonical spelling of a type: `varchar(255)` → `character varying(255)`, `int4` →
+/// `integer`, `timestamptz` → `timestamp with time zone`, `serial` → `integer`, `public.mood` →
+/// `mood`. Unknown names (enums, domains) are kept, quoted only where needed.
+pub fn canonical_type(raw: &str) -> String {
+    let (base, dims) = split_array(raw.trim());
+    let (name, mods) = split_modifiers(&base);
+    let mods = mods.map(|m| m.split(',').map(str::trim).collect::<Vec<_>>().join(","));
+    let with_mods = |n: &str| match &mods {
+        Some(m) => format!("{n}({m})"),
+        None => n.to_string(),
+    };
+    let canonical = match name.as_str() {
+        "int" | "integer" | "int4" | "serial" | "serial4" => "integer".to_string(),
+        "bigint" | "int8" | "bigserial" | "serial8" => "bigint".to_string(),
+        "smallint" | "int2" | "smallserial" | "serial2" => "smallint".to_string(),
+        "varchar" | "character varying" | "char varying" => with_mods("character varying"),
+        "char" | "character" => format!("character({})", mods.as_deref().unwrap_or("1")),
+        "bpchar" => with_mods("bpchar"),
+        "bool" | "boolean" => "boolean".to_string(),
+        "float8" | "double precision" => "double precision".to_string(),
+        "float4" | "real" => "real".to_string(),
+        "float" => match mods.as_deref().and_then(|m| m.parse::<u32>().ok()) {
+            Some(p) if p <= 24 => "real".to_string(),
+            _ => "double precision".to_string(),
+        },
+        "decimal" | "numeric" | "dec" => with_mods("numeric"),
+        "timestamp" | "timestamp without time zone" => {
+            format!("{} without time zone", with_mods("timestamp"))
+        }
+        "timestamptz" | "timestamp with time zone" => {
+            format!("{} with time zone", with_mods("timestamp"))
+        }
+        "time" | "time without time zone" => format!("{} without time zone", with_mods("time")),
+        "timetz" | "time with time zone" => format!("{} with time zone", with_mods("time")),
+        "varbit" | "bit varying" => with_mods("bit varying"),
+        "bit" => format!("bit({})", mods.as_deref().unwrap_or("1")),
+        _ => with_mods(&name),
+    };
+    format!("{canonical}{}", "[]".repeat(dims))
+}
+
+/// True for `serial`, `bigserial`, `smallserial` and their aliases.
+pub fn is_serial_type(raw: &str) -> bool {
+    matches!(
+        raw.trim().to_ascii_lowercase().as_str(),
+        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
+    )
+}
+
+/// Splits trailing `[]`, `[3]` or ` ARRAY` off a type, counting dimensions.
+fn split_array(raw: &str) -> (String, usize) {
+    let mut s = raw.trim().to_string();
+    let mut dims = 0;
+    loop {
+        let trimmed = s.trim_end();
+        if trimmed.ends_with(']') {
+            if let Some(open) = trimmed.rfind('[') {
+                s = trimmed[..open].to_string();
+                dims += 1;
+                continue;
+            }
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        if lower.ends_with(" array") {
+            s = trimmed[..trimmed.len() - 6].to_string();
+            dims += 1;
+            continue;
+        }
+        return (trimmed.to_string(), dims.max(0));
+    }
+}
+
+/// Lower-cases a type name outside double quotes, folds white space, drops `pg_catalog.` and
+/// `public.`, and pulls the first parenthesised modifier list out of it.
+fn split_modifiers(raw: &str) -> (String, Option<String>) {
+    let mut name = String::new();
+    let mut mods: Option<String> = None;
+    let mut chars = raw.chars().peekable();
+    let mut in_quotes = false;
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            name.push(c);
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    name.push(chars.next().unwrap_or('"'));
+                } else {
+                    in_quotes = false;
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_quotes = true;
+                name.push(c);
+            }
+            '(' if mods.is_none() => {
+                let mut m = String::new();
+                for d in chars.by_ref() {
+                    if d == ')' {
+                        break;
+                    }
+                    m.push(d);
+                }
+                mods = Some(m.trim().to_string());
+            }
+            c if c.is_whitespace() => {
+                if !name.ends_with(' ') && !name.is_empty() {
+                    name.push(' ');
+                }
+            }
+            c => name.push(c.to_ascii_lowercase()),
+        }
+    }
+    let name = name.trim().to_string();
+    let name = name
+        .strip_prefix("pg_catalog.")
+        .or_else(|| name.strip_prefix("public."))
+        .unwrap_or(&name)
+        .to_string();
+    // A user-defined name is rendered the way PostgreSQL would need it quoted.
+    let name = if name.contains('"') {
+        name.split('.')
+            .map(|part| {
+                let unq = part.trim_matches('"').replace("\"\"", "\"");
+                quote_ident(&unq)
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    } else {
+        name
+    };
+    (name, mods)
+}
+
+/// PostgreSQL's `makeObjectName`: `name1_name2_label`, truncating the longer of the two names
+/// first so that the result fits in 63 bytes.
+pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
+    let overhead = label.len() + 1 + usize::from(name2.is_some());
+    let mut n1 = name1.len();
+    let mut n2 = name2.map_or(0, str::len);
+    while n1 + n2 + overhead > MAX_IDENT {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let clip = |s: &str, n: usize| {
+        let mut n = n.min(s.len());
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    let mut out = clip(name1, n1);
+    if let Some(n) = name2 {
+        out.push('_');
+        out.push_str(&clip(n, n2));
+    }
+    out.push('_');
+    out.push_str(label);
+    out
+}
+
+/// Makes `base` unique among `taken` the way PostgreSQL's `ChooseRelationName` does: by
+/// appending 1, 2, … to the name part before the label.
+pub fn unique_name(
+    name1: &str,
+    name2: Option<&str>,
+    label: &str,
+    taken: &dyn Fn(&str) -> bool,
+) -> String {
+    let first = make_object_name(name1, name2, label);
+    if !taken(&first) {
+        return first;
+    }
+    for n in 1.. {
+        let candidate = make_object_name(name1, name2, &format!("{label}{n}"));
+        if !taken(&candidate) {
+            return candidate;
+        }
+    }
+    unreachable!("the counter is unbounded")
+}
+
+/// All names a table's constraints and indexes use.
+pub(crate) fn table_names_in_use(table: &Table) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    names.extend(table.primary_key.iter().map(|p| p.name.clone()));
+    names.extend(table.uniques.iter().map(|u| u.name.clone()));
+    names.extend(table.checks.iter().map(|c| c.name.clone()));
+    names.extend(table.foreign_keys.iter().map(|f| f.name.clone()));
+    names.extend(table.indexes.iter().map(|i| i.name.clone()));
+    names
+}
+
+/// Whole-schema fix-ups that need every statement seen: foreign keys that omit the referenced
+/// columns point at the referenced table's primary key; NOT NULL follows from primary keys.
+pub(crate) fn finish(schema: &mut Schema) {
+    let pks: Vec<_> = schema
+        .tables
+        .iter()
+        .filter_map(|(n, t)| {
+            t.primary_key
+                .as_ref()
+                .map(|p| (n.clone(), p.columns.clone()))
+        })
+        .collect();
+    for table in schema.tables.values_mut() {
+        for fk in &mut table.foreign_keys {
+            if fk.ref_columns.is_empty() {
+                if let Some((_, cols)) = pks.iter().find(|(n, _)| *n == fk.ref_table) {
+                    fk.ref_columns = cols.clone();
+                }
+            }
+        }
+        if let Some(pk) = table.primary_key.clone() {
+            for c in &pk.columns {
+                if let Some(col) = table.column_mut(c) {
+                    col.not_null = true;
+                }
+            }
+        }
+        for col in &mut table.columns {
+            if col.identity.is_some() || col.serial {
+                col.not_null = true;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types() {
+        for (raw, want) in [
+            ("VARCHAR(255)", "character varying(255)"),
+            ("character varying(255)", "character varying(255)"),
+            ("int4", "integer"),
+            ("SERIAL", "integer"),
+            ("timestamptz", "timestamp with time zone"),
+            ("TIMESTAMP WITH TIME ZONE", "timestamp with time zone"),
+            ("timestamp(3)", "timestamp(3) without time zone"),
+            ("NUMERIC(10, 2)", "numeric(10,2)"),
+            ("int[]", "integer[]"),
+            ("text ARRAY", "text[]"),
+            ("public.mood", "mood"),
+            ("\"Mood\"", "\"Mood\""),
+            ("float", "double precision"),
+            ("float(10)", "real"),
+            ("char", "character(1)"),
+            ("pg_catalog.int8", "bigint"),
+            ("bit varying(5)", "bit varying(5)"),
+        ] {
+            assert_eq!(canonical_type(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn object_names() {
+        assert_eq!(
+            make_object_name("users", Some("email"), "key"),
+            "users_email_key"
+        );
+        assert_eq!(make_object_name("users", None, "pkey"), "users_pkey");
+        let long = "a".repeat(70);
+        let n = make_object_name(&long, Some("col"), "fkey");
+        assert_eq!(n.len(), 63);
+        assert!(n.ends_with("_col_fkey"));
+    }
+}

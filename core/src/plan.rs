@@ -1,0 +1,558 @@
+//! Plan: changes → ordered steps, each with its reason and hazards; destructive steps held back
+//! unless asked for.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diff::{Change, Diff};
+use crate::schema::{Column, QualName};
+
+/// Options that shape a plan.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PlanOptions {
+    /// Emit steps that lose data (drops, narrowing type changes).
+    pub allow_destructive: bool,
+}
+
+/// A risk a step carries when run on a live database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hazard {
+    /// Rows, columns or sequence state are lost for good.
+    DeletesData,
+    /// The whole table is rewritten (time and disk grow with its size).
+    TableRewrite,
+    /// An ACCESS EXCLUSIVE lock blocks reads and writes while the step runs.
+    AccessExclusiveLock,
+    /// A SHARE lock blocks writes while an index builds.
+    ShareLock,
+    /// Every row is read to validate the change.
+    FullTableScan,
+    /// The step fails if existing rows violate it.
+    FailsOnExistingRows,
+    /// An index is built: long and heavy on I/O for big tables.
+    IndexBuild,
+    /// An index goes away: queries that used it may slow down.
+    IndexDropped,
+    /// Before PostgreSQL 12 the step cannot run inside a transaction block; the new label is
+    /// usable only after commit.
+    NotTransactional,
+}
+
+impl Hazard {
+    /// The stable id (`deletes-data`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Hazard::DeletesData => "deletes-data",
+            Hazard::TableRewrite => "table-rewrite",
+            Hazard::AccessExclusiveLock => "access-exclusive-lock",
+            Hazard::ShareLock => "share-lock",
+            Hazard::FullTableScan => "full-table-scan",
+            Hazard::FailsOnExistingRows => "fails-on-existing-rows",
+            Hazard::IndexBuild => "index-build",
+            Hazard::IndexDropped => "index-dropped",
+            Hazard::NotTransactional => "not-transactional",
+        }
+    }
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// The change's kebab-case id.
+    pub id: String,
+    /// What to do.
+    pub change: Change,
+    /// Why: both sides' values.
+    pub reason: String,
+    /// Risks of running it.
+    pub hazards: Vec<Hazard>,
+    /// For a destructive step: what it would lose.
+    pub loses: Option<String>,
+}
+
+/// An ordered migration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Steps to run, in order.
+    pub steps: Vec<Step>,
+    /// Destructive steps held back (no `allow_destructive`), with what they would lose.
+    pub skipped: Vec<Step>,
+    /// Tables one side's scope does not cover.
+    pub not_compared: Vec<QualName>,
+}
+
+impl Plan {
+    /// True when nothing is left to change (skipped steps count as drift).
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty() && self.skipped.is_empty()
+    }
+}
+
+/// Orders, explains and gates the changes of a diff.
+pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
+    let mut indexed: Vec<(u32, usize, &Change)> = diff
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (phase(c), i, c))
+        .collect();
+    indexed.sort_by_key(|(p, i, _)| (*p, *i));
+    let mut plan = Plan {
+        not_compared: diff.not_compared.clone(),
+        ..Plan::default()
+    };
+    let mut skipped_columns: Vec<(QualName, String)> = Vec::new();
+    for (_, _, change) in indexed {
+        let step = Step {
+            id: change.id().to_string(),
+            change: change.clone(),
+            reason: reason(change),
+            hazards: hazards(change),
+            loses: loses(change),
+        };
+        let recreated = matches!(change, Change::AddColumn { table, column }
+            if skipped_columns.iter().any(|(t, c)| t == table && *c == column.name));
+        if (step.loses.is_some() && !options.allow_destructive) || recreated {
+            if let Change::DropColumn { table, column } = change {
+                skipped_columns.push((table.clone(), column.name.clone()));
+            }
+            plan.skipped.push(step);
+        } else {
+            plan.steps.push(step);
+        }
+    }
+    plan
+}
+
+/// Dependency order: types and sequences before tables, drops of dependants before what they
+/// depend on, tables before their foreign keys.
+fn phase(c: &Change) -> u32 {
+    match c {
+        Change::CreateSchema { .. } => 0,
+        Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 1,
+        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 2,
+        Change::DropForeignKey { .. } => 3,
+        Change::DropIndex { .. }
+        | Change::DropUnique { .. }
+        | Change::DropCheck { .. }
+        | Change::DropPrimaryKey { .. } => 4,
+        Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 5,
+        Change::DropColumn { .. } => 6,
+        Change::CreateTable { .. } => 7,
+        Change::AddColumn { .. } => 8,
+        Change::DropIdentity { .. } | Change::DropSerial { .. } | Change::DropDefault { .. } => 9,
+        Change::RebuildEnum { .. } => 10,
+        Change::AlterColumnType { .. } => 11,
+        Change::SetDefault { .. } => 12,
+        Change::DropNotNull { .. } | Change::SetNotNull { .. } => 13,
+        Change::AddSerial { .. } | Change::AddIdentity { .. } | Change::SetIdentity { .. } => 14,
+        Change::AddPrimaryKey { .. } | Change::AddUnique { .. } | Change::AddCheck { .. } => 15,
+        Change::CreateIndex { .. } => 16,
+        Change::AddForeignKey { .. } => 17,
+        Change::DropTable { .. } => 18,
+        Change::DropSequence { .. } => 19,
+        Change::DropEnum { .. } => 20,
+        Change::CommentTable { .. } | Change::CommentColumn { .. } | Change::CommentType { .. } => {
+            21
+        }
+    }
+}
+
+fn col_desc(c: &Column) -> String {
+    let mut s = c.data_type.clone();
+    if c.serial {
+        s.push_str(", serial");
+    }
+    if let Some(i) = c.identity {
+        s.push_str(match i {
+            crate::schema::Identity::Always => ", identity always",
+            crate::schema::Identity::ByDefault => ", identity by default",
+        });
+    }
+    s.push_str(if c.not_null {
+        ", NOT NULL"
+    } else {
+        ", nullable"
+    });
+    if let Some(d) = &c.default {
+        s.push_str(", default ");
+        s.push_str(&d.sql);
+    }
+    s
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.as_deref()
+        .map_or("none".to_string(), |s| format!("{s:?}"))
+}
+
+fn at(t: &QualName, c: &str) -> String {
+    format!("{}.{}", t, crate::quote::quote_ident(c))
+}
+
+/// The reason for a change: what each side says.
+fn reason(c: &Change) -> String {
+    match c {
+        Change::CreateSchema { name } => {
+            format!("schema {name}: in the desired schema, missing in the current one")
+        }
+        Change::CreateEnum { ty } => format!(
+            "type {}: enum ({}) wanted, missing",
+            ty.name,
+            ty.values.join(", ")
+        ),
+        Change::AddEnumValue { name, value, .. } => {
+            format!("type {name}: label {value:?} wanted, missing")
+        }
+        Change::DropEnum { ty } => format!("type {}: exists, not in the desired schema", ty.name),
+        Change::RebuildEnum { from, to, .. } => format!(
+            "type {}: labels ({}) wanted, current ({}): labels removed or reordered",
+            to.name,
+            to.values.join(", "),
+            from.values.join(", ")
+        ),
+        Change::CreateSequence { seq } => format!("sequence {}: wanted, missing", seq.name),
+        Change::AlterSequence { to, .. } => format!("sequence {}: options differ", to.name),
+        Change::DropSequence { seq } => {
+            format!("sequence {}: exists, not in the desired schema", seq.name)
+        }
+        Change::CreateTable { table } => format!(
+            "table {}: in the desired schema, missing in the current one",
+            table.name
+        ),
+        Change::DropTable { table } => {
+            format!("table {}: exists, not in the desired schema", table.name)
+        }
+        Change::AddColumn { table, column } => format!(
+            "{}: in the desired schema ({}), missing in the current one",
+            at(table, &column.name),
+            col_desc(column)
+        ),
+        Change::DropColumn { table, column } => format!(
+            "{}: exists ({}), not in the desired schema",
+            at(table, &column.name),
+            col_desc(column)
+        ),
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            from_collation,
+            to_collation,
+            ..
+        } => {
+            if from == to {
+                format!(
+                    "{}: collation {} wanted, current {}",
+                    at(table, column),
+                    opt(to_collation),
+                    opt(from_collation)
+                )
+            } else {
+                format!("{}: type {to} wanted, current {from}", at(table, column))
+            }
+        }
+        Change::SetNotNull { table, column } => {
+            format!("{}: desired NOT NULL, current nullable", at(table, column))
+        }
+        Change::DropNotNull { table, column } => {
+            format!("{}: desired nullable, current NOT NULL", at(table, column))
+        }
+        Change::SetDefault {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{}: default {} wanted, current {}",
+            at(table, column),
+            to.sql,
+            from.as_ref().map_or("none".to_string(), |f| f.sql.clone())
+        ),
+        Change::DropDefault {
+            table,
+            column,
+            from,
+        } => {
+            format!(
+                "{}: no default wanted, current {}",
+                at(table, column),
+                from.sql
+            )
+        }
+        Change::AddIdentity { table, column, .. } => format!(
+            "{}: identity wanted, current plain column",
+            at(table, column)
+        ),
+        Change::SetIdentity {
+            table, column, to, ..
+        } => format!("{}: identity {to:?} wanted", at(table, column)),
+        Change::DropIdentity { table, column } => {
+            format!("{}: identity not wanted", at(table, column))
+        }
+        Change::AddSerial { table, column, .. } => {
+            format!("{}: serial wanted, current plain column", at(table, column))
+        }
+        Change::DropSerial { table, column } => format!("{}: serial not wanted", at(table, column)),
+        Change::AddPrimaryKey { table, pk } => format!(
+            "{table}: primary key {} ({}) wanted, missing",
+            pk.name,
+            pk.columns.join(", ")
+        ),
+        Change::DropPrimaryKey { table, pk } => {
+            format!("{table}: primary key {} not wanted", pk.name)
+        }
+        Change::AddUnique { table, unique } => format!(
+            "{table}: unique constraint {} ({}) wanted, missing",
+            unique.name,
+            unique.columns.join(", ")
+        ),
+        Change::DropUnique { table, unique } => {
+            format!("{table}: unique constraint {} not wanted", unique.name)
+        }
+        Change::AddCheck { table, check } => format!(
+            "{table}: check {} {} wanted, missing",
+            check.name, check.expr.sql
+        ),
+        Change::DropCheck { table, check } => format!("{table}: check {} not wanted", check.name),
+        Change::AddForeignKey { table, fk } => format!(
+            "{table}: foreign key {} ({}) → {} wanted, missing",
+            fk.name,
+            fk.columns.join(", "),
+            fk.ref_table
+        ),
+        Change::DropForeignKey { table, fk } => {
+            format!("{table}: foreign key {} not wanted", fk.name)
+        }
+        Change::CreateIndex { table, index } => {
+            format!("{table}: index {} wanted, missing", index.name)
+        }
+        Change::DropIndex { table, index } => format!("{table}: index {} not wanted", index.name),
+        Change::RenameConstraint { table, from, to } => {
+            format!("{table}: constraint {from} is named {to} in the desired schema")
+        }
+        Change::RenameIndex { table, from, to } => {
+            format!("{table}: index {from} is named {to} in the desired schema")
+        }
+        Change::CommentTable { table, from, to } => {
+            format!("{table}: comment {} wanted, current {}", opt(to), opt(from))
+        }
+        Change::CommentColumn {
+            table,
+            column,
+            from,
+            to,
+        } => {
+            format!(
+                "{}: comment {} wanted, current {}",
+                at(table, column),
+                opt(to),
+                opt(from)
+            )
+        }
+        Change::CommentType { name, from, to } => format!(
+            "type {name}: comment {} wanted, current {}",
+            opt(to),
+            opt(from)
+        ),
+    }
+}
+
+/// Functions whose value differs per row, so a column default of them rewrites the table.
+fn volatile_default(canon: &str) -> bool {
+    [
+        "random(",
+        "clock_timestamp(",
+        "gen_random_uuid(",
+        "uuid_generate",
+        "nextval(",
+        "timeofday(",
+    ]
+    .iter()
+    .any(|f| canon.contains(f))
+}
+
+/// Whether a type change keeps every value (widening).
+fn widening(from: &str, to: &str) -> bool {
+    let len = |t: &str, base: &str| -> Option<Option<u32>> {
+        let rest = t.strip_prefix(base)?;
+        if rest.is_empty() {
+            return Some(None);
+        }
+        rest.strip_prefix('(')?
+            .strip_suffix(')')?
+            .parse()
+            .ok()
+            .map(Some)
+    };
+    let string_len = |t: &str| len(t, "character varying").or_else(|| len(t, "character"));
+    if to == "text" && (string_len(from).is_some() || from == "text") {
+        return true;
+    }
+    if let (Some(a), Some(b)) = (string_len(from), len(to, "character varying")) {
+        return match (a, b) {
+            (_, None) => true,
+            (Some(a), Some(b)) => b >= a,
+            (None, Some(_)) => false,
+        };
+    }
+    let ints = ["smallint", "integer", "bigint"];
+    if let (Some(a), Some(b)) = (
+        ints.iter().position(|x| *x == from),
+        ints.iter().position(|x| *x == to),
+    ) {
+        return b >= a;
+    }
+    if ints.contains(&from) && to == "numeric" {
+        return true;
+    }
+    if from == "real" && to == "double precision" {
+        return true;
+    }
+    if from.starts_with("numeric") && to == "numeric" {
+        return true;
+    }
+    let prec = |t: &str| -> Option<(u32, u32)> {
+        let inner = t.strip_prefix("numeric(")?.strip_suffix(')')?;
+        let mut it = inner.split(',');
+        let p = it.next()?.trim().parse().ok()?;
+        let s = it.next().map_or(Some(0), |s| s.trim().parse().ok())?;
+        Some((p, s))
+    };
+    if let (Some((p1, s1)), Some((p2, s2))) = (prec(from), prec(to)) {
+        return s2 >= s1 && p2 - s2 >= p1 - s1;
+    }
+    from == to
+}
+
+/// Whether the change needs no rewrite (binary-coercible): longer varchar, varchar → text,
+/// numeric without a narrower precision.
+fn binary_coercible(from: &str, to: &str) -> bool {
+    let is_str = |t: &str| t == "text" || t.starts_with("character varying");
+    (is_str(from) && is_str(to) && widening(from, to))
+        || (from.starts_with("numeric") && to.starts_with("numeric") && widening(from, to))
+}
+
+fn hazards(c: &Change) -> Vec<Hazard> {
+    use Hazard as H;
+    let mut h = match c {
+        Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropSequence { .. } => {
+            vec![H::DeletesData, H::AccessExclusiveLock]
+        }
+        Change::AddColumn { column, .. } => {
+            let mut h = vec![H::AccessExclusiveLock];
+            let volatile = column
+                .default
+                .as_ref()
+                .is_some_and(|d| volatile_default(&d.canon));
+            if column.serial || column.identity.is_some() || column.generated.is_some() || volatile
+            {
+                h.push(H::TableRewrite);
+            }
+            if column.not_null
+                && column.default.is_none()
+                && !column.serial
+                && column.identity.is_none()
+                && column.generated.is_none()
+            {
+                h.push(H::FailsOnExistingRows);
+            }
+            h
+        }
+        Change::AlterColumnType { from, to, .. } => {
+            let mut h = vec![H::AccessExclusiveLock];
+            if !binary_coercible(from, to) {
+                h.push(H::TableRewrite);
+            }
+            if !widening(from, to) {
+                h.push(H::FailsOnExistingRows);
+            }
+            h
+        }
+        Change::RebuildEnum { .. } => vec![
+            H::AccessExclusiveLock,
+            H::TableRewrite,
+            H::FailsOnExistingRows,
+        ],
+        Change::SetNotNull { .. } => vec![
+            H::AccessExclusiveLock,
+            H::FullTableScan,
+            H::FailsOnExistingRows,
+        ],
+        Change::AddSerial { .. } | Change::AddIdentity { .. } => {
+            vec![H::AccessExclusiveLock, H::FullTableScan]
+        }
+        Change::AddPrimaryKey { .. } | Change::AddUnique { .. } => {
+            vec![
+                H::AccessExclusiveLock,
+                H::IndexBuild,
+                H::FailsOnExistingRows,
+            ]
+        }
+        Change::AddCheck { .. } | Change::AddForeignKey { .. } => {
+            vec![
+                H::AccessExclusiveLock,
+                H::FullTableScan,
+                H::FailsOnExistingRows,
+            ]
+        }
+        Change::CreateIndex { index, .. } => {
+            let mut h = vec![H::ShareLock, H::IndexBuild];
+            if index.unique {
+                h.push(H::FailsOnExistingRows);
+            }
+            h
+        }
+        Change::DropIndex { .. } | Change::DropPrimaryKey { .. } | Change::DropUnique { .. } => {
+            vec![H::AccessExclusiveLock, H::IndexDropped]
+        }
+        Change::AddEnumValue { .. } => vec![H::NotTransactional],
+        _ => vec![],
+    };
+    h.sort();
+    h.dedup();
+    h
+}
+
+/// For destructive changes: what they would lose.
+fn loses(c: &Change) -> Option<String> {
+    match c {
+        Change::DropTable { table } => Some(format!("every row of table {}", table.name)),
+        Change::DropColumn { table, column } => {
+            Some(format!("every value of column {}", at(table, &column.name)))
+        }
+        Change::DropSequence { seq } => Some(format!("the current value of sequence {}", seq.name)),
+        Change::DropEnum { ty } => Some(format!("type {}", ty.name)),
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            ..
+        } if !widening(from, to) => Some(format!(
+            "values of {} that do not fit {to} (from {from})",
+            at(table, column)
+        )),
+        Change::RebuildEnum { from, to, .. } => {
+            let gone: Vec<&String> = from
+                .values
+                .iter()
+                .filter(|v| !to.values.contains(v))
+                .collect();
+            if gone.is_empty() {
+                None
+            } else {
+                Some(format!(
+                    "rows whose {} value is one of the removed labels ({})",
+                    to.name,
+                    gone.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,3 @@
+//! Renderers: a plan → text.
+
+pub(crate) mod sql;

@@ -1,0 +1,377 @@
+//! The intermediate representation: one `Schema` type for every source.
+//!
+//! Everything here is deterministic (`BTreeMap`/`Vec`) and already normalized: two inputs that
+//! PostgreSQL would store identically produce equal values. Equality ignores source spans.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::quote::quote_ident;
+
+/// A byte range in the source text plus the 1-based line and column of its start.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Span {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset one past the last character.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based column (in characters) of `start`.
+    pub column: u32,
+}
+
+// Spans say where a thing came from; they never make two schemas differ.
+impl PartialEq for Span {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Span {}
+
+/// A schema-qualified name. Both parts are stored as PostgreSQL stores them (unquoted identifiers
+/// folded to lower case, quoted ones verbatim).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct QualName {
+    /// The namespace, `public` unless the source said otherwise.
+    pub schema: String,
+    /// The object's own name.
+    pub name: String,
+}
+
+impl QualName {
+    /// A name in `schema`.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        QualName {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for QualName {
+    /// Renders as SQL, quoting each part only where PostgreSQL needs it and leaving out `public.`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.schema != "public" {
+            write!(f, "{}.", quote_ident(&self.schema))?;
+        }
+        f.write_str(&quote_ident(&self.name))
+    }
+}
+
+/// What a source describes: a whole database schema, or only some tables of it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "tables", rename_all = "kebab-case")]
+pub enum Scope {
+    /// A DDL file, a dump or a live database: anything absent does not exist.
+    #[default]
+    Whole,
+    /// A psql paste: only these tables were described; nothing is known of others.
+    Tables(BTreeSet<QualName>),
+}
+
+/// An SQL expression (default, check, predicate, index key), kept as text with its canonical form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Expr {
+    /// Valid PostgreSQL text for the expression, used when rendering.
+    pub sql: String,
+    /// The canonical form: equal for expressions PostgreSQL would store identically.
+    pub canon: String,
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.canon == other.canon
+    }
+}
+impl Eq for Expr {}
+
+/// A whole schema as one source describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Schema {
+    /// Whether absent tables are known not to exist.
+    pub scope: Scope,
+    /// Namespaces created explicitly (`CREATE SCHEMA`), besides `public`.
+    pub schemas: BTreeSet<String>,
+    /// Tables by qualified name.
+    pub tables: BTreeMap<QualName, Table>,
+    /// Enum types by qualified name.
+    pub enums: BTreeMap<QualName, EnumType>,
+    /// Free-standing sequences (those not owned by a serial column).
+    pub sequences: BTreeMap<QualName, Sequence>,
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// Qualified name.
+    pub name: QualName,
+    /// Columns in their physical order.
+    pub columns: Vec<Column>,
+    /// The primary key, if any.
+    pub primary_key: Option<PrimaryKey>,
+    /// UNIQUE constraints (not unique indexes).
+    pub uniques: Vec<Unique>,
+    /// CHECK constraints.
+    pub checks: Vec<Check>,
+    /// FOREIGN KEY constraints.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Indexes that do not belong to a constraint.
+    pub indexes: Vec<Index>,
+    /// `COMMENT ON TABLE`.
+    pub comment: Option<String>,
+    /// `CREATE UNLOGGED TABLE`.
+    pub unlogged: bool,
+    /// Where the table was declared.
+    pub span: Span,
+}
+
+impl Table {
+    /// An empty table.
+    pub fn new(name: QualName, span: Span) -> Self {
+        Table {
+            name,
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            unlogged: false,
+            span,
+        }
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column called `name`, mutably.
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+}
+
+/// How an identity column generates values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`.
+    Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`.
+    ByDefault,
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Name as stored.
+    pub name: String,
+    /// Canonical type as `format_type` prints it (`character varying(255)`, `integer[]`).
+    pub data_type: String,
+    /// `NOT NULL` (implied by a primary key or identity).
+    pub not_null: bool,
+    /// A `serial` column: its default is `nextval` of a sequence it owns.
+    pub serial: bool,
+    /// The server default, unless the column is serial.
+    pub default: Option<Expr>,
+    /// Identity, when the column is one.
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<Expr>,
+    /// An explicit `COLLATE`.
+    pub collation: Option<String>,
+    /// `COMMENT ON COLUMN`.
+    pub comment: Option<String>,
+    /// Where the column was declared.
+    pub span: Span,
+}
+
+/// A PRIMARY KEY constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// Constraint name (PostgreSQL's default `<table>_pkey` when unnamed).
+    pub name: String,
+    /// Key columns in order.
+    pub columns: Vec<String>,
+    /// `INCLUDE (...)`.
+    pub include: Vec<String>,
+    /// Deferrability.
+    pub deferrable: Deferrable,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// `DEFERRABLE` and `INITIALLY DEFERRED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Deferrable {
+    /// `NOT DEFERRABLE` (the default).
+    #[default]
+    No,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    Immediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    Deferred,
+}
+
+/// A UNIQUE constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unique {
+    /// Constraint name (`<table>_<cols>_key` when unnamed).
+    pub name: String,
+    /// Key columns in order.
+    pub columns: Vec<String>,
+    /// `INCLUDE (...)`.
+    pub include: Vec<String>,
+    /// `NULLS NOT DISTINCT`.
+    pub nulls_not_distinct: bool,
+    /// Deferrability.
+    pub deferrable: Deferrable,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A CHECK constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// Constraint name (`<table>_<col>_check` when unnamed).
+    pub name: String,
+    /// The condition.
+    pub expr: Expr,
+    /// `NO INHERIT`.
+    pub no_inherit: bool,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A referential action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FkAction {
+    /// `NO ACTION` (the default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl FkAction {
+    /// The SQL words.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// A FOREIGN KEY constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// Constraint name (`<table>_<cols>_fkey` when unnamed).
+    pub name: String,
+    /// Referencing columns.
+    pub columns: Vec<String>,
+    /// Referenced table.
+    pub ref_table: QualName,
+    /// Referenced columns (the referenced table's primary key when omitted in the source).
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE`.
+    pub on_delete: FkAction,
+    /// `ON UPDATE`.
+    pub on_update: FkAction,
+    /// `MATCH FULL`.
+    pub match_full: bool,
+    /// Deferrability.
+    pub deferrable: Deferrable,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// One key of an index: a column or an expression, with its ordering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexKey {
+    /// The column name or expression; a plain column's canonical form is its name.
+    pub expr: Expr,
+    /// True when `expr` is a plain column name.
+    pub is_column: bool,
+    /// Operator class, if not the default.
+    pub opclass: Option<String>,
+    /// `DESC`.
+    pub desc: bool,
+    /// `NULLS FIRST` / `NULLS LAST` when it differs from the default for the direction.
+    pub nulls_first: Option<bool>,
+}
+
+/// An index not backing a constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// Access method (`btree` by default).
+    pub method: String,
+    /// Keys in order.
+    pub keys: Vec<IndexKey>,
+    /// `INCLUDE (...)`.
+    pub include: Vec<String>,
+    /// `NULLS NOT DISTINCT`.
+    pub nulls_not_distinct: bool,
+    /// Partial index predicate.
+    pub predicate: Option<Expr>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An enum type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    /// Qualified name.
+    pub name: QualName,
+    /// Labels in sort order.
+    pub values: Vec<String>,
+    /// `COMMENT ON TYPE`.
+    pub comment: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A sequence that is not the implicit sequence of a serial column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    /// Qualified name.
+    pub name: QualName,
+    /// `AS type` (`bigint` by default).
+    pub data_type: String,
+    /// `INCREMENT BY`.
+    pub increment: i64,
+    /// `MINVALUE` (None: the type's default).
+    pub min_value: Option<i64>,
+    /// `MAXVALUE` (None: the type's default).
+    pub max_value: Option<i64>,
+    /// `START WITH` (None: the default for the direction).
+    pub start: Option<i64>,
+    /// `CACHE`.
+    pub cache: i64,
+    /// `CYCLE`.
+    pub cycle: bool,
+    /// `OWNED BY table.column`.
+    pub owned_by: Option<(QualName, String)>,
+    /// Where it was declared.
+    pub span: Span,
+}

@@ -1,0 +1,1782 @@
+//! The SQL source: DDL files and `pg_dump --schema-only` output → `Schema`.
+//!
+//! The only module that sees sqlparser's AST. Each statement is split out first
+//! (`split.rs`), classified by its leading words, then parsed on its own, so one statement the
+//! parser rejects is reported with its line and never hides the rest.
+
+use sqlparser::ast::{
+    self, AlterColumnOperation, AlterTableOperation, ColumnOption, DataType, FunctionArg,
+    FunctionArgExpr, FunctionArguments, GeneratedAs, ObjectName, ObjectNamePart, Statement,
+    TableConstraint, UserDefinedTypeRepresentation, Value,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use super::split::{split_statements, RawStatement};
+use super::Parsed;
+use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
+use crate::normalize::{canonical_type, finish, is_serial_type, table_names_in_use, unique_name};
+use crate::quote::{quote_ident, quote_literal};
+use crate::schema::{
+    Check, Column, Deferrable, EnumType, Expr, FkAction, ForeignKey, Identity, Index, IndexKey,
+    PrimaryKey, QualName, Schema, Sequence, Span, Table, Unique,
+};
+
+/// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
+pub fn parse_ddl(text: &str) -> Parsed {
+    let mut cx = Cx {
+        text,
+        lines: LineIndex::new(text),
+        schema: Schema::default(),
+        diagnostics: Vec::new(),
+        search_path: "public".to_string(),
+        owned: Vec::new(),
+        defaults: Vec::new(),
+    };
+    let statements = split_statements(text);
+    if statements.is_empty() {
+        cx.diag(
+            Severity::Error,
+            DiagKind::Empty,
+            "the input holds no SQL statement",
+            0,
+            0,
+        );
+    }
+    for st in &statements {
+        cx.statement(st);
+    }
+    cx.resolve_serials();
+    finish(&mut cx.schema);
+    Parsed {
+        schema: cx.schema,
+        diagnostics: cx.diagnostics,
+    }
+}
+
+/// Parses one SQL expression (a default or a check) into its text and canonical form.
+pub fn parse_expr(text: &str) -> Result<Expr, String> {
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(text)
+        .map_err(|e| e.to_string())?;
+    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+    Ok(make_expr(&expr))
+}
+
+struct Cx<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    schema: Schema,
+    diagnostics: Vec<Diagnostic>,
+    search_path: String,
+    /// `ALTER SEQUENCE s OWNED BY t.c` seen so far.
+    owned: Vec<(QualName, QualName, String)>,
+    /// Column defaults of the form `nextval('s')`: (table, column, sequence).
+    defaults: Vec<(QualName, String, QualName)>,
+}
+
+/// The leading words of a statement, upper-cased, for classification.
+fn leading_words(text: &str, n: usize) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '(')
+        .filter(|w| !w.is_empty())
+        .take(n)
+        .map(str::to_ascii_uppercase)
+        .collect()
+}
+
+impl Cx<'_> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        self.lines.span(self.text, start, end)
+    }
+
+    fn diag(
+        &mut self,
+        severity: Severity,
+        kind: DiagKind,
+        msg: impl Into<String>,
+        s: usize,
+        e: usize,
+    ) {
+        let span = self.span(s, e);
+        self.diagnostics
+            .push(Diagnostic::new(severity, kind, msg, span));
+    }
+
+    fn statement(&mut self, st: &RawStatement<'_>) {
+        let line = self.span(st.start, st.end).line;
+        if st.meta {
+            self.diag(
+                Severity::Note,
+                DiagKind::NoSchemaContent,
+                format!("ignored: psql meta-command `{}` (line {line})", st.text),
+                st.start,
+                st.end,
+            );
+            return;
+        }
+        let words = leading_words(st.text, 6);
+        let w: Vec<&str> = words.iter().map(String::as_str).collect();
+        let upper = st.text.to_ascii_uppercase();
+        let kind = statement_kind(&w);
+        match w.as_slice() {
+            ["SET", "SEARCH_PATH", ..] | ["SET", "SESSION", "SEARCH_PATH", ..] => {
+                self.set_search_path(st.text);
+            }
+            ["SET" | "RESET" | "BEGIN" | "COMMIT" | "START" | "END" | "ROLLBACK", ..] => {
+                self.note_no_content(st, &kind, line);
+            }
+            ["SELECT", ..] if upper.contains("SET_CONFIG") => {
+                if upper.contains("'SEARCH_PATH'") {
+                    self.set_search_path_from_set_config(st.text);
+                }
+                self.note_no_content(st, &kind, line);
+            }
+            ["GRANT" | "REVOKE", ..] => {
+                self.out_of_scope(st, &kind, line, Severity::Warning);
+            }
+            ["ALTER", ..] if upper.contains(" OWNER TO ") => {
+                self.note_no_content(st, &format!("{kind} … OWNER TO"), line);
+            }
+            ["CREATE", "TABLE", ..]
+            | ["CREATE", "UNLOGGED", "TABLE", ..]
+            | ["CREATE", "UNIQUE", "INDEX", ..]
+            | ["CREATE", "INDEX", ..]
+            | ["CREATE", "TYPE", ..]
+            | ["CREATE", "SEQUENCE", ..]
+            | ["COMMENT", "ON", ..]
+            | ["CREATE", "SCHEMA", ..]
+            | ["ALTER", "TABLE", ..] => self.parsed(st, &kind, line),
+            ["ALTER", "SEQUENCE", ..] => self.alter_sequence(st, line),
+            ["ALTER", "TYPE", ..] => self.alter_type(st, &kind, line),
+            _ => self.out_of_scope(st, &kind, line, Severity::Warning),
+        }
+    }
+
+    fn note_no_content(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
+        self.diag(
+            Severity::Note,
+            DiagKind::NoSchemaContent,
+            format!("ignored: {kind} (line {line}): no schema content"),
+            st.start,
+            st.end,
+        );
+    }
+
+    fn out_of_scope(&mut self, st: &RawStatement<'_>, kind: &str, line: u32, sev: Severity) {
+        self.diag(
+            sev,
+            DiagKind::OutOfScope,
+            format!("ignored: {kind} (line {line}): not compared by schemafix"),
+            st.start,
+            st.end,
+        );
+    }
+
+    fn set_search_path(&mut self, text: &str) {
+        let rest = text
+            .split_once(|c| c == '=')
+            .map(|(_, r)| r)
+            .or_else(|| {
+                let up = text.to_ascii_uppercase();
+                up.find(" TO ").map(|i| &text[i + 4..])
+            })
+            .unwrap_or("");
+        if let Some(first) = rest.split(',').map(str::trim).find(|s| !s.is_empty()) {
+            self.search_path = ident_text(first.trim_matches('\''));
+        }
+    }
+
+    fn set_search_path_from_set_config(&mut self, text: &str) {
+        // `SELECT pg_catalog.set_config('search_path', '', false)`: the second literal.
+        let lits: Vec<&str> = text.split('\'').collect();
+        if lits.len() >= 4 {
+            let path = lits[3].trim();
+            if let Some(first) = path.split(',').map(str::trim).find(|s| !s.is_empty()) {
+                self.search_path = ident_text(first);
+            }
+        }
+    }
+
+    fn parsed(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
+        let dialect = PostgreSqlDialect {};
+        let parsed = Parser::new(&dialect)
+            .try_with_sql(st.text)
+            .and_then(|mut p| p.parse_statement());
+        let stmt = match parsed {
+            Ok(s) => s,
+            Err(e) => {
+                // pg_dump's identity form is written out by hand below; the parser lacks it.
+                if self.alter_identity(st) {
+                    return;
+                }
+                let msg = e.to_string();
+                let (l, c) = error_position(&msg);
+                let offset = offset_of(st.text, l, c).map_or(st.start, |o| st.start + o);
+                let clean = msg
+                    .trim_start_matches("sql parser error: ")
+                    .split(" at Line:")
+                    .next()
+                    .unwrap_or(&msg)
+                    .to_string();
+                let sev = if kind.starts_with("ALTER TABLE") || kind.starts_with("CREATE TYPE") {
+                    // Many ALTER TABLE forms (CLUSTER ON, SET (...), REPLICA IDENTITY …) and
+                    // non-enum types are outside what schemafix compares.
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
+                self.diag(
+                    sev,
+                    DiagKind::Syntax,
+                    format!("could not parse {kind} (line {line}): {clean}"),
+                    offset,
+                    st.end,
+                );
+                return;
+            }
+        };
+        let span = self.span(st.start, st.end);
+        match stmt {
+            Statement::CreateTable(ct) => self.create_table(ct, span, st),
+            Statement::CreateIndex(ci) => self.create_index(ci, span),
+            Statement::AlterTable(at) => self.alter_table(at, span, st, line),
+            Statement::CreateType {
+                name,
+                representation,
+            } => match representation {
+                Some(UserDefinedTypeRepresentation::Enum { labels }) => {
+                    let name = self.qual(&name);
+                    self.schema.enums.insert(
+                        name.clone(),
+                        EnumType {
+                            name,
+                            values: labels.iter().map(|l| l.value.clone()).collect(),
+                            comment: None,
+                            span,
+                        },
+                    );
+                }
+                _ => self.out_of_scope(st, kind, line, Severity::Warning),
+            },
+            Statement::CreateSequence {
+                name,
+                sequence_options,
+                if_not_exists,
+                ..
+            } => self.create_sequence(&name, &sequence_options, if_not_exists, span),
+            Statement::Comment {
+                object_type,
+                object_name,
+                comment,
+                ..
+            } => self.comment(object_type, &object_name, comment, st, line),
+            Statement::CreateSchema { schema_name, .. } => {
+                let name = match schema_name {
+                    ast::SchemaName::Simple(n) => n.0.last().map(part_text),
+                    ast::SchemaName::UnnamedAuthorization(i) => Some(ident(&i)),
+                    ast::SchemaName::NamedAuthorization(n, _) => n.0.last().map(part_text),
+                };
+                if let Some(n) = name {
+                    if n != "public" {
+                        self.schema.schemas.insert(n);
+                    }
+                }
+            }
+            _ => self.out_of_scope(st, kind, line, Severity::Warning),
+        }
+    }
+
+    fn qual(&self, name: &ObjectName) -> QualName {
+        let parts: Vec<String> = name.0.iter().map(part_text).collect();
+        match parts.as_slice() {
+            [n] => QualName::new(self.search_path.clone(), n.clone()),
+            [.., s, n] => QualName::new(s.clone(), n.clone()),
+            [] => QualName::new(self.search_path.clone(), String::new()),
+        }
+    }
+
+    fn create_table(&mut self, ct: ast::CreateTable, span: Span, st: &RawStatement<'_>) {
+        let name = self.qual(&ct.name);
+        let line = span.line;
+        if ct.temporary {
+            self.out_of_scope(st, "CREATE TEMPORARY TABLE", line, Severity::Warning);
+            return;
+        }
+        if ct.query.is_some() || ct.like.is_some() {
+            self.diag(
+                Severity::Error,
+                DiagKind::IgnoredClause,
+                format!("CREATE TABLE {name} AS/LIKE (line {line}) is not supported: write its columns out"),
+                st.start,
+                st.end,
+            );
+            return;
+        }
+        if ct.partition_of.is_some() || ct.partition_by.is_some() || ct.inherits.is_some() {
+            self.diag(
+                Severity::Warning,
+                DiagKind::IgnoredClause,
+                format!(
+                    "table {name} (line {line}): partitioning and inheritance are not compared"
+                ),
+                st.start,
+                st.end,
+            );
+        }
+        if self.schema.tables.contains_key(&name) {
+            if ct.if_not_exists {
+                return;
+            }
+            self.diag(
+                Severity::Warning,
+                DiagKind::Syntax,
+                format!("table {name} is created twice (line {line}); the later definition wins"),
+                st.start,
+                st.end,
+            );
+        }
+        let mut table = Table::new(name.clone(), span);
+        table.unlogged = ct.unlogged;
+        let mut pending: Vec<(TableConstraint, Option<String>)> = Vec::new();
+        for col in &ct.columns {
+            let raw_type = col.data_type.to_string();
+            let mut column = Column {
+                name: ident(&col.name),
+                data_type: canonical_type(&raw_type),
+                not_null: false,
+                serial: is_serial_type(&raw_type),
+                default: None,
+                identity: None,
+                generated: None,
+                collation: None,
+                comment: None,
+                span,
+            };
+            for opt in &col.options {
+                let cname = opt.name.as_ref().map(ident);
+                match &opt.option {
+                    ColumnOption::Null => column.not_null = false,
+                    ColumnOption::NotNull => column.not_null = true,
+                    ColumnOption::Default(e) => column.default = Some(make_expr(e)),
+                    ColumnOption::Collation(c) => {
+                        column.collation =
+                            Some(c.0.iter().map(part_text).collect::<Vec<_>>().join("."))
+                    }
+                    ColumnOption::Generated {
+                        generated_as,
+                        generation_expr,
+                        ..
+                    } => match (generation_expr, generated_as) {
+                        (Some(e), _) => column.generated = Some(make_expr(e)),
+                        (None, GeneratedAs::Always) => column.identity = Some(Identity::Always),
+                        (None, _) => column.identity = Some(Identity::ByDefault),
+                    },
+                    ColumnOption::PrimaryKey(pk) => {
+                        let mut pk = pk.clone();
+                        pk.columns = vec![col.name.clone().into()];
+                        pending.push((TableConstraint::PrimaryKey(pk), cname));
+                    }
+                    ColumnOption::Unique(u) => {
+                        let mut u = u.clone();
+                        u.columns = vec![col.name.clone().into()];
+                        pending.push((TableConstraint::Unique(u), cname));
+                    }
+                    ColumnOption::ForeignKey(fk) => {
+                        let mut fk = fk.clone();
+                        fk.columns = vec![col.name.clone()];
+                        pending.push((TableConstraint::ForeignKey(fk), cname));
+                    }
+                    ColumnOption::Check(c) => {
+                        pending.push((TableConstraint::Check(c.clone()), cname));
+                    }
+                    ColumnOption::Comment(c) => column.comment = Some(c.clone()),
+                    other => self.diag(
+                        Severity::Warning,
+                        DiagKind::IgnoredClause,
+                        format!(
+                            "column {}.{} (line {line}): ignored `{other}`",
+                            name, column.name
+                        ),
+                        st.start,
+                        st.end,
+                    ),
+                }
+            }
+            if let Some(d) = &column.default {
+                if let Some(seq) = nextval_target(&d.canon, &self.search_path) {
+                    self.defaults.push((name.clone(), column.name.clone(), seq));
+                }
+            }
+            table.columns.push(column);
+        }
+        for c in ct.constraints {
+            pending.push((c, None));
+        }
+        self.schema.tables.insert(name.clone(), table);
+        for (c, cname) in pending {
+            self.add_constraint(&name, c, cname, span, st);
+        }
+    }
+
+    fn add_constraint(
+        &mut self,
+        table: &QualName,
+        c: TableConstraint,
+        name_override: Option<String>,
+        span: Span,
+        st: &RawStatement<'_>,
+    ) {
+        let search_path = self.search_path.clone();
+        let Some(t) = self.schema.tables.get_mut(table) else {
+            let line = span.line;
+            self.diag(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                format!("constraint on unknown table {table} (line {line})"),
+                st.start,
+                st.end,
+            );
+            return;
+        };
+        let taken = table_names_in_use(t);
+        let is_taken = |n: &str| taken.iter().any(|t| t == n);
+        match c {
+            TableConstraint::PrimaryKey(pk) => {
+                let name = name_override
+                    .or(pk.name.as_ref().map(ident))
+                    .unwrap_or_else(|| unique_name(&t.name.name, None, "pkey", &is_taken));
+                t.primary_key = Some(PrimaryKey {
+                    name,
+                    columns: pk.columns.iter().map(index_column_name).collect(),
+                    include: pk.include.iter().map(ident).collect(),
+                    deferrable: deferrable(pk.characteristics.as_ref()),
+                    span,
+                });
+            }
+            TableConstraint::Unique(u) => {
+                let columns: Vec<String> = u.columns.iter().map(index_column_name).collect();
+                let name = name_override
+                    .or(u.name.as_ref().map(ident))
+                    .unwrap_or_else(|| {
+                        unique_name(&t.name.name, Some(&columns.join("_")), "key", &is_taken)
+                    });
+                t.uniques.push(Unique {
+                    name,
+                    columns,
+                    include: u.include.iter().map(ident).collect(),
+                    nulls_not_distinct: matches!(
+                        u.nulls_distinct,
+                        ast::NullsDistinctOption::NotDistinct
+                    ),
+                    deferrable: deferrable(u.characteristics.as_ref()),
+                    span,
+                });
+            }
+            TableConstraint::Check(ch) => {
+                let expr = make_expr(&ch.expr);
+                let name = name_override
+                    .or(ch.name.as_ref().map(ident))
+                    .unwrap_or_else(|| {
+                        let cols = referenced_columns(&ch.expr);
+                        let col = if cols.len() == 1 {
+                            cols.first().map(String::as_str)
+                        } else {
+                            None
+                        };
+                        unique_name(&t.name.name, col, "check", &is_taken)
+                    });
+                t.checks.push(Check {
+                    name,
+                    expr,
+                    no_inherit: ch.no_inherit,
+                    span,
+                });
+            }
+            TableConstraint::ForeignKey(fk) => {
+                let columns: Vec<String> = fk.columns.iter().map(ident).collect();
+                let name = name_override
+                    .or(fk.name.as_ref().map(ident))
+                    .unwrap_or_else(|| {
+                        unique_name(&t.name.name, Some(&columns.join("_")), "fkey", &is_taken)
+                    });
+                let parts: Vec<String> = fk.foreign_table.0.iter().map(part_text).collect();
+                let ref_table = match parts.as_slice() {
+                    [n] => QualName::new(search_path, n.clone()),
+                    [.., s, n] => QualName::new(s.clone(), n.clone()),
+                    [] => QualName::new(search_path, String::new()),
+                };
+                t.foreign_keys.push(ForeignKey {
+                    name,
+                    columns,
+                    ref_table,
+                    ref_columns: fk.referred_columns.iter().map(ident).collect(),
+                    on_delete: fk_action(fk.on_delete),
+                    on_update: fk_action(fk.on_update),
+                    match_full: matches!(
+                        fk.match_kind,
+                        Some(ast::ConstraintReferenceMatchKind::Full)
+                    ),
+                    deferrable: deferrable(fk.characteristics.as_ref()),
+                    span,
+                });
+            }
+            other => {
+                let line = span.line;
+                let text = other.to_string();
+                self.diag(
+                    Severity::Warning,
+                    DiagKind::OutOfScope,
+                    format!("ignored: constraint `{text}` on {table} (line {line}): not compared by schemafix"),
+                    st.start,
+                    st.end,
+                );
+            }
+        }
+    }
+
+    fn create_index(&mut self, ci: ast::CreateIndex, span: Span) {
+        let table_name = self.qual(&ci.table_name);
+        let line = span.line;
+        let Some(t) = self.schema.tables.get_mut(&table_name) else {
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                format!("CREATE INDEX on unknown table {table_name} (line {line})"),
+                span,
+            ));
+            return;
+        };
+        let keys: Vec<IndexKey> = ci
+            .columns
+            .iter()
+            .map(|ic| {
+                let e = strip_nested(&ic.column.expr);
+                let is_column = matches!(e, ast::Expr::Identifier(_));
+                let expr = if let ast::Expr::Identifier(i) = e {
+                    let n = ident(i);
+                    Expr {
+                        sql: quote_ident(&n),
+                        canon: quote_ident(&n),
+                    }
+                } else {
+                    make_expr(e)
+                };
+                let desc = matches!(ic.column.options.sort, Some(ast::OrderBySort::Desc));
+                // NULLS LAST is the default ascending, NULLS FIRST descending.
+                let nulls_first = match ic.column.options.nulls_first {
+                    Some(nf) if nf != desc => Some(nf),
+                    _ => None,
+                };
+                IndexKey {
+                    expr,
+                    is_column,
+                    opclass: ic
+                        .operator_class
+                        .as_ref()
+                        .map(|o| o.to_string().to_ascii_lowercase()),
+                    desc,
+                    nulls_first,
+                }
+            })
+            .collect();
+        let name = match &ci.name {
+            Some(n) => n.0.last().map(part_text).unwrap_or_default(),
+            None => {
+                let taken = table_names_in_use(t);
+                let cols: Vec<String> = keys
+                    .iter()
+                    .map(|k| {
+                        if k.is_column {
+                            k.expr.canon.trim_matches('"').to_string()
+                        } else {
+                            "expr".to_string()
+                        }
+                    })
+                    .collect();
+                unique_name(&t.name.name, Some(&cols.join("_")), "idx", &|n| {
+                    taken.iter().any(|t| t == n)
+                })
+            }
+        };
+        if t.indexes.iter().any(|i| i.name == name) {
+            if !ci.if_not_exists {
+                self.diagnostics.push(Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::Syntax,
+                    format!(
+                        "index {name} is created twice (line {line}); the later definition wins"
+                    ),
+                    span,
+                ));
+            }
+            t.indexes.retain(|i| i.name != name);
+        }
+        let method = ci
+            .using
+            .as_ref()
+            .map(|u| u.to_string().to_ascii_lowercase())
+            .unwrap_or_else(|| "btree".to_string());
+        t.indexes.push(Index {
+            name,
+            unique: ci.unique,
+            method,
+            keys,
+            include: ci.include.iter().map(ident).collect(),
+            nulls_not_distinct: ci.nulls_distinct == Some(false),
+            predicate: ci.predicate.as_ref().map(make_expr),
+            span,
+        });
+    }
+
+    fn alter_table(&mut self, at: ast::AlterTable, span: Span, st: &RawStatement<'_>, line: u32) {
+        let name = self.qual(&at.name);
+        if !self.schema.tables.contains_key(&name) {
+            if at.if_exists {
+                return;
+            }
+            self.diag(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                format!("ALTER TABLE on unknown table {name} (line {line})"),
+                st.start,
+                st.end,
+            );
+            return;
+        }
+        for op in at.operations {
+            match op {
+                AlterTableOperation::AddConstraint { constraint, .. } => {
+                    self.add_constraint(&name, constraint, None, span, st);
+                }
+                AlterTableOperation::AlterColumn { column_name, op } => {
+                    let col_name = ident(&column_name);
+                    let sp = self.search_path.clone();
+                    let mut seq_default = None;
+                    let Some(col) = self
+                        .schema
+                        .tables
+                        .get_mut(&name)
+                        .and_then(|t| t.column_mut(&col_name))
+                    else {
+                        self.diag(
+                            Severity::Error,
+                            DiagKind::UnknownObject,
+                            format!(
+                                "ALTER COLUMN of unknown column {name}.{col_name} (line {line})"
+                            ),
+                            st.start,
+                            st.end,
+                        );
+                        continue;
+                    };
+                    match op {
+                        AlterColumnOperation::SetNotNull => col.not_null = true,
+                        AlterColumnOperation::DropNotNull => col.not_null = false,
+                        AlterColumnOperation::SetDefault { value } => {
+                            let e = make_expr(&value);
+                            seq_default = nextval_target(&e.canon, &sp);
+                            col.default = Some(e);
+                        }
+                        AlterColumnOperation::DropDefault => col.default = None,
+                        AlterColumnOperation::SetDataType { data_type, .. } => {
+                            col.data_type = canonical_type(&data_type.to_string());
+                        }
+                        AlterColumnOperation::AddGenerated { generated_as, .. } => {
+                            col.identity = Some(match generated_as {
+                                Some(GeneratedAs::ByDefault) => Identity::ByDefault,
+                                _ => Identity::Always,
+                            });
+                        }
+                        other => {
+                            let text = other.to_string();
+                            self.diag(
+                                Severity::Warning,
+                                DiagKind::IgnoredClause,
+                                format!("ignored: ALTER COLUMN … {text} (line {line})"),
+                                st.start,
+                                st.end,
+                            );
+                        }
+                    }
+                    if let Some(seq) = seq_default {
+                        self.defaults.push((name.clone(), col_name, seq));
+                    }
+                }
+                AlterTableOperation::AddColumn { column_def, .. } => {
+                    // Reuse the CREATE TABLE path for one column.
+                    let sql = format!("CREATE TABLE x ({column_def})");
+                    let dialect = PostgreSqlDialect {};
+                    if let Ok(Statement::CreateTable(mut ct)) = Parser::new(&dialect)
+                        .try_with_sql(&sql)
+                        .and_then(|mut p| p.parse_statement())
+                    {
+                        ct.name = at.name.clone();
+                        let saved = self.schema.tables.remove(&name);
+                        self.create_table(ct, span, st);
+                        if let (Some(mut old), Some(new)) =
+                            (saved, self.schema.tables.remove(&name))
+                        {
+                            old.columns.extend(new.columns);
+                            old.uniques.extend(new.uniques);
+                            old.checks.extend(new.checks);
+                            old.foreign_keys.extend(new.foreign_keys);
+                            if new.primary_key.is_some() {
+                                old.primary_key = new.primary_key;
+                            }
+                            self.schema.tables.insert(name.clone(), old);
+                        }
+                    }
+                }
+                AlterTableOperation::DropColumn { column_names, .. } => {
+                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                        for c in &column_names {
+                            let c = ident(c);
+                            t.columns.retain(|x| x.name != c);
+                        }
+                    }
+                }
+                AlterTableOperation::DropConstraint { name: cname, .. } => {
+                    let cname = ident(&cname);
+                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                        if t.primary_key.as_ref().is_some_and(|p| p.name == cname) {
+                            t.primary_key = None;
+                        }
+                        t.uniques.retain(|x| x.name != cname);
+                        t.checks.retain(|x| x.name != cname);
+                        t.foreign_keys.retain(|x| x.name != cname);
+                    }
+                }
+                AlterTableOperation::OwnerTo { .. } => {}
+                other => {
+                    let text = other.to_string();
+                    self.diag(
+                        Severity::Warning,
+                        DiagKind::OutOfScope,
+                        format!("ignored: ALTER TABLE {name} {text} (line {line}): not compared by schemafix"),
+                        st.start,
+                        st.end,
+                    );
+                }
+            }
+        }
+    }
+
+    /// `ALTER TABLE [ONLY] t ALTER COLUMN c ADD GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY (…)`,
+    /// as pg_dump writes it (with `SEQUENCE NAME`, which the parser does not take).
+    fn alter_identity(&mut self, st: &RawStatement<'_>) -> bool {
+        let toks = sql_words(st.text);
+        let up: Vec<String> = toks.iter().map(|t| t.to_ascii_uppercase()).collect();
+        let Some(pos) = up
+            .windows(2)
+            .position(|w| w[0] == "ADD" && w[1] == "GENERATED")
+        else {
+            return false;
+        };
+        if up.first().map(String::as_str) != Some("ALTER")
+            || up.get(1).map(String::as_str) != Some("TABLE")
+        {
+            return false;
+        }
+        let mut i = 2;
+        if up.get(i).map(String::as_str) == Some("ONLY") {
+            i += 1;
+        }
+        let Some(tname) = toks.get(i) else {
+            return false;
+        };
+        let table = self.qual_text(tname);
+        let Some(cpos) = up.iter().position(|w| w == "COLUMN") else {
+            return false;
+        };
+        let Some(cname) = toks.get(cpos + 1).map(|c| ident_text(c)) else {
+            return false;
+        };
+        let identity = if up.get(pos + 2).map(String::as_str) == Some("ALWAYS") {
+            Identity::Always
+        } else {
+            Identity::ByDefault
+        };
+        match self
+            .schema
+            .tables
+            .get_mut(&table)
+            .and_then(|t| t.column_mut(&cname))
+        {
+            Some(col) => {
+                col.identity = Some(identity);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn qual_text(&self, text: &str) -> QualName {
+        let parts = split_qualified(text);
+        match parts.as_slice() {
+            [n] => QualName::new(self.search_path.clone(), n.clone()),
+            [.., s, n] => QualName::new(s.clone(), n.clone()),
+            [] => QualName::new(self.search_path.clone(), String::new()),
+        }
+    }
+
+    fn create_sequence(
+        &mut self,
+        name: &ObjectName,
+        options: &[ast::SequenceOptions],
+        if_not_exists: bool,
+        span: Span,
+    ) {
+        let name = self.qual(name);
+        if if_not_exists && self.schema.sequences.contains_key(&name) {
+            return;
+        }
+        let mut seq = Sequence {
+            name: name.clone(),
+            data_type: "bigint".to_string(),
+            increment: 1,
+            min_value: None,
+            max_value: None,
+            start: None,
+            cache: 1,
+            cycle: false,
+            owned_by: None,
+            span,
+        };
+        let num = |e: &ast::Expr| -> Option<i64> { canon_expr(e).parse().ok() };
+        for o in options {
+            match o {
+                ast::SequenceOptions::DataType(t) => seq.data_type = canonical_type(&t.to_string()),
+                ast::SequenceOptions::IncrementBy(e, _) => seq.increment = num(e).unwrap_or(1),
+                ast::SequenceOptions::MinValue(e) => seq.min_value = e.as_ref().and_then(num),
+                ast::SequenceOptions::MaxValue(e) => seq.max_value = e.as_ref().and_then(num),
+                ast::SequenceOptions::StartWith(e, _) => seq.start = num(e),
+                ast::SequenceOptions::Cache(e) => seq.cache = num(e).unwrap_or(1),
+                ast::SequenceOptions::Cycle(no) => seq.cycle = !*no,
+                ast::SequenceOptions::OwnedBy(Some(on)) => {
+                    let parts: Vec<String> = on.0.iter().map(part_text).collect();
+                    if let [.., t, c] = parts.as_slice() {
+                        let tq = if parts.len() == 3 {
+                            QualName::new(parts[0].clone(), t.clone())
+                        } else {
+                            QualName::new(self.search_path.clone(), t.clone())
+                        };
+                        self.owned.push((name.clone(), tq, c.clone()));
+                    }
+                }
+                ast::SequenceOptions::OwnedBy(None) => {}
+            }
+        }
+        normalize_sequence(&mut seq);
+        self.schema.sequences.insert(name, seq);
+    }
+
+    /// `ALTER SEQUENCE s OWNED BY t.c` (pg_dump) and simple option changes.
+    fn alter_sequence(&mut self, st: &RawStatement<'_>, line: u32) {
+        let toks = sql_words(st.text);
+        let up: Vec<String> = toks.iter().map(|t| t.to_ascii_uppercase()).collect();
+        let mut i = 2;
+        if up.get(i).map(String::as_str) == Some("IF") {
+            i += 2;
+        }
+        let Some(sname) = toks.get(i) else { return };
+        let seq = self.qual_text(sname);
+        if let Some(p) = up.windows(2).position(|w| w[0] == "OWNED" && w[1] == "BY") {
+            if let Some(target) = toks.get(p + 2) {
+                let parts = split_qualified(target);
+                if let [.., t, c] = parts.as_slice() {
+                    let tq = if parts.len() == 3 {
+                        QualName::new(parts[0].clone(), t.clone())
+                    } else {
+                        QualName::new(self.search_path.clone(), t.clone())
+                    };
+                    self.owned.push((seq, tq, c.clone()));
+                }
+            }
+            return;
+        }
+        self.out_of_scope(st, "ALTER SEQUENCE", line, Severity::Warning);
+    }
+
+    /// `ALTER TYPE e ADD VALUE [IF NOT EXISTS] 'v' [BEFORE|AFTER 'w']`.
+    fn alter_type(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
+        let toks = sql_words(st.text);
+        let up: Vec<String> = toks.iter().map(|t| t.to_ascii_uppercase()).collect();
+        if up.get(3).map(String::as_str) == Some("ADD")
+            && up.get(4).map(String::as_str) == Some("VALUE")
+        {
+            let name = self.qual_text(&toks[2]);
+            let mut i = 5;
+            if up.get(i).map(String::as_str) == Some("IF") {
+                i += 3;
+            }
+            let lit = |s: &str| s.trim_matches('\'').replace("''", "'");
+            let (Some(val), Some(e)) = (
+                toks.get(i).map(|v| lit(v)),
+                self.schema.enums.get_mut(&name),
+            ) else {
+                self.out_of_scope(st, kind, line, Severity::Warning);
+                return;
+            };
+            if e.values.contains(&val) {
+                return;
+            }
+            let anchor = toks.get(i + 2).map(|v| lit(v));
+            let pos = match (up.get(i + 1).map(String::as_str), anchor) {
+                (Some("BEFORE"), Some(a)) => e.values.iter().position(|v| *v == a),
+                (Some("AFTER"), Some(a)) => e.values.iter().position(|v| *v == a).map(|p| p + 1),
+                _ => None,
+            };
+            match pos {
+                Some(p) => e.values.insert(p, val),
+                None => e.values.push(val),
+            }
+            return;
+        }
+        self.out_of_scope(st, kind, line, Severity::Warning);
+    }
+
+    fn comment(
+        &mut self,
+        object_type: ast::CommentObject,
+        object_name: &ObjectName,
+        comment: Option<String>,
+        st: &RawStatement<'_>,
+        line: u32,
+    ) {
+        use ast::CommentObject as O;
+        match object_type {
+            O::Table => {
+                let n = self.qual(object_name);
+                if let Some(t) = self.schema.tables.get_mut(&n) {
+                    t.comment = comment;
+                    return;
+                }
+            }
+            O::Column => {
+                let parts: Vec<String> = object_name.0.iter().map(part_text).collect();
+                if parts.len() >= 2 {
+                    let col = parts[parts.len() - 1].clone();
+                    let t = if parts.len() >= 3 {
+                        QualName::new(
+                            parts[parts.len() - 3].clone(),
+                            parts[parts.len() - 2].clone(),
+                        )
+                    } else {
+                        QualName::new(self.search_path.clone(), parts[0].clone())
+                    };
+                    if let Some(c) = self
+                        .schema
+                        .tables
+                        .get_mut(&t)
+                        .and_then(|t| t.column_mut(&col))
+                    {
+                        c.comment = comment;
+                        return;
+                    }
+                }
+            }
+            O::Type => {
+                let n = self.qual(object_name);
+                if let Some(e) = self.schema.enums.get_mut(&n) {
+                    e.comment = comment;
+                    return;
+                }
+            }
+            _ => {
+                let kind = format!("COMMENT ON {object_type}");
+                self.out_of_scope(st, &kind, line, Severity::Note);
+                return;
+            }
+        }
+        self.diag(
+            Severity::Warning,
+            DiagKind::UnknownObject,
+            format!("COMMENT ON {object_type} {object_name} (line {line}): no such object here"),
+            st.start,
+            st.end,
+        );
+    }
+
+    /// A column whose default is `nextval` of a sequence the column owns is a serial column:
+    /// its sequence and default fold into `serial = true`.
+    fn resolve_serials(&mut self) {
+        for (seq, table, col) in std::mem::take(&mut self.owned) {
+            let has_default = self
+                .defaults
+                .iter()
+                .any(|(t, c, s)| *t == table && *c == col && *s == seq);
+            let Some(c) = self
+                .schema
+                .tables
+                .get_mut(&table)
+                .and_then(|t| t.column_mut(&col))
+            else {
+                continue;
+            };
+            let default_matches = c
+                .default
+                .as_ref()
+                .and_then(|d| nextval_target(&d.canon, &self.search_path))
+                .is_some_and(|s| s == seq);
+            if c.identity.is_some() {
+                // pg_dump names the identity sequence; it is part of the identity.
+                self.schema.sequences.remove(&seq);
+            } else if has_default && default_matches {
+                c.serial = true;
+                c.default = None;
+                self.schema.sequences.remove(&seq);
+            } else if let Some(s) = self.schema.sequences.get_mut(&seq) {
+                s.owned_by = Some((table, col));
+            }
+        }
+        // Serial columns declared with the `serial` type carry no default text.
+        for t in self.schema.tables.values_mut() {
+            for c in &mut t.columns {
+                if c.serial {
+                    c.default = None;
+                }
+            }
+        }
+    }
+}
+
+/// Brings a sequence's options to canonical form: values equal to PostgreSQL's defaults become
+/// `None`, so `CREATE SEQUENCE s` and pg_dump's spelled-out form compare equal.
+pub(crate) fn normalize_sequence(seq: &mut Sequence) {
+    let type_max = match seq.data_type.as_str() {
+        "smallint" => i64::from(i16::MAX),
+        "integer" => i64::from(i32::MAX),
+        _ => i64::MAX,
+    };
+    let type_min = match seq.data_type.as_str() {
+        "smallint" => i64::from(i16::MIN),
+        "integer" => i64::from(i32::MIN),
+        _ => i64::MIN,
+    };
+    let (def_min, def_max) = if seq.increment > 0 {
+        (1, type_max)
+    } else {
+        (type_min, -1)
+    };
+    if seq.min_value == Some(def_min) {
+        seq.min_value = None;
+    }
+    if seq.max_value == Some(def_max) {
+        seq.max_value = None;
+    }
+    let eff_start = if seq.increment > 0 {
+        seq.min_value.unwrap_or(def_min)
+    } else {
+        seq.max_value.unwrap_or(def_max)
+    };
+    if seq.start == Some(eff_start) {
+        seq.start = None;
+    }
+}
+
+/// Words of a statement for hand-written recognisers: quoted strings and identifiers stay whole.
+fn sql_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                cur.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '"' || c == '\'' => {
+                cur.push(c);
+                quote = Some(c);
+            }
+            None if c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            None => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Splits `a."B".c` into its identifiers as PostgreSQL stores them.
+fn split_qualified(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut in_q = false;
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if in_q {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    cur.push('"');
+                    chars.next();
+                } else {
+                    in_q = false;
+                }
+            } else {
+                cur.push(c);
+            }
+        } else if c == '"' {
+            in_q = true;
+            quoted = true;
+        } else if c == '.' {
+            parts.push(if quoted {
+                std::mem::take(&mut cur)
+            } else {
+                std::mem::take(&mut cur).to_lowercase()
+            });
+            quoted = false;
+        } else {
+            cur.push(c);
+        }
+    }
+    parts.push(if quoted { cur } else { cur.to_lowercase() });
+    parts
+}
+
+/// One identifier's stored text (`"Foo"` → `Foo`, `Foo` → `foo`).
+fn ident_text(text: &str) -> String {
+    let t = text.trim();
+    // An empty search path (pg_dump's) or `"$user"` leaves unqualified names in `public`.
+    if t.is_empty() || t == "''" || t == "\"$user\"" || t.eq_ignore_ascii_case("pg_catalog") {
+        return "public".to_string();
+    }
+    split_qualified(text.trim()).pop().unwrap_or_default()
+}
+
+fn ident(i: &ast::Ident) -> String {
+    if i.quote_style.is_some() {
+        i.value.clone()
+    } else {
+        i.value.to_lowercase()
+    }
+}
+
+fn part_text(p: &ObjectNamePart) -> String {
+    match p {
+        ObjectNamePart::Identifier(i) => ident(i),
+        ObjectNamePart::Function(f) => f.to_string(),
+    }
+}
+
+fn index_column_name(c: &ast::IndexColumn) -> String {
+    match strip_nested(&c.column.expr) {
+        ast::Expr::Identifier(i) => ident(i),
+        other => other.to_string(),
+    }
+}
+
+fn deferrable(c: Option<&ast::ConstraintCharacteristics>) -> Deferrable {
+    match c {
+        Some(c) if c.deferrable == Some(true) => match c.initially {
+            Some(ast::DeferrableInitial::Deferred) => Deferrable::Deferred,
+            _ => Deferrable::Immediate,
+        },
+        Some(c) if c.initially == Some(ast::DeferrableInitial::Deferred) => Deferrable::Deferred,
+        _ => Deferrable::No,
+    }
+}
+
+fn fk_action(a: Option<ast::ReferentialAction>) -> FkAction {
+    match a {
+        Some(ast::ReferentialAction::Restrict) => FkAction::Restrict,
+        Some(ast::ReferentialAction::Cascade) => FkAction::Cascade,
+        Some(ast::ReferentialAction::SetNull) => FkAction::SetNull,
+        Some(ast::ReferentialAction::SetDefault) => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// The columns an expression references, in first-seen order.
+fn referenced_columns(e: &ast::Expr) -> Vec<String> {
+    // The canonical text lists identifiers; reparsing would be wasteful, so walk the common
+    // shapes and fall back to none (PostgreSQL then names the check `<table>_check`).
+    let mut out: Vec<String> = Vec::new();
+    collect_idents(e, &mut out);
+    out
+}
+
+fn collect_idents(e: &ast::Expr, out: &mut Vec<String>) {
+    use ast::Expr as E;
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    match e {
+        E::Identifier(i) => push(ident(i)),
+        E::CompoundIdentifier(ids) => {
+            if let Some(i) = ids.last() {
+                push(ident(i));
+            }
+        }
+        E::Nested(x)
+        | E::UnaryOp { expr: x, .. }
+        | E::IsNull(x)
+        | E::IsNotNull(x)
+        | E::IsTrue(x)
+        | E::IsFalse(x) => collect_idents(x, out),
+        E::Cast { expr, .. } => collect_idents(expr, out),
+        E::BinaryOp { left, right, .. }
+        | E::AnyOp { left, right, .. }
+        | E::AllOp { left, right, .. } => {
+            collect_idents(left, out);
+            collect_idents(right, out);
+        }
+        E::In { expr, target, .. } => {
+            collect_idents(expr, out);
+            if let ast::InTarget::List(list) = target {
+                for x in list {
+                    collect_idents(x, out);
+                }
+            }
+        }
+        E::Between {
+            expr, low, high, ..
+        } => {
+            collect_idents(expr, out);
+            collect_idents(low, out);
+            collect_idents(high, out);
+        }
+        E::Like { expr, pattern, .. }
+        | E::ILike { expr, pattern, .. }
+        | E::SimilarTo { expr, pattern, .. } => {
+            collect_idents(expr, out);
+            collect_idents(pattern, out);
+        }
+        E::Function(f) => {
+            if let FunctionArguments::List(l) = &f.args {
+                for a in &l.args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) = a {
+                        collect_idents(x, out);
+                    }
+                }
+            }
+        }
+        E::Array(a) => {
+            for x in &a.elem {
+                collect_idents(x, out);
+            }
+        }
+        E::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            if let Some(o) = operand {
+                collect_idents(o, out);
+            }
+            for c in conditions {
+                collect_idents(&c.condition, out);
+                collect_idents(&c.result, out);
+            }
+            if let Some(e) = else_result {
+                collect_idents(e, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The sequence named by a canonical `nextval('…')` default.
+fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
+    let inner = canon.strip_prefix("nextval('")?.strip_suffix("')")?;
+    let inner = inner.replace("''", "'");
+    let parts = split_qualified(&inner);
+    match parts.as_slice() {
+        [n] => Some(QualName::new(search_path, n.clone())),
+        [.., s, n] => Some(QualName::new(s.clone(), n.clone())),
+        [] => None,
+    }
+}
+
+/// Where the parser says an error is: (line, column) within the statement.
+fn error_position(msg: &str) -> (usize, usize) {
+    let num_after = |key: &str| -> Option<usize> {
+        let i = msg.find(key)? + key.len();
+        let digits: String = msg[i..]
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    (
+        num_after("Line:").unwrap_or(1),
+        num_after("Column:").unwrap_or(1),
+    )
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col: usize = l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return Some(offset + col);
+        }
+        offset += l.len();
+    }
+    None
+}
+
+/// A short name for a statement's kind, for diagnostics (`CREATE VIEW`, `ALTER TABLE`).
+fn statement_kind(w: &[&str]) -> String {
+    let skip = [
+        "OR",
+        "REPLACE",
+        "UNIQUE",
+        "UNLOGGED",
+        "TEMP",
+        "TEMPORARY",
+        "DEFAULT",
+        "TRUSTED",
+        "PROCEDURAL",
+        "CONSTRAINT",
+        "GLOBAL",
+        "LOCAL",
+        "RECURSIVE",
+    ];
+    let mut out: Vec<&str> = Vec::new();
+    for (i, word) in w.iter().enumerate() {
+        if i == 0 {
+            out.push(word);
+            if !matches!(*word, "CREATE" | "ALTER" | "DROP" | "COMMENT") {
+                break;
+            }
+            continue;
+        }
+        if skip.contains(word) {
+            continue;
+        }
+        out.push(word);
+        if !matches!(
+            *word,
+            "MATERIALIZED"
+                | "EVENT"
+                | "FOREIGN"
+                | "TEXT"
+                | "SEARCH"
+                | "ON"
+                | "ACCESS"
+                | "USER"
+                | "DATA"
+        ) {
+            break;
+        }
+    }
+    let k = out.join(" ");
+    k.trim_end_matches(';').to_string()
+}
+
+fn strip_nested(e: &ast::Expr) -> &ast::Expr {
+    match e {
+        ast::Expr::Nested(x) => strip_nested(x),
+        other => other,
+    }
+}
+
+fn make_expr(e: &ast::Expr) -> Expr {
+    Expr {
+        sql: e.to_string(),
+        canon: canon_expr(e),
+    }
+}
+
+/// Types whose casts PostgreSQL inserts implicitly (string-like coercions) and that therefore
+/// carry no meaning for comparison.
+fn is_implicit_cast_target(ty: &str) -> bool {
+    let base = ty.trim_end_matches("[]");
+    base == "text"
+        || base == "name"
+        || base.starts_with("character varying")
+        || base.starts_with("character(")
+        || base.starts_with("bpchar")
+        || base == "regclass"
+}
+
+fn is_numeric_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "integer" | "bigint" | "smallint" | "real" | "double precision" | "oid"
+    ) || ty.starts_with("numeric")
+}
+
+fn is_literal(e: &ast::Expr) -> bool {
+    match strip_nested(e) {
+        ast::Expr::Value(_) | ast::Expr::TypedString(_) => true,
+        ast::Expr::UnaryOp {
+            op: ast::UnaryOperator::Minus,
+            expr,
+        } => is_literal(expr),
+        ast::Expr::Array(a) => a.elem.iter().all(is_literal),
+        ast::Expr::Cast { expr, .. } => is_literal(expr),
+        _ => false,
+    }
+}
+
+fn looks_numeric(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.chars().filter(|&c| c == '.').count() <= 1
+        && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Canonical text of an expression: fully parenthesised operators, implicit casts and casts of
+/// literals removed, `IN` as `= ANY (ARRAY[…])`, `BETWEEN` expanded, `LIKE` as `~~`,
+/// function names lower-cased without `pg_catalog.`. Equal for expressions PostgreSQL would
+/// store identically (and, rarely, for some it would not: it is a comparison key).
+fn canon_expr(e: &ast::Expr) -> String {
+    use ast::Expr as E;
+    match e {
+        E::Nested(x) => canon_expr(x),
+        E::Identifier(i) => quote_ident(&ident(i)),
+        E::CompoundIdentifier(ids) => ids
+            .iter()
+            .map(|i| quote_ident(&ident(i)))
+            .collect::<Vec<_>>()
+            .join("."),
+        E::Value(v) => canon_value(&v.value),
+        E::TypedString(ts) => canon_value(&ts.value.value),
+        E::Cast {
+            expr, data_type, ..
+        } => {
+            let ty = canon_data_type(data_type);
+            let inner = canon_expr(expr);
+            if is_literal(expr) || is_implicit_cast_target(&ty) {
+                if is_numeric_type(&ty) {
+                    let t = inner.trim_matches('\'');
+                    if looks_numeric(t) {
+                        return t.to_string();
+                    }
+                }
+                return inner;
+            }
+            format!("({inner})::{ty}")
+        }
+        E::UnaryOp { op, expr } => {
+            let inner = canon_expr(expr);
+            match op {
+                ast::UnaryOperator::Minus if looks_numeric(&inner) => format!("-{inner}"),
+                ast::UnaryOperator::Plus => inner,
+                ast::UnaryOperator::Not => format!("(NOT {inner})"),
+                _ => format!("({op} {inner})"),
+            }
+        }
+        E::BinaryOp { left, op, right } => {
+            let op = match op {
+                ast::BinaryOperator::NotEq => "<>".to_string(),
+                ast::BinaryOperator::PGLikeMatch => "~~".to_string(),
+                ast::BinaryOperator::PGNotLikeMatch => "!~~".to_string(),
+                ast::BinaryOperator::PGILikeMatch => "~~*".to_string(),
+                ast::BinaryOperator::PGNotILikeMatch => "!~~*".to_string(),
+                other => other.to_string().to_ascii_uppercase(),
+            };
+            format!("({} {op} {})", canon_expr(left), canon_expr(right))
+        }
+        E::IsNull(x) => format!("({} IS NULL)", canon_expr(x)),
+        E::IsNotNull(x) => format!("({} IS NOT NULL)", canon_expr(x)),
+        E::IsTrue(x) => format!("({} IS TRUE)", canon_expr(x)),
+        E::IsFalse(x) => format!("({} IS FALSE)", canon_expr(x)),
+        E::IsNotTrue(x) => format!("({} IS NOT TRUE)", canon_expr(x)),
+        E::IsNotFalse(x) => format!("({} IS NOT FALSE)", canon_expr(x)),
+        E::IsDistinctFrom(a, b) => {
+            format!("({} IS DISTINCT FROM {})", canon_expr(a), canon_expr(b))
+        }
+        E::IsNotDistinctFrom(a, b) => {
+            format!("({} IS NOT DISTINCT FROM {})", canon_expr(a), canon_expr(b))
+        }
+        E::In {
+            expr,
+            target: ast::InTarget::List(list),
+            negated,
+            ..
+        } => {
+            let items: Vec<String> = list.iter().map(canon_expr).collect();
+            let (op, q) = if *negated {
+                ("<>", "ALL")
+            } else {
+                ("=", "ANY")
+            };
+            format!(
+                "({} {op} {q} (ARRAY[{}]))",
+                canon_expr(expr),
+                items.join(", ")
+            )
+        }
+        E::AnyOp {
+            left,
+            compare_op,
+            right,
+            ..
+        } => {
+            format!(
+                "({} {} ANY ({}))",
+                canon_expr(left),
+                canon_op(compare_op),
+                canon_expr(right)
+            )
+        }
+        E::AllOp {
+            left,
+            compare_op,
+            right,
+        } => {
+            format!(
+                "({} {} ALL ({}))",
+                canon_expr(left),
+                canon_op(compare_op),
+                canon_expr(right)
+            )
+        }
+        E::Array(a) => format!(
+            "ARRAY[{}]",
+            a.elem.iter().map(canon_expr).collect::<Vec<_>>().join(", ")
+        ),
+        E::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
+            let (x, lo, hi) = (canon_expr(expr), canon_expr(low), canon_expr(high));
+            if *negated {
+                format!("(({x} < {lo}) OR ({x} > {hi}))")
+            } else {
+                format!("(({x} >= {lo}) AND ({x} <= {hi}))")
+            }
+        }
+        E::Like {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => {
+            format!(
+                "({} {} {})",
+                canon_expr(expr),
+                if *negated { "!~~" } else { "~~" },
+                canon_expr(pattern)
+            )
+        }
+        E::ILike {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => {
+            format!(
+                "({} {} {})",
+                canon_expr(expr),
+                if *negated { "!~~*" } else { "~~*" },
+                canon_expr(pattern)
+            )
+        }
+        E::Function(f) => {
+            let name = f
+                .name
+                .0
+                .iter()
+                .map(part_text)
+                .filter(|p| p != "pg_catalog")
+                .collect::<Vec<_>>()
+                .join(".");
+            match &f.args {
+                FunctionArguments::None => name.to_ascii_uppercase(),
+                FunctionArguments::List(l)
+                    if l.clauses.is_empty()
+                        && l.duplicate_treatment.is_none()
+                        && f.filter.is_none()
+                        && f.over.is_none() =>
+                {
+                    let args: Vec<String> = l
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => {
+                                let c = canon_expr(x);
+                                if name == "nextval" {
+                                    // `'public.seq'` and `'seq'` name the same sequence.
+                                    c.replacen("'public.", "'", 1)
+                                } else {
+                                    c
+                                }
+                            }
+                            other => other.to_string(),
+                        })
+                        .collect();
+                    format!("{name}({})", args.join(", "))
+                }
+                _ => e.to_string(),
+            }
+        }
+        E::AtTimeZone {
+            timestamp,
+            time_zone,
+        } => {
+            format!(
+                "({} AT TIME ZONE {})",
+                canon_expr(timestamp),
+                canon_expr(time_zone)
+            )
+        }
+        E::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            let mut s = String::from("CASE");
+            if let Some(o) = operand {
+                s.push(' ');
+                s.push_str(&canon_expr(o));
+            }
+            for c in conditions {
+                s.push_str(&format!(
+                    " WHEN {} THEN {}",
+                    canon_expr(&c.condition),
+                    canon_expr(&c.result)
+                ));
+            }
+            if let Some(x) = else_result {
+                s.push_str(&format!(" ELSE {}", canon_expr(x)));
+            }
+            s.push_str(" END");
+            s
+        }
+        other => other.to_string(),
+    }
+}
+
+fn canon_op(op: &ast::BinaryOperator) -> String {
+    match op {
+        ast::BinaryOperator::NotEq => "<>".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn canon_data_type(t: &DataType) -> String {
+    canonical_type(&t.to_string())
+}
+
+fn canon_value(v: &Value) -> String {
+    match v {
+        Value::Number(n, _) => n.trim_start_matches('+').to_string(),
+        Value::SingleQuotedString(s)
+        | Value::EscapedStringLiteral(s)
+        | Value::UnicodeStringLiteral(s)
+        | Value::NationalStringLiteral(s) => {
+            if looks_numeric(s) {
+                s.clone()
+            } else {
+                quote_literal(s)
+            }
+        }
+        Value::DollarQuotedString(d) => quote_literal(&d.value),
+        Value::Boolean(b) => b.to_string(),
+        Value::Null => "NULL".to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(s: &str) -> String {
+        parse_expr(s).unwrap().canon
+    }
+
+    #[test]
+    fn expressions_compare_as_postgresql_stores_them() {
+        assert_eq!(
+            canon("'personal_only'"),
+            canon("'personal_only'::character varying")
+        );
+        assert_eq!(canon("price > 0"), canon("((price > (0)::numeric))"));
+        assert_eq!(canon("status IN ('a','b')"), canon("((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"));
+        assert_eq!(canon("-1"), canon("'-1'::integer"));
+        assert_eq!(canon("x BETWEEN 1 AND 2"), canon("((x >= 1) AND (x <= 2))"));
+        assert_eq!(
+            canon("nextval('public.s'::regclass)"),
+            canon("nextval('s')")
+        );
+        assert_ne!(canon("(a + b) * c"), canon("a + (b * c)"));
+        assert_eq!(canon("NOW()"), canon("now()"));
+        assert_eq!(
+            canon("name LIKE 'a%'"),
+            canon("((name)::text ~~ 'a%'::text)")
+        );
+    }
+
+    #[test]
+    fn serial_from_pg_dump_equals_serial_type() {
+        let a = parse_ddl("CREATE TABLE users (id SERIAL PRIMARY KEY, n text);");
+        let b = parse_ddl(
+            "SET search_path = '';\n\
+             CREATE TABLE public.users (id integer NOT NULL, n text);\n\
+             CREATE SEQUENCE public.users_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n\
+             ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;\n\
+             ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);\n\
+             ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);",
+        );
+        assert_eq!(a.schema, b.schema, "{:#?}", b.diagnostics);
+    }
+
+    #[test]
+    fn out_of_scope_statements_are_named_with_their_line() {
+        let p = parse_ddl(
+            "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT 1;\nGRANT SELECT ON t TO x;",
+        );
+        assert_eq!(p.schema.tables.len(), 1);
+        let msgs: Vec<String> = p.diagnostics.iter().map(|d| d.message.clone()).collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("CREATE VIEW (line 2)")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("GRANT (line 3)")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_point_at_line_and_column() {
+        let p = parse_ddl("CREATE TABLE a (x int);\nCREATE TABLE b (x int,, y int);");
+        let err = p
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .unwrap();
+        assert_eq!(err.span.line, 2);
+        assert!(err.span.column > 1);
+    }
+
+    #[test]
+    fn default_constraint_names() {
+        let p = parse_ddl(
+            "CREATE TABLE o (id int PRIMARY KEY, email text UNIQUE, n int CHECK (n > 0), u int REFERENCES o, CHECK (n > u));",
+        );
+        let t = &p.schema.tables[&QualName::new("public", "o")];
+        assert_eq!(t.primary_key.as_ref().unwrap().name, "o_pkey");
+        assert_eq!(t.uniques[0].name, "o_email_key");
+        assert_eq!(t.checks[0].name, "o_n_check");
+        assert_eq!(t.checks[1].name, "o_check");
+        assert_eq!(t.foreign_keys[0].name, "o_u_fkey");
+        assert_eq!(t.foreign_keys[0].ref_columns, vec!["id"]);
+    }
+}
