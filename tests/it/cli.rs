@@ -1,0 +1,111 @@
+//! The command line: output streams and exit codes (DESIGN §7).
+
+use std::process::Command;
+
+use schemafix_tests::shared_dir;
+
+use crate::schemafix_bin;
+
+fn seed(name: &str) -> String {
+    shared_dir()
+        .join("examples/seed")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn diff_prints_sql_on_stdout_and_exit_codes_follow_the_contract() {
+    let out = Command::new(schemafix_bin())
+        .args(["diff", &seed("old.sql"), &seed("new.sql")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("ALTER TABLE"))
+            .count(),
+        3,
+        "{stdout}"
+    );
+
+    let out = Command::new(schemafix_bin())
+        .args(["diff", "--exit-code", &seed("old.sql"), &seed("new.sql")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = Command::new(schemafix_bin())
+        .args(["check", &seed("new.sql"), &seed("new.sql")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "no drift");
+}
+
+#[test]
+fn destructive_steps_are_skipped_unless_allowed() {
+    let out = Command::new(schemafix_bin())
+        .args(["diff", &seed("new.sql"), &seed("old.sql")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.starts_with("ALTER TABLE users DROP COLUMN")),
+        "{stdout}"
+    );
+    assert!(stderr.contains("skipped: users.full_name"), "{stderr}");
+    assert!(
+        stderr.contains("would lose every value of column users.full_name"),
+        "{stderr}"
+    );
+
+    let out = Command::new(schemafix_bin())
+        .args([
+            "diff",
+            "--allow-destructive",
+            &seed("new.sql"),
+            &seed("old.sql"),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("ALTER TABLE users DROP COLUMN full_name;"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("schemafix-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.sql");
+    std::fs::write(
+        &bad,
+        "CREATE TABLE a (x int);\nCREATE TABLE b (x int,, y int);\n",
+    )
+    .unwrap();
+    let out = Command::new(schemafix_bin())
+        .args(["diff", bad.to_str().unwrap(), &seed("new.sql")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no SQL on bad input");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("bad.sql:2:"), "{stderr}");
+
+    std::fs::write(&bad, [0xff, 0xfe, 0x00]).unwrap();
+    let out = Command::new(schemafix_bin())
+        .args(["diff", bad.to_str().unwrap(), &seed("new.sql")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,90 @@
+//! The convergence harness over `../shared/conformance/`, with a committed ratchet.
+
+use std::collections::BTreeMap;
+
+use schemafix_tests::corpus::{migra_cases, report, run_all, scores, sqldef_cases, ROLES};
+use schemafix_tests::{shared_dir, workspace_root, Pg};
+
+const RATCHET: &str = "tests/conformance/ratchet.tsv";
+const RESULTS: &str = "tests/conformance/results.md";
+
+#[test]
+fn corpora_converge_and_scores_never_drop() {
+    let pg = Pg::get().expect("PostgreSQL");
+    pg.ensure_roles(ROLES).expect("roles");
+    let shared = shared_dir();
+    let mut cases = sqldef_cases(&shared).expect("sqldef corpus");
+    cases.extend(migra_cases(&shared).expect("migra corpus"));
+    let counted: Vec<_> = cases
+        .iter()
+        .filter(|c| c.excluded.is_none())
+        .cloned()
+        .collect();
+    assert!(
+        counted.len() > 300,
+        "the corpus went missing: {} counted cases",
+        counted.len()
+    );
+
+    let mut results = run_all(pg, &counted, 3);
+    results.extend(cases.iter().filter(|c| c.excluded.is_some()).map(|c| {
+        schemafix_tests::corpus::CaseResult {
+            case: c.clone(),
+            forward: schemafix_tests::corpus::Outcome::Fail("excluded".into()),
+            reverse: schemafix_tests::corpus::Outcome::Fail("excluded".into()),
+            self_diff: schemafix_tests::corpus::Outcome::Fail("excluded".into()),
+        }
+    }));
+    let text = report(&results);
+    let root = workspace_root();
+    let out_dir = root.join("target");
+    std::fs::create_dir_all(&out_dir).ok();
+    std::fs::write(out_dir.join("conformance-results.md"), &text).unwrap();
+    let s = scores(&results);
+    for ((corpus, cat, check), sc) in &s {
+        println!(
+            "{corpus:7} {cat:20} {check:9} {:4}/{:4} {:5.1}%",
+            sc.pass,
+            sc.total,
+            sc.percent()
+        );
+    }
+
+    let ratchet_path = root.join(RATCHET);
+    if std::env::var_os("SCHEMAFIX_BLESS").is_some() {
+        let mut t = String::from("corpus\tcategory\tcheck\tpass\ttotal\n");
+        for ((corpus, cat, check), sc) in &s {
+            t.push_str(&format!(
+                "{corpus}\t{cat}\t{check}\t{}\t{}\n",
+                sc.pass, sc.total
+            ));
+        }
+        std::fs::write(&ratchet_path, t).unwrap();
+        std::fs::write(root.join(RESULTS), &text).unwrap();
+        return;
+    }
+    let ratchet = std::fs::read_to_string(&ratchet_path)
+        .expect("tests/conformance/ratchet.tsv (bless with SCHEMAFIX_BLESS=1)");
+    let mut floor: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    for line in ratchet.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() >= 4 {
+            floor.insert(
+                (f[0].into(), f[1].into(), f[2].into()),
+                f[3].parse().unwrap_or(0),
+            );
+        }
+    }
+    let mut dropped = Vec::new();
+    for (key, min) in &floor {
+        let got = s.get(key).map_or(0, |sc| sc.pass);
+        if got < *min {
+            dropped.push(format!("{key:?}: {got} < {min}"));
+        }
+    }
+    assert!(
+        dropped.is_empty(),
+        "conformance scores dropped (see target/conformance-results.md):\n{}",
+        dropped.join("\n")
+    );
+}

@@ -1,0 +1,522 @@
+//! The convergence harness over `../shared/conformance/` (see its README): apply *current*,
+//! apply our migration, compare catalogs with *desired* applied to a fresh database, re-diff must
+//! be empty; both directions.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use schemafix_core::{
+    diff, parse, plan, render_sql, Format, Parsed, PlanOptions, Schema, Severity,
+};
+
+use crate::{dump_difference, normalize_dump, Pg};
+
+/// Categories whose cases the core issue must converge.
+pub const IN_SCOPE: &[&str] = &[
+    "tables_columns_only",
+    "index",
+    "foreign_key",
+    "check",
+    "enum_type",
+    "sequence_identity",
+    "comment",
+];
+
+/// Categories about objects schemafix does not compare yet.
+const OUT_OF_SCOPE: &[&str] = &[
+    "view",
+    "function_trigger",
+    "domain",
+    "extension",
+    "policy_rls",
+    "privilege",
+    "partition",
+    "rename_annotation",
+];
+
+/// Case flags that change what "converged" means (sqldef's safe modes, other dialects).
+const SPECIAL_FLAGS: &[&str] = &[
+    "enable_drop",
+    "manage",
+    "managed_roles",
+    "user",
+    "offline",
+    "flavor",
+    "error",
+    "config",
+];
+
+/// Roles the corpora refer to (conformance README).
+pub const ROLES: &[&str] = &[
+    "readonly_user",
+    "app_user",
+    "admin_role",
+    "user-with-dash",
+    "user.with.dot",
+    "user with spaces",
+    "CamelCaseUser",
+    "UPPERCASE_USER",
+    "user1",
+    "user2",
+    "user3",
+    "user4",
+    "My User",
+    "reader",
+    "writer",
+    "admin",
+    "reader1",
+    "reader2",
+    "writer1",
+    "writer2",
+    "role1",
+    "role2",
+    "power_user",
+    "user@domain.com",
+    "schemainspect_test_role",
+    "fordfrog",
+    "dv",
+    "anonymous",
+    "webuser",
+    "krioweb2",
+    "asi",
+    "intranet",
+    "customer",
+    "manager",
+];
+
+/// One diff case: two DDL texts.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// `sqldef` or `migra`.
+    pub corpus: &'static str,
+    /// The case's name (sqldef: the YAML key; migra: the folder).
+    pub name: String,
+    /// Categories (sqldef's INDEX.tsv; migra: `migra`).
+    pub categories: Vec<String>,
+    /// The current state's DDL.
+    pub current: String,
+    /// The desired state's DDL.
+    pub desired: String,
+    /// Why the case is not counted, when it is not.
+    pub excluded: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SqldefCase {
+    #[serde(default)]
+    current: Option<String>,
+    #[serde(default)]
+    desired: Option<String>,
+}
+
+fn read_tsv(path: &Path) -> Result<Vec<Vec<String>>> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    Ok(text
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect())
+}
+
+/// Every sqldef case with its classification.
+pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
+    let dir = shared.join("conformance/sqldef");
+    let mut status: BTreeMap<String, String> = BTreeMap::new();
+    for row in read_tsv(&dir.join("APPLY_PG15.tsv"))? {
+        if row.len() >= 3 {
+            status.insert(row[1].clone(), row[2].clone());
+        }
+    }
+    let mut files: BTreeMap<String, BTreeMap<String, SqldefCase>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for row in read_tsv(&dir.join("INDEX.tsv"))? {
+        if row.len() < 4 {
+            continue;
+        }
+        let (file, name, kind) = (&row[0], &row[1], &row[2]);
+        if !files.contains_key(file) {
+            let text = std::fs::read_to_string(dir.join(file))?;
+            let parsed: BTreeMap<String, SqldefCase> =
+                serde_yaml::from_str(&text).with_context(|| file.clone())?;
+            files.insert(file.clone(), parsed);
+        }
+        let Some(c) = files.get(file).and_then(|f| f.get(name)) else {
+            continue;
+        };
+        let categories: Vec<String> = row[3]
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let flags: Vec<String> = row
+            .get(4)
+            .map(|f| {
+                f.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let special: Vec<&String> = flags
+            .iter()
+            .filter(|f| {
+                let key = f.split('=').next().unwrap_or("");
+                SPECIAL_FLAGS.contains(&key) && f.as_str() != "enable_drop=true"
+            })
+            .collect();
+        let out_cats: Vec<&String> = categories
+            .iter()
+            .filter(|c| OUT_OF_SCOPE.contains(&c.as_str()))
+            .collect();
+        let st = status.get(name).cloned().unwrap_or_default();
+        let excluded = if kind == "error" {
+            Some("expects an error".to_string())
+        } else if !special.is_empty() {
+            Some(format!(
+                "special mode: {}",
+                special
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ))
+        } else if st != "OK" {
+            Some(format!("does not load on PostgreSQL 15 ({st})"))
+        } else if !out_cats.is_empty() {
+            Some(format!(
+                "out of scope: {}",
+                out_cats
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ))
+        } else if !categories.iter().any(|c| IN_SCOPE.contains(&c.as_str())) {
+            Some("no in-scope category".to_string())
+        } else {
+            None
+        };
+        out.push(Case {
+            corpus: "sqldef",
+            name: name.clone(),
+            categories,
+            current: c.current.clone().unwrap_or_default(),
+            desired: c.desired.clone().unwrap_or_default(),
+            excluded,
+        });
+    }
+    Ok(out)
+}
+
+/// Every migra fixture (a.sql → b.sql).
+pub fn migra_cases(shared: &Path) -> Result<Vec<Case>> {
+    let dir = shared.join("conformance/migra");
+    let mut out = Vec::new();
+    for row in read_tsv(&dir.join("INDEX.tsv"))? {
+        let name = row[0].clone();
+        let opts = row.get(1).cloned().unwrap_or_default();
+        let a = std::fs::read_to_string(dir.join(&name).join("a.sql")).unwrap_or_default();
+        let b = std::fs::read_to_string(dir.join(&name).join("b.sql")).unwrap_or_default();
+        let excluded = if name == "generated_added" {
+            Some("not run upstream; its expected output does not match its inputs".to_string())
+        } else if opts.contains("--schema") || opts.contains("--exclude-schema") {
+            Some("scoped run (--schema/--exclude-schema)".to_string())
+        } else {
+            None
+        };
+        out.push(Case {
+            corpus: "migra",
+            name,
+            categories: vec!["migra".to_string()],
+            current: a,
+            desired: b,
+            excluded,
+        });
+    }
+    Ok(out)
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It held.
+    Pass,
+    /// It did not, and why.
+    Fail(String),
+}
+
+impl Outcome {
+    fn of(r: Result<()>) -> Outcome {
+        match r {
+            Ok(()) => Outcome::Pass,
+            Err(e) => Outcome::Fail(format!("{e:#}").replace('\n', " ")),
+        }
+    }
+
+    /// True for a pass.
+    pub fn passed(&self) -> bool {
+        *self == Outcome::Pass
+    }
+}
+
+/// The results of one case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case.
+    pub case: Case,
+    /// current → desired converges.
+    pub forward: Outcome,
+    /// desired → current converges.
+    pub reverse: Outcome,
+    /// diff(X, X) and diff(pg_dump(X), X) are empty for both sides.
+    pub self_diff: Outcome,
+}
+
+fn parse_side(text: &str) -> Result<Schema> {
+    if text.trim().is_empty() {
+        return Ok(Schema::default());
+    }
+    let (_, p): (Format, Parsed) = parse(text, Some(Format::Sql));
+    if let Some(e) = p.diagnostics.iter().find(|d| d.severity == Severity::Error) {
+        anyhow::bail!(
+            "parse error at {}:{}: {}",
+            e.span.line,
+            e.span.column,
+            e.message
+        );
+    }
+    Ok(p.schema)
+}
+
+/// The migration SQL from `from` to `to` (destructive steps allowed).
+pub fn migration_sql(from: &str, to: &str) -> Result<String> {
+    let p = plan(
+        &diff(&parse_side(from)?, &parse_side(to)?),
+        &PlanOptions {
+            allow_destructive: true,
+        },
+    );
+    Ok(render_sql(&p))
+}
+
+/// Fails when diffing `from` against `to` finds anything to change.
+pub fn expect_no_changes(from: &str, to: &str, what: &str) -> Result<()> {
+    let p = plan(
+        &diff(&parse_side(from)?, &parse_side(to)?),
+        &PlanOptions {
+            allow_destructive: true,
+        },
+    );
+    if !p.is_empty() {
+        let steps: Vec<String> = p
+            .steps
+            .iter()
+            .map(|s| format!("{}: {}", s.id, s.reason))
+            .collect();
+        anyhow::bail!("{what} is not empty: {}", steps.join("; "));
+    }
+    Ok(())
+}
+
+fn load(db: &crate::Db, sql: &str, side: &str) -> Result<()> {
+    if !sql.trim().is_empty() {
+        db.exec(sql).with_context(|| format!("setup of {side}"))?;
+    }
+    Ok(())
+}
+
+/// One direction: migrate `db` (holding `from`) to `to`, whose reference dump is `want`.
+fn converge(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Result<()> {
+    let sql = migration_sql(from, to)?;
+    if !sql.trim().is_empty() {
+        db.exec_tx(&sql)
+            .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
+    }
+    let got = normalize_dump(&db.dump()?);
+    if got != want {
+        anyhow::bail!("catalogs differ: {}", dump_difference(&got, want));
+    }
+    expect_no_changes(&db.dump()?, to, "re-diff after migration")
+}
+
+/// Runs one case on the server.
+pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
+    let mut result = CaseResult {
+        case: case.clone(),
+        forward: Outcome::Fail("not run".into()),
+        reverse: Outcome::Fail("not run".into()),
+        self_diff: Outcome::Fail("not run".into()),
+    };
+    let setup = (|| -> Result<_> {
+        let a = pg.create_db()?;
+        let b = pg.create_db()?;
+        load(&a, &case.current, "current")?;
+        load(&b, &case.desired, "desired")?;
+        let da = normalize_dump(&a.dump()?);
+        let db = normalize_dump(&b.dump()?);
+        Ok((a, b, da, db))
+    })();
+    let (a, b, dump_a, dump_b) = match setup {
+        Ok(x) => x,
+        Err(e) => {
+            let o = Outcome::Fail(format!("{e:#}").replace('\n', " "));
+            result.forward = o.clone();
+            result.reverse = o.clone();
+            result.self_diff = o;
+            return result;
+        }
+    };
+    result.self_diff = Outcome::of((|| {
+        expect_no_changes(&case.current, &case.current, "diff(current, current)")?;
+        expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)")?;
+        expect_no_changes(&a.dump()?, &case.current, "diff(pg_dump(current), current)")?;
+        expect_no_changes(&b.dump()?, &case.desired, "diff(pg_dump(desired), desired)")
+    })());
+    result.forward = Outcome::of(converge(&a, &case.current, &case.desired, &dump_b));
+    result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a));
+    result
+}
+
+/// Runs cases on `threads` workers, in input order.
+pub fn run_all(pg: &'static Pg, cases: &[Case], threads: usize) -> Vec<CaseResult> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<CaseResult>>> = Mutex::new(vec![None; cases.len()]);
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= cases.len() {
+                    break;
+                }
+                let r = run_case(pg, &cases[i]);
+                if let Ok(mut v) = results.lock() {
+                    v[i] = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// A score: passes out of cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Score {
+    /// Cases that passed.
+    pub pass: usize,
+    /// Cases counted.
+    pub total: usize,
+}
+
+impl Score {
+    /// Percentage, 100 for an empty set.
+    pub fn percent(&self) -> f64 {
+        if self.total == 0 {
+            100.0
+        } else {
+            100.0 * self.pass as f64 / self.total as f64
+        }
+    }
+}
+
+/// Scores keyed by (corpus, category, check).
+pub type Scores = BTreeMap<(String, String, String), Score>;
+
+/// Per corpus, category and check (forward, reverse, self-diff).
+pub fn scores(results: &[CaseResult]) -> Scores {
+    let mut s: Scores = BTreeMap::new();
+    for r in results.iter().filter(|r| r.case.excluded.is_none()) {
+        let mut cats: BTreeSet<String> = r
+            .case
+            .categories
+            .iter()
+            .filter(|c| IN_SCOPE.contains(&c.as_str()) || c.as_str() == "migra")
+            .cloned()
+            .collect();
+        cats.insert("all".to_string());
+        for c in cats {
+            for (check, o) in [
+                ("forward", &r.forward),
+                ("reverse", &r.reverse),
+                ("self-diff", &r.self_diff),
+            ] {
+                let e = s
+                    .entry((r.case.corpus.to_string(), c.clone(), check.to_string()))
+                    .or_default();
+                e.total += 1;
+                if o.passed() {
+                    e.pass += 1;
+                }
+            }
+        }
+    }
+    s
+}
+
+/// The score table and the list of failing and excluded cases, as Markdown.
+pub fn report(results: &[CaseResult]) -> String {
+    let s = scores(results);
+    let mut out = String::from(
+        "# Conformance results\n\nGenerated by `cargo xtask test` (the `conformance` test; `SCHEMAFIX_BLESS=1` rewrites this file and the ratchet).\n\n\
+         Each counted case: apply *current*, apply schemafix's SQL in one transaction, compare the normalized `pg_dump --schema-only`\n\
+         with *desired* applied to a fresh database, then re-diff (must be empty); *reverse* is the same from desired to current;\n\
+         *self-diff* checks diff(X, X) and diff(pg_dump(X), X) are empty for both sides.\n\n\
+         | corpus | category | forward | reverse | self-diff |\n|---|---|---|---|---|\n",
+    );
+    let keys: BTreeSet<(String, String)> =
+        s.keys().map(|(c, k, _)| (c.clone(), k.clone())).collect();
+    for (corpus, cat) in &keys {
+        let cell = |check: &str| {
+            let sc = s
+                .get(&(corpus.clone(), cat.clone(), check.to_string()))
+                .copied()
+                .unwrap_or_default();
+            format!("{}/{} ({:.1}%)", sc.pass, sc.total, sc.percent())
+        };
+        out.push_str(&format!(
+            "| {corpus} | {cat} | {} | {} | {} |\n",
+            cell("forward"),
+            cell("reverse"),
+            cell("self-diff")
+        ));
+    }
+    out.push_str("\n## Failing counted cases\n\n");
+    for r in results.iter().filter(|r| r.case.excluded.is_none()) {
+        for (check, o) in [
+            ("forward", &r.forward),
+            ("reverse", &r.reverse),
+            ("self-diff", &r.self_diff),
+        ] {
+            if let Outcome::Fail(why) = o {
+                let why: String = why.chars().take(300).collect();
+                out.push_str(&format!(
+                    "- {}/{} {check}: {}\n",
+                    r.case.corpus,
+                    r.case.name,
+                    why.replace('|', "\\|")
+                ));
+            }
+        }
+    }
+    let mut excluded: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for r in results.iter() {
+        if let Some(why) = &r.case.excluded {
+            let key = why.split(':').next().unwrap_or(why).to_string();
+            *excluded
+                .entry((r.case.corpus.to_string(), key))
+                .or_default() += 1;
+        }
+    }
+    out.push_str("\n## Not counted (classified)\n\n| corpus | reason | cases |\n|---|---|---|\n");
+    for ((corpus, why), n) in excluded {
+        out.push_str(&format!("| {corpus} | {why} | {n} |\n"));
+    }
+    out
+}
