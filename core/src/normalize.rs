@@ -32,7 +32,11 @@ pub fn canonical_type(raw: &str) -> String {
             Some(p) if p <= 24 => "real".to_string(),
             _ => "double precision".to_string(),
         },
-        "decimal" | "numeric" | "dec" => with_mods("numeric"),
+        // `numeric(p)` is `numeric(p,0)`.
+        "decimal" | "numeric" | "dec" => match &mods {
+            Some(m) if !m.contains(',') => format!("numeric({m},0)"),
+            _ => with_mods("numeric"),
+        },
         "timestamp" | "timestamp without time zone" => {
             format!("{} without time zone", with_mods("timestamp"))
         }
@@ -45,7 +49,8 @@ pub fn canonical_type(raw: &str) -> String {
         "bit" => format!("bit({})", mods.as_deref().unwrap_or("1")),
         _ => with_mods(&name),
     };
-    format!("{canonical}{}", "[]".repeat(dims))
+    // PostgreSQL does not record the number of dimensions: `int[][]` is `integer[]`.
+    format!("{canonical}{}", if dims > 0 { "[]" } else { "" })
 }
 
 /// True for `serial`, `bigserial`, `smallserial` and their aliases.
@@ -128,6 +133,10 @@ fn split_modifiers(raw: &str) -> (String, Option<String>) {
         .unwrap_or(&name)
         .to_string();
     // A user-defined name is rendered the way PostgreSQL would need it quoted.
+    let name = name
+        .strip_prefix("\"public\".")
+        .map(str::to_string)
+        .unwrap_or(name);
     let name = if name.contains('"') {
         name.split('.')
             .map(|part| {
@@ -254,6 +263,7 @@ mod tests {
             ("TIMESTAMP WITH TIME ZONE", "timestamp with time zone"),
             ("timestamp(3)", "timestamp(3) without time zone"),
             ("NUMERIC(10, 2)", "numeric(10,2)"),
+            ("numeric(5)", "numeric(5,0)"),
             ("int[]", "integer[]"),
             ("text ARRAY", "text[]"),
             ("public.mood", "mood"),
@@ -262,6 +272,8 @@ mod tests {
             ("float(10)", "real"),
             ("char", "character(1)"),
             ("pg_catalog.int8", "bigint"),
+            ("\"public\".\"country\"", "country"),
+            ("int[][]", "integer[]"),
             ("bit varying(5)", "bit varying(5)"),
         ] {
             assert_eq!(canonical_type(raw), want, "{raw}");

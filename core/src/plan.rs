@@ -152,9 +152,10 @@ fn phase(c: &Change) -> u32 {
         Change::DropTable { .. } => 18,
         Change::DropSequence { .. } => 19,
         Change::DropEnum { .. } => 20,
-        Change::CommentTable { .. } | Change::CommentColumn { .. } | Change::CommentType { .. } => {
-            21
-        }
+        Change::CommentTable { .. }
+        | Change::CommentColumn { .. }
+        | Change::CommentIndex { .. }
+        | Change::CommentType { .. } => 21,
     }
 }
 
@@ -351,6 +352,16 @@ fn reason(c: &Change) -> String {
                 opt(from)
             )
         }
+        Change::CommentIndex {
+            table,
+            index,
+            from,
+            to,
+        } => format!(
+            "{table}: comment on index {index} {} wanted, current {}",
+            opt(to),
+            opt(from)
+        ),
         Change::CommentType { name, from, to } => format!(
             "type {name}: comment {} wanted, current {}",
             opt(to),

@@ -334,6 +334,10 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// Partial index predicate.
     pub predicate: Option<Expr>,
+    /// Storage parameters as `name=value`, sorted (`WITH (fillfactor = 70)`).
+    pub with: Vec<String>,
+    /// `COMMENT ON INDEX`.
+    pub comment: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }

@@ -99,12 +99,38 @@ fn diff_column(
             to: t.data_type.clone(),
             from_collation: f.collation.clone(),
             to_collation: t.collation.clone(),
-            using: f.data_type != t.data_type
-                && (enum_target || needs_using(&f.data_type, &t.data_type)),
+            using: if f.data_type == t.data_type {
+                None
+            } else if enum_target {
+                // Enums convert only through text.
+                Some(true)
+            } else if needs_using(&f.data_type, &t.data_type) {
+                Some(false)
+            } else {
+                None
+            },
+            serial: f.serial && t.serial,
         });
     }
     let default_changed = f.default != t.default;
-    if !t.serial && !f.serial && (default_changed || (type_changed && f.default.is_some())) {
+    // A default may not convert to the new type on its own: it comes off first, then back on.
+    if type_changed && !f.serial && !t.serial && f.default.is_some() {
+        if let Some(d) = &f.default {
+            out.push(Change::DropDefault {
+                table: tbl(),
+                column: col(),
+                from: d.clone(),
+            });
+        }
+        if let Some(d) = &t.default {
+            out.push(Change::SetDefault {
+                table: tbl(),
+                column: col(),
+                from: None,
+                to: d.clone(),
+            });
+        }
+    } else if !t.serial && !f.serial && default_changed {
         match (&f.default, &t.default) {
             (_, Some(d)) => out.push(Change::SetDefault {
                 table: tbl(),

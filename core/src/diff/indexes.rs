@@ -15,6 +15,7 @@ pub(super) fn diff_indexes(f: &Table, t: &Table, out: &mut Vec<Change>) {
                 && a.include == b.include
                 && a.nulls_not_distinct == b.nulls_not_distinct
                 && a.predicate == b.predicate
+                && a.with == b.with
         },
     );
     for (a, b) in m.renamed {
@@ -30,10 +31,37 @@ pub(super) fn diff_indexes(f: &Table, t: &Table, out: &mut Vec<Change>) {
             index: i.clone(),
         });
     }
+    let added: Vec<String> = m.added.iter().map(|i| i.name.clone()).collect();
     for i in m.added {
         out.push(Change::CreateIndex {
             table: t.name.clone(),
             index: i.clone(),
         });
+        if i.comment.is_some() {
+            out.push(Change::CommentIndex {
+                table: t.name.clone(),
+                index: i.name.clone(),
+                from: None,
+                to: i.comment.clone(),
+            });
+        }
+    }
+    // Indexes kept (or renamed) whose comment changed.
+    for ti in &t.indexes {
+        let from = f.indexes.iter().find(|fi| fi.name == ti.name).or_else(|| {
+            f.indexes
+                .iter()
+                .find(|fi| fi.keys == ti.keys && fi.unique == ti.unique && fi.method == ti.method)
+        });
+        if let Some(fi) = from {
+            if fi.comment != ti.comment && !added.contains(&ti.name) {
+                out.push(Change::CommentIndex {
+                    table: t.name.clone(),
+                    index: ti.name.clone(),
+                    from: fi.comment.clone(),
+                    to: ti.comment.clone(),
+                });
+            }
+        }
     }
 }

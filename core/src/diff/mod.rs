@@ -62,8 +62,10 @@ pub enum Change {
         to: String,
         from_collation: Option<String>,
         to_collation: Option<String>,
-        /// The column needs `USING column::type`.
-        using: bool,
+        /// `USING column::type` (`Some(false)`), through text (`Some(true)`), or none.
+        using: Option<bool>,
+        /// The column is serial on both sides: its sequence changes type with it.
+        serial: bool,
     },
     /// `ALTER COLUMN … SET NOT NULL`.
     SetNotNull { table: QualName, column: String },
@@ -150,6 +152,13 @@ pub enum Change {
         from: Option<String>,
         to: Option<String>,
     },
+    /// `COMMENT ON INDEX`.
+    CommentIndex {
+        table: QualName,
+        index: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
     /// `COMMENT ON TYPE`.
     CommentType {
         name: QualName,
@@ -198,6 +207,7 @@ impl Change {
             Change::RenameIndex { .. } => "rename-index",
             Change::CommentTable { .. } => "comment-table",
             Change::CommentColumn { .. } => "comment-column",
+            Change::CommentIndex { .. } => "comment-index",
             Change::CommentType { .. } => "comment-type",
         }
     }

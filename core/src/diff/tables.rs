@@ -20,6 +20,14 @@ pub(super) fn create_table(t: &Table, out: &mut Vec<Change>) {
             table: t.name.clone(),
             index: index.clone(),
         });
+        if index.comment.is_some() {
+            out.push(Change::CommentIndex {
+                table: t.name.clone(),
+                index: index.name.clone(),
+                from: None,
+                to: index.comment.clone(),
+            });
+        }
     }
     if t.comment.is_some() {
         out.push(Change::CommentTable {

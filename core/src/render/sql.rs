@@ -227,6 +227,17 @@ fn create_index(table: &QualName, i: &Index) -> String {
     if i.nulls_not_distinct {
         s.push_str(" NULLS NOT DISTINCT");
     }
+    if !i.with.is_empty() {
+        let params: Vec<String> = i
+            .with
+            .iter()
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => format!("{}={}", q(k), quote_literal(v)),
+                None => q(p),
+            })
+            .collect();
+        s.push_str(&format!(" WITH ({})", params.join(", ")));
+    }
     if let Some(p) = &i.predicate {
         s.push_str(&format!(" WHERE {}", p.sql));
     }
@@ -364,6 +375,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             to,
             to_collation,
             using,
+            serial,
             ..
         } => {
             let mut what = format!("TYPE {to}");
@@ -373,10 +385,19 @@ pub fn step_sql(c: &Change) -> Vec<String> {
                     coll.split('.').map(q).collect::<Vec<_>>().join(".")
                 ));
             }
-            if *using {
-                what.push_str(&format!(" USING {}::{to}", q(column)));
+            match using {
+                Some(true) => what.push_str(&format!(" USING {}::text::{to}", q(column))),
+                Some(false) => what.push_str(&format!(" USING {}::{to}", q(column))),
+                None => {}
             }
-            vec![alter_col(table, column, &what)]
+            let mut v = vec![alter_col(table, column, &what)];
+            if *serial {
+                v.push(format!(
+                    "ALTER SEQUENCE {} AS {to}",
+                    serial_sequence(table, column)
+                ));
+            }
+            v
         }
         Change::SetNotNull { table, column } => vec![alter_col(table, column, "SET NOT NULL")],
         Change::DropNotNull { table, column } => vec![alter_col(table, column, "DROP NOT NULL")],
@@ -411,10 +432,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             column,
             data_type,
         } => {
-            let seq = QualName::new(
-                table.schema.clone(),
-                make_object_name(&table.name, Some(column), "seq"),
-            );
+            let seq = serial_sequence(table, column);
             vec![
                 format!(
                     "CREATE SEQUENCE {seq} AS {data_type} OWNED BY {table}.{}",
@@ -436,10 +454,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             ]
         }
         Change::DropSerial { table, column } => {
-            let seq = QualName::new(
-                table.schema.clone(),
-                make_object_name(&table.name, Some(column), "seq"),
-            );
+            let seq = serial_sequence(table, column);
             vec![
                 alter_col(table, column, "DROP DEFAULT"),
                 format!("DROP SEQUENCE IF EXISTS {seq}"),
@@ -495,8 +510,19 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         } => {
             vec![comment("COLUMN", &format!("{table}.{}", q(column)), to)]
         }
+        Change::CommentIndex {
+            table, index, to, ..
+        } => vec![comment("INDEX", &in_schema(table, index), to)],
         Change::CommentType { name, to, .. } => vec![comment("TYPE", &name.to_string(), to)],
     }
+}
+
+/// The sequence PostgreSQL creates for a serial column: `<table>_<column>_seq`.
+fn serial_sequence(table: &QualName, column: &str) -> QualName {
+    QualName::new(
+        table.schema.clone(),
+        make_object_name(&table.name, Some(column), "seq"),
+    )
 }
 
 fn drop_constraint(table: &QualName, name: &str) -> String {

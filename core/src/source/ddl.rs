@@ -219,7 +219,10 @@ impl Cx<'_> {
                     .next()
                     .unwrap_or(&msg)
                     .to_string();
-                let sev = if kind.starts_with("ALTER TABLE") || kind.starts_with("CREATE TYPE") {
+                let sev = if kind.starts_with("ALTER TABLE")
+                    || kind.starts_with("CREATE TYPE")
+                    || kind.starts_with("COMMENT")
+                {
                     // Many ALTER TABLE forms (CLUSTER ON, SET (...), REPLICA IDENTITY …) and
                     // non-enum types are outside what schemafix compares.
                     Severity::Warning
@@ -574,7 +577,13 @@ impl Cx<'_> {
                     opclass: ic
                         .operator_class
                         .as_ref()
-                        .map(|o| o.to_string().to_ascii_lowercase()),
+                        .map(|o| {
+                            let o = o.to_string().to_ascii_lowercase();
+                            o.strip_prefix("pg_catalog.")
+                                .map(str::to_string)
+                                .unwrap_or(o)
+                        })
+                        .filter(|o| !is_default_opclass(o)),
                     desc,
                     nulls_first,
                 }
@@ -625,6 +634,8 @@ impl Cx<'_> {
             include: ci.include.iter().map(ident).collect(),
             nulls_not_distinct: ci.nulls_distinct == Some(false),
             predicate: ci.predicate.as_ref().map(make_expr),
+            with: storage_params(&ci.with),
+            comment: None,
             span,
         });
     }
@@ -974,6 +985,20 @@ impl Cx<'_> {
                         c.comment = comment;
                         return;
                     }
+                }
+            }
+            O::Index => {
+                let n = self.qual(object_name);
+                if let Some(i) = self
+                    .schema
+                    .tables
+                    .values_mut()
+                    .filter(|t| t.name.schema == n.schema)
+                    .flat_map(|t| t.indexes.iter_mut())
+                    .find(|i| i.name == n.name)
+                {
+                    i.comment = comment;
+                    return;
                 }
             }
             O::Type => {
@@ -1345,7 +1370,6 @@ fn statement_kind(w: &[&str]) -> String {
         "DEFAULT",
         "TRUSTED",
         "PROCEDURAL",
-        "CONSTRAINT",
         "GLOBAL",
         "LOCAL",
         "RECURSIVE",
@@ -1380,6 +1404,80 @@ fn statement_kind(w: &[&str]) -> String {
     }
     let k = out.join(" ");
     k.trim_end_matches(';').to_string()
+}
+
+/// Storage parameters as `name=value` with the value unquoted, sorted.
+fn storage_params(with: &[ast::Expr]) -> Vec<String> {
+    let mut out: Vec<String> = with
+        .iter()
+        .map(|e| match e {
+            ast::Expr::BinaryOp { left, right, .. } => {
+                let name = match strip_nested(left) {
+                    ast::Expr::Identifier(i) => ident(i),
+                    other => other.to_string().to_lowercase(),
+                };
+                let value = match strip_nested(right) {
+                    ast::Expr::Value(v) => match &v.value {
+                        Value::SingleQuotedString(s) => s.clone(),
+                        Value::Boolean(b) => {
+                            if *b {
+                                "on".into()
+                            } else {
+                                "off".into()
+                            }
+                        }
+                        other => other.to_string(),
+                    },
+                    other => other.to_string(),
+                };
+                let value = match value.to_ascii_lowercase().as_str() {
+                    "true" => "on".to_string(),
+                    "false" => "off".to_string(),
+                    _ => value,
+                };
+                format!("{name}={value}")
+            }
+            other => other.to_string().to_lowercase(),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Operator classes that are the default for their type under btree, hash or GIN: naming one
+/// changes nothing, and pg_dump leaves it out.
+fn is_default_opclass(name: &str) -> bool {
+    matches!(
+        name,
+        "int2_ops"
+            | "int4_ops"
+            | "int8_ops"
+            | "text_ops"
+            | "varchar_ops"
+            | "bpchar_ops"
+            | "numeric_ops"
+            | "float4_ops"
+            | "float8_ops"
+            | "bool_ops"
+            | "date_ops"
+            | "timestamp_ops"
+            | "timestamptz_ops"
+            | "time_ops"
+            | "timetz_ops"
+            | "interval_ops"
+            | "uuid_ops"
+            | "bytea_ops"
+            | "oid_ops"
+            | "char_ops"
+            | "name_ops"
+            | "jsonb_ops"
+            | "array_ops"
+            | "inet_ops"
+            | "enum_ops"
+            | "money_ops"
+            | "bit_ops"
+            | "varbit_ops"
+    )
 }
 
 fn strip_nested(e: &ast::Expr) -> &ast::Expr {
@@ -1451,13 +1549,22 @@ fn canon_expr(e: &ast::Expr) -> String {
             .collect::<Vec<_>>()
             .join("."),
         E::Value(v) => canon_value(&v.value),
-        E::TypedString(ts) => canon_value(&ts.value.value),
+        E::TypedString(ts) => {
+            let v = canon_value(&ts.value.value);
+            canon_typed_literal(&v, &canon_data_type(&ts.data_type))
+        }
+        E::Interval(iv) if iv.leading_field.is_none() && iv.last_field.is_none() => {
+            canon_expr(&iv.value)
+        }
         E::Cast {
             expr, data_type, ..
         } => {
             let ty = canon_data_type(data_type);
             let inner = canon_expr(expr);
             if is_literal(expr) || is_implicit_cast_target(&ty) {
+                if ty == "boolean" {
+                    return canon_typed_literal(&inner, &ty);
+                }
                 if is_numeric_type(&ty) {
                     let t = inner.trim_matches('\'');
                     if looks_numeric(t) {
@@ -1499,6 +1606,16 @@ fn canon_expr(e: &ast::Expr) -> String {
         }
         E::IsNotDistinctFrom(a, b) => {
             format!("({} IS NOT DISTINCT FROM {})", canon_expr(a), canon_expr(b))
+        }
+        E::In {
+            expr,
+            target: ast::InTarget::List(list),
+            negated,
+            ..
+        } if list.len() == 1 => {
+            // PostgreSQL stores a one-element IN list as a plain comparison.
+            let op = if *negated { "<>" } else { "=" };
+            format!("({} {op} {})", canon_expr(expr), canon_expr(&list[0]))
         }
         E::In {
             expr,
@@ -1660,6 +1777,18 @@ fn canon_expr(e: &ast::Expr) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// A literal of a known type as PostgreSQL stores it (`BOOLEAN 't'` → `true`).
+fn canon_typed_literal(v: &str, ty: &str) -> String {
+    if ty == "boolean" {
+        match v.trim_matches('\'').to_ascii_lowercase().as_str() {
+            "t" | "true" | "y" | "yes" | "on" | "1" => return "true".into(),
+            "f" | "false" | "n" | "no" | "off" | "0" => return "false".into(),
+            _ => {}
+        }
+    }
+    v.to_string()
 }
 
 fn canon_op(op: &ast::BinaryOperator) -> String {
