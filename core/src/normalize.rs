@@ -80,7 +80,7 @@ fn split_array(raw: &str) -> (String, usize) {
             dims += 1;
             continue;
         }
-        return (trimmed.to_string(), dims.max(0));
+        return (trimmed.to_string(), dims);
     }
 }
 
@@ -209,6 +209,7 @@ pub(crate) fn table_names_in_use(table: &Table) -> Vec<String> {
     names.extend(table.uniques.iter().map(|u| u.name.clone()));
     names.extend(table.checks.iter().map(|c| c.name.clone()));
     names.extend(table.foreign_keys.iter().map(|f| f.name.clone()));
+    names.extend(table.exclusions.iter().map(|e| e.name.clone()));
     names.extend(table.indexes.iter().map(|i| i.name.clone()));
     names
 }

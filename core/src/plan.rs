@@ -135,7 +135,8 @@ fn phase(c: &Change) -> u32 {
         Change::DropIndex { .. }
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
-        | Change::DropPrimaryKey { .. } => 4,
+        | Change::DropPrimaryKey { .. }
+        | Change::DropExclusion { .. } => 4,
         Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 5,
         Change::DropColumn { .. } => 6,
         Change::CreateTable { .. } => 7,
@@ -146,7 +147,10 @@ fn phase(c: &Change) -> u32 {
         Change::SetDefault { .. } => 12,
         Change::DropNotNull { .. } | Change::SetNotNull { .. } => 13,
         Change::AddSerial { .. } | Change::AddIdentity { .. } | Change::SetIdentity { .. } => 14,
-        Change::AddPrimaryKey { .. } | Change::AddUnique { .. } | Change::AddCheck { .. } => 15,
+        Change::AddPrimaryKey { .. }
+        | Change::AddUnique { .. }
+        | Change::AddCheck { .. }
+        | Change::AddExclusion { .. } => 15,
         Change::CreateIndex { .. } => 16,
         Change::AddForeignKey { .. } => 17,
         Change::DropTable { .. } => 18,
@@ -328,6 +332,18 @@ fn reason(c: &Change) -> String {
         }
         Change::CreateIndex { table, index } => {
             format!("{table}: index {} wanted, missing", index.name)
+        }
+        Change::AddExclusion { table, exclusion } => {
+            format!(
+                "{table}: exclusion constraint {} wanted, missing",
+                exclusion.name
+            )
+        }
+        Change::DropExclusion { table, exclusion } => {
+            format!(
+                "{table}: exclusion constraint {} not wanted",
+                exclusion.name
+            )
         }
         Change::DropIndex { table, index } => format!("{table}: index {} not wanted", index.name),
         Change::RenameConstraint { table, from, to } => {
@@ -515,7 +531,10 @@ fn hazards(c: &Change) -> Vec<Hazard> {
             }
             h
         }
-        Change::DropIndex { .. } | Change::DropPrimaryKey { .. } | Change::DropUnique { .. } => {
+        Change::DropIndex { .. }
+        | Change::DropPrimaryKey { .. }
+        | Change::DropUnique { .. }
+        | Change::DropExclusion { .. } => {
             vec![H::AccessExclusiveLock, H::IndexDropped]
         }
         Change::AddEnumValue { .. } => vec![H::NotTransactional],

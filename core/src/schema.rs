@@ -118,6 +118,8 @@ pub struct Table {
     pub checks: Vec<Check>,
     /// FOREIGN KEY constraints.
     pub foreign_keys: Vec<ForeignKey>,
+    /// EXCLUDE constraints.
+    pub exclusions: Vec<Exclusion>,
     /// Indexes that do not belong to a constraint.
     pub indexes: Vec<Index>,
     /// `COMMENT ON TABLE`.
@@ -138,6 +140,7 @@ impl Table {
             uniques: Vec::new(),
             checks: Vec::new(),
             foreign_keys: Vec::new(),
+            exclusions: Vec::new(),
             indexes: Vec::new(),
             comment: None,
             unlogged: false,
@@ -296,6 +299,25 @@ pub struct ForeignKey {
     pub on_update: FkAction,
     /// `MATCH FULL`.
     pub match_full: bool,
+    /// Deferrability.
+    pub deferrable: Deferrable,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An EXCLUDE constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exclusion {
+    /// Constraint name (`<table>_<cols>_excl` when unnamed).
+    pub name: String,
+    /// Index access method (`btree` by default).
+    pub method: String,
+    /// Keys with their operators (`event_start WITH &&`).
+    pub elements: Vec<(IndexKey, String)>,
+    /// `INCLUDE (...)`.
+    pub include: Vec<String>,
+    /// `WHERE (...)`.
+    pub predicate: Option<Expr>,
     /// Deferrability.
     pub deferrable: Deferrable,
     /// Where it was declared.

@@ -1,43 +1,51 @@
-//! Constraints: primary key, unique, check and foreign key.
+//! Constraints: primary key, unique, check, foreign key and exclusion.
 
 use super::{match_items, Change};
-use crate::schema::{Check, ForeignKey, PrimaryKey, Table, Unique};
+use crate::schema::{Check, Exclusion, ForeignKey, PrimaryKey, QualName, Table, Unique};
+
+/// Matches one kind of constraint and emits renames, drops and adds.
+fn diff_kind<T: Clone>(
+    table: &QualName,
+    from: &[T],
+    to: &[T],
+    name: impl Fn(&T) -> &str,
+    same_def: impl Fn(&T, &T) -> bool,
+    drop: impl Fn(QualName, T) -> Change,
+    add: impl Fn(QualName, T) -> Change,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    let m = match_items(from, to, &name, same_def);
+    for (a, b) in m.renamed {
+        out.push(Change::RenameConstraint {
+            table: table.clone(),
+            from: name(a).to_string(),
+            to: name(b).to_string(),
+        });
+    }
+    out.extend(
+        m.dropped
+            .into_iter()
+            .map(|x| drop(table.clone(), x.clone())),
+    );
+    out.extend(m.added.into_iter().map(|x| add(table.clone(), x.clone())));
+    out
+}
 
 pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
     let table = &t.name;
-    let rename = |out: &mut Vec<Change>, a: &str, b: &str| {
-        out.push(Change::RenameConstraint {
-            table: table.clone(),
-            from: a.to_string(),
-            to: b.to_string(),
-        })
-    };
-
     let fpk: Vec<PrimaryKey> = f.primary_key.iter().cloned().collect();
     let tpk: Vec<PrimaryKey> = t.primary_key.iter().cloned().collect();
-    let m = match_items(
+    out.extend(diff_kind(
+        table,
         &fpk,
         &tpk,
         |p| &p.name,
         |a, b| a.columns == b.columns && a.include == b.include && a.deferrable == b.deferrable,
-    );
-    for (a, b) in m.renamed {
-        rename(out, &a.name, &b.name);
-    }
-    for p in m.dropped {
-        out.push(Change::DropPrimaryKey {
-            table: table.clone(),
-            pk: p.clone(),
-        });
-    }
-    for p in m.added {
-        out.push(Change::AddPrimaryKey {
-            table: table.clone(),
-            pk: p.clone(),
-        });
-    }
-
-    let m = match_items(
+        |table, pk| Change::DropPrimaryKey { table, pk },
+        |table, pk| Change::AddPrimaryKey { table, pk },
+    ));
+    out.extend(diff_kind(
+        table,
         &f.uniques,
         &t.uniques,
         |u: &Unique| &u.name,
@@ -47,46 +55,20 @@ pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
                 && a.nulls_not_distinct == b.nulls_not_distinct
                 && a.deferrable == b.deferrable
         },
-    );
-    for (a, b) in m.renamed {
-        rename(out, &a.name, &b.name);
-    }
-    for u in m.dropped {
-        out.push(Change::DropUnique {
-            table: table.clone(),
-            unique: u.clone(),
-        });
-    }
-    for u in m.added {
-        out.push(Change::AddUnique {
-            table: table.clone(),
-            unique: u.clone(),
-        });
-    }
-
-    let m = match_items(
+        |table, unique| Change::DropUnique { table, unique },
+        |table, unique| Change::AddUnique { table, unique },
+    ));
+    out.extend(diff_kind(
+        table,
         &f.checks,
         &t.checks,
         |c: &Check| &c.name,
         |a, b| a.expr == b.expr && a.no_inherit == b.no_inherit,
-    );
-    for (a, b) in m.renamed {
-        rename(out, &a.name, &b.name);
-    }
-    for c in m.dropped {
-        out.push(Change::DropCheck {
-            table: table.clone(),
-            check: c.clone(),
-        });
-    }
-    for c in m.added {
-        out.push(Change::AddCheck {
-            table: table.clone(),
-            check: c.clone(),
-        });
-    }
-
-    let m = match_items(
+        |table, check| Change::DropCheck { table, check },
+        |table, check| Change::AddCheck { table, check },
+    ));
+    out.extend(diff_kind(
+        table,
         &f.foreign_keys,
         &t.foreign_keys,
         |k: &ForeignKey| &k.name,
@@ -99,20 +81,22 @@ pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
                 && a.match_full == b.match_full
                 && a.deferrable == b.deferrable
         },
-    );
-    for (a, b) in m.renamed {
-        rename(out, &a.name, &b.name);
-    }
-    for k in m.dropped {
-        out.push(Change::DropForeignKey {
-            table: table.clone(),
-            fk: k.clone(),
-        });
-    }
-    for k in m.added {
-        out.push(Change::AddForeignKey {
-            table: table.clone(),
-            fk: k.clone(),
-        });
-    }
+        |table, fk| Change::DropForeignKey { table, fk },
+        |table, fk| Change::AddForeignKey { table, fk },
+    ));
+    out.extend(diff_kind(
+        table,
+        &f.exclusions,
+        &t.exclusions,
+        |e: &Exclusion| &e.name,
+        |a, b| {
+            a.method == b.method
+                && a.elements == b.elements
+                && a.include == b.include
+                && a.predicate == b.predicate
+                && a.deferrable == b.deferrable
+        },
+        |table, exclusion| Change::DropExclusion { table, exclusion },
+        |table, exclusion| Change::AddExclusion { table, exclusion },
+    ));
 }

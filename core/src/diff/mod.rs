@@ -13,8 +13,8 @@ mod tables;
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Column, EnumType, ForeignKey, Identity, Index, PrimaryKey, QualName, Schema, Scope,
-    Sequence, Table, Unique,
+    Check, Column, EnumType, Exclusion, ForeignKey, Identity, Index, PrimaryKey, QualName, Schema,
+    Scope, Sequence, Table, Unique,
 };
 
 /// One change between two schemas.
@@ -123,6 +123,16 @@ pub enum Change {
     AddForeignKey { table: QualName, fk: ForeignKey },
     /// `DROP CONSTRAINT` of a foreign key.
     DropForeignKey { table: QualName, fk: ForeignKey },
+    /// `ADD CONSTRAINT … EXCLUDE`.
+    AddExclusion {
+        table: QualName,
+        exclusion: Exclusion,
+    },
+    /// `DROP CONSTRAINT` of an exclusion constraint.
+    DropExclusion {
+        table: QualName,
+        exclusion: Exclusion,
+    },
     /// `CREATE INDEX`.
     CreateIndex { table: QualName, index: Index },
     /// `DROP INDEX`.
@@ -201,6 +211,8 @@ impl Change {
             Change::DropCheck { .. } => "drop-check",
             Change::AddForeignKey { .. } => "add-foreign-key",
             Change::DropForeignKey { .. } => "drop-foreign-key",
+            Change::AddExclusion { .. } => "add-exclusion",
+            Change::DropExclusion { .. } => "drop-exclusion",
             Change::CreateIndex { .. } => "create-index",
             Change::DropIndex { .. } => "drop-index",
             Change::RenameConstraint { .. } => "rename-constraint",

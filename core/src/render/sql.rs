@@ -153,6 +153,9 @@ fn create_table(t: &Table) -> String {
     for c in &t.checks {
         items.push(format!("CONSTRAINT {} {}", q(&c.name), check_clause(c)));
     }
+    for e in &t.exclusions {
+        items.push(format!("CONSTRAINT {} {}", q(&e.name), exclusion_clause(e)));
+    }
     let body = items
         .iter()
         .map(|i| format!("    {i}"))
@@ -188,31 +191,44 @@ fn check_clause(c: &crate::schema::Check) -> String {
     )
 }
 
-fn create_index(table: &QualName, i: &Index) -> String {
-    let keys: Vec<String> = i
-        .keys
+fn exclusion_clause(e: &crate::schema::Exclusion) -> String {
+    let elements: Vec<String> = e
+        .elements
         .iter()
-        .map(|k| {
-            let mut s = if k.is_column {
-                k.expr.sql.clone()
-            } else {
-                format!("({})", k.expr.sql)
-            };
-            if let Some(o) = &k.opclass {
-                s.push(' ');
-                s.push_str(o);
-            }
-            if k.desc {
-                s.push_str(" DESC");
-            }
-            match k.nulls_first {
-                Some(true) => s.push_str(" NULLS FIRST"),
-                Some(false) => s.push_str(" NULLS LAST"),
-                None => {}
-            }
-            s
-        })
+        .map(|(k, op)| format!("{} WITH {op}", key_sql(k)))
         .collect();
+    let mut s = format!("EXCLUDE USING {} ({})", q(&e.method), elements.join(", "));
+    s.push_str(&include(&e.include));
+    if let Some(p) = &e.predicate {
+        s.push_str(&format!(" WHERE ({})", p.sql));
+    }
+    s.push_str(deferrable(e.deferrable));
+    s
+}
+
+fn key_sql(k: &crate::schema::IndexKey) -> String {
+    let mut s = if k.is_column {
+        k.expr.sql.clone()
+    } else {
+        format!("({})", k.expr.sql)
+    };
+    if let Some(o) = &k.opclass {
+        s.push(' ');
+        s.push_str(o);
+    }
+    if k.desc {
+        s.push_str(" DESC");
+    }
+    match k.nulls_first {
+        Some(true) => s.push_str(" NULLS FIRST"),
+        Some(false) => s.push_str(" NULLS LAST"),
+        None => {}
+    }
+    s
+}
+
+fn create_index(table: &QualName, i: &Index) -> String {
+    let keys: Vec<String> = i.keys.iter().map(key_sql).collect();
     let mut s = format!(
         "CREATE {}INDEX {} ON {}",
         if i.unique { "UNIQUE " } else { "" },
@@ -486,6 +502,12 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::DropUnique { table, unique } => vec![drop_constraint(table, &unique.name)],
         Change::DropCheck { table, check } => vec![drop_constraint(table, &check.name)],
         Change::DropForeignKey { table, fk } => vec![drop_constraint(table, &fk.name)],
+        Change::DropExclusion { table, exclusion } => vec![drop_constraint(table, &exclusion.name)],
+        Change::AddExclusion { table, exclusion } => vec![format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {} {}",
+            q(&exclusion.name),
+            exclusion_clause(exclusion)
+        )],
         Change::CreateIndex { table, index } => vec![create_index(table, index)],
         Change::DropIndex { table, index } => {
             vec![format!("DROP INDEX {}", in_schema(table, &index.name))]

@@ -18,8 +18,8 @@ use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::{canonical_type, finish, is_serial_type, table_names_in_use, unique_name};
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
-    Check, Column, Deferrable, EnumType, Expr, FkAction, ForeignKey, Identity, Index, IndexKey,
-    PrimaryKey, QualName, Schema, Sequence, Span, Table, Unique,
+    Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey, Identity, Index,
+    IndexKey, PrimaryKey, QualName, Schema, Sequence, Span, Table, Unique,
 };
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
@@ -175,7 +175,7 @@ impl Cx<'_> {
 
     fn set_search_path(&mut self, text: &str) {
         let rest = text
-            .split_once(|c| c == '=')
+            .split_once('=')
             .map(|(_, r)| r)
             .or_else(|| {
                 let up = text.to_ascii_uppercase();
@@ -246,22 +246,19 @@ impl Cx<'_> {
             Statement::AlterTable(at) => self.alter_table(at, span, st, line),
             Statement::CreateType {
                 name,
-                representation,
-            } => match representation {
-                Some(UserDefinedTypeRepresentation::Enum { labels }) => {
-                    let name = self.qual(&name);
-                    self.schema.enums.insert(
-                        name.clone(),
-                        EnumType {
-                            name,
-                            values: labels.iter().map(|l| l.value.clone()).collect(),
-                            comment: None,
-                            span,
-                        },
-                    );
-                }
-                _ => self.out_of_scope(st, kind, line, Severity::Warning),
-            },
+                representation: Some(UserDefinedTypeRepresentation::Enum { labels }),
+            } => {
+                let name = self.qual(&name);
+                self.schema.enums.insert(
+                    name.clone(),
+                    EnumType {
+                        name,
+                        values: labels.iter().map(|l| l.value.clone()).collect(),
+                        comment: None,
+                        span,
+                    },
+                );
+            }
             Statement::CreateSequence {
                 name,
                 sequence_options,
@@ -524,6 +521,41 @@ impl Cx<'_> {
                     span,
                 });
             }
+            TableConstraint::Exclude(ex) => {
+                let elements: Vec<(IndexKey, String)> = ex
+                    .elements
+                    .iter()
+                    .map(|el| (index_key(&el.column), el.operator.to_string()))
+                    .collect();
+                let name = name_override
+                    .or(ex.name.as_ref().map(ident))
+                    .unwrap_or_else(|| {
+                        let cols: Vec<String> = elements
+                            .iter()
+                            .map(|(k, _)| {
+                                if k.is_column {
+                                    k.expr.canon.trim_matches('"').to_string()
+                                } else {
+                                    "expr".to_string()
+                                }
+                            })
+                            .collect();
+                        unique_name(&t.name.name, Some(&cols.join("_")), "excl", &is_taken)
+                    });
+                t.exclusions.push(Exclusion {
+                    name,
+                    method: ex
+                        .index_method
+                        .as_ref()
+                        .map(ident)
+                        .unwrap_or_else(|| "btree".to_string()),
+                    elements,
+                    include: ex.include.iter().map(ident).collect(),
+                    predicate: ex.where_clause.as_deref().map(make_expr),
+                    deferrable: deferrable(ex.characteristics.as_ref()),
+                    span,
+                });
+            }
             other => {
                 let line = span.line;
                 let text = other.to_string();
@@ -550,45 +582,7 @@ impl Cx<'_> {
             ));
             return;
         };
-        let keys: Vec<IndexKey> = ci
-            .columns
-            .iter()
-            .map(|ic| {
-                let e = strip_nested(&ic.column.expr);
-                let is_column = matches!(e, ast::Expr::Identifier(_));
-                let expr = if let ast::Expr::Identifier(i) = e {
-                    let n = ident(i);
-                    Expr {
-                        sql: quote_ident(&n),
-                        canon: quote_ident(&n),
-                    }
-                } else {
-                    make_expr(e)
-                };
-                let desc = matches!(ic.column.options.sort, Some(ast::OrderBySort::Desc));
-                // NULLS LAST is the default ascending, NULLS FIRST descending.
-                let nulls_first = match ic.column.options.nulls_first {
-                    Some(nf) if nf != desc => Some(nf),
-                    _ => None,
-                };
-                IndexKey {
-                    expr,
-                    is_column,
-                    opclass: ic
-                        .operator_class
-                        .as_ref()
-                        .map(|o| {
-                            let o = o.to_string().to_ascii_lowercase();
-                            o.strip_prefix("pg_catalog.")
-                                .map(str::to_string)
-                                .unwrap_or(o)
-                        })
-                        .filter(|o| !is_default_opclass(o)),
-                    desc,
-                    nulls_first,
-                }
-            })
-            .collect();
+        let keys: Vec<IndexKey> = ci.columns.iter().map(index_key).collect();
         let name = match &ci.name {
             Some(n) => n.0.last().map(part_text).unwrap_or_default(),
             None => {
@@ -756,6 +750,7 @@ impl Cx<'_> {
                         t.uniques.retain(|x| x.name != cname);
                         t.checks.retain(|x| x.name != cname);
                         t.foreign_keys.retain(|x| x.name != cname);
+                        t.exclusions.retain(|x| x.name != cname);
                     }
                 }
                 AlterTableOperation::OwnerTo { .. } => {}
@@ -1404,6 +1399,43 @@ fn statement_kind(w: &[&str]) -> String {
     }
     let k = out.join(" ");
     k.trim_end_matches(';').to_string()
+}
+
+/// One index (or exclusion constraint) key.
+fn index_key(ic: &ast::IndexColumn) -> IndexKey {
+    let e = strip_nested(&ic.column.expr);
+    let is_column = matches!(e, ast::Expr::Identifier(_));
+    let expr = if let ast::Expr::Identifier(i) = e {
+        let n = ident(i);
+        Expr {
+            sql: quote_ident(&n),
+            canon: quote_ident(&n),
+        }
+    } else {
+        make_expr(e)
+    };
+    let desc = matches!(ic.column.options.sort, Some(ast::OrderBySort::Desc));
+    // NULLS LAST is the default ascending, NULLS FIRST descending.
+    let nulls_first = match ic.column.options.nulls_first {
+        Some(nf) if nf != desc => Some(nf),
+        _ => None,
+    };
+    IndexKey {
+        expr,
+        is_column,
+        opclass: ic
+            .operator_class
+            .as_ref()
+            .map(|o| {
+                let o = o.to_string().to_ascii_lowercase();
+                o.strip_prefix("pg_catalog.")
+                    .map(str::to_string)
+                    .unwrap_or(o)
+            })
+            .filter(|o| !is_default_opclass(o)),
+        desc,
+        nulls_first,
+    }
 }
 
 /// Storage parameters as `name=value` with the value unquoted, sorted.
