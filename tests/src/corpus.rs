@@ -158,40 +158,28 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
                     .collect()
             })
             .unwrap_or_default();
-        let special: Vec<&String> = flags
+        let special: Vec<&str> = flags
             .iter()
+            .map(String::as_str)
             .filter(|f| {
                 let key = f.split('=').next().unwrap_or("");
-                SPECIAL_FLAGS.contains(&key) && f.as_str() != "enable_drop=true"
+                SPECIAL_FLAGS.contains(&key) && *f != "enable_drop=true"
             })
             .collect();
-        let out_cats: Vec<&String> = categories
+        let out_cats: Vec<&str> = categories
             .iter()
-            .filter(|c| OUT_OF_SCOPE.contains(&c.as_str()))
+            .map(String::as_str)
+            .filter(|c| OUT_OF_SCOPE.contains(c))
             .collect();
         let st = status.get(name).cloned().unwrap_or_default();
         let excluded = if kind == "error" {
             Some("expects an error".to_string())
         } else if !special.is_empty() {
-            Some(format!(
-                "special mode: {}",
-                special
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ))
+            Some(format!("special mode: {}", special.join(",")))
         } else if st != "OK" {
             Some(format!("does not load on PostgreSQL 15 ({st})"))
         } else if !out_cats.is_empty() {
-            Some(format!(
-                "out of scope: {}",
-                out_cats
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ))
+            Some(format!("out of scope: {}", out_cats.join(",")))
         } else if !categories.iter().any(|c| IN_SCOPE.contains(&c.as_str())) {
             Some("no in-scope category".to_string())
         } else {

@@ -1,7 +1,7 @@
 //! Columns: add, drop, and every attribute of a column both sides have.
 
 use super::Change;
-use crate::schema::{Column, Schema, Table};
+use crate::schema::{Column, Expr, Schema, Table};
 
 pub(super) fn diff_columns(
     f: &Table,
@@ -87,11 +87,11 @@ fn diff_column(
         let enum_target = to
             .enums
             .keys()
-            .any(|n| enum_type_name(n) == t.data_type.trim_end_matches("[]"))
+            .any(|n| n.to_string() == t.data_type.trim_end_matches("[]"))
             || from
                 .enums
                 .keys()
-                .any(|n| enum_type_name(n) == f.data_type.trim_end_matches("[]"));
+                .any(|n| n.to_string() == f.data_type.trim_end_matches("[]"));
         out.push(Change::AlterColumnType {
             table: tbl(),
             column: col(),
@@ -112,56 +112,39 @@ fn diff_column(
             serial: f.serial && t.serial,
         });
     }
-    let default_changed = f.default != t.default;
-    // A default may not convert to the new type on its own: it comes off first, then back on.
-    if type_changed && !f.serial && !t.serial && f.default.is_some() {
-        if let Some(d) = &f.default {
+    let drop_default = |out: &mut Vec<Change>, from: &Option<Expr>| {
+        if let Some(d) = from {
             out.push(Change::DropDefault {
                 table: tbl(),
                 column: col(),
                 from: d.clone(),
             });
         }
+    };
+    let set_default = |out: &mut Vec<Change>, from: Option<Expr>| {
         if let Some(d) = &t.default {
             out.push(Change::SetDefault {
                 table: tbl(),
                 column: col(),
-                from: None,
+                from,
                 to: d.clone(),
             });
         }
-    } else if !t.serial && !f.serial && default_changed {
-        match (&f.default, &t.default) {
-            (_, Some(d)) => out.push(Change::SetDefault {
-                table: tbl(),
-                column: col(),
-                from: f.default.clone(),
-                to: d.clone(),
-            }),
-            (Some(d), None) => out.push(Change::DropDefault {
-                table: tbl(),
-                column: col(),
-                from: d.clone(),
-            }),
-            (None, None) => {}
+    };
+    // A serial column's default is its sequence's: only the plain side's default is managed.
+    match (f.serial, t.serial) {
+        // A default may not convert to the new type on its own: it comes off, then back on.
+        (false, false) if type_changed && f.default.is_some() => {
+            drop_default(out, &f.default);
+            set_default(out, None);
         }
-    } else if t.serial && !f.serial {
-        if let Some(d) = &f.default {
-            out.push(Change::DropDefault {
-                table: tbl(),
-                column: col(),
-                from: d.clone(),
-            });
-        }
-    } else if f.serial && !t.serial {
-        if let Some(d) = &t.default {
-            out.push(Change::SetDefault {
-                table: tbl(),
-                column: col(),
-                from: None,
-                to: d.clone(),
-            });
-        }
+        (false, false) if f.default != t.default => match &t.default {
+            Some(_) => set_default(out, f.default.clone()),
+            None => drop_default(out, &f.default),
+        },
+        (false, true) => drop_default(out, &f.default),
+        (true, false) => set_default(out, None),
+        _ => {}
     }
     // Serial and identity imply NOT NULL; identity's own step sets it below.
     if t.identity.is_none() {
@@ -205,10 +188,6 @@ fn diff_column(
             to: t.comment.clone(),
         });
     }
-}
-
-fn enum_type_name(n: &crate::schema::QualName) -> String {
-    n.to_string()
 }
 
 /// Type families between which PostgreSQL has an assignment cast, so `ALTER COLUMN … TYPE`

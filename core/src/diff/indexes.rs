@@ -1,7 +1,23 @@
 //! Indexes that do not back a constraint.
 
 use super::{match_items, Change};
-use crate::schema::{Index, Table};
+use crate::schema::{Index, QualName, Table};
+
+/// A new index, with its comment.
+pub(super) fn create_index(table: &QualName, index: &Index, out: &mut Vec<Change>) {
+    out.push(Change::CreateIndex {
+        table: table.clone(),
+        index: index.clone(),
+    });
+    if index.comment.is_some() {
+        out.push(Change::CommentIndex {
+            table: table.clone(),
+            index: index.name.clone(),
+            from: None,
+            to: index.comment.clone(),
+        });
+    }
+}
 
 pub(super) fn diff_indexes(f: &Table, t: &Table, out: &mut Vec<Change>) {
     let m = match_items(
@@ -33,18 +49,7 @@ pub(super) fn diff_indexes(f: &Table, t: &Table, out: &mut Vec<Change>) {
     }
     let added: Vec<String> = m.added.iter().map(|i| i.name.clone()).collect();
     for i in m.added {
-        out.push(Change::CreateIndex {
-            table: t.name.clone(),
-            index: i.clone(),
-        });
-        if i.comment.is_some() {
-            out.push(Change::CommentIndex {
-                table: t.name.clone(),
-                index: i.name.clone(),
-                from: None,
-                to: i.comment.clone(),
-            });
-        }
+        create_index(&t.name, i, out);
     }
     // Indexes kept (or renamed) whose comment changed.
     for ti in &t.indexes {

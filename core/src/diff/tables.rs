@@ -16,18 +16,7 @@ pub(super) fn create_table(t: &Table, out: &mut Vec<Change>) {
         });
     }
     for index in &t.indexes {
-        out.push(Change::CreateIndex {
-            table: t.name.clone(),
-            index: index.clone(),
-        });
-        if index.comment.is_some() {
-            out.push(Change::CommentIndex {
-                table: t.name.clone(),
-                index: index.name.clone(),
-                from: None,
-                to: index.comment.clone(),
-            });
-        }
+        indexes::create_index(&t.name, index, out);
     }
     if t.comment.is_some() {
         out.push(Change::CommentTable {

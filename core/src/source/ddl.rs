@@ -289,11 +289,7 @@ impl Cx<'_> {
 
     fn qual(&self, name: &ObjectName) -> QualName {
         let parts: Vec<String> = name.0.iter().map(part_text).collect();
-        match parts.as_slice() {
-            [n] => QualName::new(self.search_path.clone(), n.clone()),
-            [.., s, n] => QualName::new(s.clone(), n.clone()),
-            [] => QualName::new(self.search_path.clone(), String::new()),
-        }
+        resolve(&parts, &self.search_path)
     }
 
     fn create_table(&mut self, ct: ast::CreateTable, span: Span, st: &RawStatement<'_>) {
@@ -501,11 +497,7 @@ impl Cx<'_> {
                         unique_name(&t.name.name, Some(&columns.join("_")), "fkey", &is_taken)
                     });
                 let parts: Vec<String> = fk.foreign_table.0.iter().map(part_text).collect();
-                let ref_table = match parts.as_slice() {
-                    [n] => QualName::new(search_path, n.clone()),
-                    [.., s, n] => QualName::new(s.clone(), n.clone()),
-                    [] => QualName::new(search_path, String::new()),
-                };
+                let ref_table = resolve(&parts, &search_path);
                 t.foreign_keys.push(ForeignKey {
                     name,
                     columns,
@@ -818,12 +810,7 @@ impl Cx<'_> {
     }
 
     fn qual_text(&self, text: &str) -> QualName {
-        let parts = split_qualified(text);
-        match parts.as_slice() {
-            [n] => QualName::new(self.search_path.clone(), n.clone()),
-            [.., s, n] => QualName::new(s.clone(), n.clone()),
-            [] => QualName::new(self.search_path.clone(), String::new()),
-        }
+        resolve(&split_qualified(text), &self.search_path)
     }
 
     fn create_sequence(
@@ -861,13 +848,8 @@ impl Cx<'_> {
                 ast::SequenceOptions::Cycle(no) => seq.cycle = !*no,
                 ast::SequenceOptions::OwnedBy(Some(on)) => {
                     let parts: Vec<String> = on.0.iter().map(part_text).collect();
-                    if let [.., t, c] = parts.as_slice() {
-                        let tq = if parts.len() == 3 {
-                            QualName::new(parts[0].clone(), t.clone())
-                        } else {
-                            QualName::new(self.search_path.clone(), t.clone())
-                        };
-                        self.owned.push((name.clone(), tq, c.clone()));
+                    if let Some((table, column)) = resolve_column(&parts, &self.search_path) {
+                        self.owned.push((name.clone(), table, column));
                     }
                 }
                 ast::SequenceOptions::OwnedBy(None) => {}
@@ -890,13 +872,8 @@ impl Cx<'_> {
         if let Some(p) = up.windows(2).position(|w| w[0] == "OWNED" && w[1] == "BY") {
             if let Some(target) = toks.get(p + 2) {
                 let parts = split_qualified(target);
-                if let [.., t, c] = parts.as_slice() {
-                    let tq = if parts.len() == 3 {
-                        QualName::new(parts[0].clone(), t.clone())
-                    } else {
-                        QualName::new(self.search_path.clone(), t.clone())
-                    };
-                    self.owned.push((seq, tq, c.clone()));
+                if let Some((table, column)) = resolve_column(&parts, &self.search_path) {
+                    self.owned.push((seq, table, column));
                 }
             }
             return;
@@ -961,16 +938,7 @@ impl Cx<'_> {
             }
             O::Column => {
                 let parts: Vec<String> = object_name.0.iter().map(part_text).collect();
-                if parts.len() >= 2 {
-                    let col = parts[parts.len() - 1].clone();
-                    let t = if parts.len() >= 3 {
-                        QualName::new(
-                            parts[parts.len() - 3].clone(),
-                            parts[parts.len() - 2].clone(),
-                        )
-                    } else {
-                        QualName::new(self.search_path.clone(), parts[0].clone())
-                    };
+                if let Some((t, col)) = resolve_column(&parts, &self.search_path) {
                     if let Some(c) = self
                         .schema
                         .tables
@@ -1313,11 +1281,26 @@ fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
     let inner = canon.strip_prefix("nextval('")?.strip_suffix("')")?;
     let inner = inner.replace("''", "'");
     let parts = split_qualified(&inner);
-    match parts.as_slice() {
-        [n] => Some(QualName::new(search_path, n.clone())),
-        [.., s, n] => Some(QualName::new(s.clone(), n.clone())),
-        [] => None,
+    (!parts.is_empty()).then(|| resolve(&parts, search_path))
+}
+
+/// A possibly qualified object name: the last part is the name, the one before it the schema
+/// (a database part in front is ignored), `search_path` when unqualified.
+fn resolve(parts: &[String], search_path: &str) -> QualName {
+    match parts {
+        [n] => QualName::new(search_path, n.clone()),
+        [.., s, n] => QualName::new(s.clone(), n.clone()),
+        [] => QualName::new(search_path, String::new()),
     }
+}
+
+/// A column reference `[schema.]table.column`.
+fn resolve_column(parts: &[String], search_path: &str) -> Option<(QualName, String)> {
+    let (column, table) = parts.split_last()?;
+    if table.is_empty() {
+        return None;
+    }
+    Some((resolve(table, search_path), column.clone()))
 }
 
 /// Where the parser says an error is: (line, column) within the statement.
