@@ -42,15 +42,13 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
     let format = format.unwrap_or_else(|| detect(text));
     let parsed = match format {
         Format::Sql => source::ddl::parse_ddl(text),
-        Format::Psql | Format::SqlAlchemy => Parsed {
+        Format::Psql => source::psql::parse_psql(text),
+        Format::SqlAlchemy => Parsed {
             schema: Schema::default(),
             diagnostics: vec![Diagnostic::new(
                 Severity::Error,
                 DiagKind::Syntax,
-                format!(
-                    "this looks like {} input, which schemafix cannot read yet; paste DDL or pg_dump output (or override the format)",
-                    format.name()
-                ),
+                "this looks like a SQLAlchemy model, which schemafix cannot read yet; paste DDL, pg_dump output or psql `\\d` output (or override the format)",
                 Span { start: 0, end: 0, line: 1, column: 1 },
             )],
         },

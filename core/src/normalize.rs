@@ -246,6 +246,12 @@ pub(crate) fn finish(schema: &mut Schema) {
                 col.not_null = true;
             }
         }
+        // The order constraints and indexes were declared in means nothing to PostgreSQL.
+        table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        table.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        table.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+        table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     }
 }
 

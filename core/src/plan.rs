@@ -102,7 +102,25 @@ pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
         ..Plan::default()
     };
     let mut skipped_columns: Vec<(QualName, String)> = Vec::new();
+    // A table that stays (its drop is destructive and not allowed) keeps its foreign keys too:
+    // their drops only clear the way for the table's.
+    let kept_tables: Vec<&QualName> = if options.allow_destructive {
+        Vec::new()
+    } else {
+        diff.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropTable { table } => Some(&table.name),
+                _ => None,
+            })
+            .collect()
+    };
     for (_, _, change) in indexed {
+        if let Change::DropForeignKey { table, .. } = change {
+            if kept_tables.contains(&table) {
+                continue;
+            }
+        }
         let step = Step {
             id: change.id().to_string(),
             change: change.clone(),
@@ -584,5 +602,31 @@ fn loses(c: &Change) -> Option<String> {
             }
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{migrate, Format, PlanOptions};
+
+    #[test]
+    fn a_table_kept_from_dropping_keeps_its_foreign_keys() {
+        let from =
+            "CREATE TABLE u (id int PRIMARY KEY); CREATE TABLE o (id int, u int REFERENCES u);";
+        let to = "CREATE TABLE u (id int PRIMARY KEY);";
+        let m = migrate(
+            from,
+            Some(Format::Sql),
+            to,
+            Some(Format::Sql),
+            &PlanOptions::default(),
+        );
+        assert!(m.plan.steps.is_empty(), "{}", m.sql);
+        assert_eq!(m.plan.skipped.len(), 1);
+        let allowed = PlanOptions {
+            allow_destructive: true,
+        };
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &allowed);
+        assert!(m.sql.contains("DROP CONSTRAINT o_u_fkey") && m.sql.contains("DROP TABLE o"));
     }
 }

@@ -95,12 +95,67 @@ pub struct Schema {
     pub scope: Scope,
     /// Namespaces created explicitly (`CREATE SCHEMA`), besides `public`.
     pub schemas: BTreeSet<String>,
-    /// Tables by qualified name.
+    /// Tables by qualified name (a list of tables in JSON).
+    #[serde(with = "by_name")]
     pub tables: BTreeMap<QualName, Table>,
-    /// Enum types by qualified name.
+    /// Enum types by qualified name (a list in JSON).
+    #[serde(with = "by_name")]
     pub enums: BTreeMap<QualName, EnumType>,
-    /// Free-standing sequences (those not owned by a serial column).
+    /// Free-standing sequences (those not owned by a serial column; a list in JSON).
+    #[serde(with = "by_name")]
     pub sequences: BTreeMap<QualName, Sequence>,
+    /// Types and sequences the source names without showing their definition (a psql paste
+    /// shows an enum or domain only as a column's type, a sequence only in `nextval`). They are
+    /// known to exist, so they are never created, and cannot be compared.
+    #[serde(default)]
+    pub external: BTreeSet<QualName>,
+}
+
+/// Things keyed by their own qualified name.
+pub(crate) trait Named {
+    fn qual_name(&self) -> &QualName;
+}
+
+impl Named for Table {
+    fn qual_name(&self) -> &QualName {
+        &self.name
+    }
+}
+impl Named for EnumType {
+    fn qual_name(&self) -> &QualName {
+        &self.name
+    }
+}
+impl Named for Sequence {
+    fn qual_name(&self) -> &QualName {
+        &self.name
+    }
+}
+
+/// JSON has no struct keys: maps keyed by an item's own name travel as the list of items.
+mod by_name {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Named, QualName};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        map: &BTreeMap<QualName, T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.values())
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de> + Named, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<QualName, T>, D::Error> {
+        let items = Vec::<T>::deserialize(d)?;
+        Ok(items
+            .into_iter()
+            .map(|t| (t.qual_name().clone(), t))
+            .collect())
+    }
 }
 
 /// A table.

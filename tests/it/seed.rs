@@ -7,10 +7,19 @@ fn seed(name: &str) -> String {
     std::fs::read_to_string(shared_dir().join("examples/seed").join(name)).expect("seed file")
 }
 
+/// The current side as the seed gives it: the legacy DDL and the two real psql pastes.
+const CURRENT: &[&str] = &["old.sql", "users.d.txt", "users.dplus.txt"];
+
 #[test]
 fn seed_case_is_three_statements_with_reasons() {
+    for current in CURRENT {
+        three_statements(current);
+    }
+}
+
+fn three_statements(current: &str) {
     let m = migrate(
-        &seed("old.sql"),
+        &seed(current),
         None,
         &seed("new.sql"),
         None,
@@ -18,7 +27,7 @@ fn seed_case_is_three_statements_with_reasons() {
     );
     assert!(
         !m.has_errors(),
-        "{:?} {:?}",
+        "{current}: {:?} {:?}",
         m.from_diagnostics,
         m.to_diagnostics
     );
@@ -29,7 +38,8 @@ fn seed_case_is_three_statements_with_reasons() {
             "ALTER TABLE users ADD COLUMN full_name character varying(255);",
             "ALTER TABLE users ADD COLUMN username character varying(255);",
             "ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;",
-        ]
+        ],
+        "from {current}"
     );
     let comments: Vec<&str> = m.sql.lines().filter(|l| l.starts_with("--")).collect();
     assert_eq!(comments.len(), 3, "one reason per statement:\n{}", m.sql);
@@ -39,6 +49,12 @@ fn seed_case_is_three_statements_with_reasons() {
 
 #[test]
 fn seed_case_converges_on_postgresql_and_keeps_rows() {
+    for current in CURRENT {
+        converges(current);
+    }
+}
+
+fn converges(current_input: &str) {
     let pg = Pg::get().expect("PostgreSQL");
     let current = pg.create_db().unwrap();
     current.exec(&seed("old.sql")).unwrap();
@@ -47,8 +63,8 @@ fn seed_case_converges_on_postgresql_and_keeps_rows() {
     reference.exec(&seed("new.sql")).unwrap();
 
     let m = migrate(
-        &seed("old.sql"),
-        Some(Format::Sql),
+        &seed(current_input),
+        None,
         &seed("new.sql"),
         Some(Format::Sql),
         &PlanOptions::default(),
@@ -84,4 +100,16 @@ fn seed_case_converges_on_postgresql_and_keeps_rows() {
         &PlanOptions::default(),
     );
     assert!(again.plan.is_empty(), "{}", again.sql);
+    // … and so does its live `\d+ users`.
+    let live = current.describe("\\d+ users", &[]).unwrap();
+    let again = migrate(
+        &live,
+        None,
+        &seed("new.sql"),
+        Some(Format::Sql),
+        &PlanOptions::default(),
+    );
+    assert_eq!(again.from_format, Format::Psql);
+    assert!(!again.has_errors(), "{:?}", again.from_diagnostics);
+    assert!(again.plan.is_empty(), "{live}\n{}", again.sql);
 }

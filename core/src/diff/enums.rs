@@ -1,11 +1,27 @@
 //! Enum types: create, add values in place, rebuild when labels go or move, drop.
 
-use super::Change;
-use crate::schema::Schema;
+use super::{creatable, Change};
+use crate::schema::{QualName, Schema};
 
-pub(super) fn diff_enums(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<Change>) {
+pub(super) fn diff_enums(
+    from: &Schema,
+    to: &Schema,
+    whole: bool,
+    out: &mut Vec<Change>,
+    not_compared: &mut Vec<QualName>,
+) {
     for (name, t) in &to.enums {
         let Some(f) = from.enums.get(name) else {
+            let type_name = name.to_string();
+            let uses = |tb: &crate::schema::Table| {
+                tb.columns
+                    .iter()
+                    .any(|c| c.data_type.trim_end_matches("[]") == type_name)
+            };
+            if !creatable(from, to, name, uses) {
+                not_compared.push(name.clone());
+                continue;
+            }
             out.push(Change::CreateEnum { ty: t.clone() });
             if t.comment.is_some() {
                 out.push(Change::CommentType {

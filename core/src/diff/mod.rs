@@ -230,7 +230,8 @@ impl Change {
 pub struct Diff {
     /// Changes in discovery order (the planner orders them).
     pub changes: Vec<Change>,
-    /// Tables that one side describes and the other's scope does not cover.
+    /// Tables (and types, sequences) that one side describes and the other's scope does not
+    /// cover, or that one side names without showing.
     pub not_compared: Vec<QualName>,
 }
 
@@ -303,6 +304,27 @@ fn in_scope(schema: &Schema, name: &QualName) -> bool {
     }
 }
 
+/// May an enum or sequence that `to` has and `from` lacks be created? Not when `from` names it
+/// without showing it (it exists), nor when `from` covers only some tables and none of those
+/// uses it (it may well exist); those are reported as not compared instead.
+fn creatable(
+    from: &Schema,
+    to: &Schema,
+    name: &QualName,
+    used_by: impl Fn(&Table) -> bool,
+) -> bool {
+    if from.external.contains(name) {
+        return false;
+    }
+    match &from.scope {
+        Scope::Whole => true,
+        Scope::Tables(set) => to
+            .tables
+            .values()
+            .any(|t| set.contains(&t.name) && used_by(t)),
+    }
+}
+
 /// Compares `from` (what exists) with `to` (what is wanted).
 pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut out = Vec::new();
@@ -310,12 +332,17 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let whole = from.scope == Scope::Whole && to.scope == Scope::Whole;
 
     for s in to.schemas.difference(&from.schemas) {
-        if whole || !from.tables.keys().any(|t| t.schema == *s) {
+        let known = from
+            .tables
+            .keys()
+            .chain(&from.external)
+            .any(|t| t.schema == *s);
+        if whole || !known {
             out.push(Change::CreateSchema { name: s.clone() });
         }
     }
-    enums::diff_enums(from, to, whole, &mut out);
-    sequences::diff_sequences(from, to, whole, &mut out);
+    enums::diff_enums(from, to, whole, &mut out, &mut not_compared);
+    sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 
     for (name, t) in &to.tables {
         match from.tables.get(name) {

@@ -24,41 +24,49 @@ use crate::schema::{
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
 pub fn parse_ddl(text: &str) -> Parsed {
+    let (mut schema, mut diagnostics) = apply_ddl(Schema::default(), text);
+    if split_statements(text).is_empty() {
+        let lines = LineIndex::new(text);
+        diagnostics.push(Diagnostic::new(
+            Severity::Error,
+            DiagKind::Empty,
+            "the input holds no SQL statement",
+            lines.span(text, 0, 0),
+        ));
+    }
+    finish(&mut schema);
+    Parsed {
+        schema,
+        diagnostics,
+    }
+}
+
+/// Applies DDL statements to an existing schema (search path `public`), without the final
+/// whole-schema fix-ups. Other sources use it for the parts of their input written in SQL.
+pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>) {
     let mut cx = Cx {
         text,
         lines: LineIndex::new(text),
-        schema: Schema::default(),
+        schema,
         diagnostics: Vec::new(),
         search_path: "public".to_string(),
         owned: Vec::new(),
         defaults: Vec::new(),
+        skipped_views: Vec::new(),
     };
-    let statements = split_statements(text);
-    if statements.is_empty() {
-        cx.diag(
-            Severity::Error,
-            DiagKind::Empty,
-            "the input holds no SQL statement",
-            0,
-            0,
-        );
-    }
-    for st in &statements {
+    for st in &split_statements(text) {
         cx.statement(st);
     }
     cx.resolve_serials();
-    finish(&mut cx.schema);
-    Parsed {
-        schema: cx.schema,
-        diagnostics: cx.diagnostics,
-    }
+    (cx.schema, cx.diagnostics)
 }
 
 /// Parses one SQL expression (a default or a check) into its text and canonical form.
 pub fn parse_expr(text: &str) -> Result<Expr, String> {
     let dialect = PostgreSqlDialect {};
+    let text = spell_casts_for_parser(text);
     let mut parser = Parser::new(&dialect)
-        .try_with_sql(text)
+        .try_with_sql(&text)
         .map_err(|e| e.to_string())?;
     let expr = parser.parse_expr().map_err(|e| e.to_string())?;
     Ok(make_expr(&expr))
@@ -74,6 +82,8 @@ struct Cx<'a> {
     owned: Vec<(QualName, QualName, String)>,
     /// Column defaults of the form `nextval('s')`: (table, column, sequence).
     defaults: Vec<(QualName, String, QualName)>,
+    /// Views and materialized views skipped as out of scope (their indexes are skipped too).
+    skipped_views: Vec<QualName>,
 }
 
 /// The leading words of a statement, upper-cased, for classification.
@@ -149,8 +159,32 @@ impl Cx<'_> {
             | ["ALTER", "TABLE", ..] => self.parsed(st, &kind, line),
             ["ALTER", "SEQUENCE", ..] => self.alter_sequence(st, line),
             ["ALTER", "TYPE", ..] => self.alter_type(st, &kind, line),
-            _ => self.out_of_scope(st, &kind, line, Severity::Warning),
+            _ => {
+                if let Some(view) = self.view_name(st.text) {
+                    self.skipped_views.push(view);
+                }
+                self.out_of_scope(st, &kind, line, Severity::Warning)
+            }
         }
+    }
+
+    /// The name a `CREATE [OR REPLACE] [MATERIALIZED] VIEW` statement creates.
+    fn view_name(&self, text: &str) -> Option<QualName> {
+        let toks = sql_words(text);
+        let up: Vec<String> = toks
+            .iter()
+            .take(8)
+            .map(|t| t.to_ascii_uppercase())
+            .collect();
+        if up.first().map(String::as_str) != Some("CREATE") {
+            return None;
+        }
+        let mut i = up.iter().position(|w| w == "VIEW")? + 1;
+        if up.get(i).map(String::as_str) == Some("IF") {
+            i += 3;
+        }
+        let name = toks.get(i)?.split('(').next()?.to_string();
+        Some(self.qual_text(&name))
     }
 
     fn note_no_content(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
@@ -200,9 +234,38 @@ impl Cx<'_> {
 
     fn parsed(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
         let dialect = PostgreSqlDialect {};
-        let parsed = Parser::new(&dialect)
-            .try_with_sql(st.text)
-            .and_then(|mut p| p.parse_statement());
+        let mut text = spell_casts_for_parser(st.text).into_owned();
+        let parsed = loop {
+            let parsed = Parser::new(&dialect)
+                .try_with_sql(&text)
+                .and_then(|mut p| p.parse_statement());
+            // The parser lacks a constraint's index storage parameters (`UNIQUE (a) WITH
+            // (fillfactor = 70)`): blank them out, say so, and read the rest.
+            if let Err(e) = &parsed {
+                let msg = e.to_string();
+                if msg.contains("found: WITH") {
+                    let (l, c) = error_position(&msg);
+                    if let Some(o) = offset_of(&text, l, c) {
+                        if let Some(len) = with_clause_len(&text[o..]) {
+                            let clause = text[o..o + len].to_string();
+                            text.replace_range(o..o + len, &" ".repeat(len));
+                            self.diag(
+                                Severity::Warning,
+                                DiagKind::IgnoredClause,
+                                format!(
+                                    "{kind} (line {line}): the constraint's index storage parameters `{}` are not compared",
+                                    clause.split_whitespace().collect::<Vec<_>>().join(" ")
+                                ),
+                                st.start + o,
+                                st.start + o + len,
+                            );
+                            continue;
+                        }
+                    }
+                }
+            }
+            break parsed;
+        };
         let stmt = match parsed {
             Ok(s) => s,
             Err(e) => {
@@ -565,6 +628,16 @@ impl Cx<'_> {
     fn create_index(&mut self, ci: ast::CreateIndex, span: Span) {
         let table_name = self.qual(&ci.table_name);
         let line = span.line;
+        if self.skipped_views.contains(&table_name) && !self.schema.tables.contains_key(&table_name)
+        {
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                DiagKind::OutOfScope,
+                format!("ignored: CREATE INDEX on view {table_name} (line {line}): views are not compared"),
+                span,
+            ));
+            return;
+        }
         let Some(t) = self.schema.tables.get_mut(&table_name) else {
             self.diagnostics.push(Diagnostic::new(
                 Severity::Error,
@@ -1063,6 +1136,94 @@ pub(crate) fn normalize_sequence(seq: &mut Sequence) {
     }
 }
 
+/// The length of a `WITH ( … )` clause at the start of `s`, if it is one.
+fn with_clause_len(s: &str) -> Option<usize> {
+    if !s.get(..4)?.eq_ignore_ascii_case("with") {
+        return None;
+    }
+    let open = 4 + s[4..].find(|c: char| !c.is_whitespace())?;
+    if !s[open..].starts_with('(') {
+        return None;
+    }
+    let close = open + s[open..].find(')')?;
+    Some(close + 1)
+}
+
+/// Rewrites casts to the SQL-standard time types that PostgreSQL prints (`::timestamp with time
+/// zone`, `::time(3) without time zone`), which the parser cannot read after `::`, into their
+/// short names (`::timestamptz`), padded with blanks so that every offset stays where it was.
+fn spell_casts_for_parser(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("::") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else if c == b'\'' || c == b'"' {
+            quote = Some(c);
+        } else if c == b':' && b.get(i + 1) == Some(&b':') {
+            if let Some((len, short)) = long_time_type(&text[i + 2..]) {
+                out.push_str("::");
+                out.push_str(&short);
+                out.push_str(&" ".repeat(len - short.len()));
+                i += 2 + len;
+                continue;
+            }
+        }
+        let ch = text[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `timestamp(3) with time zone…` → (bytes matched, `timestamptz(3)`).
+fn long_time_type(s: &str) -> Option<(usize, String)> {
+    let lower = s.to_ascii_lowercase();
+    let (base, rest) = if let Some(r) = lower.strip_prefix("timestamp") {
+        ("timestamp", r)
+    } else if let Some(r) = lower.strip_prefix("time") {
+        ("time", r)
+    } else {
+        return None;
+    };
+    let mut pos = base.len();
+    let mut typmod = String::new();
+    let mut r = rest;
+    if r.starts_with('(') {
+        let close = r.find(')')?;
+        typmod = r[..=close].to_string();
+        pos += close + 1;
+        r = &r[close + 1..];
+    }
+    let words: Vec<&str> = r.split_whitespace().take(3).collect();
+    let with = match words.as_slice() {
+        ["with", "time", "zone" | "zone)" | "zone,", ..] => true,
+        ["without", "time", "zone" | "zone)" | "zone,", ..] => false,
+        _ => return None,
+    };
+    let phrase = if with { "with" } else { "without" };
+    let start = r.find(phrase)?;
+    let zone = r.find("zone")? + 4;
+    if start > 0 && !r[..start].trim().is_empty() {
+        return None;
+    }
+    pos += zone;
+    let short = match (base, with) {
+        ("timestamp", true) => "timestamptz",
+        ("time", true) => "timetz",
+        (b, _) => b,
+    };
+    Some((pos, format!("{short}{typmod}")))
+}
+
 /// Words of a statement for hand-written recognisers: quoted strings and identifiers stay whole.
 fn sql_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -1095,7 +1256,7 @@ fn sql_words(text: &str) -> Vec<String> {
 }
 
 /// Splits `a."B".c` into its identifiers as PostgreSQL stores them.
-fn split_qualified(text: &str) -> Vec<String> {
+pub(crate) fn split_qualified(text: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut cur = String::new();
     let mut in_q = false;
@@ -1277,7 +1438,7 @@ fn collect_idents(e: &ast::Expr, out: &mut Vec<String>) {
 }
 
 /// The sequence named by a canonical `nextval('…')` default.
-fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
+pub(crate) fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
     let inner = canon.strip_prefix("nextval('")?.strip_suffix("')")?;
     let inner = inner.replace("''", "'");
     let parts = split_qualified(&inner);
@@ -1286,7 +1447,7 @@ fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
 
 /// A possibly qualified object name: the last part is the name, the one before it the schema
 /// (a database part in front is ignored), `search_path` when unqualified.
-fn resolve(parts: &[String], search_path: &str) -> QualName {
+pub(crate) fn resolve(parts: &[String], search_path: &str) -> QualName {
     match parts {
         [n] => QualName::new(search_path, n.clone()),
         [.., s, n] => QualName::new(s.clone(), n.clone()),
@@ -1918,8 +2079,9 @@ mod tests {
         let t = &p.schema.tables[&QualName::new("public", "o")];
         assert_eq!(t.primary_key.as_ref().unwrap().name, "o_pkey");
         assert_eq!(t.uniques[0].name, "o_email_key");
-        assert_eq!(t.checks[0].name, "o_n_check");
-        assert_eq!(t.checks[1].name, "o_check");
+        // Sorted by name: the order of declaration means nothing to PostgreSQL.
+        let checks: Vec<&str> = t.checks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(checks, ["o_check", "o_n_check"]);
         assert_eq!(t.foreign_keys[0].name, "o_u_fkey");
         assert_eq!(t.foreign_keys[0].ref_columns, vec!["id"]);
     }

@@ -41,11 +41,22 @@ pub fn detect(text: &str) -> Format {
     let mut python = 0;
     for line in text.lines().take(400) {
         let t = line.trim();
-        if (t.starts_with("Table \"")
-            || t.starts_with("Unlogged table \"")
-            || t.starts_with("Partitioned table \""))
+        let title = [
+            "Table \"",
+            "Unlogged table \"",
+            "Partitioned table \"",
+            "View \"",
+            "Materialized view \"",
+            "Sequence \"",
+            "Index \"",
+        ]
+        .iter()
+        .any(|k| t.starts_with(k) && t.ends_with('"'));
+        if title
             || (t.starts_with("---") && t.contains("-+-"))
             || (t.contains(" | ") && (t.starts_with("Column") || t.contains("| not null")))
+            || t.starts_with("Column|Type|")
+            || t.starts_with("Did not find any relation named")
         {
             psql += 2;
         }
@@ -80,6 +91,10 @@ mod tests {
         assert_eq!(detect("CREATE TABLE t (a int);"), Format::Sql);
         assert_eq!(
             detect("  Table \"public.users\"\n Column | Type \n--------+------\n id | integer"),
+            Format::Psql
+        );
+        assert_eq!(
+            detect("Table \"public.users\"\nColumn|Type|Collation|Nullable|Default\nid|integer||not null|"),
             Format::Psql
         );
         assert_eq!(

@@ -2,6 +2,7 @@
 
 pub(crate) mod ddl;
 pub(crate) mod detect;
+pub(crate) mod psql;
 pub(crate) mod split;
 
 use serde::{Deserialize, Serialize};
