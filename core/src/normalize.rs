@@ -2,7 +2,7 @@
 //! for unnamed constraints and indexes, and whole-schema fix-ups applied after parsing.
 
 use crate::quote::quote_ident;
-use crate::schema::{Schema, Table};
+use crate::schema::{IdentityOptions, QualName, Schema, Sequence, Span, Table};
 
 /// PostgreSQL's identifier length limit (NAMEDATALEN - 1).
 const MAX_IDENT: usize = 63;
@@ -245,6 +245,11 @@ pub(crate) fn finish(schema: &mut Schema) {
             if col.identity.is_some() || col.serial {
                 col.not_null = true;
             }
+            if col.identity.is_some() {
+                normalize_identity(&mut col.identity_options, &col.data_type);
+            } else {
+                col.identity_options = IdentityOptions::default();
+            }
         }
         // The order constraints and indexes were declared in means nothing to PostgreSQL.
         table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
@@ -253,6 +258,27 @@ pub(crate) fn finish(schema: &mut Schema) {
         table.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
         table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     }
+}
+
+/// Brings identity options to canonical form for a column of `data_type` (the sequence takes
+/// the column's type).
+pub(crate) fn normalize_identity(o: &mut IdentityOptions, data_type: &str) {
+    let mut seq = Sequence {
+        name: QualName::new("", ""),
+        data_type: data_type.to_string(),
+        increment: o.increment,
+        min_value: o.min_value,
+        max_value: o.max_value,
+        start: o.start,
+        cache: o.cache,
+        cycle: o.cycle,
+        owned_by: None,
+        span: Span::default(),
+    };
+    crate::source::ddl::normalize_sequence(&mut seq);
+    o.min_value = seq.min_value;
+    o.max_value = seq.max_value;
+    o.start = seq.start;
 }
 
 #[cfg(test)]

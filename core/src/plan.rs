@@ -164,7 +164,10 @@ fn phase(c: &Change) -> u32 {
         Change::AlterColumnType { .. } => 11,
         Change::SetDefault { .. } => 12,
         Change::DropNotNull { .. } | Change::SetNotNull { .. } => 13,
-        Change::AddSerial { .. } | Change::AddIdentity { .. } | Change::SetIdentity { .. } => 14,
+        Change::AddSerial { .. }
+        | Change::AddIdentity { .. }
+        | Change::SetIdentity { .. }
+        | Change::SetIdentityOptions { .. } => 14,
         Change::AddPrimaryKey { .. }
         | Change::AddUnique { .. }
         | Change::AddCheck { .. }
@@ -311,6 +314,17 @@ fn reason(c: &Change) -> String {
         Change::SetIdentity {
             table, column, to, ..
         } => format!("{}: identity {to:?} wanted", at(table, column)),
+        Change::SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{}: identity sequence ({}) wanted, current ({})",
+            at(table, column),
+            crate::render::sql::identity_options_sql(to, "defaults"),
+            crate::render::sql::identity_options_sql(from, "defaults")
+        ),
         Change::DropIdentity { table, column } => {
             format!("{}: identity not wanted", at(table, column))
         }

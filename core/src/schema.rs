@@ -224,6 +224,54 @@ pub enum Identity {
     ByDefault,
 }
 
+/// Sequence options of an identity column, normalized like [`Sequence`]'s: values equal to
+/// PostgreSQL's defaults for the column's type are `None` (or 1, or false).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityOptions {
+    /// `INCREMENT BY`.
+    pub increment: i64,
+    /// `MINVALUE` (None: the default).
+    pub min_value: Option<i64>,
+    /// `MAXVALUE` (None: the default).
+    pub max_value: Option<i64>,
+    /// `START WITH` (None: the default for the direction).
+    pub start: Option<i64>,
+    /// `CACHE`.
+    pub cache: i64,
+    /// `CYCLE`.
+    pub cycle: bool,
+}
+
+impl Default for IdentityOptions {
+    fn default() -> Self {
+        IdentityOptions {
+            increment: 1,
+            min_value: None,
+            max_value: None,
+            start: None,
+            cache: 1,
+            cycle: false,
+        }
+    }
+}
+
+impl IdentityOptions {
+    /// True when every option is PostgreSQL's default.
+    pub fn is_default(&self) -> bool {
+        *self == IdentityOptions::default()
+    }
+
+    /// The first value: `START WITH`, or the bound the sequence starts from by default (the
+    /// minimum going up, the maximum going down; a `None` bound is the type's own).
+    pub fn effective_start(&self) -> Option<i64> {
+        match self.start {
+            Some(s) => Some(s),
+            None if self.increment > 0 => Some(self.min_value.unwrap_or(1)),
+            None => self.max_value.or(Some(-1)),
+        }
+    }
+}
+
 /// A column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
@@ -239,6 +287,9 @@ pub struct Column {
     pub default: Option<Expr>,
     /// Identity, when the column is one.
     pub identity: Option<Identity>,
+    /// The identity sequence's options (all defaults when the column is not an identity).
+    #[serde(default)]
+    pub identity_options: IdentityOptions,
     /// `GENERATED ALWAYS AS (expr) STORED`.
     pub generated: Option<Expr>,
     /// An explicit `COLLATE`.

@@ -33,6 +33,7 @@ fn corpora_converge_and_scores_never_drop() {
             forward: schemafix_tests::corpus::Outcome::Fail("excluded".into()),
             reverse: schemafix_tests::corpus::Outcome::Fail("excluded".into()),
             self_diff: schemafix_tests::corpus::Outcome::Fail("excluded".into()),
+            psql_forward: schemafix_tests::corpus::Outcome::Fail("excluded".into()),
         }
     }));
     let text = report(&results);

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use schemafix_core::{
-    diff, parse, plan, render_sql, Format, Parsed, PlanOptions, Schema, Severity,
+    diff, parse, plan, render_sql, Format, Parsed, PlanOptions, QualName, Schema, Severity,
 };
 
 use crate::{dump_difference, normalize_dump, Pg};
@@ -259,13 +259,32 @@ pub struct CaseResult {
     pub reverse: Outcome,
     /// diff(X, X) and diff(pg_dump(X), X) are empty for both sides.
     pub self_diff: Outcome,
+    /// current → desired converges when the current side is given as the `\d+` output of
+    /// every table either side has (psql mode).
+    pub psql_forward: Outcome,
+}
+
+impl CaseResult {
+    /// Each check with its name, in report order.
+    pub fn checks(&self) -> [(&'static str, &Outcome); 4] {
+        [
+            ("forward", &self.forward),
+            ("reverse", &self.reverse),
+            ("self-diff", &self.self_diff),
+            ("psql-forward", &self.psql_forward),
+        ]
+    }
 }
 
 fn parse_side(text: &str) -> Result<Schema> {
+    parse_as(text, Format::Sql)
+}
+
+fn parse_as(text: &str, format: Format) -> Result<Schema> {
     if text.trim().is_empty() {
         return Ok(Schema::default());
     }
-    let (_, p): (Format, Parsed) = parse(text, Some(Format::Sql));
+    let (_, p): (Format, Parsed) = parse(text, Some(format));
     if let Some(e) = p.diagnostics.iter().find(|d| d.severity == Severity::Error) {
         anyhow::bail!(
             "parse error at {}:{}: {}",
@@ -328,6 +347,68 @@ fn converge(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Result<()>
     expect_no_changes(&db.dump()?, to, "re-diff after migration")
 }
 
+/// What psql's `\d+` prints for each of `tables` in `db`, one output after the other as a
+/// person would paste them (`Did not find any relation named …` for a missing one).
+pub fn psql_capture(db: &crate::Db, tables: &[QualName]) -> Result<String> {
+    let mut out = String::new();
+    for t in tables {
+        let pattern = format!(
+            "\"{}\".\"{}\"",
+            t.schema.replace('"', "\"\""),
+            t.name.replace('"', "\"\"")
+        );
+        out.push_str(&db.describe_any(&format!("\\d+ {pattern}"))?);
+    }
+    Ok(out)
+}
+
+/// Psql mode: a fresh database holding `current`, migrated from its live `\d+` paste to
+/// `desired`, must reach `want`; a new paste of it then diffs empty.
+fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
+    let mut names: Vec<QualName> = parse_side(&case.current)?.tables.into_keys().collect();
+    names.extend(parse_side(&case.desired)?.tables.into_keys());
+    names.sort();
+    names.dedup();
+    let db = pg.create_db()?;
+    load(&db, &case.current, "current")?;
+    let paste = psql_capture(&db, &names)?;
+    let to = parse_side(&case.desired)?;
+    let p = plan(
+        &diff(&parse_as(&paste, Format::Psql)?, &to),
+        &PlanOptions {
+            allow_destructive: true,
+        },
+    );
+    let sql = render_sql(&p);
+    if !sql.trim().is_empty() {
+        db.exec_tx(&sql)
+            .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
+    }
+    let got = normalize_dump(&db.dump()?);
+    if got != want {
+        anyhow::bail!("catalogs differ: {}", dump_difference(&got, want));
+    }
+    let again = psql_capture(&db, &names)?;
+    let p = plan(
+        &diff(&parse_as(&again, Format::Psql)?, &to),
+        &PlanOptions {
+            allow_destructive: true,
+        },
+    );
+    if !p.is_empty() {
+        let steps: Vec<String> = p
+            .steps
+            .iter()
+            .map(|s| format!("{}: {}", s.id, s.reason))
+            .collect();
+        anyhow::bail!(
+            "re-diff of the new paste is not empty: {}",
+            steps.join("; ")
+        );
+    }
+    Ok(())
+}
+
 /// Runs one case on the server.
 pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
     let mut result = CaseResult {
@@ -335,6 +416,7 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         forward: Outcome::Fail("not run".into()),
         reverse: Outcome::Fail("not run".into()),
         self_diff: Outcome::Fail("not run".into()),
+        psql_forward: Outcome::Fail("not run".into()),
     };
     let setup = (|| -> Result<_> {
         let a = pg.create_db()?;
@@ -351,7 +433,8 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
             let o = Outcome::Fail(format!("{e:#}").replace('\n', " "));
             result.forward = o.clone();
             result.reverse = o.clone();
-            result.self_diff = o;
+            result.self_diff = o.clone();
+            result.psql_forward = o;
             return result;
         }
     };
@@ -363,6 +446,7 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
     })());
     result.forward = Outcome::of(converge(&a, &case.current, &case.desired, &dump_b));
     result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a));
+    result.psql_forward = Outcome::of(converge_psql(pg, case, &dump_b));
     result
 }
 
@@ -430,11 +514,7 @@ pub fn scores(results: &[CaseResult]) -> Scores {
             .collect();
         cats.insert("all".to_string());
         for c in cats {
-            for (check, o) in [
-                ("forward", &r.forward),
-                ("reverse", &r.reverse),
-                ("self-diff", &r.self_diff),
-            ] {
+            for (check, o) in r.checks() {
                 let e = s
                     .entry((r.case.corpus.to_string(), c.clone(), check.to_string()))
                     .or_default();
@@ -455,8 +535,9 @@ pub fn report(results: &[CaseResult]) -> String {
         "# Conformance results\n\nGenerated by `cargo xtask test` (the `conformance` test; `SCHEMAFIX_BLESS=1` rewrites this file and the ratchet).\n\n\
          Each counted case: apply *current*, apply schemafix's SQL in one transaction, compare the normalized `pg_dump --schema-only`\n\
          with *desired* applied to a fresh database, then re-diff (must be empty); *reverse* is the same from desired to current;\n\
-         *self-diff* checks diff(X, X) and diff(pg_dump(X), X) are empty for both sides.\n\n\
-         | corpus | category | forward | reverse | self-diff |\n|---|---|---|---|---|\n",
+         *self-diff* checks diff(X, X) and diff(pg_dump(X), X) are empty for both sides; *psql-forward* is *forward* with the current\n\
+         side given as the live `\\d+` output of every table either side has (a missing one as psql's `Did not find any relation`).\n\n\
+         | corpus | category | forward | reverse | self-diff | psql-forward |\n|---|---|---|---|---|---|\n",
     );
     let keys: BTreeSet<(String, String)> =
         s.keys().map(|(c, k, _)| (c.clone(), k.clone())).collect();
@@ -469,19 +550,16 @@ pub fn report(results: &[CaseResult]) -> String {
             format!("{}/{} ({:.1}%)", sc.pass, sc.total, sc.percent())
         };
         out.push_str(&format!(
-            "| {corpus} | {cat} | {} | {} | {} |\n",
+            "| {corpus} | {cat} | {} | {} | {} | {} |\n",
             cell("forward"),
             cell("reverse"),
-            cell("self-diff")
+            cell("self-diff"),
+            cell("psql-forward")
         ));
     }
     out.push_str("\n## Failing counted cases\n\n");
     for r in results.iter().filter(|r| r.case.excluded.is_none()) {
-        for (check, o) in [
-            ("forward", &r.forward),
-            ("reverse", &r.reverse),
-            ("self-diff", &r.self_diff),
-        ] {
+        for (check, o) in r.checks() {
             if let Outcome::Fail(why) = o {
                 let why: String = why.chars().take(300).collect();
                 out.push_str(&format!(

@@ -68,12 +68,24 @@ fn diff_column(
             table: tbl(),
             column: col(),
         }),
-        (Some(a), Some(b)) if a != b => out.push(Change::SetIdentity {
-            table: tbl(),
-            column: col(),
-            from: a,
-            to: b,
-        }),
+        (Some(a), Some(b)) => {
+            if a != b {
+                out.push(Change::SetIdentity {
+                    table: tbl(),
+                    column: col(),
+                    from: a,
+                    to: b,
+                });
+            }
+            if f.identity_options != t.identity_options {
+                out.push(Change::SetIdentityOptions {
+                    table: tbl(),
+                    column: col(),
+                    from: f.identity_options.clone(),
+                    to: t.identity_options.clone(),
+                });
+            }
+        }
         _ => {}
     }
     if f.serial && !t.serial {
@@ -178,6 +190,7 @@ fn diff_column(
             table: tbl(),
             column: col(),
             identity: b,
+            options: t.identity_options.clone(),
         });
     }
     if f.comment != t.comment {

@@ -13,8 +13,8 @@ mod tables;
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Column, EnumType, Exclusion, ForeignKey, Identity, Index, PrimaryKey, QualName, Schema,
-    Scope, Sequence, Table, Unique,
+    Check, Column, EnumType, Exclusion, ForeignKey, Identity, IdentityOptions, Index, PrimaryKey,
+    QualName, Schema, Scope, Sequence, Table, Unique,
 };
 
 /// One change between two schemas.
@@ -89,8 +89,16 @@ pub enum Change {
         table: QualName,
         column: String,
         identity: Identity,
+        options: IdentityOptions,
     },
     /// `ALTER COLUMN … SET GENERATED …`.
+    /// `ALTER COLUMN … SET INCREMENT BY … SET START WITH …` on an identity column.
+    SetIdentityOptions {
+        table: QualName,
+        column: String,
+        from: IdentityOptions,
+        to: IdentityOptions,
+    },
     SetIdentity {
         table: QualName,
         column: String,
@@ -200,6 +208,7 @@ impl Change {
             Change::DropDefault { .. } => "drop-default",
             Change::AddIdentity { .. } => "add-identity",
             Change::SetIdentity { .. } => "set-identity",
+            Change::SetIdentityOptions { .. } => "set-identity-options",
             Change::DropIdentity { .. } => "drop-identity",
             Change::AddSerial { .. } => "add-serial",
             Change::DropSerial { .. } => "drop-serial",

@@ -5,7 +5,9 @@ use crate::diff::Change;
 use crate::normalize::make_object_name;
 use crate::plan::Plan;
 use crate::quote::{quote_ident, quote_literal};
-use crate::schema::{Column, Deferrable, ForeignKey, Identity, Index, QualName, Sequence, Table};
+use crate::schema::{
+    Column, Deferrable, ForeignKey, Identity, IdentityOptions, Index, QualName, Sequence, Table,
+};
 
 /// The whole plan as a migration script.
 pub fn render_sql(plan: &Plan) -> String {
@@ -89,6 +91,12 @@ fn column_def(c: &Column) -> String {
     }
     if let Some(i) = c.identity {
         s.push_str(identity_clause(i));
+        if !c.identity_options.is_default() {
+            s.push_str(&format!(
+                " ({})",
+                identity_options_sql(&c.identity_options, "")
+            ));
+        }
     }
     if let Some(d) = &c.default {
         s.push_str(&format!(" DEFAULT {}", d.sql));
@@ -97,6 +105,75 @@ fn column_def(c: &Column) -> String {
         s.push_str(" NOT NULL");
     }
     s
+}
+
+/// The non-default options, as `CREATE SEQUENCE` words (`START WITH 5 INCREMENT BY 2`);
+/// `empty` when all are defaults.
+pub(crate) fn identity_options_sql(o: &IdentityOptions, empty: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = o.start {
+        parts.push(format!("START WITH {v}"));
+    }
+    if o.increment != 1 {
+        parts.push(format!("INCREMENT BY {}", o.increment));
+    }
+    if let Some(v) = o.min_value {
+        parts.push(format!("MINVALUE {v}"));
+    }
+    if let Some(v) = o.max_value {
+        parts.push(format!("MAXVALUE {v}"));
+    }
+    if o.cache != 1 {
+        parts.push(format!("CACHE {}", o.cache));
+    }
+    if o.cycle {
+        parts.push("CYCLE".to_string());
+    }
+    if parts.is_empty() {
+        empty.to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// `SET …` clauses that turn identity options `from` into `to`.
+fn set_identity_options(from: &IdentityOptions, to: &IdentityOptions) -> String {
+    let mut parts = Vec::new();
+    if from.increment != to.increment {
+        parts.push(format!("SET INCREMENT BY {}", to.increment));
+    }
+    if from.min_value != to.min_value {
+        parts.push(
+            to.min_value
+                .map_or("SET NO MINVALUE".into(), |v| format!("SET MINVALUE {v}")),
+        );
+    }
+    if from.max_value != to.max_value {
+        parts.push(
+            to.max_value
+                .map_or("SET NO MAXVALUE".into(), |v| format!("SET MAXVALUE {v}")),
+        );
+    }
+    // A bound that moves moves the default start with it.
+    if from.effective_start() != to.effective_start() || from.start != to.start {
+        if let Some(start) = to.effective_start() {
+            parts.push(format!("SET START WITH {start}"));
+        }
+    }
+    if from.cache != to.cache {
+        parts.push(format!("SET CACHE {}", to.cache));
+    }
+    if from.cycle != to.cycle {
+        parts.push(
+            if to.cycle {
+                "SET CYCLE"
+            } else {
+                "SET NO CYCLE"
+            }
+            .to_string(),
+        );
+    }
+    parts.join(" ")
 }
 
 fn identity_clause(i: Identity) -> &'static str {
@@ -425,13 +502,25 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             table,
             column,
             identity,
+            options,
         } => {
+            let opts = if options.is_default() {
+                String::new()
+            } else {
+                format!(" ({})", identity_options_sql(options, ""))
+            };
             vec![alter_col(
                 table,
                 column,
-                &format!("ADD{}", identity_clause(*identity)),
+                &format!("ADD{}{opts}", identity_clause(*identity)),
             )]
         }
+        Change::SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => vec![alter_col(table, column, &set_identity_options(from, to))],
         Change::SetIdentity {
             table, column, to, ..
         } => vec![alter_col(

@@ -18,8 +18,8 @@ use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::{canonical_type, finish, is_serial_type, table_names_in_use, unique_name};
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
-    Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey, Identity, Index,
-    IndexKey, PrimaryKey, QualName, Schema, Sequence, Span, Table, Unique,
+    Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey, Identity,
+    IdentityOptions, Index, IndexKey, PrimaryKey, QualName, Schema, Sequence, Span, Table, Unique,
 };
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
@@ -407,6 +407,7 @@ impl Cx<'_> {
                 serial: is_serial_type(&raw_type),
                 default: None,
                 identity: None,
+                identity_options: IdentityOptions::default(),
                 generated: None,
                 collation: None,
                 comment: None,
@@ -425,11 +426,19 @@ impl Cx<'_> {
                     ColumnOption::Generated {
                         generated_as,
                         generation_expr,
+                        sequence_options,
                         ..
                     } => match (generation_expr, generated_as) {
                         (Some(e), _) => column.generated = Some(make_expr(e)),
-                        (None, GeneratedAs::Always) => column.identity = Some(Identity::Always),
-                        (None, _) => column.identity = Some(Identity::ByDefault),
+                        (None, g) => {
+                            column.identity = Some(if matches!(g, GeneratedAs::Always) {
+                                Identity::Always
+                            } else {
+                                Identity::ByDefault
+                            });
+                            column.identity_options =
+                                identity_options(sequence_options.as_deref().unwrap_or(&[]));
+                        }
                     },
                     ColumnOption::PrimaryKey(pk) => {
                         let mut pk = pk.clone();
@@ -752,11 +761,16 @@ impl Cx<'_> {
                         AlterColumnOperation::SetDataType { data_type, .. } => {
                             col.data_type = canonical_type(&data_type.to_string());
                         }
-                        AlterColumnOperation::AddGenerated { generated_as, .. } => {
+                        AlterColumnOperation::AddGenerated {
+                            generated_as,
+                            sequence_options,
+                        } => {
                             col.identity = Some(match generated_as {
                                 Some(GeneratedAs::ByDefault) => Identity::ByDefault,
                                 _ => Identity::Always,
                             });
+                            col.identity_options =
+                                identity_options(sequence_options.as_deref().unwrap_or(&[]));
                         }
                         other => {
                             let text = other.to_string();
@@ -876,6 +890,7 @@ impl Cx<'_> {
         {
             Some(col) => {
                 col.identity = Some(identity);
+                col.identity_options = identity_options_from_words(&up[pos..]);
                 true
             }
             None => false,
@@ -1100,6 +1115,50 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+/// Identity options from the parser's sequence options (not yet normalized).
+fn identity_options(options: &[ast::SequenceOptions]) -> IdentityOptions {
+    let mut o = IdentityOptions::default();
+    let num = |e: &ast::Expr| -> Option<i64> { canon_expr(e).parse().ok() };
+    for opt in options {
+        match opt {
+            ast::SequenceOptions::IncrementBy(e, _) => o.increment = num(e).unwrap_or(1),
+            ast::SequenceOptions::MinValue(e) => o.min_value = e.as_ref().and_then(num),
+            ast::SequenceOptions::MaxValue(e) => o.max_value = e.as_ref().and_then(num),
+            ast::SequenceOptions::StartWith(e, _) => o.start = num(e),
+            ast::SequenceOptions::Cache(e) => o.cache = num(e).unwrap_or(1),
+            ast::SequenceOptions::Cycle(no) => o.cycle = !*no,
+            _ => {}
+        }
+    }
+    o
+}
+
+/// Identity options from pg_dump's hand-read `( SEQUENCE NAME s START WITH 1 … )` (upper-cased
+/// words).
+fn identity_options_from_words(up: &[String]) -> IdentityOptions {
+    let mut o = IdentityOptions::default();
+    let num = |i: usize| {
+        up.get(i)
+            .and_then(|w| w.trim_end_matches([')', ';']).parse::<i64>().ok())
+    };
+    let mut i = 0;
+    while i < up.len() {
+        let w = up[i].as_str();
+        let prev_no = i > 0 && up[i - 1] == "NO";
+        match w {
+            "START" => o.start = num(i + 2).or(num(i + 1)),
+            "INCREMENT" => o.increment = num(i + 2).or(num(i + 1)).unwrap_or(1),
+            "MINVALUE" if !prev_no => o.min_value = num(i + 1),
+            "MAXVALUE" if !prev_no => o.max_value = num(i + 1),
+            "CACHE" => o.cache = num(i + 1).unwrap_or(1),
+            "CYCLE" | "CYCLE)" => o.cycle = !prev_no,
+            _ => {}
+        }
+        i += 1;
+    }
+    o
 }
 
 /// Brings a sequence's options to canonical form: values equal to PostgreSQL's defaults become

@@ -520,13 +520,25 @@ impl<'a> Px<'a> {
             if t.is_empty() || title(t).is_some() || (!indented && chatter(t).is_some()) {
                 break;
             }
+            // psql pretty-prints some expressions (CASE …) over several lines, starting at any
+            // column: while an entry's parentheses are open, every line belongs to it.
+            if let Some(e) = out.last_mut().and_then(|f| f.entries.last_mut()) {
+                if open_parens(&e.1) > 0 {
+                    e.1.push('\n');
+                    e.1.push_str(l.trim_end());
+                    j += 1;
+                    continue;
+                }
+            }
             if indented {
                 match out.last_mut() {
                     Some(f) => {
                         let deeper = f.entries.last().is_some_and(|(k, _)| {
                             indent_of(l) > indent_of(dedent(self.lines[*k].text, indent))
                         });
-                        if deeper && f.heading.starts_with("Policies") {
+                        // Deeper lines go on with the entry above: a policy's TO/USING lines,
+                        // and pretty-printed expressions (CASE …) that psql breaks over lines.
+                        if deeper {
                             if let Some(e) = f.entries.last_mut() {
                                 e.1.push('\n');
                                 e.1.push_str(t);
@@ -615,6 +627,7 @@ impl<'a> Px<'a> {
                 serial: false,
                 default: None,
                 identity: None,
+                identity_options: Default::default(),
                 generated: None,
                 collation: Some(cell(c_coll).trim().to_string()).filter(|c| !c.is_empty()),
                 comment: Some(cell(c_desc).to_string()).filter(|c| !c.is_empty()),
@@ -1250,6 +1263,25 @@ fn balanced_end(s: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// How many parentheses are open at the end of `s` (outside quotes).
+fn open_parens(s: &str) -> i64 {
+    let mut depth = 0i64;
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            },
+        }
+    }
+    depth
 }
 
 /// `TABLE "orders" CONSTRAINT …` → `orders` (regclass text inside unescaped quotes).
