@@ -109,6 +109,21 @@ pub struct Schema {
     /// known to exist, so they are never created, and cannot be compared.
     #[serde(default)]
     pub external: BTreeSet<QualName>,
+    /// Facts the source cannot show at all (psql's `\d` never prints table or index comments),
+    /// which are therefore not compared.
+    #[serde(default)]
+    pub hidden: Hidden,
+}
+
+/// Kinds of facts a source cannot show; all `false` (everything shown) by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Hidden {
+    /// `COMMENT ON TABLE`.
+    pub table_comments: bool,
+    /// `COMMENT ON COLUMN` (shown by `\d+` only).
+    pub column_comments: bool,
+    /// `COMMENT ON INDEX`.
+    pub index_comments: bool,
 }
 
 /// Things keyed by their own qualified name.
@@ -462,13 +477,31 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// Partial index predicate.
     pub predicate: Option<Expr>,
-    /// Storage parameters as `name=value`, sorted (`WITH (fillfactor = 70)`).
-    pub with: Vec<String>,
+    /// Storage parameters as `name=value` (`WITH (fillfactor = 70)`).
+    pub with: Params,
     /// `COMMENT ON INDEX`.
     pub comment: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }
+
+/// Storage parameters as `name=value`, in the order given (PostgreSQL keeps and prints that
+/// order) but compared as a set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Params(pub Vec<String>);
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Self) -> bool {
+        let sorted = |p: &Params| {
+            let mut v = p.0.clone();
+            v.sort();
+            v
+        };
+        sorted(self) == sorted(other)
+    }
+}
+impl Eq for Params {}
 
 /// An enum type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -124,7 +124,7 @@ fn summary(p: &Parsed) -> String {
                 keys.join(", "),
                 i.include,
                 i.predicate.as_ref().map(|p| &p.canon),
-                i.with
+                i.with.0
             );
         }
     }

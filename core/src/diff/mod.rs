@@ -369,6 +369,31 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             }
         }
     }
+    // Comments a side cannot show are not compared: none wanted from a side that hides them,
+    // none changed on objects that exist on a side that hides them.
+    out.retain(|c| match c {
+        Change::CommentTable { table, .. } => {
+            !(to.hidden.table_comments
+                || (from.hidden.table_comments && from.tables.contains_key(table)))
+        }
+        Change::CommentColumn { table, column, .. } => {
+            !(to.hidden.column_comments
+                || (from.hidden.column_comments
+                    && from
+                        .tables
+                        .get(table)
+                        .is_some_and(|t| t.column(column).is_some())))
+        }
+        Change::CommentIndex { table, index, .. } => {
+            !(to.hidden.index_comments
+                || (from.hidden.index_comments
+                    && from
+                        .tables
+                        .get(table)
+                        .is_some_and(|t| t.indexes.iter().any(|i| i.name == *index))))
+        }
+        _ => true,
+    });
     not_compared.sort();
     not_compared.dedup();
     Diff {

@@ -320,9 +320,10 @@ fn create_index(table: &QualName, i: &Index) -> String {
     if i.nulls_not_distinct {
         s.push_str(" NULLS NOT DISTINCT");
     }
-    if !i.with.is_empty() {
+    if !i.with.0.is_empty() {
         let params: Vec<String> = i
             .with
+            .0
             .iter()
             .map(|p| match p.split_once('=') {
                 Some((k, v)) => format!("{}={}", q(k), quote_literal(v)),

@@ -19,7 +19,8 @@ use crate::normalize::{canonical_type, finish, is_serial_type, table_names_in_us
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
     Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey, Identity,
-    IdentityOptions, Index, IndexKey, PrimaryKey, QualName, Schema, Sequence, Span, Table, Unique,
+    IdentityOptions, Index, IndexKey, Params, PrimaryKey, QualName, Schema, Sequence, Span, Table,
+    Unique,
 };
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
@@ -702,7 +703,7 @@ impl Cx<'_> {
             include: ci.include.iter().map(ident).collect(),
             nulls_not_distinct: ci.nulls_distinct == Some(false),
             predicate: ci.predicate.as_ref().map(make_expr),
-            with: storage_params(&ci.with),
+            with: Params(storage_params(&ci.with)),
             comment: None,
             span,
         });
@@ -1212,6 +1213,12 @@ fn with_clause_len(s: &str) -> Option<usize> {
 /// zone`, `::time(3) without time zone`), which the parser cannot read after `::`, into their
 /// short names (`::timestamptz`), padded with blanks so that every offset stays where it was.
 fn spell_casts_for_parser(text: &str) -> std::borrow::Cow<'_, str> {
+    let upper = text.to_ascii_uppercase();
+    if upper.contains("VARIADIC") {
+        return std::borrow::Cow::Owned(
+            spell_casts_for_parser(&expand_variadic_arrays(text)).into_owned(),
+        );
+    }
     if !text.contains("::") {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -1241,6 +1248,73 @@ fn spell_casts_for_parser(text: &str) -> std::borrow::Cow<'_, str> {
         i += ch.len_utf8();
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// `f(a, VARIADIC ARRAY[x, y])` is the call `f(a, x, y)` (PostgreSQL prints calls to variadic
+/// functions that way; the parser lacks `VARIADIC`): blank out `VARIADIC ARRAY[` and its `]`,
+/// keeping every offset.
+fn expand_variadic_arrays(text: &str) -> String {
+    let mut b: Vec<u8> = text.as_bytes().to_vec();
+    let upper = text.to_ascii_uppercase();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'\'' || c == b'"' {
+            quote = Some(c);
+            i += 1;
+            continue;
+        }
+        let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if word_start && upper[i..].starts_with("VARIADIC") {
+            let after = i + "VARIADIC".len();
+            let arr = after + upper[after..].len() - upper[after..].trim_start().len();
+            if upper[arr..].starts_with("ARRAY[") {
+                let open = arr + "ARRAY".len();
+                if let Some(close) = matching_bracket(&b, open) {
+                    for x in &mut b[i..=open] {
+                        *x = b' ';
+                    }
+                    b[close] = b' ';
+                    i = open + 1;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    String::from_utf8(b).unwrap_or_else(|_| text.to_string())
+}
+
+/// The index of the `]` closing the `[` at `open`, skipping quoted text.
+fn matching_bracket(b: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (k, &c) in b.iter().enumerate().skip(open) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'[' => depth += 1,
+                b']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(k);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
 }
 
 /// `timestamp(3) with time zone…` → (bytes matched, `timestamptz(3)`).
@@ -1643,7 +1717,7 @@ fn index_key(ic: &ast::IndexColumn) -> IndexKey {
 
 /// Storage parameters as `name=value` with the value unquoted, sorted.
 fn storage_params(with: &[ast::Expr]) -> Vec<String> {
-    let mut out: Vec<String> = with
+    let out: Vec<String> = with
         .iter()
         .map(|e| match e {
             ast::Expr::BinaryOp { left, right, .. } => {
@@ -1675,7 +1749,6 @@ fn storage_params(with: &[ast::Expr]) -> Vec<String> {
             other => other.to_string().to_lowercase(),
         })
         .collect();
-    out.sort();
     out
 }
 

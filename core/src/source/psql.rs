@@ -598,6 +598,10 @@ impl<'a> Px<'a> {
             at("Modifiers"),
             at("Description"),
         );
+        if c_desc.is_none() {
+            // Plain `\d` has no Description column: column comments are unknown.
+            self.schema.hidden.column_comments = true;
+        }
         let physical: Vec<&str> = ["Storage", "Compression", "Stats target"]
             .into_iter()
             .filter(|h| at(h).is_some())
@@ -988,7 +992,27 @@ impl<'a> Px<'a> {
             }
         }
         finish(&mut schema);
+        schema.hidden.table_comments = true;
+        schema.hidden.index_comments = true;
         schema.scope = Scope::Tables(self.scope);
+        if !schema.tables.is_empty() {
+            let which = if schema.hidden.column_comments {
+                "table, column and index comments (`\\d+` shows column comments)"
+            } else {
+                "table and index comments"
+            };
+            let span = schema
+                .tables
+                .values()
+                .next()
+                .map_or(Span::default(), |t| t.span);
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Note,
+                DiagKind::IgnoredClause,
+                format!("psql does not show {which} here; they are not compared"),
+                span,
+            ));
+        }
         self.diagnostics.sort_by_key(|d| d.span.start);
         Parsed {
             schema,
