@@ -29,9 +29,9 @@ pub use plan::{plan, Hazard, Plan, PlanOptions, Step};
 pub use quote::{quote_ident, quote_literal};
 pub use render::sql::{render_sql, step_sql};
 pub use schema::{
-    Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey, Hidden, Identity,
-    IdentityOptions, Index, IndexKey, Params, PrimaryKey, QualName, Schema, Scope, Sequence, Span,
-    Table, Unique,
+    clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
+    Hidden, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey, QualName,
+    Schema, Scope, Sequence, Span, Table, Unique,
 };
 pub use source::detect::{detect, Format};
 pub use source::Parsed;

@@ -624,6 +624,48 @@ mod tests {
     use crate::{migrate, Format, PlanOptions};
 
     #[test]
+    fn changes_reach_children_through_their_parent() {
+        let from =
+            "CREATE TABLE p (id serial PRIMARY KEY, a int CHECK (a > 0)) PARTITION BY RANGE (id);
+            CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);
+            CREATE TABLE v (id serial PRIMARY KEY);
+            CREATE TABLE c (x int) INHERITS (v);";
+        let to = "CREATE TABLE p (id serial PRIMARY KEY, a int CHECK (a > 0), b text) PARTITION BY RANGE (id);
+            CREATE INDEX p_b_idx ON p (b);
+            CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);
+            CREATE TABLE v (id serial PRIMARY KEY, note text);
+            CREATE TABLE c (x int) INHERITS (v);";
+        let (_, a) = crate::parse(from, Some(Format::Sql));
+        let t = &a.schema.tables[&crate::QualName::new("public", "c")];
+        let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(cols, ["id", "x"], "a child has its parent's columns first");
+        let p1 = &a.schema.tables[&crate::QualName::new("public", "p1")];
+        assert_eq!(
+            p1.primary_key.as_ref().map(|k| k.name.as_str()),
+            Some("p1_pkey")
+        );
+        assert_eq!(p1.checks.len(), 1);
+        let m = migrate(
+            from,
+            Some(Format::Sql),
+            to,
+            Some(Format::Sql),
+            &PlanOptions::default(),
+        );
+        let statements: Vec<&str> = m.sql.lines().filter(|l| !l.starts_with("--")).collect();
+        assert_eq!(
+            statements,
+            [
+                "ALTER TABLE p ADD COLUMN b text;",
+                "ALTER TABLE v ADD COLUMN note text;",
+                "CREATE INDEX p_b_idx ON p (b);",
+            ],
+            "{}",
+            m.sql
+        );
+    }
+
+    #[test]
     fn a_table_kept_from_dropping_keeps_its_foreign_keys() {
         let from =
             "CREATE TABLE u (id int PRIMARY KEY); CREATE TABLE o (id int, u int REFERENCES u);";

@@ -196,8 +196,56 @@ pub struct Table {
     pub comment: Option<String>,
     /// `CREATE UNLOGGED TABLE`.
     pub unlogged: bool,
+    /// `INHERITS (parents)`: the parents' columns and checks are also this table's (they are
+    /// listed in `columns` and `checks`, as PostgreSQL's catalog has them).
+    #[serde(default)]
+    pub inherits: Vec<QualName>,
+    /// `PARTITION OF parent FOR VALUES …`: a partition has its parent's columns, checks, and
+    /// clones of its parent's keys and indexes.
+    #[serde(default)]
+    pub partition_of: Option<PartitionOf>,
+    /// `PARTITION BY RANGE (…)` of a partitioned table.
+    #[serde(default)]
+    pub partition_by: Option<Expr>,
     /// Where the table was declared.
     pub span: Span,
+}
+
+/// The parent and bound of a partition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionOf {
+    /// The partitioned table.
+    pub parent: QualName,
+    /// `FOR VALUES …` or `DEFAULT`, as SQL (compared with blanks folded, keywords upper-cased).
+    pub bound: Expr,
+}
+
+/// A clause kept as SQL text (partition bounds and keys), compared without the blanks and
+/// with everything outside quotes upper-cased.
+pub fn clause_expr(text: &str) -> Expr {
+    let mut canon = String::new();
+    let mut quote: Option<char> = None;
+    for c in text.trim().chars() {
+        match quote {
+            Some(q) => {
+                canon.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c.is_whitespace() => {}
+            None => {
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                }
+                canon.push(c.to_ascii_uppercase());
+            }
+        }
+    }
+    Expr {
+        sql: text.trim().to_string(),
+        canon,
+    }
 }
 
 impl Table {
@@ -214,6 +262,9 @@ impl Table {
             indexes: Vec::new(),
             comment: None,
             unlogged: false,
+            inherits: Vec::new(),
+            partition_of: None,
+            partition_by: None,
             span,
         }
     }

@@ -22,6 +22,16 @@ fn summary(p: &Parsed) -> String {
             t.name,
             if t.unlogged { " (unlogged)" } else { "" }
         );
+        if !t.inherits.is_empty() {
+            let p: Vec<String> = t.inherits.iter().map(ToString::to_string).collect();
+            let _ = writeln!(out, "  inherits {}", p.join(", "));
+        }
+        if let Some(p) = &t.partition_of {
+            let _ = writeln!(out, "  partition of {} {}", p.parent, p.bound.sql);
+        }
+        if let Some(b) = &t.partition_by {
+            let _ = writeln!(out, "  partition by {}", b.sql);
+        }
         for c in &t.columns {
             let _ = write!(out, "  column {:?} {}", c.name, c.data_type);
             if c.not_null {

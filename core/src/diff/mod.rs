@@ -356,7 +356,9 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     for (name, t) in &to.tables {
         match from.tables.get(name) {
             Some(f) => tables::diff_table(f, t, from, to, &mut out),
-            None if in_scope(from, name) => tables::create_table(t, &mut out),
+            None if in_scope(from, name) => {
+                tables::create_table(&tables::local_view(t, to), &mut out)
+            }
             None => not_compared.push(name.clone()),
         }
     }

@@ -214,7 +214,13 @@ fn include(c: &[String]) -> String {
 }
 
 fn create_table(t: &Table) -> String {
-    let mut items: Vec<String> = t.columns.iter().map(column_def).collect();
+    let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
+    // A partition takes its columns from its parent: only its own constraints are listed.
+    let mut items: Vec<String> = if t.partition_of.is_some() {
+        Vec::new()
+    } else {
+        t.columns.iter().map(column_def).collect()
+    };
     if let Some(pk) = &t.primary_key {
         items.push(format!(
             "CONSTRAINT {} PRIMARY KEY ({}){}{}",
@@ -238,11 +244,33 @@ fn create_table(t: &Table) -> String {
         .map(|i| format!("    {i}"))
         .collect::<Vec<_>>()
         .join(",\n");
-    let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
+    let mut tail = String::new();
+    if let Some(p) = &t.partition_of {
+        let body = if body.is_empty() {
+            String::new()
+        } else {
+            format!(" (\n{body}\n)")
+        };
+        tail = format!(" {}", p.bound.sql);
+        if let Some(b) = &t.partition_by {
+            tail.push_str(&format!(" PARTITION BY {}", b.sql));
+        }
+        return format!(
+            "CREATE {unlogged}TABLE {} PARTITION OF {}{body}{tail}",
+            t.name, p.parent
+        );
+    }
+    if !t.inherits.is_empty() {
+        let parents: Vec<String> = t.inherits.iter().map(ToString::to_string).collect();
+        tail.push_str(&format!(" INHERITS ({})", parents.join(", ")));
+    }
+    if let Some(b) = &t.partition_by {
+        tail.push_str(&format!(" PARTITION BY {}", b.sql));
+    }
     if body.is_empty() {
-        format!("CREATE {unlogged}TABLE {} ()", t.name)
+        format!("CREATE {unlogged}TABLE {} (){tail}", t.name)
     } else {
-        format!("CREATE {unlogged}TABLE {} (\n{body}\n)", t.name)
+        format!("CREATE {unlogged}TABLE {} (\n{body}\n){tail}", t.name)
     }
 }
 

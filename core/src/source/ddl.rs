@@ -15,12 +15,14 @@ use sqlparser::parser::Parser;
 use super::split::{split_statements, RawStatement};
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
-use crate::normalize::{canonical_type, finish, is_serial_type, table_names_in_use, unique_name};
+use crate::normalize::{
+    canonical_type, finish, is_serial_type, make_object_name, table_names_in_use, unique_name,
+};
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
-    Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey, Identity,
-    IdentityOptions, Index, IndexKey, Params, PrimaryKey, QualName, Schema, Sequence, Span, Table,
-    Unique,
+    clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
+    Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey, QualName, Schema,
+    Sequence, Span, Table, Unique,
 };
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
@@ -59,7 +61,144 @@ pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>)
         cx.statement(st);
     }
     cx.resolve_serials();
+    inherit(&mut cx.schema);
     (cx.schema, cx.diagnostics)
+}
+
+/// Gives inheritance children and partitions what PostgreSQL gives them from their parents:
+/// the parents' columns (first, merged with the child's own), inheritable checks, and for
+/// partitions clones of the parent's keys and indexes under PostgreSQL's names.
+fn inherit(schema: &mut Schema) {
+    let mut done: Vec<QualName> = Vec::new();
+    // Parents first: a child is expanded once all its parents are.
+    for _ in 0..schema.tables.len() {
+        let ready: Vec<QualName> = schema
+            .tables
+            .values()
+            .filter(|t| !done.contains(&t.name))
+            .filter(|t| {
+                parents_of(t)
+                    .iter()
+                    .all(|p| done.contains(p) || !schema.tables.contains_key(p))
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        if ready.is_empty() {
+            break;
+        }
+        for name in ready {
+            let parents: Vec<Table> = schema
+                .tables
+                .get(&name)
+                .map(parents_of)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| schema.tables.get(p).cloned())
+                .collect();
+            if let Some(t) = schema.tables.get_mut(&name) {
+                let partition = t.partition_of.is_some();
+                for p in &parents {
+                    take_from_parent(t, p, partition);
+                }
+            }
+            done.push(name);
+        }
+    }
+}
+
+fn parents_of(t: &Table) -> Vec<QualName> {
+    let mut v = t.inherits.clone();
+    if let Some(p) = &t.partition_of {
+        v.push(p.parent.clone());
+    }
+    v
+}
+
+fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
+    let mut columns: Vec<Column> = Vec::new();
+    for pc in &p.columns {
+        let mut c = pc.clone();
+        c.span = t.span;
+        c.comment = None;
+        // NOT NULL is inherited, including what the parent's key and serial imply.
+        c.not_null |= pc.serial
+            || pc.identity.is_some()
+            || p.primary_key
+                .as_ref()
+                .is_some_and(|k| k.columns.contains(&pc.name));
+        if c.serial {
+            // The child shares the parent's sequence; it does not own one.
+            c.serial = false;
+            let seq = make_object_name(&p.name.name, Some(&pc.name), "seq");
+            let seq = QualName::new(p.name.schema.clone(), seq);
+            c.default = parse_expr(&format!("nextval({})", quote_literal(&seq.to_string()))).ok();
+        }
+        if !partition {
+            c.identity = None;
+            c.identity_options = IdentityOptions::default();
+        }
+        if let Some(own) = t.columns.iter().find(|o| o.name == c.name) {
+            c.not_null |= own.not_null;
+            if own.default.is_some() {
+                c.default = own.default.clone();
+            }
+            c.comment = own.comment.clone();
+        }
+        columns.push(c);
+    }
+    for own in &t.columns {
+        if !columns.iter().any(|c| c.name == own.name) {
+            columns.push(own.clone());
+        }
+    }
+    t.columns = columns;
+    for ch in p.checks.iter().filter(|c| !c.no_inherit) {
+        if !t.checks.iter().any(|c| c.name == ch.name) {
+            let mut ch = ch.clone();
+            ch.span = t.span;
+            t.checks.push(ch);
+        }
+    }
+    if !partition {
+        return;
+    }
+    let mut taken: Vec<String> = t.indexes.iter().map(|i| i.name.clone()).collect();
+    if let (Some(pk), None) = (&p.primary_key, &t.primary_key) {
+        let mut pk = pk.clone();
+        let is_taken = |n: &str| taken.iter().any(|x| x == n);
+        pk.name = unique_name(&t.name.name, None, "pkey", &is_taken);
+        taken.push(pk.name.clone());
+        pk.span = t.span;
+        t.primary_key = Some(pk);
+    }
+    for u in &p.uniques {
+        let mut u = u.clone();
+        let is_taken = |n: &str| taken.iter().any(|x| x == n);
+        u.name = unique_name(&t.name.name, Some(&u.columns.join("_")), "key", &is_taken);
+        taken.push(u.name.clone());
+        u.span = t.span;
+        t.uniques.push(u);
+    }
+    for i in &p.indexes {
+        let mut i = i.clone();
+        let cols: Vec<String> = i
+            .keys
+            .iter()
+            .map(|k| {
+                if k.is_column {
+                    k.expr.canon.clone()
+                } else {
+                    "expr".to_string()
+                }
+            })
+            .collect();
+        let is_taken = |n: &str| taken.iter().any(|x| x == n);
+        i.name = unique_name(&t.name.name, Some(&cols.join("_")), "idx", &is_taken);
+        taken.push(i.name.clone());
+        i.comment = None;
+        i.span = t.span;
+        t.indexes.push(i);
+    }
 }
 
 /// Parses one SQL expression (a default or a check) into its text and canonical form.
@@ -373,17 +512,6 @@ impl Cx<'_> {
             );
             return;
         }
-        if ct.partition_of.is_some() || ct.partition_by.is_some() || ct.inherits.is_some() {
-            self.diag(
-                Severity::Warning,
-                DiagKind::IgnoredClause,
-                format!(
-                    "table {name} (line {line}): partitioning and inheritance are not compared"
-                ),
-                st.start,
-                st.end,
-            );
-        }
         if self.schema.tables.contains_key(&name) {
             if ct.if_not_exists {
                 return;
@@ -398,6 +526,20 @@ impl Cx<'_> {
         }
         let mut table = Table::new(name.clone(), span);
         table.unlogged = ct.unlogged;
+        table.inherits = ct.inherits.iter().flatten().map(|p| self.qual(p)).collect();
+        if let Some(parent) = &ct.partition_of {
+            let bound = ct
+                .for_values
+                .as_ref()
+                .map_or("DEFAULT".to_string(), ToString::to_string);
+            table.partition_of = Some(PartitionOf {
+                parent: self.qual(parent),
+                bound: clause_expr(&bound),
+            });
+        }
+        if let Some(by) = &ct.partition_by {
+            table.partition_by = Some(clause_expr(&by.to_string()));
+        }
         let mut pending: Vec<(TableConstraint, Option<String>)> = Vec::new();
         for col in &ct.columns {
             let raw_type = col.data_type.to_string();

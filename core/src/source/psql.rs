@@ -15,7 +15,9 @@ use super::ddl::{apply_ddl, nextval_target, parse_expr, resolve, split_qualified
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::{canonical_type, finish, make_object_name};
-use crate::schema::{Column, Identity, QualName, Schema, Scope, Span, Table};
+use crate::schema::{
+    clause_expr, Column, Identity, PartitionOf, QualName, Schema, Scope, Span, Table,
+};
 
 /// Parses a psql paste: one or more `\d`/`\d+` outputs, with or without prompts and banners.
 pub fn parse_psql(text: &str) -> Parsed {
@@ -330,10 +332,6 @@ impl<'a> Px<'a> {
 
         let mut table = Table::new(name.clone(), self.span_at(i, indent_of(self.lines[i].text)));
         table.unlogged = kind.starts_with("Unlogged");
-        if kind.contains("Partitioned") {
-            let msg = format!("{name} is partitioned: partitioning is not compared, only the columns, constraints and indexes");
-            self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, i);
-        }
         if self.scope.contains(&name) {
             let msg = format!("{name} is described twice; the later description is used");
             self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, i);
@@ -814,17 +812,40 @@ impl<'a> Px<'a> {
                 let msg = format!("{table}: {heading} not compared: {detail}");
                 self.line_diag(Severity::Warning, DiagKind::OutOfScope, msg, f.line);
             }
-            "Partition of" | "Partition key" | "Inherits" => {
-                let mut detail = f.inline.clone();
+            "Inherits" => {
+                let mut list = f.inline.clone();
                 for (_, e) in &f.entries {
-                    detail.push(' ');
-                    detail.push_str(e);
+                    list.push(',');
+                    list.push_str(e);
                 }
-                let msg = format!(
-                    "{table}: `{heading}: {}` not compared (partitioning and inheritance are not in the IR; the columns shown are compared as the table's own)",
-                    detail.trim()
-                );
-                self.line_diag(Severity::Warning, DiagKind::OutOfScope, msg, f.line);
+                let parents: Vec<QualName> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| resolve(&split_qualified(p), "public"))
+                    .collect();
+                if let Some(t) = self.schema.tables.get_mut(table) {
+                    t.inherits = parents;
+                }
+            }
+            "Partition of" => {
+                let text = f.inline.as_str();
+                let cut = text
+                    .find(" FOR VALUES ")
+                    .or_else(|| text.find(" DEFAULT"))
+                    .unwrap_or(text.len());
+                let parent = resolve(&split_qualified(text[..cut].trim()), "public");
+                if let Some(t) = self.schema.tables.get_mut(table) {
+                    t.partition_of = Some(PartitionOf {
+                        parent,
+                        bound: clause_expr(text[cut..].trim()),
+                    });
+                }
+            }
+            "Partition key" => {
+                if let Some(t) = self.schema.tables.get_mut(table) {
+                    t.partition_by = Some(clause_expr(&f.inline));
+                }
             }
             "Replica Identity" => {
                 let msg = format!("{table}: replica identity {} not compared", f.inline);
