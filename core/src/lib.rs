@@ -30,8 +30,8 @@ pub use quote::{quote_ident, quote_literal};
 pub use render::sql::{render_sql, step_sql};
 pub use schema::{
     clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
-    Hidden, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey, QualName,
-    Schema, Scope, Sequence, Span, Table, Unique,
+    Hidden, Hint, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey,
+    QualName, Schema, Scope, Sequence, Span, Table, Unique,
 };
 pub use source::detect::{detect, Format};
 pub use source::Parsed;
@@ -44,15 +44,7 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
     let parsed = match format {
         Format::Sql => source::ddl::parse_ddl(text),
         Format::Psql => source::psql::parse_psql(text),
-        Format::SqlAlchemy => Parsed {
-            schema: Schema::default(),
-            diagnostics: vec![Diagnostic::new(
-                Severity::Error,
-                DiagKind::Syntax,
-                "this looks like a SQLAlchemy model, which schemafix cannot read yet; paste DDL, pg_dump output or psql `\\d` output (or override the format)",
-                Span { start: 0, end: 0, line: 1, column: 1 },
-            )],
-        },
+        Format::SqlAlchemy => source::sqlalchemy::parse_sqlalchemy(text),
     };
     (format, parsed)
 }
@@ -110,7 +102,38 @@ pub fn migrate(
     };
     if !m.has_errors() {
         m.plan = plan(&diff(&fp.schema, &tp.schema), options);
+        cite_desired_lines(&mut m.plan, &tp.schema, tf);
         m.sql = render_sql(&m.plan);
     }
     m
+}
+
+/// Appends to each column-level reason the line of the desired source that asks for it (the
+/// model line, for a SQLAlchemy model), so a reader can find it.
+fn cite_desired_lines(plan: &mut Plan, to: &Schema, format: Format) {
+    let what = match format {
+        Format::SqlAlchemy => "model",
+        Format::Sql => "desired DDL",
+        Format::Psql => "desired paste",
+    };
+    for step in plan.steps.iter_mut().chain(plan.skipped.iter_mut()) {
+        let target = match &step.change {
+            Change::AddColumn { table, column } => Some((table, column.name.as_str())),
+            Change::AlterColumnType { table, column, .. }
+            | Change::SetNotNull { table, column }
+            | Change::DropNotNull { table, column }
+            | Change::SetDefault { table, column, .. }
+            | Change::DropDefault { table, column, .. } => Some((table, column.as_str())),
+            _ => None,
+        };
+        let Some((table, column)) = target else {
+            continue;
+        };
+        if let Some(c) = to.tables.get(table).and_then(|t| t.column(column)) {
+            if c.span.line > 0 {
+                step.reason
+                    .push_str(&format!(" ({what} line {})", c.span.line));
+            }
+        }
+    }
 }

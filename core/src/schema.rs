@@ -362,9 +362,33 @@ pub struct Column {
     pub collation: Option<String>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
+    /// A model's Python-side default (SQLAlchemy `default=`): not a database default, but a
+    /// database default equal to it is kept. Never makes two schemas differ.
+    #[serde(default, skip_serializing_if = "Hint::is_none")]
+    pub model_default: Hint,
     /// Where the column was declared.
     pub span: Span,
 }
+
+/// A hint a source gives about a column that is not part of what PostgreSQL stores; it never
+/// makes two schemas differ.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Hint(pub Option<Expr>);
+
+impl Hint {
+    /// No hint.
+    pub fn is_none(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl PartialEq for Hint {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Hint {}
 
 /// A PRIMARY KEY constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,18 +10,23 @@ fn seed(name: &str) -> String {
 /// The current side as the seed gives it: the legacy DDL and the two real psql pastes.
 const CURRENT: &[&str] = &["old.sql", "users.d.txt", "users.dplus.txt"];
 
+/// The desired side: the DDL `create_all` emits, and the model itself.
+const DESIRED: &[&str] = &["new.sql", "models.py"];
+
 #[test]
 fn seed_case_is_three_statements_with_reasons() {
     for current in CURRENT {
-        three_statements(current);
+        for desired in DESIRED {
+            three_statements(current, desired);
+        }
     }
 }
 
-fn three_statements(current: &str) {
+fn three_statements(current: &str, desired: &str) {
     let m = migrate(
         &seed(current),
         None,
-        &seed("new.sql"),
+        &seed(desired),
         None,
         &PlanOptions::default(),
     );
@@ -39,8 +44,16 @@ fn three_statements(current: &str) {
             "ALTER TABLE users ADD COLUMN username character varying(255);",
             "ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;",
         ],
-        "from {current}"
+        "from {current} to {desired}"
     );
+    if desired == "models.py" {
+        // Reasons cite the model lines (models.py: full_name 13, username 14, password_hash 12).
+        assert!(
+            m.sql.contains("(model line 13)") && m.sql.contains("(model line 12)"),
+            "{}",
+            m.sql
+        );
+    }
     let comments: Vec<&str> = m.sql.lines().filter(|l| l.starts_with("--")).collect();
     assert_eq!(comments.len(), 3, "one reason per statement:\n{}", m.sql);
     assert!(comments[2].contains("password_hash") && comments[2].contains("NOT NULL"));
@@ -50,11 +63,13 @@ fn three_statements(current: &str) {
 #[test]
 fn seed_case_converges_on_postgresql_and_keeps_rows() {
     for current in CURRENT {
-        converges(current);
+        for desired in DESIRED {
+            converges(current, desired);
+        }
     }
 }
 
-fn converges(current_input: &str) {
+fn converges(current_input: &str, desired_input: &str) {
     let pg = Pg::get().expect("PostgreSQL");
     let current = pg.create_db().unwrap();
     current.exec(&seed("old.sql")).unwrap();
@@ -65,10 +80,11 @@ fn converges(current_input: &str) {
     let m = migrate(
         &seed(current_input),
         None,
-        &seed("new.sql"),
-        Some(Format::Sql),
+        &seed(desired_input),
+        None,
         &PlanOptions::default(),
     );
+    assert!(!m.has_errors(), "{:?}", m.to_diagnostics);
     current.exec_tx(&m.sql).unwrap();
 
     assert_eq!(
@@ -95,8 +111,8 @@ fn converges(current_input: &str) {
     let again = migrate(
         &current.dump().unwrap(),
         Some(Format::Sql),
-        &seed("new.sql"),
-        Some(Format::Sql),
+        &seed(desired_input),
+        None,
         &PlanOptions::default(),
     );
     assert!(again.plan.is_empty(), "{}", again.sql);
@@ -105,8 +121,8 @@ fn converges(current_input: &str) {
     let again = migrate(
         &live,
         None,
-        &seed("new.sql"),
-        Some(Format::Sql),
+        &seed(desired_input),
+        None,
         &PlanOptions::default(),
     );
     assert_eq!(again.from_format, Format::Psql);

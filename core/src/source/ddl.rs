@@ -551,6 +551,7 @@ impl Cx<'_> {
                 default: None,
                 identity: None,
                 identity_options: IdentityOptions::default(),
+                model_default: Default::default(),
                 generated: None,
                 collation: None,
                 comment: None,

@@ -4,6 +4,7 @@ pub(crate) mod ddl;
 pub(crate) mod detect;
 pub(crate) mod psql;
 pub(crate) mod split;
+pub(crate) mod sqlalchemy;
 
 use serde::{Deserialize, Serialize};
 

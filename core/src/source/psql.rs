@@ -630,6 +630,7 @@ impl<'a> Px<'a> {
                 default: None,
                 identity: None,
                 identity_options: Default::default(),
+                model_default: Default::default(),
                 generated: None,
                 collation: Some(cell(c_coll).trim().to_string()).filter(|c| !c.is_empty()),
                 comment: Some(cell(c_desc).to_string()).filter(|c| !c.is_empty()),
