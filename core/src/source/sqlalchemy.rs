@@ -603,7 +603,7 @@ impl Sx<'_> {
             return None;
         }
         let ann = Some((py_type.clone(), optional));
-        match value {
+        let mut col = match value {
             Some(v) if self.callee(v).is_some() => self.column_value(attr, ann, v),
             Some(v) if sqlmodel => {
                 // `x: int = 5`: a Python-side default only.
@@ -612,7 +612,16 @@ impl Sx<'_> {
                 Some(col)
             }
             _ => self.column_from_annotation(attr, &py_type, optional, at),
+        }?;
+        // SQLModel maps `datetime` to a timezone-aware DateTime.
+        if sqlmodel
+            && !is_mapped
+            && last(&py_type) == "datetime"
+            && col.sql_type == "TIMESTAMP WITHOUT TIME ZONE"
+        {
+            col.sql_type = "TIMESTAMP WITH TIME ZONE".into();
         }
+        Some(col)
     }
 
     fn unwrap_optional<'e>(&self, e: &'e Expr) -> (&'e Expr, bool) {
@@ -1214,7 +1223,14 @@ impl Sx<'_> {
             at,
             ..TableSpec::default()
         };
-        for a in call.args.iter().skip(2) {
+        // `Table(name, metadata, *columns)`; Flask-SQLAlchemy's `db.Table(name, *columns)`
+        // has no metadata argument: anything that is not a call is skipped.
+        for a in call
+            .args
+            .iter()
+            .skip(1)
+            .filter(|a| matches!(a, Expr::Call(_)))
+        {
             match self.callee(a).as_deref().map(last) {
                 Some("Column") => {
                     if let Expr::Call(c) = a {
