@@ -14,7 +14,7 @@ fn models_read_statically_equal_what_sqlalchemy_creates() {
         .filter(|p| p.extension().is_some_and(|e| e == "py"))
         .collect();
     files.sort();
-    assert!(files.len() >= 12, "{} model fixtures", files.len());
+    assert!(files.len() >= 40, "{} model fixtures", files.len());
     let mut failures = Vec::new();
     for f in &files {
         let name = f.file_name().unwrap().to_string_lossy().to_string();
