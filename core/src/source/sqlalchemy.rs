@@ -30,7 +30,15 @@ pub fn parse_sqlalchemy(text: &str) -> Parsed {
                 diagnostics: vec![Diagnostic::new(
                     Severity::Error,
                     DiagKind::Syntax,
-                    format!("Python syntax error: {}", e.error),
+                    format!(
+                        "Python syntax error: {}{}",
+                        e.error,
+                        if text.contains("\\N{") {
+                            " (a `\\N{NAME}` escape? schemafix does not resolve Unicode names; write the character itself)"
+                        } else {
+                            ""
+                        }
+                    ),
                     index.span(text, at, at),
                 )],
             };
