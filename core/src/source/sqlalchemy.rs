@@ -77,6 +77,8 @@ struct Col {
     fk: Option<Fk>,
     comment: Option<String>,
     identity: Option<String>,
+    /// `Sequence("name", start=…)`: created by `create_all`, used by SQLAlchemy on insert.
+    sequence: Option<(String, Option<i64>)>,
     computed: Option<String>,
     autoincrement: Option<bool>,
     integer: bool,
@@ -714,6 +716,7 @@ impl Sx<'_> {
             fk: None,
             comment: None,
             identity: None,
+            sequence: None,
             computed: None,
             autoincrement: None,
             integer,
@@ -741,6 +744,7 @@ impl Sx<'_> {
             fk: None,
             comment: None,
             identity: None,
+            sequence: None,
             computed: None,
             autoincrement: None,
             integer: false,
@@ -758,7 +762,13 @@ impl Sx<'_> {
             match last(&callee) {
                 "ForeignKey" => col.fk = self.foreign_key(a),
                 "Identity" => col.identity = Some(self.identity(a)),
-                "Sequence" => {}
+                "Sequence" => {
+                    if let Expr::Call(c) = a {
+                        if let Some(n) = c.args.first().and_then(str_const) {
+                            col.sequence = Some((n, kw(c, "start").and_then(int_const)));
+                        }
+                    }
+                }
                 "Computed" => {
                     if let Expr::Call(c) = a {
                         col.computed = c.args.first().and_then(|x| self.sql_text(x));
@@ -1306,6 +1316,21 @@ impl Sx<'_> {
             })
         };
         for t in &tables {
+            for c in &t.columns {
+                if let Some((seq, start)) = &c.sequence {
+                    let start = start
+                        .map(|v| format!(" START WITH {v}"))
+                        .unwrap_or_default();
+                    emit(
+                        &mut ddl,
+                        &mut origin,
+                        format!("CREATE SEQUENCE {}{start}", crate::quote::quote_ident(seq)),
+                        self.span(c.at),
+                    );
+                }
+            }
+        }
+        for t in &tables {
             let qt = match &t.schema {
                 Some(s) => format!(
                     "{}.{}",
@@ -1329,6 +1354,7 @@ impl Sx<'_> {
                     && integer
                     && c.fk.is_none()
                     && c.identity.is_none()
+                    && c.sequence.is_none()
                     && c.server_default.is_none()
                     && c.autoincrement != Some(false);
                 if serial {
