@@ -260,6 +260,22 @@ pub(crate) fn finish(schema: &mut Schema) {
     }
 }
 
+/// The column part of an index's default name: its column keys, `expr` for an expression.
+pub(crate) fn index_name_columns<'a>(
+    keys: impl IntoIterator<Item = &'a crate::schema::IndexKey>,
+) -> String {
+    keys.into_iter()
+        .map(|k| {
+            if k.is_column {
+                k.expr.canon.trim_matches('"')
+            } else {
+                "expr"
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 /// Brings identity options to canonical form for a column of `data_type` (the sequence takes
 /// the column's type).
 pub(crate) fn normalize_identity(o: &mut IdentityOptions, data_type: &str) {

@@ -298,25 +298,28 @@ fn parse_as(text: &str, format: Format) -> Result<Schema> {
     Ok(p.schema)
 }
 
-/// The migration SQL from `from` to `to` (destructive steps allowed).
-pub fn migration_sql(from: &str, to: &str) -> Result<String> {
-    let p = plan(
-        &diff(&parse_side(from)?, &parse_side(to)?),
+/// The plan from `from` to `to`, destructive steps allowed.
+fn full_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
+    plan(
+        &diff(from, to),
         &PlanOptions {
             allow_destructive: true,
         },
-    );
-    Ok(render_sql(&p))
+    )
+}
+
+/// The migration SQL from `from` to `to` (destructive steps allowed).
+pub fn migration_sql(from: &str, to: &str) -> Result<String> {
+    Ok(render_sql(&full_plan(&parse_side(from)?, &parse_side(to)?)))
 }
 
 /// Fails when diffing `from` against `to` finds anything to change.
 pub fn expect_no_changes(from: &str, to: &str, what: &str) -> Result<()> {
-    let p = plan(
-        &diff(&parse_side(from)?, &parse_side(to)?),
-        &PlanOptions {
-            allow_destructive: true,
-        },
-    );
+    expect_empty(&full_plan(&parse_side(from)?, &parse_side(to)?), what)
+}
+
+/// Fails, naming the steps, when a plan has any.
+fn expect_empty(p: &schemafix_core::Plan, what: &str) -> Result<()> {
     if !p.is_empty() {
         let steps: Vec<String> = p
             .steps
@@ -375,13 +378,7 @@ fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
     load(&db, &case.current, "current")?;
     let paste = psql_capture(&db, &names)?;
     let to = parse_side(&case.desired)?;
-    let p = plan(
-        &diff(&parse_as(&paste, Format::Psql)?, &to),
-        &PlanOptions {
-            allow_destructive: true,
-        },
-    );
-    let sql = render_sql(&p);
+    let sql = render_sql(&full_plan(&parse_as(&paste, Format::Psql)?, &to));
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)
             .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
@@ -391,23 +388,10 @@ fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
         anyhow::bail!("catalogs differ: {}", dump_difference(&got, want));
     }
     let again = psql_capture(&db, &names)?;
-    let p = plan(
-        &diff(&parse_as(&again, Format::Psql)?, &to),
-        &PlanOptions {
-            allow_destructive: true,
-        },
-    );
-    if !p.is_empty() {
-        let steps: Vec<String> = p
-            .steps
-            .iter()
-            .map(|s| format!("{}: {}", s.id, s.reason))
-            .collect();
-        anyhow::bail!(
-            "re-diff of the new paste is not empty: {}",
-            steps.join("; ")
-        );
-    }
+    expect_empty(
+        &full_plan(&parse_as(&again, Format::Psql)?, &to),
+        "re-diff of the new paste",
+    )?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Tables: create, drop, and the per-table comparison that delegates to the other kinds.
 
 use super::{columns, constraints, indexes, Change};
-use crate::normalize::make_object_name;
+use crate::normalize::{index_name_columns, make_object_name};
 use crate::schema::{Schema, Table};
 
 /// What a table declares itself, without what PostgreSQL gives it from its parents (`INHERITS`
@@ -38,22 +38,10 @@ pub(super) fn local_view(t: &Table, schema: &Schema) -> Table {
             .uniques
             .retain(|u| !parent_has(&|p: &Table| p.uniques.iter().any(|x| x.columns == u.columns)));
         local.indexes.retain(|i| {
-            let cols: Vec<String> = i
-                .keys
-                .iter()
-                .map(|k| {
-                    if k.is_column {
-                        k.expr.canon.clone()
-                    } else {
-                        "expr".into()
-                    }
-                })
-                .collect();
-            let clone_name = i.name.starts_with(&make_object_name(
-                &t.name.name,
-                Some(&cols.join("_")),
-                "idx",
-            ));
+            let cols = index_name_columns(&i.keys);
+            let clone_name =
+                i.name
+                    .starts_with(&make_object_name(&t.name.name, Some(&cols), "idx"));
             let clone = if known {
                 parents.iter().any(|p| {
                     p.indexes.iter().any(|x| {

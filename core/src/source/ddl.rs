@@ -16,7 +16,8 @@ use super::split::{split_statements, RawStatement};
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::{
-    canonical_type, finish, is_serial_type, make_object_name, table_names_in_use, unique_name,
+    canonical_type, finish, index_name_columns, is_serial_type, make_object_name,
+    table_names_in_use, unique_name,
 };
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
@@ -181,19 +182,9 @@ fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
     }
     for i in &p.indexes {
         let mut i = i.clone();
-        let cols: Vec<String> = i
-            .keys
-            .iter()
-            .map(|k| {
-                if k.is_column {
-                    k.expr.canon.clone()
-                } else {
-                    "expr".to_string()
-                }
-            })
-            .collect();
+        let cols = index_name_columns(&i.keys);
         let is_taken = |n: &str| taken.iter().any(|x| x == n);
-        i.name = unique_name(&t.name.name, Some(&cols.join("_")), "idx", &is_taken);
+        i.name = unique_name(&t.name.name, Some(&cols), "idx", &is_taken);
         taken.push(i.name.clone());
         i.comment = None;
         i.span = t.span;
@@ -738,17 +729,8 @@ impl Cx<'_> {
                 let name = name_override
                     .or(ex.name.as_ref().map(ident))
                     .unwrap_or_else(|| {
-                        let cols: Vec<String> = elements
-                            .iter()
-                            .map(|(k, _)| {
-                                if k.is_column {
-                                    k.expr.canon.trim_matches('"').to_string()
-                                } else {
-                                    "expr".to_string()
-                                }
-                            })
-                            .collect();
-                        unique_name(&t.name.name, Some(&cols.join("_")), "excl", &is_taken)
+                        let cols = index_name_columns(elements.iter().map(|(k, _)| k));
+                        unique_name(&t.name.name, Some(&cols), "excl", &is_taken)
                     });
                 t.exclusions.push(Exclusion {
                     name,
@@ -805,17 +787,8 @@ impl Cx<'_> {
             Some(n) => n.0.last().map(part_text).unwrap_or_default(),
             None => {
                 let taken = table_names_in_use(t);
-                let cols: Vec<String> = keys
-                    .iter()
-                    .map(|k| {
-                        if k.is_column {
-                            k.expr.canon.trim_matches('"').to_string()
-                        } else {
-                            "expr".to_string()
-                        }
-                    })
-                    .collect();
-                unique_name(&t.name.name, Some(&cols.join("_")), "idx", &|n| {
+                let cols = index_name_columns(&keys);
+                unique_name(&t.name.name, Some(&cols), "idx", &|n| {
                     taken.iter().any(|t| t == n)
                 })
             }

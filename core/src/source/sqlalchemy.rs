@@ -85,6 +85,30 @@ struct Col {
     at: usize,
 }
 
+impl Col {
+    /// A column of no type yet, with every option at SQLAlchemy's default.
+    fn new(name: &str, at: usize) -> Col {
+        Col {
+            name: name.to_string(),
+            sql_type: String::new(),
+            nullable: None,
+            primary_key: false,
+            unique: false,
+            index: false,
+            server_default: None,
+            model_default: None,
+            fk: None,
+            comment: None,
+            identity: None,
+            sequence: None,
+            computed: None,
+            autoincrement: None,
+            integer: false,
+            at,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Fk {
     target: String,
@@ -704,24 +728,11 @@ impl Sx<'_> {
         at: usize,
     ) -> Option<Col> {
         let (sql_type, integer) = self.annotation_type(py_type, at)?;
-        Some(Col {
-            name: attr.to_string(),
-            sql_type,
-            nullable: Some(optional),
-            primary_key: false,
-            unique: false,
-            index: false,
-            server_default: None,
-            model_default: None,
-            fk: None,
-            comment: None,
-            identity: None,
-            sequence: None,
-            computed: None,
-            autoincrement: None,
-            integer,
-            at,
-        })
+        let mut col = Col::new(attr, at);
+        col.sql_type = sql_type;
+        col.integer = integer;
+        col.nullable = Some(optional);
+        Some(col)
     }
 
     /// `Column("name", Type, ForeignKey(...), primary_key=..., ...)` and `mapped_column(...)`.
@@ -732,24 +743,7 @@ impl Sx<'_> {
         call: &ast::ExprCall,
     ) -> Col {
         let at = call.range.start().to_usize();
-        let mut col = Col {
-            name: attr.to_string(),
-            sql_type: String::new(),
-            nullable: None,
-            primary_key: false,
-            unique: false,
-            index: false,
-            server_default: None,
-            model_default: None,
-            fk: None,
-            comment: None,
-            identity: None,
-            sequence: None,
-            computed: None,
-            autoincrement: None,
-            integer: false,
-            at,
-        };
+        let mut col = Col::new(attr, at);
         for a in &call.args {
             if let Some(s) = str_const(a) {
                 col.name = s;
