@@ -1029,35 +1029,29 @@ impl Cx<'_> {
         if if_not_exists && self.schema.sequences.contains_key(&name) {
             return;
         }
+        let o = identity_options(options);
         let mut seq = Sequence {
             name: name.clone(),
             data_type: "bigint".to_string(),
-            increment: 1,
-            min_value: None,
-            max_value: None,
-            start: None,
-            cache: 1,
-            cycle: false,
+            increment: o.increment,
+            min_value: o.min_value,
+            max_value: o.max_value,
+            start: o.start,
+            cache: o.cache,
+            cycle: o.cycle,
             owned_by: None,
             span,
         };
-        let num = |e: &ast::Expr| -> Option<i64> { canon_expr(e).parse().ok() };
         for o in options {
             match o {
                 ast::SequenceOptions::DataType(t) => seq.data_type = canonical_type(&t.to_string()),
-                ast::SequenceOptions::IncrementBy(e, _) => seq.increment = num(e).unwrap_or(1),
-                ast::SequenceOptions::MinValue(e) => seq.min_value = e.as_ref().and_then(num),
-                ast::SequenceOptions::MaxValue(e) => seq.max_value = e.as_ref().and_then(num),
-                ast::SequenceOptions::StartWith(e, _) => seq.start = num(e),
-                ast::SequenceOptions::Cache(e) => seq.cache = num(e).unwrap_or(1),
-                ast::SequenceOptions::Cycle(no) => seq.cycle = !*no,
                 ast::SequenceOptions::OwnedBy(Some(on)) => {
                     let parts: Vec<String> = on.0.iter().map(part_text).collect();
                     if let Some((table, column)) = resolve_column(&parts, &self.search_path) {
                         self.owned.push((name.clone(), table, column));
                     }
                 }
-                ast::SequenceOptions::OwnedBy(None) => {}
+                _ => {}
             }
         }
         normalize_sequence(&mut seq);
@@ -1234,7 +1228,8 @@ impl Cx<'_> {
     }
 }
 
-/// Identity options from the parser's sequence options (not yet normalized).
+/// Sequence options (of a sequence or an identity column) from the parser's, not yet
+/// normalized.
 fn identity_options(options: &[ast::SequenceOptions]) -> IdentityOptions {
     let mut o = IdentityOptions::default();
     let num = |e: &ast::Expr| -> Option<i64> { canon_expr(e).parse().ok() };

@@ -458,6 +458,25 @@ impl Sx<'_> {
                         info.columns.push(col);
                     }
                 }
+                Stmt::FunctionDef(f)
+                    if f.decorator_list.iter().any(|d| {
+                        self.dotted(d)
+                            .or_else(|| self.callee(d))
+                            .is_some_and(|n| last(&n) == "declared_attr")
+                    }) =>
+                {
+                    let at = f.range.start().to_usize();
+                    let line = self.line(at);
+                    self.diag(
+                        Severity::Warning,
+                        DiagKind::IgnoredClause,
+                        format!(
+                            "line {line}: class {name}: @declared_attr `{}` is computed when the class is built; it is not read, so what it declares is not compared",
+                            f.name.as_str()
+                        ),
+                        at,
+                    );
+                }
                 _ => {}
             }
         }
@@ -1806,6 +1825,15 @@ mod tests {
             msgs.iter()
                 .any(|m| m.starts_with("10: ") && m.contains("server_default")),
             "{msgs:?}"
+        );
+        let src = "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base, declared_attr\nBase = declarative_base()\n\nclass A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n\n    @declared_attr\n    def owner_id(cls):\n        return Column(Integer)\n";
+        let q = parse_sqlalchemy(src);
+        assert!(
+            q.diagnostics
+                .iter()
+                .any(|d| d.span.line == 10 && d.message.contains("declared_attr")),
+            "{:?}",
+            q.diagnostics
         );
         let t = &p.schema.tables[&QualName::new("public", "a")];
         assert!(t.column("id").is_some_and(|c| c.serial));
