@@ -124,6 +124,9 @@ pub struct Hidden {
     pub column_comments: bool,
     /// `COMMENT ON INDEX`.
     pub index_comments: bool,
+    /// An identity column's sequence options (`START WITH`, `INCREMENT BY` …).
+    #[serde(default)]
+    pub identity_options: bool,
 }
 
 /// Things keyed by their own qualified name.

@@ -394,6 +394,9 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                         .get(table)
                         .is_some_and(|t| t.indexes.iter().any(|i| i.name == *index))))
         }
+        Change::SetIdentityOptions { .. } => {
+            !(from.hidden.identity_options || to.hidden.identity_options)
+        }
         _ => true,
     });
     not_compared.sort();

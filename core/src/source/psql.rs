@@ -1016,12 +1016,13 @@ impl<'a> Px<'a> {
         finish(&mut schema);
         schema.hidden.table_comments = true;
         schema.hidden.index_comments = true;
+        schema.hidden.identity_options = true;
         schema.scope = Scope::Tables(self.scope);
         if !schema.tables.is_empty() {
             let which = if schema.hidden.column_comments {
-                "table, column and index comments (`\\d+` shows column comments)"
+                "table, column and index comments (`\\d+` shows column comments) or identity sequence options"
             } else {
-                "table and index comments"
+                "table and index comments or identity sequence options"
             };
             let span = schema
                 .tables
