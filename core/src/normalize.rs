@@ -279,18 +279,7 @@ pub(crate) fn index_name_columns<'a>(
 /// Brings identity options to canonical form for a column of `data_type` (the sequence takes
 /// the column's type).
 pub(crate) fn normalize_identity(o: &mut IdentityOptions, data_type: &str) {
-    let mut seq = Sequence {
-        name: QualName::new("", ""),
-        data_type: data_type.to_string(),
-        increment: o.increment,
-        min_value: o.min_value,
-        max_value: o.max_value,
-        start: o.start,
-        cache: o.cache,
-        cycle: o.cycle,
-        owned_by: None,
-        span: Span::default(),
-    };
+    let mut seq = Sequence::with_options(QualName::new("", ""), data_type, o, Span::default());
     crate::source::ddl::normalize_sequence(&mut seq);
     o.min_value = seq.min_value;
     o.max_value = seq.max_value;

@@ -324,6 +324,29 @@ impl Default for IdentityOptions {
     }
 }
 
+impl Sequence {
+    /// A sequence of `data_type` with options `o`, owned by nothing.
+    pub(crate) fn with_options(
+        name: QualName,
+        data_type: &str,
+        o: &IdentityOptions,
+        span: Span,
+    ) -> Self {
+        Sequence {
+            name,
+            data_type: data_type.to_string(),
+            increment: o.increment,
+            min_value: o.min_value,
+            max_value: o.max_value,
+            start: o.start,
+            cache: o.cache,
+            cycle: o.cycle,
+            owned_by: None,
+            span,
+        }
+    }
+}
+
 impl IdentityOptions {
     /// True when every option is PostgreSQL's default.
     pub fn is_default(&self) -> bool {

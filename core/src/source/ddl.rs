@@ -1029,19 +1029,8 @@ impl Cx<'_> {
         if if_not_exists && self.schema.sequences.contains_key(&name) {
             return;
         }
-        let o = identity_options(options);
-        let mut seq = Sequence {
-            name: name.clone(),
-            data_type: "bigint".to_string(),
-            increment: o.increment,
-            min_value: o.min_value,
-            max_value: o.max_value,
-            start: o.start,
-            cache: o.cache,
-            cycle: o.cycle,
-            owned_by: None,
-            span,
-        };
+        let mut seq =
+            Sequence::with_options(name.clone(), "bigint", &identity_options(options), span);
         for o in options {
             match o {
                 ast::SequenceOptions::DataType(t) => seq.data_type = canonical_type(&t.to_string()),
