@@ -177,6 +177,7 @@ fn phase(c: &Change) -> u32 {
         Change::DropTable { .. } => 18,
         Change::DropSequence { .. } => 19,
         Change::DropEnum { .. } => 20,
+        Change::DropSchema { .. } => 22,
         Change::CommentTable { .. }
         | Change::CommentColumn { .. }
         | Change::CommentIndex { .. }
@@ -221,6 +222,9 @@ fn reason(c: &Change) -> String {
     match c {
         Change::CreateSchema { name } => {
             format!("schema {name}: in the desired schema, missing in the current one")
+        }
+        Change::DropSchema { name } => {
+            format!("schema {name}: exists, not in the desired schema")
         }
         Change::CreateEnum { ty } => format!(
             "type {}: enum ({}) wanted, missing",
@@ -586,6 +590,7 @@ fn loses(c: &Change) -> Option<String> {
         }
         Change::DropSequence { seq } => Some(format!("the current value of sequence {}", seq.name)),
         Change::DropEnum { ty } => Some(format!("type {}", ty.name)),
+        Change::DropSchema { name } => Some(format!("schema {name}")),
         Change::AlterColumnType {
             table,
             column,
@@ -663,6 +668,26 @@ mod tests {
             "{}",
             m.sql
         );
+    }
+
+    #[test]
+    fn only_schemas_the_desired_side_does_not_use_are_dropped() {
+        let from = "CREATE SCHEMA x; CREATE SCHEMA y; CREATE TABLE y.t (a int);";
+        let to = "CREATE TABLE y.t (a int);";
+        let allowed = PlanOptions {
+            allow_destructive: true,
+        };
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &allowed);
+        let statements: Vec<&str> = m.sql.lines().filter(|l| !l.starts_with("--")).collect();
+        assert_eq!(statements, ["DROP SCHEMA x;"]);
+        let m = migrate(
+            from,
+            Some(Format::Sql),
+            to,
+            Some(Format::Sql),
+            &PlanOptions::default(),
+        );
+        assert!(m.plan.steps.is_empty() && m.plan.skipped.len() == 1);
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod indexes;
 mod sequences;
 mod tables;
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
@@ -23,6 +25,8 @@ use crate::schema::{
 pub enum Change {
     /// `CREATE SCHEMA`.
     CreateSchema { name: String },
+    /// `DROP SCHEMA` (after everything in it is gone).
+    DropSchema { name: String },
     /// `CREATE TYPE … AS ENUM`.
     CreateEnum { ty: EnumType },
     /// `ALTER TYPE … ADD VALUE`, placed before another label or at the end.
@@ -190,6 +194,7 @@ impl Change {
     pub fn id(&self) -> &'static str {
         match self {
             Change::CreateSchema { .. } => "create-schema",
+            Change::DropSchema { .. } => "drop-schema",
             Change::CreateEnum { .. } => "create-enum",
             Change::AddEnumValue { .. } => "add-enum-value",
             Change::DropEnum { .. } => "drop-enum",
@@ -348,6 +353,21 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             .any(|t| t.schema == *s);
         if whole || !known {
             out.push(Change::CreateSchema { name: s.clone() });
+        }
+    }
+    if whole {
+        // A schema the desired side neither creates nor puts anything in.
+        let used: BTreeSet<&String> = to
+            .tables
+            .keys()
+            .chain(to.enums.keys())
+            .chain(to.sequences.keys())
+            .map(|n| &n.schema)
+            .collect();
+        for s in from.schemas.difference(&to.schemas) {
+            if !used.contains(s) {
+                out.push(Change::DropSchema { name: s.clone() });
+            }
         }
     }
     enums::diff_enums(from, to, whole, &mut out, &mut not_compared);

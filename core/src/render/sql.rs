@@ -417,6 +417,8 @@ fn alter_col(table: &QualName, column: &str, what: &str) -> String {
 pub fn step_sql(c: &Change) -> Vec<String> {
     match c {
         Change::CreateSchema { name } => vec![format!("CREATE SCHEMA {}", q(name))],
+        // Without CASCADE: it fails rather than drop anything schemafix did not plan.
+        Change::DropSchema { name } => vec![format!("DROP SCHEMA {}", q(name))],
         Change::CreateEnum { ty } => vec![format!(
             "CREATE TYPE {} AS ENUM ({})",
             ty.name,
