@@ -1442,6 +1442,31 @@ Indexes:
     }
 
     #[test]
+    fn pre_10_modifiers_layout() {
+        let paste = r#"           Table "public.users"
+ Column |          Type          |                     Modifiers
+--------+------------------------+----------------------------------------------------
+ id     | integer                | not null default nextval('users_id_seq'::regclass)
+ email  | character varying(255) | not null
+ name   | text                   | collate C
+ role   | text                   | not null default 'member'::text
+Indexes:
+    "users_pkey" PRIMARY KEY, btree (id)
+"#;
+        let p = parse_psql(paste);
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        let t = &p.schema.tables[&QualName::new("public", "users")];
+        assert!(t.columns[0].serial && t.columns[0].not_null);
+        assert!(t.columns[1].not_null && t.columns[1].default.is_none());
+        assert_eq!(t.columns[2].collation.as_deref(), Some("C"));
+        assert!(!t.columns[2].not_null);
+        assert_eq!(
+            t.columns[3].default.as_ref().map(|d| d.canon.as_str()),
+            Some("'member'")
+        );
+    }
+
+    #[test]
     fn index_names_with_quotes_and_psql_markers() {
         let e = r#""Order "Select" Index" btree ("select") CLUSTER"#;
         let (name, rest) = split_entry_name(e, |r| method_and_keys(r).is_some()).unwrap();
