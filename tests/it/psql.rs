@@ -265,3 +265,32 @@ fn pastes_recreate_the_described_table_on_postgresql() {
     assert!(checked >= 150, "only {checked} captures checked");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn pastes_cut_anywhere_never_panic_and_point_inside_the_text() {
+    let all = samples(&shared_dir()).expect("psql corpus");
+    let mut cuts = 0;
+    for s in all
+        .iter()
+        .filter(|s| s.dir == "15" || s.dir == "13-server10")
+    {
+        for v in VARIANTS {
+            let Some(text) = s.read(v) else { continue };
+            let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(23).collect();
+            for &at in &bounds {
+                let cut = &text[..at];
+                let p = parse_capture(cut);
+                cuts += 1;
+                for d in &p.diagnostics {
+                    assert!(
+                        d.span.start <= cut.len() && d.span.line >= 1,
+                        "{}/{}.{v} cut at {at}: {d:?}",
+                        s.dir,
+                        s.stem
+                    );
+                }
+            }
+        }
+    }
+    assert!(cuts > 1000, "{cuts} cuts");
+}

@@ -75,3 +75,26 @@ fn models_read_statically_equal_what_sqlalchemy_creates() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn models_cut_anywhere_never_panic_and_point_inside_the_text() {
+    let dir = workspace_root().join("tests/fixtures/sqlalchemy");
+    let mut cuts = 0;
+    for e in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(7).collect();
+        for &at in &bounds {
+            let cut = &text[..at];
+            let (_, p) = parse(cut, Some(Format::SqlAlchemy));
+            cuts += 1;
+            for d in &p.diagnostics {
+                assert!(
+                    d.span.start <= cut.len() && d.span.line >= 1,
+                    "{:?} cut at {at}: {d:?}",
+                    e.path()
+                );
+            }
+        }
+    }
+    assert!(cuts > 1000, "{cuts} cuts");
+}
