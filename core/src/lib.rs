@@ -108,14 +108,13 @@ pub fn migrate(
     m
 }
 
-/// Appends to each column-level reason the line of the desired source that asks for it (the
-/// model line, for a SQLAlchemy model), so a reader can find it.
+/// Appends to each column-level reason the model line that asks for it, when the desired side
+/// is a SQLAlchemy model (whose columns each have their own line), so a reader can find it.
 fn cite_desired_lines(plan: &mut Plan, to: &Schema, format: Format) {
-    let what = match format {
-        Format::SqlAlchemy => "model",
-        Format::Sql => "desired DDL",
-        Format::Psql => "desired paste",
-    };
+    if format != Format::SqlAlchemy {
+        return;
+    }
+    let what = "model";
     for step in plan.steps.iter_mut().chain(plan.skipped.iter_mut()) {
         let target = match &step.change {
             Change::AddColumn { table, column } => Some((table, column.name.as_str())),
