@@ -370,14 +370,14 @@ pub fn psql_capture(db: &crate::Db, tables: &[QualName]) -> Result<String> {
 /// Psql mode: a fresh database holding `current`, migrated from its live `\d+` paste to
 /// `desired`, must reach `want`; a new paste of it then diffs empty.
 fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
+    let to = parse_side(&case.desired)?;
     let mut names: Vec<QualName> = parse_side(&case.current)?.tables.into_keys().collect();
-    names.extend(parse_side(&case.desired)?.tables.into_keys());
+    names.extend(to.tables.keys().cloned());
     names.sort();
     names.dedup();
     let db = pg.create_db()?;
     load(&db, &case.current, "current")?;
     let paste = psql_capture(&db, &names)?;
-    let to = parse_side(&case.desired)?;
     let sql = render_sql(&full_plan(&parse_as(&paste, Format::Psql)?, &to));
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)

@@ -66,6 +66,37 @@ pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>)
     (cx.schema, cx.diagnostics)
 }
 
+/// Applies DDL another source wrote from its own text, one statement per line, `origin[i]`
+/// being where line i + 1 came from: diagnostics point there, and since each statement carries
+/// a fact of that source, one the parser cannot read is an error (not a skipped warning).
+pub(crate) fn apply_written_ddl(
+    schema: Schema,
+    ddl: &str,
+    origin: &[Span],
+) -> (Schema, Vec<Diagnostic>) {
+    let (schema, mut diags) = apply_ddl(schema, ddl);
+    for d in &mut diags {
+        let from = origin_of(origin, d.span);
+        if d.kind == DiagKind::Syntax {
+            d.severity = Severity::Error;
+        }
+        d.message = d.message.replace(
+            &format!("(line {})", d.span.line),
+            &format!("(line {})", from.line),
+        );
+        d.span = from;
+    }
+    (schema, diags)
+}
+
+/// Where a span in written DDL (see [`apply_written_ddl`]) came from.
+pub(crate) fn origin_of(origin: &[Span], s: Span) -> Span {
+    origin
+        .get(s.line.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or(s)
+}
+
 /// Gives inheritance children and partitions what PostgreSQL gives them from their parents:
 /// the parents' columns (first, merged with the child's own), inheritable checks, and for
 /// partitions clones of the parent's keys and indexes under PostgreSQL's names.

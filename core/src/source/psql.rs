@@ -11,7 +11,9 @@ use std::collections::BTreeSet;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::ddl::{apply_ddl, nextval_target, parse_expr, resolve, split_qualified};
+use super::ddl::{
+    apply_written_ddl, nextval_target, origin_of, parse_expr, resolve, split_qualified,
+};
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::{canonical_type, finish, make_object_name};
@@ -972,27 +974,10 @@ impl<'a> Px<'a> {
 
     fn finish(mut self) -> Parsed {
         let ddl = std::mem::take(&mut self.ddl);
-        let (mut schema, diags) = apply_ddl(std::mem::take(&mut self.schema), &ddl);
-        let origin = |s: Span| -> Span {
-            self.ddl_origin
-                .get(s.line.saturating_sub(1) as usize)
-                .copied()
-                .unwrap_or(s)
-        };
-        for mut d in diags {
-            let from = origin(d.span);
-            // The DDL source lets some unreadable ALTER TABLE forms pass as warnings; every
-            // footer statement here carries a fact, so not reading one is an error.
-            if d.kind == DiagKind::Syntax {
-                d.severity = Severity::Error;
-            }
-            d.message = d.message.replace(
-                &format!("(line {})", d.span.line),
-                &format!("(line {})", from.line),
-            );
-            d.span = from;
-            self.diagnostics.push(d);
-        }
+        let (mut schema, diags) =
+            apply_written_ddl(std::mem::take(&mut self.schema), &ddl, &self.ddl_origin);
+        self.diagnostics.extend(diags);
+        let origin = |s: Span| origin_of(&self.ddl_origin, s);
         for t in schema.tables.values_mut() {
             if let Some(pk) = &mut t.primary_key {
                 pk.span = origin(pk.span);

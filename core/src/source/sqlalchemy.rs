@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustpython_parser::ast::{self, Constant, Expr, Ranged, Stmt};
 use rustpython_parser::Parse;
 
-use super::ddl::{apply_ddl, parse_expr};
+use super::ddl::{apply_written_ddl, origin_of, parse_expr};
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::finish;
@@ -1607,28 +1607,11 @@ impl Sx<'_> {
                 }
             }
         }
-        let (mut schema, diags) = apply_ddl(Default::default(), &ddl);
-        for mut d in diags {
-            let line = d.span.line;
-            let from = origin
-                .get(line.saturating_sub(1) as usize)
-                .copied()
-                .unwrap_or(d.span);
-            d.message = d
-                .message
-                .replace(&format!("(line {line})"), &format!("(line {})", from.line));
-            d.span = from;
-            if d.kind == DiagKind::Syntax {
-                d.severity = Severity::Error;
-            }
-            self.diagnostics.push(d);
-        }
+        let (mut schema, diags) = apply_written_ddl(Default::default(), &ddl, &origin);
+        self.diagnostics.extend(diags);
         // Spans of tables and columns: the model lines they came from.
         for t in schema.tables.values_mut() {
-            let line = t.span.line.saturating_sub(1) as usize;
-            if let Some(s) = origin.get(line).copied() {
-                t.span = s;
-            }
+            t.span = origin_of(&origin, t.span);
             for c in &mut t.columns {
                 if let Some(at) = column_at.get(&(t.name.clone(), c.name.clone())) {
                     c.span = self.index.span(self.text, *at, *at);
