@@ -13,6 +13,7 @@
 //! assert!(m.sql.contains("ALTER TABLE users ALTER COLUMN email DROP NOT NULL;"));
 //! ```
 
+mod catalog;
 mod diff;
 mod error;
 mod normalize;
@@ -22,12 +23,16 @@ mod render;
 mod schema;
 mod source;
 
+pub use catalog::{
+    decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
+};
 pub use diff::{diff, Change, Diff};
 pub use error::{DiagKind, Diagnostic, Severity};
 pub use normalize::canonical_type;
 pub use plan::{plan, Hazard, Plan, PlanOptions, Step};
 pub use quote::{quote_ident, quote_literal};
 pub use render::sql::{render_sql, step_sql};
+pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
     clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
     Hidden, Hint, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey,
@@ -45,6 +50,15 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
         Format::Sql => source::ddl::parse_ddl(text),
         Format::Psql => source::psql::parse_psql(text),
         Format::SqlAlchemy => source::sqlalchemy::parse_sqlalchemy(text),
+        Format::Database => Parsed {
+            schema: Schema::default(),
+            diagnostics: vec![Diagnostic::new(
+                Severity::Error,
+                DiagKind::Empty,
+                "a database is read with the catalog queries (decode_catalog), not from text",
+                Span::default(),
+            )],
+        },
     };
     (format, parsed)
 }
@@ -90,8 +104,15 @@ pub fn migrate(
     to_format: Option<Format>,
     options: &PlanOptions,
 ) -> Migration {
-    let (ff, fp) = parse(from, from_format);
-    let (tf, tp) = parse(to, to_format);
+    migrate_parsed(parse(from, from_format), parse(to, to_format), options)
+}
+
+/// The pipeline after parsing: both sides already read (from text or from a live catalog).
+pub fn migrate_parsed(
+    (ff, fp): (Format, Parsed),
+    (tf, tp): (Format, Parsed),
+    options: &PlanOptions,
+) -> Migration {
     let mut m = Migration {
         from_format: ff,
         from_diagnostics: fp.diagnostics,

@@ -12,6 +12,8 @@ pub enum Format {
     Psql,
     /// A Python module with SQLAlchemy models.
     SqlAlchemy,
+    /// A live database, read with the catalog queries (never detected from text).
+    Database,
 }
 
 impl Format {
@@ -21,6 +23,7 @@ impl Format {
             Format::Sql => "sql",
             Format::Psql => "psql",
             Format::SqlAlchemy => "sqlalchemy",
+            Format::Database => "database",
         }
     }
 

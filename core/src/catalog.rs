@@ -1,0 +1,766 @@
+//! The live catalog as a source: the queries that read a database's schema out of `pg_catalog`,
+//! and the decoding of their rows into a [`Schema`]. No I/O here: a front end (the CLI with the
+//! `postgres` crate, the web app on PGlite) runs [`CATALOG_SETUP`] and then each of
+//! [`CATALOG_QUERIES`] in one transaction, and hands the rows, as text, to [`decode_catalog`].
+//!
+//! The rows are decoded into the DDL `pg_dump` would write for them (the server's own
+//! `format_type`, `pg_get_expr`, `pg_get_constraintdef` and `pg_get_indexdef` spellings), which the
+//! DDL source then reads: one reader for every spelling of a definition, so that a live database
+//! and the DDL that built it normalize to the same schema.
+
+use std::collections::BTreeMap;
+
+use crate::error::{DiagKind, Diagnostic, Severity};
+use crate::normalize::finish;
+use crate::quote::{quote_ident, quote_literal};
+use crate::schema::{Schema, Span};
+use crate::source::ddl::apply_ddl;
+use crate::source::Parsed;
+
+/// One catalog query: its name (for messages) and its text. Every column it returns is text
+/// (or NULL), so any client can run it with the simple query protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogQuery {
+    /// A short name, e.g. `columns`.
+    pub name: &'static str,
+    /// The query.
+    pub sql: &'static str,
+}
+
+/// One result row: each column's text, `None` for NULL.
+pub type Row = Vec<Option<String>>;
+
+/// Run first, in the same transaction as the queries: with an empty search path the server
+/// qualifies every name it prints (as `pg_dump` does), so the decoding never guesses a schema.
+pub const CATALOG_SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true)";
+
+/// The oldest server the queries support (`server_version_num`).
+pub const MIN_SERVER_VERSION: u32 = 120000;
+
+macro_rules! user_ns {
+    ($n:literal) => {
+        concat!(
+            $n,
+            ".nspname !~ '^pg_' AND ",
+            $n,
+            ".nspname <> 'information_schema'"
+        )
+    };
+}
+
+macro_rules! not_extension_member {
+    ($catalog:literal, $oid:literal) => {
+        concat!(
+            "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '",
+            $catalog,
+            "'::pg_catalog.regclass AND e.objid = ",
+            $oid,
+            " AND e.deptype = 'e')"
+        )
+    };
+}
+
+/// The queries, in the order [`decode_catalog`] expects their rows.
+pub const CATALOG_QUERIES: &[CatalogQuery] = &[
+    CatalogQuery {
+        name: "schemas",
+        sql: concat!(
+            "SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_namespace", "n.oid"),
+            " ORDER BY 1"
+        ),
+    },
+    CatalogQuery {
+        name: "enums",
+        sql: concat!(
+            "SELECT n.nspname, t.typname, e.enumlabel, pg_catalog.obj_description(t.oid, 'pg_type') ",
+            "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace ",
+            "LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid ",
+            "WHERE t.typtype = 'e' AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_type", "t.oid"),
+            " ORDER BY n.nspname, t.typname, e.enumsortorder"
+        ),
+    },
+    CatalogQuery {
+        name: "sequences",
+        sql: concat!(
+            "SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), ",
+            "s.seqstart::text, s.seqincrement::text, s.seqmin::text, s.seqmax::text, ",
+            "s.seqcache::text, CASE WHEN s.seqcycle THEN 't' ELSE 'f' END, ",
+            "d.deptype::text, tn.nspname, tc.relname, a.attname ",
+            "FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass ",
+            "AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass ",
+            "AND d.deptype IN ('a', 'i') ",
+            "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid ",
+            "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace ",
+            "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid ",
+            "WHERE ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_class", "c.oid"),
+            " ORDER BY 1, 2"
+        ),
+    },
+    CatalogQuery {
+        name: "tables",
+        sql: concat!(
+            "SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, c.relpersistence::text, ",
+            "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, ",
+            "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, ",
+            "pg_catalog.obj_description(c.oid, 'pg_class'), ",
+            "CASE WHEN c.reloftype <> 0 THEN c.reloftype::pg_catalog.regtype::text END ",
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE c.relkind IN ('r', 'p') AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_class", "c.oid"),
+            " ORDER BY n.nspname, c.relname"
+        ),
+    },
+    CatalogQuery {
+        name: "parents",
+        sql: concat!(
+            "SELECT i.inhrelid::text, pn.nspname, p.relname ",
+            "FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent ",
+            "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace ",
+            "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid ",
+            "WHERE c.relkind IN ('r', 'p') ORDER BY i.inhrelid, i.inhseqno"
+        ),
+    },
+    CatalogQuery {
+        name: "columns",
+        sql: concat!(
+            "SELECT a.attrelid::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), ",
+            "CASE WHEN a.attnotnull THEN 't' ELSE 'f' END, ",
+            "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text, ",
+            "CASE WHEN a.attcollation <> t.typcollation THEN ",
+            "CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN '' ",
+            "ELSE pg_catalog.quote_ident(cn.nspname) || '.' END || pg_catalog.quote_ident(co.collname) END, ",
+            "pg_catalog.col_description(a.attrelid, a.attnum), ",
+            "CASE WHEN a.attislocal THEN 't' ELSE 'f' END ",
+            "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid ",
+            "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum ",
+            "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation ",
+            "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace ",
+            "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND ",
+            user_ns!("n"),
+            " ORDER BY a.attrelid, a.attnum"
+        ),
+    },
+    CatalogQuery {
+        name: "constraints",
+        sql: concat!(
+            "SELECT k.conrelid::text, k.conname, k.contype::text, ",
+            "pg_catalog.pg_get_constraintdef(k.oid), pg_catalog.obj_description(k.oid, 'pg_constraint'), ",
+            "CASE WHEN k.conislocal THEN 't' ELSE 'f' END ",
+            "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE k.contype IN ('p', 'u', 'c', 'f', 'x') AND k.conparentid = 0 ",
+            "AND c.relkind IN ('r', 'p') AND ",
+            user_ns!("n"),
+            " ORDER BY k.conrelid, k.conname"
+        ),
+    },
+    CatalogQuery {
+        name: "indexes",
+        sql: concat!(
+            "SELECT i.indrelid::text, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid), ",
+            "pg_catalog.obj_description(i.indexrelid, 'pg_class') ",
+            "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
+            "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE c.relkind IN ('r', 'p') AND ",
+            user_ns!("n"),
+            " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid ",
+            "AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) ",
+            "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) ",
+            "ORDER BY i.indrelid, ic.relname"
+        ),
+    },
+    CatalogQuery {
+        name: "not compared",
+        sql: concat!(
+            "SELECT kind, name FROM (",
+            "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ",
+            "WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind, ",
+            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS name ",
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE c.relkind IN ('v', 'm', 'f', 'c') AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_class", "c.oid"),
+            " UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ",
+            "ELSE 'function' END, p.oid::pg_catalog.regprocedure::text ",
+            "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_proc", "p.oid"),
+            " UNION ALL SELECT 'trigger', pg_catalog.quote_ident(t.tgname) || ' on ' || t.tgrelid::pg_catalog.regclass::text ",
+            "FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal",
+            " UNION ALL SELECT 'policy', pg_catalog.quote_ident(p.polname) || ' on ' || p.polrelid::pg_catalog.regclass::text ",
+            "FROM pg_catalog.pg_policy p",
+            " UNION ALL SELECT 'domain', t.oid::pg_catalog.regtype::text FROM pg_catalog.pg_type t ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_type", "t.oid"),
+            " UNION ALL SELECT 'extension', pg_catalog.quote_ident(x.extname) FROM pg_catalog.pg_extension x ",
+            "WHERE x.extname <> 'plpgsql'",
+            ") o ORDER BY 1, 2"
+        ),
+    },
+];
+
+/// Decodes the rows of [`CATALOG_QUERIES`] (in their order) into a schema. Rows of the wrong
+/// shape give an error diagnostic, never a panic.
+pub fn decode_catalog(results: &[Vec<Row>]) -> Parsed {
+    match catalog_ddl(results) {
+        Err(e) => Parsed {
+            schema: Schema::default(),
+            diagnostics: vec![Diagnostic::new(
+                Severity::Error,
+                DiagKind::Syntax,
+                format!("unexpected catalog rows: {e}"),
+                Span::default(),
+            )],
+        },
+        Ok(w) => {
+            let (mut schema, mut diagnostics) = apply_ddl(Schema::default(), &w.ddl);
+            for d in &mut diagnostics {
+                let what = w
+                    .origin
+                    .iter()
+                    .rev()
+                    .find(|(line, _)| *line <= d.span.line)
+                    .map_or("the catalog", |(_, what)| what.as_str());
+                d.message = d
+                    .message
+                    .replace(&format!("(line {})", d.span.line), &format!("({what})"));
+                d.span = Span::default();
+                // The server wrote this DDL: a statement the reader cannot take is a fact lost.
+                if d.kind == DiagKind::Syntax {
+                    d.severity = Severity::Error;
+                }
+            }
+            diagnostics.extend(w.not_compared);
+            finish(&mut schema);
+            Parsed {
+                schema,
+                diagnostics,
+            }
+        }
+    }
+}
+
+/// The DDL the catalog rows amount to, with what each statement describes.
+struct Written {
+    ddl: String,
+    /// (first line of a statement, the object it describes), in order.
+    origin: Vec<(u32, String)>,
+    not_compared: Vec<Diagnostic>,
+}
+
+impl Written {
+    fn push(&mut self, what: &str, statement: String) {
+        let line = self.ddl.matches('\n').count() as u32 + 1;
+        self.origin.push((line, what.to_string()));
+        self.ddl.push_str(&statement);
+        self.ddl.push_str(";\n");
+    }
+}
+
+fn qual(schema: &str, name: &str) -> String {
+    format!("{}.{}", quote_ident(schema), quote_ident(name))
+}
+
+/// Column `i` of a row: its text, `None` for NULL; a missing column is an error.
+fn col(row: &Row, i: usize) -> Result<Option<&str>, String> {
+    row.get(i)
+        .map(Option::as_deref)
+        .ok_or_else(|| format!("a row has {} columns, wanted at least {}", row.len(), i + 1))
+}
+
+/// Column `i`, which must not be NULL.
+fn req(row: &Row, i: usize) -> Result<&str, String> {
+    col(row, i)?.ok_or_else(|| format!("column {} is NULL", i + 1))
+}
+
+fn flag(row: &Row, i: usize) -> Result<bool, String> {
+    Ok(matches!(col(row, i)?, Some("t" | "true")))
+}
+
+struct TableRow<'a> {
+    schema: &'a str,
+    name: String,
+    what: String,
+    partitioned_by: Option<&'a str>,
+    bound: Option<&'a str>,
+    unlogged: bool,
+}
+
+fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
+    if results.len() != CATALOG_QUERIES.len() {
+        return Err(format!(
+            "{} result sets for {} queries",
+            results.len(),
+            CATALOG_QUERIES.len()
+        ));
+    }
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, others] =
+        results
+    else {
+        return Err("wrong number of result sets".into());
+    };
+    let mut w = Written {
+        ddl: String::new(),
+        origin: Vec::new(),
+        not_compared: Vec::new(),
+    };
+
+    for r in schemas {
+        let name = req(r, 0)?;
+        if name != "public" {
+            w.push(
+                &format!("schema {name}"),
+                format!("CREATE SCHEMA {}", quote_ident(name)),
+            );
+        }
+    }
+
+    // Enums: one row per label, in order.
+    let mut enum_labels: BTreeMap<(String, String), (Vec<String>, Option<String>)> =
+        BTreeMap::new();
+    let mut enum_order = Vec::new();
+    for r in enums {
+        let key = (req(r, 0)?.to_string(), req(r, 1)?.to_string());
+        if !enum_labels.contains_key(&key) {
+            enum_order.push(key.clone());
+        }
+        let e = enum_labels
+            .entry(key)
+            .or_insert_with(|| (Vec::new(), col(r, 3).ok().flatten().map(String::from)));
+        if let Some(label) = col(r, 2)? {
+            e.0.push(label.to_string());
+        }
+    }
+    for key in &enum_order {
+        let (labels, comment) = &enum_labels[key];
+        let name = qual(&key.0, &key.1);
+        let what = format!("type {name}");
+        let labels: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
+        w.push(
+            &what,
+            format!("CREATE TYPE {name} AS ENUM ({})", labels.join(", ")),
+        );
+        if let Some(c) = comment {
+            w.push(
+                &what,
+                format!("COMMENT ON TYPE {name} IS {}", quote_literal(c)),
+            );
+        }
+    }
+
+    // Tables by oid.
+    let mut by_oid: BTreeMap<&str, TableRow<'_>> = BTreeMap::new();
+    let mut table_order = Vec::new();
+    let mut table_comments = Vec::new();
+    for r in tables {
+        let oid = req(r, 0)?;
+        let name = qual(req(r, 1)?, req(r, 2)?);
+        if let Some(of) = col(r, 8)? {
+            w.not_compared.push(not_compared(&format!(
+                "typed table {name} (OF {of}): its columns come from a composite type"
+            )));
+            continue;
+        }
+        if let Some(c) = col(r, 7)? {
+            table_comments.push((name.clone(), c.to_string()));
+        }
+        table_order.push(oid);
+        by_oid.insert(
+            oid,
+            TableRow {
+                schema: req(r, 1)?,
+                what: format!("table {name}"),
+                name,
+                partitioned_by: col(r, 5)?,
+                bound: col(r, 6)?,
+                unlogged: col(r, 4)? == Some("u"),
+            },
+        );
+    }
+    let mut parents_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for r in parents {
+        parents_of
+            .entry(req(r, 0)?)
+            .or_default()
+            .push(qual(req(r, 1)?, req(r, 2)?));
+    }
+
+    // Columns: the CREATE TABLE lines, plus what pg_dump writes after the table.
+    let mut cols_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut after: Vec<(String, String)> = Vec::new();
+    let mut identities: BTreeMap<(String, String), &str> = BTreeMap::new();
+    let mut column_comments = Vec::new();
+    for r in columns {
+        let oid = req(r, 0)?;
+        let Some(t) = by_oid.get(oid) else {
+            continue;
+        };
+        let name = req(r, 1)?;
+        let local = flag(r, 9)?;
+        if let Some(c) = col(r, 8)? {
+            column_comments.push((t.name.clone(), name.to_string(), c.to_string()));
+        }
+        if !local {
+            // Inherited from a parent (or a partition's parent): the parent declares it.
+            continue;
+        }
+        let mut line = format!("{} {}", quote_ident(name), req(r, 2)?);
+        if let Some(c) = col(r, 7)? {
+            line.push_str(&format!(" COLLATE {c}"));
+        }
+        let generated = col(r, 6)?.unwrap_or("");
+        let default = col(r, 4)?;
+        match (generated, default) {
+            ("s", Some(expr)) => line.push_str(&format!(" GENERATED ALWAYS AS ({expr}) STORED")),
+            (_, Some(expr)) if expr.starts_with("nextval(") => after.push((
+                t.what.clone(),
+                format!(
+                    "ALTER TABLE ONLY {} ALTER COLUMN {} SET DEFAULT {expr}",
+                    t.name,
+                    quote_ident(name)
+                ),
+            )),
+            (_, Some(expr)) => line.push_str(&format!(" DEFAULT {expr}")),
+            _ => {}
+        }
+        if flag(r, 3)? {
+            line.push_str(" NOT NULL");
+        }
+        match col(r, 5)?.unwrap_or("") {
+            "a" => {
+                identities.insert((t.name.clone(), name.to_string()), "ALWAYS");
+            }
+            "d" => {
+                identities.insert((t.name.clone(), name.to_string()), "BY DEFAULT");
+            }
+            _ => {}
+        }
+        cols_of.entry(oid).or_default().push(line);
+    }
+
+    // Constraints: local ones only (inherited and cloned ones come from the parent).
+    let mut plain_constraints = Vec::new();
+    let mut foreign_keys = Vec::new();
+    for r in constraints {
+        let oid = req(r, 0)?;
+        let Some(t) = by_oid.get(oid) else {
+            continue;
+        };
+        if !flag(r, 5)? {
+            continue;
+        }
+        let name = req(r, 1)?;
+        let def = req(r, 3)?;
+        let statement = format!(
+            "ALTER TABLE ONLY {} ADD CONSTRAINT {} {def}",
+            t.name,
+            quote_ident(name)
+        );
+        if let Some(c) = col(r, 4)? {
+            w.not_compared.push(not_compared(&format!(
+                "the comment on constraint {} of {} ({:?})",
+                quote_ident(name),
+                t.name,
+                c
+            )));
+        }
+        if req(r, 2)? == "f" {
+            foreign_keys.push((t.what.clone(), statement));
+        } else {
+            plain_constraints.push((t.what.clone(), statement));
+        }
+    }
+
+    for oid in &table_order {
+        let t = &by_oid[oid];
+        let cols = cols_of.remove(oid).unwrap_or_default();
+        let mut st = format!(
+            "CREATE {}TABLE {}",
+            if t.unlogged { "UNLOGGED " } else { "" },
+            t.name
+        );
+        match (t.bound, parents_of.get(oid)) {
+            (Some(bound), Some(p)) if !p.is_empty() => {
+                st.push_str(&format!(" PARTITION OF {}", p[0]));
+                if !cols.is_empty() {
+                    st.push_str(&format!(" ({})", cols.join(", ")));
+                }
+                st.push_str(&format!(" {bound}"));
+            }
+            (_, parents) => {
+                st.push_str(&format!(" ({})", cols.join(", ")));
+                if let Some(p) = parents.filter(|p| !p.is_empty()) {
+                    st.push_str(&format!(" INHERITS ({})", p.join(", ")));
+                }
+            }
+        }
+        if let Some(key) = t.partitioned_by {
+            st.push_str(&format!(" PARTITION BY {key}"));
+        }
+        w.push(&t.what, st);
+    }
+
+    // Sequences, as pg_dump writes them: free-standing and serial ones with their options,
+    // identity ones as part of their column.
+    for r in sequences {
+        let name = qual(req(r, 0)?, req(r, 1)?);
+        let what = format!("sequence {name}");
+        let ty = req(r, 2)?;
+        let (start, inc, min, max, cache) =
+            (req(r, 3)?, req(r, 4)?, req(r, 5)?, req(r, 6)?, req(r, 7)?);
+        let (def_min, def_max) = type_bounds(ty, inc.starts_with('-'));
+        let options = format!(
+            "START WITH {start} INCREMENT BY {inc} {} {} CACHE {cache}{}",
+            if min == def_min {
+                "NO MINVALUE".to_string()
+            } else {
+                format!("MINVALUE {min}")
+            },
+            if max == def_max {
+                "NO MAXVALUE".to_string()
+            } else {
+                format!("MAXVALUE {max}")
+            },
+            if flag(r, 8)? { " CYCLE" } else { "" }
+        );
+        let owner = match (col(r, 10)?, col(r, 11)?, col(r, 12)?) {
+            (Some(s), Some(t), Some(c)) => Some((qual(s, t), c)),
+            _ => None,
+        };
+        match (col(r, 9)?, owner) {
+            (Some("i"), Some((table, column))) => {
+                if let Some(kind) = identities.remove(&(table.clone(), column.to_string())) {
+                    w.push(
+                        &format!("table {table}"),
+                        format!(
+                            "ALTER TABLE {table} ALTER COLUMN {} ADD GENERATED {kind} AS IDENTITY (SEQUENCE NAME {name} {options})",
+                            quote_ident(column)
+                        ),
+                    );
+                }
+            }
+            (_, owner) => {
+                w.push(&what, format!("CREATE SEQUENCE {name} AS {ty} {options}"));
+                if let Some((table, column)) = owner {
+                    w.push(
+                        &what,
+                        format!(
+                            "ALTER SEQUENCE {name} OWNED BY {table}.{}",
+                            quote_ident(column)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    // An identity column whose sequence was not listed (it cannot happen on a sound catalog,
+    // but the column is still an identity).
+    for ((table, column), kind) in identities {
+        w.push(
+            &format!("table {table}"),
+            format!(
+                "ALTER TABLE {table} ALTER COLUMN {} ADD GENERATED {kind} AS IDENTITY",
+                quote_ident(&column)
+            ),
+        );
+    }
+    for (what, st) in after {
+        w.push(&what, st);
+    }
+    for (what, st) in plain_constraints {
+        w.push(&what, st);
+    }
+    for r in indexes {
+        let oid = req(r, 0)?;
+        let Some(t) = by_oid.get(oid) else {
+            continue;
+        };
+        let name = qual(t.schema, req(r, 1)?);
+        let what = format!("index {name}");
+        w.push(&what, req(r, 2)?.to_string());
+        if let Some(c) = col(r, 3)? {
+            w.push(
+                &what,
+                format!("COMMENT ON INDEX {name} IS {}", quote_literal(c)),
+            );
+        }
+    }
+    for (what, st) in foreign_keys {
+        w.push(&what, st);
+    }
+    for (table, c) in table_comments {
+        w.push(
+            &format!("table {table}"),
+            format!("COMMENT ON TABLE {table} IS {}", quote_literal(&c)),
+        );
+    }
+    for (table, column, c) in column_comments {
+        w.push(
+            &format!("table {table}"),
+            format!(
+                "COMMENT ON COLUMN {table}.{} IS {}",
+                quote_ident(&column),
+                quote_literal(&c)
+            ),
+        );
+    }
+
+    // What exists but is not compared, one warning per kind.
+    let mut kinds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in others {
+        kinds.entry(req(r, 0)?).or_default().push(req(r, 1)?);
+    }
+    for (kind, names) in kinds {
+        let shown: Vec<&str> = names.iter().take(10).copied().collect();
+        let more = if names.len() > shown.len() {
+            format!(" and {} more", names.len() - shown.len())
+        } else {
+            String::new()
+        };
+        let plural = if names.len() == 1 { "" } else { "s" };
+        w.not_compared.push(not_compared(&format!(
+            "{} {kind}{plural} ({}{more})",
+            names.len(),
+            shown.join(", ")
+        )));
+    }
+    Ok(w)
+}
+
+fn not_compared(what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Warning,
+        DiagKind::OutOfScope,
+        format!("not compared: {what}"),
+        Span::default(),
+    )
+}
+
+/// A sequence type's default MINVALUE and MAXVALUE, as text, for an ascending or descending one.
+fn type_bounds(ty: &str, descending: bool) -> (&'static str, &'static str) {
+    let (lo, hi) = match ty {
+        "smallint" => ("-32768", "32767"),
+        "integer" => ("-2147483648", "2147483647"),
+        _ => ("-9223372036854775808", "9223372036854775807"),
+    };
+    if descending {
+        (lo, "-1")
+    } else {
+        ("1", hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(v: &[Option<&str>]) -> Row {
+        v.iter().map(|s| s.map(String::from)).collect()
+    }
+
+    #[test]
+    fn rows_of_the_wrong_shape_are_an_error_not_a_panic() {
+        let p = decode_catalog(&[]);
+        assert!(p.has_errors());
+        let mut results = vec![Vec::new(); CATALOG_QUERIES.len()];
+        results[3] = vec![row(&[Some("1")])];
+        let p = decode_catalog(&results);
+        assert!(p.has_errors(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn rows_decode_to_the_schema_the_ddl_gives() {
+        let mut results = vec![Vec::new(); CATALOG_QUERIES.len()];
+        results[3] = vec![row(&[
+            Some("16384"),
+            Some("public"),
+            Some("users"),
+            Some("r"),
+            Some("p"),
+            None,
+            None,
+            Some("people"),
+            None,
+        ])];
+        results[5] = vec![
+            row(&[
+                Some("16384"),
+                Some("id"),
+                Some("integer"),
+                Some("t"),
+                None,
+                Some("a"),
+                Some(""),
+                None,
+                None,
+                Some("t"),
+            ]),
+            row(&[
+                Some("16384"),
+                Some("email"),
+                Some("character varying(255)"),
+                Some("f"),
+                Some("'x'::character varying"),
+                Some(""),
+                Some(""),
+                None,
+                Some("it's the address"),
+                Some("t"),
+            ]),
+        ];
+        results[2] = vec![row(&[
+            Some("public"),
+            Some("users_id_seq"),
+            Some("integer"),
+            Some("1"),
+            Some("1"),
+            Some("1"),
+            Some("2147483647"),
+            Some("1"),
+            Some("f"),
+            Some("i"),
+            Some("public"),
+            Some("users"),
+            Some("id"),
+        ])];
+        results[6] = vec![row(&[
+            Some("16384"),
+            Some("users_pkey"),
+            Some("p"),
+            Some("PRIMARY KEY (id)"),
+            None,
+            Some("t"),
+        ])];
+        let p = decode_catalog(&results);
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        let want = crate::parse(
+            "CREATE TABLE users (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
+             email varchar(255) DEFAULT 'x'); COMMENT ON TABLE users IS 'people'; \
+             COMMENT ON COLUMN users.email IS 'it''s the address';",
+            None,
+        )
+        .1
+        .schema;
+        assert_eq!(p.schema, want);
+    }
+}
