@@ -89,6 +89,29 @@ pub(crate) fn apply_written_ddl(
     (schema, diags)
 }
 
+/// PostgreSQL keeps one of several identical key constraints declared in one CREATE TABLE
+/// (`id int PRIMARY KEY UNIQUE`): the primary key, else the first unique one.
+fn drop_redundant_keys(t: &mut Table) {
+    let mut seen: Vec<(Vec<String>, Vec<String>, bool, Deferrable)> = Vec::new();
+    if let Some(pk) = &t.primary_key {
+        seen.push((pk.columns.clone(), pk.include.clone(), false, pk.deferrable));
+    }
+    t.uniques.retain(|u| {
+        let key = (
+            u.columns.clone(),
+            u.include.clone(),
+            u.nulls_not_distinct,
+            u.deferrable,
+        );
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+}
+
 /// Where a span in written DDL (see [`apply_written_ddl`]) came from.
 pub(crate) fn origin_of(origin: &[Span], s: Span) -> Span {
     origin
@@ -586,8 +609,13 @@ impl Cx<'_> {
                     ColumnOption::NotNull => column.not_null = true,
                     ColumnOption::Default(e) => column.default = Some(make_expr(e)),
                     ColumnOption::Collation(c) => {
-                        column.collation =
-                            Some(c.0.iter().map(part_text).collect::<Vec<_>>().join("."))
+                        // `pg_catalog."C"` and `public.x` are found by the search path:
+                        // canonically unqualified, as psql shows them.
+                        let parts: Vec<String> = c.0.iter().map(part_text).collect();
+                        column.collation = Some(match parts.as_slice() {
+                            [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
+                            _ => parts.join("."),
+                        })
                     }
                     ColumnOption::Generated {
                         generated_as,
@@ -650,6 +678,9 @@ impl Cx<'_> {
         self.schema.tables.insert(name.clone(), table);
         for (c, cname) in pending {
             self.add_constraint(&name, c, cname, span, st);
+        }
+        if let Some(t) = self.schema.tables.get_mut(&name) {
+            drop_redundant_keys(t);
         }
     }
 
