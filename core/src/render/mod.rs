@@ -1,3 +1,4 @@
-//! Renderers: a plan → text.
+//! Renderers: a plan (or a schema) → text.
 
 pub(crate) mod sql;
+pub(crate) mod sqlalchemy;

@@ -311,7 +311,7 @@ fn exclusion_clause(e: &crate::schema::Exclusion) -> String {
     s
 }
 
-fn key_sql(k: &crate::schema::IndexKey) -> String {
+pub(crate) fn key_sql(k: &crate::schema::IndexKey) -> String {
     let mut s = if k.is_column {
         k.expr.sql.clone()
     } else {

@@ -117,11 +117,23 @@ struct Fk {
     onupdate: Option<String>,
 }
 
+/// `Index(name, *keys, unique=, postgresql_using=, postgresql_where=, postgresql_include=)`.
+#[derive(Debug, Clone)]
+struct IndexItem {
+    name: Option<String>,
+    /// Each key as SQL: a quoted column name, or `text()` verbatim.
+    keys: Vec<String>,
+    unique: bool,
+    using: Option<String>,
+    predicate: Option<String>,
+    include: Vec<String>,
+}
+
 /// A table-level item from `__table_args__` or `Table(...)`.
 #[derive(Debug, Clone)]
 enum TableItem {
     Unique(Option<String>, Vec<String>),
-    Index(Option<String>, Vec<String>, bool),
+    Index(IndexItem),
     Check(Option<String>, String),
     PrimaryKey(Option<String>, Vec<String>),
     ForeignKey(
@@ -1203,12 +1215,34 @@ impl Sx<'_> {
                 TableItem::Check(name, c.args.first().and_then(|a| self.sql_text(a))?)
             }
             "Index" => {
-                let iname = c.args.first().and_then(str_const);
-                TableItem::Index(
-                    iname,
-                    names(&c.args, 1),
-                    kw_bool(c, "unique").unwrap_or(false),
-                )
+                let keys = c
+                    .args
+                    .iter()
+                    .skip(1)
+                    .filter_map(|a| {
+                        str_const(a)
+                            .map(|n| crate::quote::quote_ident(&n))
+                            .or_else(|| {
+                                matches!(a, Expr::Call(_))
+                                    .then(|| self.sql_text(a))
+                                    .flatten()
+                            })
+                            .or_else(|| self.dotted(a).map(|d| crate::quote::quote_ident(last(&d))))
+                    })
+                    .collect();
+                let include = match kw(c, "postgresql_include") {
+                    Some(Expr::List(l)) => l.elts.iter().filter_map(str_const).collect(),
+                    Some(Expr::Tuple(t)) => t.elts.iter().filter_map(str_const).collect(),
+                    _ => Vec::new(),
+                };
+                TableItem::Index(IndexItem {
+                    name: c.args.first().and_then(str_const),
+                    keys,
+                    unique: kw_bool(c, "unique").unwrap_or(false),
+                    using: kw(c, "postgresql_using").and_then(str_const),
+                    predicate: kw(c, "postgresql_where").and_then(|w| self.sql_text(w)),
+                    include,
+                })
             }
             "ForeignKeyConstraint" => {
                 let list = |e: Option<&Expr>| -> Vec<String> {
@@ -1569,19 +1603,25 @@ impl Sx<'_> {
                 }
             }
             for i in &t.items {
-                if let TableItem::Index(n, cols, unique) = i {
-                    let Some(n) = n else { continue };
-                    emit(
-                        &mut ddl,
-                        &mut origin,
-                        format!(
-                            "CREATE {}INDEX {} ON {qt} ({})",
-                            if *unique { "UNIQUE " } else { "" },
-                            crate::quote::quote_ident(n),
-                            cols_sql(cols)
-                        ),
-                        span,
+                if let TableItem::Index(ix) = i {
+                    let Some(n) = &ix.name else { continue };
+                    let mut sql = format!(
+                        "CREATE {}INDEX {} ON {qt}{} ({})",
+                        if ix.unique { "UNIQUE " } else { "" },
+                        crate::quote::quote_ident(n),
+                        ix.using
+                            .as_ref()
+                            .map(|u| format!(" USING {}", crate::quote::quote_ident(u)))
+                            .unwrap_or_default(),
+                        ix.keys.join(", ")
                     );
+                    if !ix.include.is_empty() {
+                        sql.push_str(&format!(" INCLUDE ({})", cols_sql(&ix.include)));
+                    }
+                    if let Some(p) = &ix.predicate {
+                        sql.push_str(&format!(" WHERE {p}"));
+                    }
+                    emit(&mut ddl, &mut origin, sql, span);
                 }
             }
             if let Some(cm) = &t.comment {
