@@ -1,16 +1,55 @@
-//! `schemafix`: compare two PostgreSQL schemas and print the migration.
+//! `schemafix`: compare two PostgreSQL schemas (files, pastes, models or live databases), print
+//! the migration, or apply it to a live database.
 
-use std::io::Read;
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use schemafix_core::{migrate, parse, Format, Migration, PlanOptions, Severity};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use schemafix_cli::connect::{is_url, ConnSpec};
+use schemafix_cli::db::{apply, read_schema, ApplyOptions};
+use schemafix_cli::report;
+use schemafix_core::{
+    migrate_parsed, parse, plan, render_sqlalchemy, step_sql, Diagnostic, Format, Migration,
+    Parsed, PlanOptions, Schema, Severity,
+};
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  schemafix diff users.d.txt models.py             # a psql paste against a SQLAlchemy model
+  schemafix diff schema.sql postgres://app@db/shop # a dump against a live database
+  schemafix diff postgres://localhost/staging postgres://localhost/prod --format json
+  pbpaste | schemafix diff - models.py --allow-destructive";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  schemafix check \"$DATABASE_URL\" app/models.py   # like `alembic check`, in CI
+  schemafix check postgres://localhost/dev postgres://localhost/prod";
+
+const APPLY_EXAMPLES: &str = "\
+Examples:
+  schemafix apply --db postgres://app@localhost/shop models.py
+  DATABASE_URL=postgres://app@db/shop schemafix apply models.py --yes
+  schemafix apply models.py --dry-run       # run it, roll it back: proves it applies
+  PGHOST=/var/run/postgresql PGDATABASE=shop schemafix apply new.sql --lock-timeout 2s";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  schemafix inspect users.d.txt --format sql     # what schemafix read from a psql paste
+  schemafix inspect postgres://localhost/shop --format json
+  schemafix inspect postgres://localhost/shop --format sqlalchemy > models.py  # start a model";
 
 #[derive(Parser)]
 #[command(
     name = "schemafix",
     version,
-    about = "Fix PostgreSQL schema drift: paste two schemas, get safe migration SQL."
+    about = "Fix PostgreSQL schema drift: compare two schemas, get safe migration SQL, apply it.",
+    long_about = "Fix PostgreSQL schema drift. FROM and TO are each a file (a psql `\\d` paste, SQL DDL or \
+pg_dump --schema-only output, or a SQLAlchemy model; the format is detected), `-` for standard input, or a \
+postgres:// URL. Connections also read DATABASE_URL and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, \
+PGDATABASE, PGSSLMODE and PGSSLROOTCERT; passwords are never printed.\n\n\
+Exit codes: 0 success (no drift), 1 drift (check, diff --exit-code), 2 bad input or no connection, \
+3 apply failed and was rolled back, or did not converge."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -20,6 +59,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Print the migration from FROM (what exists) to TO (what is wanted).
+    #[command(after_help = DIFF_EXAMPLES)]
     Diff {
         #[command(flatten)]
         args: DiffArgs,
@@ -31,25 +71,62 @@ enum Command {
         exit_code: bool,
     },
     /// Exit 0 when FROM matches TO, 1 on drift (for CI); print a summary.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check {
         #[command(flatten)]
         args: DiffArgs,
     },
-    /// Print the parsed schema of SOURCE as JSON.
+    /// Bring a live database to TO: plan, confirm, apply in one transaction, verify.
+    #[command(after_help = APPLY_EXAMPLES)]
+    Apply {
+        /// The database (a postgres:// URL or key=value string); else DATABASE_URL, then PG*.
+        #[arg(long)]
+        db: Option<String>,
+        /// The desired schema: a file, `-` for standard input, or another database's URL.
+        to: String,
+        /// Override TO's format detection (sql, psql, sqlalchemy).
+        #[arg(long)]
+        to_format: Option<String>,
+        /// Emit destructive steps (drops, narrowing type changes) instead of skipping them.
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Apply without asking (required when standard input is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Run the plan in a transaction and roll it back: proves it applies, changes nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How long any step may wait for a lock (e.g. 5s, 500ms, 1m).
+        #[arg(long, default_value = "5s", value_parser = parse_duration)]
+        lock_timeout: Duration,
+        /// How long any step may run (0 for no limit).
+        #[arg(long, default_value = "15m", value_parser = parse_duration)]
+        statement_timeout: Duration,
+    },
+    /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
+    #[command(after_help = INSPECT_EXAMPLES)]
     Inspect {
-        /// A file, or `-` for standard input.
+        /// A file, `-` for standard input, or a postgres:// URL.
         source: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
+        format: InspectFormat,
         /// Override format detection (sql, psql, sqlalchemy).
         #[arg(long)]
-        format: Option<String>,
+        input_format: Option<String>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }
 
 #[derive(clap::Args)]
 struct DiffArgs {
-    /// The current schema: a file, or `-` for standard input.
+    /// The current schema: a file, `-` for standard input, or a postgres:// URL.
     from: String,
-    /// The desired schema: a file, or `-` for standard input.
+    /// The desired schema: a file, `-` for standard input, or a postgres:// URL.
     to: String,
     /// Emit destructive steps (drops, narrowing type changes) instead of listing them as skipped.
     #[arg(long)]
@@ -68,15 +145,34 @@ enum OutFormat {
     Json,
 }
 
-/// Bad input: exit 2, per the contract.
+#[derive(Clone, Copy, ValueEnum)]
+enum InspectFormat {
+    Sql,
+    Json,
+    Sqlalchemy,
+}
+
+/// Parses `5s`, `500ms`, `2m`, `1h` or a number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 5s, 500ms, 2m)"))?;
+    Ok(match unit.trim() {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "m" | "min" => Duration::from_secs(n * 60),
+        "h" => Duration::from_secs(n * 3600),
+        other => return Err(format!("unknown unit {other:?} (ms, s, m, h)")),
+    })
+}
+
+/// Bad input or an unreachable database: exit 2, per the contract.
 struct BadInput(String);
 
-fn read_source(path: &str) -> Result<String, BadInput> {
-    if path.starts_with("postgres://") || path.starts_with("postgresql://") {
-        return Err(BadInput(
-            "database URLs are not supported by this build yet; dump the schema with `pg_dump --schema-only` and pass the file".into(),
-        ));
-    }
+fn read_text(path: &str) -> Result<String, BadInput> {
     let mut bytes = Vec::new();
     let res = if path == "-" {
         std::io::stdin().read_to_end(&mut bytes).map(|_| ())
@@ -101,63 +197,88 @@ fn format_arg(f: &Option<String>) -> Result<Option<Format>, BadInput> {
     }
 }
 
-fn print_diagnostics(name: &str, text: &str, diags: &[schemafix_core::Diagnostic]) {
+/// One side of a comparison, read and parsed.
+struct Side {
+    /// How messages name it (a path, or the URL without its password).
+    name: String,
+    /// The text, for a file (diagnostics quote its lines).
+    text: Option<String>,
+    format: Format,
+    parsed: Parsed,
+}
+
+fn load(arg: &str, format: &Option<String>) -> Result<Side, BadInput> {
+    if is_url(arg) {
+        let spec = ConnSpec::from_env(Some(arg)).map_err(|e| BadInput(e.0))?;
+        let parsed = read_schema(&spec).map_err(|e| BadInput(e.0))?;
+        return Ok(Side {
+            name: spec.to_string(),
+            text: None,
+            format: Format::Database,
+            parsed,
+        });
+    }
+    let text = read_text(arg)?;
+    let (format, parsed) = parse(&text, format_arg(format)?);
+    Ok(Side {
+        name: arg.to_string(),
+        text: Some(text),
+        format,
+        parsed,
+    })
+}
+
+fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
     for d in diags {
         if d.severity == Severity::Note {
             continue;
         }
-        eprintln!("{}", d.render(name, text));
+        match &side.text {
+            Some(text) => eprintln!("{}", d.render(&side.name, text)),
+            None => eprintln!("{}: {d}", side.name),
+        }
     }
 }
 
-fn run_diff(args: &DiffArgs) -> Result<(Migration, String, String), BadInput> {
-    let from = read_source(&args.from)?;
-    let to = read_source(&args.to)?;
+fn run_diff(args: &DiffArgs) -> Result<Migration, BadInput> {
+    let from = load(&args.from, &args.from_format)?;
+    let to = load(&args.to, &args.to_format)?;
     let options = PlanOptions {
         allow_destructive: args.allow_destructive,
     };
-    let m = migrate(
-        &from,
-        format_arg(&args.from_format)?,
-        &to,
-        format_arg(&args.to_format)?,
+    let m = migrate_parsed(
+        (from.format, from.parsed.clone()),
+        (to.format, to.parsed.clone()),
         &options,
     );
-    print_diagnostics(&args.from, &from, &m.from_diagnostics);
-    print_diagnostics(&args.to, &to, &m.to_diagnostics);
+    print_diagnostics(&from, &m.from_diagnostics);
+    print_diagnostics(&to, &m.to_diagnostics);
     if m.has_errors() {
         return Err(BadInput("no migration: fix the errors above".into()));
     }
-    Ok((m, from, to))
+    Ok(m)
 }
 
-fn report(m: &Migration) {
-    for t in &m.plan.not_compared {
-        eprintln!("note: not compared: {t} (only one side describes it)");
+fn ask(question: &str) -> Option<bool> {
+    if !std::io::stdin().is_terminal() {
+        return None;
     }
-    for s in &m.plan.steps {
-        if !s.hazards.is_empty() {
-            let ids: Vec<&str> = s.hazards.iter().map(|h| h.id()).collect();
-            eprintln!("hazard: {} [{}]", s.reason, ids.join(", "));
-        }
-    }
-    for s in &m.plan.skipped {
-        eprintln!(
-            "skipped: {} (destructive: would lose {}; pass --allow-destructive)",
-            s.reason,
-            s.loses.as_deref().unwrap_or("data")
-        );
-    }
+    eprint!("{question}");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ok()?;
+    Some(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
 fn run(cli: Cli) -> Result<ExitCode, BadInput> {
+    let mut stderr = std::io::stderr();
     match cli.command {
         Command::Diff {
             args,
             format,
             exit_code,
         } => {
-            let (m, _, _) = run_diff(&args)?;
+            let m = run_diff(&args)?;
             match format {
                 OutFormat::Sql => print!("{}", m.sql),
                 OutFormat::Json => {
@@ -166,7 +287,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                     println!("{json}");
                 }
             }
-            report(&m);
+            report(&mut stderr, &m.plan).ok();
             Ok(if exit_code && !m.plan.is_empty() {
                 ExitCode::from(1)
             } else {
@@ -174,8 +295,8 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             })
         }
         Command::Check { args } => {
-            let (m, _, _) = run_diff(&args)?;
-            report(&m);
+            let m = run_diff(&args)?;
+            report(&mut stderr, &m.plan).ok();
             if m.plan.is_empty() {
                 println!("no drift");
                 Ok(ExitCode::SUCCESS)
@@ -195,19 +316,97 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                 Ok(ExitCode::from(1))
             }
         }
-        Command::Inspect { source, format } => {
-            let text = read_source(&source)?;
-            let (_, parsed) = parse(&text, format_arg(&format)?);
-            print_diagnostics(&source, &text, &parsed.diagnostics);
-            if parsed.has_errors() {
+        Command::Apply {
+            db,
+            to,
+            to_format,
+            allow_destructive,
+            yes,
+            dry_run,
+            lock_timeout,
+            statement_timeout,
+        } => {
+            let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| BadInput(e.0))?;
+            let desired = load(&to, &to_format)?;
+            print_diagnostics(&desired, &desired.parsed.diagnostics);
+            if desired.parsed.has_errors() {
+                return Err(BadInput(format!("{to}: fix the errors above")));
+            }
+            let opts = ApplyOptions {
+                allow_destructive,
+                yes,
+                dry_run,
+                lock_timeout,
+                statement_timeout,
+            };
+            let mut stdout = std::io::stdout();
+            let outcome = apply(
+                &spec,
+                &(desired.format, desired.parsed),
+                &opts,
+                &mut stdout,
+                &mut stderr,
+                &mut ask,
+            )
+            .map_err(|e| BadInput(e.0))?;
+            Ok(ExitCode::from(outcome.exit_code()))
+        }
+        Command::Inspect {
+            source,
+            format,
+            input_format,
+        } => {
+            let side = load(&source, &input_format)?;
+            print_diagnostics(&side, &side.parsed.diagnostics);
+            if side.parsed.has_errors() {
                 return Err(BadInput("the input has errors".into()));
             }
-            let json = serde_json::to_string_pretty(&parsed.schema)
-                .map_err(|e| BadInput(e.to_string()))?;
-            println!("{json}");
+            match format {
+                InspectFormat::Json => {
+                    let json = serde_json::to_string_pretty(&side.parsed.schema)
+                        .map_err(|e| BadInput(e.to_string()))?;
+                    println!("{json}");
+                }
+                InspectFormat::Sql => print!("{}", schema_sql(&side.parsed.schema)),
+                InspectFormat::Sqlalchemy => {
+                    let (code, warnings) = render_sqlalchemy(&side.parsed.schema);
+                    print!("{code}");
+                    for w in warnings {
+                        eprintln!("{w}");
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "schemafix",
+                &mut std::io::stdout(),
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The DDL that creates `schema` from nothing (the plan from an empty database, without the
+/// per-step reasons, which would all say "missing").
+fn schema_sql(schema: &Schema) -> String {
+    let p = plan(
+        &schemafix_core::diff(&Schema::default(), schema),
+        &PlanOptions {
+            allow_destructive: true,
+        },
+    );
+    let mut out = String::new();
+    for step in &p.steps {
+        for s in step_sql(&step.change) {
+            out.push_str(&s);
+            out.push_str(";\n");
+        }
+    }
+    out
 }
 
 fn main() -> ExitCode {

@@ -1,0 +1,387 @@
+//! Running core's catalog queries on a live database, and applying a plan to it: one
+//! transaction, timeouts, an advisory lock against concurrent applies, and a verification.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
+use schemafix_core::{
+    decode_catalog, diff, migrate_parsed, plan, step_sql, Format, Parsed, PlanOptions, Row,
+    Severity, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
+};
+
+use crate::connect::ConnSpec;
+
+/// The `pg_advisory_xact_lock` key every `schemafix apply` takes ("schemafx" in ASCII), so two
+/// applies on one database never interleave.
+pub const APPLY_LOCK_KEY: i64 = 0x7363_6865_6d61_6678;
+
+/// A database error, as people read it (never with the password).
+#[derive(Debug)]
+pub struct DbError(pub String);
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The text of a `postgres` error: the server's severity, message, detail and hint.
+pub fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("{}: {}", db.severity(), db.message());
+            if let Some(d) = db.detail() {
+                s.push_str(&format!(" (DETAIL: {d})"));
+            }
+            if let Some(h) = db.hint() {
+                s.push_str(&format!(" (HINT: {h})"));
+            }
+            s
+        }
+        None => match std::error::Error::source(e) {
+            Some(src) => format!("{e}: {src}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+fn is_lock_timeout(e: &postgres::Error) -> bool {
+    e.as_db_error().is_some_and(|d| d.code().code() == "55P03")
+}
+
+fn rows<C: GenericClient>(c: &mut C, sql: &str) -> Result<Vec<Row>, postgres::Error> {
+    Ok(c.simple_query(sql)?
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .collect())
+}
+
+/// Reads the schema with core's catalog queries, inside the caller's transaction (the setup
+/// changes the search path for the transaction only). `progress` shows each query on stderr.
+pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<Parsed, DbError> {
+    let err = |e: postgres::Error| DbError(format!("reading the catalog: {}", pg_message(&e)));
+    let version = rows(c, "SHOW server_version_num").map_err(err)?;
+    let num: u32 = version
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if num < MIN_SERVER_VERSION {
+        return Err(DbError(format!(
+            "PostgreSQL {} is not supported (12 or later is needed)",
+            num / 10000
+        )));
+    }
+    rows(c, CATALOG_SETUP).map_err(err)?;
+    let mut results = Vec::with_capacity(CATALOG_QUERIES.len());
+    for (i, q) in CATALOG_QUERIES.iter().enumerate() {
+        if progress {
+            eprint!(
+                "\r\x1b[Kreading the catalog: {} ({}/{})",
+                q.name,
+                i + 1,
+                CATALOG_QUERIES.len()
+            );
+        }
+        results.push(rows(c, q.sql).map_err(err)?);
+    }
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    Ok(decode_catalog(&results))
+}
+
+/// Connects and reads the schema in one read-only, repeatable-read transaction.
+pub fn read_schema(spec: &ConnSpec) -> Result<Parsed, DbError> {
+    let mut client = spec.connect().map_err(|e| DbError(e.0))?;
+    read_with(&mut client, spec)
+}
+
+fn read_with(client: &mut Client, spec: &ConnSpec) -> Result<Parsed, DbError> {
+    let progress = std::io::stderr().is_terminal();
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(|e| DbError(spec.scrub(&pg_message(&e))))?;
+    let parsed = introspect(&mut tx, progress)?;
+    tx.commit()
+        .map_err(|e| DbError(spec.scrub(&pg_message(&e))))?;
+    Ok(parsed)
+}
+
+/// How `apply` runs.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Emit destructive steps.
+    pub allow_destructive: bool,
+    /// Do not ask.
+    pub yes: bool,
+    /// Run the plan, then roll it back.
+    pub dry_run: bool,
+    /// `lock_timeout` for every statement (and for waiting on another apply).
+    pub lock_timeout: Duration,
+    /// `statement_timeout` for every statement.
+    pub statement_timeout: Duration,
+}
+
+/// What became of an apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The database already matched.
+    NothingToDo,
+    /// Applied, committed, and verified: nothing left to change.
+    Converged,
+    /// `--dry-run`: the plan ran and was rolled back.
+    DryRun,
+    /// The user said no.
+    Declined,
+    /// Another apply held the lock for longer than the lock timeout; nothing was changed.
+    Busy,
+    /// No confirmation possible (stdin not a terminal, no `--yes`).
+    Refused,
+    /// A step failed; everything was rolled back.
+    RolledBack,
+    /// Committed, but re-reading the catalog still finds changes.
+    NotConverged,
+}
+
+impl Applied {
+    /// The exit code: 0 applied (or nothing to do), 3 failed or not converged, 2 refused.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Applied::NothingToDo | Applied::Converged | Applied::DryRun | Applied::Declined => 0,
+            Applied::Refused => 2,
+            Applied::Busy | Applied::RolledBack | Applied::NotConverged => 3,
+        }
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{}ms", d.as_millis())
+}
+
+/// The SQL of a plan's steps that run outside the transaction (`CONCURRENTLY`), in order.
+fn outside_transaction(sql: &str) -> bool {
+    sql.to_ascii_uppercase().contains(" CONCURRENTLY ")
+}
+
+/// Introspects `spec`'s database under the apply lock, plans the way to `desired`, shows it,
+/// asks (unless `--yes`), runs it in one transaction, and verifies. Messages go to `err`, the
+/// plan to `out`; `confirm` asks the question when stdin is a terminal.
+pub fn apply(
+    spec: &ConnSpec,
+    desired: &(Format, Parsed),
+    opts: &ApplyOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    confirm: &mut dyn FnMut(&str) -> Option<bool>,
+) -> Result<Applied, DbError> {
+    let io = |e: std::io::Error| DbError(format!("writing output: {e}"));
+    let mut client = spec.connect().map_err(|e| DbError(e.0))?;
+    let scrub = |e: postgres::Error| DbError(spec.scrub(&pg_message(&e)));
+    let mut tx = client.transaction().map_err(scrub)?;
+    tx.simple_query(&format!(
+        "SELECT pg_catalog.set_config('lock_timeout', '{}', true), pg_catalog.set_config('statement_timeout', '{}', true)",
+        ms(opts.lock_timeout),
+        ms(opts.statement_timeout)
+    ))
+    .map_err(scrub)?;
+    if let Err(e) = tx.simple_query(&format!(
+        "SELECT pg_catalog.pg_advisory_xact_lock({APPLY_LOCK_KEY})"
+    )) {
+        if is_lock_timeout(&e) {
+            writeln!(
+                err,
+                "error: another schemafix apply is running on {spec} (waited {} for it); nothing was changed",
+                ms(opts.lock_timeout)
+            )
+            .map_err(io)?;
+            return Ok(Applied::Busy);
+        }
+        return Err(scrub(e));
+    }
+    let current = introspect(&mut tx, std::io::stderr().is_terminal())?;
+    report_not_compared(err, &current).map_err(io)?;
+    if current.has_errors() {
+        let msgs: Vec<String> = current
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.clone())
+            .collect();
+        return Err(DbError(format!(
+            "the catalog could not be read: {}",
+            msgs.join("; ")
+        )));
+    }
+    // Our SQL names objects of `public` without a schema.
+    tx.simple_query("SELECT pg_catalog.set_config('search_path', 'public', true)")
+        .map_err(scrub)?;
+    let options = PlanOptions {
+        allow_destructive: opts.allow_destructive,
+    };
+    let m = migrate_parsed((Format::Database, current), desired.clone(), &options);
+    let p = m.plan;
+    if p.steps.is_empty() {
+        tx.rollback().map_err(scrub)?;
+        crate::report(err, &p).map_err(io)?;
+        writeln!(
+            err,
+            "nothing to change: {} already matches{}",
+            spec.dbname(),
+            if p.skipped.is_empty() {
+                ""
+            } else {
+                " (except the destructive steps above)"
+            }
+        )
+        .map_err(io)?;
+        return Ok(Applied::NothingToDo);
+    }
+    write!(out, "{}", m.sql).map_err(io)?;
+    out.flush().map_err(io)?;
+    crate::report(err, &p).map_err(io)?;
+    if !opts.dry_run && !opts.yes {
+        let question = format!(
+            "Apply {} step(s) to {}? [y/N] ",
+            p.steps.len(),
+            spec.dbname()
+        );
+        match confirm(&question) {
+            None => {
+                tx.rollback().map_err(scrub)?;
+                writeln!(
+                    err,
+                    "error: not applying: standard input is not a terminal, so nobody can confirm; pass --yes to apply without asking"
+                )
+                .map_err(io)?;
+                return Ok(Applied::Refused);
+            }
+            Some(false) => {
+                tx.rollback().map_err(scrub)?;
+                writeln!(err, "not applied: nothing was changed").map_err(io)?;
+                return Ok(Applied::Declined);
+            }
+            Some(true) => {}
+        }
+    }
+    let mut later = Vec::new();
+    let total = p.steps.len();
+    for (i, step) in p.steps.iter().enumerate() {
+        for sql in step_sql(&step.change) {
+            if outside_transaction(&sql) {
+                later.push((step.reason.clone(), sql));
+                continue;
+            }
+            if let Err(e) = tx.batch_execute(&sql) {
+                let msg = spec.scrub(&pg_message(&e));
+                let killed = e.is_closed() || e.as_db_error().is_none();
+                drop(tx);
+                let lock = if is_lock_timeout(&e) {
+                    format!(
+                        " (a lock was not granted within {}; another session holds it)",
+                        ms(opts.lock_timeout)
+                    )
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    err,
+                    "error: step {}/{total} failed: {msg}{lock}\n  step: {}\n  statement: {sql};\n{}",
+                    i + 1,
+                    step.reason,
+                    if killed {
+                        "the connection was lost before COMMIT: PostgreSQL rolled the transaction back; nothing was changed"
+                    } else {
+                        "the transaction was rolled back: nothing was changed"
+                    }
+                )
+                .map_err(io)?;
+                return Ok(Applied::RolledBack);
+            }
+        }
+    }
+    if opts.dry_run {
+        tx.rollback().map_err(scrub)?;
+        writeln!(
+            err,
+            "dry run: all {total} step(s) ran; rolled back, nothing was changed"
+        )
+        .map_err(io)?;
+        return Ok(Applied::DryRun);
+    }
+    if let Err(e) = tx.commit() {
+        writeln!(
+            err,
+            "error: COMMIT failed: {}; nothing was changed",
+            spec.scrub(&pg_message(&e))
+        )
+        .map_err(io)?;
+        return Ok(Applied::RolledBack);
+    }
+    writeln!(err, "applied {total} step(s) in one transaction").map_err(io)?;
+    for (reason, sql) in later {
+        writeln!(
+            err,
+            "running outside the transaction (PostgreSQL does not allow it inside one): {reason}"
+        )
+        .map_err(io)?;
+        if let Err(e) = client.batch_execute(&sql) {
+            writeln!(
+                err,
+                "error: {}\n  statement: {sql};\nthe steps before it are committed",
+                spec.scrub(&pg_message(&e))
+            )
+            .map_err(io)?;
+            return Ok(Applied::NotConverged);
+        }
+    }
+    // Verify: read the catalog again and plan once more.
+    let after = read_with(&mut client, spec)?;
+    let left = plan(&diff(&after.schema, &desired.1.schema), &options);
+    if left.steps.is_empty() {
+        writeln!(
+            err,
+            "verified: {} now matches; nothing left to change{}",
+            spec.dbname(),
+            if left.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " except {} destructive step(s) not allowed",
+                    left.skipped.len()
+                )
+            }
+        )
+        .map_err(io)?;
+        Ok(Applied::Converged)
+    } else {
+        writeln!(
+            err,
+            "error: applied, but {} change(s) remain:",
+            left.steps.len()
+        )
+        .map_err(io)?;
+        for s in &left.steps {
+            writeln!(err, "  {}: {}", s.id, s.reason).map_err(io)?;
+        }
+        Ok(Applied::NotConverged)
+    }
+}
+
+fn report_not_compared(err: &mut dyn Write, p: &Parsed) -> std::io::Result<()> {
+    for d in &p.diagnostics {
+        if d.severity == Severity::Warning {
+            writeln!(err, "warning: {}", d.message)?;
+        }
+    }
+    Ok(())
+}
