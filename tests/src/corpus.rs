@@ -264,16 +264,20 @@ pub struct CaseResult {
     /// current → desired converges when the current side is given as the `\d+` output of
     /// every table either side has (psql mode).
     pub psql_forward: Outcome,
+    /// introspect(load(X)) == parse(X) for both sides: the live catalog, read with core's
+    /// catalog queries, normalizes to what the DDL parses to.
+    pub introspect: Outcome,
 }
 
 impl CaseResult {
     /// Each check with its name, in report order.
-    pub fn checks(&self) -> [(&'static str, &Outcome); 4] {
+    pub fn checks(&self) -> [(&'static str, &Outcome); 5] {
         [
             ("forward", &self.forward),
             ("reverse", &self.reverse),
             ("self-diff", &self.self_diff),
             ("psql-forward", &self.psql_forward),
+            ("introspect", &self.introspect),
         ]
     }
 }
@@ -336,6 +340,49 @@ fn load(db: &crate::Db, sql: &str, side: &str) -> Result<()> {
         db.exec(sql).with_context(|| format!("setup of {side}"))?;
     }
     Ok(())
+}
+
+/// The schema of `db` as the CLI reads it: core's catalog queries over a live connection.
+pub fn introspect(db: &crate::Db) -> Result<Parsed> {
+    let spec = schemafix_cli::connect::ConnSpec::resolve(Some(&db.url()), &|_| None)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    schemafix_cli::db::read_schema(&spec).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Fails, saying how, unless introspect(`db`) == parse(`ddl`).
+pub fn catalog_matches(db: &crate::Db, ddl: &str, side: &str) -> Result<()> {
+    let live = introspect(db)?;
+    if let Some(e) = live
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+    {
+        anyhow::bail!("introspect({side}): {}", e.message);
+    }
+    let parsed = parse_side(ddl)?;
+    if live.schema == parsed {
+        return Ok(());
+    }
+    let p = full_plan(&parsed, &live.schema);
+    let steps: Vec<String> = p
+        .steps
+        .iter()
+        .chain(&p.skipped)
+        .map(|s| format!("{}: {}", s.id, s.reason))
+        .collect();
+    if !steps.is_empty() {
+        anyhow::bail!("introspect({side}) != parse({side}): {}", steps.join("; "));
+    }
+    // Equal for the diff but not field by field: show the first differing JSON line.
+    let a = serde_json::to_string_pretty(&parsed).unwrap_or_default();
+    let b = serde_json::to_string_pretty(&live.schema).unwrap_or_default();
+    let at = a
+        .lines()
+        .zip(b.lines())
+        .find(|(x, y)| x != y)
+        .map(|(x, y)| format!("parse: {} / introspect: {}", x.trim(), y.trim()))
+        .unwrap_or_default();
+    anyhow::bail!("introspect({side}) != parse({side}) (no step; {at})")
 }
 
 /// One direction: migrate `db` (holding `from`) to `to`, whose reference dump is `want`.
@@ -440,6 +487,7 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         reverse: Outcome::Fail("not run".into()),
         self_diff: Outcome::Fail("not run".into()),
         psql_forward: Outcome::Fail("not run".into()),
+        introspect: Outcome::Fail("not run".into()),
     };
     let setup = (|| -> Result<_> {
         let a = pg.create_db()?;
@@ -457,7 +505,8 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
             result.forward = o.clone();
             result.reverse = o.clone();
             result.self_diff = o.clone();
-            result.psql_forward = o;
+            result.psql_forward = o.clone();
+            result.introspect = o;
             return result;
         }
     };
@@ -466,6 +515,10 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)")?;
         expect_no_changes(&a.dump()?, &case.current, "diff(pg_dump(current), current)")?;
         expect_no_changes(&b.dump()?, &case.desired, "diff(pg_dump(desired), desired)")
+    })());
+    result.introspect = Outcome::of((|| {
+        catalog_matches(&a, &case.current, "current")?;
+        catalog_matches(&b, &case.desired, "desired")
     })());
     result.forward = Outcome::of(converge(&a, &case.current, &case.desired, &dump_b));
     result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a));
@@ -566,7 +619,8 @@ pub fn report(results: &[CaseResult]) -> String {
          with *desired* applied to a fresh database, then re-diff (must be empty); *reverse* is the same from desired to current;\n\
          *self-diff* checks diff(X, X) and diff(pg_dump(X), X) are empty for both sides; *psql-forward* is *forward* with the current\n\
          side given as the live `\\d+` output of every table either side has (a missing one as psql's `Did not find any relation`).\n\n\
-         | corpus | category | forward | reverse | self-diff | psql-forward |\n|---|---|---|---|---|---|\n",
+         *introspect* checks that each side's live catalog, read with schemafix's catalog queries, equals the parse of its DDL.\n\n\
+         | corpus | category | forward | reverse | self-diff | psql-forward | introspect |\n|---|---|---|---|---|---|---|\n",
     );
     let keys: BTreeSet<(String, String)> =
         s.keys().map(|(c, k, _)| (c.clone(), k.clone())).collect();
@@ -579,11 +633,12 @@ pub fn report(results: &[CaseResult]) -> String {
             format!("{}/{} ({:.1}%)", sc.pass, sc.total, sc.percent())
         };
         out.push_str(&format!(
-            "| {corpus} | {cat} | {} | {} | {} | {} |\n",
+            "| {corpus} | {cat} | {} | {} | {} | {} | {} |\n",
             cell("forward"),
             cell("reverse"),
             cell("self-diff"),
-            cell("psql-forward")
+            cell("psql-forward"),
+            cell("introspect")
         ));
     }
     out.push_str("\n## Failing counted cases\n\n");

@@ -1,0 +1,565 @@
+//! The CLI against a live PostgreSQL (issue 5): apply with confirmation, one transaction,
+//! timeouts, the advisory lock and verification; diff/check with URLs; connection errors.
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use schemafix_cli::db::APPLY_LOCK_KEY;
+use schemafix_tests::{normalize_dump, shared_dir, Db, Pg, PASSWORD_ROLE};
+
+use crate::schemafix_bin;
+
+fn seed_path(name: &str) -> String {
+    shared_dir()
+        .join("examples/seed")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn seed_db() -> Db {
+    let pg = Pg::get().expect("PostgreSQL");
+    let db = pg.create_db().unwrap();
+    let old = std::fs::read_to_string(seed_path("old.sql")).unwrap();
+    let rows = std::fs::read_to_string(seed_path("seed.sql")).unwrap();
+    db.exec(&old).unwrap();
+    db.exec(&rows).unwrap();
+    db
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(schemafix_bin())
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Output with the run's own names (database, socket directory, port) replaced.
+fn sanitized(db: &Db, s: &str) -> String {
+    let url = db.url();
+    let mut out = s.replace(&url, "postgresql://postgres@/<db>?host=<socket>");
+    out = out.replace(&db.name, "<db>");
+    out
+}
+
+fn write_temp(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("schemafix-live-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn seed_apply_converges_keeps_rows_and_check_then_passes() {
+    let db = seed_db();
+    let url = db.url();
+    let models = seed_path("models.py");
+
+    let check = run(&["check", &url, &models]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stderr));
+    insta::assert_snapshot!("seed_check_before", sanitized(&db, &text(&check.stdout)));
+
+    let out = run(&["apply", "--db", &url, &models, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!("seed_apply_stdout", sanitized(&db, &text(&out.stdout)));
+    insta::assert_snapshot!("seed_apply_stderr", sanitized(&db, &text(&out.stderr)));
+
+    // The rows are intact, the new columns are there, password_hash takes NULL now.
+    assert_eq!(
+        db.query("SELECT id, email, password_hash, role, full_name IS NULL, username IS NULL FROM users ORDER BY id")
+            .unwrap(),
+        "1|a@example.com|x|admin|t|t\n2|b@example.com|y|personal_only|t|t"
+    );
+    db.exec("INSERT INTO users (email, username) VALUES ('c@example.com', 'c')")
+        .unwrap();
+
+    // The catalog is the one the model's DDL builds.
+    let want = Pg::get().unwrap().create_db().unwrap();
+    want.exec(&std::fs::read_to_string(seed_path("new.sql")).unwrap())
+        .unwrap();
+    assert_eq!(
+        normalize_dump(&db.dump().unwrap()),
+        normalize_dump(&want.dump().unwrap())
+    );
+
+    let check = run(&["check", &url, &models]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert_eq!(text(&check.stdout), "no drift\n");
+    // Database against database, like migra: the migrated one equals the reference.
+    let out = run(&["diff", "--exit-code", &url, &want.url()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout), "");
+    // A second apply has nothing to do.
+    let again = run(&["apply", "--db", &url, &models, "--yes"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(text(&again.stderr).contains("nothing to change"));
+}
+
+#[test]
+fn diff_and_inspect_take_urls_on_either_side() {
+    let db = seed_db();
+    let url = db.url();
+    let new_sql = seed_path("new.sql");
+    let forward = run(&["diff", &url, &new_sql]);
+    assert_eq!(forward.status.code(), Some(0));
+    let statements: Vec<String> = text(&forward.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("--"))
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        statements,
+        [
+            "ALTER TABLE users ADD COLUMN full_name character varying(255);",
+            "ALTER TABLE users ADD COLUMN username character varying(255);",
+            "ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;",
+        ]
+    );
+    // File against database: the reverse direction is destructive, so it is held back.
+    let reverse = run(&["diff", &new_sql, &url]);
+    assert_eq!(reverse.status.code(), Some(0));
+    assert!(text(&reverse.stdout).contains("SET NOT NULL"));
+    assert!(text(&reverse.stderr).contains("skipped:"));
+
+    let inspect = run(&["inspect", &url, "--format", "sql"]);
+    assert_eq!(inspect.status.code(), Some(0), "{}", text(&inspect.stderr));
+    insta::assert_snapshot!("seed_inspect_sql", text(&inspect.stdout));
+    // What `inspect` prints reads back to the same schema.
+    let sql = write_temp("inspected.sql", &text(&inspect.stdout));
+    let back = run(&["check", &url, &sql]);
+    assert_eq!(back.status.code(), Some(0), "{}", text(&back.stdout));
+}
+
+#[test]
+fn confirmation_dry_run_and_destructive_steps() {
+    let db = seed_db();
+    let url = db.url();
+    let models = seed_path("models.py");
+    let before = normalize_dump(&db.dump().unwrap());
+
+    // No terminal and no --yes: refused, nothing changed.
+    let out = run(&["apply", "--db", &url, &models]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("pass --yes"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(normalize_dump(&db.dump().unwrap()), before);
+
+    // --dry-run runs every step and rolls back.
+    let out = run(&["apply", "--db", &url, &models, "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("dry run: all 3 step(s) ran; rolled back"));
+    assert_eq!(normalize_dump(&db.dump().unwrap()), before);
+
+    // A desired schema without `created_at`: dropping it is destructive.
+    let desired = write_temp(
+        "no_created_at.sql",
+        "CREATE TABLE users (id serial PRIMARY KEY, email varchar(255) NOT NULL, \
+         password_hash varchar(255) NOT NULL, role varchar(50) DEFAULT 'personal_only' NOT NULL, \
+         is_active boolean DEFAULT true NOT NULL);\n\
+         CREATE INDEX ix_users_id ON users (id);\n\
+         CREATE UNIQUE INDEX ix_users_email ON users (email);\n\
+         CREATE INDEX ix_users_role ON users (role);\n\
+         CREATE INDEX ix_users_is_active ON users (is_active);\n",
+    );
+    let out = run(&["apply", "--db", &url, &desired, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(
+        "destructive_refused_stderr",
+        sanitized(&db, &text(&out.stderr))
+    );
+    assert_eq!(normalize_dump(&db.dump().unwrap()), before);
+    let out = run(&[
+        "apply",
+        "--db",
+        &url,
+        &desired,
+        "--yes",
+        "--allow-destructive",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ALTER TABLE users DROP COLUMN created_at;"));
+    assert!(text(&out.stderr).contains("verified:"));
+    assert_eq!(
+        db.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'created_at'")
+            .unwrap(),
+        "0"
+    );
+}
+
+#[test]
+fn a_plan_failing_midway_leaves_the_database_as_it_was() {
+    let db = seed_db();
+    let url = db.url();
+    let before = normalize_dump(&db.dump().unwrap());
+    // Step 1 (a new nullable column) works; step 2 (NOT NULL without a default on a table
+    // with rows) fails.
+    let desired = write_temp(
+        "not_null.sql",
+        &format!(
+            "{}\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ADD COLUMN tenant_id integer NOT NULL;\n",
+            std::fs::read_to_string(seed_path("old.sql")).unwrap()
+        ),
+    );
+    let out = run(&["apply", "--db", &url, &desired, "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    insta::assert_snapshot!("failing_midway_stderr", sanitized(&db, &text(&out.stderr)));
+    assert_eq!(normalize_dump(&db.dump().unwrap()), before);
+    assert_eq!(db.query("SELECT count(*) FROM users").unwrap(), "2");
+}
+
+/// A session of the test's own, to hold locks.
+fn session(db: &Db) -> postgres::Client {
+    schemafix_cli::connect::ConnSpec::resolve(Some(&db.url()), &|_| None)
+        .unwrap()
+        .connect()
+        .unwrap()
+}
+
+#[test]
+fn a_lock_held_elsewhere_makes_apply_fail_within_the_lock_timeout() {
+    let db = seed_db();
+    let url = db.url();
+    let before = normalize_dump(&db.dump().unwrap());
+    let mut other = session(&db);
+    other
+        .batch_execute("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE")
+        .unwrap();
+    let out = run(&[
+        "apply",
+        "--db",
+        &url,
+        &seed_path("models.py"),
+        "--yes",
+        "--lock-timeout",
+        "300ms",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("lock timeout"), "{err}");
+    assert!(err.contains("not granted within 300ms"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    other.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(normalize_dump(&db.dump().unwrap()), before);
+}
+
+#[test]
+fn two_applies_never_interleave() {
+    let db = seed_db();
+    let url = db.url();
+    let models = seed_path("models.py");
+    // Another apply holds the lock: this one waits the lock timeout, then fails cleanly.
+    let mut other = session(&db);
+    other
+        .batch_execute(&format!("SELECT pg_advisory_lock({APPLY_LOCK_KEY})"))
+        .unwrap();
+    let out = run(&[
+        "apply",
+        "--db",
+        &url,
+        &models,
+        "--yes",
+        "--lock-timeout",
+        "300ms",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("another schemafix apply is running"),
+        "{}",
+        text(&out.stderr)
+    );
+    other
+        .batch_execute(&format!("SELECT pg_advisory_unlock({APPLY_LOCK_KEY})"))
+        .unwrap();
+
+    // Two at once: one applies, the other waits for it and then finds nothing to change.
+    let spawn = || {
+        Command::new(schemafix_bin())
+            .args([
+                "apply",
+                "--db",
+                &url,
+                &models,
+                "--yes",
+                "--lock-timeout",
+                "60s",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    for o in &outs {
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    }
+    let applied = outs
+        .iter()
+        .filter(|o| text(&o.stderr).contains("applied 3 step(s)"))
+        .count();
+    let idle = outs
+        .iter()
+        .filter(|o| text(&o.stderr).contains("nothing to change"))
+        .count();
+    assert_eq!((applied, idle), (1, 1));
+}
+
+#[test]
+fn a_connection_killed_during_apply_changes_nothing() {
+    let db = seed_db();
+    let url = db.url();
+    let before = normalize_dump(&db.dump().unwrap());
+    let mut other = session(&db);
+    other
+        .batch_execute("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE")
+        .unwrap();
+    let child = Command::new(schemafix_bin())
+        .args([
+            "apply",
+            "--db",
+            &url,
+            &seed_path("models.py"),
+            "--yes",
+            "--lock-timeout",
+            "120s",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the apply is blocked on the table lock, then kill its connection.
+    let mut admin = session(&db);
+    let started = Instant::now();
+    let pid: i32 = loop {
+        let rows = admin
+            .query(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+                 AND application_name = 'schemafix' AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap();
+        if let Some(r) = rows.first() {
+            break r.get(0);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the apply never waited on the lock"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    admin
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    other.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(normalize_dump(&db.dump().unwrap()), before);
+}
+
+#[test]
+fn connection_errors_are_clear_and_never_show_the_password() {
+    let pg = Pg::own().expect("our own cluster");
+    let db = pg.create_db().unwrap();
+    let (role, password) = PASSWORD_ROLE;
+    let (port, _) = pg.tcp().unwrap();
+    let models = seed_path("models.py");
+    let wrong = "Wr0ng-Secret-42";
+    let cases = [
+        (
+            "wrong password",
+            format!("postgresql://{role}:{wrong}@127.0.0.1:{port}/{}", db.name),
+            "password authentication failed",
+        ),
+        (
+            "unreachable host",
+            format!("postgresql://{role}:{wrong}@127.0.0.1:1/{}", db.name),
+            "cannot connect to postgresql://sf_password_user@127.0.0.1:1/",
+        ),
+        (
+            "missing database",
+            format!("postgresql://{role}:{password}@127.0.0.1:{port}/no_such_db"),
+            "database \"no_such_db\" does not exist",
+        ),
+    ];
+    for (what, url, expect) in cases {
+        for args in [
+            vec!["check", url.as_str(), models.as_str()],
+            vec!["apply", "--db", url.as_str(), models.as_str(), "--yes"],
+        ] {
+            let out = run(&args);
+            let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            assert_eq!(out.status.code(), Some(2), "{what}: {all}");
+            assert!(all.contains(expect), "{what}: {all}");
+            assert!(
+                !all.contains(wrong) && !all.contains(password),
+                "{what}: {all}"
+            );
+        }
+    }
+    // The right password works (and PGPASSWORD supplies it when the URL has none).
+    let out = Command::new(schemafix_bin())
+        .args([
+            "check",
+            &format!("postgresql://{role}@127.0.0.1:{port}/{}", db.name),
+            &models,
+        ])
+        .env("PGPASSWORD", password)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
+#[test]
+fn libpq_environment_and_tls_modes() {
+    let pg = Pg::own().expect("our own cluster");
+    let db = pg.create_db().unwrap();
+    db.exec("CREATE TABLE t (id int PRIMARY KEY)").unwrap();
+    let (port, cert) = pg.tcp().unwrap();
+    let desired = write_temp("t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+
+    // Nothing on the command line: PG* variables name the server.
+    let out = Command::new(schemafix_bin())
+        .args(["apply", &desired, "--yes"])
+        .env_remove("DATABASE_URL")
+        .env("PGHOST", "127.0.0.1")
+        .env("PGPORT", port.to_string())
+        .env("PGUSER", "postgres")
+        .env("PGDATABASE", &db.name)
+        .env("PGSSLMODE", "require")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("nothing to change"));
+
+    let ssl_in_use = |conninfo: &str| -> Result<bool, String> {
+        let spec = schemafix_cli::connect::ConnSpec::resolve(Some(conninfo), &|_| None)
+            .map_err(|e| e.0)?;
+        let mut c = spec.connect().map_err(|e| e.0)?;
+        let row = c
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(row.get(0))
+    };
+    let base = format!("postgresql://postgres@localhost:{port}/{}", db.name);
+    assert_eq!(ssl_in_use(&format!("{base}?sslmode=disable")), Ok(false));
+    assert_eq!(ssl_in_use(&format!("{base}?sslmode=require")), Ok(true));
+    assert_eq!(
+        ssl_in_use(&format!(
+            "{base}?sslmode=verify-full&sslrootcert={}",
+            cert.display()
+        )),
+        Ok(true)
+    );
+    // verify-full refuses a certificate it cannot trust, and one for another host name.
+    let untrusted = ssl_in_use(&format!(
+        "{base}?sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt"
+    ));
+    assert!(untrusted.is_err(), "{untrusted:?}");
+    let wrong_host = ssl_in_use(&format!(
+        "postgresql://postgres@127.0.0.1:{port}/{}?sslmode=verify-full&sslrootcert={}",
+        db.name,
+        cert.display()
+    ));
+    assert!(wrong_host.is_err(), "{wrong_host:?}");
+    assert_eq!(
+        ssl_in_use(&format!(
+            "postgresql://postgres@127.0.0.1:{port}/{}?sslmode=verify-ca&sslrootcert={}",
+            db.name,
+            cert.display()
+        )),
+        Ok(true)
+    );
+}
+
+/// A legacy schema with most of what a model can say.
+const RICH: &str = "
+CREATE SCHEMA billing;
+CREATE TYPE mood AS ENUM ('happy', 'sad', 'it''s complicated');
+CREATE TABLE accounts (
+    id bigserial PRIMARY KEY,
+    handle varchar(40) NOT NULL UNIQUE,
+    mood mood DEFAULT 'happy',
+    score numeric(10,2) CHECK (score >= 0),
+    tags text[],
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created timestamp without time zone DEFAULT now() NOT NULL,
+    \"Weird \"\"Name\"\"\" text
+);
+COMMENT ON TABLE accounts IS 'people who pay';
+COMMENT ON COLUMN accounts.handle IS 'shown as @handle';
+CREATE INDEX accounts_lower_handle ON accounts (lower(handle)) WHERE score > 0;
+CREATE TABLE billing.invoices (
+    account_id bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    number integer NOT NULL,
+    total numeric(12,2) NOT NULL,
+    CONSTRAINT invoices_pk PRIMARY KEY (account_id, number)
+);
+CREATE TABLE events (
+    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at timestamp with time zone NOT NULL,
+    kind varchar(20),
+    UNIQUE (kind, at)
+);
+";
+
+#[test]
+fn inspect_writes_models_that_sqlalchemy_turns_back_into_the_same_database() {
+    let pg = Pg::get().expect("PostgreSQL");
+    for (what, ddl) in [
+        (
+            "seed",
+            std::fs::read_to_string(seed_path("old.sql")).unwrap(),
+        ),
+        ("rich", RICH.to_string()),
+    ] {
+        let db = pg.create_db().unwrap();
+        db.exec(&ddl).unwrap();
+        let out = run(&["inspect", &db.url(), "--format", "sqlalchemy"]);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stderr), "", "{what}: no warnings expected");
+        let code = text(&out.stdout);
+        if what == "rich" {
+            insta::assert_snapshot!("rich_models_py", code);
+        }
+        let file = write_temp(&format!("{what}_models.py"), &code);
+        // Our own reading of the generated model finds no drift...
+        let check = run(&["check", &db.url(), &file]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{what}: {}{}",
+            text(&check.stdout),
+            text(&check.stderr)
+        );
+        // ...and real SQLAlchemy creates the same catalog from it.
+        let fresh = pg.create_db().unwrap();
+        // create_all makes tables and types, not schemas.
+        if what == "rich" {
+            fresh.exec("CREATE SCHEMA billing").unwrap();
+        }
+        schemafix_tests::python::create_all(std::path::Path::new(&file), &fresh.sqlalchemy_url())
+            .unwrap();
+        assert_eq!(
+            normalize_dump(&fresh.dump().unwrap()),
+            normalize_dump(&db.dump().unwrap()),
+            "{what}"
+        );
+    }
+}
