@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
 use schemafix_core::{
-    decode_catalog, diff, migrate_parsed, plan, step_sql, Format, Parsed, PlanOptions, Row,
-    Severity, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
+    decode_catalog, diff, migrate_parsed, plan, step_sql, Change, Format, Parsed, PlanOptions, Row,
+    Severity, Step, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
 
 use crate::connect::ConnSpec;
 
-/// The `pg_advisory_xact_lock` key every `schemafix apply` takes ("schemafx" in ASCII), so two
+/// The `pg_advisory_lock` key every `schemafix apply` takes ("schemafx" in ASCII), so two
 /// applies on one database never interleave.
 pub const APPLY_LOCK_KEY: i64 = 0x7363_6865_6d61_6678;
 
@@ -173,9 +173,53 @@ fn outside_transaction(sql: &str) -> bool {
     sql.to_ascii_uppercase().contains(" CONCURRENTLY ")
 }
 
+/// A statement that failed, and how to say it.
+struct Failed {
+    step: usize,
+    reason: String,
+    sql: String,
+    error: postgres::Error,
+}
+
+/// Runs `steps` (numbered from `first`) in `tx`, each statement in turn.
+fn run_steps(
+    tx: &mut postgres::Transaction<'_>,
+    steps: &[&Step],
+    first: usize,
+    later: &mut Vec<(String, String)>,
+) -> Result<(), Failed> {
+    for (i, step) in steps.iter().enumerate() {
+        for sql in step_sql(&step.change) {
+            if outside_transaction(&sql) {
+                later.push((step.reason.clone(), sql));
+                continue;
+            }
+            if let Err(error) = tx.batch_execute(&sql) {
+                return Err(Failed {
+                    step: first + i,
+                    reason: step.reason.clone(),
+                    sql,
+                    error,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// PostgreSQL lets a transaction use an enum label only once the transaction that added it has
+/// committed (SQLSTATE 55P04).
+fn is_unsafe_new_enum_value(e: &postgres::Error) -> bool {
+    e.as_db_error().is_some_and(|d| d.code().code() == "55P04")
+}
+
 /// Introspects `spec`'s database under the apply lock, plans the way to `desired`, shows it,
 /// asks (unless `--yes`), runs it in one transaction, and verifies. Messages go to `err`, the
 /// plan to `out`; `confirm` asks the question when stdin is a terminal.
+///
+/// New enum labels are the one exception to "one transaction": when other steps follow them,
+/// they are added and committed first, since PostgreSQL refuses to use a label in the
+/// transaction that adds it. Adding a label changes no data.
 pub fn apply(
     spec: &ConnSpec,
     desired: &(Format, Parsed),
@@ -187,15 +231,18 @@ pub fn apply(
     let io = |e: std::io::Error| DbError(format!("writing output: {e}"));
     let mut client = spec.connect().map_err(|e| DbError(e.0))?;
     let scrub = |e: postgres::Error| DbError(spec.scrub(&pg_message(&e)));
-    let mut tx = client.transaction().map_err(scrub)?;
-    tx.simple_query(&format!(
-        "SELECT pg_catalog.set_config('lock_timeout', '{}', true), pg_catalog.set_config('statement_timeout', '{}', true)",
-        ms(opts.lock_timeout),
-        ms(opts.statement_timeout)
-    ))
-    .map_err(scrub)?;
-    if let Err(e) = tx.simple_query(&format!(
-        "SELECT pg_catalog.pg_advisory_xact_lock({APPLY_LOCK_KEY})"
+    // Session settings: they hold for every transaction below. The advisory lock is the
+    // session's too (released when the connection closes, however this process ends), so it
+    // covers the enum-label transaction, the main one and the verification.
+    client
+        .batch_execute(&format!(
+            "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
+            ms(opts.lock_timeout),
+            ms(opts.statement_timeout)
+        ))
+        .map_err(scrub)?;
+    if let Err(e) = client.simple_query(&format!(
+        "SELECT pg_catalog.pg_advisory_lock({APPLY_LOCK_KEY})"
     )) {
         if is_lock_timeout(&e) {
             writeln!(
@@ -208,6 +255,7 @@ pub fn apply(
         }
         return Err(scrub(e));
     }
+    let mut tx = client.transaction().map_err(scrub)?;
     let current = introspect(&mut tx, std::io::stderr().is_terminal())?;
     report_not_compared(err, &current).map_err(io)?;
     if current.has_errors() {
@@ -223,8 +271,8 @@ pub fn apply(
         )));
     }
     // Our SQL names objects of `public` without a schema.
-    tx.simple_query("SELECT pg_catalog.set_config('search_path', 'public', true)")
-        .map_err(scrub)?;
+    let public = "SELECT pg_catalog.set_config('search_path', 'public', true)";
+    tx.simple_query(public).map_err(scrub)?;
     let options = PlanOptions {
         allow_destructive: opts.allow_destructive,
     };
@@ -273,41 +321,46 @@ pub fn apply(
             Some(true) => {}
         }
     }
-    let mut later = Vec::new();
     let total = p.steps.len();
-    for (i, step) in p.steps.iter().enumerate() {
-        for sql in step_sql(&step.change) {
-            if outside_transaction(&sql) {
-                later.push((step.reason.clone(), sql));
-                continue;
-            }
-            if let Err(e) = tx.batch_execute(&sql) {
-                let msg = spec.scrub(&pg_message(&e));
-                let killed = e.is_closed() || e.as_db_error().is_none();
-                drop(tx);
-                let lock = if is_lock_timeout(&e) {
-                    format!(
-                        " (a lock was not granted within {}; another session holds it)",
-                        ms(opts.lock_timeout)
-                    )
-                } else {
-                    String::new()
-                };
-                writeln!(
-                    err,
-                    "error: step {}/{total} failed: {msg}{lock}\n  step: {}\n  statement: {sql};\n{}",
-                    i + 1,
-                    step.reason,
-                    if killed {
-                        "the connection was lost before COMMIT: PostgreSQL rolled the transaction back; nothing was changed"
-                    } else {
-                        "the transaction was rolled back: nothing was changed"
-                    }
-                )
-                .map_err(io)?;
-                return Ok(Applied::RolledBack);
-            }
+    let (labels, rest): (Vec<&Step>, Vec<&Step>) = p
+        .steps
+        .iter()
+        .partition(|s| matches!(s.change, Change::AddEnumValue { .. }));
+    let (first, main) = if opts.dry_run || labels.is_empty() || rest.is_empty() {
+        (Vec::new(), p.steps.iter().collect::<Vec<_>>())
+    } else {
+        (labels, rest)
+    };
+    let mut later = Vec::new();
+    let mut committed_labels = 0;
+    if !first.is_empty() {
+        if let Err(f) = run_steps(&mut tx, &first, 1, &mut later) {
+            drop(tx);
+            return fail(err, spec, opts, total, &f, 0).map_err(io);
         }
+        tx.commit().map_err(scrub)?;
+        committed_labels = first.len();
+        writeln!(
+            err,
+            "committed {committed_labels} new enum label(s) first: PostgreSQL lets a transaction use a label only after the one that added it commits"
+        )
+        .map_err(io)?;
+        tx = client.transaction().map_err(scrub)?;
+        tx.simple_query(public).map_err(scrub)?;
+    }
+    if let Err(f) = run_steps(&mut tx, &main, first.len() + 1, &mut later) {
+        drop(tx);
+        if opts.dry_run && is_unsafe_new_enum_value(&f.error) {
+            writeln!(
+                err,
+                "dry run: steps 1-{} ran; step {} uses an enum label this plan adds, which PostgreSQL allows only after the label is committed, so a dry run cannot run it (apply commits new labels first); rolled back, nothing was changed",
+                f.step - 1,
+                f.step
+            )
+            .map_err(io)?;
+            return Ok(Applied::DryRun);
+        }
+        return fail(err, spec, opts, total, &f, committed_labels).map_err(io);
     }
     if opts.dry_run {
         tx.rollback().map_err(scrub)?;
@@ -321,13 +374,14 @@ pub fn apply(
     if let Err(e) = tx.commit() {
         writeln!(
             err,
-            "error: COMMIT failed: {}; nothing was changed",
-            spec.scrub(&pg_message(&e))
+            "error: COMMIT failed: {}; {}",
+            spec.scrub(&pg_message(&e)),
+            unchanged(committed_labels)
         )
         .map_err(io)?;
         return Ok(Applied::RolledBack);
     }
-    writeln!(err, "applied {total} step(s) in one transaction").map_err(io)?;
+    writeln!(err, "applied {} step(s) in one transaction", main.len()).map_err(io)?;
     for (reason, sql) in later {
         writeln!(
             err,
@@ -375,6 +429,52 @@ pub fn apply(
         }
         Ok(Applied::NotConverged)
     }
+}
+
+/// What a rollback left: nothing, or only the enum labels committed before it.
+fn unchanged(committed_labels: usize) -> String {
+    if committed_labels == 0 {
+        "nothing was changed".into()
+    } else {
+        format!(
+            "nothing else was changed (the {committed_labels} enum label(s) committed first stay; they change no data)"
+        )
+    }
+}
+
+/// Reports a failed step; the transaction is gone, so PostgreSQL has rolled it back.
+fn fail(
+    err: &mut dyn Write,
+    spec: &ConnSpec,
+    opts: &ApplyOptions,
+    total: usize,
+    f: &Failed,
+    committed_labels: usize,
+) -> std::io::Result<Applied> {
+    let msg = spec.scrub(&pg_message(&f.error));
+    let killed = f.error.is_closed() || f.error.as_db_error().is_none();
+    let lock = if is_lock_timeout(&f.error) {
+        format!(
+            " (a lock was not granted within {}; another session holds it)",
+            ms(opts.lock_timeout)
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        err,
+        "error: step {}/{total} failed: {msg}{lock}\n  step: {}\n  statement: {};\n{}: {}",
+        f.step,
+        f.reason,
+        f.sql,
+        if killed {
+            "the connection was lost before COMMIT, so PostgreSQL rolled the transaction back"
+        } else {
+            "the transaction was rolled back"
+        },
+        unchanged(committed_labels)
+    )?;
+    Ok(Applied::RolledBack)
 }
 
 fn report_not_compared(err: &mut dyn Write, p: &Parsed) -> std::io::Result<()> {

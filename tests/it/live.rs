@@ -563,3 +563,59 @@ fn inspect_writes_models_that_sqlalchemy_turns_back_into_the_same_database() {
         );
     }
 }
+
+#[test]
+fn new_enum_labels_are_committed_before_the_steps_that_use_them() {
+    let db = Pg::get().expect("PostgreSQL").create_db().unwrap();
+    db.exec(
+        "CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE t (id int PRIMARY KEY, m mood DEFAULT 'a');\
+         INSERT INTO t VALUES (1, 'b');",
+    )
+    .unwrap();
+    let desired = write_temp(
+        "enum_to.sql",
+        "CREATE TYPE mood AS ENUM ('a', 'b', 'c'); CREATE TABLE t (id int PRIMARY KEY, m mood DEFAULT 'c');\n",
+    );
+    let dry = run(&["apply", "--db", &db.url(), &desired, "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    assert!(
+        text(&dry.stderr).contains("step 2 uses an enum label this plan adds"),
+        "{}",
+        text(&dry.stderr)
+    );
+    assert_eq!(
+        db.query("SELECT count(*) FROM pg_enum WHERE enumlabel = 'c'")
+            .unwrap(),
+        "0"
+    );
+    // DATABASE_URL names the database when --db is not given.
+    let out = Command::new(schemafix_bin())
+        .args(["apply", &desired, "--yes"])
+        .env("DATABASE_URL", db.url())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(
+        "enum_label_first_stderr",
+        sanitized(&db, &text(&out.stderr))
+    );
+    assert_eq!(db.query("SELECT m FROM t").unwrap(), "b");
+}
+
+#[test]
+fn help_has_examples_and_completions_are_printed() {
+    for cmd in ["diff", "check", "apply", "inspect"] {
+        let out = run(&[cmd, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let help = text(&out.stdout);
+        assert!(
+            help.contains("Examples:") && help.contains(&format!("schemafix {cmd}")),
+            "{cmd}: {help}"
+        );
+    }
+    let out = run(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0));
+    let script = text(&out.stdout);
+    assert!(script.contains("_schemafix()") && script.contains("--lock-timeout"));
+}
