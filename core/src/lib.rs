@@ -16,6 +16,7 @@
 mod catalog;
 mod diff;
 mod error;
+mod inverse;
 mod normalize;
 mod plan;
 mod quote;
@@ -28,9 +29,11 @@ pub use catalog::{
 };
 pub use diff::{diff, Change, Diff};
 pub use error::{DiagKind, Diagnostic, Severity};
+pub use inverse::down_plan;
 pub use normalize::canonical_type;
 pub use plan::{plan, Hazard, Plan, PlanOptions, Step};
 pub use quote::{quote_ident, quote_literal};
+pub use render::alembic::{render_alembic, Revision};
 pub use render::sql::{render_sql, step_sql};
 pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
@@ -84,9 +87,30 @@ pub struct Migration {
     pub plan: Plan,
     /// The rendered SQL (empty when either side has errors).
     pub sql: String,
+    /// The down migration: the inverse of every step the plan runs (see [`down_plan`]).
+    pub down: Plan,
+    /// The down migration's SQL.
+    pub down_sql: String,
+    /// The current side's schema (not serialized).
+    #[serde(skip)]
+    pub from_schema: Schema,
+    /// The desired side's schema (not serialized).
+    #[serde(skip)]
+    pub to_schema: Schema,
 }
 
 impl Migration {
+    /// The migration as an Alembic revision module (upgrade and downgrade).
+    pub fn alembic(&self, rev: &Revision) -> String {
+        render_alembic(
+            &self.plan,
+            &self.down,
+            &self.from_schema,
+            &self.to_schema,
+            rev,
+        )
+    }
+
     /// True when either input had an error, so no SQL was produced.
     pub fn has_errors(&self) -> bool {
         self.from_diagnostics
@@ -120,11 +144,19 @@ pub fn migrate_parsed(
         to_diagnostics: tp.diagnostics,
         plan: Plan::default(),
         sql: String::new(),
+        down: Plan::default(),
+        down_sql: String::new(),
+        from_schema: Schema::default(),
+        to_schema: Schema::default(),
     };
     if !m.has_errors() {
         m.plan = plan(&diff(&fp.schema, &tp.schema), options);
         cite_desired_lines(&mut m.plan, &tp.schema, tf);
         m.sql = render_sql(&m.plan);
+        m.down = down_plan(&m.plan, &fp.schema, &tp.schema);
+        m.down_sql = render_sql(&m.down);
+        m.from_schema = fp.schema;
+        m.to_schema = tp.schema;
     }
     m
 }

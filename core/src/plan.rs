@@ -79,6 +79,9 @@ pub struct Plan {
     pub skipped: Vec<Step>,
     /// Tables one side's scope does not cover.
     pub not_compared: Vec<QualName>,
+    /// In a down migration: steps of the up migration that have no safe inverse, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub irreversible: Vec<Step>,
 }
 
 impl Plan {

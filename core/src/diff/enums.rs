@@ -58,7 +58,7 @@ pub(super) fn diff_enums(
                         tb.columns
                             .iter()
                             .filter(|c| c.data_type.trim_end_matches("[]") == type_name)
-                            .map(|c| (tb.name.clone(), c.name.clone(), c.default.clone()))
+                            .map(|c| (tb.name.clone(), c.name.clone(), rebuilt_default(c, tb, to)))
                     })
                     .collect();
                 out.push(Change::RebuildEnum {
@@ -82,6 +82,23 @@ pub(super) fn diff_enums(
                 out.push(Change::DropEnum { ty: f.clone() });
             }
         }
+    }
+}
+
+/// The default a column gets back after its enum type is rebuilt: the one the target schema
+/// gives it when the column keeps the type there (the old one may name a removed label).
+pub(crate) fn rebuilt_default(
+    c: &crate::schema::Column,
+    table: &crate::schema::Table,
+    target: &Schema,
+) -> Option<crate::schema::Expr> {
+    match target
+        .tables
+        .get(&table.name)
+        .and_then(|t| t.column(&c.name))
+    {
+        Some(tc) if tc.data_type == c.data_type => tc.default.clone(),
+        _ => c.default.clone(),
     }
 }
 

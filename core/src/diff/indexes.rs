@@ -4,7 +4,7 @@ use super::{match_items, Change};
 use crate::schema::{Index, QualName, Table};
 
 /// A new index, with its comment.
-pub(super) fn create_index(table: &QualName, index: &Index, out: &mut Vec<Change>) {
+pub(crate) fn create_index(table: &QualName, index: &Index, out: &mut Vec<Change>) {
     out.push(Change::CreateIndex {
         table: table.clone(),
         index: index.clone(),

@@ -3,12 +3,12 @@
 //! One file per object kind; each adds to `out`. `Change` is the only contract between diff and
 //! the planner/renderers and holds no SQL statement text (only the parts of the IR it carries).
 
-mod columns;
+pub(crate) mod columns;
 mod constraints;
-mod enums;
-mod indexes;
+pub(crate) mod enums;
+pub(crate) mod indexes;
 mod sequences;
-mod tables;
+pub(crate) mod tables;
 
 use std::collections::BTreeSet;
 

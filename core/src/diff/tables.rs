@@ -58,7 +58,7 @@ pub(super) fn local_view(t: &Table, schema: &Schema) -> Table {
 }
 
 /// A new table: created without its foreign keys, which follow once every table exists.
-pub(super) fn create_table(t: &Table, out: &mut Vec<Change>) {
+pub(crate) fn create_table(t: &Table, out: &mut Vec<Change>) {
     let mut bare = t.clone();
     bare.foreign_keys.clear();
     bare.indexes.clear();

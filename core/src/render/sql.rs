@@ -32,6 +32,9 @@ pub fn render_sql(plan: &Plan) -> String {
             out.push_str(&comment_line(&format!("{s};")));
         }
     }
+    for step in &plan.irreversible {
+        out.push_str(&comment_line(&format!("no inverse: {}", step.reason)));
+    }
     out
 }
 

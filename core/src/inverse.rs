@@ -1,0 +1,441 @@
+//! Down migrations: the inverse of each step a plan runs, planned in dependency order. A step
+//! with no safe inverse is listed in the down plan's `irreversible`, saying why.
+
+use crate::diff::columns::needs_using;
+use crate::diff::{Change, Diff};
+use crate::plan::{plan, Plan, PlanOptions, Step};
+use crate::schema::Schema;
+
+/// The changes that undo `c`, given the schema before it (`current`), or why there are none.
+/// New enum labels are undone together, per type, by [`down_plan`].
+fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
+    use Change::*;
+    let mut out = Vec::new();
+    match c {
+        // What a drop takes along comes back with the object: comments, a table's indexes.
+        DropTable { table } => {
+            let mut t = table.clone();
+            // Its foreign keys come back as the inverses of their own drops.
+            t.foreign_keys.clear();
+            crate::diff::tables::create_table(&t, &mut out);
+            return Ok(out);
+        }
+        DropColumn { table, column } => {
+            out.push(AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+            });
+            if column.comment.is_some() {
+                out.push(CommentColumn {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                    from: None,
+                    to: column.comment.clone(),
+                });
+            }
+            return Ok(out);
+        }
+        DropIndex { table, index } => {
+            crate::diff::indexes::create_index(table, index, &mut out);
+            return Ok(out);
+        }
+        DropEnum { ty } => {
+            out.push(CreateEnum { ty: ty.clone() });
+            if ty.comment.is_some() {
+                out.push(CommentType {
+                    name: ty.name.clone(),
+                    from: None,
+                    to: ty.comment.clone(),
+                });
+            }
+            return Ok(out);
+        }
+        AddEnumValue { .. } => return Ok(out),
+        _ => {}
+    }
+    let lookup = |t: &crate::schema::QualName, name: &str| {
+        current.tables.get(t).and_then(|t| t.column(name)).cloned()
+    };
+    Ok(vec![match c.clone() {
+        CreateSchema { name } => DropSchema { name },
+        DropSchema { name } => CreateSchema { name },
+        CreateEnum { ty } => DropEnum { ty },
+        RebuildEnum { from, to, columns } => RebuildEnum {
+            from: to,
+            to: from,
+            columns,
+        },
+        CreateSequence { seq } => DropSequence { seq },
+        DropSequence { seq } => CreateSequence { seq },
+        AlterSequence { from, to } => AlterSequence { from: to, to: from },
+        CreateTable { table } => DropTable { table },
+        AddColumn { table, column } => DropColumn { table, column },
+        AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            from_collation,
+            to_collation,
+            using: _,
+            serial,
+        } => {
+            let enum_target = current
+                .enums
+                .keys()
+                .any(|n| n.to_string() == from.trim_end_matches("[]"));
+            AlterColumnType {
+                table,
+                column,
+                using: if enum_target {
+                    Some(true)
+                } else if needs_using(&to, &from) {
+                    Some(false)
+                } else {
+                    None
+                },
+                from: to,
+                to: from,
+                from_collation: to_collation,
+                to_collation: from_collation,
+                serial,
+            }
+        }
+        SetNotNull { table, column } => DropNotNull { table, column },
+        DropNotNull { table, column } => SetNotNull { table, column },
+        SetDefault {
+            table,
+            column,
+            from: Some(before),
+            to,
+        } => SetDefault {
+            table,
+            column,
+            from: Some(to),
+            to: before,
+        },
+        SetDefault {
+            table,
+            column,
+            from: None,
+            to,
+        } => DropDefault {
+            table,
+            column,
+            from: to,
+        },
+        DropDefault {
+            table,
+            column,
+            from,
+        } => SetDefault {
+            table,
+            column,
+            from: None,
+            to: from,
+        },
+        AddIdentity { table, column, .. } => DropIdentity { table, column },
+        DropIdentity { table, column } => {
+            let c = column_of(lookup(&table, &column), &table, &column)?;
+            AddIdentity {
+                table,
+                column,
+                identity: c
+                    .identity
+                    .ok_or_else(|| format!("{}: was not an identity", c.name))?,
+                options: c.identity_options,
+            }
+        }
+        SetIdentity {
+            table,
+            column,
+            from,
+            to,
+        } => SetIdentity {
+            table,
+            column,
+            from: to,
+            to: from,
+        },
+        SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => SetIdentityOptions {
+            table,
+            column,
+            from: to,
+            to: from,
+        },
+        AddSerial { table, column, .. } => DropSerial { table, column },
+        DropSerial { table, column } => {
+            let c = column_of(lookup(&table, &column), &table, &column)?;
+            AddSerial {
+                table,
+                column,
+                data_type: c.data_type,
+            }
+        }
+        AddPrimaryKey { table, pk } => DropPrimaryKey { table, pk },
+        DropPrimaryKey { table, pk } => AddPrimaryKey { table, pk },
+        AddUnique { table, unique } => DropUnique { table, unique },
+        DropUnique { table, unique } => AddUnique { table, unique },
+        AddCheck { table, check } => DropCheck { table, check },
+        DropCheck { table, check } => AddCheck { table, check },
+        AddForeignKey { table, fk } => DropForeignKey { table, fk },
+        DropForeignKey { table, fk } => AddForeignKey { table, fk },
+        AddExclusion { table, exclusion } => DropExclusion { table, exclusion },
+        DropExclusion { table, exclusion } => AddExclusion { table, exclusion },
+        CreateIndex { table, index } => DropIndex { table, index },
+        RenameConstraint { table, from, to } => RenameConstraint {
+            table,
+            from: to,
+            to: from,
+        },
+        RenameIndex { table, from, to } => RenameIndex {
+            table,
+            from: to,
+            to: from,
+        },
+        CommentTable { table, from, to } => CommentTable {
+            table,
+            from: to,
+            to: from,
+        },
+        CommentColumn {
+            table,
+            column,
+            from,
+            to,
+        } => CommentColumn {
+            table,
+            column,
+            from: to,
+            to: from,
+        },
+        CommentIndex {
+            table,
+            index,
+            from,
+            to,
+        } => CommentIndex {
+            table,
+            index,
+            from: to,
+            to: from,
+        },
+        CommentType { name, from, to } => CommentType {
+            name,
+            from: to,
+            to: from,
+        },
+        DropTable { .. }
+        | DropColumn { .. }
+        | DropIndex { .. }
+        | DropEnum { .. }
+        | AddEnumValue { .. } => unreachable!("handled above"),
+    }])
+}
+
+/// The table a table-scoped change is on.
+fn on_table(c: &Change) -> Option<&crate::schema::QualName> {
+    use Change::*;
+    match c {
+        AddColumn { table, .. }
+        | DropColumn { table, .. }
+        | AlterColumnType { table, .. }
+        | SetNotNull { table, .. }
+        | DropNotNull { table, .. }
+        | SetDefault { table, .. }
+        | DropDefault { table, .. }
+        | AddIdentity { table, .. }
+        | SetIdentityOptions { table, .. }
+        | SetIdentity { table, .. }
+        | DropIdentity { table, .. }
+        | AddSerial { table, .. }
+        | DropSerial { table, .. }
+        | AddPrimaryKey { table, .. }
+        | DropPrimaryKey { table, .. }
+        | AddUnique { table, .. }
+        | DropUnique { table, .. }
+        | AddCheck { table, .. }
+        | DropCheck { table, .. }
+        | AddForeignKey { table, .. }
+        | DropForeignKey { table, .. }
+        | AddExclusion { table, .. }
+        | DropExclusion { table, .. }
+        | CreateIndex { table, .. }
+        | DropIndex { table, .. }
+        | RenameConstraint { table, .. }
+        | RenameIndex { table, .. }
+        | CommentTable { table, .. }
+        | CommentColumn { table, .. }
+        | CommentIndex { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+fn column_of(
+    c: Option<crate::schema::Column>,
+    table: &crate::schema::QualName,
+    column: &str,
+) -> Result<crate::schema::Column, String> {
+    c.ok_or_else(|| format!("{table}.{column}: not in the current schema"))
+}
+
+/// The down migration of `up` (a plan from `current` to `desired`): the inverse of every step
+/// `up` runs (not of the steps it skipped), in dependency order. New enum labels are undone by
+/// rebuilding the type without them (PostgreSQL cannot drop a label; the rebuild fails if rows
+/// use one). Steps without a safe inverse are in the result's `irreversible`, with why; steps
+/// whose inverse cannot bring data back (a dropped column re-added empty) say so in their reason.
+pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
+    let mut changes = Vec::new();
+    let mut irreversible = Vec::new();
+    let mut labelled = Vec::new();
+    for s in &up.steps {
+        if let Change::AddEnumValue { name, .. } = &s.change {
+            match (desired.enums.get(name), current.enums.get(name)) {
+                (Some(from), Some(to)) => {
+                    if !labelled.contains(name) {
+                        labelled.push(name.clone());
+                        let type_name = name.to_string();
+                        let columns = desired
+                            .tables
+                            .values()
+                            .flat_map(|tb| {
+                                tb.columns
+                                    .iter()
+                                    .filter(|c| c.data_type.trim_end_matches("[]") == type_name)
+                                    .map(|c| {
+                                        let d = crate::diff::enums::rebuilt_default(c, tb, current);
+                                        (tb.name.clone(), c.name.clone(), d)
+                                    })
+                            })
+                            .collect();
+                        changes.push(Change::RebuildEnum {
+                            from: from.clone(),
+                            to: to.clone(),
+                            columns,
+                        });
+                    }
+                }
+                _ => irreversible.push(Step {
+                    reason: format!(
+                        "no safe inverse for “{}”: the type is not in both schemas",
+                        s.reason
+                    ),
+                    ..s.clone()
+                }),
+            }
+            continue;
+        }
+        match inverse(&s.change, current) {
+            Ok(c) => changes.extend(c),
+            Err(why) => irreversible.push(Step {
+                reason: format!("no safe inverse for “{}”: {why}", s.reason),
+                ..s.clone()
+            }),
+        }
+    }
+    // What goes with a table or type the down migration drops needs no undoing of its own
+    // (and could not run after the drop).
+    let dropped_tables: Vec<_> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable { table } => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let dropped_types: Vec<_> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropEnum { ty } => Some(ty.name.clone()),
+            _ => None,
+        })
+        .collect();
+    changes.retain(|c| match c {
+        Change::CommentType { name, .. } => !dropped_types.contains(name),
+        // Foreign keys go first, so that tables referring to each other can be dropped.
+        Change::DropTable { .. } | Change::DropForeignKey { .. } => true,
+        _ => !on_table(c).is_some_and(|t| dropped_tables.contains(t)),
+    });
+    let mut down = plan(
+        &Diff {
+            changes,
+            not_compared: up.not_compared.clone(),
+        },
+        &PlanOptions {
+            allow_destructive: true,
+        },
+    );
+    for s in &mut down.steps {
+        if let Some(lost) = &s.loses {
+            s.reason = format!("undo: {} (loses {lost})", s.reason);
+        } else {
+            s.reason = format!("undo: {}", s.reason);
+        }
+    }
+    down.irreversible = irreversible;
+    down
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{diff, parse, render_sql};
+
+    fn schema(sql: &str) -> Schema {
+        parse(sql, None).1.schema
+    }
+
+    #[test]
+    fn the_down_plan_of_the_seed_restores_it() {
+        let old = schema(
+            "CREATE TABLE users (id serial PRIMARY KEY, pw varchar(255) NOT NULL, n int DEFAULT 1);",
+        );
+        let new = schema(
+            "CREATE TABLE users (id serial PRIMARY KEY, pw varchar(255), n bigint DEFAULT 2, \
+             name text); CREATE INDEX users_name ON users (name);",
+        );
+        let up = plan(
+            &diff(&old, &new),
+            &PlanOptions {
+                allow_destructive: true,
+            },
+        );
+        let down = down_plan(&up, &old, &new);
+        let sql = render_sql(&down);
+        assert!(sql.contains("DROP INDEX users_name;"), "{sql}");
+        assert!(sql.contains("ALTER TABLE users DROP COLUMN name;"), "{sql}");
+        assert!(sql.contains("ALTER COLUMN pw SET NOT NULL;"), "{sql}");
+        assert!(sql.contains("ALTER COLUMN n TYPE integer"), "{sql}");
+        assert!(sql.contains("ALTER COLUMN n SET DEFAULT 1;"), "{sql}");
+        // Planning the inverse from the new schema gives the same changes as diffing back.
+        let back = plan(
+            &diff(&new, &old),
+            &PlanOptions {
+                allow_destructive: true,
+            },
+        );
+        let ids = |p: &Plan| {
+            let mut v: Vec<String> = p.steps.iter().map(|s| s.id.clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&down), ids(&back));
+    }
+
+    #[test]
+    fn new_enum_labels_are_undone_by_a_rebuild() {
+        let old = schema("CREATE TYPE m AS ENUM ('a'); CREATE TABLE t (x m DEFAULT 'a');");
+        let new =
+            schema("CREATE TYPE m AS ENUM ('a', 'b', 'c'); CREATE TABLE t (x m DEFAULT 'a');");
+        let up = plan(&diff(&old, &new), &PlanOptions::default());
+        assert_eq!(up.steps.len(), 2);
+        let down = down_plan(&up, &old, &new);
+        assert_eq!(down.steps.len(), 1, "{down:?}");
+        assert_eq!(down.steps[0].id, "rebuild-enum");
+        assert!(down.irreversible.is_empty());
+    }
+}
