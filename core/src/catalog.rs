@@ -252,11 +252,30 @@ pub fn decode_catalog(results: &[Vec<Row>]) -> Parsed {
             }
             diagnostics.extend(w.not_compared);
             finish(&mut schema);
+            drop_alembic_version(&mut schema, &mut diagnostics);
             Parsed {
                 schema,
                 diagnostics,
             }
         }
+    }
+}
+
+/// Alembic's bookkeeping table (`alembic_version`, one `version_num` column) belongs to the
+/// migration tool, not to the schema a model describes: it is left out, with a note.
+fn drop_alembic_version(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let name = crate::schema::QualName::new("public", "alembic_version");
+    let is_alembic = schema.tables.get(&name).is_some_and(|t| {
+        t.columns.len() == 1 && t.columns[0].name == "version_num" && t.foreign_keys.is_empty()
+    });
+    if is_alembic {
+        schema.tables.remove(&name);
+        diagnostics.push(Diagnostic::new(
+            Severity::Note,
+            DiagKind::OutOfScope,
+            "not compared: alembic_version (Alembic's own bookkeeping table)",
+            Span::default(),
+        ));
     }
 }
 

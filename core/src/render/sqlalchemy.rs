@@ -8,7 +8,7 @@ use crate::error::{DiagKind, Diagnostic, Severity};
 use crate::schema::{Column, FkAction, Identity, Index, QualName, Schema, Span, Table};
 
 /// A Python string literal for `s`.
-fn py(s: &str) -> String {
+pub(crate) fn py(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -42,98 +42,118 @@ impl Out {
     }
 }
 
+/// How a renderer spells SQLAlchemy names: the model file imports them bare, an Alembic
+/// revision writes `sa.` and `postgresql.`; each records what it needs imported.
+pub(crate) trait TypeNames {
+    /// A name from `sqlalchemy`.
+    fn sa(&mut self, name: &'static str) -> String;
+    /// A name from `sqlalchemy.dialects.postgresql`.
+    fn pg(&mut self, name: &'static str) -> String;
+    /// True in a migration, where enum types are created by their own step.
+    fn migration(&self) -> bool;
+}
+
+impl TypeNames for Out {
+    fn sa(&mut self, name: &'static str) -> String {
+        self.imports.insert(name);
+        name.to_string()
+    }
+    fn pg(&mut self, name: &'static str) -> String {
+        self.pg_imports.insert(name);
+        name.to_string()
+    }
+    fn migration(&self) -> bool {
+        false
+    }
+}
+
 /// The SQLAlchemy type expression for a canonical PostgreSQL type, or `None`.
-fn sa_type(ty: &str, schema: &Schema, out: &mut Out) -> Option<String> {
+pub(crate) fn sa_type(ty: &str, schema: &Schema, n: &mut dyn TypeNames) -> Option<String> {
     if let Some(elem) = ty.strip_suffix("[]") {
-        let inner = sa_type(elem, schema, out)?;
-        out.pg_imports.insert("ARRAY");
-        return Some(format!("ARRAY({inner})"));
+        let inner = sa_type(elem, schema, n)?;
+        return Some(format!("{}({inner})", n.pg("ARRAY")));
     }
     let (name, args) = match ty.split_once('(') {
-        Some((n, a)) => (n.trim(), Some(a.trim_end_matches(')').to_string())),
+        Some((a, b)) => (a.trim(), Some(b.trim_end_matches(')').to_string())),
         None => (ty.trim(), None),
     };
-    let simple = |out: &mut Out, t: &'static str| {
-        out.imports.insert(t);
-        Some(t.to_string())
-    };
-    let pg = |out: &mut Out, t: &'static str| {
-        out.pg_imports.insert(t);
-        Some(t.to_string())
+    let plain = |n: &mut dyn TypeNames, pg: bool, t: &'static str| {
+        let name = if pg { n.pg(t) } else { n.sa(t) };
+        Some(format!("{name}()"))
     };
     match (name, args.as_deref()) {
-        ("integer", None) => simple(out, "Integer"),
-        ("bigint", None) => simple(out, "BigInteger"),
-        ("smallint", None) => simple(out, "SmallInteger"),
-        ("text", None) => simple(out, "Text"),
-        ("boolean", None) => simple(out, "Boolean"),
-        ("date", None) => simple(out, "Date"),
-        ("double precision", None) => pg(out, "DOUBLE_PRECISION"),
-        ("real", None) => pg(out, "REAL"),
-        ("uuid", None) => pg(out, "UUID"),
-        ("jsonb", None) => pg(out, "JSONB"),
-        ("json", None) => pg(out, "JSON"),
-        ("bytea", None) => pg(out, "BYTEA"),
-        ("inet", None) => pg(out, "INET"),
-        ("cidr", None) => pg(out, "CIDR"),
-        ("macaddr", None) => pg(out, "MACADDR"),
-        ("money", None) => pg(out, "MONEY"),
-        ("tsvector", None) => pg(out, "TSVECTOR"),
-        ("interval", None) => pg(out, "INTERVAL"),
-        ("character varying", None) => simple(out, "String"),
-        ("character varying", Some(n)) => {
-            out.imports.insert("String");
-            Some(format!("String({n})"))
-        }
-        ("character", n) => {
-            out.imports.insert("CHAR");
-            Some(format!("CHAR({})", n.unwrap_or("1")))
-        }
-        ("numeric", None) => simple(out, "Numeric"),
-        ("numeric", Some(ps)) => {
-            out.imports.insert("Numeric");
-            Some(format!("Numeric({ps})"))
-        }
-        ("timestamp with time zone", None) => {
-            out.imports.insert("DateTime");
-            Some("DateTime(timezone=True)".into())
-        }
-        ("timestamp without time zone", None) => simple(out, "DateTime"),
-        ("time without time zone", None) => simple(out, "Time"),
-        ("time with time zone", None) => {
-            out.imports.insert("Time");
-            Some("Time(timezone=True)".into())
-        }
-        ("timestamp with time zone" | "timestamp without time zone", Some(p)) => {
-            out.pg_imports.insert("TIMESTAMP");
-            Some(format!(
-                "TIMESTAMP(timezone={}, precision={p})",
-                if name.contains("with time") && !name.contains("without") {
-                    "True"
-                } else {
-                    "False"
-                }
-            ))
-        }
+        ("integer", None) => plain(n, false, "Integer"),
+        ("bigint", None) => plain(n, false, "BigInteger"),
+        ("smallint", None) => plain(n, false, "SmallInteger"),
+        ("text", None) => plain(n, false, "Text"),
+        ("boolean", None) => plain(n, false, "Boolean"),
+        ("date", None) => plain(n, false, "Date"),
+        ("character varying", None) => plain(n, false, "String"),
+        ("numeric", None) => plain(n, false, "Numeric"),
+        ("timestamp without time zone", None) => plain(n, false, "DateTime"),
+        ("time without time zone", None) => plain(n, false, "Time"),
+        ("double precision", None) => plain(n, true, "DOUBLE_PRECISION"),
+        ("real", None) => plain(n, true, "REAL"),
+        ("uuid", None) => plain(n, true, "UUID"),
+        ("jsonb", None) => plain(n, true, "JSONB"),
+        ("json", None) => plain(n, true, "JSON"),
+        ("bytea", None) => plain(n, true, "BYTEA"),
+        ("inet", None) => plain(n, true, "INET"),
+        ("cidr", None) => plain(n, true, "CIDR"),
+        ("macaddr", None) => plain(n, true, "MACADDR"),
+        ("money", None) => plain(n, true, "MONEY"),
+        ("tsvector", None) => plain(n, true, "TSVECTOR"),
+        ("interval", None) => plain(n, true, "INTERVAL"),
+        ("character varying", Some(len)) => Some(format!("{}(length={len})", n.sa("String"))),
+        ("character", len) => Some(format!("{}(length={})", n.sa("CHAR"), len.unwrap_or("1"))),
+        ("numeric", Some(ps)) => Some(match ps.split_once(',') {
+            Some((p, sc)) => format!(
+                "{}(precision={}, scale={})",
+                n.sa("Numeric"),
+                p.trim(),
+                sc.trim()
+            ),
+            None => format!("{}(precision={ps})", n.sa("Numeric")),
+        }),
+        ("timestamp with time zone", None) => Some(format!("{}(timezone=True)", n.sa("DateTime"))),
+        ("time with time zone", None) => Some(format!("{}(timezone=True)", n.sa("Time"))),
+        ("timestamp with time zone" | "timestamp without time zone", Some(p)) => Some(format!(
+            "{}(timezone={}, precision={p})",
+            n.pg("TIMESTAMP"),
+            if name == "timestamp with time zone" {
+                "True"
+            } else {
+                "False"
+            }
+        )),
         _ => {
             // A native enum of this schema.
             let q = match name.split_once('.') {
-                Some((s, n)) => QualName::new(s.trim_matches('"'), n.trim_matches('"')),
+                Some((s, t)) => QualName::new(s.trim_matches('"'), t.trim_matches('"')),
                 None => QualName::new("public", name.trim_matches('"')),
             };
             let e = schema.enums.get(&q)?;
-            out.imports.insert("Enum");
             let labels: Vec<String> = e.values.iter().map(|v| py(v)).collect();
             let schema_arg = if q.schema == "public" {
                 String::new()
             } else {
                 format!(", schema={}", py(&q.schema))
             };
-            Some(format!(
-                "Enum({}, name={}{schema_arg})",
-                labels.join(", "),
-                py(&q.name)
-            ))
+            Some(if n.migration() {
+                format!(
+                    "{}({}, name={}{schema_arg}, create_type=False)",
+                    n.pg("ENUM"),
+                    labels.join(", "),
+                    py(&q.name)
+                )
+            } else {
+                format!(
+                    "{}({}, name={}{schema_arg})",
+                    n.sa("Enum"),
+                    labels.join(", "),
+                    py(&q.name)
+                )
+            })
         }
     }
 }
@@ -374,29 +394,25 @@ fn render_column(t: &Table, c: &Column, pk: bool, schema: &Schema, out: &mut Out
     let mut args = vec![py(&c.name)];
     let mut note = String::new();
     let base = if c.serial {
-        match c.data_type.as_str() {
+        let t = match c.data_type.as_str() {
             "bigint" => "BigInteger",
             "smallint" => "SmallInteger",
             _ => "Integer",
-        }
-        .to_string()
+        };
+        format!("{}()", out.sa(t))
     } else {
         match sa_type(&c.data_type, schema, out) {
             Some(ty) => ty,
             None => {
-                out.imports.insert("Text");
                 out.warn(format!(
                     "{}.{}: type {} has no SQLAlchemy spelling here; written as Text, correct it",
                     t.name, c.name, c.data_type
                 ));
                 note = format!("  # schemafix: the database type is {}", c.data_type);
-                "Text".to_string()
+                format!("{}()", out.sa("Text"))
             }
         }
     };
-    if c.serial {
-        out.imports.insert(base_import(&base));
-    }
     args.push(base);
     if let Some(id) = c.identity {
         out.imports.insert("Identity");
@@ -445,14 +461,6 @@ fn render_column(t: &Table, c: &Column, pk: bool, schema: &Schema, out: &mut Out
         py_attr(&c.name),
         args.join(", ")
     )
-}
-
-fn base_import(base: &str) -> &'static str {
-    match base {
-        "BigInteger" => "BigInteger",
-        "SmallInteger" => "SmallInteger",
-        _ => "Integer",
-    }
 }
 
 /// An identifier as PostgreSQL stores it, from its SQL spelling.
