@@ -11,7 +11,7 @@ use schemafix_cli::db::{apply, read_schema, ApplyOptions};
 use schemafix_cli::report;
 use schemafix_core::{
     migrate_parsed, parse, plan, render_sqlalchemy, step_sql, Diagnostic, Format, Migration,
-    Parsed, PlanOptions, Schema, Severity,
+    Parsed, PlanOptions, Revision, Schema, Severity,
 };
 
 const DIFF_EXAMPLES: &str = "\
@@ -19,7 +19,9 @@ Examples:
   schemafix diff users.d.txt models.py             # a psql paste against a SQLAlchemy model
   schemafix diff schema.sql postgres://app@db/shop # a dump against a live database
   schemafix diff postgres://localhost/staging postgres://localhost/prod --format json
-  pbpaste | schemafix diff - models.py --allow-destructive";
+  pbpaste | schemafix diff - models.py --allow-destructive
+  schemafix diff users.d.txt models.py --format alembic --down-revision 1a2b3c4d5e6f > migrations/versions/fix_users.py
+  schemafix diff old.sql new.sql --down     # the down migration";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -66,9 +68,14 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutFormat::Sql)]
         format: OutFormat,
+        /// Print the down migration (the inverse of the steps) instead (SQL format).
+        #[arg(long)]
+        down: bool,
         /// Exit with 1 when there are changes.
         #[arg(long)]
         exit_code: bool,
+        #[command(flatten)]
+        revision: RevisionArgs,
     },
     /// Exit 0 when FROM matches TO, 1 on drift (for CI); print a summary.
     #[command(after_help = CHECK_EXAMPLES)]
@@ -143,6 +150,66 @@ struct DiffArgs {
 enum OutFormat {
     Sql,
     Json,
+    /// An Alembic revision module (upgrade and downgrade).
+    Alembic,
+}
+
+/// The Alembic revision's identity (`--format alembic`).
+#[derive(clap::Args)]
+struct RevisionArgs {
+    /// The revision id (default: 12 random hex digits, as Alembic makes them).
+    #[arg(long)]
+    revision: Option<String>,
+    /// The revision this one follows (`down_revision`); none for the first.
+    #[arg(long)]
+    down_revision: Option<String>,
+    /// The revision message.
+    #[arg(
+        long,
+        short = 'm',
+        default_value = "schemafix: bring the schema to the model"
+    )]
+    message: String,
+}
+
+/// 12 hex digits that differ between runs (Alembic's ids are random too).
+fn new_revision_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.write_u32(std::process::id());
+    format!("{:012x}", h.finish() & 0xffff_ffff_ffff)
+}
+
+/// The current UTC time as Alembic writes `Create Date:`.
+fn create_date() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{:06}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        now.subsec_micros()
+    )
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -276,11 +343,23 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
         Command::Diff {
             args,
             format,
+            down,
             exit_code,
+            revision,
         } => {
             let m = run_diff(&args)?;
             match format {
+                OutFormat::Sql if down => print!("{}", m.down_sql),
                 OutFormat::Sql => print!("{}", m.sql),
+                OutFormat::Alembic => print!(
+                    "{}",
+                    m.alembic(&Revision {
+                        id: revision.revision.unwrap_or_else(new_revision_id),
+                        down_revision: revision.down_revision,
+                        message: revision.message,
+                        create_date: create_date(),
+                    })
+                ),
                 OutFormat::Json => {
                     let json =
                         serde_json::to_string_pretty(&m).map_err(|e| BadInput(e.to_string()))?;
