@@ -267,17 +267,21 @@ pub struct CaseResult {
     /// introspect(load(X)) == parse(X) for both sides: the live catalog, read with core's
     /// catalog queries, normalizes to what the DDL parses to.
     pub introspect: Outcome,
+    /// After *forward*, the down migration (the inverse of its steps) brings the catalog back
+    /// to *current*.
+    pub down: Outcome,
 }
 
 impl CaseResult {
     /// Each check with its name, in report order.
-    pub fn checks(&self) -> [(&'static str, &Outcome); 5] {
+    pub fn checks(&self) -> [(&'static str, &Outcome); 6] {
         [
             ("forward", &self.forward),
             ("reverse", &self.reverse),
             ("self-diff", &self.self_diff),
             ("psql-forward", &self.psql_forward),
             ("introspect", &self.introspect),
+            ("down", &self.down),
         ]
     }
 }
@@ -338,6 +342,26 @@ fn expect_empty(p: &schemafix_core::Plan, what: &str) -> Result<()> {
 fn load(db: &crate::Db, sql: &str, side: &str) -> Result<()> {
     if !sql.trim().is_empty() {
         db.exec(sql).with_context(|| format!("setup of {side}"))?;
+    }
+    Ok(())
+}
+
+/// `db` holds `to` after migrating from `from`: the down migration must restore `from`'s
+/// catalog (`want`).
+fn round_trip_down(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Result<()> {
+    let (from, to) = (parse_side(from)?, parse_side(to)?);
+    let up = full_plan(&from, &to);
+    let sql = render_sql(&schemafix_core::down_plan(&up, &from, &to));
+    if !sql.trim().is_empty() {
+        db.exec_tx(&sql)
+            .map_err(|e| anyhow::anyhow!("applying the down SQL failed: {e}"))?;
+    }
+    let got = normalize_dump(&db.dump()?);
+    if got != want {
+        anyhow::bail!(
+            "after down: catalogs differ: {}",
+            dump_difference(&got, want)
+        );
     }
     Ok(())
 }
@@ -488,6 +512,7 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         self_diff: Outcome::Fail("not run".into()),
         psql_forward: Outcome::Fail("not run".into()),
         introspect: Outcome::Fail("not run".into()),
+        down: Outcome::Fail("not run".into()),
     };
     let setup = (|| -> Result<_> {
         let a = pg.create_db()?;
@@ -506,7 +531,8 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
             result.reverse = o.clone();
             result.self_diff = o.clone();
             result.psql_forward = o.clone();
-            result.introspect = o;
+            result.introspect = o.clone();
+            result.down = o;
             return result;
         }
     };
@@ -521,6 +547,11 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         catalog_matches(&b, &case.desired, "desired")
     })());
     result.forward = Outcome::of(converge(&a, &case.current, &case.desired, &dump_b));
+    result.down = if result.forward.passed() {
+        Outcome::of(round_trip_down(&a, &case.current, &case.desired, &dump_a))
+    } else {
+        Outcome::Fail("the up migration did not converge".into())
+    };
     result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a));
     result.psql_forward = match psql_blind_spot(case) {
         Some(why) => Outcome::NotApplicable(why),
@@ -619,8 +650,9 @@ pub fn report(results: &[CaseResult]) -> String {
          with *desired* applied to a fresh database, then re-diff (must be empty); *reverse* is the same from desired to current;\n\
          *self-diff* checks diff(X, X) and diff(pg_dump(X), X) are empty for both sides; *psql-forward* is *forward* with the current\n\
          side given as the live `\\d+` output of every table either side has (a missing one as psql's `Did not find any relation`).\n\n\
-         *introspect* checks that each side's live catalog, read with schemafix's catalog queries, equals the parse of its DDL.\n\n\
-         | corpus | category | forward | reverse | self-diff | psql-forward | introspect |\n|---|---|---|---|---|---|---|\n",
+         *introspect* checks that each side's live catalog, read with schemafix's catalog queries, equals the parse of its DDL;\n\
+         *down* applies the down migration after *forward* and requires the catalog of *current* again.\n\n\
+         | corpus | category | forward | reverse | self-diff | psql-forward | introspect | down |\n|---|---|---|---|---|---|---|---|\n",
     );
     let keys: BTreeSet<(String, String)> =
         s.keys().map(|(c, k, _)| (c.clone(), k.clone())).collect();
@@ -633,12 +665,13 @@ pub fn report(results: &[CaseResult]) -> String {
             format!("{}/{} ({:.1}%)", sc.pass, sc.total, sc.percent())
         };
         out.push_str(&format!(
-            "| {corpus} | {cat} | {} | {} | {} | {} | {} |\n",
+            "| {corpus} | {cat} | {} | {} | {} | {} | {} | {} |\n",
             cell("forward"),
             cell("reverse"),
             cell("self-diff"),
             cell("psql-forward"),
-            cell("introspect")
+            cell("introspect"),
+            cell("down")
         ));
     }
     out.push_str("\n## Failing counted cases\n\n");

@@ -1,5 +1,6 @@
-//! Real SQLAlchemy as the oracle: a virtual environment with SQLAlchemy, Flask-SQLAlchemy and
-//! SQLModel from PyPI (pinned), and a runner that executes a model file's `create_all`.
+//! Real SQLAlchemy as the oracle: a virtual environment with SQLAlchemy, Flask-SQLAlchemy,
+//! SQLModel and Alembic from PyPI (pinned), a runner that executes a model file's `create_all`,
+//! and a scratch Alembic project that runs a revision up and down.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,6 +14,7 @@ pub const PACKAGES: &[&str] = &[
     "psycopg2-binary==2.9.13",
     "flask-sqlalchemy==3.1.1",
     "sqlmodel==0.0.50",
+    "alembic==1.20.1",
 ];
 
 /// Runs a model file and calls `create_all` on every `MetaData` it defines (a `MetaData`, or
@@ -91,4 +93,66 @@ pub fn create_all(model: &std::path::Path, url: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A scratch Alembic project holding one revision, against database `url` (an SQLAlchemy URL).
+pub struct AlembicProject {
+    dir: PathBuf,
+}
+
+const ENV_PY: &str = r#"
+from alembic import context
+from sqlalchemy import create_engine
+
+engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+"#;
+
+impl AlembicProject {
+    /// Writes the project under `target/` with `revision` as its only version file.
+    pub fn new(name: &str, revision: &str, url: &str) -> Result<AlembicProject> {
+        let dir = crate::workspace_root()
+            .join("target/alembic-projects")
+            .join(format!("{}-{name}", std::process::id()));
+        let versions = dir.join("versions");
+        std::fs::create_dir_all(&versions)?;
+        std::fs::write(
+            dir.join("alembic.ini"),
+            format!(
+                "[alembic]\nscript_location = {}\nsqlalchemy.url = {}\n",
+                dir.display(),
+                url.replace('%', "%%")
+            ),
+        )?;
+        std::fs::write(dir.join("env.py"), ENV_PY)?;
+        std::fs::write(versions.join("revision.py"), revision)?;
+        Ok(AlembicProject { dir })
+    }
+
+    /// Runs `alembic <args>` (e.g. `upgrade head`).
+    pub fn run(&self, args: &[&str]) -> Result<String> {
+        let out = Command::new(python()?)
+            .args(["-m", "alembic", "-c"])
+            .arg(self.dir.join("alembic.ini"))
+            .args(args)
+            .output()
+            .context("alembic")?;
+        if !out.status.success() {
+            bail!(
+                "alembic {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+impl Drop for AlembicProject {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
