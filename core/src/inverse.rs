@@ -299,20 +299,7 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
                 (Some(from), Some(to)) => {
                     if !labelled.contains(name) {
                         labelled.push(name.clone());
-                        let type_name = name.to_string();
-                        let columns = desired
-                            .tables
-                            .values()
-                            .flat_map(|tb| {
-                                tb.columns
-                                    .iter()
-                                    .filter(|c| c.data_type.trim_end_matches("[]") == type_name)
-                                    .map(|c| {
-                                        let d = crate::diff::enums::rebuilt_default(c, tb, current);
-                                        (tb.name.clone(), c.name.clone(), d)
-                                    })
-                            })
-                            .collect();
+                        let columns = crate::diff::enums::columns_of_type(name, desired, current);
                         changes.push(Change::RebuildEnum {
                             from: from.clone(),
                             to: to.clone(),

@@ -50,17 +50,7 @@ pub(super) fn diff_enums(
                     });
                 }
             } else {
-                let type_name = name.to_string();
-                let columns = from
-                    .tables
-                    .values()
-                    .flat_map(|tb| {
-                        tb.columns
-                            .iter()
-                            .filter(|c| c.data_type.trim_end_matches("[]") == type_name)
-                            .map(|c| (tb.name.clone(), c.name.clone(), rebuilt_default(c, tb, to)))
-                    })
-                    .collect();
+                let columns = columns_of_type(name, from, to);
                 out.push(Change::RebuildEnum {
                     from: f.clone(),
                     to: t.clone(),
@@ -85,9 +75,35 @@ pub(super) fn diff_enums(
     }
 }
 
+/// The columns of `schema` whose type is the enum `name`, with the default each gets back after
+/// the type is rebuilt on the way to `target`.
+pub(crate) fn columns_of_type(
+    name: &QualName,
+    schema: &Schema,
+    target: &Schema,
+) -> Vec<(QualName, String, Option<crate::schema::Expr>)> {
+    let type_name = name.to_string();
+    schema
+        .tables
+        .values()
+        .flat_map(|tb| {
+            tb.columns
+                .iter()
+                .filter(|c| c.data_type.trim_end_matches("[]") == type_name)
+                .map(|c| {
+                    (
+                        tb.name.clone(),
+                        c.name.clone(),
+                        rebuilt_default(c, tb, target),
+                    )
+                })
+        })
+        .collect()
+}
+
 /// The default a column gets back after its enum type is rebuilt: the one the target schema
 /// gives it when the column keeps the type there (the old one may name a removed label).
-pub(crate) fn rebuilt_default(
+fn rebuilt_default(
     c: &crate::schema::Column,
     table: &crate::schema::Table,
     target: &Schema,

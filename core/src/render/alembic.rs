@@ -6,8 +6,8 @@
 use crate::diff::Change;
 use crate::plan::{Plan, Step};
 use crate::render::sql::{key_sql, step_sql};
-use crate::render::sqlalchemy::{py, sa_type, TypeNames};
-use crate::schema::{Column, Deferrable, FkAction, Identity, Index, QualName, Schema, Table};
+use crate::render::sqlalchemy::{fk_kwargs, py, sa_type, TypeNames};
+use crate::schema::{Column, Deferrable, Identity, Index, QualName, Schema, Table};
 
 /// The revision's identity.
 #[derive(Debug, Clone, Default)]
@@ -82,16 +82,6 @@ fn deferrable_kw(d: Deferrable) -> &'static str {
         Deferrable::No => "",
         Deferrable::Immediate => ", deferrable=True, initially=\"IMMEDIATE\"",
         Deferrable::Deferred => ", deferrable=True, initially=\"DEFERRED\"",
-    }
-}
-
-fn fk_action(a: FkAction) -> Option<&'static str> {
-    match a {
-        FkAction::NoAction => None,
-        FkAction::Restrict => Some("RESTRICT"),
-        FkAction::Cascade => Some("CASCADE"),
-        FkAction::SetNull => Some("SET NULL"),
-        FkAction::SetDefault => Some("SET DEFAULT"),
     }
 }
 
@@ -448,15 +438,7 @@ impl Ctx<'_> {
                     strs(&fk.columns),
                     strs(&fk.ref_columns)
                 );
-                if let Some(a) = fk_action(fk.on_update) {
-                    s.push_str(&format!(", onupdate={}", py(a)));
-                }
-                if let Some(a) = fk_action(fk.on_delete) {
-                    s.push_str(&format!(", ondelete={}", py(a)));
-                }
-                if fk.match_full {
-                    s.push_str(", match=\"FULL\"");
-                }
+                s.push_str(&fk_kwargs(fk));
                 s.push_str(deferrable_kw(fk.deferrable));
                 s.push_str(&schema_kw(table, "source_schema"));
                 s.push_str(&schema_kw(&fk.ref_table, "referent_schema"));

@@ -192,6 +192,22 @@ fn fk_action(a: FkAction) -> Option<&'static str> {
     }
 }
 
+/// A foreign key's `ondelete=`, `onupdate=` and `match=` keywords, as SQLAlchemy and Alembic
+/// both take them.
+pub(crate) fn fk_kwargs(fk: &crate::schema::ForeignKey) -> String {
+    let mut s = String::new();
+    if let Some(x) = fk_action(fk.on_delete) {
+        s.push_str(&format!(", ondelete={}", py(x)));
+    }
+    if let Some(x) = fk_action(fk.on_update) {
+        s.push_str(&format!(", onupdate={}", py(x)));
+    }
+    if fk.match_full {
+        s.push_str(", match=\"FULL\"");
+    }
+    s
+}
+
 fn cols(names: &[String]) -> String {
     names.iter().map(|c| py(c)).collect::<Vec<_>>().join(", ")
 }
@@ -300,15 +316,7 @@ fn render_table(t: &Table, schema: &Schema, out: &mut Out, taken: &mut HashSet<S
             refs.join(", "),
             py(&fk.name)
         );
-        if let Some(x) = fk_action(fk.on_delete) {
-            a.push_str(&format!(", ondelete={}", py(x)));
-        }
-        if let Some(x) = fk_action(fk.on_update) {
-            a.push_str(&format!(", onupdate={}", py(x)));
-        }
-        if fk.match_full {
-            a.push_str(", match=\"FULL\"");
-        }
+        a.push_str(&fk_kwargs(fk));
         a.push(')');
         args.push(a);
     }
