@@ -1,0 +1,509 @@
+//! The page: two editors, the options, the output tabs, the lists of hazards, skipped steps and
+//! diagnostics, and the share panel. State lives in `state::State`; this file only renders it
+//! and turns events into `Action`s.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::file::callbacks::FileReader;
+use gloo::timers::callback::Timeout;
+use schemafix_core::{Diagnostic, Format, Migration, Severity};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::highlight::{tokens, Lang};
+use crate::share;
+use crate::state::{tab_text, Action, Side, State, Tab, EXAMPLES};
+
+/// How long typing must pause before the output is recomputed.
+const DEBOUNCE_MS: u32 = 120;
+
+fn lang_of(f: Format) -> Lang {
+    match f {
+        Format::SqlAlchemy => Lang::Python,
+        _ => Lang::Sql,
+    }
+}
+
+/// Above this size the editors show plain text: highlighting a whole dump on every keystroke
+/// would make typing lag.
+const HIGHLIGHT_LIMIT: usize = 100_000;
+
+fn highlighted(text: &str, lang: Lang) -> Html {
+    tokens(text, lang)
+        .into_iter()
+        .map(|(class, piece)| match class {
+            Some(c) => html! { <span class={c}>{piece}</span> },
+            None => html! { {piece} },
+        })
+        .collect()
+}
+
+fn format_label(f: Format) -> &'static str {
+    match f {
+        Format::Sql => "SQL / pg_dump",
+        Format::Psql => "psql \\d",
+        Format::SqlAlchemy => "SQLAlchemy",
+        Format::Database => "database",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EditorProps {
+    side: Side,
+    title: AttrValue,
+    placeholder: AttrValue,
+    text: AttrValue,
+    format: Format,
+    overridden: bool,
+    diagnostics: Rc<Vec<Diagnostic>>,
+    dispatch: Callback<Action>,
+    node: NodeRef,
+}
+
+#[function_component(Editor)]
+fn editor(p: &EditorProps) -> Html {
+    let side = p.side;
+    let reader = use_mut_ref(|| None::<FileReader>);
+    let dragging = use_state(|| false);
+    let oninput = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let t: HtmlTextAreaElement = e.target_unchecked_into();
+            d.emit(Action::SetText(side, t.value()));
+        })
+    };
+    let onformat = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            d.emit(Action::SetFormat(side, Format::from_name(&s.value())));
+        })
+    };
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let d = p.dispatch.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let Some(file) = e
+                .data_transfer()
+                .and_then(|dt| dt.files())
+                .and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            let d = d.clone();
+            let task = gloo::file::callbacks::read_as_text(&file.into(), move |res| {
+                if let Ok(text) = res {
+                    d.emit(Action::SetText(side, text));
+                }
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let lines = p.text.lines().count().max(1) + usize::from(p.text.ends_with('\n'));
+    let plain = p.text.len() > HIGHLIGHT_LIMIT;
+    // Line numbers as one text node, and a marker per line with a diagnostic.
+    let numbers: String = (1..=lines).map(|n| format!("{n}\n")).collect();
+    let markers: Html = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note && d.span.line > 0)
+        .map(|d| {
+            let class = if d.severity == Severity::Error {
+                "mark err"
+            } else {
+                "mark warn"
+            };
+            let style = format!("top: calc({}lh + .5rem)", d.span.line - 1);
+            html! { <div class={class} style={style}>{d.span.line}</div> }
+        })
+        .collect();
+    let gutter = html! { <>{numbers}{markers}</> };
+    let goto = |offset: usize| {
+        let node = p.node.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(t) = node.cast::<HtmlTextAreaElement>() {
+                let _ = t.focus();
+                let o = offset as u32;
+                let _ = t.set_selection_range(o, o);
+            }
+        })
+    };
+    let diag_list: Html = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .map(|d| {
+            let class = if d.severity == Severity::Error {
+                "diag err"
+            } else {
+                "diag warn"
+            };
+            // Byte offset → UTF-16 offset for the textarea.
+            let start = d.span.start.min(p.text.len());
+            let utf16 = p.text.get(..start).map_or(0, |s| s.encode_utf16().count());
+            let at = if d.span.line > 0 {
+                format!("{}:{}", d.span.line, d.span.column)
+            } else {
+                String::new()
+            };
+            html! {
+                <li class={class}>
+                    <button class="goto" onclick={goto(utf16)} title="show in the editor">{at}</button>
+                    {" "}{d.to_string()}
+                </li>
+            }
+        })
+        .collect();
+    let id = match side {
+        Side::From => "from",
+        Side::To => "to",
+    };
+    let selected = |f: Option<Format>| {
+        if f.is_some() == p.overridden && (f.is_none() || f == Some(p.format)) {
+            "true"
+        } else {
+            "false"
+        }
+    };
+    html! {
+        <section class={classes!("pane", (*dragging).then_some("dragging"))}
+            ondragover={ondragover} ondragleave={ondragleave} ondrop={ondrop}>
+            <div class="pane-head">
+                <label for={format!("{id}-text")}>{p.title.clone()}</label>
+                <span class="badge" id={format!("{id}-badge")} title="detected format">
+                    {format_label(p.format)}{if p.overridden { " (set)" } else { "" }}
+                </span>
+                <select id={format!("{id}-format")} aria-label="input format" onchange={onformat}>
+                    <option value="auto" selected={selected(None) == "true"}>{"detect"}</option>
+                    <option value="psql" selected={p.overridden && p.format == Format::Psql}>{"psql \\d"}</option>
+                    <option value="sql" selected={p.overridden && p.format == Format::Sql}>{"SQL / pg_dump"}</option>
+                    <option value="sqlalchemy" selected={p.overridden && p.format == Format::SqlAlchemy}>{"SQLAlchemy"}</option>
+                </select>
+            </div>
+            <div class="editor">
+                <div class="gutter" aria-hidden="true">{gutter}</div>
+                if plain {
+                    // A large paste: the textarea alone (one layout of the text, not two).
+                    <div class="code plain">
+                        <textarea id={format!("{id}-text")} ref={p.node.clone()} spellcheck="false"
+                            autocomplete="off" autocapitalize="off" wrap="off"
+                            style={format!("height: calc({lines}lh + 1rem)")}
+                            placeholder={p.placeholder.clone()} value={p.text.clone()} oninput={oninput} />
+                    </div>
+                } else {
+                    <div class="code">
+                        <pre class="hl" aria-hidden="true">{highlighted(&p.text, lang_of(p.format))}{"\n"}</pre>
+                        <textarea id={format!("{id}-text")} ref={p.node.clone()} spellcheck="false"
+                            autocomplete="off" autocapitalize="off" wrap="off"
+                            placeholder={p.placeholder.clone()} value={p.text.clone()} oninput={oninput} />
+                    </div>
+                }
+            </div>
+            <ul class="diagnostics" id={format!("{id}-diagnostics")} aria-live="polite">{diag_list}</ul>
+        </section>
+    }
+}
+
+fn initial_state() -> State {
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    if hash.len() > 1 {
+        if let Ok(s) = share::decode(&hash) {
+            return s;
+        }
+    }
+    State::initial()
+}
+
+fn performance_now() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}
+
+fn copy_to_clipboard(text: String) {
+    let clip = gloo::utils::window().navigator().clipboard();
+    let _ = clip.write_text(&text);
+}
+
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/plain;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let doc = gloo::utils::document();
+    if let Ok(a) = doc.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(name);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The output of one computation, and how long it took.
+struct Output {
+    migration: Migration,
+    millis: f64,
+    count: u32,
+    /// The share link for the inputs this output is for.
+    link: String,
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial_state);
+    let output = use_state(|| None::<Rc<Output>>);
+    let counter = use_mut_ref(|| 0u32);
+    let from_node = use_node_ref();
+    let to_node = use_node_ref();
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |a: Action| state.dispatch(a))
+    };
+
+    // Recompute after typing pauses; the link in the address bar follows.
+    {
+        let output = output.clone();
+        let counter = counter.clone();
+        use_effect_with((*state).clone(), move |s: &State| {
+            let s = s.clone();
+            let first = output.is_none();
+            let run = move || {
+                let t0 = performance_now();
+                let migration = s.compute();
+                let millis = performance_now() - t0;
+                let count = {
+                    let mut c = counter.borrow_mut();
+                    *c += 1;
+                    *c
+                };
+                let fragment = format!("#{}", share::encode(&s));
+                if let Ok(h) = gloo::utils::window().history() {
+                    let _ =
+                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+                }
+                let loc = gloo::utils::window().location();
+                let link = format!(
+                    "{}{}{fragment}",
+                    loc.origin().unwrap_or_default(),
+                    loc.pathname().unwrap_or_default()
+                );
+                output.set(Some(Rc::new(Output {
+                    migration,
+                    millis,
+                    count,
+                    link,
+                })));
+            };
+            let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
+            if first {
+                run();
+            } else {
+                *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, run));
+            }
+            move || {
+                if let Some(t) = timer.borrow_mut().take() {
+                    t.cancel();
+                }
+            }
+        });
+    }
+
+    // A link pasted into this tab's address bar.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                let hash = gloo::utils::window().location().hash().unwrap_or_default();
+                if let Ok(s) = share::decode(&hash) {
+                    dispatch.emit(Action::Restore(s));
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let s = &*state;
+    let m = output.as_ref().map(|o| &o.migration);
+    let from_diags = Rc::new(m.map_or_else(Vec::new, |m| m.from_diagnostics.clone()));
+    let to_diags = Rc::new(m.map_or_else(Vec::new, |m| m.to_diagnostics.clone()));
+    let text = m.map(|m| tab_text(m, s.tab)).unwrap_or_default();
+    let out_lang = match s.tab {
+        Tab::Alembic => Lang::Python,
+        Tab::Json => Lang::Json,
+        _ => Lang::Sql,
+    };
+    let out_html = if text.len() > HIGHLIGHT_LIMIT {
+        html! { {text.clone()} }
+    } else {
+        highlighted(&text, out_lang)
+    };
+    let has_errors = m.is_some_and(|m| m.has_errors());
+
+    let on_example = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = sel.value().parse::<usize>() {
+                d.emit(Action::LoadExample(i));
+            }
+        })
+    };
+    let on_destructive = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let i: web_sys::HtmlInputElement = e.target_unchecked_into();
+            d.emit(Action::SetAllowDestructive(i.checked()));
+        })
+    };
+    let tabs: Html = Tab::ALL
+        .iter()
+        .map(|&t| {
+            let d = dispatch.clone();
+            let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::SetTab(t)));
+            html! {
+                <button role="tab" id={format!("tab-{}", t.label().to_ascii_lowercase().replace(' ', "-"))}
+                    aria-selected={(s.tab == t).to_string()} class={classes!("tab", (s.tab == t).then_some("active"))}
+                    onclick={onclick}>{t.label()}</button>
+            }
+        })
+        .collect();
+    let on_copy = {
+        let text = text.clone();
+        Callback::from(move |_: MouseEvent| copy_to_clipboard(text.clone()))
+    };
+    let on_download = {
+        let text = text.clone();
+        let name = s.tab.file_name();
+        Callback::from(move |_: MouseEvent| download(name, &text))
+    };
+    let hazards: Html = m
+        .map(|m| {
+            m.plan
+                .steps
+                .iter()
+                .filter(|st| !st.hazards.is_empty())
+                .map(|st| {
+                    let ids: Vec<&str> = st.hazards.iter().map(|h| h.id()).collect();
+                    html! { <li><span class="hz">{ids.join(", ")}</span>{": "}{st.reason.clone()}</li> }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let skipped: Html = m
+        .map(|m| {
+            m.plan
+                .skipped
+                .iter()
+                .map(|st| {
+                    html! { <li>{st.reason.clone()}{" — would lose "}{st.loses.clone().unwrap_or_else(|| "data".into())}</li> }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let not_compared: Html = m
+        .map(|m| {
+            m.plan
+                .not_compared
+                .iter()
+                .map(|t| html! { <li>{t.to_string()}</li> })
+                .collect()
+        })
+        .unwrap_or_default();
+    let n_steps = m.map_or(0, |m| m.plan.steps.len());
+    let n_skipped = m.map_or(0, |m| m.plan.skipped.len());
+    let link = output.as_ref().map(|o| o.link.clone()).unwrap_or_default();
+    let on_copy_link = {
+        let link = link.clone();
+        Callback::from(move |_: MouseEvent| copy_to_clipboard(link.clone()))
+    };
+    let status = if has_errors {
+        "no migration: fix the errors in the inputs".to_string()
+    } else if n_steps == 0 && n_skipped == 0 {
+        "nothing to change".to_string()
+    } else {
+        format!(
+            "{n_steps} step(s){}",
+            if n_skipped > 0 {
+                format!(", {n_skipped} destructive held back")
+            } else {
+                String::new()
+            }
+        )
+    };
+
+    html! {
+        <div class="app">
+            <header>
+                <h1>{"schemafix"}</h1>
+                <p class="tag">{"Paste what the database has and what it should have; get safe, ordered migration SQL. Nothing leaves this page."}</p>
+                <label class="examples">{"Examples "}
+                    <select id="examples" onchange={on_example}>
+                        <option value="" selected=true disabled=true>{"load an example…"}</option>
+                        { for EXAMPLES.iter().enumerate().map(|(i, e)| html! { <option value={i.to_string()}>{e.name}</option> }) }
+                    </select>
+                </label>
+            </header>
+            <main>
+                <div class="inputs">
+                    <Editor side={Side::From} title="Current schema" placeholder="paste `\\d users` output, DDL or pg_dump --schema-only"
+                        text={AttrValue::from(s.from.clone())} format={s.format(Side::From)} overridden={s.from_format.is_some()}
+                        diagnostics={from_diags} dispatch={dispatch.clone()} node={from_node} />
+                    <Editor side={Side::To} title="Desired schema" placeholder="paste your model (SQLAlchemy) or DDL"
+                        text={AttrValue::from(s.to.clone())} format={s.format(Side::To)} overridden={s.to_format.is_some()}
+                        diagnostics={to_diags} dispatch={dispatch.clone()} node={to_node} />
+                </div>
+                <div class="options">
+                    <label><input type="checkbox" id="allow-destructive" checked={s.allow_destructive} onchange={on_destructive} />
+                        {" allow destructive steps (drops, narrowing types)"}</label>
+                    <span id="status" class={classes!("status", has_errors.then_some("err"))}>{status}</span>
+                </div>
+                <section class="output">
+                    <div class="tabs" role="tablist">{tabs}
+                        <span class="spacer"></span>
+                        <button id="copy" onclick={on_copy}>{"Copy"}</button>
+                        <button id="download" onclick={on_download}>{"Download"}</button>
+                    </div>
+                    <pre id="output" class="out" tabindex="0"
+                        data-computations={output.as_ref().map_or(0, |o| o.count).to_string()}
+                        data-compute-ms={output.as_ref().map_or(0.0, |o| o.millis).to_string()}>
+                        {out_html}
+                    </pre>
+                    <div class="lists">
+                        <div><h2>{"Hazards"}</h2><ul id="hazards">{hazards}</ul></div>
+                        <div><h2>{"Held back (destructive)"}</h2><ul id="skipped">{skipped}</ul></div>
+                        <div><h2>{"Not compared"}</h2><ul id="not-compared">{not_compared}</ul></div>
+                    </div>
+                </section>
+                <section class="share">
+                    <h2>{"Share"}</h2>
+                    <p>{"The link holds both inputs and the options, compressed in the part after #, which browsers never send to a server."}</p>
+                    <div class="row"><input id="share-link" readonly=true value={link} aria-label="share link" />
+                        <button id="copy-link" onclick={on_copy_link}>{"Copy link"}</button></div>
+                    <p>{"The same output from the command line:"}</p>
+                    <code id="command-line">{s.command_line()}</code>
+                </section>
+            </main>
+        </div>
+    }
+}
