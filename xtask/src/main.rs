@@ -4,7 +4,15 @@
 //!   throwaway PostgreSQL, the convergence harness). This is the README's test command and what
 //!   `.ci/run` calls.
 //! - `bless`: re-run the convergence harness and rewrite `tests/conformance/{ratchet.tsv,results.md}`.
+//! - `serve`: build the web playground and serve it at http://127.0.0.1:8080 (the README's run
+//!   command for the web); `dist`: build the release bundle into `target/dist`.
+//!
+//! The web tools are installed when missing, from the registries only: the wasm target
+//! (rustup), trunk and wasm-bindgen-cli (crates.io, the wasm-bindgen version the lock file pins),
+//! wasm-opt and playwright-core (npm, under `target/web-tools`), and for the browser tests
+//! Debian's chromium and chromium-driver. Trunk is configured never to download anything.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
@@ -51,8 +59,125 @@ fn ensure_tools() -> Result<()> {
     Ok(())
 }
 
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+const TRUNK: &str = "0.21.14";
+const WASM_BINDGEN: &str = "0.2.130";
+const NPM_TOOLS: &[&str] = &["binaryen@132", "playwright-core@1.64.1"];
+
+fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default()
+        .join("bin")
+}
+
+/// PATH with the npm tools and cargo's bin directory first.
+fn tool_path() -> std::ffi::OsString {
+    let mut dirs = vec![
+        root().join("target/web-tools/node_modules/.bin"),
+        cargo_bin(),
+    ];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+fn version_of(bin: &str, arg: &str) -> String {
+    Command::new(bin)
+        .arg(arg)
+        .env("PATH", tool_path())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+/// Installs the web tool chain when missing (see the module docs); `browser` adds Chromium.
+fn ensure_web_tools(browser: bool) -> Result<()> {
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if !targets.contains("wasm32-unknown-unknown") {
+        let mut c = Command::new("rustup");
+        c.args(["target", "add", "wasm32-unknown-unknown"]);
+        run(c, "rustup target add wasm32-unknown-unknown")?;
+    }
+    if !version_of("trunk", "--version").contains(TRUNK) {
+        let mut c = cargo();
+        c.args(["install", "trunk", "--locked", "--version", TRUNK]);
+        run(c, "cargo install trunk")?;
+    }
+    if !version_of("wasm-bindgen", "--version").contains(WASM_BINDGEN) {
+        // Not --locked: the crate's own lock file pins a crate the registry no longer has.
+        let mut c = cargo();
+        c.args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN]);
+        run(c, "cargo install wasm-bindgen-cli")?;
+    }
+    let tools = root().join("target/web-tools");
+    let have_npm = tools.join("node_modules/.bin/wasm-opt").exists()
+        && tools.join("node_modules/playwright-core").is_dir();
+    if !have_npm {
+        std::fs::create_dir_all(&tools)?;
+        let mut c = Command::new("npm");
+        c.args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&tools)
+            .args(NPM_TOOLS);
+        run(c, "npm install binaryen playwright-core")?;
+    }
+    if browser && !Path::new("/usr/bin/chromium").exists() {
+        let mut c = Command::new("apt-get");
+        c.args(["install", "-y", "-q", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        if run(c, "apt-get install chromium chromium-driver").is_err() {
+            let mut u = Command::new("apt-get");
+            u.arg("update");
+            run(u, "apt-get update")?;
+            let mut c = Command::new("apt-get");
+            c.args(["install", "-y", "-q", "chromium", "chromium-driver"])
+                .env("DEBIAN_FRONTEND", "noninteractive");
+            run(c, "apt-get install chromium chromium-driver")?;
+        }
+    }
+    let mut f = cargo();
+    f.arg("fetch");
+    run(f, "cargo fetch (trunk builds offline)")
+}
+
+fn trunk(args: &[&str]) -> Command {
+    let mut c = Command::new("trunk");
+    c.args(args).current_dir(root()).env("PATH", tool_path());
+    c
+}
+
+/// Builds the release bundle into `target/dist`.
+fn dist() -> Result<()> {
+    ensure_web_tools(false)?;
+    run(trunk(&["build", "--release"]), "trunk build --release")
+}
+
+fn serve() -> Result<()> {
+    ensure_web_tools(false)?;
+    eprintln!("xtask: serving the playground at http://127.0.0.1:8080");
+    run(trunk(&["serve", "--release"]), "trunk serve")
+}
+
 fn test() -> Result<()> {
     ensure_tools()?;
+    ensure_web_tools(true)?;
+    run(
+        trunk(&["build", "--release"]),
+        "trunk build --release (the page the browser tests load)",
+    )?;
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
     run(fmt, "cargo fmt --all --check")?;
@@ -93,8 +218,10 @@ fn main() -> ExitCode {
     let result = match task.as_str() {
         "test" => test(),
         "bless" => bless(),
+        "dist" => dist(),
+        "serve" => serve(),
         _ => {
-            eprintln!("usage: cargo xtask <test|bless>");
+            eprintln!("usage: cargo xtask <test|bless|dist|serve>");
             return ExitCode::from(2);
         }
     };
