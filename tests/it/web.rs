@@ -1,0 +1,120 @@
+//! The web playground in a real browser (issue 6): the page `cargo xtask test` built into
+//! `target/dist`, served by a small static server, driven in Debian's headless Chromium by
+//! `tests/web/e2e.mjs` (playwright-core, no browser download).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use schemafix_tests::{shared_dir, workspace_root};
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Serves `dir` on a free port; returns the base URL and the paths requested.
+fn serve(dir: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
+                        break;
+                    }
+                }
+                log.lock().unwrap().push(path.clone());
+                let rel = path.split(['?', '#']).next().unwrap_or("/");
+                let rel = if rel == "/" { "/index.html" } else { rel };
+                let file = dir.join(rel.trim_start_matches('/'));
+                let mut out = &stream;
+                match (rel.contains(".."), std::fs::read(&file)) {
+                    (false, Ok(body)) => {
+                        let _ = write!(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            content_type(&file),
+                            body.len()
+                        );
+                        let _ = out.write_all(&body);
+                    }
+                    _ => {
+                        let _ = write!(
+                            out,
+                            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        );
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn the_playground_works_in_headless_chromium() {
+    let root = workspace_root();
+    let dist = root.join("target/dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "target/dist is missing: build the page with `cargo xtask dist` (`cargo xtask test` does)"
+    );
+    let tools = root.join("target/web-tools");
+    assert!(
+        tools.join("node_modules/playwright-core").is_dir(),
+        "playwright-core is missing under target/web-tools (`cargo xtask test` installs it)"
+    );
+    let (url, seen) = serve(dist);
+    let mut cmd = Command::new("node");
+    cmd.arg(root.join("tests/web/e2e.mjs"))
+        .arg(&url)
+        .arg(shared_dir().join("examples/seed"))
+        .env("WEB_TOOLS", &tools);
+    if let Some(dir) = std::env::var_os("SCHEMAFIX_SCREENSHOTS") {
+        cmd.arg(dir);
+    }
+    let out = cmd.output().expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    let results: serde_json::Value = serde_json::from_str(stdout.trim()).expect("results");
+    assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 16));
+    // What the server saw: the page, its script, its wasm and its styles, nothing else.
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.iter().any(|p| p.ends_with(".wasm")), "{seen:?}");
+    for p in &seen {
+        assert!(
+            p == "/"
+                || p.starts_with("/#")
+                || p.starts_with("/?")
+                || [".js", ".wasm", ".css", ".html", ".ico"].iter().any(|e| p
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("")
+                    .ends_with(e)),
+            "unexpected request {p}"
+        );
+    }
+}

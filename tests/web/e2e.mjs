@@ -1,0 +1,168 @@
+// End-to-end test of the playground in Debian's headless Chromium, driven by playwright-core
+// (no browser download). Usage: node e2e.mjs URL SEED_DIR [SCREENSHOT_DIR]
+// Prints one JSON line of results on stdout; exits non-zero on the first failed check.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const require = createRequire(process.env.WEB_TOOLS + '/node_modules/');
+const { chromium } = require('playwright-core');
+
+const [, , url, seedDir, shots] = process.argv;
+const origin = new URL(url).origin;
+const results = { checks: [] };
+const fail = (msg) => { console.error('FAILED: ' + msg); console.log(JSON.stringify(results)); process.exit(1); };
+const check = (ok, msg) => { if (!ok) fail(msg); results.checks.push(msg); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+const requests = [];
+context.on('request', (r) => requests.push(r.url()));
+const page = await context.newPage();
+page.on('pageerror', (e) => fail('page error: ' + e.message));
+
+const computations = async (p) => Number(await p.getAttribute('#output', 'data-computations'));
+const waitForComputation = async (p, after) => {
+  await p.waitForFunction((n) => Number(document.querySelector('#output')?.dataset.computations) > n, after, { timeout: 30000 });
+};
+const statements = async (p) => (await p.textContent('#output')).split('\n').filter((l) => l.trim() && !l.startsWith('--'));
+
+// 1. The page opens on the seed and shows the three statements.
+const t0 = Date.now();
+await page.goto(url);
+await waitForComputation(page, 0);
+results.load_to_first_diff_ms = Date.now() - t0;
+results.first_compute_ms = Number(await page.getAttribute('#output', 'data-compute-ms'));
+const seedStatements = [
+  'ALTER TABLE users ADD COLUMN full_name character varying(255);',
+  'ALTER TABLE users ADD COLUMN username character varying(255);',
+  'ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;',
+];
+check(JSON.stringify(await statements(page)) === JSON.stringify(seedStatements), 'the seed example gives the three statements');
+check((await page.textContent('#from-badge')).includes('psql'), 'the current side is detected as psql');
+check((await page.textContent('#to-badge')).includes('SQLAlchemy'), 'the desired side is detected as SQLAlchemy');
+
+// 2. Pasting the seed's \d output and model gives the same.
+await page.fill('#from-text', 'x');
+await page.fill('#to-text', 'x');
+let n = await computations(page);
+await page.fill('#from-text', readFileSync(seedDir + '/users.d.txt', 'utf8'));
+await page.fill('#to-text', readFileSync(seedDir + '/models.py', 'utf8'));
+await waitForComputation(page, n);
+await page.waitForFunction(() => document.querySelector('#output').textContent.includes('DROP NOT NULL'));
+check(JSON.stringify(await statements(page)) === JSON.stringify(seedStatements), 'pasted \\d users and models.py give the three statements');
+check((await page.textContent('#hazards')).includes('access-exclusive-lock'), 'hazards are listed');
+
+// 3. Keystroke → output for the seed case (Performance API inside the page).
+results.keystroke_ms = await page.evaluate(async () => {
+  const out = document.querySelector('#output');
+  const ta = document.querySelector('#to-text');
+  const before = Number(out.dataset.computations);
+  const start = performance.now();
+  ta.value = ta.value + ' ';
+  ta.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  while (Number(out.dataset.computations) === before) await new Promise((r) => setTimeout(r, 2));
+  return performance.now() - start;
+});
+
+// 4. The tabs: Alembic and down SQL.
+await page.click('#tab-alembic');
+await page.waitForFunction(() => document.querySelector('#output').textContent.includes('def downgrade()'));
+check((await page.textContent('#output')).includes('op.add_column("users", sa.Column("full_name", sa.String(length=255), nullable=True))'), 'the Alembic tab shows the revision');
+await page.click('#tab-down-sql');
+await page.waitForFunction(() => document.querySelector('#output').textContent.includes('DROP COLUMN full_name'));
+check((await page.textContent('#command-line')).includes('--down'), 'the share panel shows the matching command line');
+await page.click('#tab-sql');
+
+// 5. A syntax error shows its line and column, and no SQL.
+n = await computations(page);
+await page.fill('#from-text', 'CREATE TABLE a (x int);\nCREATE TABLE b (x int,, y int);\n');
+await waitForComputation(page, n);
+const diag = await page.textContent('#from-diagnostics');
+check(diag.includes('2:23') && diag.includes('error'), 'a syntax error shows line:column (got ' + diag + ')');
+check((await page.textContent('#output')).trim() === '', 'no SQL while an input has errors');
+check((await page.getAttribute('#status', 'class')).includes('err'), 'the status says so');
+
+// 6. A share link reproduces the view.
+n = await computations(page);
+await page.fill('#from-text', readFileSync(seedDir + '/users.d.txt', 'utf8'));
+await waitForComputation(page, n);
+n = await computations(page);
+await page.check('#allow-destructive');
+await page.click('#tab-alembic');
+await page.waitForFunction(() => document.querySelector('#command-line').textContent.includes('--format alembic'));
+await waitForComputation(page, n); // the link follows once typing pauses
+const link = await page.inputValue('#share-link');
+const fromText = await page.inputValue('#from-text');
+const outText = await page.textContent('#output');
+const other = await context.newPage();
+await other.goto(link);
+await waitForComputation(other, 0);
+check(await other.inputValue('#from-text') === fromText, 'the link restores the current schema');
+check(await other.isChecked('#allow-destructive'), 'the link restores the options');
+check(await other.textContent('#output') === outText, 'the link restores the output tab and its text');
+await other.close();
+
+// 7. A file dropped on an editor replaces its text.
+n = await computations(page);
+const dt = await page.evaluateHandle(() => {
+  const d = new DataTransfer();
+  d.items.add(new File(['CREATE TABLE dropped (id int PRIMARY KEY);\n'], 'dropped.sql', { type: 'text/plain' }));
+  return d;
+});
+await page.dispatchEvent('section.pane >> nth=0', 'drop', { dataTransfer: dt });
+await page.waitForFunction(() => document.querySelector('#from-text').value.includes('dropped'));
+await waitForComputation(page, n);
+check((await page.textContent('#from-badge')).includes('SQL'), 'a dropped .sql file lands in the editor and is detected');
+
+// 8. A 500-table paste: the time from a keystroke to the new output, and the compute alone.
+const big = (k) => Array.from({ length: 500 }, (_, i) =>
+  `CREATE TABLE t${i} (\n    id bigserial PRIMARY KEY,\n` +
+  Array.from({ length: 18 }, (_, c) => `    c${c} ${c % 3 ? 'text' : 'integer'}${c % 5 ? '' : ' NOT NULL'},`).join('\n') +
+  `\n    ref bigint REFERENCES t${i === 0 ? 0 : i - 1} (id)${k}\n);\nCREATE INDEX t${i}_c1_idx ON t${i} (c1);`).join('\n');
+// Pasted as a whole (one input event each), as a paste does.
+const paste = (sel, text) => page.evaluate(([sel, text]) => {
+  const ta = document.querySelector(sel);
+  ta.value = text;
+  ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+}, [sel, text]);
+n = await computations(page);
+await paste('#from-text', big(''));
+await paste('#to-text', big(',\n    extra text'));
+await waitForComputation(page, n);
+await page.waitForFunction(() => document.querySelector('#status').textContent.includes('500 step'), null, { timeout: 60000 });
+results.compute_500_ms = Number(await page.getAttribute('#output', 'data-compute-ms'));
+results.keystroke_500_ms = await page.evaluate(async () => {
+  const out = document.querySelector('#output');
+  const ta = document.querySelector('#to-text');
+  const before = Number(out.dataset.computations);
+  const start = performance.now();
+  ta.value = ta.value + ' ';
+  ta.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  while (Number(out.dataset.computations) === before) await new Promise((r) => setTimeout(r, 5));
+  return performance.now() - start;
+});
+check(results.compute_500_ms > 0, 'the 500-table paste is diffed (500 steps)');
+
+// 9. Screenshots, light and dark, with the seed loaded.
+if (shots) {
+  for (const scheme of ['light', 'dark']) {
+    const p = await context.newPage();
+    await p.emulateMedia({ colorScheme: scheme });
+    await p.goto(url);
+    await waitForComputation(p, 0);
+    await p.screenshot({ path: `${shots}/playground-${scheme}.png`, fullPage: false });
+    await p.close();
+  }
+}
+
+// 10. Nothing but the page's own files was requested.
+const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:') && !r.startsWith('blob:'));
+check(foreign.length === 0, 'no request leaves for another origin (' + foreign.join(', ') + ')');
+results.requests = requests.map((r) => r.replace(origin, ''));
+
+await browser.close();
+console.log(JSON.stringify(results));
