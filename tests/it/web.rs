@@ -85,6 +85,12 @@ fn the_playground_works_in_headless_chromium() {
         tools.join("node_modules/playwright-core").is_dir(),
         "playwright-core is missing under target/web-tools (`cargo xtask test` installs it)"
     );
+    // The built page allows its one inline script by hash, not any inline script.
+    let page = std::fs::read_to_string(dist.join("index.html")).unwrap();
+    assert!(
+        page.contains("script-src 'self' 'sha256-") && !page.contains("'unsafe-inline' 'wasm"),
+        "the CSP of target/dist/index.html is not pinned"
+    );
     let (url, seen) = serve(dist);
     let mut cmd = Command::new("node");
     cmd.arg(root.join("tests/web/e2e.mjs"))

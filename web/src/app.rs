@@ -67,6 +67,19 @@ struct EditorProps {
 fn editor(p: &EditorProps) -> Html {
     let side = p.side;
     let reader = use_mut_ref(|| None::<FileReader>);
+    // The textarea is not re-rendered from the state on every keystroke (setting a large value
+    // lays the whole text out again): its text is written only when the state holds another
+    // one (an example, a link, a dropped file).
+    {
+        let node = p.node.clone();
+        use_effect_with(p.text.clone(), move |text: &AttrValue| {
+            if let Some(t) = node.cast::<HtmlTextAreaElement>() {
+                if t.value() != text.as_str() {
+                    t.set_value(text);
+                }
+            }
+        });
+    }
     let dragging = use_state(|| false);
     let oninput = {
         let d = p.dispatch.clone();
@@ -204,14 +217,14 @@ fn editor(p: &EditorProps) -> Html {
                         <textarea id={format!("{id}-text")} ref={p.node.clone()} spellcheck="false"
                             autocomplete="off" autocapitalize="off" wrap="off"
                             style={format!("height: calc({lines}lh + 1rem)")}
-                            placeholder={p.placeholder.clone()} value={p.text.clone()} oninput={oninput} />
+                            placeholder={p.placeholder.clone()} oninput={oninput} />
                     </div>
                 } else {
                     <div class="code">
                         <pre class="hl" aria-hidden="true">{highlighted(&p.text, lang_of(p.format))}{"\n"}</pre>
                         <textarea id={format!("{id}-text")} ref={p.node.clone()} spellcheck="false"
                             autocomplete="off" autocapitalize="off" wrap="off"
-                            placeholder={p.placeholder.clone()} value={p.text.clone()} oninput={oninput} />
+                            placeholder={p.placeholder.clone()} oninput={oninput} />
                     </div>
                 }
             </div>

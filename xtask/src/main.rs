@@ -162,7 +162,38 @@ fn trunk(args: &[&str]) -> Command {
 /// Builds the release bundle into `target/dist`.
 fn dist() -> Result<()> {
     ensure_web_tools(false)?;
-    run(trunk(&["build", "--release"]), "trunk build --release")
+    build_page()
+}
+
+/// `trunk build --release`, then the Content-Security-Policy pinned to the one inline script
+/// trunk writes (its hash replaces `'unsafe-inline'`, which only `trunk serve` keeps).
+fn build_page() -> Result<()> {
+    run(trunk(&["build", "--release"]), "trunk build --release")?;
+    let path = root().join("target/dist/index.html");
+    let html = std::fs::read_to_string(&path).context("target/dist/index.html")?;
+    let open = "<script type=\"module\">";
+    let start = html.find(open).context("trunk's inline script")? + open.len();
+    let end = start
+        + html[start..]
+            .find("</script>")
+            .context("end of the inline script")?;
+    if html[end..].contains(open) {
+        bail!("more than one inline script in index.html: the CSP hash covers one");
+    }
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest(html[start..end].as_bytes()));
+    let pinned = html.replacen(
+        "script-src 'self' 'unsafe-inline'",
+        &format!("script-src 'self' 'sha256-{hash}'"),
+        1,
+    );
+    if pinned == html {
+        bail!("index.html's CSP has no `script-src 'self' 'unsafe-inline'` to pin");
+    }
+    std::fs::write(&path, pinned)?;
+    Ok(())
 }
 
 fn serve() -> Result<()> {
@@ -174,10 +205,7 @@ fn serve() -> Result<()> {
 fn test() -> Result<()> {
     ensure_tools()?;
     ensure_web_tools(true)?;
-    run(
-        trunk(&["build", "--release"]),
-        "trunk build --release (the page the browser tests load)",
-    )?;
+    build_page()?;
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
     run(fmt, "cargo fmt --all --check")?;
