@@ -183,7 +183,7 @@ fn build_page() -> Result<()> {
     use base64::Engine;
     use sha2::Digest;
     let hash = base64::engine::general_purpose::STANDARD
-        .encode(sha2::Sha256::digest(html[start..end].as_bytes()));
+        .encode(sha2::Sha256::digest(&html.as_bytes()[start..end]));
     let pinned = html.replacen(
         "script-src 'self' 'unsafe-inline'",
         &format!("script-src 'self' 'sha256-{hash}'"),
