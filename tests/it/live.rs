@@ -225,15 +225,21 @@ fn session(db: &Db) -> postgres::Client {
         .unwrap()
 }
 
+/// A session of the test's own inside a transaction that holds a lock on `users` (which any
+/// ALTER TABLE must wait for) until it rolls back.
+fn holding_users_lock(db: &Db) -> postgres::Client {
+    let mut s = session(db);
+    s.batch_execute("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE")
+        .unwrap();
+    s
+}
+
 #[test]
 fn a_lock_held_elsewhere_makes_apply_fail_within_the_lock_timeout() {
     let db = seed_db();
     let url = db.url();
     let before = normalize_dump(&db.dump().unwrap());
-    let mut other = session(&db);
-    other
-        .batch_execute("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE")
-        .unwrap();
+    let mut other = holding_users_lock(&db);
     let out = run(&[
         "apply",
         "--db",
@@ -320,10 +326,7 @@ fn a_connection_killed_during_apply_changes_nothing() {
     let db = seed_db();
     let url = db.url();
     let before = normalize_dump(&db.dump().unwrap());
-    let mut other = session(&db);
-    other
-        .batch_execute("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE")
-        .unwrap();
+    let mut other = holding_users_lock(&db);
     let child = Command::new(schemafix_bin())
         .args([
             "apply",
