@@ -200,6 +200,14 @@ pub fn quote_ident(name: &str) -> String {
     }
 }
 
+/// An identifier as PostgreSQL stores it, from the spelling `quote_ident` gives it.
+pub(crate) fn unquote_ident(sql: &str) -> String {
+    match sql.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => sql.to_string(),
+    }
+}
+
 /// A string literal: single-quoted with embedded quotes doubled (standard_conforming_strings is
 /// on in every supported PostgreSQL, so backslashes need no escaping).
 pub fn quote_literal(text: &str) -> String {

@@ -240,16 +240,10 @@ impl Ctx<'_> {
         for k in &i.keys {
             let plain = k.is_column && !k.desc && k.nulls_first.is_none() && k.opclass.is_none();
             keys.push(if plain {
-                py(k.expr.sql.trim_matches('"'))
+                py(&crate::quote::unquote_ident(&k.expr.sql))
             } else {
                 text(&key_sql(k))
             });
-        }
-        if i.keys
-            .iter()
-            .any(|k| k.is_column && k.expr.sql.contains("\"\""))
-        {
-            return None;
         }
         let mut s = format!(
             "op.create_index({}, {}, [{}]",

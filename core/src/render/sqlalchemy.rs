@@ -360,7 +360,7 @@ fn render_index(i: &Index, out: &mut Out) -> String {
     for k in &i.keys {
         let plain = k.is_column && !k.desc && k.nulls_first.is_none() && k.opclass.is_none();
         if plain {
-            parts.push(py(&unquote(&k.expr.sql)));
+            parts.push(py(&crate::quote::unquote_ident(&k.expr.sql)));
         } else {
             out.imports.insert("text");
             parts.push(format!("text({})", py(&crate::render::sql::key_sql(k))));
@@ -469,14 +469,6 @@ fn render_column(t: &Table, c: &Column, pk: bool, schema: &Schema, out: &mut Out
         py_attr(&c.name),
         args.join(", ")
     )
-}
-
-/// An identifier as PostgreSQL stores it, from its SQL spelling.
-fn unquote(sql: &str) -> String {
-    match sql.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-        Some(inner) => inner.replace("\"\"", "\""),
-        None => sql.to_string(),
-    }
 }
 
 /// A Python attribute name for a column (the column's own name is always passed as well).

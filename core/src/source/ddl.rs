@@ -89,6 +89,20 @@ pub(crate) fn apply_written_ddl(
     (schema, diags)
 }
 
+/// True when `table` has a unique index `name` that a constraint can take over (`ADD PRIMARY KEY
+/// USING INDEX`): plain ascending columns, btree, no predicate.
+fn promotable(table: &Table, name: &str) -> bool {
+    table.indexes.iter().any(|i| {
+        i.name == name
+            && i.unique
+            && i.method == "btree"
+            && i.predicate.is_none()
+            && i.keys
+                .iter()
+                .all(|k| k.is_column && !k.desc && k.nulls_first.is_none() && k.opclass.is_none())
+    })
+}
+
 /// PostgreSQL keeps one of several identical key constraints declared in one CREATE TABLE
 /// (`id int PRIMARY KEY UNIQUE`): the primary key, else the first unique one.
 fn drop_redundant_keys(t: &mut Table) {
@@ -807,6 +821,45 @@ impl Cx<'_> {
                     deferrable: deferrable(ex.characteristics.as_ref()),
                     span,
                 });
+            }
+            TableConstraint::PrimaryKeyUsingIndex(ref u)
+            | TableConstraint::UniqueUsingIndex(ref u)
+                if promotable(t, &ident(&u.index_name)) =>
+            {
+                // The unique index becomes the constraint's own (renamed to the constraint's
+                // name, as PostgreSQL does).
+                let index_name = ident(&u.index_name);
+                let pos = t.indexes.iter().position(|i| i.name == index_name);
+                let Some(index) = pos.map(|p| t.indexes.remove(p)) else {
+                    return;
+                };
+                let name = name_override
+                    .or(u.name.as_ref().map(ident))
+                    .unwrap_or(index_name);
+                let columns: Vec<String> = index
+                    .keys
+                    .iter()
+                    .map(|k| crate::quote::unquote_ident(&k.expr.sql))
+                    .collect();
+                let deferrable = deferrable(u.characteristics.as_ref());
+                if matches!(c, TableConstraint::PrimaryKeyUsingIndex(_)) {
+                    t.primary_key = Some(PrimaryKey {
+                        name,
+                        columns,
+                        include: index.include,
+                        deferrable,
+                        span,
+                    });
+                } else {
+                    t.uniques.push(Unique {
+                        name,
+                        columns,
+                        include: index.include,
+                        nulls_not_distinct: index.nulls_not_distinct,
+                        deferrable,
+                        span,
+                    });
+                }
             }
             other => {
                 let line = span.line;
@@ -2294,6 +2347,29 @@ fn canon_value(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_unique_index_promoted_to_a_key_is_that_key() {
+        let using = super::parse_ddl(
+            "CREATE TABLE c (cc int NOT NULL, d int);\n\
+             CREATE UNIQUE INDEX c_cc ON c (cc);\n\
+             ALTER TABLE c ADD CONSTRAINT c_pkey PRIMARY KEY USING INDEX c_cc;\n\
+             CREATE UNIQUE INDEX c_d ON c (d);\n\
+             ALTER TABLE c ADD UNIQUE USING INDEX c_d;\n\
+             CREATE INDEX c_plain ON c (d);\n\
+             ALTER TABLE c ADD CONSTRAINT x UNIQUE USING INDEX c_plain;",
+        );
+        let inline = super::parse_ddl(
+            "CREATE TABLE c (cc int NOT NULL, d int, CONSTRAINT c_pkey PRIMARY KEY (cc), \
+             CONSTRAINT c_d UNIQUE (d)); CREATE INDEX c_plain ON c (d);",
+        );
+        assert_eq!(using.schema, inline.schema);
+        // A non-unique index cannot become a key: said, not guessed.
+        assert!(using
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("USING INDEX c_plain")));
+    }
+
     use super::*;
 
     fn canon(s: &str) -> String {
