@@ -91,6 +91,17 @@ fn the_playground_works_in_headless_chromium() {
         page.contains("script-src 'self' 'sha256-") && !page.contains("'unsafe-inline' 'wasm"),
         "the CSP of target/dist/index.html is not pinned"
     );
+    // The JS API's TypeScript declarations ship beside it.
+    let dts = std::fs::read_dir(&dist)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with(".d.ts"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .expect("TypeScript declarations in target/dist");
+    assert!(dts.contains(
+        "export function diff(from: string, to: string, options: DiffOptions | undefined): Migration;"
+    ));
+    assert!(dts.contains("export interface Migration {"));
     let (url, seen) = serve(dist);
     let mut cmd = Command::new("node");
     cmd.arg(root.join("tests/web/e2e.mjs"))
@@ -106,7 +117,19 @@ fn the_playground_works_in_headless_chromium() {
     println!("{stdout}");
     assert!(out.status.success(), "{stderr}\n{stdout}");
     let results: serde_json::Value = serde_json::from_str(stdout.trim()).expect("results");
-    assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 16));
+    assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 19));
+    // The JS API gives exactly the CLI's SQL for the seed.
+    let seed = shared_dir().join("examples/seed");
+    let cli = Command::new(crate::schemafix_bin())
+        .arg("diff")
+        .arg(seed.join("users.d.txt"))
+        .arg(seed.join("models.py"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        results["api_sql"].as_str(),
+        Some(String::from_utf8_lossy(&cli.stdout).as_ref())
+    );
     // What the server saw: the page, its script, its wasm and its styles, nothing else.
     let seen = seen.lock().unwrap().clone();
     assert!(seen.iter().any(|p| p.ends_with(".wasm")), "{seen:?}");

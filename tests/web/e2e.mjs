@@ -153,7 +153,26 @@ if (shots) {
   }
 }
 
-// 10. Nothing but the page's own files was requested.
+// 10. The JS API: the same plan and SQL as the CLI (the Rust side compares them).
+const api = await page.evaluate(([d, m]) => {
+  const api = window.wasmBindings;
+  const mig = api.diff(d, m);
+  const forced = api.diff(d, m, { fromFormat: 'psql', toFormat: 'sqlalchemy', allowDestructive: true });
+  let unknown = null;
+  try { api.diff(d, m, { fromFormat: 'cobol' }); } catch (e) { unknown = String(e.message || e); }
+  const parsed = api.parse('CREATE TABLE b (x int,, y int);');
+  return {
+    sql: mig.sql, steps: mig.plan.steps.map((s) => s.id), same: forced.sql === mig.sql,
+    unknown, parsedFormat: parsed.format,
+    error: parsed.diagnostics.filter((x) => x.severity === 'error').map((x) => [x.span.line, x.span.column]),
+  };
+}, [readFileSync(seedDir + '/users.d.txt', 'utf8'), readFileSync(seedDir + '/models.py', 'utf8')]);
+check(JSON.stringify(api.steps) === '["add-column","add-column","drop-not-null"]', 'the JS API returns the seed plan');
+check(api.same && api.unknown && api.unknown.includes('cobol'), 'the JS API takes options and rejects an unknown format');
+check(api.parsedFormat === 'sql' && JSON.stringify(api.error) === '[[1,23]]', 'the JS API parse gives diagnostics with line and column');
+results.api_sql = api.sql;
+
+// 11. Nothing but the page's own files was requested.
 const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:') && !r.startsWith('blob:'));
 check(foreign.length === 0, 'no request leaves for another origin (' + foreign.join(', ') + ')');
 results.requests = requests.map((r) => r.replace(origin, ''));

@@ -1,6 +1,7 @@
 //! The schemafix playground: a Yew app over `schemafix-core`, compiled to WebAssembly and
 //! served as static files. See `app.rs` for the page and `state.rs` for its state.
 
+mod api;
 mod app;
 mod highlight;
 mod share;

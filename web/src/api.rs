@@ -1,0 +1,119 @@
+//! The JS API (wasm-bindgen exports): `diff(from, to, options)` and `parse(text, format)`,
+//! returning plain JS objects through serde-wasm-bindgen — the same core and the same results
+//! as the CLI. The page exposes them as `window.wasmBindings` (trunk's loader).
+
+use schemafix_core::{migrate, parse as parse_text, Format, PlanOptions};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `diff`: formats override detection ("sql", "psql", "sqlalchemy"). */
+export interface DiffOptions {
+    fromFormat?: string;
+    toFormat?: string;
+    allowDestructive?: boolean;
+}
+/** A problem in an input, with its 1-based line and column. */
+export interface Diagnostic {
+    severity: "note" | "warning" | "error";
+    kind: string;
+    message: string;
+    span: { start: number; end: number; line: number; column: number };
+}
+/** One step of a plan: its kind, why, its risks, and what it would lose. */
+export interface Step {
+    id: string;
+    change: { kind: string; [field: string]: unknown };
+    reason: string;
+    hazards: string[];
+    loses: string | null;
+}
+export interface Plan {
+    steps: Step[];
+    skipped: Step[];
+    not_compared: { schema: string; name: string }[];
+    irreversible?: Step[];
+}
+/** Everything one comparison gives, as the CLI's `--format json`. */
+export interface Migration {
+    from_format: string;
+    from_diagnostics: Diagnostic[];
+    to_format: string;
+    to_diagnostics: Diagnostic[];
+    plan: Plan;
+    sql: string;
+    down: Plan;
+    down_sql: string;
+}
+export interface Parsed {
+    format: string;
+    schema: unknown;
+    diagnostics: Diagnostic[];
+}
+"#;
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct DiffOptions {
+    from_format: Option<String>,
+    to_format: Option<String>,
+    allow_destructive: bool,
+}
+
+fn format_of(name: Option<&str>) -> Result<Option<Format>, JsError> {
+    match name {
+        None | Some("") | Some("auto") => Ok(None),
+        Some(n) => Format::from_name(n)
+            .map(Some)
+            .ok_or_else(|| JsError::new(&format!("unknown format {n:?} (sql, psql, sqlalchemy)"))),
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The migration from `from` (what exists) to `to` (what is wanted).
+#[wasm_bindgen(unchecked_return_type = "Migration")]
+pub fn diff(
+    from: &str,
+    to: &str,
+    #[wasm_bindgen(unchecked_param_type = "DiffOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let o: DiffOptions = if options.is_undefined() || options.is_null() {
+        DiffOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))?
+    };
+    let m = migrate(
+        from,
+        format_of(o.from_format.as_deref())?,
+        to,
+        format_of(o.to_format.as_deref())?,
+        &PlanOptions {
+            allow_destructive: o.allow_destructive,
+        },
+    );
+    to_js(&m)
+}
+
+#[derive(Serialize)]
+struct ParsedOut {
+    format: Format,
+    schema: schemafix_core::Schema,
+    diagnostics: Vec<schemafix_core::Diagnostic>,
+}
+
+/// What schemafix reads in `text` (format detected unless given).
+#[wasm_bindgen(unchecked_return_type = "Parsed")]
+pub fn parse(text: &str, format: Option<String>) -> Result<JsValue, JsError> {
+    let (format, p) = parse_text(text, format_of(format.as_deref())?);
+    to_js(&ParsedOut {
+        format,
+        schema: p.schema,
+        diagnostics: p.diagnostics,
+    })
+}
