@@ -91,13 +91,9 @@ fn the_seed_revision_upgrades_to_the_model_and_downgrades_back() {
     let new_sql = seed.join("new.sql").display().to_string();
     let down = schemafix(&["diff", &old_sql, &new_sql, "--down"]);
     assert_eq!(down.status.code(), Some(0));
-    let statements: Vec<String> = String::from_utf8_lossy(&down.stdout)
-        .lines()
-        .filter(|l| !l.starts_with("--"))
-        .map(String::from)
-        .collect();
+    let down_sql = String::from_utf8_lossy(&down.stdout);
     assert_eq!(
-        statements,
+        schemafix_tests::sql_statements(&down_sql),
         [
             "ALTER TABLE users DROP COLUMN full_name;",
             "ALTER TABLE users DROP COLUMN username;",

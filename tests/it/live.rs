@@ -109,13 +109,9 @@ fn diff_and_inspect_take_urls_on_either_side() {
     let new_sql = seed_path("new.sql");
     let forward = run(&["diff", &url, &new_sql]);
     assert_eq!(forward.status.code(), Some(0));
-    let statements: Vec<String> = text(&forward.stdout)
-        .lines()
-        .filter(|l| !l.starts_with("--"))
-        .map(String::from)
-        .collect();
+    let forward_sql = text(&forward.stdout);
     assert_eq!(
-        statements,
+        schemafix_tests::sql_statements(&forward_sql),
         [
             "ALTER TABLE users ADD COLUMN full_name character varying(255);",
             "ALTER TABLE users ADD COLUMN username character varying(255);",
@@ -225,6 +221,25 @@ fn session(db: &Db) -> postgres::Client {
         .unwrap()
 }
 
+/// `schemafix apply --db url model --yes --lock-timeout t`, running in the background.
+fn spawn_apply(url: &str, model: &str, lock_timeout: &str) -> std::process::Child {
+    Command::new(schemafix_bin())
+        .args([
+            "apply",
+            "--db",
+            url,
+            model,
+            "--yes",
+            "--lock-timeout",
+            lock_timeout,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// A session of the test's own inside a transaction that holds a lock on `users` (which any
 /// ALTER TABLE must wait for) until it rolls back.
 fn holding_users_lock(db: &Db) -> postgres::Client {
@@ -288,23 +303,7 @@ fn two_applies_never_interleave() {
         .unwrap();
 
     // Two at once: one applies, the other waits for it and then finds nothing to change.
-    let spawn = || {
-        Command::new(schemafix_bin())
-            .args([
-                "apply",
-                "--db",
-                &url,
-                &models,
-                "--yes",
-                "--lock-timeout",
-                "60s",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let spawn = || spawn_apply(&url, &models, "60s");
     let (a, b) = (spawn(), spawn());
     let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
     for o in &outs {
@@ -327,21 +326,7 @@ fn a_connection_killed_during_apply_changes_nothing() {
     let url = db.url();
     let before = normalize_dump(&db.dump().unwrap());
     let mut other = holding_users_lock(&db);
-    let child = Command::new(schemafix_bin())
-        .args([
-            "apply",
-            "--db",
-            &url,
-            &seed_path("models.py"),
-            "--yes",
-            "--lock-timeout",
-            "120s",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_apply(&url, &seed_path("models.py"), "120s");
     // Wait until the apply is blocked on the table lock, then kill its connection.
     let mut admin = session(&db);
     let started = Instant::now();

@@ -36,7 +36,7 @@ fn three_statements(current: &str, desired: &str) {
         m.from_diagnostics,
         m.to_diagnostics
     );
-    let statements: Vec<&str> = m.sql.lines().filter(|l| !l.starts_with("--")).collect();
+    let statements = schemafix_tests::sql_statements(&m.sql);
     assert_eq!(
         statements,
         vec![

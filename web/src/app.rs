@@ -187,13 +187,14 @@ fn editor(p: &EditorProps) -> Html {
         Side::From => "from",
         Side::To => "to",
     };
-    let selected = |f: Option<Format>| {
-        if f.is_some() == p.overridden && (f.is_none() || f == Some(p.format)) {
-            "true"
-        } else {
-            "false"
-        }
-    };
+    let choices: Html = [Format::Psql, Format::Sql, Format::SqlAlchemy]
+        .into_iter()
+        .map(|f| {
+            html! {
+                <option value={f.name()} selected={p.overridden && p.format == f}>{format_label(f)}</option>
+            }
+        })
+        .collect();
     html! {
         <section class={classes!("pane", (*dragging).then_some("dragging"))}
             ondragover={ondragover} ondragleave={ondragleave} ondrop={ondrop}>
@@ -203,10 +204,8 @@ fn editor(p: &EditorProps) -> Html {
                     {format_label(p.format)}{if p.overridden { " (set)" } else { "" }}
                 </span>
                 <select id={format!("{id}-format")} aria-label="input format" onchange={onformat}>
-                    <option value="auto" selected={selected(None) == "true"}>{"detect"}</option>
-                    <option value="psql" selected={p.overridden && p.format == Format::Psql}>{"psql \\d"}</option>
-                    <option value="sql" selected={p.overridden && p.format == Format::Sql}>{"SQL / pg_dump"}</option>
-                    <option value="sqlalchemy" selected={p.overridden && p.format == Format::SqlAlchemy}>{"SQLAlchemy"}</option>
+                    <option value="auto" selected={!p.overridden}>{"detect"}</option>
+                    {choices}
                 </select>
             </div>
             <div class="editor">
