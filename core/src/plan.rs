@@ -118,16 +118,48 @@ pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
             })
             .collect()
     };
+    // Columns whose type changes: their default comes off before and goes back on after.
+    let retyped: Vec<(&QualName, &str)> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumnType { table, column, .. } => Some((table, column.as_str())),
+            _ => None,
+        })
+        .collect();
+    let retyped = |t: &QualName, c: &str| retyped.iter().any(|(rt, rc)| *rt == t && *rc == c);
     for (_, _, change) in indexed {
         if let Change::DropForeignKey { table, .. } = change {
             if kept_tables.contains(&table) {
                 continue;
             }
         }
+        let reason = match change {
+            Change::DropDefault {
+                table,
+                column,
+                from,
+            } if retyped(table, column) => format!(
+                "{}: default {} comes off for the type change (it may not convert)",
+                at(table, column),
+                from.sql
+            ),
+            Change::SetDefault {
+                table,
+                column,
+                from: None,
+                to,
+            } if retyped(table, column) => format!(
+                "{}: default {} wanted, set after the type change",
+                at(table, column),
+                to.sql
+            ),
+            _ => reason(change),
+        };
         let step = Step {
             id: change.id().to_string(),
             change: change.clone(),
-            reason: reason(change),
+            reason,
             hazards: hazards(change),
             loses: loses(change),
         };
@@ -712,5 +744,43 @@ mod tests {
         };
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &allowed);
         assert!(m.sql.contains("DROP CONSTRAINT o_u_fkey") && m.sql.contains("DROP TABLE o"));
+    }
+
+    #[test]
+    fn a_default_taken_off_for_a_type_change_says_so() {
+        let from = "CREATE TABLE u (role varchar(50) NOT NULL DEFAULT 'a', n int DEFAULT 1);";
+        let to = "CREATE TYPE r AS ENUM ('a', 'b');
+            CREATE TABLE u (role r NOT NULL DEFAULT 'a', n int DEFAULT 2);";
+        let allowed = PlanOptions {
+            allow_destructive: true,
+        };
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &allowed);
+        let reasons: Vec<(&str, &str)> = m
+            .plan
+            .steps
+            .iter()
+            .map(|s| (s.id.as_str(), s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("create-enum", "type r: enum (a, b) wanted, missing"),
+                (
+                    "drop-default",
+                    "u.role: default 'a' comes off for the type change (it may not convert)"
+                ),
+                (
+                    "alter-column-type",
+                    "u.role: type r wanted, current character varying(50)"
+                ),
+                (
+                    "set-default",
+                    "u.role: default 'a' wanted, set after the type change"
+                ),
+                ("set-default", "u.n: default 2 wanted, current 1"),
+            ],
+            "{}",
+            m.sql
+        );
     }
 }
