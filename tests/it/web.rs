@@ -1,6 +1,7 @@
-//! The web playground in a real browser (issue 6): the page `cargo xtask test` built into
-//! `target/dist`, served by a small static server, driven in Debian's headless Chromium by
-//! `tests/web/e2e.mjs` (playwright-core, no browser download).
+//! The web playground (issue 6) and the embeddable widget (issue 7) in a real browser: the files
+//! `cargo xtask test` built into `target/dist`, served by a small static server, driven in
+//! Debian's headless Chromium by `tests/web/e2e.mjs` and `tests/web/embed.mjs` (playwright-core,
+//! no browser download).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -17,6 +18,7 @@ fn content_type(p: &Path) -> &'static str {
         Some("wasm") => "application/wasm",
         Some("css") => "text/css",
         Some("png") => "image/png",
+        Some("txt" | "py" | "sql" | "ts") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
@@ -46,7 +48,8 @@ fn serve(dir: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
                 }
                 log.lock().unwrap().push(path.clone());
                 let rel = path.split(['?', '#']).next().unwrap_or("/");
-                let rel = if rel == "/" { "/index.html" } else { rel };
+                let index = format!("{rel}index.html");
+                let rel = if rel.ends_with('/') { &index } else { rel };
                 let file = dir.join(rel.trim_start_matches('/'));
                 let mut out = &stream;
                 match (rel.contains(".."), std::fs::read(&file)) {
@@ -72,8 +75,8 @@ fn serve(dir: PathBuf) -> (String, Arc<Mutex<Vec<String>>>) {
     (url, seen)
 }
 
-#[test]
-fn the_playground_works_in_headless_chromium() {
+/// The built files and the browser tools, or a clear message about what is missing.
+fn dist_and_tools() -> (PathBuf, PathBuf) {
     let root = workspace_root();
     let dist = root.join("target/dist");
     assert!(
@@ -85,6 +88,39 @@ fn the_playground_works_in_headless_chromium() {
         tools.join("node_modules/playwright-core").is_dir(),
         "playwright-core is missing under target/web-tools (`cargo xtask test` installs it)"
     );
+    (dist, tools)
+}
+
+/// Runs a browser script with its arguments; its one JSON line of results.
+fn run_script(script: &str, args: &[&std::ffi::OsStr], tools: &Path) -> serde_json::Value {
+    let out = Command::new("node")
+        .arg(workspace_root().join("tests/web").join(script))
+        .args(args)
+        .env("WEB_TOOLS", tools)
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    serde_json::from_str(stdout.trim()).expect("results")
+}
+
+/// What the CLI prints for the seed case (the JS API must give the same).
+fn cli_seed_sql() -> String {
+    let seed = shared_dir().join("examples/seed");
+    let cli = Command::new(crate::schemafix_bin())
+        .arg("diff")
+        .arg(seed.join("users.d.txt"))
+        .arg(seed.join("models.py"))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&cli.stdout).into_owned()
+}
+
+#[test]
+fn the_playground_works_in_headless_chromium() {
+    let (dist, tools) = dist_and_tools();
     // The built page allows its one inline script by hash, not any inline script.
     let page = std::fs::read_to_string(dist.join("index.html")).unwrap();
     assert!(
@@ -103,33 +139,14 @@ fn the_playground_works_in_headless_chromium() {
     ));
     assert!(dts.contains("export interface Migration {"));
     let (url, seen) = serve(dist);
-    let mut cmd = Command::new("node");
-    cmd.arg(root.join("tests/web/e2e.mjs"))
-        .arg(&url)
-        .arg(shared_dir().join("examples/seed"))
-        .env("WEB_TOOLS", &tools);
-    if let Some(dir) = std::env::var_os("SCHEMAFIX_SCREENSHOTS") {
-        cmd.arg(dir);
-    }
-    let out = cmd.output().expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(out.status.success(), "{stderr}\n{stdout}");
-    let results: serde_json::Value = serde_json::from_str(stdout.trim()).expect("results");
+    let seed = shared_dir().join("examples/seed");
+    let shots = std::env::var_os("SCHEMAFIX_SCREENSHOTS");
+    let mut args = vec![url.as_ref(), seed.as_os_str()];
+    args.extend(shots.as_deref());
+    let results = run_script("e2e.mjs", &args, &tools);
     assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 19));
     // The JS API gives exactly the CLI's SQL for the seed.
-    let seed = shared_dir().join("examples/seed");
-    let cli = Command::new(crate::schemafix_bin())
-        .arg("diff")
-        .arg(seed.join("users.d.txt"))
-        .arg(seed.join("models.py"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        results["api_sql"].as_str(),
-        Some(String::from_utf8_lossy(&cli.stdout).as_ref())
-    );
+    assert_eq!(results["api_sql"].as_str(), Some(cli_seed_sql().as_str()));
     // What the server saw: the page, its script, its wasm and its styles, nothing else.
     let seen = seen.lock().unwrap().clone();
     assert!(seen.iter().any(|p| p.ends_with(".wasm")), "{seen:?}");
@@ -144,6 +161,39 @@ fn the_playground_works_in_headless_chromium() {
                     .unwrap_or("")
                     .ends_with(e)),
             "unexpected request {p}"
+        );
+    }
+}
+
+#[test]
+fn the_embedded_widgets_work_in_a_docs_page() {
+    let (dist, tools) = dist_and_tools();
+    for f in [
+        "schemafix-embed.js",
+        "schemafix-embed.d.ts",
+        "schemafix-web.js",
+        "schemafix-web_bg.wasm",
+        "examples/runbook/index.html",
+        "examples/seed/users.d.txt",
+    ] {
+        assert!(dist.join(f).exists(), "target/dist/{f} is missing");
+    }
+    let (url, seen) = serve(dist);
+    let results = run_script("embed.mjs", &[url.as_ref()], &tools);
+    assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 17));
+    // The page script's plan, through the JS API, is the CLI's for the same files.
+    assert_eq!(results["api_sql"].as_str(), Some(cli_seed_sql().as_str()));
+    // Inline schemas travel in the fragment: the server never sees them; the fetched files are
+    // the page's neighbours.
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.iter().any(|p| p == "/examples/seed/users.d.txt"),
+        "{seen:?}"
+    );
+    for p in &seen {
+        assert!(
+            !p.contains("CREATE") && !p.contains('#') && !p.contains("from="),
+            "schema text reached the server: {p}"
         );
     }
 }

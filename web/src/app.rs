@@ -1,6 +1,7 @@
 //! The page: two editors, the options, the output tabs, the lists of hazards, skipped steps and
-//! diagnostics, and the share panel. State lives in `state::State`; this file only renders it
-//! and turns events into `Action`s.
+//! diagnostics, and the share panel — or, as an embedded widget (`?embed`), the compact form
+//! that fetches its inputs and reports its height to the parent page. State lives in
+//! `state::State`; this file only renders it and turns events into `Action`s.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,10 +10,13 @@ use gloo::events::EventListener;
 use gloo::file::callbacks::FileReader;
 use gloo::timers::callback::Timeout;
 use schemafix_core::{Diagnostic, Format, Migration, Severity};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::embed::Params;
 use crate::highlight::{tokens, Lang};
 use crate::share;
 use crate::state::{tab_text, Action, Side, State, Tab, EXAMPLES};
@@ -58,6 +62,7 @@ struct EditorProps {
     text: AttrValue,
     format: Format,
     overridden: bool,
+    readonly: bool,
     diagnostics: Rc<Vec<Diagnostic>>,
     dispatch: Callback<Action>,
     node: NodeRef,
@@ -97,21 +102,26 @@ fn editor(p: &EditorProps) -> Html {
     };
     let ondragover = {
         let dragging = dragging.clone();
+        let readonly = p.readonly;
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            dragging.set(true);
+            dragging.set(!readonly);
         })
     };
     let ondragleave = {
         let dragging = dragging.clone();
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
+    let readonly = p.readonly;
     let ondrop = {
         let d = p.dispatch.clone();
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
+            if readonly {
+                return;
+            }
             let Some(file) = e
                 .data_transfer()
                 .and_then(|dt| dt.files())
@@ -203,7 +213,7 @@ fn editor(p: &EditorProps) -> Html {
                 <span class="badge" id={format!("{id}-badge")} title="detected format">
                     {format_label(p.format)}{if p.overridden { " (set)" } else { "" }}
                 </span>
-                <select id={format!("{id}-format")} aria-label="input format" onchange={onformat}>
+                <select id={format!("{id}-format")} aria-label="input format" onchange={onformat} disabled={p.readonly}>
                     <option value="auto" selected={!p.overridden}>{"detect"}</option>
                     {choices}
                 </select>
@@ -214,7 +224,7 @@ fn editor(p: &EditorProps) -> Html {
                     // A large paste: the textarea alone (one layout of the text, not two).
                     <div class="code plain">
                         <textarea id={format!("{id}-text")} ref={p.node.clone()} spellcheck="false"
-                            autocomplete="off" autocapitalize="off" wrap="off"
+                            autocomplete="off" autocapitalize="off" wrap="off" readonly={p.readonly}
                             style={format!("height: calc({lines}lh + 1rem)")}
                             placeholder={p.placeholder.clone()} oninput={oninput} />
                     </div>
@@ -222,7 +232,7 @@ fn editor(p: &EditorProps) -> Html {
                     <div class="code">
                         <pre class="hl" aria-hidden="true">{highlighted(&p.text, lang_of(p.format))}{"\n"}</pre>
                         <textarea id={format!("{id}-text")} ref={p.node.clone()} spellcheck="false"
-                            autocomplete="off" autocapitalize="off" wrap="off"
+                            autocomplete="off" autocapitalize="off" wrap="off" readonly={p.readonly}
                             placeholder={p.placeholder.clone()} oninput={oninput} />
                     </div>
                 }
@@ -232,14 +242,79 @@ fn editor(p: &EditorProps) -> Html {
     }
 }
 
-fn initial_state() -> State {
-    let hash = gloo::utils::window().location().hash().unwrap_or_default();
-    if hash.len() > 1 {
-        if let Ok(s) = share::decode(&hash) {
-            return s;
-        }
+/// The text of a file fetched from `url` (relative to the page), or why there is none.
+async fn fetch_text(url: String) -> Result<String, String> {
+    let why = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+    };
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .map_err(why)?
+        .dyn_into()
+        .map_err(why)?;
+    if !resp.ok() {
+        return Err(format!("{} {}", resp.status(), resp.status_text()));
     }
-    State::initial()
+    let text = JsFuture::from(resp.text().map_err(why)?)
+        .await
+        .map_err(why)?;
+    text.as_string()
+        .ok_or_else(|| "the response is not text".into())
+}
+
+/// A `from-src` / `to-src` file: not asked for, on its way, or failed.
+#[derive(Clone, PartialEq)]
+enum Load {
+    None,
+    Pending(String),
+    Failed(String),
+}
+
+/// Starts fetching `src` into `side`'s editor.
+fn start_load(
+    src: &Option<String>,
+    side: Side,
+    load: UseStateHandle<Load>,
+    dispatch: Callback<Action>,
+) {
+    let Some(url) = src.clone() else {
+        return;
+    };
+    load.set(Load::Pending(url.clone()));
+    wasm_bindgen_futures::spawn_local(async move {
+        match fetch_text(url.clone()).await {
+            Ok(text) => {
+                dispatch.emit(Action::SetText(side, text));
+                load.set(Load::None);
+            }
+            Err(e) => load.set(Load::Failed(format!("could not load {url}: {e}"))),
+        }
+    });
+}
+
+/// Reports the height of the page's `.app` element to the parent page whenever it changes, as
+/// `{type: "schemafix:height", height}` (what `schemafix-embed.js` listens for). Nothing when
+/// the page is not in a frame. Dropping the pair stops it.
+fn report_height() -> Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok()??;
+    if js_sys::Object::is(&parent, &window) {
+        return None;
+    }
+    let app = window.document()?.query_selector(".app").ok()??;
+    let measured = app.clone();
+    let post = Closure::<dyn FnMut()>::new(move || {
+        let height = measured.get_bounding_client_rect().height().ceil();
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"type".into(), &"schemafix:height".into());
+        let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
+        let _ = parent.post_message(&msg, "*");
+    });
+    let observer = web_sys::ResizeObserver::new(post.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&app);
+    Some((observer, post))
 }
 
 fn performance_now() -> f64 {
@@ -281,10 +356,26 @@ struct Output {
     link: String,
 }
 
+/// What the page starts from.
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The state a link or the page parameters ask for (`None`: the seed example).
+    pub initial: Option<State>,
+    /// The page parameters besides the state.
+    pub params: Rc<Params>,
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
-    let state = use_reducer(initial_state);
+pub fn app(props: &AppProps) -> Html {
+    let params = props.params.clone();
+    let embed = params.embed;
+    let state = {
+        let initial = props.initial.clone();
+        use_reducer(move || initial.unwrap_or_else(State::initial))
+    };
     let output = use_state(|| None::<Rc<Output>>);
+    let from_load = use_state(|| Load::None);
+    let to_load = use_state(|| Load::None);
     let counter = use_mut_ref(|| 0u32);
     let from_node = use_node_ref();
     let to_node = use_node_ref();
@@ -293,52 +384,77 @@ pub fn app() -> Html {
         Callback::from(move |a: Action| state.dispatch(a))
     };
 
-    // Recompute after typing pauses; the link in the address bar follows.
+    // Fetch `from-src` / `to-src`.
+    {
+        let (from_load, to_load, dispatch) = (from_load.clone(), to_load.clone(), dispatch.clone());
+        let params = params.clone();
+        use_effect_with((), move |_| {
+            start_load(&params.from_src, Side::From, from_load, dispatch.clone());
+            start_load(&params.to_src, Side::To, to_load, dispatch);
+        });
+    }
+    let loading = matches!(*from_load, Load::Pending(_)) || matches!(*to_load, Load::Pending(_));
+
+    // An embedded widget tells its parent page how tall it is.
+    use_effect_with(embed, move |&embed| {
+        let reporter = if embed { report_height() } else { None };
+        move || drop(reporter)
+    });
+
+    // Recompute after typing pauses (not while an input is being fetched); the link in the
+    // address bar follows (an embedded widget leaves its own address alone).
     {
         let output = output.clone();
         let counter = counter.clone();
-        use_effect_with((*state).clone(), move |s: &State| {
-            let s = s.clone();
-            let first = output.is_none();
-            let run = move || {
-                let t0 = performance_now();
-                let migration = s.compute();
-                let millis = performance_now() - t0;
-                let count = {
-                    let mut c = counter.borrow_mut();
-                    *c += 1;
-                    *c
+        use_effect_with(
+            ((*state).clone(), loading),
+            move |(s, loading): &(State, bool)| {
+                let s = s.clone();
+                let first = output.is_none();
+                let loading = *loading;
+                let run = move || {
+                    let t0 = performance_now();
+                    let migration = s.compute();
+                    let millis = performance_now() - t0;
+                    let count = {
+                        let mut c = counter.borrow_mut();
+                        *c += 1;
+                        *c
+                    };
+                    let fragment = format!("#{}", share::encode(&s));
+                    if !embed {
+                        if let Ok(h) = gloo::utils::window().history() {
+                            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
+                        }
+                    }
+                    let loc = gloo::utils::window().location();
+                    let link = format!(
+                        "{}{}{fragment}",
+                        loc.origin().unwrap_or_default(),
+                        loc.pathname().unwrap_or_default()
+                    );
+                    output.set(Some(Rc::new(Output {
+                        migration,
+                        millis,
+                        count,
+                        link,
+                    })));
                 };
-                let fragment = format!("#{}", share::encode(&s));
-                if let Ok(h) = gloo::utils::window().history() {
-                    let _ =
-                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+                let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
+                if loading {
+                    // The fetched text arrives as a new state.
+                } else if first {
+                    run();
+                } else {
+                    *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, run));
                 }
-                let loc = gloo::utils::window().location();
-                let link = format!(
-                    "{}{}{fragment}",
-                    loc.origin().unwrap_or_default(),
-                    loc.pathname().unwrap_or_default()
-                );
-                output.set(Some(Rc::new(Output {
-                    migration,
-                    millis,
-                    count,
-                    link,
-                })));
-            };
-            let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
-            if first {
-                run();
-            } else {
-                *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, run));
-            }
-            move || {
-                if let Some(t) = timer.borrow_mut().take() {
-                    t.cancel();
+                move || {
+                    if let Some(t) = timer.borrow_mut().take() {
+                        t.cancel();
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 
     // A link pasted into this tab's address bar.
@@ -449,7 +565,9 @@ pub fn app() -> Html {
         let link = link.clone();
         Callback::from(move |_: MouseEvent| copy_to_clipboard(link.clone()))
     };
-    let status = if has_errors {
+    let status = if loading {
+        "loading…".to_string()
+    } else if has_errors {
         "no migration: fix the errors in the inputs".to_string()
     } else if n_steps == 0 && n_skipped == 0 {
         "nothing to change".to_string()
@@ -464,6 +582,73 @@ pub fn app() -> Html {
         )
     };
 
+    // What the page could not do with its parameters or files, shown above everything.
+    let problems: Html = params
+        .problems
+        .iter()
+        .cloned()
+        .chain(
+            [&*from_load, &*to_load]
+                .into_iter()
+                .filter_map(|l| match l {
+                    Load::Failed(e) => Some(e.clone()),
+                    _ => None,
+                }),
+        )
+        .map(|p| html! { <li>{p}</li> })
+        .collect();
+    let ro = params.readonly;
+    let editors = html! {
+        <div class="inputs">
+            <Editor side={Side::From} title="Current schema" placeholder="paste `\\d users` output, DDL or pg_dump --schema-only"
+                text={AttrValue::from(s.from.clone())} format={s.format(Side::From)} overridden={s.from_format.is_some()}
+                readonly={ro} diagnostics={from_diags} dispatch={dispatch.clone()} node={from_node} />
+            <Editor side={Side::To} title="Desired schema" placeholder="paste your model (SQLAlchemy) or DDL"
+                text={AttrValue::from(s.to.clone())} format={s.format(Side::To)} overridden={s.to_format.is_some()}
+                readonly={ro} diagnostics={to_diags} dispatch={dispatch.clone()} node={to_node} />
+        </div>
+    };
+    let options = html! {
+        <div class="options">
+            <label><input type="checkbox" id="allow-destructive" checked={s.allow_destructive} onchange={on_destructive} disabled={ro} />
+                {" allow destructive steps (drops, narrowing types)"}</label>
+            <span id="status" class={classes!("status", has_errors.then_some("err"))}>{status}</span>
+        </div>
+    };
+    let output_panel = html! {
+        <section class="output">
+            <div class="tabs" role="tablist">{tabs}
+                <span class="spacer"></span>
+                <button id="copy" onclick={on_copy}>{"Copy"}</button>
+                <button id="download" onclick={on_download}>{"Download"}</button>
+            </div>
+            <pre id="output" class="out" tabindex="0"
+                data-computations={output.as_ref().map_or(0, |o| o.count).to_string()}
+                data-compute-ms={output.as_ref().map_or(0.0, |o| o.millis).to_string()}>
+                {out_html}
+            </pre>
+            <div class="lists">
+                <div><h2>{"Hazards"}</h2><ul id="hazards">{hazards}</ul></div>
+                <div><h2>{"Held back (destructive)"}</h2><ul id="skipped">{skipped}</ul></div>
+                <div><h2>{"Not compared"}</h2><ul id="not-compared">{not_compared}</ul></div>
+            </div>
+        </section>
+    };
+    if embed {
+        return html! {
+            <div class="app embed">
+                <ul class="problems" id="problems">{problems}</ul>
+                {editors}
+                {options}
+                {output_panel}
+                <footer>
+                    <span>{"schemafix — computed in this page; what you type is not sent anywhere"}</span>
+                    <a id="open-playground" href={link} target="_blank" rel="noopener">{"Open in the playground ↗"}</a>
+                </footer>
+            </div>
+        };
+    }
+
     html! {
         <div class="app">
             <header>
@@ -477,36 +662,10 @@ pub fn app() -> Html {
                 </label>
             </header>
             <main>
-                <div class="inputs">
-                    <Editor side={Side::From} title="Current schema" placeholder="paste `\\d users` output, DDL or pg_dump --schema-only"
-                        text={AttrValue::from(s.from.clone())} format={s.format(Side::From)} overridden={s.from_format.is_some()}
-                        diagnostics={from_diags} dispatch={dispatch.clone()} node={from_node} />
-                    <Editor side={Side::To} title="Desired schema" placeholder="paste your model (SQLAlchemy) or DDL"
-                        text={AttrValue::from(s.to.clone())} format={s.format(Side::To)} overridden={s.to_format.is_some()}
-                        diagnostics={to_diags} dispatch={dispatch.clone()} node={to_node} />
-                </div>
-                <div class="options">
-                    <label><input type="checkbox" id="allow-destructive" checked={s.allow_destructive} onchange={on_destructive} />
-                        {" allow destructive steps (drops, narrowing types)"}</label>
-                    <span id="status" class={classes!("status", has_errors.then_some("err"))}>{status}</span>
-                </div>
-                <section class="output">
-                    <div class="tabs" role="tablist">{tabs}
-                        <span class="spacer"></span>
-                        <button id="copy" onclick={on_copy}>{"Copy"}</button>
-                        <button id="download" onclick={on_download}>{"Download"}</button>
-                    </div>
-                    <pre id="output" class="out" tabindex="0"
-                        data-computations={output.as_ref().map_or(0, |o| o.count).to_string()}
-                        data-compute-ms={output.as_ref().map_or(0.0, |o| o.millis).to_string()}>
-                        {out_html}
-                    </pre>
-                    <div class="lists">
-                        <div><h2>{"Hazards"}</h2><ul id="hazards">{hazards}</ul></div>
-                        <div><h2>{"Held back (destructive)"}</h2><ul id="skipped">{skipped}</ul></div>
-                        <div><h2>{"Not compared"}</h2><ul id="not-compared">{not_compared}</ul></div>
-                    </div>
-                </section>
+                <ul class="problems" id="problems">{problems}</ul>
+                {editors}
+                {options}
+                {output_panel}
                 <section class="share">
                     <h2>{"Share"}</h2>
                     <p>{"The link holds both inputs and the options, compressed in the part after #, which browsers never send to a server."}</p>

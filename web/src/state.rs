@@ -37,6 +37,16 @@ impl Tab {
         }
     }
 
+    /// The tab's name in page parameters (`tab=alembic`), as serde spells it.
+    pub fn param(self) -> &'static str {
+        match self {
+            Tab::Sql => "sql",
+            Tab::Down => "down",
+            Tab::Alembic => "alembic",
+            Tab::Json => "json",
+        }
+    }
+
     /// The file name a download of this tab gets.
     pub fn file_name(self) -> &'static str {
         match self {
@@ -111,8 +121,8 @@ pub struct Example {
 pub const EXAMPLES: &[Example] = &[
     Example {
         name: "users table drifted from its model (\\d users vs models.py)",
-        from: include_str!("../examples/users.d.txt"),
-        to: include_str!("../examples/models.py"),
+        from: include_str!("../../examples/seed/users.d.txt"),
+        to: include_str!("../../examples/seed/models.py"),
     },
     Example {
         name: "DDL to DDL: a new table, a foreign key, an enum label",
