@@ -401,6 +401,8 @@ impl Sx<'_> {
         // SQLAlchemy orders attributes by merging the class `__dict__` order (assigned names)
         // with the `__annotations__` order (annotated names).
         let mut dict_order: Vec<String> = Vec::new();
+        // Which attribute each of `info.columns` came from (by index).
+        let mut attr_of: Vec<(usize, String)> = Vec::new();
         let mut ann_order: Vec<String> = Vec::new();
         for st in &c.body {
             match st {
@@ -444,6 +446,7 @@ impl Sx<'_> {
                         "__table_args__" => self.table_args(&a.value, &mut info),
                         _ => {
                             if let Some(col) = self.column_value(attr, None, &a.value) {
+                                attr_of.push((info.columns.len(), attr.to_string()));
                                 info.columns.push(col);
                             }
                         }
@@ -467,6 +470,7 @@ impl Sx<'_> {
                         info.sqlmodel_table || bases.iter().any(|b| last(b) == "SQLModel"),
                         a.range.start().to_usize(),
                     ) {
+                        attr_of.push((info.columns.len(), attr.clone()));
                         info.columns.push(col);
                     }
                 }
@@ -492,12 +496,21 @@ impl Sx<'_> {
                 _ => {}
             }
         }
-        info.columns.sort_by_key(|col| {
-            order
+        // By attribute name: `bad = Column("x", …)` names the column x but sits where `bad` does.
+        let position = |i: usize, col: &Col| {
+            let attr = attr_of
                 .iter()
-                .position(|n| *n == col.name)
-                .unwrap_or(usize::MAX)
-        });
+                .find(|(k, _)| *k == i)
+                .map_or(col.name.as_str(), |(_, a)| a.as_str());
+            order.iter().position(|n| n == attr).unwrap_or(usize::MAX)
+        };
+        let mut keyed: Vec<(usize, Col)> = std::mem::take(&mut info.columns)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (position(i, &c), c))
+            .collect();
+        keyed.sort_by_key(|(k, _)| *k);
+        info.columns = keyed.into_iter().map(|(_, c)| c).collect();
         self.classes.insert(name, info);
     }
 
