@@ -57,6 +57,60 @@ pub fn is_url(text: &str) -> bool {
     text.starts_with("postgres://") || text.starts_with("postgresql://")
 }
 
+/// True for a libpq `key=value` connection string (as psql takes one): its first setting is a
+/// connection keyword.
+pub fn is_conninfo(text: &str) -> bool {
+    let t = text.trim_start();
+    let key_end = t
+        .find(|c: char| c == '=' || c.is_whitespace())
+        .unwrap_or(t.len());
+    KNOWN.contains(&&t[..key_end]) && t[key_end..].trim_start().starts_with('=')
+}
+
+/// `text` with anything that looks like a password taken out: the password of a
+/// `scheme://user:password@` URL and the value of a `password=` setting. For echoing arguments
+/// that turned out not to be connection strings (a mistyped URL is still a secret).
+pub fn redact(text: &str) -> String {
+    // URL userinfo, even in a mistyped URL: in a word with an '@', the part after the last '/'
+    // before it, from its first ':'.
+    let out: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            let Some(at) = word.rfind('@') else {
+                return word.to_string();
+            };
+            let start = word[..at].rfind('/').map_or(0, |i| i + 1);
+            match word[start..at].find(':') {
+                Some(colon) => format!("{}:********{}", &word[..start + colon], &word[at..]),
+                None => word.to_string(),
+            }
+        })
+        .collect();
+    let out = out.join(" ");
+    // key=value: password=... up to whitespace, or a quoted value.
+    let mut result = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(i) = rest.find("password") {
+        let (head, tail) = rest.split_at(i + "password".len());
+        result.push_str(head);
+        let after = tail.trim_start();
+        if let Some(v) = after.strip_prefix('=') {
+            let v = v.trim_start();
+            let end = if let Some(q) = v.strip_prefix('\'') {
+                q.find('\'').map_or(v.len(), |e| e + 2)
+            } else {
+                v.find(char::is_whitespace).unwrap_or(v.len())
+            };
+            result.push_str("=********");
+            rest = &v[end..];
+        } else {
+            rest = tail;
+        }
+    }
+    result.push_str(rest);
+    result
+}
+
 fn percent_decode(s: &str) -> Result<String, ConnError> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -556,5 +610,26 @@ mod tests {
             let e = resolve(Some(bad), &[]).err().expect(bad);
             assert!(!e.0.is_empty());
         }
+    }
+
+    #[test]
+    fn conninfo_strings_are_recognised_and_passwords_redacted() {
+        assert!(is_conninfo("host=db port=5432 password=x"));
+        assert!(is_conninfo("  dbname = shop"));
+        assert!(!is_conninfo("schema.sql"));
+        assert!(!is_conninfo("weird=name.sql"));
+        assert_eq!(
+            redact("postgresql:/u:S3cret@h/db and postgres://a:b@c/d?x=1 me@example.com"),
+            "postgresql:/u:********@h/db and postgres://a:********@c/d?x=1 me@example.com"
+        );
+        assert_eq!(
+            redact("postgresql://u:p%40ss@h/db"),
+            "postgresql://u:********@h/db"
+        );
+        assert_eq!(
+            redact("host=x password=S3cret port=1 password = 'a b' user=u"),
+            "host=x password=******** port=1 password=******** user=u"
+        );
+        assert_eq!(redact("no secrets here"), "no secrets here");
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use schemafix_cli::connect::{is_url, ConnSpec};
+use schemafix_cli::connect::{is_conninfo, is_url, redact, ConnSpec};
 use schemafix_cli::db::{apply, read_schema, ApplyOptions};
 use schemafix_cli::report;
 use schemafix_core::{
@@ -246,11 +246,23 @@ fn read_text(path: &str) -> Result<String, BadInput> {
     } else {
         std::fs::read(path).map(|b| bytes = b)
     };
-    res.map_err(|e| BadInput(format!("{path}: {e}")))?;
+    let name = redact(path);
+    res.map_err(|e| BadInput(format!("{name}: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        // Line and column of the bad byte (columns count characters, as diagnostics do).
+        let before = String::from_utf8_lossy(&bytes[..at]);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let what = if bytes.contains(&0) {
+            "binary data, not a schema"
+        } else {
+            "not UTF-8 text; save the file as UTF-8"
+        };
         BadInput(format!(
-            "{path}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            "{name}:{line}:{column}: {what} (byte 0x{:02x} at offset {at})",
+            bytes[at]
         ))
     })
 }
@@ -275,7 +287,7 @@ struct Side {
 }
 
 fn load(arg: &str, format: &Option<String>) -> Result<Side, BadInput> {
-    if is_url(arg) {
+    if is_url(arg) || (is_conninfo(arg) && !std::path::Path::new(arg).exists()) {
         let spec = ConnSpec::from_env(Some(arg)).map_err(|e| BadInput(e.0))?;
         let parsed = read_schema(&spec).map_err(|e| BadInput(e.0))?;
         return Ok(Side {
@@ -288,7 +300,7 @@ fn load(arg: &str, format: &Option<String>) -> Result<Side, BadInput> {
     let text = read_text(arg)?;
     let (format, parsed) = parse(&text, format_arg(format)?);
     Ok(Side {
-        name: arg.to_string(),
+        name: redact(arg),
         text: Some(text),
         format,
         parsed,
@@ -409,7 +421,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             let desired = load(&to, &to_format)?;
             print_diagnostics(&desired, &desired.parsed.diagnostics);
             if desired.parsed.has_errors() {
-                return Err(BadInput(format!("{to}: fix the errors above")));
+                return Err(BadInput(format!("{}: fix the errors above", redact(&to))));
             }
             let opts = ApplyOptions {
                 allow_destructive,
@@ -489,6 +501,13 @@ fn schema_sql(schema: &Schema) -> String {
 }
 
 fn main() -> ExitCode {
+    // A bug must not print a connection string's password either.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "schemafix: internal error (a bug; please report it): {}",
+            redact(&info.to_string())
+        );
+    }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
