@@ -62,16 +62,35 @@ impl Diagnostic {
 
     /// The diagnostic with the offending line and a caret under its column.
     pub fn render(&self, source_name: &str, text: &str) -> String {
+        /// The most characters of the offending line shown.
+        const SHOWN: usize = 120;
         let line_text = text
             .lines()
             .nth(self.span.line.saturating_sub(1) as usize)
             .unwrap_or("");
-        let width = self.span.column.saturating_sub(1) as usize;
+        // A long line is shown as a window around the column (a minified dump can put megabytes
+        // on one line).
+        let chars: Vec<char> = line_text.trim_end().chars().collect();
+        let col = (self.span.column.saturating_sub(1) as usize).min(chars.len());
+        let (from, to) = if chars.len() <= SHOWN {
+            (0, chars.len())
+        } else {
+            let from = col.saturating_sub(SHOWN / 2).min(chars.len() - SHOWN);
+            (from, from + SHOWN)
+        };
+        let mut shown: String = chars[from..to].iter().collect();
+        let mut width = col - from;
+        if from > 0 {
+            shown.insert(0, '…');
+            width += 1;
+        }
+        if to < chars.len() {
+            shown.push('…');
+        }
         format!(
-            "{source_name}:{}:{}: {self}\n  | {}\n  | {}^",
+            "{source_name}:{}:{}: {self}\n  | {shown}\n  | {}^",
             self.span.line,
             self.span.column,
-            line_text.trim_end(),
             " ".repeat(width)
         )
     }
@@ -113,5 +132,43 @@ impl LineIndex {
             line: line as u32,
             column: column as u32,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        let text = format!(
+            "CREATE TABLE t (x int CHECK ({}x > 0{}));",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        let at = text.find("x >").unwrap();
+        let span = LineIndex::new(&text).span(&text, at, at + 1);
+        let d = Diagnostic::new(
+            Severity::Error,
+            DiagKind::Syntax,
+            "recursion limit exceeded",
+            span,
+        );
+        let r = d.render("deep.sql", &text);
+        let lines: Vec<&str> = r.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!("deep.sql:1:{}: error: recursion limit exceeded", at + 1)
+        );
+        assert!(
+            lines[1].chars().count() < 130 && lines[1].contains("x > 0"),
+            "{}",
+            lines[1]
+        );
+        let caret = lines[2].chars().count() - 1;
+        assert_eq!(lines[1].chars().nth(caret), Some('x'), "{r}");
+        let span = LineIndex::new("ab").span("ab", 1, 2);
+        let short = Diagnostic::new(Severity::Error, DiagKind::Syntax, "bad", span);
+        assert_eq!(short.render("f", "ab"), "f:1:2: error: bad\n  | ab\n  |  ^");
     }
 }

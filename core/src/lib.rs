@@ -16,6 +16,8 @@
 mod catalog;
 mod diff;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod inverse;
 mod normalize;
 mod plan;
@@ -46,8 +48,35 @@ pub use source::Parsed;
 
 use serde::{Deserialize, Serialize};
 
-/// Parses `text` in `format` (detected from the content when `None`).
+/// Parses `text` in `format` (detected from the content when `None`). Detection refuses text
+/// holding two formats (a `\d` paste followed by a model …): an error names both and where the
+/// second begins; a format given explicitly is read as that format.
 pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
+    if format.is_none() {
+        if let Some(m) = source::detect::mixed(text) {
+            let (second, at, line) = m.second;
+            let (first, _, first_line) = m.first;
+            let end = text[at..].find('\n').map_or(text.len(), |e| at + e);
+            let span = error::LineIndex::new(text).span(text, at, end);
+            let message = format!(
+                "the input mixes {} (from line {first_line}) and {} (from line {line}): give each side one format, or choose the format to read",
+                source::detect::describe(first),
+                source::detect::describe(second)
+            );
+            return (
+                first,
+                Parsed {
+                    schema: Schema::default(),
+                    diagnostics: vec![Diagnostic::new(
+                        Severity::Error,
+                        DiagKind::Syntax,
+                        message,
+                        span,
+                    )],
+                },
+            );
+        }
+    }
     let format = format.unwrap_or_else(|| detect(text));
     let parsed = match format {
         Format::Sql => source::ddl::parse_ddl(text),

@@ -63,6 +63,22 @@ pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>)
     }
     cx.resolve_serials();
     inherit(&mut cx.schema);
+    // PostgreSQL refuses a table with more columns than this; a plan for one would fail.
+    const MAX_COLUMNS: usize = 1600;
+    for (name, t) in &cx.schema.tables {
+        if let Some(c) = t.columns.get(MAX_COLUMNS) {
+            cx.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                DiagKind::Syntax,
+                format!(
+                    "table {name} has {} columns; PostgreSQL allows at most {MAX_COLUMNS} (column {} is the first too many)",
+                    t.columns.len(),
+                    quote_ident(&c.name)
+                ),
+                c.span,
+            ));
+        }
+    }
     (cx.schema, cx.diagnostics)
 }
 
@@ -473,14 +489,26 @@ impl Cx<'_> {
                     return;
                 }
                 let msg = e.to_string();
-                let (l, c) = error_position(&msg);
-                let offset = offset_of(st.text, l, c).map_or(st.start, |o| st.start + o);
+                let offset = if msg.contains("Line:") {
+                    let (l, c) = error_position(&msg);
+                    offset_of(st.text, l, c).map_or(st.start, |o| st.start + o)
+                } else if msg.contains("found: EOF") {
+                    // A cut-off statement: the error is where the text ends.
+                    st.start + st.text.trim_end().len()
+                } else if msg.contains("recursion limit") {
+                    st.start + too_deep_at(st.text)
+                } else {
+                    st.start
+                };
                 let clean = msg
                     .trim_start_matches("sql parser error: ")
                     .split(" at Line:")
                     .next()
                     .unwrap_or(&msg)
-                    .to_string();
+                    .replace(
+                        "recursion limit exceeded",
+                        "nested too deeply (the parser follows about 50 levels of brackets)",
+                    );
                 let sev = if kind.starts_with("ALTER TABLE")
                     || kind.starts_with("CREATE TYPE")
                     || kind.starts_with("COMMENT")
@@ -600,8 +628,34 @@ impl Cx<'_> {
             table.partition_by = Some(clause_expr(&by.to_string()));
         }
         let mut pending: Vec<(TableConstraint, Option<String>)> = Vec::new();
+        // Column names' positions (the parser's line and column within the statement, in
+        // increasing order), turned into offsets with one pass over the statement's lines.
+        let mut cursor = (1u64, 0usize);
+        let mut column_at = |loc: sqlparser::tokenizer::Location| -> Option<usize> {
+            if loc.line == 0 || loc.line < cursor.0 {
+                return None;
+            }
+            while cursor.0 < loc.line {
+                match st.text[cursor.1..].find('\n') {
+                    Some(n) => {
+                        cursor.1 += n + 1;
+                        cursor.0 += 1;
+                    }
+                    None => return None,
+                }
+            }
+            let line_text = &st.text[cursor.1..];
+            let at = line_text
+                .char_indices()
+                .nth(loc.column.saturating_sub(1) as usize)
+                .map_or(line_text.len(), |(i, _)| i);
+            Some(st.start + cursor.1 + at)
+        };
         for col in &ct.columns {
             let raw_type = col.data_type.to_string();
+            let col_span = column_at(col.name.span.start).map_or(span, |start| {
+                self.span(start, (start + col.name.value.len()).min(st.end))
+            });
             let mut column = Column {
                 name: ident(&col.name),
                 data_type: canonical_type(&raw_type),
@@ -614,7 +668,7 @@ impl Cx<'_> {
                 generated: None,
                 collation: None,
                 comment: None,
-                span,
+                span: col_span,
             };
             for opt in &col.options {
                 let cname = opt.name.as_ref().map(ident);
@@ -1427,15 +1481,18 @@ fn with_clause_len(s: &str) -> Option<usize> {
 /// Rewrites casts to the SQL-standard time types that PostgreSQL prints (`::timestamp with time
 /// zone`, `::time(3) without time zone`), which the parser cannot read after `::`, into their
 /// short names (`::timestamptz`), padded with blanks so that every offset stays where it was.
-fn spell_casts_for_parser(text: &str) -> std::borrow::Cow<'_, str> {
-    let upper = text.to_ascii_uppercase();
-    if upper.contains("VARIADIC") {
-        return std::borrow::Cow::Owned(
-            spell_casts_for_parser(&expand_variadic_arrays(text)).into_owned(),
-        );
-    }
+fn spell_casts_for_parser(input: &str) -> std::borrow::Cow<'_, str> {
+    // Once, not recursively: text with `VARIADIC` that is not `VARIADIC ARRAY[` stays as it is.
+    let expanded = input
+        .to_ascii_uppercase()
+        .contains("VARIADIC")
+        .then(|| expand_variadic_arrays(input));
+    let text = expanded.as_deref().unwrap_or(input);
     if !text.contains("::") {
-        return std::borrow::Cow::Borrowed(text);
+        return match expanded {
+            Some(e) => std::borrow::Cow::Owned(e),
+            None => std::borrow::Cow::Borrowed(input),
+        };
     }
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -1488,10 +1545,11 @@ fn expand_variadic_arrays(text: &str) -> String {
             continue;
         }
         let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        if word_start && upper[i..].starts_with("VARIADIC") {
+        // Byte comparisons: `i` may be inside a multi-byte character.
+        if word_start && upper.as_bytes()[i..].starts_with(b"VARIADIC") {
             let after = i + "VARIADIC".len();
             let arr = after + upper[after..].len() - upper[after..].trim_start().len();
-            if upper[arr..].starts_with("ARRAY[") {
+            if upper.as_bytes()[arr..].starts_with(b"ARRAY[") {
                 let open = arr + "ARRAY".len();
                 if let Some(close) = matching_bracket(&b, open) {
                     for x in &mut b[i..=open] {
@@ -1813,6 +1871,25 @@ fn resolve_column(parts: &[String], search_path: &str) -> Option<(QualName, Stri
 }
 
 /// Where the parser says an error is: (line, column) within the statement.
+/// Where nesting in `text` first goes deeper than the parser follows (sqlparser's recursion
+/// limit is 50 levels; brackets are counted, strings and comments are not looked into).
+fn too_deep_at(text: &str) -> usize {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                if depth > 40 {
+                    return i;
+                }
+            }
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    0
+}
+
 fn error_position(msg: &str) -> (usize, usize) {
     let num_after = |key: &str| -> Option<usize> {
         let i = msg.find(key)? + key.len();

@@ -85,9 +85,109 @@ pub fn detect(text: &str) -> Format {
     }
 }
 
+/// How messages name a format.
+pub fn describe(f: Format) -> &'static str {
+    match f {
+        Format::Sql => "SQL DDL",
+        Format::Psql => "psql \\d output",
+        Format::SqlAlchemy => "a SQLAlchemy model",
+        Format::Database => "a database",
+    }
+}
+
+/// Two formats in one text: which, and the byte offset and line where each begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mixed {
+    /// The format that comes first, and where.
+    pub first: (Format, usize, usize),
+    /// The other format, and where it begins.
+    pub second: (Format, usize, usize),
+}
+
+/// Finds text of two formats pasted together (a `\d` output followed by a model, a dump with a
+/// model …), from lines only one format has: a psql title with its `---+---` rule, SQLAlchemy
+/// imports and class lines at the margin, `CREATE TABLE` at the margin outside a Python
+/// triple-quoted string.
+pub fn mixed(text: &str) -> Option<Mixed> {
+    let mut seen: Vec<(Format, usize, usize)> = Vec::new();
+    let mut in_triple = false;
+    let mut title: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        let here = (offset, n + 1);
+        offset += line.len() + 1;
+        let t = line.trim();
+        let triples = line.matches("\"\"\"").count() + line.matches("'''").count();
+        let was_in_triple = in_triple;
+        in_triple ^= triples % 2 == 1;
+        let format = if t.starts_with("Table \"") && t.ends_with('"') {
+            title = Some(here);
+            None
+        } else if t.contains("-+-") && t.chars().all(|c| c == '-' || c == '+') {
+            title.map(|_| Format::Psql)
+        } else if !was_in_triple
+            && (line.starts_with("from sqlalchemy")
+                || line.starts_with("import sqlalchemy")
+                || line.starts_with("from sqlmodel")
+                || (line.starts_with("class ") && line.trim_end().ends_with("):")))
+        {
+            Some(Format::SqlAlchemy)
+        } else if !was_in_triple
+            && line.len() >= 13
+            && line.is_char_boundary(13)
+            && line[..13].eq_ignore_ascii_case("CREATE TABLE ")
+        {
+            Some(Format::Sql)
+        } else {
+            None
+        };
+        let Some(format) = format else { continue };
+        // A psql output begins at its title line.
+        let (at, line_no) = match (format, title) {
+            (Format::Psql, Some(t)) => t,
+            _ => here,
+        };
+        if !seen.iter().any(|(f, _, _)| *f == format) {
+            seen.push((format, at, line_no));
+        }
+        if seen.len() == 2 {
+            return Some(Mixed {
+                first: seen[0],
+                second: seen[1],
+            });
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_two_formats_pasted_together() {
+        let psql = "                 Table \"public.users\"\n Column |  Type   \n--------+---------\n id     | integer\n";
+        let model = "from sqlalchemy import Column, Integer\n\nclass User(Base):\n    id = Column(Integer)\n";
+        let m = mixed(&format!("{psql}\n{model}")).unwrap();
+        assert_eq!(m.first, (Format::Psql, 0, 1));
+        assert_eq!(m.second, (Format::SqlAlchemy, psql.len() + 1, 6));
+        let ddl = "CREATE TABLE t (a int);\n";
+        let m = mixed(&format!("{model}{ddl}")).unwrap();
+        assert_eq!(
+            (m.first.0, m.second.0, m.second.2),
+            (Format::SqlAlchemy, Format::Sql, 5)
+        );
+        // One format each, DDL inside a Python string, and comments that look like rules.
+        assert_eq!(mixed(psql), None);
+        assert_eq!(mixed(model), None);
+        assert_eq!(
+            mixed(&format!(
+                "{model}DDL = \"\"\"\nCREATE TABLE t (a int);\n\"\"\"\n"
+            )),
+            None
+        );
+        assert_eq!(mixed(&format!("-- ----+----\n{ddl}")), None);
+    }
 
     #[test]
     fn detects() {
