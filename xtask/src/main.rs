@@ -6,6 +6,8 @@
 //! - `bless`: re-run the convergence harness and rewrite `tests/conformance/{ratchet.tsv,results.md}`.
 //! - `serve`: build the web playground and serve it at http://127.0.0.1:8080 (the README's run
 //!   command for the web); `dist`: build the release bundle into `target/dist`.
+//! - `fuzz [SECONDS] [TARGET…]`: run the cargo-fuzz targets (see `fuzz.rs`) and record the
+//!   results in `RELIABILITY.md`.
 //!
 //! The web tools are installed when missing, from the registries only: the wasm target
 //! (rustup), trunk and wasm-bindgen-cli (crates.io, the wasm-bindgen version the lock file pins),
@@ -16,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
+
+mod fuzz;
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -248,8 +252,9 @@ fn main() -> ExitCode {
         "bless" => bless(),
         "dist" => dist(),
         "serve" => serve(),
+        "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: cargo xtask <test|bless|dist|serve>");
+            eprintln!("usage: cargo xtask <test|bless|dist|serve|fuzz [SECONDS] [TARGET…]>");
             return ExitCode::from(2);
         }
     };
