@@ -142,6 +142,31 @@ fn each_class_of_bad_input_is_refused_with_its_line_and_column() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.lines().all(|l| l.chars().count() < 300), "{stderr}");
 
+    // A model nested or chained beyond what its parser's recursion may take.
+    let head =
+        "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\n\
+                Base = declarative_base()\nclass T(Base):\n    __tablename__ = \"t\"\n";
+    let chain = vec!["1"; 200_000].join("+");
+    let f = s.file(
+        "chain.py",
+        format!("{head}    id = Column(Integer, primary_key=True, default={chain})\n"),
+    );
+    refused(
+        &diff(&seed("users.d.txt"), &f),
+        "chain.py:6:1:",
+        "more than 20000 characters of code",
+    );
+    let nested = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let f = s.file(
+        "nested.py",
+        format!("{head}    id = Column(Integer, primary_key=True, default={nested})\n"),
+    );
+    refused(
+        &diff(&seed("users.d.txt"), &f),
+        "nested.py:6:",
+        "brackets nested more than 100 deep",
+    );
+
     // 1,601 columns: PostgreSQL's limit is 1,600.
     let cols = |n: usize| {
         (0..n)

@@ -21,6 +21,17 @@ use crate::schema::{Expr as SqlExpr, Hint, QualName, Span};
 /// Parses a Python module holding SQLAlchemy models.
 pub fn parse_sqlalchemy(text: &str) -> Parsed {
     let index = LineIndex::new(text);
+    if let Some((at, why)) = too_big_to_parse(text) {
+        return Parsed {
+            schema: Default::default(),
+            diagnostics: vec![Diagnostic::new(
+                Severity::Error,
+                DiagKind::Syntax,
+                why,
+                index.span(text, at, at),
+            )],
+        };
+    }
     let suite = match ast::Suite::parse(text, "models.py") {
         Ok(s) => s,
         Err(e) => {
@@ -1715,6 +1726,72 @@ impl Sx<'_> {
             diagnostics: self.diagnostics,
         }
     }
+}
+
+/// The most brackets a model may nest, and the most code (outside strings and comments) one
+/// statement may hold. The Python AST nests as deeply as the code, and building, walking and
+/// dropping it recurses: these bounds keep that within the stack, natively and in WebAssembly.
+/// No real model comes near them.
+const MAX_BRACKET_DEPTH: usize = 100;
+const MAX_STATEMENT_CODE: usize = 20_000;
+
+/// Where and why `text` is beyond what the parser may be given, or `None`.
+fn too_big_to_parse(text: &str) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut statement_start = 0usize;
+    let mut code = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'\'' | b'"') => {
+                let triple = b[i..].starts_with(&[q, q, q]);
+                let close: &[u8] = if triple { &[q, q, q] } else { &[q] };
+                i += close.len();
+                while i < b.len() && !b[i..].starts_with(close) {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    } else if b[i] == b'\n' && !triple {
+                        break;
+                    }
+                    i += 1;
+                }
+                i += close.len();
+                code += 2;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    return Some((
+                        i,
+                        format!("brackets nested more than {MAX_BRACKET_DEPTH} deep: schemafix does not read a model this deep"),
+                    ));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' if depth == 0 && (i == 0 || b[i - 1] != b'\\') => {
+                statement_start = i + 1;
+                code = 0;
+            }
+            _ => {}
+        }
+        code += 1;
+        if code > MAX_STATEMENT_CODE {
+            return Some((
+                statement_start,
+                format!("a statement of more than {MAX_STATEMENT_CODE} characters of code: schemafix does not read a model statement this long"),
+            ));
+        }
+        i += 1;
+    }
+    None
 }
 
 /// SQLAlchemy's `merge_lists_w_ordering`: walk `a` until an element both lists share, then
