@@ -183,7 +183,7 @@ fn outcome(target: &str, seconds: u64) -> Result<Outcome> {
 const BEGIN: &str = "<!-- fuzz results: written by `cargo xtask fuzz` -->";
 const END: &str = "<!-- end of fuzz results -->";
 
-fn write_report(outcomes: &[Outcome]) -> Result<()> {
+fn write_report(outcomes: &[Outcome], parallel: usize) -> Result<()> {
     let path = root().join("RELIABILITY.md");
     let text = std::fs::read_to_string(&path).context("RELIABILITY.md")?;
     let (Some(b), Some(e)) = (text.find(BEGIN), text.find(END)) else {
@@ -195,8 +195,8 @@ fn write_report(outcomes: &[Outcome]) -> Result<()> {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
     let mut t = format!(
-        "{BEGIN}\nLast run: {date}, {} core(s), rustc {}, cargo-fuzz {}, libFuzzer without sanitizer, \
-         `-max_len=65536 -timeout=20 -rss_limit_mb=4096`.\n\n\
+        "{BEGIN}\nLast run: {date}, {} core(s), {parallel} target(s) at a time, rustc {}, cargo-fuzz {}, \
+         libFuzzer without sanitizer, `-max_len=65536 -timeout=20 -rss_limit_mb=4096`.\n\n\
          | target | seconds | executions | exec/s | coverage (edges) | corpus | peak RSS (MB) | crashes, timeouts, OOMs |\n\
          |---|---|---|---|---|---|---|---|\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -230,16 +230,22 @@ fn write_report(outcomes: &[Outcome]) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask fuzz [SECONDS] [TARGET…]` (default: 1,800 seconds, every target).
+/// `cargo xtask fuzz [SECONDS] [-jN] [TARGET…]` (default: 1,800 seconds, every target, as many
+/// at a time as there are cores).
 pub fn fuzz(args: &[String]) -> Result<()> {
     let seconds: u64 = match args.first() {
         Some(s) if s.parse::<u64>().is_ok() => s.parse()?,
         _ => 1800,
     };
+    let jobs: Option<usize> = args
+        .iter()
+        .find_map(|a| a.strip_prefix("-j"))
+        .map(|n| n.parse().context("-jN: a number of targets at a time"))
+        .transpose()?;
     let targets: Vec<&str> = {
         let named: Vec<&str> = args
             .iter()
-            .filter(|a| a.parse::<u64>().is_err())
+            .filter(|a| a.parse::<u64>().is_err() && !a.starts_with("-j"))
             .map(String::as_str)
             .collect();
         if named.is_empty() {
@@ -268,7 +274,8 @@ pub fn fuzz(args: &[String]) -> Result<()> {
             seed(t, &dir)?;
         }
     }
-    let parallel = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parallel = jobs.unwrap_or(cores).max(1);
     let mut outcomes = Vec::new();
     for batch in targets.chunks(parallel) {
         let mut children = Vec::new();
@@ -282,7 +289,7 @@ pub fn fuzz(args: &[String]) -> Result<()> {
             outcomes.push(outcome(t, seconds)?);
         }
     }
-    write_report(&outcomes)?;
+    write_report(&outcomes, parallel)?;
     let found: usize = outcomes.iter().map(|o| o.findings.len()).sum();
     for o in &outcomes {
         eprintln!(

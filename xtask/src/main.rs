@@ -254,7 +254,7 @@ fn main() -> ExitCode {
         "serve" => serve(),
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: cargo xtask <test|bless|dist|serve|fuzz [SECONDS] [TARGET…]>");
+            eprintln!("usage: cargo xtask <test|bless|dist|serve|fuzz [SECONDS] [-jN] [TARGET…]>");
             return ExitCode::from(2);
         }
     };
