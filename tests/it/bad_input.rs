@@ -154,7 +154,7 @@ fn each_class_of_bad_input_is_refused_with_its_line_and_column() {
     refused(
         &diff(&seed("users.d.txt"), &f),
         "chain.py:6:1:",
-        "more than 20000 characters of code",
+        "more than 2000 operators",
     );
     let nested = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
     let f = s.file(

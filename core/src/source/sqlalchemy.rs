@@ -1728,12 +1728,14 @@ impl Sx<'_> {
     }
 }
 
-/// The most brackets a model may nest, and the most code (outside strings and comments) one
-/// statement may hold. The Python AST nests as deeply as the code, and building, walking and
-/// dropping it recurses: these bounds keep that within the stack, natively and in WebAssembly.
-/// No real model comes near them.
+/// The most brackets a model may nest, the most operators (`+ - * / % | & ^ < > @ . ~`) one
+/// statement may hold outside strings and comments, and the most code it may hold. The Python
+/// AST nests as deeply as brackets and operator chains do, and building, walking and dropping it
+/// recurses: these bounds keep that within the stack, natively and in the browser (where V8's
+/// own stack limit stopped a chain of 9,000 `+` terms). No real model comes near them.
 const MAX_BRACKET_DEPTH: usize = 100;
-const MAX_STATEMENT_CODE: usize = 20_000;
+const MAX_OPERATORS: usize = 2_000;
+const MAX_STATEMENT_CODE: usize = 100_000;
 
 /// Where and why `text` is beyond what the parser may be given, or `None`.
 fn too_big_to_parse(text: &str) -> Option<(usize, String)> {
@@ -1741,9 +1743,20 @@ fn too_big_to_parse(text: &str) -> Option<(usize, String)> {
     let mut depth = 0usize;
     let mut statement_start = 0usize;
     let mut code = 0usize;
+    let mut operators = 0usize;
     let mut i = 0;
     while i < b.len() {
         match b[i] {
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'@' | b'.'
+            | b'~' => {
+                operators += 1;
+                if operators > MAX_OPERATORS {
+                    return Some((
+                        statement_start,
+                        format!("a statement with more than {MAX_OPERATORS} operators: schemafix does not read a model expression this long"),
+                    ));
+                }
+            }
             b'#' => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
@@ -1779,6 +1792,7 @@ fn too_big_to_parse(text: &str) -> Option<(usize, String)> {
             b'\n' if depth == 0 && (i == 0 || b[i - 1] != b'\\') => {
                 statement_start = i + 1;
                 code = 0;
+                operators = 0;
             }
             _ => {}
         }
