@@ -1,32 +1,26 @@
 // End-to-end test of the playground in Debian's headless Chromium, driven by playwright-core
 // (no browser download). Usage: node e2e.mjs URL SEED_DIR [SCREENSHOT_DIR]
 // Prints one JSON line of results on stdout; exits non-zero on the first failed check.
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-
-const require = createRequire(process.env.WEB_TOOLS + '/node_modules/');
-const { chromium } = require('playwright-core');
+import { start } from './harness.mjs';
 
 const [, , url, seedDir, shots] = process.argv;
 const origin = new URL(url).origin;
-const results = { checks: [] };
-const fail = (msg) => { console.error('FAILED: ' + msg); console.log(JSON.stringify(results)); process.exit(1); };
-const check = (ok, msg) => { if (!ok) fail(msg); results.checks.push(msg); };
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-const requests = [];
-context.on('request', (r) => requests.push(r.url()));
-const page = await context.newPage();
-page.on('pageerror', (e) => fail('page error: ' + e.message));
+const { results, fail, check, browser, context, requests, page } = await start({ width: 1400, height: 1000 });
 
 const computations = async (p) => Number(await p.getAttribute('#output', 'data-computations'));
 const waitForComputation = async (p, after) => {
   await p.waitForFunction((n) => Number(document.querySelector('#output')?.dataset.computations) > n, after, { timeout: 30000 });
+};
+// Until no computation is pending: the count stays put for well over the debounce.
+const settled = async (p) => {
+  let last = await computations(p);
+  for (let quiet = 0; quiet < 8;) {
+    await p.waitForTimeout(100);
+    const now = await computations(p);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
 };
 // One keystroke at the end of the desired schema, until the new output is shown (Performance API
 // inside the page; the debounce is included).
@@ -100,6 +94,7 @@ await page.check('#allow-destructive');
 await page.click('#tab-alembic');
 await page.waitForFunction(() => document.querySelector('#command-line').textContent.includes('--format alembic'));
 await waitForComputation(page, n); // the link follows once typing pauses
+await settled(page); // and both changes above may each have computed
 const link = await page.inputValue('#share-link');
 const fromText = await page.inputValue('#from-text');
 const outText = await page.textContent('#output');

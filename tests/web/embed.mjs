@@ -3,27 +3,11 @@
 // plain <iframe>, a page script calling the JS API), as `cargo xtask test` built it into
 // target/dist. Usage: node embed.mjs BASE_URL
 // Prints one JSON line of results on stdout; exits non-zero on the first failed check.
-import { createRequire } from 'node:module';
-
-const require = createRequire(process.env.WEB_TOOLS + '/node_modules/');
-const { chromium } = require('playwright-core');
+import { start } from './harness.mjs';
 
 const [, , base] = process.argv;
 const origin = new URL(base).origin;
-const results = { checks: [] };
-const fail = (msg) => { console.error('FAILED: ' + msg); console.log(JSON.stringify(results)); process.exit(1); };
-const check = (ok, msg, detail) => { if (!ok) fail(msg + (detail === undefined ? '' : ' — got ' + detail)); results.checks.push(msg); };
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-const requests = [];
-context.on('request', (r) => requests.push(r.url()));
-const page = await context.newPage();
-page.on('pageerror', (e) => fail('page error: ' + e.message));
+const { results, check, browser, context, requests, page } = await start({ width: 1200, height: 900 });
 
 const computed = (frame) => frame.waitForFunction(
   () => Number(document.querySelector('#output')?.dataset.computations) > 0, null, { timeout: 30000 });

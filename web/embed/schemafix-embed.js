@@ -30,6 +30,11 @@ addEventListener('message', (event) => {
   }
 });
 
+// Frames that reported their height before this script was listening report it again.
+for (const frame of document.querySelectorAll('iframe')) {
+  frame.contentWindow?.postMessage({ type: 'schemafix:measure' }, '*');
+}
+
 /** Inline text as written in an indented HTML page: common indentation and blank edges removed. */
 function dedent(text) {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');

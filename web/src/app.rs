@@ -294,10 +294,15 @@ fn start_load(
     });
 }
 
-/// Reports the height of the page's `.app` element to the parent page whenever it changes, as
-/// `{type: "schemafix:height", height}` (what `schemafix-embed.js` listens for). Nothing when
-/// the page is not in a frame. Dropping the pair stops it.
-fn report_height() -> Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> {
+/// What keeps the height reports going (dropped: they stop).
+type HeightReporter = (web_sys::ResizeObserver, Closure<dyn Fn()>, EventListener);
+
+/// Reports the height of the page's `.app` element to the parent page whenever it changes, and
+/// whenever the parent asks (`{type: "schemafix:measure"}`: a docs page's script that loaded after
+/// this frame's first report), as `{type: "schemafix:height", height}` (what
+/// `schemafix-embed.js` listens for). Nothing when the page is not in a frame. Dropping what it
+/// returns stops it.
+fn report_height() -> Option<HeightReporter> {
     let window = web_sys::window()?;
     let parent = window.parent().ok()??;
     if js_sys::Object::is(&parent, &window) {
@@ -305,7 +310,8 @@ fn report_height() -> Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> {
     }
     let app = window.document()?.query_selector(".app").ok()??;
     let measured = app.clone();
-    let post = Closure::<dyn FnMut()>::new(move || {
+    let asker = parent.clone();
+    let post = Closure::<dyn Fn()>::new(move || {
         let height = measured.get_bounding_client_rect().height().ceil();
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &"type".into(), &"schemafix:height".into());
@@ -314,7 +320,18 @@ fn report_height() -> Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> {
     });
     let observer = web_sys::ResizeObserver::new(post.as_ref().unchecked_ref()).ok()?;
     observer.observe(&app);
-    Some((observer, post))
+    let again: js_sys::Function = post.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    let listener = EventListener::new(&window, "message", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        let from_parent = e.source().is_some_and(|s| js_sys::Object::is(&s, &asker));
+        let kind = js_sys::Reflect::get(&e.data(), &"type".into()).ok();
+        if from_parent && kind.and_then(|k| k.as_string()).as_deref() == Some("schemafix:measure") {
+            let _ = again.call0(&JsValue::NULL);
+        }
+    });
+    Some((observer, post, listener))
 }
 
 fn performance_now() -> f64 {
