@@ -48,7 +48,7 @@ Examples:
     about = "Fix PostgreSQL schema drift: compare two schemas, get safe migration SQL, apply it.",
     long_about = "Fix PostgreSQL schema drift. FROM and TO are each a file (a psql `\\d` paste, SQL DDL or \
 pg_dump --schema-only output, or a SQLAlchemy model; the format is detected), `-` for standard input, or a \
-postgres:// URL. Connections also read DATABASE_URL and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, \
+database (a postgres:// URL, or a libpq key=value string such as 'host=db dbname=shop'). Connections also read DATABASE_URL and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, \
 PGDATABASE, PGSSLMODE and PGSSLROOTCERT; passwords are never printed.\n\n\
 Exit codes: 0 success (no drift), 1 drift (check, diff --exit-code), 2 bad input or no connection, \
 3 apply failed and was rolled back, or did not converge."
@@ -113,7 +113,7 @@ enum Command {
     /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect {
-        /// A file, `-` for standard input, or a postgres:// URL.
+        /// A file, `-` for standard input, or a database (postgres:// URL or key=value string).
         source: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
@@ -131,9 +131,9 @@ enum Command {
 
 #[derive(clap::Args)]
 struct DiffArgs {
-    /// The current schema: a file, `-` for standard input, or a postgres:// URL.
+    /// The current schema: a file, `-` for standard input, or a database (URL or key=value).
     from: String,
-    /// The desired schema: a file, `-` for standard input, or a postgres:// URL.
+    /// The desired schema: a file, `-` for standard input, or a database (URL or key=value).
     to: String,
     /// Emit destructive steps (drops, narrowing type changes) instead of listing them as skipped.
     #[arg(long)]
