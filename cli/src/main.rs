@@ -320,14 +320,14 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
 }
 
 fn run_diff(args: &DiffArgs) -> Result<Migration, BadInput> {
-    let from = load(&args.from, &args.from_format)?;
-    let to = load(&args.to, &args.to_format)?;
+    let mut from = load(&args.from, &args.from_format)?;
+    let mut to = load(&args.to, &args.to_format)?;
     let options = PlanOptions {
         allow_destructive: args.allow_destructive,
     };
     let m = migrate_parsed(
-        (from.format, from.parsed.clone()),
-        (to.format, to.parsed.clone()),
+        (from.format, std::mem::take(&mut from.parsed)),
+        (to.format, std::mem::take(&mut to.parsed)),
         &options,
     );
     print_diagnostics(&from, &m.from_diagnostics);

@@ -179,7 +179,7 @@ pub fn migrate_parsed(
         to_schema: Schema::default(),
     };
     if !m.has_errors() {
-        m.plan = plan(&diff(&fp.schema, &tp.schema), options);
+        m.plan = plan::plan_owned(diff(&fp.schema, &tp.schema), options);
         cite_desired_lines(&mut m.plan, &tp.schema, tf);
         m.sql = render_sql(&m.plan);
         m.down = down_plan(&m.plan, &fp.schema, &tp.schema);

@@ -93,48 +93,58 @@ impl Plan {
 
 /// Orders, explains and gates the changes of a diff.
 pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
-    let mut indexed: Vec<(u32, usize, &Change)> = diff
+    plan_owned(diff.clone(), options)
+}
+
+/// [`plan`], taking the diff: each change moves into its step instead of being copied (a
+/// dropped table's change holds the whole table).
+pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
+    let mut order: Vec<(u32, usize)> = diff
         .changes
         .iter()
         .enumerate()
-        .map(|(i, c)| (phase(c), i, c))
+        .map(|(i, c)| (phase(c), i))
         .collect();
-    indexed.sort_by_key(|(p, i, _)| (*p, *i));
-    let mut plan = Plan {
-        not_compared: diff.not_compared.clone(),
-        ..Plan::default()
-    };
-    let mut skipped_columns: Vec<(QualName, String)> = Vec::new();
+    order.sort_unstable();
+    let mut skipped_columns: std::collections::BTreeSet<(QualName, String)> = Default::default();
     // A table that stays (its drop is destructive and not allowed) keeps its foreign keys too:
     // their drops only clear the way for the table's.
-    let kept_tables: Vec<&QualName> = if options.allow_destructive {
-        Vec::new()
+    let kept_tables: std::collections::BTreeSet<QualName> = if options.allow_destructive {
+        Default::default()
     } else {
         diff.changes
             .iter()
             .filter_map(|c| match c {
-                Change::DropTable { table } => Some(&table.name),
+                Change::DropTable { table } => Some(table.name.clone()),
                 _ => None,
             })
             .collect()
     };
     // Columns whose type changes: their default comes off before and goes back on after.
-    let retyped: Vec<(&QualName, &str)> = diff
+    let retyped: std::collections::BTreeSet<(QualName, String)> = diff
         .changes
         .iter()
         .filter_map(|c| match c {
-            Change::AlterColumnType { table, column, .. } => Some((table, column.as_str())),
+            Change::AlterColumnType { table, column, .. } => Some((table.clone(), column.clone())),
             _ => None,
         })
         .collect();
-    let retyped = |t: &QualName, c: &str| retyped.iter().any(|(rt, rc)| *rt == t && *rc == c);
-    for (_, _, change) in indexed {
-        if let Change::DropForeignKey { table, .. } = change {
-            if kept_tables.contains(&table) {
+    let retyped = |t: &QualName, c: &str| retyped.contains(&(t.clone(), c.to_string()));
+    let mut plan = Plan {
+        not_compared: diff.not_compared,
+        ..Plan::default()
+    };
+    let mut changes: Vec<Option<Change>> = diff.changes.into_iter().map(Some).collect();
+    for (_, i) in order {
+        let Some(change) = changes[i].take() else {
+            continue;
+        };
+        if let Change::DropForeignKey { table, .. } = &change {
+            if kept_tables.contains(table) {
                 continue;
             }
         }
-        let reason = match change {
+        let reason = match &change {
             Change::DropDefault {
                 table,
                 column,
@@ -154,20 +164,20 @@ pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
                 at(table, column),
                 to.sql
             ),
-            _ => reason(change),
+            c => reason(c),
         };
         let step = Step {
             id: change.id().to_string(),
-            change: change.clone(),
             reason,
-            hazards: hazards(change),
-            loses: loses(change),
+            hazards: hazards(&change),
+            loses: loses(&change),
+            change,
         };
-        let recreated = matches!(change, Change::AddColumn { table, column }
-            if skipped_columns.iter().any(|(t, c)| t == table && *c == column.name));
+        let recreated = matches!(&step.change, Change::AddColumn { table, column }
+            if skipped_columns.contains(&(table.clone(), column.name.clone())));
         if (step.loses.is_some() && !options.allow_destructive) || recreated {
-            if let Change::DropColumn { table, column } = change {
-                skipped_columns.push((table.clone(), column.name.clone()));
+            if let Change::DropColumn { table, column } = &step.change {
+                skipped_columns.insert((table.clone(), column.name.clone()));
             }
             plan.skipped.push(step);
         } else {

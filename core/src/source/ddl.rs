@@ -154,7 +154,7 @@ pub(crate) fn origin_of(origin: &[Span], s: Span) -> Span {
 /// the parents' columns (first, merged with the child's own), inheritable checks, and for
 /// partitions clones of the parent's keys and indexes under PostgreSQL's names.
 fn inherit(schema: &mut Schema) {
-    let mut done: Vec<QualName> = Vec::new();
+    let mut done: std::collections::BTreeSet<QualName> = Default::default();
     // Parents first: a child is expanded once all its parents are.
     for _ in 0..schema.tables.len() {
         let ready: Vec<QualName> = schema
@@ -186,7 +186,7 @@ fn inherit(schema: &mut Schema) {
                     take_from_parent(t, p, partition);
                 }
             }
-            done.push(name);
+            done.insert(name);
         }
     }
 }
