@@ -114,7 +114,9 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, ",
             "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, ",
             "pg_catalog.obj_description(c.oid, 'pg_class'), ",
-            "CASE WHEN c.reloftype <> 0 THEN c.reloftype::pg_catalog.regtype::text END ",
+            "CASE WHEN c.reloftype <> 0 THEN c.reloftype::pg_catalog.regtype::text END, ",
+            "CASE WHEN c.relrowsecurity THEN 't' ELSE 'f' END, ",
+            "CASE WHEN c.relforcerowsecurity THEN 't' ELSE 'f' END ",
             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
             "WHERE c.relkind IN ('r', 'p') AND ",
             user_ns!("n"),
@@ -177,7 +179,7 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
             "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
-            "WHERE c.relkind IN ('r', 'p') AND ",
+            "WHERE c.relkind IN ('r', 'p', 'm') AND ",
             user_ns!("n"),
             " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid ",
             "AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) ",
@@ -186,34 +188,100 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         ),
     },
     CatalogQuery {
-        name: "not compared",
+        name: "policies",
         sql: concat!(
-            "SELECT kind, name FROM (",
-            "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ",
-            "WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind, ",
-            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS name ",
+            "SELECT p.polrelid::text, p.polname, CASE WHEN p.polpermissive THEN 't' ELSE 'f' END, ",
+            "p.polcmd::text, (SELECT pg_catalog.string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC' ",
+            "ELSE pg_catalog.quote_ident(a.rolname) END, ', ' ORDER BY a.rolname) ",
+            "FROM pg_catalog.unnest(p.polroles) AS r(oid) ",
+            "LEFT JOIN pg_catalog.pg_roles a ON a.oid = r.oid), ",
+            "pg_catalog.pg_get_expr(p.polqual, p.polrelid), ",
+            "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) ",
+            "FROM pg_catalog.pg_policy p ORDER BY p.polrelid, p.polname"
+        ),
+    },
+    CatalogQuery {
+        name: "views",
+        sql: concat!(
+            "SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, ",
+            "pg_catalog.pg_get_viewdef(c.oid), pg_catalog.obj_description(c.oid, 'pg_class') ",
             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
-            "WHERE c.relkind IN ('v', 'm', 'f', 'c') AND ",
+            "WHERE c.relkind IN ('v', 'm') AND ",
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_class", "c.oid"),
-            " UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ",
-            "ELSE 'function' END, p.oid::pg_catalog.regprocedure::text ",
-            "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE ",
+            " ORDER BY c.oid"
+        ),
+    },
+    CatalogQuery {
+        name: "extensions",
+        sql: "SELECT x.extname, n.nspname, x.extversion FROM pg_catalog.pg_extension x \
+              JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace \
+              WHERE x.extname <> 'plpgsql' ORDER BY 1",
+    },
+    CatalogQuery {
+        name: "functions",
+        sql: concat!(
+            "SELECT pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace ",
+            "WHERE p.prokind IN ('f', 'p') AND ",
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_proc", "p.oid"),
-            " UNION ALL SELECT 'trigger', pg_catalog.quote_ident(t.tgname) || ' on ' || t.tgrelid::pg_catalog.regclass::text ",
-            "FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal",
-            " UNION ALL SELECT 'policy', pg_catalog.quote_ident(p.polname) || ' on ' || p.polrelid::pg_catalog.regclass::text ",
-            "FROM pg_catalog.pg_policy p",
+            " ORDER BY p.oid"
+        ),
+    },
+    CatalogQuery {
+        name: "triggers",
+        sql: concat!(
+            "SELECT pg_catalog.pg_get_triggerdef(t.oid) FROM pg_catalog.pg_trigger t ",
+            "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE NOT t.tgisinternal AND ",
+            user_ns!("n"),
+            // A partition's clone of its parent's trigger comes with the partition.
+            " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d ",
+            "WHERE d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = t.oid ",
+            "AND d.deptype IN ('P', 'S')) ORDER BY t.tgrelid, t.tgname"
+        ),
+    },
+    CatalogQuery {
+        name: "collations",
+        sql: concat!(
+            "SELECT n.nspname, c.collname, c.collprovider::text, c.collcollate, c.collctype, ",
+            // The ICU locale's column is colliculocale in 15 and 16, colllocale from 17.
+            "COALESCE(pg_catalog.to_jsonb(c) ->> 'colllocale', pg_catalog.to_jsonb(c) ->> 'colliculocale'), ",
+            "CASE WHEN c.collisdeterministic THEN 't' ELSE 'f' END ",
+            "FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace WHERE ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_collation", "c.oid"),
+            " ORDER BY 1, 2"
+        ),
+    },
+    CatalogQuery {
+        name: "not compared",
+        sql: concat!(
+            "SELECT kind, name FROM (",
+            "SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind, ",
+            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS name ",
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE c.relkind IN ('f', 'c') AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_class", "c.oid"),
+            " UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ",
+            "ELSE 'window function' END, p.oid::pg_catalog.regprocedure::text ",
+            "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace ",
+            "WHERE p.prokind IN ('a', 'w') AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_proc", "p.oid"),
             " UNION ALL SELECT 'domain', t.oid::pg_catalog.regtype::text FROM pg_catalog.pg_type t ",
             "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ",
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_type", "t.oid"),
-            " UNION ALL SELECT 'extension', pg_catalog.quote_ident(x.extname) FROM pg_catalog.pg_extension x ",
-            "WHERE x.extname <> 'plpgsql'",
             ") o ORDER BY 1, 2"
         ),
     },
@@ -333,7 +401,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, others] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, others] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -352,6 +420,42 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
                 format!("CREATE SCHEMA {}", quote_ident(name)),
             );
         }
+    }
+
+    for r in extensions {
+        let (name, schema) = (req(r, 0)?, req(r, 1)?);
+        let mut st = format!(
+            "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}",
+            quote_ident(name),
+            quote_ident(schema)
+        );
+        if let Some(v) = col(r, 2)? {
+            st.push_str(&format!(" VERSION {}", quote_literal(v)));
+        }
+        w.push(&format!("extension {name}"), st);
+    }
+
+    for r in collations {
+        let name = qual(req(r, 0)?, req(r, 1)?);
+        let provider = if req(r, 2)? == "i" { "icu" } else { "libc" };
+        let mut opts = vec![format!("provider = {provider}")];
+        if !flag(r, 6)? {
+            opts.push("deterministic = false".into());
+        }
+        let (collate, ctype) = match (provider, col(r, 5)?) {
+            ("icu", Some(l)) => (l, l),
+            _ => (col(r, 3)?.unwrap_or(""), col(r, 4)?.unwrap_or("")),
+        };
+        if collate == ctype {
+            opts.push(format!("locale = {}", quote_literal(collate)));
+        } else {
+            opts.push(format!("lc_collate = {}", quote_literal(collate)));
+            opts.push(format!("lc_ctype = {}", quote_literal(ctype)));
+        }
+        w.push(
+            &format!("collation {name}"),
+            format!("CREATE COLLATION {name} ({})", opts.join(", ")),
+        );
     }
 
     // Enums: one row per label, in order.
@@ -390,6 +494,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
     // Tables by oid.
     let mut by_oid: BTreeMap<&str, TableRow<'_>> = BTreeMap::new();
     let mut table_order = Vec::new();
+    let mut row_security = Vec::new();
     let mut table_comments = Vec::new();
     for r in tables {
         let oid = req(r, 0)?;
@@ -404,6 +509,12 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             table_comments.push((name.clone(), c.to_string()));
         }
         table_order.push(oid);
+        if flag(r, 9)? {
+            row_security.push(format!("ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"));
+        }
+        if flag(r, 10)? {
+            row_security.push(format!("ALTER TABLE {name} FORCE ROW LEVEL SECURITY"));
+        }
         by_oid.insert(
             oid,
             TableRow {
@@ -480,6 +591,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
     // Constraints: local ones only (inherited and cloned ones come from the parent).
     let mut plain_constraints = Vec::new();
     let mut foreign_keys = Vec::new();
+    let mut constraint_comments = Vec::new();
     for r in constraints {
         let oid = req(r, 0)?;
         let Some(t) = by_oid.get(oid) else {
@@ -496,12 +608,15 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             quote_ident(name)
         );
         if let Some(c) = col(r, 4)? {
-            w.not_compared.push(not_compared(&format!(
-                "the comment on constraint {} of {} ({:?})",
-                quote_ident(name),
-                t.name,
-                c
-            )));
+            constraint_comments.push((
+                t.what.clone(),
+                format!(
+                    "COMMENT ON CONSTRAINT {} ON {} IS {}",
+                    quote_ident(name),
+                    t.name,
+                    quote_literal(c)
+                ),
+            ));
         }
         if req(r, 2)? == "f" {
             foreign_keys.push((t.what.clone(), statement));
@@ -609,22 +724,92 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
     for (what, st) in plain_constraints {
         w.push(&what, st);
     }
+    // Views by oid; their indexes (of materialized views) come after them.
+    let mut view_schema: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in views {
+        view_schema.insert(req(r, 0)?, req(r, 1)?);
+    }
+    let mut view_indexes = Vec::new();
     for r in indexes {
         let oid = req(r, 0)?;
-        let Some(t) = by_oid.get(oid) else {
-            continue;
+        let schema = match (by_oid.get(oid), view_schema.get(oid)) {
+            (Some(t), _) => t.schema,
+            (None, Some(s)) => s,
+            (None, None) => continue,
         };
-        let name = qual(t.schema, req(r, 1)?);
+        let name = qual(schema, req(r, 1)?);
         let what = format!("index {name}");
-        w.push(&what, req(r, 2)?.to_string());
+        let mut sts = vec![req(r, 2)?.to_string()];
         if let Some(c) = col(r, 3)? {
-            w.push(
-                &what,
-                format!("COMMENT ON INDEX {name} IS {}", quote_literal(c)),
-            );
+            sts.push(format!("COMMENT ON INDEX {name} IS {}", quote_literal(c)));
+        }
+        for st in sts {
+            if by_oid.contains_key(oid) {
+                w.push(&what, st);
+            } else {
+                view_indexes.push((what.clone(), st));
+            }
         }
     }
     for (what, st) in foreign_keys {
+        w.push(&what, st);
+    }
+    for st in row_security {
+        w.push("row level security", st);
+    }
+    for r in policies {
+        let Some(t) = by_oid.get(req(r, 0)?) else {
+            continue;
+        };
+        let mut st = format!("CREATE POLICY {} ON {}", quote_ident(req(r, 1)?), t.name);
+        if !flag(r, 2)? {
+            st.push_str(" AS RESTRICTIVE");
+        }
+        st.push_str(match req(r, 3)? {
+            "r" => " FOR SELECT",
+            "a" => " FOR INSERT",
+            "w" => " FOR UPDATE",
+            "d" => " FOR DELETE",
+            _ => "",
+        });
+        if let Some(roles) = col(r, 4)? {
+            st.push_str(&format!(" TO {roles}"));
+        }
+        if let Some(u) = col(r, 5)? {
+            st.push_str(&format!(" USING ({u})"));
+        }
+        if let Some(c) = col(r, 6)? {
+            st.push_str(&format!(" WITH CHECK ({c})"));
+        }
+        w.push(&format!("policy on {}", t.name), st);
+    }
+    for r in views {
+        let name = qual(req(r, 1)?, req(r, 2)?);
+        let kind = if req(r, 3)? == "m" {
+            "MATERIALIZED VIEW"
+        } else {
+            "VIEW"
+        };
+        let what = format!("{} {name}", kind.to_ascii_lowercase());
+        let def = req(r, 4)?.trim().trim_end_matches(';');
+        w.push(&what, format!("CREATE {kind} {name} AS {def}"));
+        if let Some(c) = col(r, 5)? {
+            w.push(
+                &what,
+                format!("COMMENT ON {kind} {name} IS {}", quote_literal(c)),
+            );
+        }
+    }
+    for (what, st) in view_indexes {
+        w.push(&what, st);
+    }
+    for r in functions {
+        w.push("a function", req(r, 0)?.trim_end().to_string());
+    }
+    for r in triggers {
+        w.push("a trigger", req(r, 0)?.to_string());
+    }
+    for (what, st) in constraint_comments {
         w.push(&what, st);
     }
     for (table, c) in table_comments {
@@ -720,6 +905,17 @@ mod tests {
             None,
             Some("people"),
             None,
+            Some("t"),
+            Some("f"),
+        ])];
+        results[8] = vec![row(&[
+            Some("16384"),
+            Some("own_rows"),
+            Some("f"),
+            Some("r"),
+            Some("PUBLIC"),
+            Some("(email = CURRENT_USER)"),
+            None,
         ])];
         results[5] = vec![
             row(&[
@@ -775,7 +971,9 @@ mod tests {
         let want = crate::parse(
             "CREATE TABLE users (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
              email varchar(255) DEFAULT 'x'); COMMENT ON TABLE users IS 'people'; \
-             COMMENT ON COLUMN users.email IS 'it''s the address';",
+             COMMENT ON COLUMN users.email IS 'it''s the address'; \
+             ALTER TABLE users ENABLE ROW LEVEL SECURITY; \
+             CREATE POLICY own_rows ON users AS RESTRICTIVE FOR SELECT USING (email = current_user);",
             None,
         )
         .1

@@ -225,8 +225,80 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             from: to,
             to: from,
         },
+        CommentConstraint {
+            table,
+            constraint,
+            from,
+            to,
+        } => CommentConstraint {
+            table,
+            constraint,
+            from: to,
+            to: from,
+        },
         CommentType { name, from, to } => CommentType {
             name,
+            from: to,
+            to: from,
+        },
+        CreateView { view, recreated } => DropView { view, recreated },
+        CreateExtension { ext } => DropExtension {
+            ext,
+            replaced: false,
+        },
+        SetLogged { table, unlogged } => SetLogged {
+            table,
+            unlogged: !unlogged,
+        },
+        RecreateTable { from, to } => RecreateTable { from: to, to: from },
+        DetachPartition { table, parent } => {
+            let bound = current
+                .tables
+                .get(&table)
+                .and_then(|t| t.partition_of.as_ref())
+                .map(|p| p.bound.clone())
+                .ok_or_else(|| format!("{table}: not a partition in the current schema"))?;
+            AttachPartition {
+                table,
+                parent,
+                bound,
+            }
+        }
+        AttachPartition { table, parent, .. } => DetachPartition { table, parent },
+        CreateCollation { collation } => DropCollation {
+            collation,
+            replaced: false,
+        },
+        DropCollation { collation, .. } => CreateCollation { collation },
+        CreateFunction { function } => DropFunction {
+            function,
+            replaced: false,
+        },
+        DropFunction { function, .. } => CreateFunction { function },
+        ReplaceFunction { from, to } => ReplaceFunction { from: to, to: from },
+        CreateTrigger { trigger, recreated } => DropTrigger { trigger, recreated },
+        DropTrigger { trigger, recreated } => CreateTrigger { trigger, recreated },
+        SetRowSecurity { table, enable } => SetRowSecurity {
+            table,
+            enable: !enable,
+        },
+        SetForceRowSecurity { table, force } => SetForceRowSecurity {
+            table,
+            force: !force,
+        },
+        CreatePolicy { table, policy } => DropPolicy { table, policy },
+        DropPolicy { table, policy } => CreatePolicy { table, policy },
+        DropExtension { ext, .. } => CreateExtension { ext },
+        AlterExtension { from, to } => AlterExtension { from: to, to: from },
+        DropView { view, recreated } => CreateView { view, recreated },
+        CommentView {
+            name,
+            materialized,
+            from,
+            to,
+        } => CommentView {
+            name,
+            materialized,
             from: to,
             to: from,
         },
@@ -271,7 +343,15 @@ fn on_table(c: &Change) -> Option<&crate::schema::QualName> {
         | RenameIndex { table, .. }
         | CommentTable { table, .. }
         | CommentColumn { table, .. }
-        | CommentIndex { table, .. } => Some(table),
+        | CommentIndex { table, .. }
+        | CommentConstraint { table, .. }
+        | SetRowSecurity { table, .. }
+        | SetForceRowSecurity { table, .. }
+        | CreatePolicy { table, .. }
+        | DropPolicy { table, .. }
+        | DetachPartition { table, .. }
+        | SetLogged { table, .. }
+        | AttachPartition { table, .. } => Some(table),
         _ => None,
     }
 }
@@ -347,6 +427,25 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         Change::DropTable { .. } | Change::DropForeignKey { .. } => true,
         _ => !on_table(c).is_some_and(|t| dropped_tables.contains(t)),
     });
+    // Views: what the down migration drops, creates and recreates around its own changes is
+    // worked out afresh (the inverse of a view's drop must wait for what it reads, and views
+    // in the way of undone column changes are recreated too).
+    changes.retain(|c| {
+        !matches!(
+            c,
+            Change::CreateView { .. }
+                | Change::DropView { .. }
+                | Change::CommentView { .. }
+                | Change::CreateFunction { .. }
+                | Change::ReplaceFunction { .. }
+                | Change::DropFunction { .. }
+                | Change::CreateTrigger { .. }
+                | Change::DropTrigger { .. }
+        )
+    });
+    let whole = desired.scope == crate::schema::Scope::Whole
+        && current.scope == crate::schema::Scope::Whole;
+    crate::diff::dependants(desired, current, whole, &mut changes);
     let mut down = plan(
         &Diff {
             changes,

@@ -36,6 +36,8 @@ pub enum Hazard {
     /// Before PostgreSQL 12 the step cannot run inside a transaction block; the new label is
     /// usable only after commit.
     NotTransactional,
+    /// Who may read or write which rows changes (row security, policies).
+    AuthorizationChange,
 }
 
 impl Hazard {
@@ -51,6 +53,7 @@ impl Hazard {
             Hazard::IndexBuild => "index-build",
             Hazard::IndexDropped => "index-dropped",
             Hazard::NotTransactional => "not-transactional",
+            Hazard::AuthorizationChange => "authorization-change",
         }
     }
 }
@@ -191,18 +194,44 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
 /// depend on, tables before their foreign keys.
 fn phase(c: &Change) -> u32 {
     match c {
-        Change::CreateSchema { .. } => 0,
-        Change::CreateEnum { .. } | Change::AddEnumValue { .. } => 1,
+        Change::CreateSchema { .. }
+        | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
+        | Change::DropCollation { replaced: true, .. }
+        | Change::DropExtension { replaced: true, .. }
+        | Change::CreateCollation { .. } => 0,
+        Change::CreateEnum { .. }
+        | Change::AddEnumValue { .. }
+        | Change::DropView { .. }
+        | Change::DropTrigger { .. }
+        | Change::DropFunction { replaced: true, .. } => 1,
+        // An SQL function's body is checked when it is created: it comes after the tables and
+        // views it reads; other languages' bodies are not, and come before the tables whose
+        // defaults and checks may call them.
+        Change::CreateFunction { function } | Change::ReplaceFunction { to: function, .. } => {
+            if function.language == "sql" {
+                18
+            } else {
+                2
+            }
+        }
+        Change::CreateTrigger { .. } => 18,
+        Change::DropFunction {
+            replaced: false, ..
+        } => 19,
         Change::CreateSequence { .. } | Change::AlterSequence { .. } => 2,
-        Change::DropForeignKey { .. } => 3,
+        Change::DropForeignKey { .. } | Change::DropPolicy { .. } => 3,
         Change::DropIndex { .. }
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
         | Change::DropPrimaryKey { .. }
         | Change::DropExclusion { .. } => 4,
-        Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 5,
+        Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
+        | Change::DetachPartition { .. } => 5,
         Change::DropColumn { .. } => 6,
-        Change::CreateTable { .. } => 7,
+        Change::CreateTable { .. } | Change::RecreateTable { .. } => 7,
+        Change::SetLogged { .. } => 8,
         Change::AddColumn { .. } => 8,
         Change::DropIdentity { .. } | Change::DropSerial { .. } | Change::DropDefault { .. } => 9,
         Change::RebuildEnum { .. } => 10,
@@ -216,17 +245,29 @@ fn phase(c: &Change) -> u32 {
         Change::AddPrimaryKey { .. }
         | Change::AddUnique { .. }
         | Change::AddCheck { .. }
-        | Change::AddExclusion { .. } => 15,
+        | Change::AddExclusion { .. }
+        | Change::AttachPartition { .. } => 15,
         Change::CreateIndex { .. } => 16,
-        Change::AddForeignKey { .. } => 17,
-        Change::DropTable { .. } => 18,
+        Change::AddForeignKey { .. }
+        | Change::SetRowSecurity { .. }
+        | Change::SetForceRowSecurity { .. }
+        | Change::CreatePolicy { .. } => 17,
+        // A view replacing a dropped table of the same name comes after it (both are 18; the
+        // diff lists tables first).
+        Change::DropTable { .. } | Change::CreateView { .. } => 18,
         Change::DropSequence { .. } => 19,
-        Change::DropEnum { .. } => 20,
+        Change::DropEnum { .. }
+        | Change::DropExtension { .. }
+        | Change::DropCollation {
+            replaced: false, ..
+        } => 20,
         Change::DropSchema { .. } => 22,
         Change::CommentTable { .. }
         | Change::CommentColumn { .. }
         | Change::CommentIndex { .. }
-        | Change::CommentType { .. } => 21,
+        | Change::CommentType { .. }
+        | Change::CommentConstraint { .. }
+        | Change::CommentView { .. } => 21,
     }
 }
 
@@ -258,6 +299,74 @@ fn opt(s: &Option<String>) -> String {
         .map_or("none".to_string(), |s| format!("{s:?}"))
 }
 
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn policy_desc(p: &crate::schema::Policy) -> String {
+    let mut s = format!(
+        "{} for {} to {}",
+        if p.permissive {
+            "permissive"
+        } else {
+            "restrictive"
+        },
+        p.command,
+        p.roles.join(", ")
+    );
+    if let Some(u) = &p.using {
+        s.push_str(&format!(", using {}", u.sql));
+    }
+    if let Some(c) = &p.check {
+        s.push_str(&format!(", with check {}", c.sql));
+    }
+    s
+}
+
+fn view_kind(materialized: bool) -> &'static str {
+    if materialized {
+        "materialized view"
+    } else {
+        "view"
+    }
+}
+
+/// A view's canonical query, shortened for a reason.
+fn query_of(v: &crate::schema::View) -> String {
+    shorten(&v.query.canon)
+}
+
+/// A definition shortened to 160 characters for a reason.
+fn shorten(q: &str) -> String {
+    match q.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &q[..i]),
+        None => q.to_string(),
+    }
+}
+
+fn collation_desc(c: &crate::schema::Collation) -> String {
+    let mut s = format!("{} {}", c.provider, c.lc_collate);
+    if c.lc_ctype != c.lc_collate {
+        s.push_str(&format!(" (ctype {})", c.lc_ctype));
+    }
+    if !c.deterministic {
+        s.push_str(", nondeterministic");
+    }
+    s
+}
+
+fn routine_kind(f: &crate::schema::Function) -> &'static str {
+    if f.procedure {
+        "procedure"
+    } else {
+        "function"
+    }
+}
+
 fn at(t: &QualName, c: &str) -> String {
     format!("{}.{}", t, crate::quote::quote_ident(c))
 }
@@ -265,6 +374,213 @@ fn at(t: &QualName, c: &str) -> String {
 /// The reason for a change: what each side says.
 fn reason(c: &Change) -> String {
     match c {
+        Change::CommentConstraint {
+            table,
+            constraint,
+            from,
+            to,
+        } => format!(
+            "table {table}: comment on constraint {} {} wanted, current {}",
+            crate::quote::quote_ident(constraint),
+            opt(to),
+            opt(from)
+        ),
+        Change::RecreateTable { from, to } => {
+            let part = |t: &crate::schema::Table| {
+                t.partition_by
+                    .as_ref()
+                    .map_or("not partitioned".to_string(), |b| {
+                        format!("PARTITION BY {}", b.sql)
+                    })
+            };
+            format!(
+                "table {}: {} wanted, current {}; PostgreSQL cannot change that in place",
+                to.name,
+                part(to),
+                part(from)
+            )
+        }
+        Change::DetachPartition { table, parent } => format!(
+            "table {table}: wanted as a table of its own, currently a partition of {parent}"
+        ),
+        Change::AttachPartition {
+            table,
+            parent,
+            bound,
+        } => format!(
+            "table {table}: wanted as a partition of {parent} ({}), currently not",
+            bound.sql
+        ),
+        Change::CreateCollation { collation } => format!(
+            "collation {}: {} wanted, missing",
+            collation.name,
+            collation_desc(collation)
+        ),
+        Change::DropCollation {
+            collation,
+            replaced,
+        } => format!(
+            "collation {}: {} exists, {}",
+            collation.name,
+            collation_desc(collation),
+            if *replaced {
+                "wanted with another definition (a collation cannot be altered)"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::CreateFunction { function: f } => {
+            format!("{} {}: wanted, missing", routine_kind(f), f.signature())
+        }
+        Change::ReplaceFunction { to, .. } => format!(
+            "{} {}: definition differs (wanted {})",
+            routine_kind(to),
+            to.signature(),
+            shorten(&to.definition.canon)
+        ),
+        Change::DropFunction {
+            function: f,
+            replaced,
+        } => {
+            if *replaced {
+                format!(
+                    "{} {}: what it returns changes; dropped to be created again",
+                    routine_kind(f),
+                    f.signature()
+                )
+            } else {
+                format!(
+                    "{} {}: exists, not in the desired schema",
+                    routine_kind(f),
+                    f.signature()
+                )
+            }
+        }
+        Change::CreateTrigger { trigger, recreated } => {
+            if *recreated {
+                format!(
+                    "trigger {} on {}: created again (what it is on or runs was)",
+                    crate::quote::quote_ident(&trigger.name),
+                    trigger.table
+                )
+            } else {
+                format!(
+                    "trigger {} on {}: {} wanted",
+                    crate::quote::quote_ident(&trigger.name),
+                    trigger.table,
+                    shorten(&trigger.definition.canon)
+                )
+            }
+        }
+        Change::DropTrigger { trigger, recreated } => format!(
+            "trigger {} on {}: {} exists, {}",
+            crate::quote::quote_ident(&trigger.name),
+            trigger.table,
+            shorten(&trigger.definition.canon),
+            if *recreated {
+                "dropped to be created again"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::SetRowSecurity { table, enable } => format!(
+            "table {table}: row level security {} wanted, current {}",
+            on_off(*enable),
+            on_off(!enable)
+        ),
+        Change::SetForceRowSecurity { table, force } => format!(
+            "table {table}: forced row level security {} wanted, current {}",
+            on_off(*force),
+            on_off(!force)
+        ),
+        Change::CreatePolicy { table, policy } => format!(
+            "table {table}: policy {} ({}) wanted, missing",
+            crate::quote::quote_ident(&policy.name),
+            policy_desc(policy)
+        ),
+        Change::DropPolicy { table, policy } => format!(
+            "table {table}: policy {} ({}) exists, not wanted as it is",
+            crate::quote::quote_ident(&policy.name),
+            policy_desc(policy)
+        ),
+        Change::CreateExtension { ext } => format!(
+            "extension {}: wanted (in schema {}), missing",
+            crate::quote::quote_ident(&ext.name),
+            ext.schema
+        ),
+        Change::AlterExtension { from, to } => {
+            let v = |e: &crate::schema::Extension| {
+                format!(
+                    "schema {}{}",
+                    e.schema,
+                    e.version
+                        .as_deref()
+                        .map_or(String::new(), |v| format!(", version {v}"))
+                )
+            };
+            format!(
+                "extension {}: {} wanted, current {}",
+                crate::quote::quote_ident(&to.name),
+                v(to),
+                v(from)
+            )
+        }
+        Change::DropExtension { ext, replaced } => format!(
+            "extension {}: installed{}, {}",
+            crate::quote::quote_ident(&ext.name),
+            ext.version
+                .as_deref()
+                .map_or(String::new(), |v| format!(" at version {v}")),
+            if *replaced {
+                "wanted at an older version: installed again (extensions only update forward)"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::SetLogged { table, unlogged } => format!(
+            "table {table}: {} wanted, current {}",
+            if *unlogged { "UNLOGGED" } else { "LOGGED" },
+            if *unlogged { "LOGGED" } else { "UNLOGGED" }
+        ),
+        Change::CreateView { view, recreated } => match recreated {
+            None => format!(
+                "{} {}: in the desired schema ({}), missing in the current one",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+            Some(why) => format!(
+                "{} {}: created again ({why}) as {}",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+        },
+        Change::DropView { view, recreated } => match recreated {
+            None => format!(
+                "{} {}: exists ({}), not in the desired schema",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+            Some(why) => format!(
+                "{} {}: dropped to be created again: {why} (current: {})",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+        },
+        Change::CommentView {
+            name,
+            materialized,
+            from,
+            to,
+        } => format!(
+            "{} {name}: comment {} wanted, current {}",
+            view_kind(*materialized),
+            opt(to),
+            opt(from)
+        ),
         Change::CreateSchema { name } => {
             format!("schema {name}: in the desired schema, missing in the current one")
         }
@@ -287,6 +603,20 @@ fn reason(c: &Change) -> String {
             from.values.join(", ")
         ),
         Change::CreateSequence { seq } => format!("sequence {}: wanted, missing", seq.name),
+        Change::AlterSequence { from, to } if from.owned_by != to.owned_by => {
+            let owner = |s: &crate::schema::Sequence| match &s.owned_by {
+                Some((t, c)) => format!("owned by {}", at(t, c)),
+                None => "free-standing".to_string(),
+            };
+            format!(
+                "sequence {}: {} ({}) wanted, current {} ({}); the sequence and its value are kept",
+                to.name,
+                owner(to),
+                to.data_type,
+                owner(from),
+                from.data_type
+            )
+        }
         Change::AlterSequence { to, .. } => format!("sequence {}: options differ", to.name),
         Change::DropSequence { seq } => {
             format!("sequence {}: exists, not in the desired schema", seq.name)
@@ -545,9 +875,13 @@ fn binary_coercible(from: &str, to: &str) -> bool {
 fn hazards(c: &Change) -> Vec<Hazard> {
     use Hazard as H;
     let mut h = match c {
-        Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropSequence { .. } => {
-            vec![H::DeletesData, H::AccessExclusiveLock]
-        }
+        Change::DropTable { .. }
+        | Change::DropColumn { .. }
+        | Change::DropSequence { .. }
+        | Change::RecreateTable { .. } => vec![H::DeletesData, H::AccessExclusiveLock],
+        Change::AttachPartition { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
+        Change::SetLogged { .. } => vec![H::AccessExclusiveLock, H::TableRewrite],
+        Change::DetachPartition { .. } => vec![H::AccessExclusiveLock],
         Change::AddColumn { column, .. } => {
             let mut h = vec![H::AccessExclusiveLock];
             let volatile = column
@@ -619,6 +953,14 @@ fn hazards(c: &Change) -> Vec<Hazard> {
             vec![H::AccessExclusiveLock, H::IndexDropped]
         }
         Change::AddEnumValue { .. } => vec![H::NotTransactional],
+        Change::DropView { .. } | Change::DropTrigger { .. } => vec![H::AccessExclusiveLock],
+        Change::CreateTrigger { .. } => vec![H::ShareLock],
+        Change::SetRowSecurity { .. }
+        | Change::SetForceRowSecurity { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. } => vec![H::AccessExclusiveLock, H::AuthorizationChange],
+        // A materialized view runs its query to fill itself.
+        Change::CreateView { view, .. } if view.materialized => vec![H::FullTableScan],
         _ => vec![],
     };
     h.sort();
@@ -630,12 +972,51 @@ fn hazards(c: &Change) -> Vec<Hazard> {
 fn loses(c: &Change) -> Option<String> {
     match c {
         Change::DropTable { table } => Some(format!("every row of table {}", table.name)),
+        Change::RecreateTable { from, .. } => Some(format!(
+            "every row of table {} (it is dropped and created again)",
+            from.name
+        )),
         Change::DropColumn { table, column } => {
             Some(format!("every value of column {}", at(table, &column.name)))
         }
         Change::DropSequence { seq } => Some(format!("the current value of sequence {}", seq.name)),
         Change::DropEnum { ty } => Some(format!("type {}", ty.name)),
         Change::DropSchema { name } => Some(format!("schema {name}")),
+        Change::DropCollation {
+            collation,
+            replaced: false,
+        } => Some(format!("collation {}", collation.name)),
+        Change::DropFunction {
+            function,
+            replaced: false,
+        } => Some(format!(
+            "{} {} (its definition)",
+            routine_kind(function),
+            function.signature()
+        )),
+        Change::DropTrigger {
+            trigger,
+            recreated: false,
+        } => Some(format!(
+            "trigger {} on {} (its definition)",
+            crate::quote::quote_ident(&trigger.name),
+            trigger.table
+        )),
+        Change::DropExtension { ext, .. } => Some(format!(
+            "extension {} and what it created (its types, functions and operators)",
+            crate::quote::quote_ident(&ext.name)
+        )),
+        Change::DropView {
+            view,
+            recreated: None,
+        } => Some(if view.materialized {
+            format!(
+                "materialized view {} and its rows (its query can compute them again)",
+                view.name
+            )
+        } else {
+            format!("view {} (its definition; a view holds no rows)", view.name)
+        }),
         Change::AlterColumnType {
             table,
             column,

@@ -104,6 +104,21 @@ pub struct Schema {
     /// Free-standing sequences (those not owned by a serial column; a list in JSON).
     #[serde(with = "by_name")]
     pub sequences: BTreeMap<QualName, Sequence>,
+    /// Collations by qualified name (a list in JSON).
+    #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
+    pub collations: BTreeMap<QualName, Collation>,
+    /// Extensions by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, Extension>,
+    /// Functions and procedures by signature (`public.f(integer, text)`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub functions: BTreeMap<String, Function>,
+    /// Triggers by relation and name (`public.emp/emp_stamp`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub triggers: BTreeMap<String, Trigger>,
+    /// Views and materialized views by qualified name (a list in JSON).
+    #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
+    pub views: BTreeMap<QualName, View>,
     /// Types and sequences the source names without showing their definition (a psql paste
     /// shows an enum or domain only as a column's type, a sequence only in `nextval`). They are
     /// known to exist, so they are never created, and cannot be compared.
@@ -127,6 +142,114 @@ pub struct Hidden {
     /// An identity column's sequence options (`START WITH`, `INCREMENT BY` …).
     #[serde(default)]
     pub identity_options: bool,
+    /// Views and materialized views (a model or a psql paste of tables never shows them).
+    #[serde(default)]
+    pub views: bool,
+    /// Extensions (a model or a psql paste of tables never shows them).
+    #[serde(default)]
+    pub extensions: bool,
+    /// Row level security and policies.
+    #[serde(default)]
+    pub row_security: bool,
+    /// Functions, procedures and triggers.
+    #[serde(default)]
+    pub routines: bool,
+    /// Collations (`CREATE COLLATION`).
+    #[serde(default)]
+    pub collations: bool,
+    /// `COMMENT ON CONSTRAINT`.
+    #[serde(default)]
+    pub constraint_comments: bool,
+}
+
+/// A version is compared only when both sides say which (`pg_dump` never does).
+impl PartialEq for Extension {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.schema == other.schema
+            && match (&self.version, &other.version) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+}
+impl Eq for Extension {}
+
+/// A function or procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Function {
+    /// Qualified name.
+    pub name: QualName,
+    /// `CREATE PROCEDURE`.
+    pub procedure: bool,
+    /// The argument types that identify it among functions of the same name.
+    pub identity: String,
+    /// `LANGUAGE`.
+    pub language: String,
+    /// `sql`: the `CREATE` statement as written; `canon`: its canonical form (qualified name,
+    /// canonical types, default attributes left out, the body's value), the comparison key.
+    pub definition: Expr,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+impl Function {
+    /// Its key: `schema.name(types)`.
+    pub fn signature(&self) -> String {
+        format!("{}({})", self.name, self.identity)
+    }
+}
+
+/// A trigger on a table or view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// Its name (unique per relation).
+    pub name: String,
+    /// The table or view it is on.
+    pub table: QualName,
+    /// The function it executes.
+    pub function: QualName,
+    /// `sql`: the `CREATE TRIGGER` statement as written; `canon`: its canonical form.
+    pub definition: Expr,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+impl Trigger {
+    /// Its key: `table/name`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.table, self.name)
+    }
+}
+
+/// A collation (`CREATE COLLATION`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collation {
+    /// Qualified name.
+    pub name: QualName,
+    /// `libc` or `icu`.
+    pub provider: String,
+    /// `LC_COLLATE` (the ICU locale for `icu`).
+    pub lc_collate: String,
+    /// `LC_CTYPE` (the ICU locale for `icu`).
+    pub lc_ctype: String,
+    /// `deterministic` (true by default).
+    pub deterministic: bool,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An installed extension (`CREATE EXTENSION`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Extension {
+    /// Its name.
+    pub name: String,
+    /// The schema its objects go in (`WITH SCHEMA`; the first of the search path otherwise).
+    pub schema: String,
+    /// `VERSION`, when the source says (`pg_dump` does not; a live database does).
+    pub version: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
 }
 
 /// Things keyed by their own qualified name.
@@ -140,6 +263,16 @@ impl Named for Table {
     }
 }
 impl Named for EnumType {
+    fn qual_name(&self) -> &QualName {
+        &self.name
+    }
+}
+impl Named for Collation {
+    fn qual_name(&self) -> &QualName {
+        &self.name
+    }
+}
+impl Named for View {
     fn qual_name(&self) -> &QualName {
         &self.name
     }
@@ -210,7 +343,42 @@ pub struct Table {
     /// `PARTITION BY RANGE (…)` of a partitioned table.
     #[serde(default)]
     pub partition_by: Option<Expr>,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub row_security: bool,
+    /// `FORCE ROW LEVEL SECURITY` (the owner is subject to the policies too).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub force_row_security: bool,
+    /// Row security policies, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
+    /// `COMMENT ON CONSTRAINT`, by constraint name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constraint_comments: BTreeMap<String, String>,
     /// Where the table was declared.
+    pub span: Span,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A row security policy (`CREATE POLICY`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Its name (unique per table).
+    pub name: String,
+    /// `AS PERMISSIVE` (the default) or `AS RESTRICTIVE`.
+    pub permissive: bool,
+    /// `FOR ALL | SELECT | INSERT | UPDATE | DELETE`.
+    pub command: String,
+    /// `TO` roles, sorted (`public` when none is named).
+    pub roles: Vec<String>,
+    /// `USING (…)`.
+    pub using: Option<Expr>,
+    /// `WITH CHECK (…)`.
+    pub check: Option<Expr>,
+    /// Where it was declared.
     pub span: Span,
 }
 
@@ -268,6 +436,10 @@ impl Table {
             inherits: Vec::new(),
             partition_of: None,
             partition_by: None,
+            row_security: false,
+            force_row_security: false,
+            policies: Vec::new(),
+            constraint_comments: BTreeMap::new(),
             span,
         }
     }
@@ -612,6 +784,29 @@ pub struct EnumType {
     /// Labels in sort order.
     pub values: Vec<String>,
     /// `COMMENT ON TYPE`.
+    pub comment: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A view or a materialized view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    /// Qualified name.
+    pub name: QualName,
+    /// `CREATE MATERIALIZED VIEW`.
+    pub materialized: bool,
+    /// The definition: `sql` is what follows the name in `CREATE VIEW` (an optional column list,
+    /// `AS` and the query); `canon` is the query as PostgreSQL stores it (columns qualified, `*`
+    /// expanded, output names spelled out), the comparison key.
+    pub query: Expr,
+    /// The view's output columns, in order.
+    pub columns: Vec<String>,
+    /// Relations (tables and views) its query reads.
+    pub reads: Vec<QualName>,
+    /// Indexes of a materialized view.
+    pub indexes: Vec<Index>,
+    /// `COMMENT ON VIEW` / `COMMENT ON MATERIALIZED VIEW`.
     pub comment: Option<String>,
     /// Where it was declared.
     pub span: Span,

@@ -607,3 +607,68 @@ fn help_has_examples_and_completions_are_printed() {
     let script = text(&out.stdout);
     assert!(script.contains("_schemafix()") && script.contains("--lock-timeout"));
 }
+
+/// A model shows tables only: the database's views, functions, triggers and policies are left
+/// as they are, except that a view reading a column the plan retypes is dropped and created
+/// again around it (PostgreSQL refuses the type change otherwise), with its trigger.
+#[test]
+fn a_model_keeps_the_databases_views_and_triggers_and_rebuilds_views_in_the_way() {
+    let db = seed_db();
+    db.exec(
+        "CREATE VIEW active_users AS SELECT id, email, role FROM users WHERE is_active;
+         CREATE FUNCTION active_users_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN INSERT INTO users (email, password_hash) VALUES (NEW.email, 'x'); RETURN NEW; END $$;
+         CREATE TRIGGER active_users_insert INSTEAD OF INSERT ON active_users
+             FOR EACH ROW EXECUTE FUNCTION active_users_insert();
+         ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY everyone ON users USING (true);",
+    )
+    .unwrap();
+    let before = db
+        .query("SELECT pg_get_viewdef('active_users'::regclass)")
+        .unwrap();
+    let model = std::fs::read_to_string(seed_path("models.py"))
+        .unwrap()
+        .replace("email = Column(String(255)", "email = Column(String(320)");
+    let model = write_temp("wider_email.py", &model);
+    let url = db.url();
+
+    let out = run(&["apply", "--db", &url, &model, "--yes"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("DROP VIEW active_users;"), "{stdout}");
+    assert!(
+        stdout.contains("ALTER TABLE users ALTER COLUMN email TYPE character varying(320)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("CREATE VIEW active_users"), "{stdout}");
+    assert!(
+        stdout.contains("CREATE TRIGGER active_users_insert"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("DROP FUNCTION"), "{stdout}");
+    assert!(!stdout.contains("POLICY"), "{stdout}");
+
+    // The view, its trigger, the function and the policy are all there, as they were.
+    assert_eq!(
+        db.query("SELECT pg_get_viewdef('active_users'::regclass)")
+            .unwrap(),
+        before
+    );
+    assert_eq!(
+        db.query(
+            "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'active_users_insert'), \
+             (SELECT count(*) FROM pg_proc WHERE proname = 'active_users_insert'), \
+             (SELECT count(*) FROM pg_policy WHERE polname = 'everyone'), \
+             (SELECT relrowsecurity FROM pg_class WHERE relname = 'users')"
+        )
+        .unwrap(),
+        "1|1|1|t"
+    );
+    // The trigger works on the rebuilt view, the rows are intact.
+    db.exec("INSERT INTO active_users (email) VALUES ('v@example.com')")
+        .unwrap();
+    assert_eq!(db.query("SELECT count(*) FROM users").unwrap(), "3");
+    let check = run(&["check", &url, &model]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+}

@@ -159,6 +159,10 @@ pub fn errors(p: &Parsed) -> Vec<String> {
 pub fn shown(t: &Table, plus: bool) -> Table {
     let mut t = t.clone();
     t.comment = None;
+    // Row security and policies are footers the psql source names but does not read.
+    t.row_security = false;
+    t.force_row_security = false;
+    t.policies.clear();
     for c in &mut t.columns {
         if !plus {
             c.comment = None;

@@ -3,20 +3,25 @@
 //! One file per object kind; each adds to `out`. `Change` is the only contract between diff and
 //! the planner/renderers and holds no SQL statement text (only the parts of the IR it carries).
 
+mod collations;
 pub(crate) mod columns;
 mod constraints;
 pub(crate) mod enums;
+mod extensions;
 pub(crate) mod indexes;
+pub(crate) mod routines;
 mod sequences;
 pub(crate) mod tables;
+pub(crate) mod views;
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Column, EnumType, Exclusion, ForeignKey, Identity, IdentityOptions, Index, PrimaryKey,
-    QualName, Schema, Scope, Sequence, Table, Unique,
+    Check, Collation, Column, EnumType, Exclusion, Extension, ForeignKey, Function, Identity,
+    IdentityOptions, Index, Policy, PrimaryKey, QualName, Schema, Scope, Sequence, Table, Trigger,
+    Unique, View,
 };
 
 /// One change between two schemas.
@@ -27,6 +32,24 @@ pub enum Change {
     CreateSchema { name: String },
     /// `DROP SCHEMA` (after everything in it is gone).
     DropSchema { name: String },
+    /// `CREATE COLLATION`.
+    CreateCollation { collation: Collation },
+    /// `DROP COLLATION`.
+    DropCollation {
+        collation: Collation,
+        /// It is created again with another definition.
+        replaced: bool,
+    },
+    /// `CREATE EXTENSION`.
+    CreateExtension { ext: Extension },
+    /// `ALTER EXTENSION … SET SCHEMA` / `UPDATE TO`.
+    AlterExtension { from: Extension, to: Extension },
+    /// `DROP EXTENSION`.
+    DropExtension {
+        ext: Extension,
+        /// It is installed again (at an older version, which no update path reaches).
+        replaced: bool,
+    },
     /// `CREATE TYPE … AS ENUM`.
     CreateEnum { ty: EnumType },
     /// `ALTER TYPE … ADD VALUE`, placed before another label or at the end.
@@ -54,6 +77,18 @@ pub enum Change {
     CreateTable { table: Table },
     /// `DROP TABLE`.
     DropTable { table: Table },
+    /// `DROP TABLE` and `CREATE TABLE`: a table that becomes partitioned or stops being so.
+    RecreateTable { from: Box<Table>, to: Box<Table> },
+    /// `ALTER TABLE … SET LOGGED | SET UNLOGGED`.
+    SetLogged { table: QualName, unlogged: bool },
+    /// `ALTER TABLE parent DETACH PARTITION table`.
+    DetachPartition { table: QualName, parent: QualName },
+    /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …`.
+    AttachPartition {
+        table: QualName,
+        parent: QualName,
+        bound: crate::schema::Expr,
+    },
     /// `ADD COLUMN`.
     AddColumn { table: QualName, column: Column },
     /// `DROP COLUMN`.
@@ -181,9 +216,65 @@ pub enum Change {
         from: Option<String>,
         to: Option<String>,
     },
+    /// `COMMENT ON CONSTRAINT`.
+    CommentConstraint {
+        table: QualName,
+        constraint: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
     /// `COMMENT ON TYPE`.
     CommentType {
         name: QualName,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// `ALTER TABLE … ENABLE | DISABLE ROW LEVEL SECURITY`.
+    SetRowSecurity { table: QualName, enable: bool },
+    /// `ALTER TABLE … [NO] FORCE ROW LEVEL SECURITY`.
+    SetForceRowSecurity { table: QualName, force: bool },
+    /// `CREATE POLICY`.
+    CreatePolicy { table: QualName, policy: Policy },
+    /// `DROP POLICY`.
+    DropPolicy { table: QualName, policy: Policy },
+    /// `CREATE FUNCTION` / `CREATE PROCEDURE`.
+    CreateFunction { function: Function },
+    /// `CREATE OR REPLACE FUNCTION` with a new definition.
+    ReplaceFunction { from: Function, to: Function },
+    /// `DROP FUNCTION` / `DROP PROCEDURE`.
+    DropFunction {
+        function: Function,
+        /// It is created again with another result type.
+        replaced: bool,
+    },
+    /// `CREATE TRIGGER`.
+    CreateTrigger {
+        trigger: Trigger,
+        /// Created again after what it is on (or runs) was.
+        recreated: bool,
+    },
+    /// `DROP TRIGGER`.
+    DropTrigger {
+        trigger: Trigger,
+        /// It is created again (with another definition).
+        recreated: bool,
+    },
+    /// `CREATE [MATERIALIZED] VIEW`, with its indexes and comment.
+    CreateView {
+        view: View,
+        /// Why it is created again after its drop (`None`: it is new).
+        recreated: Option<String>,
+    },
+    /// `DROP [MATERIALIZED] VIEW`.
+    DropView {
+        view: View,
+        /// Why it is dropped to be created again (`None`: it goes for good).
+        recreated: Option<String>,
+    },
+    /// `COMMENT ON [MATERIALIZED] VIEW`.
+    CommentView {
+        name: QualName,
+        materialized: bool,
         from: Option<String>,
         to: Option<String>,
     },
@@ -195,6 +286,11 @@ impl Change {
         match self {
             Change::CreateSchema { .. } => "create-schema",
             Change::DropSchema { .. } => "drop-schema",
+            Change::CreateCollation { .. } => "create-collation",
+            Change::DropCollation { .. } => "drop-collation",
+            Change::CreateExtension { .. } => "create-extension",
+            Change::AlterExtension { .. } => "alter-extension",
+            Change::DropExtension { .. } => "drop-extension",
             Change::CreateEnum { .. } => "create-enum",
             Change::AddEnumValue { .. } => "add-enum-value",
             Change::DropEnum { .. } => "drop-enum",
@@ -204,6 +300,10 @@ impl Change {
             Change::DropSequence { .. } => "drop-sequence",
             Change::CreateTable { .. } => "create-table",
             Change::DropTable { .. } => "drop-table",
+            Change::RecreateTable { .. } => "recreate-table",
+            Change::SetLogged { .. } => "set-logged",
+            Change::DetachPartition { .. } => "detach-partition",
+            Change::AttachPartition { .. } => "attach-partition",
             Change::AddColumn { .. } => "add-column",
             Change::DropColumn { .. } => "drop-column",
             Change::AlterColumnType { .. } => "alter-column-type",
@@ -235,6 +335,19 @@ impl Change {
             Change::CommentColumn { .. } => "comment-column",
             Change::CommentIndex { .. } => "comment-index",
             Change::CommentType { .. } => "comment-type",
+            Change::CommentConstraint { .. } => "comment-constraint",
+            Change::SetRowSecurity { .. } => "set-row-security",
+            Change::SetForceRowSecurity { .. } => "set-force-row-security",
+            Change::CreatePolicy { .. } => "create-policy",
+            Change::DropPolicy { .. } => "drop-policy",
+            Change::CreateFunction { .. } => "create-function",
+            Change::ReplaceFunction { .. } => "replace-function",
+            Change::DropFunction { .. } => "drop-function",
+            Change::CreateTrigger { .. } => "create-trigger",
+            Change::DropTrigger { .. } => "drop-trigger",
+            Change::CreateView { .. } => "create-view",
+            Change::DropView { .. } => "drop-view",
+            Change::CommentView { .. } => "comment-view",
         }
     }
 }
@@ -339,6 +452,14 @@ fn creatable(
     }
 }
 
+/// Views, functions and triggers, which depend on the tables (and on each other): given the
+/// changes already in `out`, those that change and those that must be dropped and created
+/// again around them.
+pub(crate) fn dependants(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<Change>) {
+    views::diff_views(from, to, whole, out);
+    routines::diff_routines(from, to, whole, out);
+}
+
 /// Compares `from` (what exists) with `to` (what is wanted).
 pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut out = Vec::new();
@@ -362,7 +483,10 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             .keys()
             .chain(to.enums.keys())
             .chain(to.sequences.keys())
+            .chain(to.views.keys())
+            .chain(to.collations.keys())
             .map(|n| &n.schema)
+            .chain(to.extensions.values().map(|e| &e.schema))
             .collect();
         for s in from.schemas.difference(&to.schemas) {
             if !used.contains(s) {
@@ -370,6 +494,8 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             }
         }
     }
+    extensions::diff_extensions(from, to, whole, &mut out);
+    collations::diff_collations(from, to, whole, &mut out);
     enums::diff_enums(from, to, whole, &mut out, &mut not_compared);
     sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 
@@ -382,15 +508,40 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             None => not_compared.push(name.clone()),
         }
     }
+    // Children (INHERITS, partitions) before their parents: a parent with children cannot be
+    // dropped without CASCADE.
+    let depth = |t: &Table| {
+        let mut d = 0;
+        let mut cur = Some(t);
+        while let Some(c) = cur {
+            let parent = c
+                .inherits
+                .first()
+                .or(c.partition_of.as_ref().map(|p| &p.parent));
+            cur = parent.and_then(|p| from.tables.get(p));
+            d += 1;
+            if d > from.tables.len() {
+                break;
+            }
+        }
+        d
+    };
+    let mut gone: Vec<&Table> = Vec::new();
     for (name, f) in &from.tables {
         if !to.tables.contains_key(name) {
             if in_scope(to, name) {
-                tables::drop_table(f, &mut out);
+                gone.push(f);
             } else {
                 not_compared.push(name.clone());
             }
         }
     }
+    gone.sort_by_key(|t| std::cmp::Reverse(depth(t)));
+    for f in gone {
+        tables::drop_table(f, &mut out);
+    }
+    sequences::adopt_sequences(from, to, &mut out);
+    dependants(from, to, whole, &mut out);
     // Comments a side cannot show are not compared: none wanted from a side that hides them,
     // none changed on objects that exist on a side that hides them.
     out.retain(|c| match c {
@@ -417,6 +568,13 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         Change::SetIdentityOptions { .. } => {
             !(from.hidden.identity_options || to.hidden.identity_options)
         }
+        Change::CommentConstraint { .. } => {
+            !(from.hidden.constraint_comments || to.hidden.constraint_comments)
+        }
+        Change::SetRowSecurity { .. }
+        | Change::SetForceRowSecurity { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. } => !(from.hidden.row_security || to.hidden.row_security),
         _ => true,
     });
     not_compared.sort();

@@ -1,7 +1,7 @@
 //! Free-standing sequences (serial sequences belong to their column).
 
 use super::{creatable, Change};
-use crate::schema::{QualName, Schema, Table};
+use crate::schema::{QualName, Schema, Sequence, Table};
 
 pub(super) fn diff_sequences(
     from: &Schema,
@@ -40,4 +40,139 @@ pub(super) fn diff_sequences(
             }
         }
     }
+}
+
+/// The sequence a serial column owns (PostgreSQL's name for it).
+fn serial_sequence(table: &QualName, column: &str) -> QualName {
+    QualName::new(
+        table.schema.clone(),
+        crate::normalize::make_object_name(&table.name, Some(column), "seq"),
+    )
+}
+
+/// A serial column's own sequence, as a free-standing sequence would describe it.
+fn implicit_sequence(table: &QualName, column: &str, data_type: &str) -> Sequence {
+    let mut seq = Sequence {
+        name: serial_sequence(table, column),
+        data_type: data_type.to_string(),
+        increment: 1,
+        min_value: None,
+        max_value: None,
+        start: None,
+        cache: 1,
+        cycle: false,
+        owned_by: Some((table.clone(), column.to_string())),
+        span: Default::default(),
+    };
+    crate::source::ddl::normalize_sequence(&mut seq);
+    seq
+}
+
+/// A serial column that keeps its sequence as a free-standing one (or the other way round)
+/// is one `ALTER SEQUENCE`, not a drop of the sequence and the creation of another of the same
+/// name (which fails while the first exists, and resets the counter).
+pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    let search_path = "public";
+    let mut replace: Vec<(usize, Vec<usize>, Change)> = Vec::new();
+    for (i, c) in out.iter().enumerate() {
+        match c {
+            Change::DropSerial { table, column } => {
+                let seq = serial_sequence(table, column);
+                let Some(want) = to.sequences.get(&seq) else {
+                    continue;
+                };
+                let Some(col) = to.tables.get(table).and_then(|t| t.column(column)) else {
+                    continue;
+                };
+                let default_is_seq = col
+                    .default
+                    .as_ref()
+                    .and_then(|d| crate::source::ddl::nextval_target(&d.canon, search_path))
+                    .is_some_and(|n| n == seq);
+                let Some(old) = from.tables.get(table).and_then(|t| t.column(column)) else {
+                    continue;
+                };
+                if !default_is_seq || from.sequences.contains_key(&seq) {
+                    continue;
+                }
+                let others: Vec<usize> = out
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| match o {
+                        Change::CreateSequence { seq: s } => s.name == seq,
+                        Change::SetDefault {
+                            table: t,
+                            column: c,
+                            ..
+                        } => t == table && c == column,
+                        _ => false,
+                    })
+                    .map(|(j, _)| j)
+                    .collect();
+                replace.push((
+                    i,
+                    others,
+                    Change::AlterSequence {
+                        from: implicit_sequence(table, column, &old.data_type),
+                        to: want.clone(),
+                    },
+                ));
+            }
+            Change::AddSerial {
+                table,
+                column,
+                data_type,
+            } => {
+                let seq = serial_sequence(table, column);
+                let Some(have) = from.sequences.get(&seq) else {
+                    continue;
+                };
+                let default_is_seq = from
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.column(column))
+                    .and_then(|c| c.default.as_ref())
+                    .and_then(|d| crate::source::ddl::nextval_target(&d.canon, search_path))
+                    .is_some_and(|n| n == seq);
+                if !default_is_seq || to.sequences.contains_key(&seq) {
+                    continue;
+                }
+                let others: Vec<usize> = out
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| match o {
+                        Change::DropSequence { seq: s } => s.name == seq,
+                        Change::DropDefault {
+                            table: t,
+                            column: c,
+                            ..
+                        } => t == table && c == column,
+                        _ => false,
+                    })
+                    .map(|(j, _)| j)
+                    .collect();
+                replace.push((
+                    i,
+                    others,
+                    Change::AlterSequence {
+                        from: have.clone(),
+                        to: implicit_sequence(table, column, data_type),
+                    },
+                ));
+            }
+            _ => {}
+        }
+    }
+    let mut gone = vec![false; out.len()];
+    for (i, others, change) in replace {
+        out[i] = change;
+        for j in others {
+            gone[j] = true;
+        }
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !gone[k - 1]
+    });
 }

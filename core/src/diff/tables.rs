@@ -62,7 +62,11 @@ pub(crate) fn create_table(t: &Table, out: &mut Vec<Change>) {
     let mut bare = t.clone();
     bare.foreign_keys.clear();
     bare.indexes.clear();
+    bare.policies.clear();
+    bare.row_security = false;
+    bare.force_row_security = false;
     out.push(Change::CreateTable { table: bare });
+    row_security(&Table::new(t.name.clone(), t.span), t, out);
     for fk in &t.foreign_keys {
         out.push(Change::AddForeignKey {
             table: t.name.clone(),
@@ -79,6 +83,7 @@ pub(crate) fn create_table(t: &Table, out: &mut Vec<Change>) {
             to: t.comment.clone(),
         });
     }
+    constraint_comments(&Table::new(t.name.clone(), t.span), t, out);
     for c in &t.columns {
         if c.comment.is_some() {
             out.push(Change::CommentColumn {
@@ -104,15 +109,132 @@ pub(super) fn drop_table(t: &Table, out: &mut Vec<Change>) {
 
 /// A table both sides have.
 pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    if f.partition_by != t.partition_by {
+        // A table cannot become partitioned (or stop being so): it is created anew.
+        let mut created = Vec::new();
+        create_table(&local_view(t, to), &mut created);
+        for c in created {
+            match c {
+                Change::CreateTable { table } => out.push(Change::RecreateTable {
+                    from: Box::new(f.clone()),
+                    to: Box::new(table),
+                }),
+                other => out.push(other),
+            }
+        }
+        return;
+    }
+    if f.partition_of != t.partition_of {
+        // Detached from its parent, it keeps the parent's columns as its own; to be attached,
+        // it must first have exactly the parent's columns.
+        if let Some(p) = &f.partition_of {
+            out.push(Change::DetachPartition {
+                table: f.name.clone(),
+                parent: p.parent.clone(),
+            });
+        }
+        let mut whole_f = f.clone();
+        whole_f.partition_of = None;
+        let mut whole_t = t.clone();
+        whole_t.partition_of = None;
+        let whole_f = local_view(&whole_f, from);
+        columns::diff_columns(&whole_f, &local_view(&whole_t, to), from, to, out);
+        let own_t = local_view(t, to);
+        constraints::diff_constraints(&whole_f, &own_t, out);
+        indexes::diff_indexes(&whole_f, &own_t, out);
+        row_security(f, t, out);
+        constraint_comments(f, t, out);
+        if let Some(p) = &t.partition_of {
+            out.push(Change::AttachPartition {
+                table: t.name.clone(),
+                parent: p.parent.clone(),
+                bound: p.bound.clone(),
+            });
+        }
+        if f.comment != t.comment {
+            out.push(Change::CommentTable {
+                table: t.name.clone(),
+                from: f.comment.clone(),
+                to: t.comment.clone(),
+            });
+        }
+        return;
+    }
+    if f.unlogged != t.unlogged {
+        out.push(Change::SetLogged {
+            table: t.name.clone(),
+            unlogged: t.unlogged,
+        });
+    }
     let (f, t) = (&local_view(f, to), &local_view(t, to));
     columns::diff_columns(f, t, from, to, out);
     constraints::diff_constraints(f, t, out);
     indexes::diff_indexes(f, t, out);
+    row_security(f, t, out);
+    constraint_comments(f, t, out);
     if f.comment != t.comment {
         out.push(Change::CommentTable {
             table: t.name.clone(),
             from: f.comment.clone(),
             to: t.comment.clone(),
         });
+    }
+}
+
+/// Row level security and policies (a changed policy is dropped and created again: its
+/// command and kind cannot be altered).
+fn row_security(f: &Table, t: &Table, out: &mut Vec<Change>) {
+    if f.row_security != t.row_security {
+        out.push(Change::SetRowSecurity {
+            table: t.name.clone(),
+            enable: t.row_security,
+        });
+    }
+    if f.force_row_security != t.force_row_security {
+        out.push(Change::SetForceRowSecurity {
+            table: t.name.clone(),
+            force: t.force_row_security,
+        });
+    }
+    for p in &f.policies {
+        if !t.policies.contains(p) {
+            out.push(Change::DropPolicy {
+                table: t.name.clone(),
+                policy: p.clone(),
+            });
+        }
+    }
+    for p in &t.policies {
+        if !f.policies.contains(p) {
+            out.push(Change::CreatePolicy {
+                table: t.name.clone(),
+                policy: p.clone(),
+            });
+        }
+    }
+}
+
+/// `COMMENT ON CONSTRAINT` (a dropped constraint's comment goes with it).
+fn constraint_comments(f: &Table, t: &Table, out: &mut Vec<Change>) {
+    for (name, c) in &t.constraint_comments {
+        if f.constraint_comments.get(name) != Some(c) {
+            out.push(Change::CommentConstraint {
+                table: t.name.clone(),
+                constraint: name.clone(),
+                from: f.constraint_comments.get(name).cloned(),
+                to: Some(c.clone()),
+            });
+        }
+    }
+    let in_t = crate::normalize::table_names_in_use(t);
+    for (name, c) in &f.constraint_comments {
+        if !t.constraint_comments.contains_key(name) && in_t.contains(name) {
+            out.push(Change::CommentConstraint {
+                table: t.name.clone(),
+                constraint: name.clone(),
+                from: Some(c.clone()),
+                to: None,
+            });
+        }
     }
 }

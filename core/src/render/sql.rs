@@ -412,6 +412,31 @@ fn comment(kind: &str, target: &str, text: &Option<String>) -> String {
     )
 }
 
+/// A `CREATE FUNCTION` statement as `CREATE OR REPLACE FUNCTION`.
+fn or_replace(sql: &str) -> String {
+    let t = sql.trim_start();
+    let words: Vec<String> = t
+        .split_whitespace()
+        .take(3)
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    if words.first().map(String::as_str) == Some("CREATE")
+        && words.get(1).map(String::as_str) != Some("OR")
+    {
+        format!("CREATE OR REPLACE{}", &t[6..])
+    } else {
+        t.to_string()
+    }
+}
+
+fn view_kind(materialized: bool) -> &'static str {
+    if materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    }
+}
+
 fn alter_col(table: &QualName, column: &str, what: &str) -> String {
     format!("ALTER TABLE {table} ALTER COLUMN {} {what}", q(column))
 }
@@ -419,6 +444,163 @@ fn alter_col(table: &QualName, column: &str, what: &str) -> String {
 /// The statements (without the trailing semicolon) that carry out one change.
 pub fn step_sql(c: &Change) -> Vec<String> {
     match c {
+        Change::CommentConstraint {
+            table,
+            constraint,
+            to,
+            ..
+        } => vec![comment(
+            "CONSTRAINT",
+            &format!("{} ON {table}", q(constraint)),
+            to,
+        )],
+        Change::RecreateTable { from, to } => {
+            vec![format!("DROP TABLE {}", from.name), create_table(to)]
+        }
+        Change::DetachPartition { table, parent } => {
+            vec![format!("ALTER TABLE {parent} DETACH PARTITION {table}")]
+        }
+        Change::AttachPartition {
+            table,
+            parent,
+            bound,
+        } => vec![format!(
+            "ALTER TABLE {parent} ATTACH PARTITION {table} {}",
+            bound.sql
+        )],
+        Change::CreateCollation { collation: c } => {
+            let mut opts = vec![format!("provider = {}", q(&c.provider))];
+            if !c.deterministic {
+                opts.push("deterministic = false".into());
+            }
+            if c.lc_collate == c.lc_ctype {
+                opts.push(format!("locale = {}", quote_literal(&c.lc_collate)));
+            } else {
+                opts.push(format!("lc_collate = {}", quote_literal(&c.lc_collate)));
+                opts.push(format!("lc_ctype = {}", quote_literal(&c.lc_ctype)));
+            }
+            vec![format!("CREATE COLLATION {} ({})", c.name, opts.join(", "))]
+        }
+        Change::DropCollation { collation, .. } => {
+            vec![format!("DROP COLLATION {}", collation.name)]
+        }
+        Change::CreateFunction { function } => vec![function.definition.sql.clone()],
+        Change::ReplaceFunction { to, .. } => vec![or_replace(&to.definition.sql)],
+        Change::DropFunction { function, .. } => vec![format!(
+            "DROP {} {}({})",
+            if function.procedure {
+                "PROCEDURE"
+            } else {
+                "FUNCTION"
+            },
+            function.name,
+            function.identity
+        )],
+        Change::CreateTrigger { trigger, .. } => vec![trigger.definition.sql.clone()],
+        Change::DropTrigger { trigger, .. } => vec![format!(
+            "DROP TRIGGER {} ON {}",
+            q(&trigger.name),
+            trigger.table
+        )],
+        Change::SetRowSecurity { table, enable } => vec![format!(
+            "ALTER TABLE {table} {} ROW LEVEL SECURITY",
+            if *enable { "ENABLE" } else { "DISABLE" }
+        )],
+        Change::SetForceRowSecurity { table, force } => vec![format!(
+            "ALTER TABLE {table} {}FORCE ROW LEVEL SECURITY",
+            if *force { "" } else { "NO " }
+        )],
+        Change::CreatePolicy { table, policy } => {
+            let mut s = format!("CREATE POLICY {} ON {table}", q(&policy.name));
+            if !policy.permissive {
+                s.push_str(" AS RESTRICTIVE");
+            }
+            if policy.command != "ALL" {
+                s.push_str(&format!(" FOR {}", policy.command));
+            }
+            let roles: Vec<String> = policy
+                .roles
+                .iter()
+                .map(|r| match r.as_str() {
+                    "public" => "PUBLIC".to_string(),
+                    "CURRENT_USER" | "CURRENT_ROLE" | "SESSION_USER" => r.clone(),
+                    other => q(other),
+                })
+                .collect();
+            s.push_str(&format!(" TO {}", roles.join(", ")));
+            if let Some(u) = &policy.using {
+                s.push_str(&format!(" USING ({})", u.sql));
+            }
+            if let Some(c) = &policy.check {
+                s.push_str(&format!(" WITH CHECK ({})", c.sql));
+            }
+            vec![s]
+        }
+        Change::DropPolicy { table, policy } => {
+            vec![format!("DROP POLICY {} ON {table}", q(&policy.name))]
+        }
+        Change::CreateExtension { ext } => {
+            let mut s = format!(
+                "CREATE EXTENSION {} WITH SCHEMA {}",
+                q(&ext.name),
+                q(&ext.schema)
+            );
+            if let Some(v) = &ext.version {
+                s.push_str(&format!(" VERSION {}", quote_literal(v)));
+            }
+            vec![s]
+        }
+        Change::AlterExtension { from, to } => {
+            let mut v = Vec::new();
+            if from.schema != to.schema {
+                v.push(format!(
+                    "ALTER EXTENSION {} SET SCHEMA {}",
+                    q(&to.name),
+                    q(&to.schema)
+                ));
+            }
+            if let (Some(a), Some(b)) = (&from.version, &to.version) {
+                if a != b {
+                    v.push(format!(
+                        "ALTER EXTENSION {} UPDATE TO {}",
+                        q(&to.name),
+                        quote_literal(b)
+                    ));
+                }
+            }
+            v
+        }
+        // Without CASCADE: it fails while columns or other objects use what it created.
+        Change::DropExtension { ext, .. } => vec![format!("DROP EXTENSION {}", q(&ext.name))],
+        Change::SetLogged { table, unlogged } => vec![format!(
+            "ALTER TABLE {table} SET {}",
+            if *unlogged { "UNLOGGED" } else { "LOGGED" }
+        )],
+        Change::CreateView { view, .. } => {
+            let kind = view_kind(view.materialized);
+            let mut v = vec![format!("CREATE {kind} {} {}", view.name, view.query.sql)];
+            for i in &view.indexes {
+                v.push(create_index(&view.name, i));
+            }
+            if view.comment.is_some() {
+                v.push(comment(kind, &view.name.to_string(), &view.comment));
+            }
+            v
+        }
+        // Without CASCADE: a view schemafix did not plan to drop makes it fail instead.
+        Change::DropView { view, .. } => {
+            vec![format!(
+                "DROP {} {}",
+                view_kind(view.materialized),
+                view.name
+            )]
+        }
+        Change::CommentView {
+            name,
+            materialized,
+            to,
+            ..
+        } => vec![comment(view_kind(*materialized), &name.to_string(), to)],
         Change::CreateSchema { name } => vec![format!("CREATE SCHEMA {}", q(name))],
         // Without CASCADE: it fails rather than drop anything schemafix did not plan.
         Change::DropSchema { name } => vec![format!("DROP SCHEMA {}", q(name))],

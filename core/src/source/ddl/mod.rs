@@ -12,6 +12,9 @@ use sqlparser::ast::{
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+mod routines;
+mod views;
+
 use super::split::{split_statements, RawStatement};
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
@@ -21,9 +24,10 @@ use crate::normalize::{
 };
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
-    clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
-    Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey, QualName, Schema,
-    Sequence, Span, Table, Unique,
+    clause_expr, Check, Collation, Column, Deferrable, EnumType, Exclusion, Expr, Extension,
+    FkAction, ForeignKey, Function, Identity, IdentityOptions, Index, IndexKey, Params,
+    PartitionOf, Policy, PrimaryKey, QualName, Schema, Sequence, Span, Table, Trigger, Unique,
+    View,
 };
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
@@ -57,12 +61,19 @@ pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>)
         owned: Vec::new(),
         defaults: Vec::new(),
         skipped_views: Vec::new(),
+        pending_views: Vec::new(),
+        inherited_alters: Vec::new(),
+        constraint_names: Default::default(),
     };
     for st in &split_statements(text) {
         cx.statement(st);
     }
     cx.resolve_serials();
     inherit(&mut cx.schema);
+    for (table, column, op, span, line) in std::mem::take(&mut cx.inherited_alters) {
+        cx.alter_column(&table, &column, op, span, line);
+    }
+    views::finish_views(&mut cx.schema, std::mem::take(&mut cx.pending_views));
     // PostgreSQL refuses a table with more columns than this; a plan for one would fail.
     const MAX_COLUMNS: usize = 1600;
     for (name, t) in &cx.schema.tables {
@@ -299,6 +310,13 @@ struct Cx<'a> {
     defaults: Vec<(QualName, String, QualName)>,
     /// Views and materialized views skipped as out of scope (their indexes are skipped too).
     skipped_views: Vec<QualName>,
+    /// Views whose canonical query is made once every relation is known.
+    pending_views: Vec<views::Pending>,
+    /// `ALTER COLUMN` of columns a table inherits, applied after inheritance.
+    inherited_alters: Vec<(QualName, String, AlterColumnOperation, Span, u32)>,
+    /// Check and foreign key names in use, per schema: PostgreSQL names an unnamed one so that
+    /// it differs from every constraint of its schema.
+    constraint_names: std::collections::BTreeSet<(String, String)>,
 }
 
 /// The leading words of a statement, upper-cased, for classification.
@@ -363,6 +381,36 @@ impl Cx<'_> {
             ["ALTER", ..] if upper.contains(" OWNER TO ") => {
                 self.note_no_content(st, &format!("{kind} … OWNER TO"), line);
             }
+            ["COMMENT", "ON", "CONSTRAINT", ..] => {
+                match routines::constraint_comment(st.text, &self.search_path) {
+                    Ok((name, table, comment)) => {
+                        let known = self.schema.tables.get(&table).is_some_and(|t| {
+                            crate::normalize::table_names_in_use(t).contains(&name)
+                        });
+                        match self.schema.tables.get_mut(&table) {
+                            Some(t) if known => match comment {
+                                Some(c) => {
+                                    t.constraint_comments.insert(name, c);
+                                }
+                                None => {
+                                    t.constraint_comments.remove(&name);
+                                }
+                            },
+                            _ => self.diag(
+                                Severity::Warning,
+                                DiagKind::UnknownObject,
+                                format!(
+                                    "COMMENT ON CONSTRAINT {} ON {table} (line {line}): no such constraint here",
+                                    quote_ident(&name)
+                                ),
+                                st.start,
+                                st.end,
+                            ),
+                        }
+                    }
+                    Err(e) => self.out_of_scope(st, &format!("{kind} ({e})"), line, Severity::Note),
+                }
+            }
             ["CREATE", "TABLE", ..]
             | ["CREATE", "UNLOGGED", "TABLE", ..]
             | ["CREATE", "UNIQUE", "INDEX", ..]
@@ -372,7 +420,43 @@ impl Cx<'_> {
             | ["COMMENT", "ON", ..]
             | ["CREATE", "SCHEMA", ..]
             | ["ALTER", "TABLE", ..] => self.parsed(st, &kind, line),
+            ["CREATE", "EXTENSION", ..]
+            | ["CREATE", "POLICY", ..]
+            | ["CREATE", "VIEW", ..]
+            | ["CREATE", "OR", "REPLACE", "VIEW", ..]
+            | ["CREATE", "MATERIALIZED", "VIEW", ..] => self.parsed(st, &kind, line),
             ["ALTER", "SEQUENCE", ..] => self.alter_sequence(st, line),
+            ["CREATE", "COLLATION", ..] => match routines::collation(st.text, &self.search_path) {
+                Ok((name, provider, lc_collate, lc_ctype, deterministic)) => {
+                    let span = self.span(st.start, st.end);
+                    self.schema.collations.insert(
+                        name.clone(),
+                        Collation {
+                            name,
+                            provider,
+                            lc_collate,
+                            lc_ctype,
+                            deterministic,
+                            span,
+                        },
+                    );
+                }
+                Err(e) => self.diag(
+                    Severity::Warning,
+                    DiagKind::Syntax,
+                    format!("could not read CREATE COLLATION (line {line}), not compared: {e}"),
+                    st.start,
+                    st.end,
+                ),
+            },
+            _ if kind == "CREATE FUNCTION" || kind == "CREATE PROCEDURE" => {
+                self.create_routine(st, &kind, line)
+            }
+            _ if kind == "CREATE TRIGGER"
+                || (kind == "CREATE CONSTRAINT" && upper.contains("TRIGGER")) =>
+            {
+                self.create_trigger(st, line)
+            }
             ["ALTER", "TYPE", ..] => self.alter_type(st, &kind, line),
             _ => {
                 if let Some(view) = self.view_name(st.text) {
@@ -450,6 +534,10 @@ impl Cx<'_> {
     fn parsed(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
         let dialect = PostgreSqlDialect {};
         let mut text = spell_casts_for_parser(st.text).into_owned();
+        if kind == "CREATE MATERIALIZED VIEW" {
+            // pg_dump's `WITH NO DATA` (the parser lacks it): whether rows are there is data.
+            strip_with_data(&mut text);
+        }
         let parsed = loop {
             let parsed = Parser::new(&dialect)
                 .try_with_sql(&text)
@@ -512,6 +600,7 @@ impl Cx<'_> {
                 let sev = if kind.starts_with("ALTER TABLE")
                     || kind.starts_with("CREATE TYPE")
                     || kind.starts_with("COMMENT")
+                    || kind.ends_with("VIEW")
                 {
                     // Many ALTER TABLE forms (CLUSTER ON, SET (...), REPLICA IDENTITY …) and
                     // non-enum types are outside what schemafix compares.
@@ -533,6 +622,25 @@ impl Cx<'_> {
         match stmt {
             Statement::CreateTable(ct) => self.create_table(ct, span, st),
             Statement::CreateIndex(ci) => self.create_index(ci, span),
+            Statement::CreateView(cv) if !cv.temporary => self.create_view(cv, span, st),
+            Statement::CreatePolicy(cp) => self.create_policy(cp, span, st),
+            Statement::CreateExtension(ce) => {
+                let name = ident(&ce.name);
+                let schema = ce
+                    .schema
+                    .as_ref()
+                    .map_or_else(|| self.search_path.clone(), ident);
+                let version = ce.version.as_ref().map(|v| v.value.clone());
+                self.schema.extensions.insert(
+                    name.clone(),
+                    Extension {
+                        name,
+                        schema,
+                        version,
+                        span,
+                    },
+                );
+            }
             Statement::AlterTable(at) => self.alter_table(at, span, st, line),
             Statement::CreateType {
                 name,
@@ -575,6 +683,221 @@ impl Cx<'_> {
             }
             _ => self.out_of_scope(st, kind, line, Severity::Warning),
         }
+    }
+
+    fn create_view(&mut self, cv: ast::CreateView, span: Span, st: &RawStatement<'_>) {
+        let name = self.qual(&cv.name);
+        let line = span.line;
+        if !matches!(cv.options, ast::CreateTableOptions::None) {
+            self.diag(
+                Severity::Warning,
+                DiagKind::IgnoredClause,
+                format!(
+                    "CREATE VIEW {name} (line {line}): its options `{}` are not compared",
+                    cv.options
+                ),
+                st.start,
+                st.end,
+            );
+        }
+        let columns: Vec<String> = cv.columns.iter().map(|c| ident(&c.name)).collect();
+        let list = if columns.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "({}) ",
+                columns
+                    .iter()
+                    .map(|c| quote_ident(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let sql = format!("{list}AS {}", cv.query);
+        self.pending_views.retain(|p| p.name != name);
+        self.schema.views.insert(
+            name.clone(),
+            View {
+                name: name.clone(),
+                materialized: cv.materialized,
+                query: Expr {
+                    sql,
+                    canon: String::new(),
+                },
+                columns: Vec::new(),
+                reads: Vec::new(),
+                indexes: Vec::new(),
+                comment: None,
+                span,
+            },
+        );
+        self.pending_views.push(views::Pending {
+            name,
+            query: cv.query,
+            columns,
+            search_path: self.search_path.clone(),
+        });
+    }
+
+    fn alter_column(
+        &mut self,
+        name: &QualName,
+        col_name: &str,
+        op: AlterColumnOperation,
+        span: Span,
+        line: u32,
+    ) {
+        let sp = self.search_path.clone();
+        let mut seq_default = None;
+        let Some(col) = self
+            .schema
+            .tables
+            .get_mut(name)
+            .and_then(|t| t.column_mut(col_name))
+        else {
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                format!("ALTER COLUMN of unknown column {name}.{col_name} (line {line})"),
+                span,
+            ));
+            return;
+        };
+        match op {
+            AlterColumnOperation::SetNotNull => col.not_null = true,
+            AlterColumnOperation::DropNotNull => col.not_null = false,
+            AlterColumnOperation::SetDefault { value } => {
+                let e = make_expr(&value);
+                seq_default = nextval_target(&e.canon, &sp);
+                col.default = Some(e);
+            }
+            AlterColumnOperation::DropDefault => col.default = None,
+            AlterColumnOperation::SetDataType { data_type, .. } => {
+                col.data_type = canonical_type(&data_type.to_string());
+            }
+            AlterColumnOperation::AddGenerated {
+                generated_as,
+                sequence_options,
+            } => {
+                col.identity = Some(match generated_as {
+                    Some(GeneratedAs::ByDefault) => Identity::ByDefault,
+                    _ => Identity::Always,
+                });
+                col.identity_options = identity_options(sequence_options.as_deref().unwrap_or(&[]));
+            }
+            other => {
+                let text = other.to_string();
+                self.diagnostics.push(Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::IgnoredClause,
+                    format!("ignored: ALTER COLUMN … {text} (line {line})"),
+                    span,
+                ));
+            }
+        }
+        if let Some(seq) = seq_default {
+            self.defaults
+                .push((name.clone(), col_name.to_string(), seq));
+        }
+    }
+
+    fn create_routine(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
+        match routines::routine(st.text, &self.search_path) {
+            Ok(r) => {
+                let f = Function {
+                    name: r.name,
+                    procedure: r.procedure,
+                    identity: r.identity,
+                    language: r.language,
+                    definition: Expr {
+                        sql: st.text.trim().trim_end_matches(';').trim_end().to_string(),
+                        canon: r.canon,
+                    },
+                    span: self.span(st.start, st.end),
+                };
+                self.schema.functions.insert(f.signature(), f);
+            }
+            Err(e) => self.diag(
+                Severity::Warning,
+                DiagKind::Syntax,
+                format!("could not read {kind} (line {line}), not compared: {e}"),
+                st.start,
+                st.end,
+            ),
+        }
+    }
+
+    fn create_trigger(&mut self, st: &RawStatement<'_>, line: u32) {
+        match routines::trigger(st.text, &self.search_path) {
+            Ok(t) => {
+                let t = Trigger {
+                    name: t.name,
+                    table: t.table,
+                    function: t.function,
+                    definition: Expr {
+                        sql: st.text.trim().trim_end_matches(';').trim_end().to_string(),
+                        canon: t.canon,
+                    },
+                    span: self.span(st.start, st.end),
+                };
+                self.schema.triggers.insert(t.key(), t);
+            }
+            Err(e) => self.diag(
+                Severity::Warning,
+                DiagKind::Syntax,
+                format!("could not read CREATE TRIGGER (line {line}), not compared: {e}"),
+                st.start,
+                st.end,
+            ),
+        }
+    }
+
+    fn create_policy(&mut self, cp: ast::CreatePolicy, span: Span, st: &RawStatement<'_>) {
+        let table = self.qual(&cp.table_name);
+        let line = span.line;
+        let Some(t) = self.schema.tables.get_mut(&table) else {
+            self.diag(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                format!("CREATE POLICY on unknown table {table} (line {line})"),
+                st.start,
+                st.end,
+            );
+            return;
+        };
+        let mut roles: Vec<String> = cp
+            .to
+            .iter()
+            .flatten()
+            .map(|o| match o {
+                ast::Owner::Ident(i) => ident(i),
+                other => other.to_string().to_ascii_uppercase(),
+            })
+            .collect();
+        if roles.is_empty() {
+            roles.push("public".into());
+        }
+        roles.sort();
+        roles.dedup();
+        let name = ident(&cp.name);
+        t.policies.retain(|p| p.name != name);
+        t.policies.push(Policy {
+            name,
+            permissive: !matches!(cp.policy_type, Some(ast::CreatePolicyType::Restrictive)),
+            command: match cp.command {
+                None | Some(ast::CreatePolicyCommand::All) => "ALL",
+                Some(ast::CreatePolicyCommand::Select) => "SELECT",
+                Some(ast::CreatePolicyCommand::Insert) => "INSERT",
+                Some(ast::CreatePolicyCommand::Update) => "UPDATE",
+                Some(ast::CreatePolicyCommand::Delete) => "DELETE",
+            }
+            .to_string(),
+            roles,
+            using: cp.using.as_ref().map(make_expr),
+            check: cp.with_check.as_ref().map(make_expr),
+            span,
+        });
+        t.policies.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
     fn qual(&self, name: &ObjectName) -> QualName {
@@ -817,8 +1140,15 @@ impl Cx<'_> {
                         } else {
                             None
                         };
-                        unique_name(&t.name.name, col, "check", &is_taken)
+                        // PostgreSQL picks a free name among all constraints of the schema.
+                        let ns = &self.constraint_names;
+                        let schema_name = &t.name.schema;
+                        unique_name(&t.name.name, col, "check", &|n| {
+                            is_taken(n) || ns.contains(&(schema_name.clone(), n.to_string()))
+                        })
                     });
+                self.constraint_names
+                    .insert((t.name.schema.clone(), name.clone()));
                 t.checks.push(Check {
                     name,
                     expr,
@@ -831,8 +1161,14 @@ impl Cx<'_> {
                 let name = name_override
                     .or(fk.name.as_ref().map(ident))
                     .unwrap_or_else(|| {
-                        unique_name(&t.name.name, Some(&columns.join("_")), "fkey", &is_taken)
+                        let ns = &self.constraint_names;
+                        let schema_name = &t.name.schema;
+                        unique_name(&t.name.name, Some(&columns.join("_")), "fkey", &|n| {
+                            is_taken(n) || ns.contains(&(schema_name.clone(), n.to_string()))
+                        })
                     });
+                self.constraint_names
+                    .insert((t.name.schema.clone(), name.clone()));
                 let parts: Vec<String> = fk.foreign_table.0.iter().map(part_text).collect();
                 let ref_table = resolve(&parts, &search_path);
                 t.foreign_keys.push(ForeignKey {
@@ -942,7 +1278,14 @@ impl Cx<'_> {
             ));
             return;
         }
-        let Some(t) = self.schema.tables.get_mut(&table_name) else {
+        let (taken, indexes) = if let Some(t) = self.schema.tables.get_mut(&table_name) {
+            (table_names_in_use(t), &mut t.indexes)
+        } else if let Some(v) = self.schema.views.get_mut(&table_name) {
+            (
+                v.indexes.iter().map(|i| i.name.clone()).collect(),
+                &mut v.indexes,
+            )
+        } else {
             self.diagnostics.push(Diagnostic::new(
                 Severity::Error,
                 DiagKind::UnknownObject,
@@ -955,14 +1298,13 @@ impl Cx<'_> {
         let name = match &ci.name {
             Some(n) => n.0.last().map(part_text).unwrap_or_default(),
             None => {
-                let taken = table_names_in_use(t);
                 let cols = index_name_columns(&keys);
-                unique_name(&t.name.name, Some(&cols), "idx", &|n| {
+                unique_name(&table_name.name, Some(&cols), "idx", &|n| {
                     taken.iter().any(|t| t == n)
                 })
             }
         };
-        if t.indexes.iter().any(|i| i.name == name) {
+        if indexes.iter().any(|i| i.name == name) {
             if !ci.if_not_exists {
                 self.diagnostics.push(Diagnostic::new(
                     Severity::Warning,
@@ -973,14 +1315,14 @@ impl Cx<'_> {
                     span,
                 ));
             }
-            t.indexes.retain(|i| i.name != name);
+            indexes.retain(|i| i.name != name);
         }
         let method = ci
             .using
             .as_ref()
             .map(|u| u.to_string().to_ascii_lowercase())
             .unwrap_or_else(|| "btree".to_string());
-        t.indexes.push(Index {
+        indexes.push(Index {
             name,
             unique: ci.unique,
             method,
@@ -1014,64 +1356,73 @@ impl Cx<'_> {
                 AlterTableOperation::AddConstraint { constraint, .. } => {
                     self.add_constraint(&name, constraint, None, span, st);
                 }
-                AlterTableOperation::AlterColumn { column_name, op } => {
-                    let col_name = ident(&column_name);
-                    let sp = self.search_path.clone();
-                    let mut seq_default = None;
-                    let Some(col) = self
-                        .schema
-                        .tables
-                        .get_mut(&name)
-                        .and_then(|t| t.column_mut(&col_name))
-                    else {
-                        self.diag(
+                AlterTableOperation::AttachPartitionOf {
+                    partition,
+                    for_values,
+                } => {
+                    // pg_dump creates a partition as a table and attaches it.
+                    let child = self.qual(&partition);
+                    match self.schema.tables.get_mut(&child) {
+                        Some(t) => {
+                            t.partition_of = Some(PartitionOf {
+                                parent: name.clone(),
+                                bound: clause_expr(&for_values.to_string()),
+                            })
+                        }
+                        None => self.diag(
                             Severity::Error,
                             DiagKind::UnknownObject,
-                            format!(
-                                "ALTER COLUMN of unknown column {name}.{col_name} (line {line})"
-                            ),
+                            format!("ATTACH PARTITION of unknown table {child} (line {line})"),
                             st.start,
                             st.end,
-                        );
+                        ),
+                    }
+                }
+                AlterTableOperation::SetLogged => {
+                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                        t.unlogged = false;
+                    }
+                }
+                AlterTableOperation::SetUnlogged => {
+                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                        t.unlogged = true;
+                    }
+                }
+                AlterTableOperation::EnableRowLevelSecurity
+                | AlterTableOperation::DisableRowLevelSecurity
+                | AlterTableOperation::ForceRowLevelSecurity
+                | AlterTableOperation::NoForceRowLevelSecurity => {
+                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                        match op {
+                            AlterTableOperation::EnableRowLevelSecurity => t.row_security = true,
+                            AlterTableOperation::DisableRowLevelSecurity => t.row_security = false,
+                            AlterTableOperation::ForceRowLevelSecurity => {
+                                t.force_row_security = true
+                            }
+                            _ => t.force_row_security = false,
+                        }
+                    }
+                }
+                AlterTableOperation::AlterColumn { column_name, op } => {
+                    let col_name = ident(&column_name);
+                    let known = self
+                        .schema
+                        .tables
+                        .get(&name)
+                        .is_some_and(|t| t.column(&col_name).is_some());
+                    let child = self
+                        .schema
+                        .tables
+                        .get(&name)
+                        .is_some_and(|t| !t.inherits.is_empty() || t.partition_of.is_some());
+                    if !known && child {
+                        // A column the table inherits (pg_dump sets an inherited column's own
+                        // default on the child): applied once the parents' columns are in.
+                        self.inherited_alters
+                            .push((name.clone(), col_name, op, span, line));
                         continue;
-                    };
-                    match op {
-                        AlterColumnOperation::SetNotNull => col.not_null = true,
-                        AlterColumnOperation::DropNotNull => col.not_null = false,
-                        AlterColumnOperation::SetDefault { value } => {
-                            let e = make_expr(&value);
-                            seq_default = nextval_target(&e.canon, &sp);
-                            col.default = Some(e);
-                        }
-                        AlterColumnOperation::DropDefault => col.default = None,
-                        AlterColumnOperation::SetDataType { data_type, .. } => {
-                            col.data_type = canonical_type(&data_type.to_string());
-                        }
-                        AlterColumnOperation::AddGenerated {
-                            generated_as,
-                            sequence_options,
-                        } => {
-                            col.identity = Some(match generated_as {
-                                Some(GeneratedAs::ByDefault) => Identity::ByDefault,
-                                _ => Identity::Always,
-                            });
-                            col.identity_options =
-                                identity_options(sequence_options.as_deref().unwrap_or(&[]));
-                        }
-                        other => {
-                            let text = other.to_string();
-                            self.diag(
-                                Severity::Warning,
-                                DiagKind::IgnoredClause,
-                                format!("ignored: ALTER COLUMN … {text} (line {line})"),
-                                st.start,
-                                st.end,
-                            );
-                        }
                     }
-                    if let Some(seq) = seq_default {
-                        self.defaults.push((name.clone(), col_name, seq));
-                    }
+                    self.alter_column(&name, &col_name, op, span, line);
                 }
                 AlterTableOperation::AddColumn { column_def, .. } => {
                     // Reuse the CREATE TABLE path for one column.
@@ -1315,9 +1666,23 @@ impl Cx<'_> {
                     .values_mut()
                     .filter(|t| t.name.schema == n.schema)
                     .flat_map(|t| t.indexes.iter_mut())
+                    .chain(
+                        self.schema
+                            .views
+                            .values_mut()
+                            .filter(|v| v.name.schema == n.schema)
+                            .flat_map(|v| v.indexes.iter_mut()),
+                    )
                     .find(|i| i.name == n.name)
                 {
                     i.comment = comment;
+                    return;
+                }
+            }
+            O::View | O::MaterializedView => {
+                let n = self.qual(object_name);
+                if let Some(v) = self.schema.views.get_mut(&n) {
+                    v.comment = comment;
                     return;
                 }
             }
@@ -1870,6 +2235,28 @@ fn resolve_column(parts: &[String], search_path: &str) -> Option<(QualName, Stri
     Some((resolve(table, search_path), column.clone()))
 }
 
+/// Removes a trailing `WITH [NO] DATA` from a `CREATE MATERIALIZED VIEW`.
+fn strip_with_data(text: &mut String) {
+    let body = text.trim_end().trim_end_matches(';').trim_end();
+    let up = body.to_ascii_uppercase();
+    let words: Vec<&str> = up.split_whitespace().rev().take(3).collect();
+    let cut = match words.as_slice() {
+        ["DATA", "NO", "WITH", ..] => Some(3),
+        ["DATA", "WITH", ..] => Some(2),
+        _ => None,
+    };
+    if let Some(n) = cut {
+        let mut end = body.len();
+        for _ in 0..n {
+            end = body[..end]
+                .trim_end()
+                .rfind(char::is_whitespace)
+                .unwrap_or(0);
+        }
+        text.truncate(end);
+    }
+}
+
 /// Where the parser says an error is: (line, column) within the statement.
 /// Where nesting in `text` first goes deeper than the parser follows (sqlparser's recursion
 /// limit is 50 levels; brackets are counted, strings and comments are not looked into).
@@ -2139,28 +2526,69 @@ fn looks_numeric(s: &str) -> bool {
 /// function names lower-cased without `pg_catalog.`. Equal for expressions PostgreSQL would
 /// store identically (and, rarely, for some it would not: it is a comparison key).
 fn canon_expr(e: &ast::Expr) -> String {
+    canon_in(None, e)
+}
+
+/// [`canon_expr`] with column references resolved in a query's scope (`a` → `t.a`).
+fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
     use ast::Expr as E;
     match e {
-        E::Nested(x) => canon_expr(x),
-        E::Identifier(i) => quote_ident(&ident(i)),
-        E::CompoundIdentifier(ids) => ids
-            .iter()
-            .map(|i| quote_ident(&ident(i)))
-            .collect::<Vec<_>>()
-            .join("."),
+        E::Nested(x) => canon_in(s, x),
+        E::Identifier(i) => match s {
+            Some(s) => s.column(&[ident(i)]),
+            None => quote_ident(&ident(i)),
+        },
+        E::CompoundIdentifier(ids) => {
+            let parts: Vec<String> = ids.iter().map(ident).collect();
+            match s {
+                Some(s) => s.column(&parts),
+                None => parts
+                    .iter()
+                    .map(|p| quote_ident(p))
+                    .collect::<Vec<_>>()
+                    .join("."),
+            }
+        }
         E::Value(v) => canon_value(&v.value),
         E::TypedString(ts) => {
             let v = canon_value(&ts.value.value);
             canon_typed_literal(&v, &canon_data_type(&ts.data_type))
         }
         E::Interval(iv) if iv.leading_field.is_none() && iv.last_field.is_none() => {
-            canon_expr(&iv.value)
+            canon_in(s, &iv.value)
         }
+        E::Interval(iv) if iv.last_field.is_none() => {
+            // `INTERVAL '90' MINUTE` as PostgreSQL stores it: '01:30:00'.
+            let text = match (iv.value.as_ref(), &iv.leading_field) {
+                (E::Value(v), Some(f)) => match &v.value {
+                    Value::SingleQuotedString(t) => interval_text(t, f),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match text {
+                Some(t) => quote_literal(&t),
+                None => e.to_string(),
+            }
+        }
+        E::Tuple(items) => format!(
+            "ROW({})",
+            items
+                .iter()
+                .map(|x| canon_in(s, x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         E::Cast {
             expr, data_type, ..
         } => {
             let ty = canon_data_type(data_type);
-            let inner = canon_expr(expr);
+            let inner = canon_in(s, expr);
+            if ty == "money" && is_literal(expr) {
+                if let Some(m) = canon_money(&inner) {
+                    return m;
+                }
+            }
             if is_literal(expr) || is_implicit_cast_target(&ty) {
                 if ty == "boolean" {
                     return canon_typed_literal(&inner, &ty);
@@ -2176,7 +2604,7 @@ fn canon_expr(e: &ast::Expr) -> String {
             format!("({inner})::{ty}")
         }
         E::UnaryOp { op, expr } => {
-            let inner = canon_expr(expr);
+            let inner = canon_in(s, expr);
             match op {
                 ast::UnaryOperator::Minus if looks_numeric(&inner) => format!("-{inner}"),
                 ast::UnaryOperator::Plus => inner,
@@ -2193,19 +2621,23 @@ fn canon_expr(e: &ast::Expr) -> String {
                 ast::BinaryOperator::PGNotILikeMatch => "!~~*".to_string(),
                 other => other.to_string().to_ascii_uppercase(),
             };
-            format!("({} {op} {})", canon_expr(left), canon_expr(right))
+            format!("({} {op} {})", canon_in(s, left), canon_in(s, right))
         }
-        E::IsNull(x) => format!("({} IS NULL)", canon_expr(x)),
-        E::IsNotNull(x) => format!("({} IS NOT NULL)", canon_expr(x)),
-        E::IsTrue(x) => format!("({} IS TRUE)", canon_expr(x)),
-        E::IsFalse(x) => format!("({} IS FALSE)", canon_expr(x)),
-        E::IsNotTrue(x) => format!("({} IS NOT TRUE)", canon_expr(x)),
-        E::IsNotFalse(x) => format!("({} IS NOT FALSE)", canon_expr(x)),
+        E::IsNull(x) => format!("({} IS NULL)", canon_in(s, x)),
+        E::IsNotNull(x) => format!("({} IS NOT NULL)", canon_in(s, x)),
+        E::IsTrue(x) => format!("({} IS TRUE)", canon_in(s, x)),
+        E::IsFalse(x) => format!("({} IS FALSE)", canon_in(s, x)),
+        E::IsNotTrue(x) => format!("({} IS NOT TRUE)", canon_in(s, x)),
+        E::IsNotFalse(x) => format!("({} IS NOT FALSE)", canon_in(s, x)),
         E::IsDistinctFrom(a, b) => {
-            format!("({} IS DISTINCT FROM {})", canon_expr(a), canon_expr(b))
+            format!("({} IS DISTINCT FROM {})", canon_in(s, a), canon_in(s, b))
         }
         E::IsNotDistinctFrom(a, b) => {
-            format!("({} IS NOT DISTINCT FROM {})", canon_expr(a), canon_expr(b))
+            format!(
+                "({} IS NOT DISTINCT FROM {})",
+                canon_in(s, a),
+                canon_in(s, b)
+            )
         }
         E::In {
             expr,
@@ -2215,7 +2647,7 @@ fn canon_expr(e: &ast::Expr) -> String {
         } if list.len() == 1 => {
             // PostgreSQL stores a one-element IN list as a plain comparison.
             let op = if *negated { "<>" } else { "=" };
-            format!("({} {op} {})", canon_expr(expr), canon_expr(&list[0]))
+            format!("({} {op} {})", canon_in(s, expr), canon_in(s, &list[0]))
         }
         E::In {
             expr,
@@ -2223,7 +2655,7 @@ fn canon_expr(e: &ast::Expr) -> String {
             negated,
             ..
         } => {
-            let items: Vec<String> = list.iter().map(canon_expr).collect();
+            let items: Vec<String> = list.iter().map(|x| canon_in(s, x)).collect();
             let (op, q) = if *negated {
                 ("<>", "ALL")
             } else {
@@ -2231,7 +2663,7 @@ fn canon_expr(e: &ast::Expr) -> String {
             };
             format!(
                 "({} {op} {q} (ARRAY[{}]))",
-                canon_expr(expr),
+                canon_in(s, expr),
                 items.join(", ")
             )
         }
@@ -2243,9 +2675,9 @@ fn canon_expr(e: &ast::Expr) -> String {
         } => {
             format!(
                 "({} {} ANY ({}))",
-                canon_expr(left),
+                canon_in(s, left),
                 canon_op(compare_op),
-                canon_expr(right)
+                canon_in(s, right)
             )
         }
         E::AllOp {
@@ -2255,14 +2687,18 @@ fn canon_expr(e: &ast::Expr) -> String {
         } => {
             format!(
                 "({} {} ALL ({}))",
-                canon_expr(left),
+                canon_in(s, left),
                 canon_op(compare_op),
-                canon_expr(right)
+                canon_in(s, right)
             )
         }
         E::Array(a) => format!(
             "ARRAY[{}]",
-            a.elem.iter().map(canon_expr).collect::<Vec<_>>().join(", ")
+            a.elem
+                .iter()
+                .map(|x| canon_in(s, x))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         E::Between {
             expr,
@@ -2270,7 +2706,7 @@ fn canon_expr(e: &ast::Expr) -> String {
             low,
             high,
         } => {
-            let (x, lo, hi) = (canon_expr(expr), canon_expr(low), canon_expr(high));
+            let (x, lo, hi) = (canon_in(s, expr), canon_in(s, low), canon_in(s, high));
             if *negated {
                 format!("(({x} < {lo}) OR ({x} > {hi}))")
             } else {
@@ -2285,9 +2721,9 @@ fn canon_expr(e: &ast::Expr) -> String {
         } => {
             format!(
                 "({} {} {})",
-                canon_expr(expr),
+                canon_in(s, expr),
                 if *negated { "!~~" } else { "~~" },
-                canon_expr(pattern)
+                canon_in(s, pattern)
             )
         }
         E::ILike {
@@ -2298,9 +2734,9 @@ fn canon_expr(e: &ast::Expr) -> String {
         } => {
             format!(
                 "({} {} {})",
-                canon_expr(expr),
+                canon_in(s, expr),
                 if *negated { "!~~*" } else { "~~*" },
-                canon_expr(pattern)
+                canon_in(s, pattern)
             )
         }
         E::Function(f) => {
@@ -2325,7 +2761,7 @@ fn canon_expr(e: &ast::Expr) -> String {
                         .iter()
                         .map(|a| match a {
                             FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => {
-                                let c = canon_expr(x);
+                                let c = canon_in(s, x);
                                 if name == "nextval" {
                                     // `'public.seq'` and `'seq'` name the same sequence.
                                     c.replacen("'public.", "'", 1)
@@ -2336,7 +2772,12 @@ fn canon_expr(e: &ast::Expr) -> String {
                             other => other.to_string(),
                         })
                         .collect();
-                    format!("{name}({})", args.join(", "))
+                    if name == "row" {
+                        // `ROW(a, b)` and `(a, b)` are one row constructor.
+                        format!("ROW({})", args.join(", "))
+                    } else {
+                        format!("{name}({})", args.join(", "))
+                    }
                 }
                 _ => e.to_string(),
             }
@@ -2347,8 +2788,8 @@ fn canon_expr(e: &ast::Expr) -> String {
         } => {
             format!(
                 "({} AT TIME ZONE {})",
-                canon_expr(timestamp),
-                canon_expr(time_zone)
+                canon_in(s, timestamp),
+                canon_in(s, time_zone)
             )
         }
         E::Case {
@@ -2357,23 +2798,23 @@ fn canon_expr(e: &ast::Expr) -> String {
             else_result,
             ..
         } => {
-            let mut s = String::from("CASE");
+            let mut out = String::from("CASE");
             if let Some(o) = operand {
-                s.push(' ');
-                s.push_str(&canon_expr(o));
+                out.push(' ');
+                out.push_str(&canon_in(s, o));
             }
             for c in conditions {
-                s.push_str(&format!(
+                out.push_str(&format!(
                     " WHEN {} THEN {}",
-                    canon_expr(&c.condition),
-                    canon_expr(&c.result)
+                    canon_in(s, &c.condition),
+                    canon_in(s, &c.result)
                 ));
             }
             if let Some(x) = else_result {
-                s.push_str(&format!(" ELSE {}", canon_expr(x)));
+                out.push_str(&format!(" ELSE {}", canon_in(s, x)));
             }
-            s.push_str(" END");
-            s
+            out.push_str(" END");
+            out
         }
         other => other.to_string(),
     }
@@ -2381,6 +2822,11 @@ fn canon_expr(e: &ast::Expr) -> String {
 
 /// A literal of a known type as PostgreSQL stores it (`BOOLEAN 't'` → `true`).
 fn canon_typed_literal(v: &str, ty: &str) -> String {
+    if ty == "money" {
+        if let Some(m) = canon_money(v) {
+            return m;
+        }
+    }
     if ty == "boolean" {
         match v.trim_matches('\'').to_ascii_lowercase().as_str() {
             "t" | "true" | "y" | "yes" | "on" | "1" => return "true".into(),
@@ -2416,10 +2862,111 @@ fn canon_value(v: &Value) -> String {
             }
         }
         Value::DollarQuotedString(d) => quote_literal(&d.value),
+        // Bit strings as PostgreSQL prints them: `X'1F'` and `B'00011111'` are '00011111'.
+        Value::HexStringLiteral(h) => {
+            let bits: Option<String> = h
+                .chars()
+                .map(|c| c.to_digit(16).map(|d| format!("{d:04b}")))
+                .collect();
+            match bits {
+                Some(b) => b,
+                None => v.to_string(),
+            }
+        }
+        Value::SingleQuotedByteStringLiteral(b) if b.chars().all(|c| c == '0' || c == '1') => {
+            b.clone()
+        }
         Value::Boolean(b) => b.to_string(),
         Value::Null => "NULL".to_string(),
         other => other.to_string(),
     }
+}
+
+/// A money literal as PostgreSQL prints it with an English-style `lc_monetary` (the C locale's
+/// too): rounded to cents, `$`, thousands separated (`1999.999` → `'$2,000.00'`). `None` for
+/// text that is not a plain amount.
+fn canon_money(v: &str) -> Option<String> {
+    let t = v.trim_matches('\'').trim();
+    let negative = t.starts_with('-') || (t.starts_with('(') && t.ends_with(')'));
+    let body: String = t
+        .chars()
+        .filter(|c| !matches!(c, '-' | '$' | ',' | '(' | ')' | ' '))
+        .collect();
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let (int, frac) = body.split_once('.').unwrap_or((&body, ""));
+    if frac.contains('.') || int.len() > 20 {
+        return None;
+    }
+    let int: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let digit = |i: usize| frac.as_bytes().get(i).map_or(0, |b| u128::from(b - b'0'));
+    let mut cents = int * 100 + digit(0) * 10 + digit(1);
+    if digit(2) >= 5 {
+        cents += 1;
+    }
+    let dollars = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in dollars.chars().enumerate() {
+        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative && cents > 0 { "-" } else { "" };
+    Some(quote_literal(&format!(
+        "{sign}${grouped}.{:02}",
+        cents % 100
+    )))
+}
+
+/// The text PostgreSQL stores for `INTERVAL 'v' FIELD` with a plain number `v` (the style
+/// `postgres`): fields above seconds keep the whole part only.
+fn interval_text(v: &str, field: &ast::DateTimeField) -> Option<String> {
+    use ast::DateTimeField as F;
+    let x: f64 = v.trim().parse().ok()?;
+    if !x.is_finite() || x.abs() > 1e12 {
+        return None;
+    }
+    let whole = x.trunc() as i64;
+    let (months, days, micros) = match field {
+        F::Year | F::Years => (whole * 12, 0, 0),
+        F::Month | F::Months => (whole, 0, 0),
+        F::Day | F::Days => (0, whole, 0),
+        F::Hour | F::Hours => (0, 0, whole * 3_600_000_000),
+        F::Minute | F::Minutes => (0, 0, whole * 60_000_000),
+        F::Second | F::Seconds => (0, 0, (x * 1e6).round() as i64),
+        _ => return None,
+    };
+    let unit = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if months / 12 != 0 {
+        parts.push(unit(months / 12, "year", "years"));
+    }
+    if months % 12 != 0 {
+        parts.push(unit(months % 12, "mon", "mons"));
+    }
+    if days != 0 {
+        parts.push(unit(days, "day", "days"));
+    }
+    if micros != 0 || parts.is_empty() {
+        let a = micros.unsigned_abs();
+        let (h, m, sec, frac) = (
+            a / 3_600_000_000,
+            a / 60_000_000 % 60,
+            a / 1_000_000 % 60,
+            a % 1_000_000,
+        );
+        let mut t = format!(
+            "{}{h:02}:{m:02}:{sec:02}",
+            if micros < 0 { "-" } else { "" }
+        );
+        if frac != 0 {
+            t.push_str(format!(".{frac:06}").trim_end_matches('0'));
+        }
+        parts.push(t);
+    }
+    Some(parts.join(" "))
 }
 
 #[cfg(test)]
@@ -2473,6 +3020,18 @@ mod tests {
             canon("name LIKE 'a%'"),
             canon("((name)::text ~~ 'a%'::text)")
         );
+        // Literals as PostgreSQL 15 prints them (lc_monetary C.UTF-8).
+        assert_eq!(canon("money '1.999'"), canon("'$2.00'::money"));
+        assert_eq!(canon("'1234567.891'::money"), canon("'$1,234,567.89'::money"));
+        assert_ne!(canon("money '1.00'"), canon("'$1.01'::money"));
+        assert_eq!(canon("interval '1.5' year"), canon("'1 year'::interval"));
+        assert_eq!(canon("interval '90' minute"), canon("'01:30:00'::interval"));
+        assert_eq!(canon("interval '14' month"), canon("'1 year 2 mons'::interval"));
+        assert_eq!(canon("interval '1.25' second"), canon("'00:00:01.25'::interval"));
+        assert_eq!(canon("interval '-1' day"), canon("'-1 days'::interval"));
+        assert_eq!(canon("x'1F'"), canon("'00011111'::\"bit\""));
+        assert_eq!(canon("b'1010'"), canon("'1010'::\"bit\""));
+        assert_eq!(canon("(a, b) > (0, 0)"), canon("(ROW(a, b) > ROW(0, 0))"));
     }
 
     #[test]
@@ -2492,12 +3051,12 @@ mod tests {
     #[test]
     fn out_of_scope_statements_are_named_with_their_line() {
         let p = parse_ddl(
-            "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT 1;\nGRANT SELECT ON t TO x;",
+            "CREATE TABLE t (a int);\nCREATE RULE r AS ON INSERT TO t DO NOTHING;\nGRANT SELECT ON t TO x;",
         );
         assert_eq!(p.schema.tables.len(), 1);
         let msgs: Vec<String> = p.diagnostics.iter().map(|d| d.message.clone()).collect();
         assert!(
-            msgs.iter().any(|m| m.contains("CREATE VIEW (line 2)")),
+            msgs.iter().any(|m| m.contains("CREATE RULE (line 2)")),
             "{msgs:?}"
         );
         assert!(

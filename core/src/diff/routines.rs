@@ -1,0 +1,125 @@
+//! Functions, procedures and triggers. Functions are replaced in place (`CREATE OR REPLACE`)
+//! unless what they return changes; triggers are dropped and created again, and created again
+//! on a view that the plan drops and creates (a view's triggers go with it).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Change;
+use crate::schema::{Function, QualName, Schema, Trigger};
+
+/// What follows `RETURNS` in a canonical definition (empty for a procedure).
+fn returns(f: &Function) -> &str {
+    let c = &f.definition.canon;
+    match (c.find(" RETURNS "), c.find(" LANGUAGE ")) {
+        (Some(a), Some(b)) if a < b => &c[a..b],
+        _ => "",
+    }
+}
+
+/// Adds function and trigger changes, given the table and view changes already in `out`.
+pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<Change>) {
+    if from.hidden.routines {
+        return;
+    }
+    let compare = whole && !to.hidden.routines;
+    let mut functions = Vec::new();
+    {
+        let out = &mut functions;
+        for (sig, t) in &to.functions {
+            match from.functions.get(sig) {
+                None => out.push(Change::CreateFunction {
+                    function: t.clone(),
+                }),
+                Some(f) if f.definition != t.definition => {
+                    if returns(f) == returns(t) && f.procedure == t.procedure {
+                        out.push(Change::ReplaceFunction {
+                            from: f.clone(),
+                            to: t.clone(),
+                        });
+                    } else {
+                        out.push(Change::DropFunction {
+                            function: f.clone(),
+                            replaced: true,
+                        });
+                        out.push(Change::CreateFunction {
+                            function: t.clone(),
+                        });
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        for (sig, f) in &from.functions {
+            if !to.functions.contains_key(sig) {
+                out.push(Change::DropFunction {
+                    function: f.clone(),
+                    replaced: false,
+                });
+            }
+        }
+    }
+    if !compare {
+        functions.clear();
+    }
+
+    // Relations the plan drops (their triggers go with them) and views it creates again.
+    let mut gone: BTreeSet<QualName> = BTreeSet::new();
+    let mut recreated: BTreeSet<QualName> = BTreeSet::new();
+    for c in out.iter() {
+        match c {
+            Change::DropTable { table } => {
+                gone.insert(table.name.clone());
+            }
+            Change::DropView { view, recreated: r } => {
+                gone.insert(view.name.clone());
+                if r.is_some() {
+                    recreated.insert(view.name.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    // Functions dropped and created again take their triggers along too.
+    let refunctioned: BTreeSet<QualName> = functions
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropFunction {
+                function,
+                replaced: true,
+            } => Some(function.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let wanted: &BTreeMap<String, Trigger> = if compare {
+        &to.triggers
+    } else {
+        &from.triggers
+    };
+    for (key, f) in &from.triggers {
+        let goes_anyway = gone.contains(&f.table);
+        let kept = wanted
+            .get(key)
+            .is_some_and(|t| t.definition == f.definition);
+        if !goes_anyway && (!kept || refunctioned.contains(&f.function)) {
+            out.push(Change::DropTrigger {
+                trigger: f.clone(),
+                recreated: wanted.contains_key(key),
+            });
+        }
+    }
+    // Functions after the drops of the triggers that run them, before the creations.
+    out.append(&mut functions);
+    for (key, t) in wanted {
+        let same = from
+            .triggers
+            .get(key)
+            .is_some_and(|f| f.definition == t.definition);
+        let again = recreated.contains(&t.table) || refunctioned.contains(&t.function);
+        if !same || again {
+            out.push(Change::CreateTrigger {
+                trigger: t.clone(),
+                recreated: same && again,
+            });
+        }
+    }
+}
