@@ -21,19 +21,15 @@ pub const IN_SCOPE: &[&str] = &[
     "enum_type",
     "sequence_identity",
     "comment",
+    "view",
+    "function_trigger",
+    "extension",
+    "policy_rls",
+    "partition",
 ];
 
 /// Categories about objects schemafix does not compare yet.
-const OUT_OF_SCOPE: &[&str] = &[
-    "view",
-    "function_trigger",
-    "domain",
-    "extension",
-    "policy_rls",
-    "privilege",
-    "partition",
-    "rename_annotation",
-];
+const OUT_OF_SCOPE: &[&str] = &["domain", "privilege", "rename_annotation"];
 
 /// Case flags that change what "converged" means (sqldef's safe modes, other dialects).
 const SPECIAL_FLAGS: &[&str] = &[
@@ -560,6 +556,62 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
     result
 }
 
+/// For a case that is not counted: diff(X, X) and diff(pg_dump(X), X) on both sides, or
+/// `NotApplicable` when a side does not load on this server.
+pub fn self_diff_only(pg: &'static Pg, case: &Case) -> Outcome {
+    let loaded = (|| -> Result<_> {
+        let a = pg.create_db()?;
+        let b = pg.create_db()?;
+        load(&a, &case.current, "current")?;
+        load(&b, &case.desired, "desired")?;
+        Ok((a.dump()?, b.dump()?))
+    })();
+    match loaded {
+        Err(e) => Outcome::NotApplicable(format!("does not load: {e:#}").replace('\n', " ")),
+        Ok((dump_a, dump_b)) => Outcome::of((|| {
+            expect_no_changes(&case.current, &case.current, "diff(current, current)")?;
+            expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)")?;
+            expect_no_changes(&dump_a, &case.current, "diff(pg_dump(current), current)")?;
+            expect_no_changes(&dump_b, &case.desired, "diff(pg_dump(desired), desired)")
+        })()),
+    }
+}
+
+/// The score row for self-diff over every case whose DDL loads, counted or not.
+pub const EVERY_LOADABLE: &str = "every loadable case";
+
+/// Runs `f` over `items` on `threads` workers, results in input order.
+pub fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= items.len() {
+                    break;
+                }
+                let r = f(&items[i]);
+                if let Ok(mut v) = results.lock() {
+                    v[i] = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// Runs cases on `threads` workers, in input order.
 pub fn run_all(pg: &'static Pg, cases: &[Case], threads: usize) -> Vec<CaseResult> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -623,9 +675,12 @@ pub fn scores(results: &[CaseResult]) -> Scores {
             .cloned()
             .collect();
         cats.insert("all".to_string());
+        cats.insert(EVERY_LOADABLE.to_string());
         for c in cats {
             for (check, o) in r.checks() {
-                if matches!(o, Outcome::NotApplicable(_)) {
+                if matches!(o, Outcome::NotApplicable(_))
+                    || (c == EVERY_LOADABLE && check != "self-diff")
+                {
                     continue;
                 }
                 let e = s
@@ -636,6 +691,23 @@ pub fn scores(results: &[CaseResult]) -> Scores {
                     e.pass += 1;
                 }
             }
+        }
+    }
+    // Cases not counted: their self-diff, when their DDL loads.
+    for r in results.iter().filter(|r| r.case.excluded.is_some()) {
+        if matches!(r.self_diff, Outcome::NotApplicable(_)) {
+            continue;
+        }
+        let e = s
+            .entry((
+                r.case.corpus.to_string(),
+                EVERY_LOADABLE.to_string(),
+                "self-diff".to_string(),
+            ))
+            .or_default();
+        e.total += 1;
+        if r.self_diff.passed() {
+            e.pass += 1;
         }
     }
     s
@@ -662,7 +734,11 @@ pub fn report(results: &[CaseResult]) -> String {
                 .get(&(corpus.clone(), cat.clone(), check.to_string()))
                 .copied()
                 .unwrap_or_default();
-            format!("{}/{} ({:.1}%)", sc.pass, sc.total, sc.percent())
+            if sc.total == 0 {
+                "–".to_string()
+            } else {
+                format!("{}/{} ({:.1}%)", sc.pass, sc.total, sc.percent())
+            }
         };
         out.push_str(&format!(
             "| {corpus} | {cat} | {} | {} | {} | {} | {} | {} |\n",
@@ -686,6 +762,20 @@ pub fn report(results: &[CaseResult]) -> String {
                     why.replace('|', "\\|")
                 ));
             }
+        }
+    }
+    out.push_str(&format!(
+        "\n## Cases not counted whose self-diff fails\n\n*{EVERY_LOADABLE}* is self-diff over every case whose DDL loads on this server, counted or not.\n\n"
+    ));
+    for r in results.iter().filter(|r| r.case.excluded.is_some()) {
+        if let Outcome::Fail(why) = &r.self_diff {
+            let why: String = why.chars().take(300).collect();
+            out.push_str(&format!(
+                "- {}/{} self-diff: {}\n",
+                r.case.corpus,
+                r.case.name,
+                why.replace('|', "\\|")
+            ));
         }
     }
     let mut blind: BTreeMap<(String, String), usize> = BTreeMap::new();

@@ -124,7 +124,10 @@ pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: 
         }
         return;
     }
-    if f.partition_of != t.partition_of {
+    // The parent decides; a bound is compared as text, which PostgreSQL respells (a date bound
+    // of a timestamp key gains its time), so a bound alone does not move a partition.
+    let parent = |x: &Table| x.partition_of.as_ref().map(|p| p.parent.clone());
+    if parent(f) != parent(t) {
         // Detached from its parent, it keeps the parent's columns as its own; to be attached,
         // it must first have exactly the parent's columns.
         if let Some(p) = &f.partition_of {

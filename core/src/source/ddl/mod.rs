@@ -974,6 +974,11 @@ impl Cx<'_> {
                 .map_or(line_text.len(), |(i, _)| i);
             Some(st.start + cursor.1 + at)
         };
+        let types: Vec<(String, String)> = ct
+            .columns
+            .iter()
+            .map(|c| (ident(&c.name), canonical_type(&c.data_type.to_string())))
+            .collect();
         for col in &ct.columns {
             let raw_type = col.data_type.to_string();
             let col_span = column_at(col.name.span.start).map_or(span, |start| {
@@ -1014,7 +1019,7 @@ impl Cx<'_> {
                         sequence_options,
                         ..
                     } => match (generation_expr, generated_as) {
-                        (Some(e), _) => column.generated = Some(make_expr(e)),
+                        (Some(e), _) => column.generated = Some(make_table_expr(e, types.clone())),
                         (None, g) => {
                             column.identity = Some(if matches!(g, GeneratedAs::Always) {
                                 Identity::Always
@@ -1130,7 +1135,12 @@ impl Cx<'_> {
                 });
             }
             TableConstraint::Check(ch) => {
-                let expr = make_expr(&ch.expr);
+                let types = t
+                    .columns
+                    .iter()
+                    .map(|c| (c.name.clone(), c.data_type.clone()))
+                    .collect();
+                let expr = make_table_expr(&ch.expr, types);
                 let name = name_override
                     .or(ch.name.as_ref().map(ident))
                     .unwrap_or_else(|| {
@@ -2383,8 +2393,11 @@ fn index_key(ic: &ast::IndexColumn) -> IndexKey {
             .operator_class
             .as_ref()
             .map(|o| {
+                // `pg_dump` qualifies an extension's operator class (`public.gin_trgm_ops`);
+                // the default search path finds it either way.
                 let o = o.to_string().to_ascii_lowercase();
                 o.strip_prefix("pg_catalog.")
+                    .or_else(|| o.strip_prefix("public."))
                     .map(str::to_string)
                     .unwrap_or(o)
             })
@@ -2472,6 +2485,40 @@ fn strip_nested(e: &ast::Expr) -> &ast::Expr {
         ast::Expr::Nested(x) => strip_nested(x),
         other => other,
     }
+}
+
+/// [`make_expr`] for an expression of a table (a check, a generated column), whose column
+/// types are known.
+fn make_table_expr(e: &ast::Expr, types: Vec<(String, String)>) -> Expr {
+    Expr {
+        sql: e.to_string(),
+        canon: canon_in(Some(&views::Cols::table(types)), e),
+    }
+}
+
+/// Is `e` an operand of type numeric: a numeric column, a cast to numeric, a decimal literal, or
+/// arithmetic on one?
+fn is_numeric_operand(s: &views::Cols, e: &ast::Expr) -> bool {
+    match strip_nested(e) {
+        ast::Expr::Cast { data_type, .. } => canon_data_type(data_type).starts_with("numeric"),
+        ast::Expr::Value(v) => matches!(&v.value, Value::Number(n, _) if n.contains('.')),
+        ast::Expr::BinaryOp { left, op, right } => {
+            matches!(
+                op,
+                ast::BinaryOperator::Plus
+                    | ast::BinaryOperator::Minus
+                    | ast::BinaryOperator::Multiply
+                    | ast::BinaryOperator::Divide
+                    | ast::BinaryOperator::Modulo
+            ) && (is_numeric_operand(s, left) || is_numeric_operand(s, right))
+        }
+        other => s.type_of(other).is_some_and(|t| t.starts_with("numeric")),
+    }
+}
+
+fn is_integer_column(s: &views::Cols, e: &ast::Expr) -> bool {
+    s.type_of(strip_nested(e))
+        .is_some_and(|t| matches!(t, "smallint" | "integer" | "bigint"))
 }
 
 fn make_expr(e: &ast::Expr) -> Expr {
@@ -2621,7 +2668,23 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 ast::BinaryOperator::PGNotILikeMatch => "!~~*".to_string(),
                 other => other.to_string().to_ascii_uppercase(),
             };
-            format!("({} {op} {})", canon_in(s, left), canon_in(s, right))
+            let (mut l, mut r) = (canon_in(s, left), canon_in(s, right));
+            if let Some(sc) = s.filter(|_| {
+                matches!(
+                    op.as_str(),
+                    "+" | "-" | "*" | "/" | "%" | "=" | "<>" | "<" | ">" | "<=" | ">="
+                )
+            }) {
+                // An integer column meeting a numeric operand is cast by PostgreSQL, which
+                // prints the cast: written out here too.
+                if is_numeric_operand(sc, right) && is_integer_column(sc, left) {
+                    l = format!("({l})::numeric");
+                }
+                if is_numeric_operand(sc, left) && is_integer_column(sc, right) {
+                    r = format!("({r})::numeric");
+                }
+            }
+            format!("({l} {op} {r})")
         }
         E::IsNull(x) => format!("({} IS NULL)", canon_in(s, x)),
         E::IsNotNull(x) => format!("({} IS NOT NULL)", canon_in(s, x)),
@@ -2745,16 +2808,22 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 .0
                 .iter()
                 .map(part_text)
-                .filter(|p| p != "pg_catalog")
+                // `pg_dump` qualifies functions of `public` (its search path is empty); the
+                // default search path finds them either way.
+                .filter(|p| p != "pg_catalog" && p != "public")
                 .collect::<Vec<_>>()
                 .join(".");
             match &f.args {
                 FunctionArguments::None => name.to_ascii_uppercase(),
                 FunctionArguments::List(l)
                     if l.clauses.is_empty()
-                        && l.duplicate_treatment.is_none()
-                        && f.filter.is_none()
-                        && f.over.is_none() =>
+                        && match &f.over {
+                            None => true,
+                            Some(ast::WindowType::WindowSpec(w)) => {
+                                w.window_name.is_none() && w.window_frame.is_none()
+                            }
+                            Some(_) => false,
+                        } =>
                 {
                     let args: Vec<String> = l
                         .args
@@ -2772,16 +2841,39 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                             other => other.to_string(),
                         })
                         .collect();
-                    if name == "row" {
+                    let distinct = match l.duplicate_treatment {
+                        Some(ast::DuplicateTreatment::Distinct) => "DISTINCT ",
+                        _ => "",
+                    };
+                    let mut out = if name == "row" {
                         // `ROW(a, b)` and `(a, b)` are one row constructor.
                         format!("ROW({})", args.join(", "))
                     } else {
-                        format!("{name}({})", args.join(", "))
+                        format!("{name}({distinct}{})", args.join(", "))
+                    };
+                    if let Some(filter) = &f.filter {
+                        out.push_str(&format!(" FILTER (WHERE {})", canon_in(s, filter)));
                     }
+                    if let Some(ast::WindowType::WindowSpec(w)) = &f.over {
+                        let mut spec = Vec::new();
+                        if !w.partition_by.is_empty() {
+                            let keys: Vec<String> =
+                                w.partition_by.iter().map(|x| canon_in(s, x)).collect();
+                            spec.push(format!("PARTITION BY {}", keys.join(", ")));
+                        }
+                        if !w.order_by.is_empty() {
+                            let keys: Vec<String> =
+                                w.order_by.iter().map(|o| canon_order_key(s, o)).collect();
+                            spec.push(format!("ORDER BY {}", keys.join(", ")));
+                        }
+                        out.push_str(&format!(" OVER ({})", spec.join(" ")));
+                    }
+                    out
                 }
                 _ => e.to_string(),
             }
         }
+        E::Extract { field, expr, .. } => format!("EXTRACT({field} FROM {})", canon_in(s, expr)),
         E::AtTimeZone {
             timestamp,
             time_zone,
@@ -2810,14 +2902,35 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                     canon_in(s, &c.result)
                 ));
             }
+            // PostgreSQL prints a missing ELSE as `ELSE NULL`.
             if let Some(x) = else_result {
-                out.push_str(&format!(" ELSE {}", canon_in(s, x)));
+                let x = canon_in(s, x);
+                if x != "NULL" {
+                    out.push_str(&format!(" ELSE {x}"));
+                }
             }
             out.push_str(" END");
             out
         }
         other => other.to_string(),
     }
+}
+
+/// One `ORDER BY` key: the expression, `DESC`, and `NULLS FIRST/LAST` where not the default.
+fn canon_order_key(s: Option<&views::Cols>, o: &ast::OrderByExpr) -> String {
+    let mut k = canon_in(s, &o.expr);
+    let desc = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
+    match &o.options.sort {
+        Some(ast::OrderBySort::Desc) => k.push_str(" DESC"),
+        Some(ast::OrderBySort::Using(op)) => k.push_str(&format!(" USING {op}")),
+        _ => {}
+    }
+    match o.options.nulls_first {
+        Some(true) if !desc => k.push_str(" NULLS FIRST"),
+        Some(false) if desc => k.push_str(" NULLS LAST"),
+        _ => {}
+    }
+    k
 }
 
 /// A literal of a known type as PostgreSQL stores it (`BOOLEAN 't'` → `true`).
@@ -3022,16 +3135,45 @@ mod tests {
         );
         // Literals as PostgreSQL 15 prints them (lc_monetary C.UTF-8).
         assert_eq!(canon("money '1.999'"), canon("'$2.00'::money"));
-        assert_eq!(canon("'1234567.891'::money"), canon("'$1,234,567.89'::money"));
+        assert_eq!(
+            canon("'1234567.891'::money"),
+            canon("'$1,234,567.89'::money")
+        );
         assert_ne!(canon("money '1.00'"), canon("'$1.01'::money"));
         assert_eq!(canon("interval '1.5' year"), canon("'1 year'::interval"));
         assert_eq!(canon("interval '90' minute"), canon("'01:30:00'::interval"));
-        assert_eq!(canon("interval '14' month"), canon("'1 year 2 mons'::interval"));
-        assert_eq!(canon("interval '1.25' second"), canon("'00:00:01.25'::interval"));
+        assert_eq!(
+            canon("interval '14' month"),
+            canon("'1 year 2 mons'::interval")
+        );
+        assert_eq!(
+            canon("interval '1.25' second"),
+            canon("'00:00:01.25'::interval")
+        );
         assert_eq!(canon("interval '-1' day"), canon("'-1 days'::interval"));
         assert_eq!(canon("x'1F'"), canon("'00011111'::\"bit\""));
         assert_eq!(canon("b'1010'"), canon("'1010'::\"bit\""));
         assert_eq!(canon("(a, b) > (0, 0)"), canon("(ROW(a, b) > ROW(0, 0))"));
+    }
+
+    /// PostgreSQL casts an integer column meeting a numeric operand and prints the cast.
+    #[test]
+    fn implicit_numeric_casts_of_columns_compare_equal() {
+        let written = super::parse_ddl(
+            "CREATE TABLE o (q integer, p numeric(10,2), d numeric(5,2), \
+             t numeric GENERATED ALWAYS AS (q * p * (1 - d / 100)) STORED, CHECK (q * p > 0.5));",
+        );
+        let dumped = super::parse_ddl(
+            "CREATE TABLE o (q integer, p numeric(10,2), d numeric(5,2), \
+             t numeric GENERATED ALWAYS AS ((((q)::numeric * p) * ((1)::numeric - (d / (100)::numeric)))) STORED, \
+             CONSTRAINT o_check CHECK ((((q)::numeric * p) > 0.5)));",
+        );
+        assert_eq!(written.schema, dumped.schema);
+        // Integer arithmetic stays integer arithmetic.
+        let ints = super::parse_ddl("CREATE TABLE o (a integer, b integer, CHECK (a / b > 1));");
+        let casted =
+            super::parse_ddl("CREATE TABLE o (a integer, b integer, CHECK (a::numeric / b > 1));");
+        assert_ne!(ints.schema, casted.schema);
     }
 
     #[test]

@@ -133,6 +133,28 @@ fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
     out
 }
 
+/// `SET name { TO | = } value, …` as `name=v1,v2` (names and values unquoted, as
+/// `pg_get_functiondef` quotes each value and `pg_dump` writes them as given).
+fn setting(toks: &[Token]) -> String {
+    let Some(name) = toks.first().and_then(word_text) else {
+        return join(toks).to_lowercase();
+    };
+    let rest = match toks.get(1) {
+        Some(Token::Eq) => &toks[2..],
+        Some(t) if kw(Some(t)).as_deref() == Some("TO") => &toks[2..],
+        _ => return join(toks).to_lowercase(),
+    };
+    let values: Vec<String> = split_commas(rest)
+        .into_iter()
+        .map(|v| match v {
+            [Token::SingleQuotedString(s)] => s.clone(),
+            [t] => word_text(t).unwrap_or_else(|| t.to_string()),
+            more => join(more),
+        })
+        .collect();
+    format!("{}={}", name.to_lowercase(), values.join(","))
+}
+
 /// Words that begin a type name of more than one word.
 const MULTIWORD_TYPES: &[&str] = &[
     "DOUBLE",
@@ -388,10 +410,7 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
                 {
                     e += 1;
                 }
-                let setting = join(&toks[j + 1..e])
-                    .replace(" TO ", " = ")
-                    .replace(" to ", " = ");
-                sets.push(setting.to_lowercase());
+                sets.push(setting(&toks[j + 1..e]));
                 j = e;
                 continue;
             }

@@ -25,9 +25,14 @@ pub(super) struct Pending {
     pub search_path: String,
 }
 
-/// The relations a query's column references can name, in `FROM` order.
+/// The relations a query's column references can name, in `FROM` order; or one table's
+/// columns with their types, for its own expressions (checks, generated columns).
 pub(super) struct Cols {
     rels: Vec<Rel>,
+    /// Qualify references with their relation (a query's), or leave them as they are (a table's).
+    qualify: bool,
+    /// Column types, for a table's own expressions.
+    types: Vec<(String, String)>,
 }
 
 struct Rel {
@@ -38,9 +43,51 @@ struct Rel {
 }
 
 impl Cols {
+    fn query() -> Self {
+        Cols {
+            rels: Vec::new(),
+            qualify: true,
+            types: Vec::new(),
+        }
+    }
+
+    /// One table's columns and their (canonical) types.
+    pub(super) fn table(types: Vec<(String, String)>) -> Self {
+        Cols {
+            rels: Vec::new(),
+            qualify: false,
+            types,
+        }
+    }
+
+    /// Does any relation in scope have this column?
+    fn has_column(&self, name: &str) -> bool {
+        self.rels.iter().any(|r| {
+            r.columns
+                .as_ref()
+                .is_some_and(|cols| cols.iter().any(|c| c == name))
+        })
+    }
+
+    /// The type of a plain column reference, when known.
+    pub(super) fn type_of(&self, e: &ast::Expr) -> Option<&str> {
+        let name = column_name(e)?;
+        self.types
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.as_str())
+    }
+
     /// A column reference, qualified as PostgreSQL prints it: `a` → `t.a` when exactly one
     /// relation has `a`; `s.t.a` → `t.a`.
     pub(super) fn column(&self, parts: &[String]) -> String {
+        if !self.qualify {
+            return parts
+                .iter()
+                .map(|p| quote_ident(p))
+                .collect::<Vec<_>>()
+                .join(".");
+        }
         match parts {
             [c] => {
                 let mut hits = self.rels.iter().filter(|r| {
@@ -107,6 +154,7 @@ pub(super) fn finish_views(schema: &mut Schema, pending: Vec<Pending>) {
             schema,
             search_path: &p.search_path,
             reads: Vec::new(),
+            ctes: Vec::new(),
         };
         let (canon, names) = cx.query_named(&p.query, &p.columns);
         let names = names.unwrap_or_default();
@@ -125,6 +173,8 @@ struct Canon<'a> {
     schema: &'a Schema,
     search_path: &'a str,
     reads: Vec<QualName>,
+    /// Common table expressions in scope: name and output columns.
+    ctes: Vec<(String, Option<Vec<String>>)>,
 }
 
 /// One output column: its text, the column name it is when a plain column reference, and its
@@ -168,33 +218,52 @@ impl Canon<'_> {
 
     /// [`Self::query`], the first outputs renamed to `names`.
     fn query_named(&mut self, q: &ast::Query, names: &[String]) -> (String, Option<Vec<String>>) {
-        if q.with.is_some() || q.fetch.is_some() || !q.locks.is_empty() {
+        let recursive = q.with.as_ref().is_some_and(|w| w.recursive);
+        if recursive || q.fetch.is_some() || !q.locks.is_empty() {
             relations_of_query(q, self.search_path, &mut self.reads);
             return (q.to_string(), None);
         }
-        let (mut text, out, cols) = self.set_expr(&q.body, names);
+        // Each CTE is in scope for the ones after it and for the body.
+        let mut prefix = String::new();
+        let scoped = self.ctes.len();
+        if let Some(w) = &q.with {
+            let mut defs = Vec::new();
+            for c in &w.cte_tables {
+                let name = ident(&c.alias.name);
+                let renamed: Vec<String> = c.alias.columns.iter().map(|x| ident(&x.name)).collect();
+                let (text, out) = self.query_named(&c.query, &renamed);
+                let materialized = match &c.materialized {
+                    Some(m) => format!("{m} "),
+                    None => String::new(),
+                };
+                let list = if renamed.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "({})",
+                        renamed
+                            .iter()
+                            .map(|x| quote_ident(x))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                defs.push(format!(
+                    "{}{list} AS {materialized}({text})",
+                    quote_ident(&name)
+                ));
+                self.ctes.push((name, out));
+            }
+            prefix = format!("WITH {} ", defs.join(", "));
+        }
+        let (body, out, cols) = self.set_expr(&q.body, names);
+        let mut text = format!("{prefix}{body}");
         if let Some(ob) = &q.order_by {
             match &ob.kind {
                 ast::OrderByKind::Expressions(exprs) => {
                     let keys: Vec<String> = exprs
                         .iter()
-                        .map(|o| {
-                            let mut k = canon_in(cols.as_ref(), &o.expr);
-                            match o.options.sort {
-                                Some(ast::OrderBySort::Desc) => k.push_str(" DESC"),
-                                Some(ast::OrderBySort::Asc) | None => {}
-                                Some(ast::OrderBySort::Using(ref op)) => {
-                                    k.push_str(&format!(" USING {op}"));
-                                }
-                            }
-                            let desc = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
-                            match o.options.nulls_first {
-                                Some(true) if !desc => k.push_str(" NULLS FIRST"),
-                                Some(false) if desc => k.push_str(" NULLS LAST"),
-                                _ => {}
-                            }
-                            k
-                        })
+                        .map(|o| super::canon_order_key(cols.as_ref(), o))
                         .collect();
                     text.push_str(" ORDER BY ");
                     text.push_str(&keys.join(", "));
@@ -209,6 +278,7 @@ impl Canon<'_> {
             text.push(' ');
             text.push_str(&l.to_string());
         }
+        self.ctes.truncate(scoped);
         (text, out)
     }
 
@@ -225,7 +295,17 @@ impl Canon<'_> {
             }
             ast::SetExpr::Query(q) => {
                 let (text, out) = self.query_named(q, names);
-                (format!("({text})"), out, None)
+                // PostgreSQL prints a bracketed operand without its brackets when nothing in
+                // it needs them.
+                let plain = q.with.is_none()
+                    && q.order_by.is_none()
+                    && q.limit_clause.is_none()
+                    && q.fetch.is_none();
+                if plain {
+                    (text, out, None)
+                } else {
+                    (format!("({text})"), out, None)
+                }
             }
             ast::SetExpr::SetOperation {
                 left,
@@ -246,7 +326,7 @@ impl Canon<'_> {
     }
 
     fn select(&mut self, s: &ast::Select, names: &[String]) -> (String, Option<Vec<String>>, Cols) {
-        let mut cols = Cols { rels: Vec::new() };
+        let mut cols = Cols::query();
         let mut from = Vec::new();
         for twj in &s.from {
             from.push(self.table_with_joins(twj, &mut cols));
@@ -314,8 +394,24 @@ impl Canon<'_> {
         match &s.group_by {
             GroupByExpr::Expressions(exprs, mods) if mods.is_empty() => {
                 if !exprs.is_empty() {
-                    let keys: Vec<String> =
-                        exprs.iter().map(|e| canon_in(Some(&cols), e)).collect();
+                    // A name that is no input column is an output column: PostgreSQL groups
+                    // by (and prints) its expression.
+                    let keys: Vec<String> = exprs
+                        .iter()
+                        .map(|e| {
+                            let output = match e {
+                                ast::Expr::Identifier(i) if !cols.has_column(&ident(i)) => {
+                                    let n = ident(i);
+                                    items.iter().find(|it| it.name == n)
+                                }
+                                _ => None,
+                            };
+                            match output {
+                                Some(it) => it.text.clone(),
+                                None => canon_in(Some(&cols), e),
+                            }
+                        })
+                        .collect();
                     text.push_str(" GROUP BY ");
                     text.push_str(&keys.join(", "));
                 }
@@ -375,10 +471,18 @@ impl Canon<'_> {
                 ..
             } => {
                 let parts: Vec<String> = name.0.iter().map(part_text).collect();
+                let cte = match parts.as_slice() {
+                    [one] => self.ctes.iter().rev().find(|(n, _)| n == one).cloned(),
+                    _ => None,
+                };
                 let q = resolve(&parts, self.search_path);
-                let mut columns = self.relation_columns(&q);
-                self.reads.push(q.clone());
-                let mut text = q.to_string();
+                let (mut columns, mut text) = match cte {
+                    Some((n, cols)) => (cols, quote_ident(&n)),
+                    None => {
+                        self.reads.push(q.clone());
+                        (self.relation_columns(&q), q.to_string())
+                    }
+                };
                 let mut refname = q.name.clone();
                 if let Some(a) = alias {
                     let a_name = ident(&a.name);
@@ -466,7 +570,7 @@ fn expand(r: &Rel, items: &mut Vec<Item>) -> bool {
 }
 
 /// The column a plain column reference names.
-fn column_name(e: &ast::Expr) -> Option<String> {
+pub(super) fn column_name(e: &ast::Expr) -> Option<String> {
     match strip_nested(e) {
         ast::Expr::Identifier(i) => Some(ident(i)),
         ast::Expr::CompoundIdentifier(ids) => ids.last().map(ident),
