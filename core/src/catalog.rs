@@ -222,7 +222,9 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
     CatalogQuery {
         name: "functions",
         sql: concat!(
-            "SELECT pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p ",
+            "SELECT pg_catalog.pg_get_functiondef(p.oid), p.oid::pg_catalog.regprocedure::text, ",
+            "CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, ",
+            "pg_catalog.obj_description(p.oid, 'pg_proc') FROM pg_catalog.pg_proc p ",
             "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace ",
             "WHERE p.prokind IN ('f', 'p') AND ",
             user_ns!("n"),
@@ -234,7 +236,9 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
     CatalogQuery {
         name: "triggers",
         sql: concat!(
-            "SELECT pg_catalog.pg_get_triggerdef(t.oid) FROM pg_catalog.pg_trigger t ",
+            "SELECT pg_catalog.pg_get_triggerdef(t.oid), pg_catalog.quote_ident(t.tgname), ",
+            "t.tgrelid::pg_catalog.regclass::text, pg_catalog.obj_description(t.oid, 'pg_trigger') ",
+            "FROM pg_catalog.pg_trigger t ",
             "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid ",
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
             "WHERE NOT t.tgisinternal AND ",
@@ -804,10 +808,34 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
         w.push(&what, st);
     }
     for r in functions {
-        w.push("a function", req(r, 0)?.trim_end().to_string());
+        let what = format!("function {}", req(r, 1)?);
+        w.push(&what, req(r, 0)?.trim_end().to_string());
+        if let Some(c) = col(r, 3)? {
+            w.push(
+                &what,
+                format!(
+                    "COMMENT ON {} {} IS {}",
+                    req(r, 2)?,
+                    req(r, 1)?,
+                    quote_literal(c)
+                ),
+            );
+        }
     }
     for r in triggers {
-        w.push("a trigger", req(r, 0)?.to_string());
+        let what = format!("trigger {} on {}", req(r, 1)?, req(r, 2)?);
+        w.push(&what, req(r, 0)?.to_string());
+        if let Some(c) = col(r, 3)? {
+            w.push(
+                &what,
+                format!(
+                    "COMMENT ON TRIGGER {} ON {} IS {}",
+                    req(r, 1)?,
+                    req(r, 2)?,
+                    quote_literal(c)
+                ),
+            );
+        }
     }
     for (what, st) in constraint_comments {
         w.push(&what, st);

@@ -277,6 +277,16 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
         DropFunction { function, .. } => CreateFunction { function },
         ReplaceFunction { from, to } => ReplaceFunction { from: to, to: from },
         CreateTrigger { trigger, recreated } => DropTrigger { trigger, recreated },
+        CommentFunction { function, from, to } => CommentFunction {
+            function,
+            from: to,
+            to: from,
+        },
+        CommentTrigger { trigger, from, to } => CommentTrigger {
+            trigger,
+            from: to,
+            to: from,
+        },
         DropTrigger { trigger, recreated } => CreateTrigger { trigger, recreated },
         SetRowSecurity { table, enable } => SetRowSecurity {
             table,
@@ -441,6 +451,8 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
                 | Change::DropFunction { .. }
                 | Change::CreateTrigger { .. }
                 | Change::DropTrigger { .. }
+                | Change::CommentFunction { .. }
+                | Change::CommentTrigger { .. }
         )
     });
     let whole = desired.scope == crate::schema::Scope::Whole

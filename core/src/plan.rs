@@ -102,11 +102,44 @@ pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
 /// [`plan`], taking the diff: each change moves into its step instead of being copied (a
 /// dropped table's change holds the whole table).
 pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
-    let mut order: Vec<(u32, usize)> = diff
+    // Dropped tables: children (INHERITS, partitions) before their parents.
+    let dropped_parent: std::collections::BTreeMap<&QualName, &QualName> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable { table } => table
+                .inherits
+                .first()
+                .or(table.partition_of.as_ref().map(|p| &p.parent))
+                .map(|p| (&table.name, p)),
+            _ => None,
+        })
+        .collect();
+    let depth = |name: &QualName| {
+        let mut d = 0u32;
+        let mut cur = name;
+        while let Some(p) = dropped_parent.get(cur) {
+            d += 1;
+            cur = p;
+            if d as usize > dropped_parent.len() {
+                break;
+            }
+        }
+        d
+    };
+    let mut order: Vec<(u32, u32, usize)> = diff
         .changes
         .iter()
         .enumerate()
-        .map(|(i, c)| (phase(c), i))
+        .map(|(i, c)| {
+            // Within their phase, dropped tables come first (a view of the same name follows),
+            // children before parents.
+            let first = match c {
+                Change::DropTable { table } => u32::MAX / 2 - depth(&table.name),
+                _ => u32::MAX,
+            };
+            (phase(c), first, i)
+        })
         .collect();
     order.sort_unstable();
     let mut skipped_columns: std::collections::BTreeSet<(QualName, String)> = Default::default();
@@ -138,7 +171,7 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         ..Plan::default()
     };
     let mut changes: Vec<Option<Change>> = diff.changes.into_iter().map(Some).collect();
-    for (_, i) in order {
+    for (_, _, i) in order {
         let Some(change) = changes[i].take() else {
             continue;
         };
@@ -267,6 +300,8 @@ fn phase(c: &Change) -> u32 {
         | Change::CommentIndex { .. }
         | Change::CommentType { .. }
         | Change::CommentConstraint { .. }
+        | Change::CommentFunction { .. }
+        | Change::CommentTrigger { .. }
         | Change::CommentView { .. } => 21,
     }
 }
@@ -374,6 +409,20 @@ fn at(t: &QualName, c: &str) -> String {
 /// The reason for a change: what each side says.
 fn reason(c: &Change) -> String {
     match c {
+        Change::CommentFunction { function, from, to } => format!(
+            "{} {}: comment {} wanted, current {}",
+            routine_kind(function),
+            function.signature(),
+            opt(to),
+            opt(from)
+        ),
+        Change::CommentTrigger { trigger, from, to } => format!(
+            "trigger {} on {}: comment {} wanted, current {}",
+            crate::quote::quote_ident(&trigger.name),
+            trigger.table,
+            opt(to),
+            opt(from)
+        ),
         Change::CommentConstraint {
             table,
             constraint,

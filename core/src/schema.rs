@@ -189,6 +189,9 @@ pub struct Function {
     /// `sql`: the `CREATE` statement as written; `canon`: its canonical form (qualified name,
     /// canonical types, default attributes left out, the body's value), the comparison key.
     pub definition: Expr,
+    /// `COMMENT ON FUNCTION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -211,6 +214,9 @@ pub struct Trigger {
     pub function: QualName,
     /// `sql`: the `CREATE TRIGGER` statement as written; `canon`: its canonical form.
     pub definition: Expr,
+    /// `COMMENT ON TRIGGER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -237,6 +243,20 @@ pub struct Collation {
     pub deterministic: bool,
     /// Where it was declared.
     pub span: Span,
+}
+
+impl Hidden {
+    /// What a source describing tables only (a model, a psql paste) cannot show: views,
+    /// extensions, row security and policies, functions and triggers, collations, constraint
+    /// comments.
+    pub fn hide_all_but_tables(&mut self) {
+        self.views = true;
+        self.extensions = true;
+        self.row_security = true;
+        self.routines = true;
+        self.collations = true;
+        self.constraint_comments = true;
+    }
 }
 
 /// An installed extension (`CREATE EXTENSION`).

@@ -614,30 +614,7 @@ pub fn par_map<T: Sync, R: Send>(
 
 /// Runs cases on `threads` workers, in input order.
 pub fn run_all(pg: &'static Pg, cases: &[Case], threads: usize) -> Vec<CaseResult> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<CaseResult>>> = Mutex::new(vec![None; cases.len()]);
-    std::thread::scope(|s| {
-        for _ in 0..threads.max(1) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= cases.len() {
-                    break;
-                }
-                let r = run_case(pg, &cases[i]);
-                if let Ok(mut v) = results.lock() {
-                    v[i] = Some(r);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect()
+    par_map(cases, threads, |c| run_case(pg, c))
 }
 
 /// A score: passes out of cases.

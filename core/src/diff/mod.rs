@@ -259,6 +259,18 @@ pub enum Change {
         /// It is created again (with another definition).
         recreated: bool,
     },
+    /// `COMMENT ON FUNCTION` / `COMMENT ON PROCEDURE`.
+    CommentFunction {
+        function: Function,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// `COMMENT ON TRIGGER`.
+    CommentTrigger {
+        trigger: Trigger,
+        from: Option<String>,
+        to: Option<String>,
+    },
     /// `CREATE [MATERIALIZED] VIEW`, with its indexes and comment.
     CreateView {
         view: View,
@@ -345,6 +357,8 @@ impl Change {
             Change::DropFunction { .. } => "drop-function",
             Change::CreateTrigger { .. } => "create-trigger",
             Change::DropTrigger { .. } => "drop-trigger",
+            Change::CommentFunction { .. } => "comment-function",
+            Change::CommentTrigger { .. } => "comment-trigger",
             Change::CreateView { .. } => "create-view",
             Change::DropView { .. } => "drop-view",
             Change::CommentView { .. } => "comment-view",

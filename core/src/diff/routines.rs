@@ -27,9 +27,18 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
         let out = &mut functions;
         for (sig, t) in &to.functions {
             match from.functions.get(sig) {
-                None => out.push(Change::CreateFunction {
-                    function: t.clone(),
-                }),
+                None => {
+                    out.push(Change::CreateFunction {
+                        function: t.clone(),
+                    });
+                    if t.comment.is_some() {
+                        out.push(Change::CommentFunction {
+                            function: t.clone(),
+                            from: None,
+                            to: t.comment.clone(),
+                        });
+                    }
+                }
                 Some(f) if f.definition != t.definition => {
                     if returns(f) == returns(t) && f.procedure == t.procedure {
                         out.push(Change::ReplaceFunction {
@@ -47,6 +56,14 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
                     }
                 }
                 Some(_) => {}
+            }
+            let had = from.functions.get(sig).and_then(|f| f.comment.clone());
+            if from.functions.contains_key(sig) && had != t.comment {
+                out.push(Change::CommentFunction {
+                    function: t.clone(),
+                    from: had,
+                    to: t.comment.clone(),
+                });
             }
         }
         for (sig, f) in &from.functions {
@@ -115,10 +132,23 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
             .get(key)
             .is_some_and(|f| f.definition == t.definition);
         let again = recreated.contains(&t.table) || refunctioned.contains(&t.function);
-        if !same || again {
+        let created = !same || again;
+        if created {
             out.push(Change::CreateTrigger {
                 trigger: t.clone(),
                 recreated: same && again,
+            });
+        }
+        let had = if created {
+            None
+        } else {
+            from.triggers.get(key).and_then(|f| f.comment.clone())
+        };
+        if had != t.comment {
+            out.push(Change::CommentTrigger {
+                trigger: t.clone(),
+                from: had,
+                to: t.comment.clone(),
             });
         }
     }

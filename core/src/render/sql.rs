@@ -497,6 +497,20 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             function.identity
         )],
         Change::CreateTrigger { trigger, .. } => vec![trigger.definition.sql.clone()],
+        Change::CommentFunction { function, to, .. } => vec![comment(
+            if function.procedure {
+                "PROCEDURE"
+            } else {
+                "FUNCTION"
+            },
+            &format!("{}({})", function.name, function.identity),
+            to,
+        )],
+        Change::CommentTrigger { trigger, to, .. } => vec![comment(
+            "TRIGGER",
+            &format!("{} ON {}", q(&trigger.name), trigger.table),
+            to,
+        )],
         Change::DropTrigger { trigger, .. } => vec![format!(
             "DROP TRIGGER {} ON {}",
             q(&trigger.name),

@@ -1002,12 +1002,7 @@ impl<'a> Px<'a> {
         schema.hidden.table_comments = true;
         schema.hidden.index_comments = true;
         schema.hidden.identity_options = true;
-        schema.hidden.views = true;
-        schema.hidden.extensions = true;
-        schema.hidden.row_security = true;
-        schema.hidden.routines = true;
-        schema.hidden.collations = true;
-        schema.hidden.constraint_comments = true;
+        schema.hidden.hide_all_but_tables();
         schema.scope = Scope::Tables(self.scope);
         if !schema.tables.is_empty() {
             let which = if schema.hidden.column_comments {

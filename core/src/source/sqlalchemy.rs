@@ -1721,12 +1721,7 @@ impl Sx<'_> {
         }
         finish(&mut schema);
         // A model maps tables; the database's views are neither wanted nor unwanted.
-        schema.hidden.views = true;
-        schema.hidden.extensions = true;
-        schema.hidden.row_security = true;
-        schema.hidden.routines = true;
-        schema.hidden.collations = true;
-        schema.hidden.constraint_comments = true;
+        schema.hidden.hide_all_but_tables();
         self.diagnostics.sort_by_key(|d| d.span.start);
         Parsed {
             schema,

@@ -319,9 +319,65 @@ struct Cx<'a> {
     constraint_names: std::collections::BTreeSet<(String, String)>,
 }
 
+/// The first `limit` bytes of `text` (at a character boundary) with `--` and `/* */` comments
+/// blanked out (a comment between the words must not hide what the statement is). Text in
+/// quotes is kept as it is.
+fn without_comments(text: &str, limit: usize) -> String {
+    let mut out = String::new();
+    let mut chars = text
+        .char_indices()
+        .take_while(|(i, _)| *i < limit)
+        .peekable();
+    let mut quote: Option<char> = None;
+    while let Some((_, c)) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+                out.push(c);
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '-' && chars.peek().is_some_and(|(_, n)| *n == '-') => {
+                for (_, x) in chars.by_ref() {
+                    if x == '\n' {
+                        break;
+                    }
+                }
+                out.push(' ');
+            }
+            None if c == '/' && chars.peek().is_some_and(|(_, n)| *n == '*') => {
+                chars.next();
+                let mut depth = 1usize;
+                while depth > 0 {
+                    match chars.next() {
+                        Some((_, '/')) if chars.peek().is_some_and(|(_, n)| *n == '*') => {
+                            chars.next();
+                            depth += 1;
+                        }
+                        Some((_, '*')) if chars.peek().is_some_and(|(_, n)| *n == '/') => {
+                            chars.next();
+                            depth -= 1;
+                        }
+                        Some(_) => {}
+                        None => break,
+                    }
+                }
+                out.push(' ');
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// The leading words of a statement, upper-cased, for classification.
 fn leading_words(text: &str, n: usize) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == '(')
+    without_comments(text, 400)
+        .split(|c: char| c.is_whitespace() || c == '(')
         .filter(|w| !w.is_empty())
         .take(n)
         .map(str::to_ascii_uppercase)
@@ -380,6 +436,9 @@ impl Cx<'_> {
             }
             ["ALTER", ..] if upper.contains(" OWNER TO ") => {
                 self.note_no_content(st, &format!("{kind} … OWNER TO"), line);
+            }
+            ["COMMENT", "ON", "FUNCTION" | "PROCEDURE" | "TRIGGER", ..] => {
+                self.routine_comment(st, &kind, line)
             }
             ["COMMENT", "ON", "CONSTRAINT", ..] => {
                 match routines::constraint_comment(st.text, &self.search_path) {
@@ -813,6 +872,7 @@ impl Cx<'_> {
                         sql: st.text.trim().trim_end_matches(';').trim_end().to_string(),
                         canon: r.canon,
                     },
+                    comment: None,
                     span: self.span(st.start, st.end),
                 };
                 self.schema.functions.insert(f.signature(), f);
@@ -827,6 +887,50 @@ impl Cx<'_> {
         }
     }
 
+    fn routine_comment(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
+        use routines::CommentTarget;
+        let (target, comment) = match routines::routine_comment(st.text, &self.search_path) {
+            Ok(x) => x,
+            Err(e) => {
+                self.out_of_scope(st, &format!("{kind} ({e})"), line, Severity::Note);
+                return;
+            }
+        };
+        let found = match &target {
+            CommentTarget::Function(name, identity) => {
+                let mut matching = self.schema.functions.values_mut().filter(|f| {
+                    f.name == *name && identity.as_ref().is_none_or(|i| *i == f.identity)
+                });
+                match (matching.next(), matching.next()) {
+                    (Some(f), None) => {
+                        f.comment = comment;
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            CommentTarget::Trigger(name, table) => {
+                let key = format!("{table}/{name}");
+                match self.schema.triggers.get_mut(&key) {
+                    Some(t) => {
+                        t.comment = comment;
+                        true
+                    }
+                    None => false,
+                }
+            }
+        };
+        if !found {
+            self.diag(
+                Severity::Warning,
+                DiagKind::UnknownObject,
+                format!("{kind} (line {line}): no such object here (or more than one)"),
+                st.start,
+                st.end,
+            );
+        }
+    }
+
     fn create_trigger(&mut self, st: &RawStatement<'_>, line: u32) {
         match routines::trigger(st.text, &self.search_path) {
             Ok(t) => {
@@ -838,6 +942,7 @@ impl Cx<'_> {
                         sql: st.text.trim().trim_end_matches(';').trim_end().to_string(),
                         canon: t.canon,
                     },
+                    comment: None,
                     span: self.span(st.start, st.end),
                 };
                 self.schema.triggers.insert(t.key(), t);
@@ -3174,6 +3279,16 @@ mod tests {
         let casted =
             super::parse_ddl("CREATE TABLE o (a integer, b integer, CHECK (a::numeric / b > 1));");
         assert_ne!(ints.schema, casted.schema);
+    }
+
+    #[test]
+    fn a_comment_between_the_leading_words_does_not_hide_the_statement() {
+        let p = super::parse_ddl(
+            "CREATE /* @renamed from=a */ TYPE b AS ENUM ('x');\nCREATE -- t\n TABLE t (c b);",
+        );
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.schema.enums.len(), 1);
+        assert_eq!(p.schema.tables.len(), 1);
     }
 
     #[test]

@@ -155,6 +155,32 @@ fn setting(toks: &[Token]) -> String {
     format!("{}={}", name.to_lowercase(), values.join(","))
 }
 
+/// Words that begin a function attribute (or its body): where a `RETURNS` type or a `SET`
+/// value ends.
+const ATTRIBUTE_WORDS: &[&str] = &[
+    "LANGUAGE",
+    "AS",
+    "IMMUTABLE",
+    "STABLE",
+    "VOLATILE",
+    "STRICT",
+    "CALLED",
+    "RETURNS",
+    "SECURITY",
+    "EXTERNAL",
+    "LEAKPROOF",
+    "NOT",
+    "PARALLEL",
+    "COST",
+    "ROWS",
+    "SET",
+    "WINDOW",
+    "SUPPORT",
+    "TRANSFORM",
+    "RETURN",
+    "BEGIN",
+];
+
 /// Words that begin a type name of more than one word.
 const MULTIWORD_TYPES: &[&str] = &[
     "DOUBLE",
@@ -270,7 +296,6 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
             }
             Some("RETURNS") => {
                 j += 1;
-                let start = j;
                 if kw(toks.get(j)).as_deref() == Some("TABLE")
                     && matches!(toks.get(j + 1), Some(Token::LParen))
                 {
@@ -297,38 +322,11 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
                 let ty_start = j;
                 while j < toks.len() {
                     let w = kw(toks.get(j));
-                    if matches!(
-                        w.as_deref(),
-                        Some(
-                            "LANGUAGE"
-                                | "AS"
-                                | "IMMUTABLE"
-                                | "STABLE"
-                                | "VOLATILE"
-                                | "STRICT"
-                                | "CALLED"
-                                | "RETURNS"
-                                | "SECURITY"
-                                | "EXTERNAL"
-                                | "LEAKPROOF"
-                                | "NOT"
-                                | "PARALLEL"
-                                | "COST"
-                                | "ROWS"
-                                | "SET"
-                                | "WINDOW"
-                                | "SUPPORT"
-                                | "TRANSFORM"
-                                | "RETURN"
-                                | "BEGIN"
-                        )
-                    ) && j > ty_start
-                    {
+                    if w.as_deref().is_some_and(|w| ATTRIBUTE_WORDS.contains(&w)) && j > ty_start {
                         break;
                     }
                     j += 1;
                 }
-                let _ = start;
                 returns = format!(
                     "{}{}",
                     if setof { "SETOF " } else { "" },
@@ -386,27 +384,9 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
                 // SET name { TO | = } value [, …] | SET name FROM CURRENT
                 let mut e = j + 1;
                 while e < toks.len()
-                    && !matches!(
-                        kw(toks.get(e)).as_deref(),
-                        Some(
-                            "LANGUAGE"
-                                | "AS"
-                                | "IMMUTABLE"
-                                | "STABLE"
-                                | "VOLATILE"
-                                | "STRICT"
-                                | "CALLED"
-                                | "RETURNS"
-                                | "SECURITY"
-                                | "SET"
-                                | "COST"
-                                | "ROWS"
-                                | "PARALLEL"
-                                | "LEAKPROOF"
-                                | "BEGIN"
-                                | "RETURN"
-                        )
-                    )
+                    && !kw(toks.get(e))
+                        .as_deref()
+                        .is_some_and(|w| ATTRIBUTE_WORDS.contains(&w))
                 {
                     e += 1;
                 }
@@ -583,6 +563,69 @@ pub(super) fn constraint_comment(
         _ => return Err("no comment text".into()),
     };
     Ok((name, resolve(&parts, search_path), comment))
+}
+
+/// What a `COMMENT ON FUNCTION | PROCEDURE | TRIGGER` statement names.
+pub(super) enum CommentTarget {
+    /// A function: its name and, when the statement lists them, its argument types.
+    Function(QualName, Option<String>),
+    /// A trigger: its name and table.
+    Trigger(String, QualName),
+}
+
+/// Reads `COMMENT ON FUNCTION f(types) IS …` / `COMMENT ON TRIGGER t ON table IS …`.
+pub(super) fn routine_comment(
+    text: &str,
+    search_path: &str,
+) -> Result<(CommentTarget, Option<String>), String> {
+    let toks = tokens(text)?;
+    let kind = kw(toks.get(2)).unwrap_or_default();
+    let (target, j) = if kind == "TRIGGER" {
+        let name = toks.get(3).and_then(word_text).ok_or("no trigger name")?;
+        if kw(toks.get(4)).as_deref() != Some("ON") {
+            return Err("no ON after the trigger name".into());
+        }
+        let (parts, j) = qualified(&toks, 5).ok_or("no table name")?;
+        (
+            CommentTarget::Trigger(name, resolve(&parts, search_path)),
+            j,
+        )
+    } else {
+        let (parts, mut j) = qualified(&toks, 3).ok_or("no function name")?;
+        let mut identity = None;
+        if matches!(toks.get(j), Some(Token::LParen)) {
+            let close = closing(&toks, j).ok_or("unbalanced brackets")?;
+            let types: Vec<String> = split_commas(&toks[j + 1..close])
+                .into_iter()
+                .map(argument)
+                .filter(|a| a.0 != "OUT")
+                .map(|a| {
+                    if a.0 == "VARIADIC" {
+                        format!("VARIADIC {}", a.2)
+                    } else {
+                        a.2
+                    }
+                })
+                .collect();
+            identity = Some(types.join(", "));
+            j = close + 1;
+        }
+        (
+            CommentTarget::Function(resolve(&parts, search_path), identity),
+            j,
+        )
+    };
+    if kw(toks.get(j)).as_deref() != Some("IS") {
+        return Err("no IS".into());
+    }
+    let comment = match toks.get(j + 1) {
+        Some(Token::SingleQuotedString(s)) => Some(s.clone()),
+        Some(Token::EscapedStringLiteral(s)) => Some(s.clone()),
+        Some(Token::DollarQuotedString(d)) => Some(d.value.clone()),
+        Some(t) if kw(Some(t)).as_deref() == Some("NULL") => None,
+        _ => return Err("no comment text".into()),
+    };
+    Ok((target, comment))
 }
 
 /// Parses a `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER` statement.
