@@ -14,6 +14,33 @@ use schemafix_core::{
     Parsed, PlanOptions, Revision, Schema, Severity,
 };
 
+/// `print!` that ends the program quietly when the reader of standard output has gone
+/// (`schemafix inspect … | head`), instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {
+        if let Err(e) = write!(std::io::stdout(), $($t)*) {
+            stdout_failed(e)
+        }
+    };
+}
+
+/// `println!`, as [`out!`].
+macro_rules! outln {
+    ($($t:tt)*) => {
+        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+            stdout_failed(e)
+        }
+    };
+}
+
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("schemafix: cannot write the output: {e}");
+    std::process::exit(2);
+}
+
 const DIFF_EXAMPLES: &str = "\
 Examples:
   schemafix diff users.d.txt models.py             # a psql paste against a SQLAlchemy model
@@ -361,9 +388,9 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
         } => {
             let m = run_diff(&args)?;
             match format {
-                OutFormat::Sql if down => print!("{}", m.down_sql),
-                OutFormat::Sql => print!("{}", m.sql),
-                OutFormat::Alembic => print!(
+                OutFormat::Sql if down => out!("{}", m.down_sql),
+                OutFormat::Sql => out!("{}", m.sql),
+                OutFormat::Alembic => out!(
                     "{}",
                     m.alembic(&Revision {
                         id: revision.revision.unwrap_or_else(new_revision_id),
@@ -375,7 +402,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                 OutFormat::Json => {
                     let json =
                         serde_json::to_string_pretty(&m).map_err(|e| BadInput(e.to_string()))?;
-                    println!("{json}");
+                    outln!("{json}");
                 }
             }
             report(&mut stderr, &m.plan).ok();
@@ -389,10 +416,10 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             let m = run_diff(&args)?;
             report(&mut stderr, &m.plan).ok();
             if m.plan.is_empty() {
-                println!("no drift");
+                outln!("no drift");
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!(
+                outln!(
                     "drift: {} change(s){}",
                     m.plan.steps.len() + m.plan.skipped.len(),
                     if m.plan.skipped.is_empty() {
@@ -402,7 +429,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                     }
                 );
                 for s in m.plan.steps.iter().chain(&m.plan.skipped) {
-                    println!("  {}: {}", s.id, s.reason);
+                    outln!("  {}: {}", s.id, s.reason);
                 }
                 Ok(ExitCode::from(1))
             }
@@ -456,12 +483,12 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                 InspectFormat::Json => {
                     let json = serde_json::to_string_pretty(&side.parsed.schema)
                         .map_err(|e| BadInput(e.to_string()))?;
-                    println!("{json}");
+                    outln!("{json}");
                 }
-                InspectFormat::Sql => print!("{}", schema_sql(&side.parsed.schema)),
+                InspectFormat::Sql => out!("{}", schema_sql(&side.parsed.schema)),
                 InspectFormat::Sqlalchemy => {
                     let (code, warnings) = render_sqlalchemy(&side.parsed.schema);
-                    print!("{code}");
+                    out!("{code}");
                     for w in warnings {
                         eprintln!("{w}");
                     }

@@ -202,6 +202,17 @@ pub fn unique_name(
     unreachable!("the counter is unbounded")
 }
 
+/// The sequence a serial column owns, as PostgreSQL names it (`users_id_seq`).
+pub(crate) fn serial_sequence(
+    table: &crate::schema::QualName,
+    column: &str,
+) -> crate::schema::QualName {
+    crate::schema::QualName::new(
+        table.schema.clone(),
+        make_object_name(&table.name, Some(column), "seq"),
+    )
+}
+
 /// All names a table's constraints and indexes use.
 pub(crate) fn table_names_in_use(table: &Table) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();

@@ -109,3 +109,32 @@ fn bad_input_exits_2_with_line_and_column() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.sql:1:1: binary data"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A reader that stops early (`schemafix inspect big.sql | head`) ends the program quietly:
+/// no panic, no "internal error".
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = std::env::temp_dir().join(format!("schemafix-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.sql");
+    let ddl: String = (0..3000)
+        .map(|i| format!("CREATE TABLE t{i} (id serial PRIMARY KEY, a text, b integer);\n"))
+        .collect();
+    std::fs::write(&file, ddl).unwrap();
+    let mut child = Command::new(schemafix_bin())
+        .args(["inspect", &file.display().to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is closed here, long before the JSON (megabytes) is written.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

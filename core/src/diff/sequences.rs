@@ -1,6 +1,7 @@
 //! Free-standing sequences (serial sequences belong to their column).
 
 use super::{creatable, Change};
+use crate::normalize::serial_sequence;
 use crate::schema::{QualName, Schema, Sequence, Table};
 
 pub(super) fn diff_sequences(
@@ -40,14 +41,6 @@ pub(super) fn diff_sequences(
             }
         }
     }
-}
-
-/// The sequence a serial column owns (PostgreSQL's name for it).
-fn serial_sequence(table: &QualName, column: &str) -> QualName {
-    QualName::new(
-        table.schema.clone(),
-        crate::normalize::make_object_name(&table.name, Some(column), "seq"),
-    )
 }
 
 /// A serial column's own sequence, as a free-standing sequence would describe it.

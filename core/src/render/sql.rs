@@ -2,7 +2,7 @@
 //! `-- reason` comment. Identifiers and literals go through `quote.rs` only.
 
 use crate::diff::Change;
-use crate::normalize::make_object_name;
+use crate::normalize::{make_object_name, serial_sequence};
 use crate::plan::Plan;
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
@@ -856,14 +856,6 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         } => vec![comment("INDEX", &in_schema(table, index), to)],
         Change::CommentType { name, to, .. } => vec![comment("TYPE", &name.to_string(), to)],
     }
-}
-
-/// The sequence PostgreSQL creates for a serial column: `<table>_<column>_seq`.
-fn serial_sequence(table: &QualName, column: &str) -> QualName {
-    QualName::new(
-        table.schema.clone(),
-        make_object_name(&table.name, Some(column), "seq"),
-    )
 }
 
 fn drop_constraint(table: &QualName, name: &str) -> String {

@@ -552,17 +552,22 @@ pub(super) fn constraint_comment(
         return Err("a domain's constraint".into());
     }
     let (parts, j) = qualified(&toks, j).ok_or("no table name")?;
+    let comment = comment_text(&toks, j)?;
+    Ok((name, resolve(&parts, search_path), comment))
+}
+
+/// `IS 'text'` (or `IS NULL`) at `j`: the comment.
+fn comment_text(toks: &[Token], j: usize) -> Result<Option<String>, String> {
     if kw(toks.get(j)).as_deref() != Some("IS") {
         return Err("no IS".into());
     }
-    let comment = match toks.get(j + 1) {
-        Some(Token::SingleQuotedString(s)) => Some(s.clone()),
-        Some(Token::EscapedStringLiteral(s)) => Some(s.clone()),
-        Some(Token::DollarQuotedString(d)) => Some(d.value.clone()),
-        Some(t) if kw(Some(t)).as_deref() == Some("NULL") => None,
-        _ => return Err("no comment text".into()),
-    };
-    Ok((name, resolve(&parts, search_path), comment))
+    match toks.get(j + 1) {
+        Some(Token::SingleQuotedString(s)) => Ok(Some(s.clone())),
+        Some(Token::EscapedStringLiteral(s)) => Ok(Some(s.clone())),
+        Some(Token::DollarQuotedString(d)) => Ok(Some(d.value.clone())),
+        Some(t) if kw(Some(t)).as_deref() == Some("NULL") => Ok(None),
+        _ => Err("no comment text".into()),
+    }
 }
 
 /// What a `COMMENT ON FUNCTION | PROCEDURE | TRIGGER` statement names.
@@ -615,16 +620,7 @@ pub(super) fn routine_comment(
             j,
         )
     };
-    if kw(toks.get(j)).as_deref() != Some("IS") {
-        return Err("no IS".into());
-    }
-    let comment = match toks.get(j + 1) {
-        Some(Token::SingleQuotedString(s)) => Some(s.clone()),
-        Some(Token::EscapedStringLiteral(s)) => Some(s.clone()),
-        Some(Token::DollarQuotedString(d)) => Some(d.value.clone()),
-        Some(t) if kw(Some(t)).as_deref() == Some("NULL") => None,
-        _ => return Err("no comment text".into()),
-    };
+    let comment = comment_text(&toks, j)?;
     Ok((target, comment))
 }
 
