@@ -22,8 +22,9 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
         return;
     }
     let compare = whole && !to.hidden.routines;
+    // Function changes, kept aside: they go between the trigger drops and creations.
     let mut functions = Vec::new();
-    {
+    if compare {
         let out = &mut functions;
         for (sig, t) in &to.functions {
             match from.functions.get(sig) {
@@ -75,9 +76,6 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
             }
         }
     }
-    if !compare {
-        functions.clear();
-    }
 
     // Relations the plan drops (their triggers go with them) and views it creates again.
     let mut gone: BTreeSet<QualName> = BTreeSet::new();
@@ -86,6 +84,10 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
         match c {
             Change::DropTable { table } => {
                 gone.insert(table.name.clone());
+            }
+            Change::RecreateTable { to, .. } => {
+                gone.insert(to.name.clone());
+                recreated.insert(to.name.clone());
             }
             Change::DropView { view, recreated: r } => {
                 gone.insert(view.name.clone());

@@ -22,6 +22,7 @@ pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
     for c in out.iter() {
         let (t, what) = match c {
             Change::DropTable { table } => (table.name.clone(), "is dropped".to_string()),
+            Change::RecreateTable { to, .. } => (to.name.clone(), "is created anew".to_string()),
             Change::DropColumn { table, column } => (
                 table.clone(),
                 format!("loses column {}", crate::quote::quote_ident(&column.name)),
