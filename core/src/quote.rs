@@ -208,6 +208,15 @@ pub(crate) fn unquote_ident(sql: &str) -> String {
     }
 }
 
+/// Identifiers quoted and listed: `a, "B c"`.
+pub(crate) fn quote_idents(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| quote_ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A string literal: single-quoted with embedded quotes doubled (standard_conforming_strings is
 /// on in every supported PostgreSQL, so backslashes need no escaping).
 pub fn quote_literal(text: &str) -> String {

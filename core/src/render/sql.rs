@@ -52,7 +52,7 @@ fn q(s: &str) -> String {
 }
 
 fn cols(c: &[String]) -> String {
-    c.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+    crate::quote::quote_idents(c)
 }
 
 fn deferrable(d: Deferrable) -> &'static str {

@@ -763,14 +763,7 @@ impl Cx<'_> {
         let list = if columns.is_empty() {
             String::new()
         } else {
-            format!(
-                "({}) ",
-                columns
-                    .iter()
-                    .map(|c| quote_ident(c))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!("({}) ", crate::quote::quote_idents(&columns))
         };
         let sql = format!("{list}AS {}", cv.query);
         self.pending_views.retain(|p| p.name != name);

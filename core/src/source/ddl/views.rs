@@ -13,7 +13,7 @@ use sqlparser::ast::{self, Distinct, GroupByExpr, JoinConstraint, JoinOperator, 
 
 use super::{canon_in, ident, part_text, resolve, strip_nested};
 use crate::normalize::canonical_type;
-use crate::quote::quote_ident;
+use crate::quote::{quote_ident, quote_idents};
 use crate::schema::{QualName, Schema};
 
 /// A view whose query waits for every relation to be known.
@@ -239,14 +239,7 @@ impl Canon<'_> {
                 let list = if renamed.is_empty() {
                     String::new()
                 } else {
-                    format!(
-                        "({})",
-                        renamed
-                            .iter()
-                            .map(|x| quote_ident(x))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    format!("({})", quote_idents(&renamed))
                 };
                 defs.push(format!(
                     "{}{list} AS {materialized}({text})",
@@ -494,14 +487,7 @@ impl Canon<'_> {
                     if !a.columns.is_empty() {
                         let renamed: Vec<String> =
                             a.columns.iter().map(|c| ident(&c.name)).collect();
-                        text.push_str(&format!(
-                            "({})",
-                            renamed
-                                .iter()
-                                .map(|c| quote_ident(c))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ));
+                        text.push_str(&format!("({})", quote_idents(&renamed)));
                         if let Some(cs) = &mut columns {
                             for (c, r) in cs.iter_mut().zip(renamed) {
                                 *c = r;
