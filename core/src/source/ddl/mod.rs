@@ -2700,7 +2700,7 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
             canon_typed_literal(&v, &canon_data_type(&ts.data_type))
         }
         E::Interval(iv) if iv.leading_field.is_none() && iv.last_field.is_none() => {
-            canon_in(s, &iv.value)
+            canon_typed_literal(&canon_in(s, &iv.value), "interval")
         }
         E::Interval(iv) if iv.last_field.is_none() => {
             // `INTERVAL '90' MINUTE` as PostgreSQL stores it: '01:30:00'.
@@ -2735,7 +2735,7 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 }
             }
             if is_literal(expr) || is_implicit_cast_target(&ty) {
-                if ty == "boolean" {
+                if ty == "boolean" || ty == "interval" {
                     return canon_typed_literal(&inner, &ty);
                 }
                 if is_numeric_type(&ty) {
@@ -2767,6 +2767,19 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 other => other.to_string().to_ascii_uppercase(),
             };
             let (mut l, mut r) = (canon_in(s, left), canon_in(s, right));
+            if let Some(sc) = s.filter(|_| op == "-") {
+                // There is no `timestamptz - date`: the date is cast.
+                let (lt, rt) = (expr_type(sc, left), expr_type(sc, right));
+                match (lt.as_deref(), rt.as_deref()) {
+                    (Some(TIMESTAMPTZ), Some("date")) if !is_literal(right) => {
+                        r = format!("({r})::{TIMESTAMPTZ}")
+                    }
+                    (Some("date"), Some(TIMESTAMPTZ)) if !is_literal(left) => {
+                        l = format!("({l})::{TIMESTAMPTZ}")
+                    }
+                    _ => {}
+                }
+            }
             if let Some(sc) = s.filter(|_| {
                 matches!(
                     op.as_str(),
@@ -2923,7 +2936,7 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                             Some(_) => false,
                         } =>
                 {
-                    let args: Vec<String> = l
+                    let mut args: Vec<String> = l
                         .args
                         .iter()
                         .map(|a| match a {
@@ -2939,6 +2952,19 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                             other => other.to_string(),
                         })
                         .collect();
+                    if let Some(sc) = s {
+                        let exprs: Option<Vec<&ast::Expr>> = l
+                            .args
+                            .iter()
+                            .map(|a| match a {
+                                FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => Some(x),
+                                _ => None,
+                            })
+                            .collect();
+                        if let Some(exprs) = exprs {
+                            implicit_arg_casts(sc, &name.to_ascii_lowercase(), &exprs, &mut args);
+                        }
+                    }
                     let distinct = match l.duplicate_treatment {
                         Some(ast::DuplicateTreatment::Distinct) => "DISTINCT ",
                         _ => "",
@@ -2971,6 +2997,28 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 _ => e.to_string(),
             }
         }
+        // Subqueries of a view's expressions, in the view's scope (a table's expressions
+        // have none).
+        E::Subquery(q) => match s.and_then(|s| s.subquery(q)) {
+            Some(t) => format!("({t})"),
+            None => e.to_string(),
+        },
+        E::Exists { subquery, negated } => match s.and_then(|s| s.subquery(subquery)) {
+            Some(t) if *negated => format!("(NOT EXISTS ({t}))"),
+            Some(t) => format!("EXISTS ({t})"),
+            None => e.to_string(),
+        },
+        E::In {
+            expr,
+            target: ast::InTarget::Subquery(subquery),
+            negated,
+            ..
+        } => match s.and_then(|s| s.subquery(subquery)) {
+            // PostgreSQL prints `NOT IN` as `NOT (… IN …)`.
+            Some(t) if *negated => format!("(NOT ({} IN ({t})))", canon_in(s, expr)),
+            Some(t) => format!("({} IN ({t}))", canon_in(s, expr)),
+            None => e.to_string(),
+        },
         E::Extract { field, expr, .. } => format!("EXTRACT({field} FROM {})", canon_in(s, expr)),
         E::AtTimeZone {
             timestamp,
@@ -3014,6 +3062,112 @@ fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
     }
 }
 
+const TIMESTAMPTZ: &str = "timestamp with time zone";
+const FLOAT8: &str = "double precision";
+
+/// The type of an expression where a view's stored form depends on it: a column's (when the
+/// schema knows it), a cast's, a number's, and the result of a few date/time functions.
+fn expr_type(s: &views::Cols, e: &ast::Expr) -> Option<String> {
+    use ast::Expr as E;
+    match strip_nested(e) {
+        E::Cast { data_type, .. } => Some(canon_data_type(data_type)),
+        E::Value(v) => match &v.value {
+            Value::Number(n, _) if n.parse::<i32>().is_ok() => Some("integer".into()),
+            Value::Number(n, _) if n.parse::<i64>().is_ok() => Some("bigint".into()),
+            Value::Number(..) => Some("numeric".into()),
+            _ => None,
+        },
+        E::Function(f) => {
+            let name = f.name.0.last().map(part_text)?.to_ascii_lowercase();
+            match name.as_str() {
+                "now"
+                | "current_timestamp"
+                | "to_timestamp"
+                | "statement_timestamp"
+                | "transaction_timestamp"
+                | "clock_timestamp" => Some(TIMESTAMPTZ.into()),
+                "current_date" => Some("date".into()),
+                "localtimestamp" => Some("timestamp without time zone".into()),
+                "count" => Some("bigint".into()),
+                _ => None,
+            }
+        }
+        other => s.type_of(other).map(str::to_string),
+    }
+}
+
+/// The casts PostgreSQL writes into a call's arguments when it resolves the call to a
+/// built-in function of other argument types (`round(i)` is stored as
+/// `round((i)::double precision)`, `date_trunc('day', d)` with `d` a date as
+/// `date_trunc('day', (d)::timestamp with time zone)`): for the common numeric and date/time
+/// functions. Literals are left alone (their casts are not compared).
+fn implicit_arg_casts(s: &views::Cols, name: &str, exprs: &[&ast::Expr], args: &mut [String]) {
+    let types: Vec<Option<String>> = exprs.iter().map(|x| expr_type(s, x)).collect();
+    let t = |i: usize| types.get(i).and_then(|t| t.as_deref());
+    let rank = |ty: Option<&str>| match ty {
+        Some("smallint") => Some(1),
+        Some("integer") => Some(2),
+        Some("bigint") => Some(3),
+        _ => None,
+    };
+    let float_or_int = |ty: Option<&str>| rank(ty).is_some() || ty == Some("real");
+    let numeric = |ty: Option<&str>| ty.is_some_and(|t| t.starts_with("numeric"));
+    let mut want: Vec<Option<&str>> = vec![None; args.len()];
+    match (name, args.len()) {
+        ("round" | "trunc", 2) if rank(t(0)).is_some() => want[0] = Some("numeric"),
+        (
+            "round" | "trunc" | "floor" | "ceil" | "ceiling" | "sqrt" | "cbrt" | "exp" | "ln"
+            | "log" | "log10" | "sign" | "degrees" | "radians",
+            1,
+        ) if float_or_int(t(0)) => want[0] = Some(FLOAT8),
+        ("sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "cot", 1)
+            if float_or_int(t(0)) || numeric(t(0)) =>
+        {
+            want[0] = Some(FLOAT8)
+        }
+        ("power" | "pow", 2) => {
+            let target = if numeric(t(0)) || numeric(t(1)) {
+                "numeric"
+            } else {
+                FLOAT8
+            };
+            for (i, w) in want.iter_mut().enumerate() {
+                if float_or_int(t(i)) {
+                    *w = Some(target);
+                }
+            }
+        }
+        ("to_timestamp", 1) if float_or_int(t(0)) || numeric(t(0)) => want[0] = Some(FLOAT8),
+        ("to_char", 2) | ("age", 1) if t(0) == Some("date") => want[0] = Some(TIMESTAMPTZ),
+        ("date_trunc", 2 | 3) if t(1) == Some("date") => want[1] = Some(TIMESTAMPTZ),
+        ("div", 2) => {
+            for (i, w) in want.iter_mut().enumerate() {
+                if rank(t(i)).is_some() {
+                    *w = Some("numeric");
+                }
+            }
+        }
+        ("mod", 2) => {
+            // The narrower integer is widened to the other's type.
+            if let (Some(a), Some(b)) = (rank(t(0)), rank(t(1))) {
+                if a < b {
+                    want[0] = t(1);
+                } else if b < a {
+                    want[1] = t(0);
+                }
+            }
+        }
+        _ => {}
+    }
+    for (i, w) in want.into_iter().enumerate() {
+        if let Some(w) = w {
+            if t(i) != Some(w) && !is_literal(exprs[i]) {
+                args[i] = format!("({})::{w}", args[i]);
+            }
+        }
+    }
+}
+
 /// One `ORDER BY` key: the expression, `DESC`, and `NULLS FIRST/LAST` where not the default.
 fn canon_order_key(s: Option<&views::Cols>, o: &ast::OrderByExpr) -> String {
     let mut k = canon_in(s, &o.expr);
@@ -3036,6 +3190,16 @@ fn canon_typed_literal(v: &str, ty: &str) -> String {
     if ty == "money" {
         if let Some(m) = canon_money(v) {
             return m;
+        }
+    }
+    if ty == "interval" {
+        if let Some(t) = v
+            .strip_prefix('\'')
+            .and_then(|x| x.strip_suffix('\''))
+            .filter(|x| !x.contains('\''))
+            .and_then(interval_literal)
+        {
+            return quote_literal(&t);
         }
     }
     if ty == "boolean" {
@@ -3149,17 +3313,78 @@ fn interval_text(v: &str, field: &ast::DateTimeField) -> Option<String> {
         F::Second | F::Seconds => (0, 0, (x * 1e6).round() as i64),
         _ => return None,
     };
-    let unit = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    Some(interval_output(months, days, micros))
+}
+
+/// An interval literal's text as PostgreSQL prints the value (`'1 YEAR'` → `'1 year'`,
+/// `'90 minutes'` → `'01:30:00'`, `'2 weeks'` → `'14 days'`): whole numbers of units and an
+/// `h:m[:s]` time; anything else (fractions of a day, ISO 8601 forms) stays as written.
+fn interval_literal(v: &str) -> Option<String> {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    let (words, sign) = match words.split_last() {
+        Some((last, rest)) if last.eq_ignore_ascii_case("ago") => (rest, -1),
+        _ => (words.as_slice(), 1),
+    };
+    if words.is_empty() {
+        return None;
+    }
+    let (mut months, mut days, mut micros) = (0i64, 0i64, 0i64);
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if w.contains(':') {
+            let (neg, t) = match w.strip_prefix('-') {
+                Some(t) => (true, t),
+                None => (false, w.strip_prefix('+').unwrap_or(w)),
+            };
+            let f: Vec<&str> = t.split(':').collect();
+            if f.len() > 3 || f[..f.len() - 1].iter().any(|x| x.parse::<u32>().is_err()) {
+                return None;
+            }
+            let h: i64 = f[0].parse().ok()?;
+            let m: i64 = f[1].parse().ok()?;
+            let sec: f64 = f.get(2).map_or(Ok(0.0), |x| x.parse()).ok()?;
+            if !sec.is_finite() || m >= 60 || !(0.0..60.0).contains(&sec) || h > 1_000_000 {
+                return None;
+            }
+            let t = h * 3_600_000_000 + m * 60_000_000 + (sec * 1e6).round() as i64;
+            micros += if neg { -t } else { t };
+            i += 1;
+            continue;
+        }
+        let n: i64 = w.parse().ok().filter(|n: &i64| n.abs() <= 1_000_000)?;
+        let unit = words.get(i + 1)?.to_ascii_lowercase();
+        match unit.as_str() {
+            "year" | "years" | "yr" | "yrs" | "y" => months += n * 12,
+            "month" | "months" | "mon" | "mons" => months += n,
+            "week" | "weeks" | "w" => days += n * 7,
+            "day" | "days" | "d" => days += n,
+            "hour" | "hours" | "hr" | "hrs" | "h" => micros += n * 3_600_000_000,
+            "minute" | "minutes" | "min" | "mins" | "m" => micros += n * 60_000_000,
+            "second" | "seconds" | "sec" | "secs" | "s" => micros += n * 1_000_000,
+            "millisecond" | "milliseconds" | "ms" => micros += n * 1_000,
+            _ => return None,
+        }
+        i += 2;
+    }
+    Some(interval_output(months * sign, days * sign, micros * sign))
+}
+
+/// An interval value as PostgreSQL's default output style prints it.
+fn interval_output(months: i64, days: i64, micros: i64) -> String {
+    // After a negative field, a positive one carries its sign (`-1 days +01:00:00`).
+    let mut before = false;
     let mut parts = Vec::new();
-    if months / 12 != 0 {
-        parts.push(unit(months / 12, "year", "years"));
-    }
-    if months % 12 != 0 {
-        parts.push(unit(months % 12, "mon", "mons"));
-    }
-    if days != 0 {
-        parts.push(unit(days, "day", "days"));
-    }
+    let mut unit = |n: i64, one: &str, many: &str| {
+        if n != 0 {
+            let plus = if before && n > 0 { "+" } else { "" };
+            parts.push(format!("{plus}{n} {}", if n == 1 { one } else { many }));
+            before |= n < 0;
+        }
+    };
+    unit(months / 12, "year", "years");
+    unit(months % 12, "mon", "mons");
+    unit(days, "day", "days");
     if micros != 0 || parts.is_empty() {
         let a = micros.unsigned_abs();
         let (h, m, sec, frac) = (
@@ -3168,20 +3393,60 @@ fn interval_text(v: &str, field: &ast::DateTimeField) -> Option<String> {
             a / 1_000_000 % 60,
             a % 1_000_000,
         );
-        let mut t = format!(
-            "{}{h:02}:{m:02}:{sec:02}",
-            if micros < 0 { "-" } else { "" }
-        );
+        let sign = if micros < 0 {
+            "-"
+        } else if before {
+            "+"
+        } else {
+            ""
+        };
+        let mut t = format!("{sign}{h:02}:{m:02}:{sec:02}");
         if frac != 0 {
             t.push_str(format!(".{frac:06}").trim_end_matches('0'));
         }
         parts.push(t);
     }
-    Some(parts.join(" "))
+    parts.join(" ")
 }
 
 #[cfg(test)]
 mod tests {
+    /// Interval literals as PostgreSQL 15 prints them (`SELECT '…'::interval`).
+    #[test]
+    fn interval_literals_print_as_the_server_prints_them() {
+        for (written, printed) in [
+            ("1 YEAR", "1 year"),
+            ("2 weeks", "14 days"),
+            ("90 minutes", "01:30:00"),
+            ("1 year 2 months 3 days", "1 year 2 mons 3 days"),
+            ("14 months", "1 year 2 mons"),
+            ("-1 day", "-1 days"),
+            ("1 day ago", "-1 days"),
+            ("1:30", "01:30:00"),
+            ("10:00:00.5", "10:00:00.5"),
+            ("25 hours", "25:00:00"),
+            ("3 mons -2 days 01:00:00", "3 mons -2 days +01:00:00"),
+            ("1 hour 30 minutes", "01:30:00"),
+            ("0 days", "00:00:00"),
+            ("500 ms", "00:00:00.5"),
+            ("-01:00:00", "-01:00:00"),
+        ] {
+            assert_eq!(
+                super::interval_literal(written).as_deref(),
+                Some(printed),
+                "{written}"
+            );
+            // The printed form is a fixed point.
+            assert_eq!(
+                super::interval_literal(printed).as_deref(),
+                Some(printed),
+                "{printed}"
+            );
+        }
+        assert_eq!(super::interval_literal("1.5 days"), None);
+        assert_eq!(super::interval_literal("P1D"), None);
+    }
+
     #[test]
     fn a_unique_index_promoted_to_a_key_is_that_key() {
         let using = super::parse_ddl(

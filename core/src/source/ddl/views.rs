@@ -4,14 +4,18 @@
 //! PostgreSQL keeps a view as its analysed query: `*` is expanded to the columns the relations
 //! had then, every column reference is qualified with its relation, every output column that
 //! is not a plain column of the same name gets `AS name` (the name PostgreSQL chose for it), and
-//! the implicit casts are written out. The canonical form below does the same with the columns
-//! the schema knows, and otherwise leans on the expression canonicalization of the DDL source.
-//! What it cannot analyse (common table expressions, subqueries in expressions) is compared as
-//! the parser prints it.
+//! the implicit casts are written out, and a relation that an enclosing query already names is
+//! given another name (`points points_1`). The canonical form below does the same with the
+//! columns (and column types) the schema knows, and otherwise leans on the expression
+//! canonicalization of the DDL source. What it cannot analyse (`FETCH`, locking clauses) is
+//! compared as the parser prints it.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use sqlparser::ast::{self, Distinct, GroupByExpr, JoinConstraint, JoinOperator, SelectItem};
 
-use super::{canon_in, ident, part_text, resolve, strip_nested};
+use super::{canon_in, expr_type, ident, part_text, resolve, strip_nested};
 use crate::normalize::canonical_type;
 use crate::quote::{quote_ident, quote_idents};
 use crate::schema::{QualName, Schema};
@@ -27,27 +31,39 @@ pub(super) struct Pending {
 
 /// The relations a query's column references can name, in `FROM` order; or one table's
 /// columns with their types, for its own expressions (checks, generated columns).
-pub(super) struct Cols {
+pub(super) struct Cols<'a> {
     rels: Vec<Rel>,
     /// Qualify references with their relation (a query's), or leave them as they are (a table's).
     qualify: bool,
     /// Column types, for a table's own expressions.
     types: Vec<(String, String)>,
+    /// The enclosing query's scope: a subquery's references to the outer query's columns.
+    outer: Option<&'a Cols<'a>>,
+    /// The view being canonicalised, for the subqueries in expressions.
+    canon: Option<&'a Canon<'a>>,
 }
 
 struct Rel {
-    /// The name references use: the alias, or the relation's own name.
+    /// The name references use in the text: the alias, or the relation's own name.
+    written: String,
+    /// The name PostgreSQL prints: `written`, made unique among the query's relations and the
+    /// relations of the queries around it (`points` in a subquery of a query on `points`
+    /// becomes `points_1`).
     refname: String,
     /// Its columns, when known.
     columns: Option<Vec<String>>,
+    /// Their canonical types, when known (a table's).
+    types: Option<Vec<String>>,
 }
 
-impl Cols {
-    fn query() -> Self {
+impl<'a> Cols<'a> {
+    fn query(outer: Option<&'a Cols<'a>>, canon: &'a Canon<'a>) -> Self {
         Cols {
             rels: Vec::new(),
             qualify: true,
             types: Vec::new(),
+            outer,
+            canon: Some(canon),
         }
     }
 
@@ -57,29 +73,70 @@ impl Cols {
             rels: Vec::new(),
             qualify: false,
             types,
+            outer: None,
+            canon: None,
         }
     }
 
     /// Does any relation in scope have this column?
     fn has_column(&self, name: &str) -> bool {
-        self.rels.iter().any(|r| {
-            r.columns
-                .as_ref()
-                .is_some_and(|cols| cols.iter().any(|c| c == name))
-        })
+        self.rels.iter().any(|r| r.position(name).is_some())
+    }
+
+    /// The relation and the column position a reference names: in this query, else in the
+    /// queries around it (innermost first). `None` when unknown or ambiguous.
+    fn lookup(&self, parts: &[String]) -> Option<(&Rel, Option<usize>)> {
+        let mut scope = Some(self);
+        while let Some(s) = scope {
+            match parts {
+                [c] => {
+                    let mut hits = s
+                        .rels
+                        .iter()
+                        .filter_map(|r| r.position(c).map(|i| (r, Some(i))));
+                    match (hits.next(), hits.next()) {
+                        (Some(hit), None) => return Some(hit),
+                        (Some(_), Some(_)) => return None,
+                        _ => {}
+                    }
+                }
+                [.., r, c] => {
+                    if let Some(rel) = s.rels.iter().find(|x| x.written == *r) {
+                        return Some((rel, rel.position(c)));
+                    }
+                }
+                [] => return None,
+            }
+            scope = s.outer;
+        }
+        None
     }
 
     /// The type of a plain column reference, when known.
     pub(super) fn type_of(&self, e: &ast::Expr) -> Option<&str> {
-        let name = column_name(e)?;
-        self.types
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| t.as_str())
+        if !self.qualify {
+            let name = column_name(e)?;
+            return self
+                .types
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t.as_str());
+        }
+        let parts: Vec<String> = match strip_nested(e) {
+            ast::Expr::Identifier(i) => vec![ident(i)],
+            ast::Expr::CompoundIdentifier(ids) => ids.iter().map(ident).collect(),
+            _ => return None,
+        };
+        let (rel, i) = self.lookup(&parts)?;
+        rel.types
+            .as_ref()?
+            .get(i?)
+            .map(String::as_str)
+            .filter(|t| !t.is_empty())
     }
 
     /// A column reference, qualified as PostgreSQL prints it: `a` → `t.a` when exactly one
-    /// relation has `a`; `s.t.a` → `t.a`.
+    /// relation in scope has `a`; `s.t.a` → `t.a`; a relation by the name it is printed with.
     pub(super) fn column(&self, parts: &[String]) -> String {
         if !self.qualify {
             return parts
@@ -88,21 +145,30 @@ impl Cols {
                 .collect::<Vec<_>>()
                 .join(".");
         }
-        match parts {
-            [c] => {
-                let mut hits = self.rels.iter().filter(|r| {
-                    r.columns
-                        .as_ref()
-                        .is_some_and(|cols| cols.iter().any(|x| x == c))
-                });
-                match (hits.next(), hits.next()) {
-                    (Some(r), None) => format!("{}.{}", quote_ident(&r.refname), quote_ident(c)),
-                    _ => quote_ident(c),
-                }
-            }
-            [.., r, c] => format!("{}.{}", quote_ident(r), quote_ident(c)),
-            [] => String::new(),
+        let c = match parts.last() {
+            Some(c) => c,
+            None => return String::new(),
+        };
+        match self.lookup(parts) {
+            Some((rel, _)) => format!("{}.{}", quote_ident(&rel.refname), quote_ident(c)),
+            None if parts.len() > 1 => format!(
+                "{}.{}",
+                quote_ident(&parts[parts.len() - 2]),
+                quote_ident(c)
+            ),
+            None => quote_ident(c),
         }
+    }
+
+    /// The canonical text of a subquery of one of this scope's expressions.
+    pub(super) fn subquery(&self, q: &ast::Query) -> Option<String> {
+        self.canon.map(|c| c.query_named(q, &[], Some(self)).0)
+    }
+}
+
+impl Rel {
+    fn position(&self, column: &str) -> Option<usize> {
+        self.columns.as_ref()?.iter().position(|c| c == column)
     }
 }
 
@@ -111,7 +177,7 @@ impl Cols {
 pub(super) fn finish_views(schema: &mut Schema, pending: Vec<Pending>) {
     // Depth-first over what each view reads, with an explicit stack (a long chain of views
     // must not overflow the call stack); a cycle (PostgreSQL cannot create one) is cut.
-    let index: std::collections::BTreeMap<&QualName, usize> = pending
+    let index: BTreeMap<&QualName, usize> = pending
         .iter()
         .enumerate()
         .map(|(i, p)| (&p.name, i))
@@ -146,24 +212,32 @@ pub(super) fn finish_views(schema: &mut Schema, pending: Vec<Pending>) {
         }
     }
     let mut pending: Vec<Option<Pending>> = pending.into_iter().map(Some).collect();
+    let mut view_types = BTreeMap::new();
     for i in order {
         let Some(p) = pending[i].take() else {
             continue;
         };
-        let mut cx = Canon {
+        let cx = Canon {
             schema,
             search_path: &p.search_path,
-            reads: Vec::new(),
-            ctes: Vec::new(),
+            reads: RefCell::new(Vec::new()),
+            ctes: RefCell::new(Vec::new()),
+            // PostgreSQL before 16 keeps a view's `old` and `new` pseudo-relations in its
+            // query, so a relation called `old` prints as `old old_1`: reserved on both sides.
+            scopes: RefCell::new(vec![vec!["old".into(), "new".into()]]),
+            view_types: &view_types,
         };
-        let (canon, names) = cx.query_named(&p.query, &p.columns);
-        let names = names.unwrap_or_default();
-        let mut reads = cx.reads;
+        let (canon, out) = cx.query_named(&p.query, &p.columns, None);
+        let (names, types) = split(out);
+        let mut reads = cx.reads.into_inner();
         reads.sort();
         reads.dedup();
+        if let Some(types) = types {
+            view_types.insert(p.name.clone(), types);
+        }
         if let Some(v) = schema.views.get_mut(&p.name) {
             v.query.canon = canon;
-            v.columns = names;
+            v.columns = names.unwrap_or_default();
             v.reads = reads;
         }
     }
@@ -172,9 +246,14 @@ pub(super) fn finish_views(schema: &mut Schema, pending: Vec<Pending>) {
 struct Canon<'a> {
     schema: &'a Schema,
     search_path: &'a str,
-    reads: Vec<QualName>,
+    reads: RefCell<Vec<QualName>>,
     /// Common table expressions in scope: name and output columns.
-    ctes: Vec<(String, Option<Vec<String>>)>,
+    ctes: RefCell<Vec<(String, Outputs)>>,
+    /// The output column types of the views done so far (empty where unknown).
+    view_types: &'a BTreeMap<QualName, Vec<String>>,
+    /// The names the relations of the enclosing queries print with, innermost last: a
+    /// subquery's relations take other names (`set_rtable_names` in PostgreSQL's ruleutils).
+    scopes: RefCell<Vec<Vec<String>>>,
 }
 
 /// One output column: its text, the column name it is when a plain column reference, and its
@@ -183,6 +262,22 @@ struct Item {
     text: String,
     var: Option<String>,
     name: String,
+    /// Its type, when known (else empty).
+    ty: String,
+}
+
+/// A query's output columns, names and types (empty where unknown); `None` when not known.
+type Outputs = Option<Vec<(String, String)>>;
+
+/// Names and types apart.
+fn split(out: Outputs) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    match out {
+        Some(o) => {
+            let (n, t) = o.into_iter().unzip();
+            (Some(n), Some(t))
+        }
+        None => (None, None),
+    }
 }
 
 fn render_items(items: &[Item]) -> String {
@@ -199,39 +294,152 @@ fn render_items(items: &[Item]) -> String {
         .join(", ")
 }
 
-impl Canon<'_> {
-    fn relation_columns(&self, name: &QualName) -> Option<Vec<String>> {
-        if let Some(t) = self.schema.tables.get(name) {
-            return Some(t.columns.iter().map(|c| c.name.clone()).collect());
+/// The names a `SELECT`'s relations are referred to by, in the order [`Canon::factor`] meets
+/// them (empty for one without a name).
+fn level_names(s: &ast::Select) -> Vec<String> {
+    fn twj(t: &ast::TableWithJoins, out: &mut Vec<String>) {
+        factor(&t.relation, out);
+        for j in &t.joins {
+            factor(&j.relation, out);
         }
-        self.schema
+    }
+    fn factor(f: &ast::TableFactor, out: &mut Vec<String>) {
+        match f {
+            ast::TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                ..
+            } => out.push(match alias {
+                Some(a) => ident(&a.name),
+                None => name.0.last().map(part_text).unwrap_or_default(),
+            }),
+            ast::TableFactor::Derived { alias, .. } => {
+                out.push(alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default())
+            }
+            ast::TableFactor::NestedJoin {
+                table_with_joins,
+                alias: None,
+            } => twj(table_with_joins, out),
+            _ => out.push(String::new()),
+        }
+    }
+    let mut out = Vec::new();
+    for t in &s.from {
+        twj(t, &mut out);
+    }
+    out
+}
+
+/// `name_k`, shortened to stay within PostgreSQL's 63-byte names.
+fn suffixed(name: &str, k: usize) -> String {
+    let mut base = name;
+    loop {
+        let candidate = format!("{base}_{k}");
+        if candidate.len() < 64 || base.is_empty() {
+            return candidate;
+        }
+        let mut cut = base.len() - 1;
+        while !base.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        base = &base[..cut];
+    }
+}
+
+impl Canon<'_> {
+    fn relation_columns(&self, name: &QualName) -> (Option<Vec<String>>, Option<Vec<String>>) {
+        if let Some(t) = self.schema.tables.get(name) {
+            return (
+                Some(t.columns.iter().map(|c| c.name.clone()).collect()),
+                Some(t.columns.iter().map(|c| c.data_type.clone()).collect()),
+            );
+        }
+        let columns = self
+            .schema
             .views
             .get(name)
             .filter(|v| !v.query.canon.is_empty())
-            .map(|v| v.columns.clone())
+            .map(|v| v.columns.clone());
+        (columns, self.view_types.get(name).cloned())
     }
 
-    /// The canonical text of a query and its output column names (`None` when unknown).
-    fn query(&mut self, q: &ast::Query) -> (String, Option<Vec<String>>) {
-        self.query_named(q, &[])
+    /// The names one query level's relations print with: each its own, unless a relation of
+    /// this level or of an enclosing one already has it; then `name_1`, `name_2`, …
+    fn assign(&self, names: Vec<String>) -> Vec<String> {
+        let scopes = self.scopes.borrow();
+        let mut used: std::collections::BTreeSet<String> = scopes
+            .iter()
+            .flatten()
+            .filter(|n| !n.is_empty())
+            .cloned()
+            .collect();
+        let mut counters: BTreeMap<String, usize> = Default::default();
+        names
+            .into_iter()
+            .map(|name| {
+                if name.is_empty() {
+                    return name;
+                }
+                let chosen = if used.contains(&name) {
+                    let counter = counters.entry(name.clone()).or_insert(0);
+                    loop {
+                        *counter += 1;
+                        let candidate = suffixed(&name, *counter);
+                        if !used.contains(&candidate) {
+                            break candidate;
+                        }
+                    }
+                } else {
+                    name
+                };
+                used.insert(chosen.clone());
+                chosen
+            })
+            .collect()
     }
 
-    /// [`Self::query`], the first outputs renamed to `names`.
-    fn query_named(&mut self, q: &ast::Query, names: &[String]) -> (String, Option<Vec<String>>) {
-        let recursive = q.with.as_ref().is_some_and(|w| w.recursive);
-        if recursive || q.fetch.is_some() || !q.locks.is_empty() {
-            relations_of_query(q, self.search_path, &mut self.reads);
+    /// The canonical text of a query and its output column names (`None` when unknown), the
+    /// first outputs renamed to `names`; `outer` is the scope of the query around it.
+    fn query_named<'b>(
+        &'b self,
+        q: &ast::Query,
+        names: &[String],
+        outer: Option<&'b Cols<'b>>,
+    ) -> (String, Outputs) {
+        if q.fetch.is_some() || !q.locks.is_empty() {
+            relations_of_query(q, self.search_path, &mut self.reads.borrow_mut());
             return (q.to_string(), None);
         }
-        // Each CTE is in scope for the ones after it and for the body.
+        // The relations of this level are named before its CTEs are printed: the CTEs must
+        // name theirs around them.
+        let level = match q.body.as_ref() {
+            ast::SetExpr::Select(s) => self.assign(level_names(s)),
+            _ => Vec::new(),
+        };
+        let scoped = self.ctes.borrow().len();
         let mut prefix = String::new();
-        let scoped = self.ctes.len();
         if let Some(w) = &q.with {
+            self.scopes.borrow_mut().push(level.clone());
             let mut defs = Vec::new();
             for c in &w.cte_tables {
                 let name = ident(&c.alias.name);
                 let renamed: Vec<String> = c.alias.columns.iter().map(|x| ident(&x.name)).collect();
-                let (text, out) = self.query_named(&c.query, &renamed);
+                if w.recursive {
+                    // The CTE reads itself: its columns (its first term's) come first.
+                    let known = (!renamed.is_empty())
+                        .then(|| renamed.iter().map(|n| (n.clone(), String::new())).collect());
+                    let at = self.ctes.borrow().len();
+                    self.ctes.borrow_mut().push((name.clone(), known.clone()));
+                    if known.is_none() {
+                        let (_, out) = self.query_named(&c.query, &renamed, outer);
+                        self.ctes.borrow_mut()[at].1 = out;
+                    }
+                }
+                let (text, out) = self.query_named(&c.query, &renamed, outer);
+                if w.recursive {
+                    self.ctes.borrow_mut().pop();
+                }
                 let materialized = match &c.materialized {
                     Some(m) => format!("{m} "),
                     None => String::new(),
@@ -245,11 +453,19 @@ impl Canon<'_> {
                     "{}{list} AS {materialized}({text})",
                     quote_ident(&name)
                 ));
-                self.ctes.push((name, out));
+                self.ctes.borrow_mut().push((name, out));
             }
-            prefix = format!("WITH {} ", defs.join(", "));
+            self.scopes.borrow_mut().pop();
+            let recursive = if w.recursive { "RECURSIVE " } else { "" };
+            prefix = format!("WITH {recursive}{} ", defs.join(", "));
         }
-        let (body, out, cols) = self.set_expr(&q.body, names);
+        let (body, out, cols) = match q.body.as_ref() {
+            ast::SetExpr::Select(s) => {
+                let (text, out, cols) = self.select(s, names, outer, Some(level));
+                (text, out, Some(cols))
+            }
+            other => self.set_expr(other, names, outer),
+        };
         let mut text = format!("{prefix}{body}");
         if let Some(ob) = &q.order_by {
             match &ob.kind {
@@ -271,23 +487,24 @@ impl Canon<'_> {
             text.push(' ');
             text.push_str(&l.to_string());
         }
-        self.ctes.truncate(scoped);
+        self.ctes.borrow_mut().truncate(scoped);
         (text, out)
     }
 
     /// A query body: its text, output names and (for a plain SELECT) its scope.
-    fn set_expr(
-        &mut self,
+    fn set_expr<'b>(
+        &'b self,
         body: &ast::SetExpr,
         names: &[String],
-    ) -> (String, Option<Vec<String>>, Option<Cols>) {
+        outer: Option<&'b Cols<'b>>,
+    ) -> (String, Outputs, Option<Cols<'b>>) {
         match body {
             ast::SetExpr::Select(s) => {
-                let (text, out, cols) = self.select(s, names);
+                let (text, out, cols) = self.select(s, names, outer, None);
                 (text, out, Some(cols))
             }
             ast::SetExpr::Query(q) => {
-                let (text, out) = self.query_named(q, names);
+                let (text, out) = self.query_named(q, names, outer);
                 // PostgreSQL prints a bracketed operand without its brackets when nothing in
                 // it needs them.
                 let plain = q.with.is_none()
@@ -306,8 +523,11 @@ impl Canon<'_> {
                 set_quantifier,
                 right,
             } => {
-                let (l, out, _) = self.set_expr(left, names);
-                let (r, _, _) = self.set_expr(right, &[]);
+                // The operands are subqueries of a level of their own.
+                self.scopes.borrow_mut().push(Vec::new());
+                let (l, out, _) = self.set_expr(left, names, outer);
+                let (r, _, _) = self.set_expr(right, &[], outer);
+                self.scopes.borrow_mut().pop();
                 let quant = match set_quantifier {
                     ast::SetQuantifier::All => " ALL",
                     _ => "",
@@ -318,11 +538,21 @@ impl Canon<'_> {
         }
     }
 
-    fn select(&mut self, s: &ast::Select, names: &[String]) -> (String, Option<Vec<String>>, Cols) {
-        let mut cols = Cols::query();
+    /// A `SELECT`; `level` holds its relations' names when already chosen.
+    fn select<'b>(
+        &'b self,
+        s: &ast::Select,
+        names: &[String],
+        outer: Option<&'b Cols<'b>>,
+        level: Option<Vec<String>>,
+    ) -> (String, Outputs, Cols<'b>) {
+        let level = level.unwrap_or_else(|| self.assign(level_names(s)));
+        self.scopes.borrow_mut().push(level.clone());
+        let mut refnames = level.into_iter();
+        let mut cols = Cols::query(outer, self);
         let mut from = Vec::new();
         for twj in &s.from {
-            from.push(self.table_with_joins(twj, &mut cols));
+            from.push(self.table_with_joins(twj, &mut cols, &mut refnames, outer));
         }
         let mut items: Vec<Item> = Vec::new();
         let mut known = true;
@@ -332,11 +562,13 @@ impl Canon<'_> {
                     text: canon_in(Some(&cols), e),
                     var: column_name(e),
                     name: figure(e).0,
+                    ty: expr_type(&cols, e).unwrap_or_default(),
                 }),
                 SelectItem::ExprWithAlias { expr, alias } => items.push(Item {
                     text: canon_in(Some(&cols), expr),
                     var: column_name(expr),
                     name: ident(alias),
+                    ty: expr_type(&cols, expr).unwrap_or_default(),
                 }),
                 SelectItem::Wildcard(_) => {
                     for r in &cols.rels {
@@ -359,6 +591,7 @@ impl Canon<'_> {
                         text: other.to_string(),
                         var: None,
                         name: "?column?".into(),
+                        ty: String::new(),
                     })
                 }
             }
@@ -418,14 +651,26 @@ impl Canon<'_> {
             text.push_str(" HAVING ");
             text.push_str(&canon_in(Some(&cols), h));
         }
-        let out = known.then(|| items.iter().map(|i| i.name.clone()).collect());
+        let out = known.then(|| {
+            items
+                .iter()
+                .map(|i| (i.name.clone(), i.ty.clone()))
+                .collect()
+        });
+        self.scopes.borrow_mut().pop();
         (text, out, cols)
     }
 
-    fn table_with_joins(&mut self, twj: &ast::TableWithJoins, cols: &mut Cols) -> String {
-        let mut text = self.factor(&twj.relation, cols);
+    fn table_with_joins<'b>(
+        &'b self,
+        twj: &ast::TableWithJoins,
+        cols: &mut Cols<'b>,
+        refnames: &mut std::vec::IntoIter<String>,
+        outer: Option<&'b Cols<'b>>,
+    ) -> String {
+        let mut text = self.factor(&twj.relation, cols, refnames, outer);
         for j in &twj.joins {
-            let right = self.factor(&j.relation, cols);
+            let right = self.factor(&j.relation, cols, refnames, outer);
             let (kind, constraint) = match &j.join_operator {
                 JoinOperator::Join(c) | JoinOperator::Inner(c) => ("JOIN", c),
                 JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => ("LEFT JOIN", c),
@@ -455,7 +700,13 @@ impl Canon<'_> {
         text
     }
 
-    fn factor(&mut self, f: &ast::TableFactor, cols: &mut Cols) -> String {
+    fn factor<'b>(
+        &'b self,
+        f: &ast::TableFactor,
+        cols: &mut Cols<'b>,
+        refnames: &mut std::vec::IntoIter<String>,
+        outer: Option<&'b Cols<'b>>,
+    ) -> String {
         match f {
             ast::TableFactor::Table {
                 name,
@@ -465,37 +716,53 @@ impl Canon<'_> {
             } => {
                 let parts: Vec<String> = name.0.iter().map(part_text).collect();
                 let cte = match parts.as_slice() {
-                    [one] => self.ctes.iter().rev().find(|(n, _)| n == one).cloned(),
+                    [one] => self
+                        .ctes
+                        .borrow()
+                        .iter()
+                        .rev()
+                        .find(|(n, _)| n == one)
+                        .cloned(),
                     _ => None,
                 };
                 let q = resolve(&parts, self.search_path);
-                let (mut columns, mut text) = match cte {
-                    Some((n, cols)) => (cols, quote_ident(&n)),
+                let (mut columns, types, mut text) = match cte {
+                    Some((n, out)) => {
+                        let (columns, types) = split(out);
+                        (columns, types, quote_ident(&n))
+                    }
                     None => {
-                        self.reads.push(q.clone());
-                        (self.relation_columns(&q), q.to_string())
+                        self.reads.borrow_mut().push(q.clone());
+                        let (columns, types) = self.relation_columns(&q);
+                        (columns, types, q.to_string())
                     }
                 };
-                let mut refname = q.name.clone();
-                if let Some(a) = alias {
-                    let a_name = ident(&a.name);
-                    if a_name != q.name {
-                        text.push(' ');
-                        text.push_str(&quote_ident(&a_name));
-                    }
-                    refname = a_name;
-                    if !a.columns.is_empty() {
-                        let renamed: Vec<String> =
-                            a.columns.iter().map(|c| ident(&c.name)).collect();
-                        text.push_str(&format!("({})", quote_idents(&renamed)));
-                        if let Some(cs) = &mut columns {
-                            for (c, r) in cs.iter_mut().zip(renamed) {
-                                *c = r;
-                            }
+                let written = alias
+                    .as_ref()
+                    .map_or_else(|| q.name.clone(), |a| ident(&a.name));
+                let refname = refnames.next().unwrap_or_else(|| written.clone());
+                let renamed: Vec<String> = alias
+                    .iter()
+                    .flat_map(|a| a.columns.iter().map(|c| ident(&c.name)))
+                    .collect();
+                if refname != q.name || !renamed.is_empty() {
+                    text.push(' ');
+                    text.push_str(&quote_ident(&refname));
+                }
+                if !renamed.is_empty() {
+                    text.push_str(&format!("({})", quote_idents(&renamed)));
+                    if let Some(cs) = &mut columns {
+                        for (c, r) in cs.iter_mut().zip(renamed) {
+                            *c = r;
                         }
                     }
                 }
-                cols.rels.push(Rel { refname, columns });
+                cols.rels.push(Rel {
+                    written,
+                    refname,
+                    columns,
+                    types,
+                });
                 text
             }
             ast::TableFactor::Derived {
@@ -504,26 +771,52 @@ impl Canon<'_> {
                 alias,
                 ..
             } => {
-                let (sub, out) = self.query(subquery);
-                let refname = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default();
-                cols.rels.push(Rel {
-                    refname: refname.clone(),
-                    columns: out,
-                });
-                format!(
+                // A LATERAL subquery sees the relations before it; any other only the
+                // queries around this one.
+                let (sub, out) = if *lateral {
+                    self.query_named(subquery, &[], Some(&*cols))
+                } else {
+                    self.query_named(subquery, &[], outer)
+                };
+                let (mut out, types) = split(out);
+                let written = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default();
+                let refname = refnames.next().unwrap_or_else(|| written.clone());
+                let renamed: Vec<String> = alias
+                    .iter()
+                    .flat_map(|a| a.columns.iter().map(|c| ident(&c.name)))
+                    .collect();
+                let mut text = format!(
                     "{}({sub}) {}",
                     if *lateral { "LATERAL " } else { "" },
                     quote_ident(&refname)
-                )
+                );
+                if !renamed.is_empty() {
+                    text.push_str(&format!("({})", quote_idents(&renamed)));
+                    if let Some(cs) = &mut out {
+                        for (c, r) in cs.iter_mut().zip(renamed) {
+                            *c = r;
+                        }
+                    }
+                }
+                cols.rels.push(Rel {
+                    written,
+                    refname,
+                    columns: out,
+                    types,
+                });
+                text
             }
             ast::TableFactor::NestedJoin {
                 table_with_joins,
                 alias: None,
-            } => self.table_with_joins(table_with_joins, cols),
+            } => self.table_with_joins(table_with_joins, cols, refnames, outer),
             other => {
+                refnames.next();
                 cols.rels.push(Rel {
+                    written: String::new(),
                     refname: String::new(),
                     columns: None,
+                    types: None,
                 });
                 other.to_string()
             }
@@ -535,11 +828,13 @@ impl Canon<'_> {
 fn expand(r: &Rel, items: &mut Vec<Item>) -> bool {
     match &r.columns {
         Some(cs) => {
-            for c in cs {
+            for (i, c) in cs.iter().enumerate() {
+                let ty = r.types.as_ref().and_then(|t| t.get(i)).cloned();
                 items.push(Item {
                     text: format!("{}.{}", quote_ident(&r.refname), quote_ident(c)),
                     var: Some(c.clone()),
                     name: c.clone(),
+                    ty: ty.unwrap_or_default(),
                 });
             }
             true
@@ -549,6 +844,7 @@ fn expand(r: &Rel, items: &mut Vec<Item>) -> bool {
                 text: format!("{}.*", quote_ident(&r.refname)),
                 var: None,
                 name: "?column?".into(),
+                ty: String::new(),
             });
             false
         }
@@ -594,6 +890,15 @@ fn figure(e: &ast::Expr) -> (String, u8) {
         E::Case { .. } => ("case".into(), 1),
         E::Array(_) => ("array".into(), 2),
         E::Exists { .. } => ("exists".into(), 2),
+        // A scalar subquery is called what its one output column is.
+        E::Subquery(q) => match q.body.as_ref() {
+            ast::SetExpr::Select(s) => match s.projection.first() {
+                Some(SelectItem::ExprWithAlias { alias, .. }) => (ident(alias), 2),
+                Some(SelectItem::UnnamedExpr(x)) => (figure(x).0, 2),
+                _ => weak(),
+            },
+            _ => weak(),
+        },
         E::Extract { .. } => ("extract".into(), 2),
         E::Substring { .. } => ("substring".into(), 2),
         E::Position { .. } => ("position".into(), 2),
@@ -764,6 +1069,72 @@ mod tests {
         let m = &written.views[&QualName::new("public", "m")];
         assert!(m.materialized);
         assert_eq!(m.indexes.len(), 1);
+        // Subqueries, a recursive CTE, a derived table and a relation called `old` (PostgreSQL
+        // 15's text): a relation named around a subquery is renamed inside it.
+        let written2 = schema(
+            "CREATE TABLE p2 (id integer, x integer); CREATE TABLE old (id integer);
+             CREATE VIEW vx AS SELECT p.id, (SELECT max(x) FROM p2 WHERE p2.id = p.id) FROM p2 p
+               WHERE EXISTS (SELECT 1 FROM p2 WHERE x > p.x) AND p.id NOT IN (SELECT id FROM p2 q)
+               AND NOT EXISTS (SELECT 1 FROM old);
+             CREATE VIEW vi AS SELECT * FROM p2 WHERE id IN (SELECT MAX(id) AS id FROM p2 GROUP BY x);
+             CREATE VIEW vd AS SELECT * FROM p2, (SELECT id AS a FROM p2) s(b) WHERE p2.id = s.b;
+             CREATE VIEW vo AS SELECT id FROM old;
+             CREATE VIEW rv AS WITH RECURSIVE cte AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM cte WHERE n < 10) SELECT n FROM cte;",
+        );
+        let dumped2 = schema(
+            "SET search_path = '';
+             CREATE TABLE public.p2 (id integer, x integer); CREATE TABLE public.old (id integer);
+             CREATE VIEW public.vx AS\n SELECT p.id,\n    ( SELECT max(p2.x) AS max\n           FROM public.p2\n          WHERE (p2.id = p.id)) AS max\n   FROM public.p2 p\n  WHERE ((EXISTS ( SELECT 1\n           FROM public.p2\n          WHERE (p2.x > p.x))) AND (NOT (p.id IN ( SELECT q.id\n           FROM public.p2 q))) AND (NOT (EXISTS ( SELECT 1\n           FROM public.old old_1))));
+             CREATE VIEW public.vi AS\n SELECT p2.id,\n    p2.x\n   FROM public.p2\n  WHERE (p2.id IN ( SELECT max(p2_1.id) AS id\n           FROM public.p2 p2_1\n          GROUP BY p2_1.x));
+             CREATE VIEW public.vd AS\n SELECT p2.id,\n    p2.x,\n    s.b\n   FROM public.p2,\n    ( SELECT p2_1.id AS a\n           FROM public.p2 p2_1) s(b)\n  WHERE (p2.id = s.b);
+             CREATE VIEW public.vo AS\n SELECT old_1.id\n   FROM public.old old_1;
+             CREATE VIEW public.rv AS\n WITH RECURSIVE cte AS (\n         SELECT 1 AS n\n        UNION ALL\n         SELECT (cte_1.n + 1)\n           FROM cte cte_1\n          WHERE (cte_1.n < 10)\n        )\n SELECT cte.n\n   FROM cte;",
+        );
+        for (name, view) in &written2.views {
+            assert_eq!(view.query.canon, dumped2.views[name].query.canon, "{name}");
+            assert_eq!(view.columns, dumped2.views[name].columns, "{name}");
+        }
+        assert!(written2.views[&QualName::new("public", "vi")]
+            .query
+            .canon
+            .contains("FROM p2 p2_1"));
+        assert_eq!(
+            written2.views[&QualName::new("public", "vx")].columns,
+            ["id", "max"]
+        );
+        // Casts PostgreSQL writes into calls and operators for the argument types it resolved
+        // (PostgreSQL 15's text).
+        let written3 = schema(
+            "CREATE TABLE tt (i integer, b bigint, s smallint, n numeric, f real, d date, ts timestamp, p jsonb);
+             CREATE VIEW r3 AS SELECT round(i) a1, round(b, 2) a2, round(n) a3, round(f) a4,
+               power(i, 2) a9, age(d) a14, to_char(d, 'YYYY') a15, to_char(i, '999') a16,
+               date_trunc('day', ts) a17, to_timestamp(s) a19, i / 2.0 a26, b + i a29,
+               date_trunc('day', d)::date a34, mod(b, 2) a41, mod(s, b) a42, now() - d a43,
+               to_timestamp(jsonb_extract_path_text(p, 'created')::bigint) a44,
+               to_char(CURRENT_DATE, 'YYYY') a45
+             FROM tt;",
+        );
+        let dumped3 = schema(
+            "CREATE TABLE tt (i integer, b bigint, s smallint, n numeric, f real, d date, ts timestamp, p jsonb);
+             CREATE VIEW r3 AS SELECT round((tt.i)::double precision) AS a1,
+               round((tt.b)::numeric, 2) AS a2, round(tt.n) AS a3, round((tt.f)::double precision) AS a4,
+               power((tt.i)::double precision, (2)::double precision) AS a9,
+               age((tt.d)::timestamp with time zone) AS a14,
+               to_char((tt.d)::timestamp with time zone, 'YYYY'::text) AS a15, to_char(tt.i, '999'::text) AS a16,
+               date_trunc('day'::text, tt.ts) AS a17, to_timestamp((tt.s)::double precision) AS a19,
+               ((tt.i)::numeric / 2.0) AS a26, (tt.b + tt.i) AS a29,
+               (date_trunc('day'::text, (tt.d)::timestamp with time zone))::date AS a34,
+               mod(tt.b, (2)::bigint) AS a41, mod((tt.s)::bigint, tt.b) AS a42,
+               (now() - (tt.d)::timestamp with time zone) AS a43,
+               to_timestamp(((jsonb_extract_path_text(tt.p, VARIADIC ARRAY['created'::text]))::bigint)::double precision) AS a44,
+               to_char((CURRENT_DATE)::timestamp with time zone, 'YYYY'::text) AS a45
+             FROM tt;",
+        );
+        let r3 = QualName::new("public", "r3");
+        assert_eq!(
+            written3.views[&r3].query.canon,
+            dumped3.views[&r3].query.canon
+        );
         // Another definition is another view.
         let other = schema(
             "CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);
