@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
 use schemafix_core::{
-    decode_catalog, diff, migrate_parsed, plan, step_sql, Change, Format, Parsed, PlanOptions, Row,
-    Severity, Step, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
+    decode_catalog, diff, migrate_parsed, plan, step_sql, Change, Format, Parsed, Phase,
+    PlanOptions, Row, Severity, Step, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
 
 use crate::connect::ConnSpec;
@@ -64,7 +64,8 @@ fn rows<C: GenericClient>(c: &mut C, sql: &str) -> Result<Vec<Row>, postgres::Er
 
 /// Reads the schema with core's catalog queries, inside the caller's transaction (the setup
 /// changes the search path for the transaction only). `progress` shows each query on stderr.
-pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<Parsed, DbError> {
+/// Returns the schema and the server's major version.
+pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<(Parsed, u32), DbError> {
     let err = |e: postgres::Error| DbError(format!("reading the catalog: {}", pg_message(&e)));
     let version = rows(c, "SHOW server_version_num").map_err(err)?;
     let num: u32 = version
@@ -94,16 +95,17 @@ pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<Parsed,
     if progress {
         eprint!("\r\x1b[K");
     }
-    Ok(decode_catalog(&results))
+    Ok((decode_catalog(&results), num / 10000))
 }
 
-/// Connects and reads the schema in one read-only, repeatable-read transaction.
-pub fn read_schema(spec: &ConnSpec) -> Result<Parsed, DbError> {
+/// Connects and reads the schema in one read-only, repeatable-read transaction; with the
+/// server's major version.
+pub fn read_schema(spec: &ConnSpec) -> Result<(Parsed, u32), DbError> {
     let mut client = spec.connect().map_err(|e| DbError(e.0))?;
     read_with(&mut client, spec)
 }
 
-fn read_with(client: &mut Client, spec: &ConnSpec) -> Result<Parsed, DbError> {
+fn read_with(client: &mut Client, spec: &ConnSpec) -> Result<(Parsed, u32), DbError> {
     let progress = std::io::stderr().is_terminal();
     let mut tx = client
         .build_transaction()
@@ -130,6 +132,10 @@ pub struct ApplyOptions {
     pub lock_timeout: Duration,
     /// `statement_timeout` for every statement.
     pub statement_timeout: Duration,
+    /// Online mode: the plan's online forms, phase by phase (see `PlanOptions::online`).
+    pub online: bool,
+    /// Confirmed column renames.
+    pub renames: Vec<schemafix_core::Rename>,
 }
 
 /// What became of an apply.
@@ -256,7 +262,7 @@ pub fn apply(
         return Err(scrub(e));
     }
     let mut tx = client.transaction().map_err(scrub)?;
-    let current = introspect(&mut tx, std::io::stderr().is_terminal())?;
+    let (current, version) = introspect(&mut tx, std::io::stderr().is_terminal())?;
     report_not_compared(err, &current).map_err(io)?;
     if current.has_errors() {
         let msgs: Vec<String> = current
@@ -275,6 +281,9 @@ pub fn apply(
     tx.simple_query(public).map_err(scrub)?;
     let options = PlanOptions {
         allow_destructive: opts.allow_destructive,
+        online: opts.online && !opts.dry_run,
+        pg_version: Some(version),
+        renames: opts.renames.clone(),
     };
     let m = migrate_parsed((Format::Database, current), desired.clone(), &options);
     let p = m.plan;
@@ -320,6 +329,14 @@ pub fn apply(
             }
             Some(true) => {}
         }
+    }
+    if options.online {
+        // Phases commit one by one: the reading transaction ends here.
+        tx.rollback().map_err(scrub)?;
+        return apply_phases(&mut client, spec, &p, err).and_then(|done| match done {
+            Some(stopped) => Ok(stopped),
+            None => verify(&mut client, spec, desired, &options, err),
+        });
     }
     let total = p.steps.len();
     let (labels, rest): (Vec<&Step>, Vec<&Step>) = p
@@ -398,9 +415,115 @@ pub fn apply(
             return Ok(Applied::NotConverged);
         }
     }
-    // Verify: read the catalog again and plan once more.
-    let after = read_with(&mut client, spec)?;
-    let left = plan(&diff(&after.schema, &desired.1.schema), &options);
+    verify(&mut client, spec, desired, &options, err)
+}
+
+/// Online mode: runs the plan's phases in order, each transactional one in a transaction of
+/// its own, the others statement by statement outside any. `Some` when a phase failed (the
+/// earlier ones stay committed).
+fn apply_phases(
+    client: &mut Client,
+    spec: &ConnSpec,
+    p: &schemafix_core::Plan,
+    err: &mut dyn Write,
+) -> Result<Option<Applied>, DbError> {
+    let io = |e: std::io::Error| DbError(format!("writing output: {e}"));
+    let scrub = |e: postgres::Error| DbError(spec.scrub(&pg_message(&e)));
+    // Our SQL names objects of `public` without a schema; for the whole session, since the
+    // phases outside a transaction need it too.
+    client
+        .batch_execute("SELECT pg_catalog.set_config('search_path', 'public', false)")
+        .map_err(scrub)?;
+    let phases = schemafix_core::online_phases(&p.steps);
+    let total = phases.len();
+    for (i, block) in phases.iter().enumerate() {
+        writeln!(
+            err,
+            "phase {}/{total}: {}",
+            i + 1,
+            schemafix_core::phase_label(block.phase)
+        )
+        .map_err(io)?;
+        let transactional = block.phase != Phase::NotTransactional;
+        let mut failed = None;
+        if transactional {
+            let mut tx = client.transaction().map_err(scrub)?;
+            'run: for (_, reason, sqls) in &block.steps {
+                for sql in sqls {
+                    if let Err(e) = tx.batch_execute(sql) {
+                        failed = Some((reason.clone(), sql.clone(), e));
+                        break 'run;
+                    }
+                }
+            }
+            if failed.is_none() {
+                if let Err(e) = tx.commit() {
+                    failed = Some(("COMMIT".into(), "COMMIT".into(), e));
+                }
+            }
+        } else {
+            'each: for (_, reason, sqls) in &block.steps {
+                for sql in sqls {
+                    if let Err(e) = client.batch_execute(sql) {
+                        failed = Some((reason.clone(), sql.clone(), e));
+                        break 'each;
+                    }
+                }
+            }
+        }
+        if let Some((reason, sql, e)) = failed {
+            let invalid = if sql.contains(" CONCURRENTLY ") && sql.starts_with("CREATE") {
+                "; a failed concurrent build leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before running again"
+            } else if block.phase == Phase::Validate {
+                "; constraints added NOT VALID by earlier phases stay unvalidated (they hold for new rows): fix the rows and apply again"
+            } else {
+                ""
+            };
+            writeln!(
+                err,
+                "error: phase {}/{total} failed: {}\n  step: {reason}\n  statement: {sql};\n{}{}{invalid}",
+                i + 1,
+                spec.scrub(&pg_message(&e)),
+                if transactional {
+                    "this phase was rolled back"
+                } else {
+                    "this statement did not complete"
+                },
+                if i == 0 {
+                    String::new()
+                } else {
+                    format!("; phases 1-{i} are committed")
+                }
+            )
+            .map_err(io)?;
+            return Ok(Some(if i == 0 && transactional {
+                Applied::RolledBack
+            } else {
+                Applied::NotConverged
+            }));
+        }
+    }
+    writeln!(err, "applied {} step(s) in {total} phase(s)", p.steps.len()).map_err(io)?;
+    Ok(None)
+}
+
+/// Reads the catalog again and plans once more: converged when nothing is left.
+fn verify(
+    client: &mut Client,
+    spec: &ConnSpec,
+    desired: &(Format, Parsed),
+    options: &PlanOptions,
+    err: &mut dyn Write,
+) -> Result<Applied, DbError> {
+    let io = |e: std::io::Error| DbError(format!("writing output: {e}"));
+    let (after, _) = read_with(client, spec)?;
+    let left = plan(
+        &diff(&after.schema, &desired.1.schema),
+        &PlanOptions {
+            online: false,
+            ..options.clone()
+        },
+    );
     if left.steps.is_empty() {
         writeln!(
             err,

@@ -28,5 +28,12 @@ pub fn report(err: &mut dyn Write, p: &Plan) -> std::io::Result<()> {
             s.loses.as_deref().unwrap_or("data")
         )?;
     }
+    for r in &p.renames {
+        writeln!(
+            err,
+            "likely rename: {}.{} → {} (confidence {}%): the plan drops one and adds the other; pass --rename {} to rename it and keep its data",
+            r.table, r.from, r.to, r.confidence, r.argument()
+        )?;
+    }
     Ok(())
 }

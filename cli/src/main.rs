@@ -11,7 +11,7 @@ use schemafix_cli::db::{apply, read_schema, ApplyOptions};
 use schemafix_cli::report;
 use schemafix_core::{
     migrate_parsed, parse, plan, render_sqlalchemy, step_sql, Diagnostic, Format, Migration,
-    Parsed, PlanOptions, Revision, Schema, Severity,
+    Parsed, PlanOptions, Rename, Revision, Schema, Severity,
 };
 
 /// `print!` that ends the program quietly when the reader of standard output has gone
@@ -136,6 +136,13 @@ enum Command {
         /// How long any step may run (0 for no limit).
         #[arg(long, default_value = "15m", value_parser = parse_duration)]
         statement_timeout: Duration,
+        /// Online mode (see `diff --online`): phase by phase, each transactional phase
+        /// committed on its own; with --dry-run the plain plan is tried instead.
+        #[arg(long)]
+        online: bool,
+        /// A column renamed, not dropped and added (repeatable): TABLE.COLUMN=NEW_NAME.
+        #[arg(long = "rename", value_name = "TABLE.COLUMN=NEW", value_parser = parse_rename)]
+        renames: Vec<Rename>,
     },
     /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -165,6 +172,19 @@ struct DiffArgs {
     /// Emit destructive steps (drops, narrowing type changes) instead of listing them as skipped.
     #[arg(long)]
     allow_destructive: bool,
+    /// Online mode: indexes built and dropped CONCURRENTLY, constraints added NOT VALID and
+    /// validated later, SET NOT NULL through a validated check, lock and statement timeouts;
+    /// the script runs in labelled phases (psql -f), some outside a transaction.
+    #[arg(long)]
+    online: bool,
+    /// The PostgreSQL major version the plan is for (hazards follow it); default: FROM's
+    /// server when FROM is a database, else any supported release.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(9..=99))]
+    pg_version: Option<u32>,
+    /// A column renamed, not dropped and added (repeatable): TABLE.COLUMN=NEW_NAME, as the
+    /// "likely rename" notes suggest; it becomes RENAME COLUMN and keeps the data.
+    #[arg(long = "rename", value_name = "TABLE.COLUMN=NEW", value_parser = parse_rename)]
+    renames: Vec<Rename>,
     /// Override FROM's format detection (sql, psql, sqlalchemy).
     #[arg(long)]
     from_format: Option<String>,
@@ -247,6 +267,10 @@ enum InspectFormat {
 }
 
 /// Parses `5s`, `500ms`, `2m`, `1h` or a number of seconds.
+fn parse_rename(s: &str) -> Result<Rename, String> {
+    Rename::parse(s)
+}
+
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
@@ -311,17 +335,20 @@ struct Side {
     text: Option<String>,
     format: Format,
     parsed: Parsed,
+    /// A database's server major version.
+    pg_version: Option<u32>,
 }
 
 fn load(arg: &str, format: &Option<String>) -> Result<Side, BadInput> {
     if is_url(arg) || (is_conninfo(arg) && !std::path::Path::new(arg).exists()) {
         let spec = ConnSpec::from_env(Some(arg)).map_err(|e| BadInput(e.0))?;
-        let parsed = read_schema(&spec).map_err(|e| BadInput(e.0))?;
+        let (parsed, version) = read_schema(&spec).map_err(|e| BadInput(e.0))?;
         return Ok(Side {
             name: spec.to_string(),
             text: None,
             format: Format::Database,
             parsed,
+            pg_version: Some(version),
         });
     }
     let text = read_text(arg)?;
@@ -331,6 +358,7 @@ fn load(arg: &str, format: &Option<String>) -> Result<Side, BadInput> {
         text: Some(text),
         format,
         parsed,
+        pg_version: None,
     })
 }
 
@@ -351,6 +379,10 @@ fn run_diff(args: &DiffArgs) -> Result<Migration, BadInput> {
     let mut to = load(&args.to, &args.to_format)?;
     let options = PlanOptions {
         allow_destructive: args.allow_destructive,
+        online: args.online,
+        // The server being migrated, unless told otherwise.
+        pg_version: args.pg_version.or(from.pg_version),
+        renames: args.renames.clone(),
     };
     let m = migrate_parsed(
         (from.format, std::mem::take(&mut from.parsed)),
@@ -443,6 +475,8 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             dry_run,
             lock_timeout,
             statement_timeout,
+            online,
+            renames,
         } => {
             let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| BadInput(e.0))?;
             let desired = load(&to, &to_format)?;
@@ -456,6 +490,8 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                 dry_run,
                 lock_timeout,
                 statement_timeout,
+                online,
+                renames,
             };
             let mut stdout = std::io::stdout();
             let outcome = apply(
@@ -515,6 +551,7 @@ fn schema_sql(schema: &Schema) -> String {
         &schemafix_core::diff(&Schema::default(), schema),
         &PlanOptions {
             allow_destructive: true,
+            ..Default::default()
         },
     );
     let mut out = String::new();

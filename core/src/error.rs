@@ -64,6 +64,10 @@ impl Diagnostic {
     pub fn render(&self, source_name: &str, text: &str) -> String {
         /// The most characters of the offending line shown.
         const SHOWN: usize = 120;
+        // About the input as a whole (line 0): no line to show.
+        if self.span.line == 0 {
+            return format!("{source_name}: {self}");
+        }
         let line_text = text
             .lines()
             .nth(self.span.line.saturating_sub(1) as usize)

@@ -21,13 +21,17 @@ pub fn source(data: &[u8], format: Format) {
     }
 }
 
-/// Two inputs (split at the first NUL byte; formats detected) through the whole pipeline: plan,
-/// SQL, down migration, Alembic revision, and the desired schema as SQLAlchemy code.
+/// Two inputs (split at the first NUL byte; formats detected) through the whole pipeline: plan
+/// (default or online), SQL, down migration, Alembic revision, and the desired schema as SQLAlchemy code.
 pub fn pipeline(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let (from, to) = text.split_once('\0').unwrap_or((&text, ""));
+    // The input's length picks the options: destructive steps, online mode, a version.
     let options = PlanOptions {
         allow_destructive: data.len().is_multiple_of(2),
+        online: data.len().is_multiple_of(3),
+        pg_version: data.len().is_multiple_of(5).then_some(11),
+        ..Default::default()
     };
     let m = migrate(from, None, to, None, &options);
     let _ = m.alembic(&Revision {

@@ -4,7 +4,7 @@
 use crate::diff::columns::needs_using;
 use crate::diff::{Change, Diff};
 use crate::plan::{plan, Plan, PlanOptions, Step};
-use crate::schema::Schema;
+use crate::schema::{QualName, Schema};
 
 /// The changes that undo `c`, given the schema before it (`current`), or why there are none.
 /// New enum labels are undone together, per type, by [`down_plan`].
@@ -102,6 +102,8 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             }
         }
         SetNotNull { table, column } => DropNotNull { table, column },
+        // Nothing ran: nothing to undo.
+        Backfill { .. } => return Ok(Vec::new()),
         DropNotNull { table, column } => SetNotNull { table, column },
         SetDefault {
             table,
@@ -189,6 +191,11 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
         DropExclusion { table, exclusion } => AddExclusion { table, exclusion },
         CreateIndex { table, index } => DropIndex { table, index },
         RenameConstraint { table, from, to } => RenameConstraint {
+            table,
+            from: to,
+            to: from,
+        },
+        RenameColumn { table, from, to } => RenameColumn {
             table,
             from: to,
             to: from,
@@ -350,6 +357,7 @@ fn on_table(c: &Change) -> Option<&crate::schema::QualName> {
         | CreateIndex { table, .. }
         | DropIndex { table, .. }
         | RenameConstraint { table, .. }
+        | RenameColumn { table, .. }
         | RenameIndex { table, .. }
         | CommentTable { table, .. }
         | CommentColumn { table, .. }
@@ -431,6 +439,24 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
             _ => None,
         })
         .collect();
+    // Likewise a column the down migration drops (a NOT NULL column added nullable and then
+    // made NOT NULL is dropped, not made nullable first).
+    let dropped_columns: Vec<(QualName, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropColumn { table, column } => Some((table.clone(), column.name.clone())),
+            _ => None,
+        })
+        .collect();
+    changes.retain(|c| match c {
+        Change::DropNotNull { table, column }
+        | Change::SetNotNull { table, column }
+        | Change::DropDefault { table, column, .. }
+        | Change::SetDefault { table, column, .. } => {
+            !dropped_columns.contains(&(table.clone(), column.clone()))
+        }
+        _ => true,
+    });
     changes.retain(|c| match c {
         Change::CommentType { name, .. } => !dropped_types.contains(name),
         // Foreign keys go first, so that tables referring to each other can be dropped.
@@ -462,9 +488,13 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         &Diff {
             changes,
             not_compared: up.not_compared.clone(),
+            partitioned: crate::diff::partitioned_tables(current, desired),
         },
         &PlanOptions {
             allow_destructive: true,
+            online: up.online,
+            pg_version: up.pg_version,
+            ..Default::default()
         },
     );
     for s in &mut down.steps {
@@ -500,6 +530,7 @@ mod tests {
             &diff(&old, &new),
             &PlanOptions {
                 allow_destructive: true,
+                ..Default::default()
             },
         );
         let down = down_plan(&up, &old, &new);
@@ -514,6 +545,7 @@ mod tests {
             &diff(&new, &old),
             &PlanOptions {
                 allow_destructive: true,
+                ..Default::default()
             },
         );
         let ids = |p: &Plan| {

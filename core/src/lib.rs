@@ -22,6 +22,7 @@ mod inverse;
 mod normalize;
 mod plan;
 mod quote;
+mod rename;
 mod render;
 mod schema;
 mod source;
@@ -33,10 +34,11 @@ pub use diff::{diff, Change, Diff};
 pub use error::{DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
 pub use normalize::canonical_type;
-pub use plan::{plan, Hazard, Plan, PlanOptions, Step};
+pub use plan::{plan, Hazard, OnlineStatement, Phase, Plan, PlanOptions, Step};
 pub use quote::{quote_ident, quote_literal};
+pub use rename::{Rename, RenameSuggestion};
 pub use render::alembic::{render_alembic, Revision};
-pub use render::sql::{render_sql, step_sql};
+pub use render::sql::{online_phases, phase_label, render_sql, step_sql, PhaseBlock};
 pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
     clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
@@ -178,13 +180,29 @@ pub fn migrate_parsed(
         from_schema: Schema::default(),
         to_schema: Schema::default(),
     };
+    let mut from_schema = fp.schema;
+    let mut renamed = Vec::new();
+    if !m.has_errors() && !options.renames.is_empty() {
+        match rename::apply(&mut from_schema, &options.renames) {
+            Ok(changes) => renamed = changes,
+            Err(message) => m.from_diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                message,
+                Default::default(),
+            )),
+        }
+    }
     if !m.has_errors() {
-        m.plan = plan::plan_owned(diff(&fp.schema, &tp.schema), options);
+        let mut d = diff(&from_schema, &tp.schema);
+        // Confirmed renames run first: the current schema above already has the new names.
+        d.changes.splice(0..0, renamed);
+        m.plan = plan::plan_owned(d, options);
         cite_desired_lines(&mut m.plan, &tp.schema, tf);
         m.sql = render_sql(&m.plan);
-        m.down = down_plan(&m.plan, &fp.schema, &tp.schema);
+        m.down = down_plan(&m.plan, &from_schema, &tp.schema);
         m.down_sql = render_sql(&m.down);
-        m.from_schema = fp.schema;
+        m.from_schema = from_schema;
         m.to_schema = tp.schema;
     }
     m

@@ -11,6 +11,42 @@ use crate::schema::{Column, QualName};
 pub struct PlanOptions {
     /// Emit steps that lose data (drops, narrowing type changes).
     pub allow_destructive: bool,
+    /// Online mode: steps on existing tables take the form that holds no long lock (indexes
+    /// built and dropped `CONCURRENTLY`, constraints added `NOT VALID` and validated later,
+    /// `SET NOT NULL` through a validated check), in labelled transactional and
+    /// non-transactional phases.
+    #[serde(default)]
+    pub online: bool,
+    /// The server's major version (`15`): hazards and the online forms follow it. `None`:
+    /// a supported release (12 or later), with the hazards that hold for any of them.
+    #[serde(default)]
+    pub pg_version: Option<u32>,
+    /// Column renames the user confirmed: applied to the current schema before the diff, run
+    /// as `RENAME COLUMN` (see [`crate::migrate_parsed`]).
+    #[serde(default)]
+    pub renames: Vec<crate::rename::Rename>,
+}
+
+/// How a statement of an online plan runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Inside a transaction with the other steps around it.
+    Transactional,
+    /// Outside any transaction block (`CREATE INDEX CONCURRENTLY`): autocommit.
+    NotTransactional,
+    /// In a transaction of its own after everything else: `VALIDATE CONSTRAINT` reads the
+    /// table without blocking writes.
+    Validate,
+}
+
+/// One statement of a step's online form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlineStatement {
+    /// Where it runs.
+    pub phase: Phase,
+    /// The statement, without its `;`.
+    pub sql: String,
 }
 
 /// A risk a step carries when run on a live database.
@@ -33,8 +69,9 @@ pub enum Hazard {
     IndexBuild,
     /// An index goes away: queries that used it may slow down.
     IndexDropped,
-    /// Before PostgreSQL 12 the step cannot run inside a transaction block; the new label is
-    /// usable only after commit.
+    /// The step cannot run inside a transaction block (`CREATE`/`DROP INDEX CONCURRENTLY`;
+    /// `ALTER TYPE … ADD VALUE` before PostgreSQL 12, whose new label is usable only after
+    /// commit).
     NotTransactional,
     /// Who may read or write which rows changes (row security, policies).
     AuthorizationChange,
@@ -71,6 +108,9 @@ pub struct Step {
     pub hazards: Vec<Hazard>,
     /// For a destructive step: what it would lose.
     pub loses: Option<String>,
+    /// In online mode, when the step runs in another form than its plain statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<Vec<OnlineStatement>>,
 }
 
 /// An ordered migration.
@@ -85,6 +125,15 @@ pub struct Plan {
     /// In a down migration: steps of the up migration that have no safe inverse, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub irreversible: Vec<Step>,
+    /// Planned in online mode: render in phases.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub online: bool,
+    /// The server version it was planned for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pg_version: Option<u32>,
+    /// Dropped and added columns that look like renames (applied only when confirmed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renames: Vec<crate::rename::RenameSuggestion>,
 }
 
 impl Plan {
@@ -102,6 +151,17 @@ pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
 /// [`plan`], taking the diff: each change moves into its step instead of being copied (a
 /// dropped table's change holds the whole table).
 pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
+    // Renames are judged on the columns as wanted (before a NOT NULL one is split).
+    let renames = crate::rename::suggest(&diff);
+    let diff = split_required_columns(diff);
+    let backfilled: std::collections::BTreeSet<(QualName, String)> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Backfill { table, column } => Some((table.clone(), column.clone())),
+            _ => None,
+        })
+        .collect();
     // Dropped tables: children (INHERITS, partitions) before their parents.
     let dropped_parent: std::collections::BTreeMap<&QualName, &QualName> = diff
         .changes
@@ -166,8 +226,17 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         })
         .collect();
     let retyped = |t: &QualName, c: &str| retyped.contains(&(t.clone(), c.to_string()));
+    // Online mode leaves partitioned tables alone (their indexes cannot be built
+    // concurrently, nor their foreign keys added NOT VALID). A table this plan creates takes
+    // the online forms too: its later steps may run in another transaction than its CREATE
+    // TABLE, and on an empty table they cost nothing.
+    let partitioned: std::collections::BTreeSet<QualName> =
+        diff.partitioned.iter().cloned().collect();
     let mut plan = Plan {
+        renames,
         not_compared: diff.not_compared,
+        online: options.online,
+        pg_version: options.pg_version,
         ..Plan::default()
     };
     let mut changes: Vec<Option<Change>> = diff.changes.into_iter().map(Some).collect();
@@ -200,13 +269,36 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
                 at(table, column),
                 to.sql
             ),
+            Change::AddColumn { table, column }
+                if backfilled.contains(&(table.clone(), column.name.clone())) =>
+            {
+                let mut wanted = column.clone();
+                wanted.not_null = true;
+                format!(
+                    "{}: in the desired schema ({}), missing in the current one; added nullable, NOT NULL once existing rows have a value",
+                    at(table, &column.name),
+                    col_desc(&wanted)
+                )
+            }
             c => reason(c),
+        };
+        let online = if options.online {
+            let table = change_table(&change);
+            let keep_plain = table.is_some_and(|t| partitioned.contains(t));
+            if keep_plain {
+                None
+            } else {
+                crate::render::sql::online_sql(&change, options.pg_version)
+            }
+        } else {
+            None
         };
         let step = Step {
             id: change.id().to_string(),
             reason,
-            hazards: hazards(&change),
+            hazards: hazards(&change, options.pg_version, online.is_some()),
             loses: loses(&change),
+            online,
             change,
         };
         let recreated = matches!(&step.change, Change::AddColumn { table, column }
@@ -221,6 +313,49 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         }
     }
     plan
+}
+
+/// A NOT NULL column without a default added to an existing table fails on its rows: it is
+/// added nullable, a backfill placeholder follows, then `SET NOT NULL` (identity, serial and
+/// generated columns fill themselves and stay one step).
+fn split_required_columns(mut diff: Diff) -> Diff {
+    let needs_split =
+        |c: &Change| matches!(c, Change::AddColumn { column, .. } if needs_split_column(column));
+    if !diff.changes.iter().any(needs_split) {
+        return diff;
+    }
+    let mut out = Vec::with_capacity(diff.changes.len() + 2);
+    for c in diff.changes {
+        match c {
+            Change::AddColumn { table, mut column } if needs_split_column(&column) => {
+                column.not_null = false;
+                let name = column.name.clone();
+                out.push(Change::AddColumn {
+                    table: table.clone(),
+                    column,
+                });
+                out.push(Change::Backfill {
+                    table: table.clone(),
+                    column: name.clone(),
+                });
+                out.push(Change::SetNotNull {
+                    table,
+                    column: name,
+                });
+            }
+            other => out.push(other),
+        }
+    }
+    diff.changes = out;
+    diff
+}
+
+fn needs_split_column(column: &Column) -> bool {
+    column.not_null
+        && column.default.is_none()
+        && !column.serial
+        && column.identity.is_none()
+        && column.generated.is_none()
 }
 
 /// Dependency order: types and sequences before tables, drops of dependants before what they
@@ -259,6 +394,9 @@ fn phase(c: &Change) -> u32 {
         | Change::DropCheck { .. }
         | Change::DropPrimaryKey { .. }
         | Change::DropExclusion { .. } => 4,
+        // Before everything else that names the column (its drops see the old name only
+        // through the current schema, which the rename already changed).
+        Change::RenameColumn { .. } => 3,
         Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }
         | Change::DetachPartition { .. } => 5,
@@ -270,7 +408,7 @@ fn phase(c: &Change) -> u32 {
         Change::RebuildEnum { .. } => 10,
         Change::AlterColumnType { .. } => 11,
         Change::SetDefault { .. } => 12,
-        Change::DropNotNull { .. } | Change::SetNotNull { .. } => 13,
+        Change::DropNotNull { .. } | Change::SetNotNull { .. } | Change::Backfill { .. } => 13,
         Change::AddSerial { .. }
         | Change::AddIdentity { .. }
         | Change::SetIdentity { .. }
@@ -710,6 +848,10 @@ fn reason(c: &Change) -> String {
         Change::SetNotNull { table, column } => {
             format!("{}: desired NOT NULL, current nullable", at(table, column))
         }
+        Change::Backfill { table, column } => format!(
+            "BACKFILL {}: NOT NULL without a default; give existing rows a value here, or the next step fails on them",
+            at(table, column)
+        ),
         Change::DropNotNull { table, column } => {
             format!("{}: desired nullable, current NOT NULL", at(table, column))
         }
@@ -809,6 +951,10 @@ fn reason(c: &Change) -> String {
         Change::RenameConstraint { table, from, to } => {
             format!("{table}: constraint {from} is named {to} in the desired schema")
         }
+        Change::RenameColumn { table, from, to } => format!(
+            "{}: renamed to {to} (a confirmed rename: the column keeps its data)",
+            at(table, from)
+        ),
         Change::RenameIndex { table, from, to } => {
             format!("{table}: index {from} is named {to} in the desired schema")
         }
@@ -921,8 +1067,64 @@ fn binary_coercible(from: &str, to: &str) -> bool {
         || (from.starts_with("numeric") && to.starts_with("numeric") && widening(from, to))
 }
 
-fn hazards(c: &Change) -> Vec<Hazard> {
+/// The table a change of a table's column, constraint or index works on.
+fn change_table(c: &Change) -> Option<&QualName> {
+    match c {
+        Change::CreateIndex { table, .. }
+        | Change::DropIndex { table, .. }
+        | Change::AddUnique { table, .. }
+        | Change::AddPrimaryKey { table, .. }
+        | Change::AddCheck { table, .. }
+        | Change::AddForeignKey { table, .. }
+        | Change::SetNotNull { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+/// A step's hazards on PostgreSQL `version` (`None`: any supported release), in its online
+/// form when `online`.
+fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
     use Hazard as H;
+    if online {
+        let mut h = match c {
+            // CONCURRENTLY: SHARE UPDATE EXCLUSIVE, reads and writes go on.
+            Change::CreateIndex { index, .. } => {
+                let mut h = vec![H::IndexBuild, H::NotTransactional];
+                if index.unique {
+                    h.push(H::FailsOnExistingRows);
+                }
+                h
+            }
+            Change::DropIndex { .. } => vec![H::IndexDropped, H::NotTransactional],
+            // The index is built concurrently; attaching it as the constraint is a brief
+            // ACCESS EXCLUSIVE lock (a primary key on nullable columns also scans for NULLs).
+            Change::AddUnique { .. } => vec![
+                H::IndexBuild,
+                H::NotTransactional,
+                H::FailsOnExistingRows,
+                H::AccessExclusiveLock,
+            ],
+            Change::AddPrimaryKey { .. } => vec![
+                H::IndexBuild,
+                H::NotTransactional,
+                H::FailsOnExistingRows,
+                H::AccessExclusiveLock,
+                H::FullTableScan,
+            ],
+            // NOT VALID is a brief lock; VALIDATE reads every row without blocking writes.
+            Change::AddCheck { .. } | Change::SetNotNull { .. } => vec![
+                H::AccessExclusiveLock,
+                H::FullTableScan,
+                H::FailsOnExistingRows,
+            ],
+            Change::AddForeignKey { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
+            other => return hazards(other, version, false),
+        };
+        h.sort();
+        h.dedup();
+        return h;
+    }
+    let before = |major: u32| version.is_some_and(|v| v < major);
     let mut h = match c {
         Change::DropTable { .. }
         | Change::DropColumn { .. }
@@ -937,7 +1139,13 @@ fn hazards(c: &Change) -> Vec<Hazard> {
                 .default
                 .as_ref()
                 .is_some_and(|d| volatile_default(&d.canon));
-            if column.serial || column.identity.is_some() || column.generated.is_some() || volatile
+            // Since PostgreSQL 11 a constant default is stored once, not written to every row.
+            let default_rewrites = column.default.is_some() && before(11);
+            if column.serial
+                || column.identity.is_some()
+                || column.generated.is_some()
+                || volatile
+                || default_rewrites
             {
                 h.push(H::TableRewrite);
             }
@@ -966,8 +1174,21 @@ fn hazards(c: &Change) -> Vec<Hazard> {
             H::TableRewrite,
             H::FailsOnExistingRows,
         ],
+        Change::Backfill { .. } => vec![H::FailsOnExistingRows],
         Change::SetNotNull { .. } => vec![
             H::AccessExclusiveLock,
+            H::FullTableScan,
+            H::FailsOnExistingRows,
+        ],
+        // Other ALTER TABLE forms on the identity, and renames: a brief ACCESS EXCLUSIVE lock.
+        Change::RenameColumn { .. }
+        | Change::DropIdentity { .. }
+        | Change::SetIdentity { .. }
+        | Change::SetIdentityOptions { .. } => vec![H::AccessExclusiveLock],
+        // An exclusion constraint builds its index and checks every row under the lock.
+        Change::AddExclusion { .. } => vec![
+            H::AccessExclusiveLock,
+            H::IndexBuild,
             H::FullTableScan,
             H::FailsOnExistingRows,
         ],
@@ -1001,6 +1222,9 @@ fn hazards(c: &Change) -> Vec<Hazard> {
         | Change::DropExclusion { .. } => {
             vec![H::AccessExclusiveLock, H::IndexDropped]
         }
+        // Since PostgreSQL 12 it runs in a transaction block (the label is usable after
+        // commit); `None` keeps the hazard, true of some supported servers.
+        Change::AddEnumValue { .. } if version.is_some_and(|v| v >= 12) => vec![],
         Change::AddEnumValue { .. } => vec![H::NotTransactional],
         Change::DropView { .. } | Change::DropTrigger { .. } => vec![H::AccessExclusiveLock],
         Change::CreateTrigger { .. } => vec![H::ShareLock],
@@ -1009,7 +1233,15 @@ fn hazards(c: &Change) -> Vec<Hazard> {
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. } => vec![H::AccessExclusiveLock, H::AuthorizationChange],
         // A materialized view runs its query to fill itself.
-        Change::CreateView { view, .. } if view.materialized => vec![H::FullTableScan],
+        // A materialized view runs its query to fill itself, then builds its indexes (no
+        // writer waits on a view just created).
+        Change::CreateView { view, .. } if view.materialized => {
+            let mut h = vec![H::FullTableScan];
+            if !view.indexes.is_empty() {
+                h.extend([H::ShareLock, H::IndexBuild]);
+            }
+            h
+        }
         _ => vec![],
     };
     h.sort();
@@ -1103,6 +1335,286 @@ fn loses(c: &Change) -> Option<String> {
 mod tests {
     use crate::{migrate, Format, PlanOptions};
 
+    /// The hazards of the steps from `from` to `to`.
+    fn hazards_of(from: &str, to: &str, options: &PlanOptions) -> Vec<super::Hazard> {
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), options);
+        assert!(!m.has_errors());
+        let mut h: Vec<_> = m
+            .plan
+            .steps
+            .iter()
+            .flat_map(|s| s.hazards.clone())
+            .collect();
+        h.sort();
+        h.dedup();
+        h
+    }
+
+    /// Each hazard on a change that has it, and not on a like change that does not.
+    #[test]
+    fn each_hazard_where_it_holds_and_not_elsewhere() {
+        use super::Hazard as H;
+        let plain = PlanOptions {
+            allow_destructive: true,
+            ..Default::default()
+        };
+        let on = |v: u32| PlanOptions {
+            pg_version: Some(v),
+            ..plain.clone()
+        };
+        let (v10, v11, v15) = (on(10), on(11), on(15));
+        let online = PlanOptions {
+            online: true,
+            ..plain.clone()
+        };
+        let t = "CREATE TABLE t (id int PRIMARY KEY, a int, s varchar(10), c text);";
+        let with = |extra: &str| format!("{t} {extra}");
+        let t2 = |cols: &str| format!("CREATE TABLE t (id int PRIMARY KEY, {cols});");
+        // (hazard, from, to, options, present)
+        let cases: Vec<(H, String, String, &PlanOptions, bool)> = vec![
+            (
+                H::DeletesData,
+                t.into(),
+                t2("a int, s varchar(10)"),
+                &plain,
+                true,
+            ),
+            (
+                H::DeletesData,
+                t.into(),
+                t2("a int, s varchar(10), c text, d int"),
+                &plain,
+                false,
+            ),
+            (
+                H::TableRewrite,
+                t.into(),
+                t2("a bigint, s varchar(10), c text"),
+                &plain,
+                true,
+            ),
+            (
+                H::TableRewrite,
+                t.into(),
+                t2("a int, s varchar(20), c text"),
+                &plain,
+                false,
+            ),
+            // A constant default rewrote the table before PostgreSQL 11, not since.
+            (
+                H::TableRewrite,
+                t.into(),
+                t2("a int, s varchar(10), c text, d int DEFAULT 0"),
+                &v10,
+                true,
+            ),
+            (
+                H::TableRewrite,
+                t.into(),
+                t2("a int, s varchar(10), c text, d int DEFAULT 0"),
+                &v15,
+                false,
+            ),
+            (
+                H::TableRewrite,
+                t.into(),
+                t2("a int, s varchar(10), c text, d float DEFAULT random()"),
+                &v15,
+                true,
+            ),
+            (
+                H::AccessExclusiveLock,
+                t.into(),
+                t2("a bigint, s varchar(10), c text"),
+                &plain,
+                true,
+            ),
+            (
+                H::AccessExclusiveLock,
+                t.into(),
+                with("CREATE INDEX t_a ON t (a);"),
+                &plain,
+                false,
+            ),
+            (
+                H::ShareLock,
+                t.into(),
+                with("CREATE INDEX t_a ON t (a);"),
+                &plain,
+                true,
+            ),
+            (
+                H::ShareLock,
+                t.into(),
+                with("CREATE INDEX t_a ON t (a);"),
+                &online,
+                false,
+            ),
+            (
+                H::FullTableScan,
+                t.into(),
+                t2("a int CHECK (a > 0), s varchar(10), c text"),
+                &plain,
+                true,
+            ),
+            (
+                H::FullTableScan,
+                with("ALTER TABLE t ADD CHECK (a > 0);"),
+                t.into(),
+                &plain,
+                false,
+            ),
+            (
+                H::FailsOnExistingRows,
+                t.into(),
+                t2("a int NOT NULL, s varchar(10), c text"),
+                &plain,
+                true,
+            ),
+            (
+                H::FailsOnExistingRows,
+                t2("a int NOT NULL, s varchar(10), c text"),
+                t.into(),
+                &plain,
+                false,
+            ),
+            (
+                H::IndexBuild,
+                t.into(),
+                with("CREATE INDEX t_a ON t (a);"),
+                &plain,
+                true,
+            ),
+            (
+                H::IndexBuild,
+                with("CREATE INDEX t_a ON t (a);"),
+                t.into(),
+                &plain,
+                false,
+            ),
+            (
+                H::IndexDropped,
+                with("CREATE INDEX t_a ON t (a);"),
+                t.into(),
+                &plain,
+                true,
+            ),
+            (
+                H::IndexDropped,
+                t.into(),
+                with("CREATE INDEX t_a ON t (a);"),
+                &plain,
+                false,
+            ),
+            (
+                H::NotTransactional,
+                "CREATE TYPE e AS ENUM ('a');".into(),
+                "CREATE TYPE e AS ENUM ('a', 'b');".into(),
+                &v11,
+                true,
+            ),
+            (
+                H::NotTransactional,
+                "CREATE TYPE e AS ENUM ('a');".into(),
+                "CREATE TYPE e AS ENUM ('a', 'b');".into(),
+                &v15,
+                false,
+            ),
+            (
+                H::NotTransactional,
+                t.into(),
+                with("CREATE INDEX t_a ON t (a);"),
+                &online,
+                true,
+            ),
+            (
+                H::AuthorizationChange,
+                t.into(),
+                with("ALTER TABLE t ENABLE ROW LEVEL SECURITY;"),
+                &plain,
+                true,
+            ),
+            (
+                H::AuthorizationChange,
+                t.into(),
+                t2("a int, s varchar(10), c text, d int"),
+                &plain,
+                false,
+            ),
+        ];
+        for (hazard, from, to, options, present) in cases {
+            let got = hazards_of(&from, &to, options);
+            assert_eq!(
+                got.contains(&hazard),
+                present,
+                "{hazard:?} from {from} to {to} (online {}, version {:?}): {got:?}",
+                options.online,
+                options.pg_version
+            );
+        }
+    }
+
+    /// Online mode: concurrent index builds, NOT VALID + VALIDATE, NOT NULL through a check,
+    /// in labelled phases; partitioned tables keep the plain forms.
+    #[test]
+    fn online_plans_take_the_forms_that_hold_no_long_lock() {
+        let options = PlanOptions {
+            online: true,
+            ..Default::default()
+        };
+        let from = "CREATE TABLE o (id int PRIMARY KEY);
+            CREATE TABLE t (id int PRIMARY KEY, a int, o int);
+            CREATE TABLE p (id int, b int) PARTITION BY RANGE (id);";
+        let to = "CREATE TABLE o (id int PRIMARY KEY);
+            CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL UNIQUE CHECK (a > 0), o int REFERENCES o);
+            CREATE INDEX t_o ON t (o);
+            CREATE TABLE p (id int, b int) PARTITION BY RANGE (id);
+            CREATE INDEX p_b ON p (b);";
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
+        let sql = &m.sql;
+        for want in [
+            "SET lock_timeout = '5s';",
+            "CREATE INDEX CONCURRENTLY t_o ON t (o);",
+            "CREATE UNIQUE INDEX CONCURRENTLY t_a_key ON t (a);",
+            "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE USING INDEX t_a_key;",
+            "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID;",
+            "ALTER TABLE t VALIDATE CONSTRAINT t_a_check;",
+            "ALTER TABLE t ADD CONSTRAINT t_o_fkey FOREIGN KEY (o) REFERENCES o (id) NOT VALID;",
+            "ALTER TABLE t ADD CONSTRAINT t_a_not_null_check CHECK (a IS NOT NULL) NOT VALID;",
+            "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
+            "ALTER TABLE t DROP CONSTRAINT t_a_not_null_check;",
+            "CREATE INDEX p_b ON p (b);",
+            "phase 1 of",
+            "not transactional (CONCURRENTLY cannot run in a transaction block)",
+        ] {
+            assert!(sql.contains(want), "{want} missing from:\n{sql}");
+        }
+        // A validation comes after what it validates, SET NOT NULL after its check's.
+        let at = |s: &str| sql.find(s).unwrap_or_else(|| panic!("{s}"));
+        assert!(at("VALIDATE CONSTRAINT t_a_not_null_check") < at("SET NOT NULL"));
+        assert!(at("CHECK (a > 0) NOT VALID") < at("VALIDATE CONSTRAINT t_a_check"));
+        // No CONCURRENTLY inside a transaction block.
+        let mut in_tx = false;
+        for line in sql.lines() {
+            match line {
+                "BEGIN;" => in_tx = true,
+                "COMMIT;" => in_tx = false,
+                l if l.contains("CONCURRENTLY") => assert!(!in_tx, "{l} in a transaction"),
+                _ => {}
+            }
+        }
+        // The default plan has none of it.
+        let plain = migrate(
+            from,
+            Some(Format::Sql),
+            to,
+            Some(Format::Sql),
+            &PlanOptions::default(),
+        );
+        assert!(!plain.sql.contains("CONCURRENTLY") && !plain.sql.contains("NOT VALID"));
+        assert!(!plain.sql.contains("BEGIN;"));
+    }
+
     #[test]
     fn changes_reach_children_through_their_parent() {
         let from =
@@ -1151,6 +1663,7 @@ mod tests {
         let to = "CREATE TABLE y.t (a int);";
         let allowed = PlanOptions {
             allow_destructive: true,
+            ..Default::default()
         };
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &allowed);
         let statements: Vec<&str> = m.sql.lines().filter(|l| !l.starts_with("--")).collect();
@@ -1181,6 +1694,7 @@ mod tests {
         assert_eq!(m.plan.skipped.len(), 1);
         let allowed = PlanOptions {
             allow_destructive: true,
+            ..Default::default()
         };
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &allowed);
         assert!(m.sql.contains("DROP CONSTRAINT o_u_fkey") && m.sql.contains("DROP TABLE o"));
@@ -1193,6 +1707,7 @@ mod tests {
             CREATE TABLE u (role r NOT NULL DEFAULT 'a', n int DEFAULT 2);";
         let allowed = PlanOptions {
             allow_destructive: true,
+            ..Default::default()
         };
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &allowed);
         let reasons: Vec<(&str, &str)> = m

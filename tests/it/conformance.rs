@@ -47,6 +47,8 @@ fn corpora_converge_and_scores_never_drop() {
             psql_forward: excluded(),
             introspect: excluded(),
             down: excluded(),
+            online: excluded(),
+            squawk: excluded(),
         }
     }));
     let text = report(&results);

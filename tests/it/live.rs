@@ -672,3 +672,151 @@ fn a_model_keeps_the_databases_views_and_triggers_and_rebuilds_views_in_the_way(
     let check = run(&["check", &url, &model]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
 }
+
+/// `apply --online` on a table with rows: phase by phase (indexes built concurrently and
+/// valid, a check and a NOT NULL validated in transactions of their own), then verified. A
+/// NOT NULL the rows violate fails at its validation, naming the phase, with the earlier
+/// phases committed and the column left nullable.
+#[test]
+fn online_apply_runs_phase_by_phase_and_converges() {
+    let db = seed_db();
+    let url = db.url();
+    let old = std::fs::read_to_string(seed_path("old.sql")).unwrap();
+    db.exec("ALTER TABLE users ADD COLUMN nickname text; UPDATE users SET nickname = 'n'")
+        .unwrap();
+    let desired = write_temp(
+        "online.sql",
+        &format!(
+            "{}\nALTER TABLE users ADD COLUMN nickname text NOT NULL CHECK (nickname <> '');\n\
+             CREATE INDEX ix_users_created_at ON users (created_at);\n\
+             ALTER TABLE users ADD CONSTRAINT users_password_hash_key UNIQUE (password_hash);\n",
+            old.replace("CREATE INDEX ix_users_role ON users (role);", "")
+        ),
+    );
+    let out = run(&["apply", "--db", &url, &desired, "--yes", "--online"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    for want in [
+        "CREATE INDEX CONCURRENTLY ix_users_created_at ON users (created_at);",
+        "DROP INDEX CONCURRENTLY ix_users_role;",
+        "CREATE UNIQUE INDEX CONCURRENTLY users_password_hash_key ON users (password_hash);",
+        "ADD CONSTRAINT users_password_hash_key UNIQUE USING INDEX users_password_hash_key;",
+        "CHECK (nickname <> '') NOT VALID;",
+        "ALTER TABLE users VALIDATE CONSTRAINT users_nickname_not_null_check;",
+    ] {
+        assert!(stdout.contains(want), "{want} not in\n{stdout}");
+    }
+    assert!(
+        stderr.contains("phase 1/") && stderr.contains("verified"),
+        "{stderr}"
+    );
+    // Every index valid (a failed concurrent build would leave one INVALID), rows kept.
+    assert_eq!(
+        db.query("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relname = 'users' AND NOT i.indisvalid")
+            .unwrap(),
+        "0"
+    );
+    assert_eq!(db.query("SELECT count(*) FROM users").unwrap(), "2");
+    let check = run(&["check", &url, &desired]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+
+    // Rows that violate the NOT NULL: the validation phase fails; earlier phases stay.
+    let db = seed_db();
+    let url = db.url();
+    db.exec("ALTER TABLE users ADD COLUMN nickname text")
+        .unwrap();
+    let desired = write_temp(
+        "online_fail.sql",
+        &format!("{old}\nALTER TABLE users ADD COLUMN nickname text NOT NULL;\nCREATE INDEX ix_users_created_at ON users (created_at);\n"),
+    );
+    let out = run(&["apply", "--db", &url, &desired, "--yes", "--online"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("VALIDATE CONSTRAINT users_nickname_not_null_check")
+            && stderr.contains("this phase was rolled back; phases 1-"),
+        "{stderr}"
+    );
+    // The NOT VALID check (an earlier phase) stays, unvalidated; the column is still
+    // nullable, and the steps after the failed phase (the index) did not run.
+    assert_eq!(
+        db.query("SELECT convalidated FROM pg_constraint WHERE conname = 'users_nickname_not_null_check'")
+            .unwrap(),
+        "f"
+    );
+    assert_eq!(
+        db.query("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'")
+            .unwrap(),
+        "YES"
+    );
+    assert_eq!(
+        db.query("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_users_created_at'")
+            .unwrap(),
+        "0"
+    );
+    // Rows fixed, the same apply finishes the job.
+    db.exec("UPDATE users SET nickname = 'n'").unwrap();
+    let out = run(&["apply", "--db", &url, &desired, "--yes", "--online"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let check = run(&["check", &url, &desired]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}
+
+/// A column dropped and another added alike is a likely rename, never applied unless
+/// confirmed: without `--rename` the rows' values stay in the old column (its drop is held
+/// back); with it, one `RENAME COLUMN` and the values are in the new one.
+#[test]
+fn a_confirmed_rename_keeps_the_rows_and_an_unconfirmed_one_is_never_applied() {
+    let db = seed_db();
+    let url = db.url();
+    let old = std::fs::read_to_string(seed_path("old.sql")).unwrap();
+    let desired = write_temp(
+        "rename.sql",
+        &old.replace("email VARCHAR(255) NOT NULL", "login VARCHAR(255) NOT NULL")
+            .replace(
+                "ix_users_email ON users (email)",
+                "ix_users_email ON users (login)",
+            ),
+    );
+    // Not confirmed: the suggestion is shown, nothing renamed, the old values kept.
+    let out = run(&["diff", &url, &desired]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        stderr.contains("likely rename: users.email → login")
+            && stderr.contains("--rename users.email=login"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("RENAME COLUMN"), "{stdout}");
+    let out = run(&["apply", "--db", &url, &desired, "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr)); // login NOT NULL fails on the rows
+    assert_eq!(
+        db.query("SELECT string_agg(email, ',' ORDER BY id) FROM users")
+            .unwrap(),
+        "a@example.com,b@example.com"
+    );
+    // Confirmed: renamed, the values with it; nothing left to change.
+    let out = run(&[
+        "apply",
+        "--db",
+        &url,
+        &desired,
+        "--yes",
+        "--rename",
+        "users.email=login",
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("ALTER TABLE users RENAME COLUMN email TO login;")
+            && !stdout.contains("DROP COLUMN")
+            && !stdout.contains("ADD COLUMN"),
+        "{stdout}"
+    );
+    assert_eq!(
+        db.query("SELECT string_agg(login, ',' ORDER BY id) FROM users")
+            .unwrap(),
+        "a@example.com,b@example.com"
+    );
+    let check = run(&["check", &url, &desired]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}

@@ -217,6 +217,7 @@ fn rendered(schema: &Schema) -> String {
         &diff(&Schema::default(), schema),
         &PlanOptions {
             allow_destructive: true,
+            ..Default::default()
         },
     );
     p.steps

@@ -43,6 +43,7 @@ fn models_read_statically_equal_what_sqlalchemy_creates() {
             &diff(&real.schema, &ours.schema),
             &PlanOptions {
                 allow_destructive: true,
+                ..Default::default()
             },
         );
         if !d.is_empty() {

@@ -266,11 +266,17 @@ pub struct CaseResult {
     /// After *forward*, the down migration (the inverse of its steps) brings the catalog back
     /// to *current*.
     pub down: Outcome,
+    /// *forward* in online mode, run as the script it is (phases outside a transaction
+    /// where they say so) converges, and squawk finds nothing online mode should avoid.
+    pub online: Outcome,
+    /// squawk's lock and safety violations on the default-mode *forward* SQL are all
+    /// hazards its steps list.
+    pub squawk: Outcome,
 }
 
 impl CaseResult {
     /// Each check with its name, in report order.
-    pub fn checks(&self) -> [(&'static str, &Outcome); 6] {
+    pub fn checks(&self) -> [(&'static str, &Outcome); 8] {
         [
             ("forward", &self.forward),
             ("reverse", &self.reverse),
@@ -278,6 +284,8 @@ impl CaseResult {
             ("psql-forward", &self.psql_forward),
             ("introspect", &self.introspect),
             ("down", &self.down),
+            ("online", &self.online),
+            ("squawk", &self.squawk),
         ]
     }
 }
@@ -308,8 +316,45 @@ fn full_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
         &diff(from, to),
         &PlanOptions {
             allow_destructive: true,
+            ..Default::default()
         },
     )
+}
+
+/// [`full_plan`] in online mode, for the test server's version.
+fn online_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
+    plan(
+        &diff(from, to),
+        &PlanOptions {
+            allow_destructive: true,
+            online: true,
+            pg_version: crate::squawk::PG_VERSION.parse().ok(),
+            ..Default::default()
+        },
+    )
+}
+
+/// squawk on the default-mode plan from `from` to `to`.
+fn squawk_default(from: &str, to: &str) -> Result<()> {
+    let p = full_plan(&parse_side(from)?, &parse_side(to)?);
+    crate::squawk::check(&p, &render_sql(&p))
+}
+
+/// `db` holds `from`: the online plan to `to`, run as a script (each phase its own
+/// transaction or none), converges on `want`; squawk finds nothing online mode should avoid.
+fn converge_online(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Result<()> {
+    let p = online_plan(&parse_side(from)?, &parse_side(to)?);
+    let sql = render_sql(&p);
+    if !sql.trim().is_empty() {
+        db.exec(&sql)
+            .map_err(|e| anyhow::anyhow!("applying our online SQL failed: {e}"))?;
+    }
+    let got = normalize_dump(&db.dump()?);
+    if got != want {
+        anyhow::bail!("catalogs differ: {}", dump_difference(&got, want));
+    }
+    expect_no_changes(&db.dump()?, to, "re-diff after the online migration")?;
+    crate::squawk::check(&p, &sql)
 }
 
 /// The migration SQL from `from` to `to` (destructive steps allowed).
@@ -366,7 +411,9 @@ fn round_trip_down(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Res
 pub fn introspect(db: &crate::Db) -> Result<Parsed> {
     let spec = schemafix_cli::connect::ConnSpec::resolve(Some(&db.url()), &|_| None)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    schemafix_cli::db::read_schema(&spec).map_err(|e| anyhow::anyhow!("{e}"))
+    schemafix_cli::db::read_schema(&spec)
+        .map(|(parsed, _)| parsed)
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Fails, saying how, unless introspect(`db`) == parse(`ddl`).
@@ -509,17 +556,21 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         psql_forward: Outcome::Fail("not run".into()),
         introspect: Outcome::Fail("not run".into()),
         down: Outcome::Fail("not run".into()),
+        online: Outcome::Fail("not run".into()),
+        squawk: Outcome::Fail("not run".into()),
     };
     let setup = (|| -> Result<_> {
         let a = pg.create_db()?;
         let b = pg.create_db()?;
+        let c = pg.create_db()?;
         load(&a, &case.current, "current")?;
         load(&b, &case.desired, "desired")?;
+        load(&c, &case.current, "current")?;
         let da = normalize_dump(&a.dump()?);
         let db = normalize_dump(&b.dump()?);
-        Ok((a, b, da, db))
+        Ok((a, b, c, da, db))
     })();
-    let (a, b, dump_a, dump_b) = match setup {
+    let (a, b, c, dump_a, dump_b) = match setup {
         Ok(x) => x,
         Err(e) => {
             let o = Outcome::Fail(format!("{e:#}").replace('\n', " "));
@@ -528,6 +579,8 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
             result.self_diff = o.clone();
             result.psql_forward = o.clone();
             result.introspect = o.clone();
+            result.online = o.clone();
+            result.squawk = o.clone();
             result.down = o;
             return result;
         }
@@ -549,6 +602,8 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         Outcome::Fail("the up migration did not converge".into())
     };
     result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a));
+    result.online = Outcome::of(converge_online(&c, &case.current, &case.desired, &dump_b));
+    result.squawk = Outcome::of(squawk_default(&case.current, &case.desired));
     result.psql_forward = match psql_blind_spot(case) {
         Some(why) => Outcome::NotApplicable(why),
         None => Outcome::of(converge_psql(pg, case, &dump_b)),
@@ -701,7 +756,11 @@ pub fn report(results: &[CaseResult]) -> String {
          side given as the live `\\d+` output of every table either side has (a missing one as psql's `Did not find any relation`).\n\n\
          *introspect* checks that each side's live catalog, read with schemafix's catalog queries, equals the parse of its DDL;\n\
          *down* applies the down migration after *forward* and requires the catalog of *current* again.\n\n\
-         | corpus | category | forward | reverse | self-diff | psql-forward | introspect | down |\n|---|---|---|---|---|---|---|---|\n",
+         *online* is *forward* planned with `--online` and run as the script it is (`psql -f`: each phase its own transaction, the\n\
+         `CONCURRENTLY` phases outside any), converging the same way, with no squawk violation that online mode exists to avoid;\n\
+         *squawk* runs squawk (PyPI `squawk-cli`) over the default-mode *forward* SQL: each lock or safety violation must be a hazard\n\
+         its step lists. The squawk rules left out, and why, are listed at the end.\n\n\
+         | corpus | category | forward | reverse | self-diff | psql-forward | introspect | down | online | squawk |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let keys: BTreeSet<(String, String)> =
         s.keys().map(|(c, k, _)| (c.clone(), k.clone())).collect();
@@ -718,13 +777,15 @@ pub fn report(results: &[CaseResult]) -> String {
             }
         };
         out.push_str(&format!(
-            "| {corpus} | {cat} | {} | {} | {} | {} | {} | {} |\n",
+            "| {corpus} | {cat} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             cell("forward"),
             cell("reverse"),
             cell("self-diff"),
             cell("psql-forward"),
             cell("introspect"),
-            cell("down")
+            cell("down"),
+            cell("online"),
+            cell("squawk")
         ));
     }
     out.push_str("\n## Failing counted cases\n\n");
@@ -783,5 +844,13 @@ pub fn report(results: &[CaseResult]) -> String {
     for ((corpus, why), n) in excluded {
         out.push_str(&format!("| {corpus} | {why} | {n} |\n"));
     }
+    out.push_str("\n## squawk rules left out\n\n| rule | why |\n|---|---|\n");
+    for (rule, why) in crate::squawk::EXCLUDED {
+        out.push_str(&format!("| {rule} | {why} |\n"));
+    }
+    out.push_str(&format!(
+        "\nIn default mode only: {} (the default script is run by `schemafix apply`, which sets both timeouts for its session; the online script sets them itself and is checked for them).\n",
+        crate::squawk::SESSION_RULES.join(", ")
+    ));
     out
 }

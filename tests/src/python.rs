@@ -1,5 +1,5 @@
 //! Real SQLAlchemy as the oracle: a virtual environment with SQLAlchemy, Flask-SQLAlchemy,
-//! SQLModel and Alembic from PyPI (pinned), a runner that executes a model file's `create_all`,
+//! SQLModel and Alembic (and the squawk linter) from PyPI (pinned), a runner that executes a model file's `create_all`,
 //! and a scratch Alembic project that runs a revision up and down.
 
 use std::path::PathBuf;
@@ -15,6 +15,8 @@ pub const PACKAGES: &[&str] = &[
     "flask-sqlalchemy==3.1.1",
     "sqlmodel==0.0.50",
     "alembic==1.20.1",
+    // Not Python: squawk, the migration linter, ships its binary as a wheel.
+    "squawk-cli==2.70.0",
 ];
 
 /// Runs a model file and calls `create_all` on every `MetaData` it defines (a `MetaData`, or

@@ -74,6 +74,43 @@ await page.waitForFunction(() => document.querySelector('#output').textContent.i
 check((await page.textContent('#command-line')).includes('--down'), 'the share panel shows the matching command line');
 await page.click('#tab-sql');
 
+// 4b. Online mode: the same steps as a phased script with timeouts, the command line says so.
+n = await computations(page);
+await page.check('#online');
+await waitForComputation(page, n);
+await page.waitForFunction(() => document.querySelector('#output').textContent.includes("SET lock_timeout = '5s';"));
+const onlineText = await page.textContent('#output');
+check(onlineText.includes('phase 1 of 1: transactional') && onlineText.includes('BEGIN;') && onlineText.includes('DROP NOT NULL'),
+  'online mode labels its phases');
+check((await page.textContent('#command-line')).includes('--online'), 'the command line has --online');
+n = await computations(page);
+await page.uncheck('#online');
+await waitForComputation(page, n);
+await page.waitForFunction(() => !document.querySelector('#output').textContent.includes('lock_timeout'));
+
+// 4c. A likely rename: shown with a button; a click makes it RENAME COLUMN; undo takes it back.
+const [seedFrom, seedTo] = [await page.inputValue('#from-text'), await page.inputValue('#to-text')];
+n = await computations(page);
+await page.fill('#from-text', 'CREATE TABLE accounts (id int PRIMARY KEY, login text);\n');
+await page.fill('#to-text', 'CREATE TABLE accounts (id int PRIMARY KEY, username text);\n');
+await waitForComputation(page, n);
+await page.waitForFunction(() => document.querySelector('#renames').textContent.includes('accounts.login → username'));
+check(!(await page.textContent('#output')).includes('RENAME'), 'an unconfirmed rename is not applied');
+n = await computations(page);
+await page.click('#renames button.rename');
+await waitForComputation(page, n);
+await page.waitForFunction(() => document.querySelector('#output').textContent.includes('RENAME COLUMN login TO username'));
+check((await page.textContent('#command-line')).includes("--rename 'accounts.login=username'"), 'the command line has --rename');
+n = await computations(page);
+await page.click('#renames button.rename'); // now "undo"
+await waitForComputation(page, n);
+await page.waitForFunction(() => !document.querySelector('#output').textContent.includes('RENAME COLUMN'));
+n = await computations(page);
+await page.fill('#from-text', seedFrom);
+await page.fill('#to-text', seedTo);
+await waitForComputation(page, n);
+await settled(page);
+
 // 5. A syntax error shows its line and column, and no SQL.
 n = await computations(page);
 await page.fill('#from-text', 'CREATE TABLE a (x int);\nCREATE TABLE b (x int,, y int);\n');

@@ -13,6 +13,12 @@ export interface DiffOptions {
     fromFormat?: string;
     toFormat?: string;
     allowDestructive?: boolean;
+    /** Online mode: steps that hold no long lock, in labelled phases. */
+    online?: boolean;
+    /** The server's major version (hazards follow it). */
+    pgVersion?: number;
+    /** Confirmed column renames (as `plan.renames` suggests them): RENAME COLUMN, data kept. */
+    renames?: { table: { schema: string; name: string }; from: string; to: string }[];
 }
 /** A problem in an input, with its 1-based line and column. */
 export interface Diagnostic {
@@ -28,12 +34,19 @@ export interface Step {
     reason: string;
     hazards: string[];
     loses: string | null;
+    /** In online mode, when the step runs in another form: its statements and their phase. */
+    online?: { phase: "transactional" | "not-transactional" | "validate"; sql: string }[];
 }
 export interface Plan {
     steps: Step[];
     skipped: Step[];
     not_compared: { schema: string; name: string }[];
     irreversible?: Step[];
+    /** Planned in online mode. */
+    online?: boolean;
+    /** Dropped and added columns that look like renames (confidence in percent). */
+    renames?: { table: { schema: string; name: string }; from: string; to: string; confidence: number }[];
+    pg_version?: number;
 }
 /** Everything one comparison gives, as the CLI's `--format json`. */
 export interface Migration {
@@ -59,6 +72,9 @@ struct DiffOptions {
     from_format: Option<String>,
     to_format: Option<String>,
     allow_destructive: bool,
+    online: bool,
+    pg_version: Option<u32>,
+    renames: Vec<schemafix_core::Rename>,
 }
 
 fn format_of(name: Option<&str>) -> Result<Option<Format>, JsError> {
@@ -95,6 +111,9 @@ pub fn diff(
         format_of(o.to_format.as_deref())?,
         &PlanOptions {
             allow_destructive: o.allow_destructive,
+            online: o.online,
+            pg_version: o.pg_version,
+            renames: o.renames,
         },
     );
     to_js(&m)

@@ -521,6 +521,13 @@ pub fn app(props: &AppProps) -> Html {
             d.emit(Action::SetAllowDestructive(i.checked()));
         })
     };
+    let on_online = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let i: web_sys::HtmlInputElement = e.target_unchecked_into();
+            d.emit(Action::SetOnline(i.checked()));
+        })
+    };
     let tabs: Html = Tab::ALL
         .iter()
         .map(|&t| {
@@ -566,6 +573,38 @@ pub fn app(props: &AppProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
+    // Likely renames, each with a button that confirms it; confirmed ones, with one that takes
+    // it back.
+    let renames: Html = {
+        let suggested = m.map(|m| m.plan.renames.clone()).unwrap_or_default();
+        let confirmed = s.renames.clone();
+        let readonly = params.readonly;
+        let item = |r: schemafix_core::Rename, label: String, confirm: bool| {
+            let d = dispatch.clone();
+            let onclick =
+                Callback::from(move |_: MouseEvent| d.emit(Action::Rename(r.clone(), confirm)));
+            html! { <li>{label}{" "}<button class="rename" {onclick} disabled={readonly}>{if confirm { "rename" } else { "undo" }}</button></li> }
+        };
+        suggested
+            .into_iter()
+            .map(|x| {
+                let label = format!("{}.{} → {} ({}%)", x.table, x.from, x.to, x.confidence);
+                item(
+                    schemafix_core::Rename {
+                        table: x.table,
+                        from: x.from,
+                        to: x.to,
+                    },
+                    label,
+                    true,
+                )
+            })
+            .chain(confirmed.into_iter().map(|r| {
+                let label = format!("{}.{} → {} (confirmed)", r.table, r.from, r.to);
+                item(r, label, false)
+            }))
+            .collect()
+    };
     let not_compared: Html = m
         .map(|m| {
             m.plan
@@ -629,6 +668,9 @@ pub fn app(props: &AppProps) -> Html {
         <div class="options">
             <label><input type="checkbox" id="allow-destructive" checked={s.allow_destructive} onchange={on_destructive} disabled={ro} />
                 {" allow destructive steps (drops, narrowing types)"}</label>
+            <label title="indexes built CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a check, lock and statement timeouts; in labelled phases">
+                <input type="checkbox" id="online" checked={s.online} onchange={on_online} disabled={ro} />
+                {" online (no long locks)"}</label>
             <span id="status" class={classes!("status", has_errors.then_some("err"))}>{status}</span>
         </div>
     };
@@ -648,6 +690,7 @@ pub fn app(props: &AppProps) -> Html {
                 <div><h2>{"Hazards"}</h2><ul id="hazards">{hazards}</ul></div>
                 <div><h2>{"Held back (destructive)"}</h2><ul id="skipped">{skipped}</ul></div>
                 <div><h2>{"Not compared"}</h2><ul id="not-compared">{not_compared}</ul></div>
+                <div><h2>{"Likely renames"}</h2><ul id="renames">{renames}</ul></div>
             </div>
         </section>
     };

@@ -85,6 +85,12 @@ pub struct State {
     /// Emit destructive steps.
     #[serde(rename = "d", default)]
     pub allow_destructive: bool,
+    /// Online mode (`--online`).
+    #[serde(rename = "o", default, skip_serializing_if = "std::ops::Not::not")]
+    pub online: bool,
+    /// Column renames the user confirmed (`--rename`).
+    #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
+    pub renames: Vec<schemafix_core::Rename>,
     /// The output tab.
     #[serde(rename = "tab", default)]
     pub tab: Tab,
@@ -99,6 +105,10 @@ pub enum Action {
     SetFormat(Side, Option<Format>),
     /// The destructive toggle.
     SetAllowDestructive(bool),
+    /// The online-mode toggle.
+    SetOnline(bool),
+    /// A likely rename confirmed (`true`) or taken back.
+    Rename(schemafix_core::Rename, bool),
     /// Another output tab.
     SetTab(Tab),
     /// An entry of the examples menu.
@@ -171,6 +181,9 @@ impl State {
             self.to_format,
             &PlanOptions {
                 allow_destructive: self.allow_destructive,
+                online: self.online,
+                renames: self.renames.clone(),
+                ..Default::default()
             },
         )
     }
@@ -199,6 +212,18 @@ impl State {
         if self.allow_destructive {
             cmd.push_str(" --allow-destructive");
         }
+        if self.online {
+            cmd.push_str(" --online");
+        }
+        for r in &self.renames {
+            let suggestion = schemafix_core::RenameSuggestion {
+                table: r.table.clone(),
+                from: r.from.clone(),
+                to: r.to.clone(),
+                confidence: 100,
+            };
+            cmd.push_str(&format!(" --rename '{}'", suggestion.argument()));
+        }
         match self.tab {
             Tab::Sql => {}
             Tab::Down => cmd.push_str(" --down"),
@@ -220,6 +245,13 @@ impl Reducible for State {
             Action::SetFormat(Side::From, f) => s.from_format = f,
             Action::SetFormat(Side::To, f) => s.to_format = f,
             Action::SetAllowDestructive(b) => s.allow_destructive = b,
+            Action::SetOnline(b) => s.online = b,
+            Action::Rename(r, true) => {
+                if !s.renames.contains(&r) {
+                    s.renames.push(r)
+                }
+            }
+            Action::Rename(r, false) => s.renames.retain(|x| *x != r),
             Action::SetTab(t) => s.tab = t,
             Action::LoadExample(i) => s.load_example(i),
             Action::Restore(r) => s = r,

@@ -43,10 +43,15 @@ pub(super) fn diff_enums(
                         .iter()
                         .find(|x| f.values.contains(x))
                         .cloned();
+                    let after = match (&before, i) {
+                        (None, 1..) => Some(t.values[i - 1].clone()),
+                        _ => None,
+                    };
                     out.push(Change::AddEnumValue {
                         name: name.clone(),
                         value: v.clone(),
                         before,
+                        after,
                     });
                 }
             } else {

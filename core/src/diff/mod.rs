@@ -57,6 +57,9 @@ pub enum Change {
         name: QualName,
         value: String,
         before: Option<String>,
+        /// At the end: the label it follows (written out, so the position is explicit).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
     },
     /// `DROP TYPE` of an enum.
     DropEnum { ty: EnumType },
@@ -108,6 +111,9 @@ pub enum Change {
     },
     /// `ALTER COLUMN … SET NOT NULL`.
     SetNotNull { table: QualName, column: String },
+    /// A placeholder, no statement: existing rows of a column just added without a default
+    /// need a value before its `SET NOT NULL` (the plan puts it between the two).
+    Backfill { table: QualName, column: String },
     /// `ALTER COLUMN … DROP NOT NULL`.
     DropNotNull { table: QualName, column: String },
     /// `ALTER COLUMN … SET DEFAULT`.
@@ -184,6 +190,12 @@ pub enum Change {
     CreateIndex { table: QualName, index: Index },
     /// `DROP INDEX`.
     DropIndex { table: QualName, index: Index },
+    /// `ALTER TABLE … RENAME COLUMN`: a rename the user confirmed.
+    RenameColumn {
+        table: QualName,
+        from: String,
+        to: String,
+    },
     /// `ALTER TABLE … RENAME CONSTRAINT`: same definition, another name.
     RenameConstraint {
         table: QualName,
@@ -320,6 +332,7 @@ impl Change {
             Change::DropColumn { .. } => "drop-column",
             Change::AlterColumnType { .. } => "alter-column-type",
             Change::SetNotNull { .. } => "set-not-null",
+            Change::Backfill { .. } => "backfill",
             Change::DropNotNull { .. } => "drop-not-null",
             Change::SetDefault { .. } => "set-default",
             Change::DropDefault { .. } => "drop-default",
@@ -342,6 +355,7 @@ impl Change {
             Change::CreateIndex { .. } => "create-index",
             Change::DropIndex { .. } => "drop-index",
             Change::RenameConstraint { .. } => "rename-constraint",
+            Change::RenameColumn { .. } => "rename-column",
             Change::RenameIndex { .. } => "rename-index",
             Change::CommentTable { .. } => "comment-table",
             Change::CommentColumn { .. } => "comment-column",
@@ -374,6 +388,23 @@ pub struct Diff {
     /// Tables (and types, sequences) that one side describes and the other's scope does not
     /// cover, or that one side names without showing.
     pub not_compared: Vec<QualName>,
+    /// Partitioned tables of either side (an index of one cannot be built concurrently).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitioned: Vec<QualName>,
+}
+
+/// The tables partitioned on either side.
+pub fn partitioned_tables(a: &Schema, b: &Schema) -> Vec<QualName> {
+    let mut out: Vec<QualName> = a
+        .tables
+        .values()
+        .chain(b.tables.values())
+        .filter(|t| t.partition_by.is_some())
+        .map(|t| t.name.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// How the items of one kind (constraints, indexes) on the two sides correspond.
@@ -596,5 +627,6 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     Diff {
         changes: out,
         not_compared,
+        partitioned: partitioned_tables(from, to),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::diff::Change;
 use crate::normalize::{make_object_name, serial_sequence};
-use crate::plan::Plan;
+use crate::plan::{OnlineStatement, Phase, Plan, Step};
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
     Column, Deferrable, ForeignKey, Identity, IdentityOptions, Index, QualName, Sequence, Table,
@@ -11,14 +11,20 @@ use crate::schema::{
 
 /// The whole plan as a migration script.
 pub fn render_sql(plan: &Plan) -> String {
-    let mut out = String::new();
-    for step in &plan.steps {
-        out.push_str(&comment_line(&step.reason));
-        for s in step_sql(&step.change) {
-            out.push_str(&s);
-            out.push_str(";\n");
+    let mut out = if plan.online {
+        render_phases(&plan.steps)
+    } else {
+        let mut out = String::new();
+        for step in &plan.steps {
+            out.push_str(&comment_line(&step.reason));
+            out.push_str(&backfill_hint(&step.change).unwrap_or_default());
+            for s in step_sql(&step.change) {
+                out.push_str(&s);
+                out.push_str(";\n");
+            }
         }
-    }
+        out
+    };
     for step in &plan.skipped {
         let why = step
             .loses
@@ -36,6 +42,276 @@ pub fn render_sql(plan: &Plan) -> String {
         out.push_str(&comment_line(&format!("no inverse: {}", step.reason)));
     }
     out
+}
+
+/// Online mode's lock timeout: a step waiting longer for its lock gives up instead of queueing
+/// every query behind it.
+pub const LOCK_TIMEOUT: &str = "5s";
+/// Online mode's statement timeout for the transactional phases, whose heavy work has moved
+/// to the other phases (builds and validations take as long as they need: they block no
+/// writes).
+pub const STATEMENT_TIMEOUT: &str = "1min";
+
+/// One phase of an online plan: how it runs, and the statements of each step in it (its
+/// reason and SQL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseBlock {
+    /// How it runs.
+    pub phase: Phase,
+    /// (the step's index in the plan, its reason, its statements in this phase), in order.
+    pub steps: Vec<(usize, String, Vec<String>)>,
+}
+
+/// An online plan's phases, in the plan's order: consecutive statements that run the same
+/// way share a phase. A step's validation is a transaction of its own after the phase that
+/// added its constraint `NOT VALID`: consecutive such steps add theirs in one phase, then
+/// validate one by one, before any other step runs (a later step, such as an identity that
+/// needs the NOT NULL, finds it done).
+pub fn online_phases(steps: &[Step]) -> Vec<PhaseBlock> {
+    let mut phases: Vec<PhaseBlock> = Vec::new();
+    let mut validations: Vec<PhaseBlock> = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        let statements: Vec<(Phase, String)> = match &step.online {
+            Some(forms) => forms.iter().map(|f| (f.phase, f.sql.clone())).collect(),
+            None => step_sql(&step.change)
+                .into_iter()
+                .map(|s| (Phase::Transactional, s))
+                .collect(),
+        };
+        let validates = statements.iter().any(|(p, _)| *p == Phase::Validate);
+        if !validates && !statements.is_empty() {
+            phases.append(&mut validations);
+        }
+        if statements.is_empty() {
+            // A placeholder: where it stands, in a transactional phase.
+            if phases
+                .last()
+                .is_none_or(|p| p.phase != Phase::Transactional)
+            {
+                phases.push(PhaseBlock {
+                    phase: Phase::Transactional,
+                    steps: Vec::new(),
+                });
+            }
+            if let Some(block) = phases.last_mut() {
+                block.steps.push((index, step.reason.clone(), Vec::new()));
+            }
+            continue;
+        }
+        let mut validate = Vec::new();
+        let mut fresh = true;
+        for (phase, sql) in statements {
+            if phase == Phase::Validate {
+                validate.push(sql);
+                continue;
+            }
+            if phases.last().is_none_or(|p| p.phase != phase) {
+                phases.push(PhaseBlock {
+                    phase,
+                    steps: Vec::new(),
+                });
+                fresh = true;
+            }
+            let block = phases.last_mut().expect("a phase was just ensured");
+            if fresh {
+                block.steps.push((index, step.reason.clone(), Vec::new()));
+                fresh = false;
+            }
+            if let Some((_, _, sqls)) = block.steps.last_mut() {
+                sqls.push(sql);
+            }
+        }
+        if !validate.is_empty() {
+            validations.push(PhaseBlock {
+                phase: Phase::Validate,
+                steps: vec![(index, format!("validate: {}", step.reason), validate)],
+            });
+        }
+    }
+    phases.extend(validations);
+    phases
+}
+
+/// What a phase's label says of it.
+pub fn phase_label(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Transactional => "transactional",
+        Phase::NotTransactional => {
+            "not transactional (CONCURRENTLY cannot run in a transaction block)"
+        }
+        Phase::Validate => {
+            "validation in a transaction of its own (reads the table without blocking writes)"
+        }
+    }
+}
+
+/// An online plan as a script of labelled phases, each its own transaction (or, not
+/// transactional, statements in autocommit), with lock and statement timeouts.
+fn render_phases(steps: &[Step]) -> String {
+    let phases = online_phases(steps);
+    let mut out = String::new();
+    if phases.is_empty() {
+        return out;
+    }
+    out.push_str(&comment_line(&format!(
+        "online plan in {} phases: run it as a script (psql -f); each phase commits on its own, \
+         a failed phase leaves the earlier ones applied",
+        phases.len()
+    )));
+    out.push_str(&format!("SET lock_timeout = '{LOCK_TIMEOUT}';\n"));
+    let total = phases.len();
+    for (i, p) in phases.into_iter().enumerate() {
+        out.push_str(&comment_line(&format!(
+            "phase {} of {total}: {}",
+            i + 1,
+            phase_label(p.phase)
+        )));
+        match p.phase {
+            Phase::Transactional => {
+                out.push_str(&format!("SET statement_timeout = '{STATEMENT_TIMEOUT}';\n"));
+            }
+            Phase::NotTransactional | Phase::Validate => {
+                out.push_str("SET statement_timeout = 0;\n");
+            }
+        }
+        let tx = p.phase != Phase::NotTransactional;
+        if tx {
+            out.push_str("BEGIN;\n");
+        }
+        for (index, reason, sqls) in p.steps {
+            out.push_str(&comment_line(&reason));
+            if let Some(step) = steps.get(index) {
+                out.push_str(&backfill_hint(&step.change).unwrap_or_default());
+            }
+            for sql in sqls {
+                out.push_str(&sql);
+                out.push_str(";\n");
+            }
+        }
+        if tx {
+            out.push_str("COMMIT;\n");
+        }
+    }
+    out
+}
+
+/// A step's online form, when it has one: an index built or dropped `CONCURRENTLY` (a unique
+/// or primary key constraint then attached to it), a check or foreign key added `NOT VALID`
+/// and validated later, `SET NOT NULL` through a validated check (PostgreSQL 12 and later
+/// skip the scan when one proves it).
+pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<OnlineStatement>> {
+    use Phase::{NotTransactional as N, Transactional as T, Validate as V};
+    let st = |phase, sql: String| OnlineStatement { phase, sql };
+    let forms = match c {
+        Change::CreateIndex { table, index } => {
+            vec![st(N, create_index_sql(table, index, true))]
+        }
+        Change::DropIndex { table, index } => vec![st(
+            N,
+            format!("DROP INDEX CONCURRENTLY {}", in_schema(table, &index.name)),
+        )],
+        Change::AddUnique { table, unique } => vec![
+            st(
+                N,
+                format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY {} ON {table} ({}){}{}",
+                    q(&unique.name),
+                    cols(&unique.columns),
+                    include(&unique.include),
+                    if unique.nulls_not_distinct {
+                        " NULLS NOT DISTINCT"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            st(
+                T,
+                format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {} UNIQUE USING INDEX {}{}",
+                    q(&unique.name),
+                    q(&unique.name),
+                    deferrable(unique.deferrable)
+                ),
+            ),
+        ],
+        Change::AddPrimaryKey { table, pk } => vec![
+            st(
+                N,
+                format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY {} ON {table} ({}){}",
+                    q(&pk.name),
+                    cols(&pk.columns),
+                    include(&pk.include)
+                ),
+            ),
+            st(
+                T,
+                format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}{}",
+                    q(&pk.name),
+                    q(&pk.name),
+                    deferrable(pk.deferrable)
+                ),
+            ),
+        ],
+        Change::AddCheck { table, check } => vec![
+            st(
+                T,
+                format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {} {} NOT VALID",
+                    q(&check.name),
+                    check_clause(check)
+                ),
+            ),
+            st(V, validate(table, &check.name)),
+        ],
+        Change::AddForeignKey { table, fk } => vec![
+            st(
+                T,
+                format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT {} {} NOT VALID",
+                    q(&fk.name),
+                    fk_clause(fk)
+                ),
+            ),
+            st(V, validate(table, &fk.name)),
+        ],
+        Change::SetNotNull { table, column } if pg_version.is_none_or(|v| v >= 12) => {
+            let check = make_object_name(&table.name, Some(column), "not_null_check");
+            vec![
+                st(
+                    T,
+                    format!(
+                        "ALTER TABLE {table} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
+                        q(&check),
+                        q(column)
+                    ),
+                ),
+                st(V, validate(table, &check)),
+                st(V, alter_col(table, column, "SET NOT NULL")),
+                st(V, drop_constraint(table, &check)),
+            ]
+        }
+        _ => return None,
+    };
+    Some(forms)
+}
+
+/// The statement a backfill placeholder suggests, as a comment.
+pub fn backfill_hint(c: &Change) -> Option<String> {
+    match c {
+        Change::Backfill { table, column } => Some(comment_line(&format!(
+            "UPDATE {table} SET {} = /* value */ WHERE {} IS NULL;",
+            q(column),
+            q(column)
+        ))),
+        _ => None,
+    }
+}
+
+fn validate(table: &QualName, name: &str) -> String {
+    format!("ALTER TABLE {table} VALIDATE CONSTRAINT {}", q(name))
 }
 
 /// A `--` comment on one line: line breaks in user text never end the comment early.
@@ -336,10 +612,15 @@ pub(crate) fn key_sql(k: &crate::schema::IndexKey) -> String {
 }
 
 fn create_index(table: &QualName, i: &Index) -> String {
+    create_index_sql(table, i, false)
+}
+
+fn create_index_sql(table: &QualName, i: &Index, concurrently: bool) -> String {
     let keys: Vec<String> = i.keys.iter().map(key_sql).collect();
     let mut s = format!(
-        "CREATE {}INDEX {} ON {}",
+        "CREATE {}INDEX {}{} ON {}",
         if i.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
         q(&i.name),
         table
     );
@@ -631,13 +912,19 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             name,
             value,
             before,
-        } => vec![match before {
-            Some(b) => format!(
+            after,
+        } => vec![match (before, after) {
+            (Some(b), _) => format!(
                 "ALTER TYPE {name} ADD VALUE {} BEFORE {}",
                 quote_literal(value),
                 quote_literal(b)
             ),
-            None => format!("ALTER TYPE {name} ADD VALUE {}", quote_literal(value)),
+            (None, Some(a)) => format!(
+                "ALTER TYPE {name} ADD VALUE {} AFTER {}",
+                quote_literal(value),
+                quote_literal(a)
+            ),
+            (None, None) => format!("ALTER TYPE {name} ADD VALUE {}", quote_literal(value)),
         }],
         Change::DropEnum { ty } => vec![format!("DROP TYPE {}", ty.name)],
         Change::RebuildEnum { from, to, columns } => {
@@ -723,6 +1010,8 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             v
         }
         Change::SetNotNull { table, column } => vec![alter_col(table, column, "SET NOT NULL")],
+        // A placeholder: the renderers print [`backfill_hint`] instead.
+        Change::Backfill { .. } => vec![],
         Change::DropNotNull { table, column } => vec![alter_col(table, column, "DROP NOT NULL")],
         Change::SetDefault {
             table, column, to, ..
@@ -834,6 +1123,13 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::RenameConstraint { table, from, to } => {
             vec![format!(
                 "ALTER TABLE {table} RENAME CONSTRAINT {} TO {}",
+                q(from),
+                q(to)
+            )]
+        }
+        Change::RenameColumn { table, from, to } => {
+            vec![format!(
+                "ALTER TABLE {table} RENAME COLUMN {} TO {}",
                 q(from),
                 q(to)
             )]

@@ -1,0 +1,235 @@
+//! squawk (PyPI `squawk-cli`, pinned, in the oracle's virtual environment) as a second opinion
+//! on our plans: every violation of its lock- and safety-related rules must be a hazard the
+//! step lists, and online plans must avoid the ones online mode exists to avoid.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{bail, Context, Result};
+use schemafix_core::{online_phases, step_sql, Hazard, Plan};
+
+/// The PostgreSQL version squawk judges for (the test server's).
+pub const PG_VERSION: &str = "15";
+
+/// squawk rules about the user's own schema or the script's style, not about the safety of
+/// running a migration: left out of the check, each with why.
+pub const EXCLUDED: &[(&str, &str)] = &[
+    (
+        "prefer-robust-stmts",
+        "asks for re-runnable statements (IF NOT EXISTS): a plan is computed against the current catalog and applied once; `apply` runs it in one transaction and verifies",
+    ),
+    ("prefer-bigint-over-int", "column types are the model's choice"),
+    ("prefer-bigint-over-smallint", "column types are the model's choice"),
+    ("prefer-big-int", "column types are the model's choice"),
+    ("prefer-identity", "serial or identity is the model's choice"),
+    ("prefer-text-field", "varchar(n) is the model's choice"),
+    ("prefer-timestamptz", "timestamp without time zone is the model's choice"),
+    ("prefer-timestamp-tz", "timestamp without time zone is the model's choice"),
+    ("ban-char-field", "char(n) is the model's choice"),
+    (
+        "ban-drop-not-null",
+        "a nullable column is the requested change (a catalog-only change that scans nothing); it is about clients that assume the column is set",
+    ),
+    (
+        "ban-drop-constraint",
+        "dropping a constraint the desired schema lacks is the requested change (and online mode drops its own temporary NOT NULL check once SET NOT NULL holds); it is about clients relying on the guarantee",
+    ),
+    (
+        "ban-drop-default",
+        "a default the desired schema lacks (or that comes off around a type change and goes back on) is the requested change; it is about inserts relying on it",
+    ),
+    (
+        "ban-drop-view",
+        "about clients of the view: a view is dropped because the desired schema lacks it (destructive, held back unless allowed) or to be created again around a change to what it reads",
+    ),
+    (
+        "ban-drop-function",
+        "about callers: a function is dropped because the desired schema lacks it (destructive) or to be created again with another result type",
+    ),
+    (
+        "ban-drop-type",
+        "about clients of the type: an enum is dropped only when the desired schema lacks it or it is rebuilt (the columns move to the new type first)",
+    ),
+    (
+        "ban-drop-extension",
+        "about users of the extension: dropped only when the desired schema lacks it (destructive) or to install an older version",
+    ),
+    (
+        "ban-drop-sequence",
+        "a sequence is dropped only when the desired schema lacks it (destructive, held back unless allowed) or with a column that stops being serial (its counter, no rows)",
+    ),
+    (
+        "ban-drop-schema",
+        "a schema is dropped only when the desired schema lacks it, after everything in it",
+    ),
+    (
+        "renaming-object",
+        "about clients naming the object: schemafix renames only constraints and indexes (to the names the desired schema gives them), which queries do not name",
+    ),
+];
+
+/// Rules about the script's session settings: the default-mode script is run by
+/// `schemafix apply`, which sets `lock_timeout` and `statement_timeout` for its session
+/// (`--lock-timeout`, `--statement-timeout`); the online script sets them itself, and is
+/// checked for them.
+pub const SESSION_RULES: &[&str] = &["require-lock-timeout", "require-statement-timeout"];
+
+/// The hazards that account for a violation of `rule` (any one of them on its step).
+fn answers(rule: &str) -> &'static [Hazard] {
+    use Hazard as H;
+    match rule {
+        "require-concurrent-index-creation" => &[H::ShareLock],
+        "require-concurrent-index-deletion" => &[H::IndexDropped],
+        "constraint-missing-not-valid" => &[H::FullTableScan, H::IndexBuild],
+        "adding-foreign-key-constraint" => &[H::FullTableScan],
+        "ban-alter-identity" => &[H::AccessExclusiveLock],
+        "adding-not-nullable-field" => &[H::FullTableScan, H::FailsOnExistingRows],
+        "adding-required-field" => &[H::FailsOnExistingRows],
+        "adding-field-with-default" | "changing-column-type" => {
+            &[H::TableRewrite, H::AccessExclusiveLock]
+        }
+        "adding-serial-primary-key-field"
+        | "adding-primary-key-constraint"
+        | "disallowed-unique-constraint" => &[H::IndexBuild],
+        "ban-drop-column" | "ban-drop-table" | "ban-drop-database" | "ban-truncate-cascade" => {
+            &[H::DeletesData]
+        }
+        "renaming-column" | "renaming-table" | "require-concurrent-partition-detach" => {
+            &[H::AccessExclusiveLock]
+        }
+        "require-lock-timeout" => &[H::AccessExclusiveLock, H::ShareLock],
+        "require-statement-timeout" => &[
+            H::AccessExclusiveLock,
+            H::ShareLock,
+            H::FullTableScan,
+            H::TableRewrite,
+            H::IndexBuild,
+        ],
+        "ban-concurrent-index-creation-in-transaction" => &[H::NotTransactional],
+        _ => &[],
+    }
+}
+
+/// What online mode cannot avoid: the data loss or rewrite the plan was asked for, an
+/// identity (added with a brief lock), the index of a materialized view the plan creates (no
+/// writer waits on a view just created), an exclusion constraint (PostgreSQL has no NOT VALID
+/// for one), and a plain DETACH PARTITION (`… CONCURRENTLY` leaves a CHECK copying the
+/// partition bound on the detached table, which the desired schema does not have).
+fn online_unavoidable(rule: &str, step_id: &str) -> bool {
+    matches!(
+        rule,
+        "ban-drop-column"
+            | "ban-drop-table"
+            | "ban-truncate-cascade"
+            | "changing-column-type"
+            | "adding-field-with-default"
+            | "ban-alter-identity"
+            | "require-concurrent-partition-detach"
+    ) || (rule == "require-concurrent-index-creation" && step_id == "create-view")
+        || (rule == "constraint-missing-not-valid" && step_id == "add-exclusion")
+}
+
+/// The squawk binary, installed with the oracle's packages.
+pub fn squawk() -> Result<PathBuf> {
+    let py = crate::python::python()?;
+    Ok(py.with_file_name("squawk"))
+}
+
+/// One violation squawk reported.
+#[derive(Debug, serde::Deserialize)]
+struct Violation {
+    line: usize,
+    rule_name: String,
+}
+
+/// Runs squawk over `plan`'s rendered SQL and fails, naming them, on violations that are not
+/// excluded and not accounted for by their step's hazards (in online mode: only the data
+/// loss and rewrites online mode cannot avoid are accounted for).
+pub fn check(plan: &Plan, sql: &str) -> Result<()> {
+    if sql.trim().is_empty() {
+        return Ok(());
+    }
+    // Each statement's step, in the order the script has them.
+    let statements: Vec<(usize, String)> = if plan.online {
+        online_phases(&plan.steps)
+            .into_iter()
+            .flat_map(|b| b.steps)
+            .flat_map(|(i, _, sqls)| sqls.into_iter().map(move |s| (i, s)))
+            .collect()
+    } else {
+        plan.steps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| step_sql(&s.change).into_iter().map(move |q| (i, q)))
+            .collect()
+    };
+    // Their line ranges (0-based, as squawk counts).
+    let mut ranges = Vec::with_capacity(statements.len());
+    let mut at = 0;
+    for (i, s) in &statements {
+        let Some(found) = sql[at..].find(s.as_str()) else {
+            bail!("statement not found in the script: {s}");
+        };
+        let start = at + found;
+        let first = sql[..start].matches('\n').count();
+        let last = first + s.matches('\n').count();
+        ranges.push((first, last, *i, s));
+        at = start + s.len();
+    }
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "schemafix-squawk-{}-{}.sql",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, sql)?;
+    let mut cmd = Command::new(squawk()?);
+    cmd.args(["--reporter", "json", "--pg-version", PG_VERSION]);
+    if !plan.online {
+        // The default plan runs in one transaction (`apply`, psql -1).
+        cmd.arg("--assume-in-transaction");
+    }
+    let out = cmd.arg(&path).output().context("running squawk");
+    std::fs::remove_file(&path).ok();
+    let out = out?;
+    let found: Vec<Violation> = serde_json::from_slice(&out.stdout).with_context(|| {
+        format!(
+            "squawk's output: {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    let mut bad = Vec::new();
+    for v in found {
+        if EXCLUDED.iter().any(|(r, _)| *r == v.rule_name)
+            || (!plan.online && SESSION_RULES.contains(&v.rule_name.as_str()))
+        {
+            continue;
+        }
+        let step = ranges
+            .iter()
+            .find(|(first, last, _, _)| (*first..=*last).contains(&v.line));
+        let accounted = step.is_some_and(|(_, _, i, _)| {
+            let hazards = &plan.steps[*i].hazards;
+            (!plan.online || online_unavoidable(&v.rule_name, &plan.steps[*i].id))
+                && answers(&v.rule_name).iter().any(|h| hazards.contains(h))
+        });
+        if !accounted {
+            let what = match step {
+                Some((_, _, i, s)) => format!(
+                    "{} on `{}` (hazards {:?})",
+                    v.rule_name,
+                    s.lines().next().unwrap_or_default(),
+                    plan.steps[*i].hazards
+                ),
+                None => format!("{} at line {}", v.rule_name, v.line + 1),
+            };
+            bad.push(what);
+        }
+    }
+    if !bad.is_empty() {
+        bail!("squawk: {}", bad.join("; "));
+    }
+    Ok(())
+}
