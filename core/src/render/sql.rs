@@ -210,51 +210,24 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             N,
             format!("DROP INDEX CONCURRENTLY {}", in_schema(table, &index.name)),
         )],
-        Change::AddUnique { table, unique } => vec![
-            st(
-                N,
-                format!(
-                    "CREATE UNIQUE INDEX CONCURRENTLY {} ON {table} ({}){}{}",
-                    q(&unique.name),
-                    cols(&unique.columns),
-                    include(&unique.include),
-                    if unique.nulls_not_distinct {
-                        " NULLS NOT DISTINCT"
-                    } else {
-                        ""
-                    }
-                ),
-            ),
-            st(
-                T,
-                format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {} UNIQUE USING INDEX {}{}",
-                    q(&unique.name),
-                    q(&unique.name),
-                    deferrable(unique.deferrable)
-                ),
-            ),
-        ],
-        Change::AddPrimaryKey { table, pk } => vec![
-            st(
-                N,
-                format!(
-                    "CREATE UNIQUE INDEX CONCURRENTLY {} ON {table} ({}){}",
-                    q(&pk.name),
-                    cols(&pk.columns),
-                    include(&pk.include)
-                ),
-            ),
-            st(
-                T,
-                format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}{}",
-                    q(&pk.name),
-                    q(&pk.name),
-                    deferrable(pk.deferrable)
-                ),
-            ),
-        ],
+        Change::AddUnique { table, unique } => key_using_index(
+            table,
+            &unique.name,
+            "UNIQUE",
+            &unique.columns,
+            &unique.include,
+            unique.nulls_not_distinct,
+            unique.deferrable,
+        ),
+        Change::AddPrimaryKey { table, pk } => key_using_index(
+            table,
+            &pk.name,
+            "PRIMARY KEY",
+            &pk.columns,
+            &pk.include,
+            false,
+            pk.deferrable,
+        ),
         Change::AddCheck { table, check } => vec![
             st(
                 T,
@@ -308,6 +281,44 @@ pub fn backfill_hint(c: &Change) -> Option<String> {
         ))),
         _ => None,
     }
+}
+
+/// A unique or primary key the online way: its index built concurrently, then attached
+/// (a brief lock) as the constraint, under the constraint's name.
+fn key_using_index(
+    table: &QualName,
+    name: &str,
+    kind: &str,
+    columns: &[String],
+    include_cols: &[String],
+    nulls_not_distinct: bool,
+    d: Deferrable,
+) -> Vec<OnlineStatement> {
+    vec![
+        OnlineStatement {
+            phase: Phase::NotTransactional,
+            sql: format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY {} ON {table} ({}){}{}",
+                q(name),
+                cols(columns),
+                include(include_cols),
+                if nulls_not_distinct {
+                    " NULLS NOT DISTINCT"
+                } else {
+                    ""
+                }
+            ),
+        },
+        OnlineStatement {
+            phase: Phase::Transactional,
+            sql: format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {} {kind} USING INDEX {}{}",
+                q(name),
+                q(name),
+                deferrable(d)
+            ),
+        },
+    ]
 }
 
 fn validate(table: &QualName, name: &str) -> String {
