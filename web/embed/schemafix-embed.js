@@ -46,7 +46,7 @@ function dedent(text) {
 }
 
 /** The attributes a <schemafix-diff> passes on, as page parameters. */
-const PASSED = ['from-format', 'to-format', 'tab', 'allow-destructive', 'readonly'];
+const PASSED = ['from-format', 'to-format', 'tab', 'allow-destructive', 'online', 'readonly'];
 
 class SchemafixDiff extends HTMLElement {
   connectedCallback() {

@@ -4,7 +4,7 @@
 //!
 //! `embed` (the compact widget), `readonly`, `from` / `to` (inline text), `from-src` / `to-src`
 //! (URLs of files served beside the page, fetched by the page), `from-format` / `to-format`,
-//! `allow-destructive`, `tab` (`sql`, `down`, `alembic`, `json`). A share link's `#s=…` is read
+//! `allow-destructive`, `online`, `tab` (`sql`, `down`, `alembic`, `json`). A share link's `#s=…` is read
 //! first and the other parameters apply on top of it. No DOM here, so it is tested natively.
 
 use schemafix_core::Format;
@@ -103,9 +103,13 @@ pub fn read(query: &str, fragment: &str) -> (Option<State>, Params) {
     for (key, value) in all {
         let mut bad = |why: &str| params.problems.push(format!("parameter {key:?}: {why}"));
         match key.as_str() {
-            "embed" | "readonly" | "allow-destructive" => match flag(&value) {
+            "embed" | "readonly" | "allow-destructive" | "online" => match flag(&value) {
                 Some(b) if key == "embed" => params.embed = b,
                 Some(b) if key == "readonly" => params.readonly = b,
+                Some(b) if key == "online" => {
+                    s.online = b;
+                    touched = true;
+                }
                 Some(b) => {
                     s.allow_destructive = b;
                     touched = true;
@@ -174,7 +178,7 @@ mod tests {
     fn embed_parameters_from_query_and_fragment() {
         let (s, p) = read(
             "?embed&readonly=1",
-            "#from=CREATE%20TABLE%20a%20(x%20int)%3B&to-src=%2Fdocs%2Fmodels.py&tab=alembic&allow-destructive=true&from-format=sql",
+            "#from=CREATE%20TABLE%20a%20(x%20int)%3B&to-src=%2Fdocs%2Fmodels.py&tab=alembic&allow-destructive=true&from-format=sql&online=1",
         );
         assert!(p.embed && p.readonly, "{p:?}");
         assert_eq!(p.to_src.as_deref(), Some("/docs/models.py"));
@@ -183,7 +187,7 @@ mod tests {
         assert_eq!(s.from, "CREATE TABLE a (x int);");
         assert_eq!(s.to, "");
         assert_eq!(s.tab, Tab::Alembic);
-        assert!(s.allow_destructive);
+        assert!(s.allow_destructive && s.online);
         assert_eq!(s.from_format, Some(Format::Sql));
     }
 
