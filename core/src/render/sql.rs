@@ -325,6 +325,32 @@ fn validate(table: &QualName, name: &str) -> String {
     format!("ALTER TABLE {table} VALIDATE CONSTRAINT {}", q(name))
 }
 
+/// When a sequence's bound moves inward past where it stands (an ascending sequence's
+/// `MINVALUE` raised, a descending one's `MAXVALUE` lowered), `ALTER SEQUENCE` fails while its
+/// current value lies outside the new range: this statement first moves the value to the new
+/// bound, never backwards (no value is handed out twice). A sequence never used starts at the
+/// new `START`. `seq` is an SQL expression naming it (cast to `regclass`).
+fn raise_below_new_min(
+    seq: &str,
+    (_, from_min, from_max): (i64, Option<i64>, Option<i64>),
+    (increment, to_min, to_max, start): (i64, Option<i64>, Option<i64>, Option<i64>),
+) -> Option<String> {
+    let (bound, pick) = if increment > 0 {
+        let new = to_min?;
+        // The default MINVALUE of an ascending sequence is 1.
+        (from_min.unwrap_or(1) < new).then_some((new, "GREATEST"))?
+    } else {
+        let new = to_max?;
+        (from_max.unwrap_or(-1) > new).then_some((new, "LEAST"))?
+    };
+    let fresh = start.unwrap_or(bound);
+    Some(format!(
+        "SELECT pg_catalog.setval(s, CASE WHEN v IS NULL THEN {fresh} ELSE {pick}(v, {bound}) END, v IS NOT NULL) \
+         FROM (SELECT s, pg_catalog.pg_sequence_last_value(s) AS v \
+         FROM (SELECT CAST({seq} AS regclass) AS s) AS n) AS c"
+    ))
+}
+
 /// A `--` comment on one line: line breaks in user text never end the comment early.
 fn comment_line(text: &str) -> String {
     let flat: String = text
@@ -974,11 +1000,21 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             seq.name,
             sequence_options(seq, false)
         )],
-        Change::AlterSequence { to, .. } => vec![format!(
-            "ALTER SEQUENCE {}{}",
-            to.name,
-            sequence_options(to, true)
-        )],
+        Change::AlterSequence { from, to } => {
+            let mut out: Vec<String> = raise_below_new_min(
+                &quote_literal(&to.name.to_string()),
+                (from.increment, from.min_value, from.max_value),
+                (to.increment, to.min_value, to.max_value, to.start),
+            )
+            .into_iter()
+            .collect();
+            out.push(format!(
+                "ALTER SEQUENCE {}{}",
+                to.name,
+                sequence_options(to, true)
+            ));
+            out
+        }
         Change::DropSequence { seq } => vec![format!("DROP SEQUENCE {}", seq.name)],
         Change::CreateTable { table } => vec![create_table(table)],
         Change::DropTable { table } => vec![format!("DROP TABLE {}", table.name)],
@@ -1050,7 +1086,22 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             column,
             from,
             to,
-        } => vec![alter_col(table, column, &set_identity_options(from, to))],
+        } => {
+            let seq = format!(
+                "pg_catalog.pg_get_serial_sequence({}, {})",
+                quote_literal(&table.to_string()),
+                quote_literal(column)
+            );
+            let mut out: Vec<String> = raise_below_new_min(
+                &seq,
+                (from.increment, from.min_value, from.max_value),
+                (to.increment, to.min_value, to.max_value, to.start),
+            )
+            .into_iter()
+            .collect();
+            out.push(alter_col(table, column, &set_identity_options(from, to)));
+            out
+        }
         Change::SetIdentity {
             table, column, to, ..
         } => vec![alter_col(
