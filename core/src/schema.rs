@@ -537,6 +537,18 @@ impl Sequence {
             span,
         }
     }
+
+    /// Its options (the other way round from [`Sequence::with_options`]).
+    pub(crate) fn options(&self) -> IdentityOptions {
+        IdentityOptions {
+            increment: self.increment,
+            min_value: self.min_value,
+            max_value: self.max_value,
+            start: self.start,
+            cache: self.cache,
+            cycle: self.cycle,
+        }
+    }
 }
 
 impl IdentityOptions {

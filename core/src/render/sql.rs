@@ -330,20 +330,16 @@ fn validate(table: &QualName, name: &str) -> String {
 /// current value lies outside the new range: this statement first moves the value to the new
 /// bound, never backwards (no value is handed out twice). A sequence never used starts at the
 /// new `START`. `seq` is an SQL expression naming it (cast to `regclass`).
-fn raise_below_new_min(
-    seq: &str,
-    (_, from_min, from_max): (i64, Option<i64>, Option<i64>),
-    (increment, to_min, to_max, start): (i64, Option<i64>, Option<i64>, Option<i64>),
-) -> Option<String> {
-    let (bound, pick) = if increment > 0 {
-        let new = to_min?;
+fn raise_below_new_min(seq: &str, from: &IdentityOptions, to: &IdentityOptions) -> Option<String> {
+    let (bound, pick) = if to.increment > 0 {
+        let new = to.min_value?;
         // The default MINVALUE of an ascending sequence is 1.
-        (from_min.unwrap_or(1) < new).then_some((new, "GREATEST"))?
+        (from.min_value.unwrap_or(1) < new).then_some((new, "GREATEST"))?
     } else {
-        let new = to_max?;
-        (from_max.unwrap_or(-1) > new).then_some((new, "LEAST"))?
+        let new = to.max_value?;
+        (from.max_value.unwrap_or(-1) > new).then_some((new, "LEAST"))?
     };
-    let fresh = start.unwrap_or(bound);
+    let fresh = to.start.unwrap_or(bound);
     Some(format!(
         "SELECT pg_catalog.setval(s, CASE WHEN v IS NULL THEN {fresh} ELSE {pick}(v, {bound}) END, v IS NOT NULL) \
          FROM (SELECT s, pg_catalog.pg_sequence_last_value(s) AS v \
@@ -1003,8 +999,8 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::AlterSequence { from, to } => {
             let mut out: Vec<String> = raise_below_new_min(
                 &quote_literal(&to.name.to_string()),
-                (from.increment, from.min_value, from.max_value),
-                (to.increment, to.min_value, to.max_value, to.start),
+                &from.options(),
+                &to.options(),
             )
             .into_iter()
             .collect();
@@ -1092,13 +1088,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
                 quote_literal(&table.to_string()),
                 quote_literal(column)
             );
-            let mut out: Vec<String> = raise_below_new_min(
-                &seq,
-                (from.increment, from.min_value, from.max_value),
-                (to.increment, to.min_value, to.max_value, to.start),
-            )
-            .into_iter()
-            .collect();
+            let mut out: Vec<String> = raise_below_new_min(&seq, from, to).into_iter().collect();
             out.push(alter_col(table, column, &set_identity_options(from, to)));
             out
         }
