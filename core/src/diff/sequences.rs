@@ -2,7 +2,7 @@
 
 use super::{creatable, Change};
 use crate::normalize::serial_sequence;
-use crate::schema::{QualName, Schema, Sequence, Table};
+use crate::schema::{IdentityOptions, QualName, Schema, Sequence, Table};
 
 pub(super) fn diff_sequences(
     from: &Schema,
@@ -45,63 +45,65 @@ pub(super) fn diff_sequences(
 
 /// A serial column's own sequence, as a free-standing sequence would describe it.
 fn implicit_sequence(table: &QualName, column: &str, data_type: &str) -> Sequence {
-    let mut seq = Sequence {
-        name: serial_sequence(table, column),
-        data_type: data_type.to_string(),
-        increment: 1,
-        min_value: None,
-        max_value: None,
-        start: None,
-        cache: 1,
-        cycle: false,
-        owned_by: Some((table.clone(), column.to_string())),
-        span: Default::default(),
-    };
+    let mut seq = Sequence::with_options(
+        serial_sequence(table, column),
+        data_type,
+        &IdentityOptions::default(),
+        Default::default(),
+    );
+    seq.owned_by = Some((table.clone(), column.to_string()));
     crate::source::ddl::normalize_sequence(&mut seq);
     seq
+}
+
+/// Does `table.column` of `schema` default to `nextval` of `seq`?
+fn defaults_to(schema: &Schema, table: &QualName, column: &str, seq: &QualName) -> bool {
+    schema
+        .tables
+        .get(table)
+        .and_then(|t| t.column(column))
+        .and_then(|c| c.default.as_ref())
+        .and_then(|d| crate::source::ddl::nextval_target(&d.canon, "public"))
+        .is_some_and(|n| n == *seq)
+}
+
+/// The positions of the changes `pick` chooses.
+fn positions(out: &[Change], pick: impl Fn(&Change) -> bool) -> Vec<usize> {
+    out.iter()
+        .enumerate()
+        .filter(|(_, c)| pick(c))
+        .map(|(j, _)| j)
+        .collect()
 }
 
 /// A serial column that keeps its sequence as a free-standing one (or the other way round)
 /// is one `ALTER SEQUENCE`, not a drop of the sequence and the creation of another of the same
 /// name (which fails while the first exists, and resets the counter).
 pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
-    let search_path = "public";
     let mut replace: Vec<(usize, Vec<usize>, Change)> = Vec::new();
     for (i, c) in out.iter().enumerate() {
         match c {
+            // Serial → a free-standing sequence of the same name, still the default.
             Change::DropSerial { table, column } => {
                 let seq = serial_sequence(table, column);
-                let Some(want) = to.sequences.get(&seq) else {
+                let (Some(want), Some(old)) = (
+                    to.sequences.get(&seq),
+                    from.tables.get(table).and_then(|t| t.column(column)),
+                ) else {
                     continue;
                 };
-                let Some(col) = to.tables.get(table).and_then(|t| t.column(column)) else {
-                    continue;
-                };
-                let default_is_seq = col
-                    .default
-                    .as_ref()
-                    .and_then(|d| crate::source::ddl::nextval_target(&d.canon, search_path))
-                    .is_some_and(|n| n == seq);
-                let Some(old) = from.tables.get(table).and_then(|t| t.column(column)) else {
-                    continue;
-                };
-                if !default_is_seq || from.sequences.contains_key(&seq) {
+                if !defaults_to(to, table, column, &seq) || from.sequences.contains_key(&seq) {
                     continue;
                 }
-                let others: Vec<usize> = out
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| match o {
-                        Change::CreateSequence { seq: s } => s.name == seq,
-                        Change::SetDefault {
-                            table: t,
-                            column: c,
-                            ..
-                        } => t == table && c == column,
-                        _ => false,
-                    })
-                    .map(|(j, _)| j)
-                    .collect();
+                let others = positions(out, |o| match o {
+                    Change::CreateSequence { seq: s } => s.name == seq,
+                    Change::SetDefault {
+                        table: t,
+                        column: c,
+                        ..
+                    } => t == table && c == column,
+                    _ => false,
+                });
                 replace.push((
                     i,
                     others,
@@ -111,6 +113,7 @@ pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>)
                     },
                 ));
             }
+            // A free-standing sequence that the column's default uses → its serial sequence.
             Change::AddSerial {
                 table,
                 column,
@@ -120,30 +123,18 @@ pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>)
                 let Some(have) = from.sequences.get(&seq) else {
                     continue;
                 };
-                let default_is_seq = from
-                    .tables
-                    .get(table)
-                    .and_then(|t| t.column(column))
-                    .and_then(|c| c.default.as_ref())
-                    .and_then(|d| crate::source::ddl::nextval_target(&d.canon, search_path))
-                    .is_some_and(|n| n == seq);
-                if !default_is_seq || to.sequences.contains_key(&seq) {
+                if !defaults_to(from, table, column, &seq) || to.sequences.contains_key(&seq) {
                     continue;
                 }
-                let others: Vec<usize> = out
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| match o {
-                        Change::DropSequence { seq: s } => s.name == seq,
-                        Change::DropDefault {
-                            table: t,
-                            column: c,
-                            ..
-                        } => t == table && c == column,
-                        _ => false,
-                    })
-                    .map(|(j, _)| j)
-                    .collect();
+                let others = positions(out, |o| match o {
+                    Change::DropSequence { seq: s } => s.name == seq,
+                    Change::DropDefault {
+                        table: t,
+                        column: c,
+                        ..
+                    } => t == table && c == column,
+                    _ => false,
+                });
                 replace.push((
                     i,
                     others,
