@@ -500,13 +500,7 @@ impl Cx<'_> {
                         },
                     );
                 }
-                Err(e) => self.diag(
-                    Severity::Warning,
-                    DiagKind::Syntax,
-                    format!("could not read CREATE COLLATION (line {line}), not compared: {e}"),
-                    st.start,
-                    st.end,
-                ),
+                Err(e) => self.unreadable(st, "CREATE COLLATION", line, &e),
             },
             _ if kind == "CREATE FUNCTION" || kind == "CREATE PROCEDURE" => {
                 self.create_routine(st, &kind, line)
@@ -853,6 +847,17 @@ impl Cx<'_> {
         }
     }
 
+    /// A statement the routine reader could not read: a warning naming it, nothing compared.
+    fn unreadable(&mut self, st: &RawStatement<'_>, kind: &str, line: u32, e: &str) {
+        self.diag(
+            Severity::Warning,
+            DiagKind::Syntax,
+            format!("could not read {kind} (line {line}), not compared: {e}"),
+            st.start,
+            st.end,
+        )
+    }
+
     fn create_routine(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
         match routines::routine(st.text, &self.search_path) {
             Ok(r) => {
@@ -862,7 +867,7 @@ impl Cx<'_> {
                     identity: r.identity,
                     language: r.language,
                     definition: Expr {
-                        sql: st.text.trim().trim_end_matches(';').trim_end().to_string(),
+                        sql: as_written(st.text),
                         canon: r.canon,
                     },
                     comment: None,
@@ -870,13 +875,7 @@ impl Cx<'_> {
                 };
                 self.schema.functions.insert(f.signature(), f);
             }
-            Err(e) => self.diag(
-                Severity::Warning,
-                DiagKind::Syntax,
-                format!("could not read {kind} (line {line}), not compared: {e}"),
-                st.start,
-                st.end,
-            ),
+            Err(e) => self.unreadable(st, kind, line, &e),
         }
     }
 
@@ -932,7 +931,7 @@ impl Cx<'_> {
                     table: t.table,
                     function: t.function,
                     definition: Expr {
-                        sql: st.text.trim().trim_end_matches(';').trim_end().to_string(),
+                        sql: as_written(st.text),
                         canon: t.canon,
                     },
                     comment: None,
@@ -940,13 +939,7 @@ impl Cx<'_> {
                 };
                 self.schema.triggers.insert(t.key(), t);
             }
-            Err(e) => self.diag(
-                Severity::Warning,
-                DiagKind::Syntax,
-                format!("could not read CREATE TRIGGER (line {line}), not compared: {e}"),
-                st.start,
-                st.end,
-            ),
+            Err(e) => self.unreadable(st, "CREATE TRIGGER", line, &e),
         }
     }
 
@@ -2132,6 +2125,11 @@ fn sql_words(text: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// A statement's text as written, without its `;`.
+fn as_written(text: &str) -> String {
+    text.trim().trim_end_matches(';').trim_end().to_string()
 }
 
 /// Splits `a."B".c` into its identifiers as PostgreSQL stores them.
