@@ -271,20 +271,23 @@ pub(crate) fn finish(schema: &mut Schema) {
     }
 }
 
-/// The column part of an index's default name: its column keys, `expr` for an expression.
+/// The column part of an index's default name (`ChooseIndexColumnNames`): each key's name, a
+/// number appended to a name already taken (`lower`, `lower1`).
 pub(crate) fn index_name_columns<'a>(
     keys: impl IntoIterator<Item = &'a crate::schema::IndexKey>,
 ) -> String {
-    keys.into_iter()
-        .map(|k| {
-            if k.is_column {
-                k.expr.canon.trim_matches('"')
-            } else {
-                "expr"
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("_")
+    let mut names: Vec<String> = Vec::new();
+    for k in keys {
+        let base = crate::source::ddl::index_colname(k);
+        let mut name = base.clone();
+        let mut n = 1;
+        while names.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        names.push(name);
+    }
+    names.join("_")
 }
 
 /// Brings identity options to canonical form for a column of `data_type` (the sequence takes

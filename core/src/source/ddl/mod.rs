@@ -298,6 +298,23 @@ pub fn parse_expr(text: &str) -> Result<Expr, String> {
     Ok(make_expr(&expr))
 }
 
+/// The name PostgreSQL gives an index column in a default index name (`FigureIndexColname`):
+/// a column's name, a function's name, a cast's type, `expr` when nothing names it.
+pub(crate) fn index_colname(k: &IndexKey) -> String {
+    if k.is_column {
+        return k.expr.canon.trim_matches('"').to_string();
+    }
+    let dialect = PostgreSqlDialect {};
+    let text = spell_casts_for_parser(&k.expr.sql);
+    Parser::new(&dialect)
+        .try_with_sql(&text)
+        .and_then(|mut p| p.parse_expr())
+        .ok()
+        .map(|e| views::figure(&e))
+        .filter(|(_, strength)| *strength > 0)
+        .map_or_else(|| "expr".to_string(), |(name, _)| name)
+}
+
 struct Cx<'a> {
     text: &'a str,
     lines: LineIndex,
@@ -3443,6 +3460,34 @@ mod tests {
         }
         assert_eq!(super::interval_literal("1.5 days"), None);
         assert_eq!(super::interval_literal("P1D"), None);
+    }
+
+    /// Unnamed indexes get PostgreSQL 15's names (measured with `CREATE INDEX ON t (…)`).
+    #[test]
+    fn an_unnamed_expression_index_is_named_as_postgresql_names_it() {
+        let keys = [
+            ("lower(email)", "t_lower_idx"),
+            ("(a + b)", "t_expr_idx"),
+            ("lower(email), lower(c)", "t_lower_lower1_idx"),
+            ("(email::varchar)", "t_email_idx"),
+            ("((a + b)::text)", "t_text_idx"),
+            ("coalesce(a, b)", "t_coalesce_idx"),
+            ("(CASE WHEN a > 1 THEN 1 ELSE 0 END)", "t_case_idx"),
+            ("a, (a + 1), (b * 2)", "t_a_expr_expr1_idx"),
+        ];
+        for (key, name) in keys {
+            let parsed = super::parse_ddl(&format!(
+                "CREATE TABLE t (a int, b int, email text, c varchar(10));\n\
+                 CREATE INDEX ON t ({key});"
+            ));
+            assert!(
+                parsed.diagnostics.is_empty(),
+                "{key}: {:?}",
+                parsed.diagnostics
+            );
+            let t = parsed.schema.tables.values().next().unwrap();
+            assert_eq!(t.indexes[0].name, name, "{key}");
+        }
     }
 
     #[test]

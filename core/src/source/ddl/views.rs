@@ -862,7 +862,7 @@ pub(super) fn column_name(e: &ast::Expr) -> Option<String> {
 
 /// The name PostgreSQL gives an output column written without `AS` (its `FigureColname`), with
 /// how strongly it holds (a cast's type name gives way to the name of what is cast).
-fn figure(e: &ast::Expr) -> (String, u8) {
+pub(super) fn figure(e: &ast::Expr) -> (String, u8) {
     use ast::Expr as E;
     let weak = || ("?column?".to_string(), 0);
     match strip_nested(e) {
