@@ -26,6 +26,7 @@ mod rename;
 mod render;
 mod schema;
 mod source;
+mod verify;
 
 pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
@@ -47,6 +48,7 @@ pub use schema::{
 };
 pub use source::detect::{detect, Format};
 pub use source::Parsed;
+pub use verify::{batches, outcome, script, Batch, Outcome, Script, ScriptStatement};
 
 use serde::{Deserialize, Serialize};
 

@@ -144,22 +144,29 @@ fn the_playground_works_in_headless_chromium() {
     let mut args = vec![url.as_ref(), seed.as_os_str()];
     args.extend(shots.as_deref());
     let results = run_script("e2e.mjs", &args, &tools);
-    assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 19));
+    assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 30));
     // The JS API gives exactly the CLI's SQL for the seed.
     assert_eq!(results["api_sql"].as_str(), Some(cli_seed_sql().as_str()));
     // What the server saw: the page, its script, its wasm and its styles, nothing else.
     let seen = seen.lock().unwrap().clone();
     assert!(seen.iter().any(|p| p.ends_with(".wasm")), "{seen:?}");
+    // PGlite came from the page's own files, on demand (the script checks when).
+    for f in [
+        "/verify-worker.js",
+        "/pglite/index.js",
+        "/pglite/pglite.wasm",
+        "/pglite/pglite.data",
+    ] {
+        assert!(seen.iter().any(|p| p == f), "{f} not requested: {seen:?}");
+    }
     for p in &seen {
         assert!(
             p == "/"
                 || p.starts_with("/#")
                 || p.starts_with("/?")
-                || [".js", ".wasm", ".css", ".html", ".ico"].iter().any(|e| p
-                    .split(['?', '#'])
-                    .next()
-                    .unwrap_or("")
-                    .ends_with(e)),
+                || [".js", ".wasm", ".data", ".css", ".html", ".ico"]
+                    .iter()
+                    .any(|e| p.split(['?', '#']).next().unwrap_or("").ends_with(e)),
             "unexpected request {p}"
         );
     }
@@ -180,6 +187,13 @@ fn the_embedded_widgets_work_in_a_docs_page() {
     }
     let (url, seen) = serve(dist);
     let results = run_script("embed.mjs", &[url.as_ref()], &tools);
+    let seen_now = seen.lock().unwrap().clone();
+    assert!(
+        !seen_now
+            .iter()
+            .any(|p| p.contains("pglite") || p.contains("verify-worker")),
+        "a docs page loads PGlite without a verification: {seen_now:?}"
+    );
     assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 17));
     // The page script's plan, through the JS API, is the CLI's for the same files.
     assert_eq!(results["api_sql"].as_str(), Some(cli_seed_sql().as_str()));

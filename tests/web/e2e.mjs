@@ -219,7 +219,65 @@ check(api.tooLong.length === 1 && api.tooLong[0][0] === 6 && api.tooLong[0][1].i
   'a longer one is an error at its line, not a crash (' + JSON.stringify(api.tooLong) + ')');
 results.api_sql = api.sql;
 
-// 11. Nothing but the page's own files was requested.
+// 11. Verify on PostgreSQL: PGlite, fetched only now, runs the seed's migration in a worker.
+check(!requests.some((r) => r.includes('/pglite/')), 'PGlite is not fetched before a verification is asked for');
+const v = await context.newPage();
+v.on('pageerror', (e) => fail('page error: ' + e.message));
+await v.goto(url);
+await waitForComputation(v, 0);
+let started = Date.now();
+await v.click('#verify');
+await v.waitForSelector('#verify-result', { timeout: 180000 });
+results.verify_seed_first_ms = Date.now() - started;
+let verdict = await v.textContent('#verify-result');
+check(await v.getAttribute('#verify-result', 'data-status') === 'Converged', 'the seed converges on PGlite', verdict);
+check(/Converged on PostgreSQL \d+\.\d+ \(PGlite [\d.]+\)/.test(verdict) && verdict.includes('3 statement(s) ran'),
+  'the page says which PostgreSQL converged, and how many statements ran', verdict);
+check(verdict.includes('created from what schemafix read'), 'the \\d paste became the current schema', verdict);
+// A migration PostgreSQL refuses: a row has no password, the model makes it NOT NULL.
+const failingFrom = 'CREATE TABLE users (\n    id serial PRIMARY KEY,\n    email text NOT NULL,\n    password_hash text\n);\n'
+  + "INSERT INTO users (email) VALUES ('ada@example.com');\n";
+const failingTo = 'CREATE TABLE users (\n    id serial PRIMARY KEY,\n    email text NOT NULL,\n    password_hash text NOT NULL\n);\n';
+n = await computations(v);
+await v.fill('#from-text', failingFrom);
+await v.fill('#to-text', failingTo);
+await waitForComputation(v, n);
+await v.waitForFunction(() => document.querySelector('#output').textContent.includes('SET NOT NULL'));
+check(!(await v.$('#verify-result')), 'a verification of other inputs is not shown');
+started = Date.now();
+await v.click('#verify');
+await v.waitForSelector('#verify-result', { timeout: 180000 });
+results.verify_failing_ms = Date.now() - started;
+verdict = await v.textContent('#verify-result');
+check(await v.getAttribute('#verify-result', 'data-status') === 'MigrationFailed', 'a migration PostgreSQL refuses is reported', verdict);
+check(verdict.includes('PostgreSQL refused step 1') && verdict.includes('contains null values') && verdict.includes('23502'),
+  'the error names the step, PostgreSQL\'s message and SQLSTATE', verdict);
+check((await v.textContent('#verify-statement')).includes('ALTER TABLE users ALTER COLUMN password_hash SET NOT NULL'),
+  'the failing statement is shown', await v.textContent('#verify-statement'));
+check(verdict.includes('DDL as written'), 'a DDL current side runs as written, rows included', verdict);
+// A DDL error in the current side points at its line.
+n = await computations(v);
+await v.fill('#from-text', 'CREATE TABLE users (id serial PRIMARY KEY);\nCREATE INDEX users_x ON users USING nosuchmethod (id);\n');
+await waitForComputation(v, n);
+await v.click('#verify');
+await v.waitForSelector('#verify-result', { timeout: 180000 });
+verdict = await v.textContent('#verify-result');
+check(await v.getAttribute('#verify-result', 'data-status') === 'SetupFailed' && verdict.includes('line 2'),
+  'a current schema PostgreSQL refuses is reported at its line', verdict);
+// The JS API: the same verification as a promise.
+const viaApi = await v.evaluate(async ([d, m, f, t]) => {
+  const api = window.wasmBindings;
+  const seed = await api.verify(d, m);
+  const failing = await api.verify(f, t);
+  return { seed: seed.status, timings: seed.timings, version: seed.version, failing: failing.status, step: failing.error?.step, code: failing.error?.code };
+}, [readFileSync(seedDir + '/users.d.txt', 'utf8'), readFileSync(seedDir + '/models.py', 'utf8'), failingFrom, failingTo]);
+check(viaApi.seed === 'converged' && viaApi.failing === 'migration-failed' && viaApi.step === 1 && viaApi.code === '23502',
+  'the JS API verify gives the same verdicts', JSON.stringify(viaApi));
+results.verify_api_timings = viaApi.timings;
+results.pglite_version = viaApi.version;
+await v.close();
+
+// 12. Nothing but the page's own files was requested.
 const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:') && !r.startsWith('blob:'));
 check(foreign.length === 0, 'no request leaves for another origin (' + foreign.join(', ') + ')');
 results.requests = requests.map((r) => r.replace(origin, ''));

@@ -1,4 +1,5 @@
-//! The JS API (wasm-bindgen exports): `diff(from, to, options)` and `parse(text, format)`,
+//! The JS API (wasm-bindgen exports): `diff(from, to, options)`, `parse(text, format)` and
+//! `verify(from, to, options)` (a promise: the migration run on PGlite, see `verify.rs`),
 //! returning plain JS objects through serde-wasm-bindgen — the same core and the same results
 //! as the CLI. The page exposes them as `window.wasmBindings` (trunk's loader).
 
@@ -59,6 +60,35 @@ export interface Migration {
     down: Plan;
     down_sql: string;
 }
+/** What PostgreSQL refused, and the statement (with its plan step, or its line in the input). */
+export interface PgError {
+    message: string;
+    code: string | null;
+    detail: string | null;
+    hint: string | null;
+    /** 1-based character position in `sql`. */
+    position: number | null;
+    sql: string;
+    step: number | null;
+    line: number | null;
+}
+/** The migration run on PGlite (PostgreSQL in WebAssembly) in a worker, and the catalog read back. */
+export interface Verification {
+    status: "converged" | "not-converged" | "migration-failed" | "setup-failed";
+    /** PGlite's `SELECT version()`. */
+    version: string;
+    statements: number;
+    /** The current schema was generated from a `\d` paste or a model, not run as written. */
+    setupGenerated: boolean;
+    leftOut: string[];
+    error: PgError | null;
+    /** Steps still needed after the migration ran. */
+    left: Step[];
+    leftSql: string;
+    heldBack: number;
+    notes: string[];
+    timings: { startMs: number; setupMs: number; applyMs: number; catalogMs: number };
+}
 export interface Parsed {
     format: string;
     schema: unknown;
@@ -75,6 +105,25 @@ struct DiffOptions {
     online: bool,
     pg_version: Option<u32>,
     renames: Vec<schemafix_core::Rename>,
+}
+
+impl DiffOptions {
+    fn read(options: JsValue) -> Result<Self, JsError> {
+        if options.is_undefined() || options.is_null() {
+            Ok(Self::default())
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))
+        }
+    }
+
+    fn plan_options(&self) -> PlanOptions {
+        PlanOptions {
+            allow_destructive: self.allow_destructive,
+            online: self.online,
+            pg_version: self.pg_version,
+            renames: self.renames.clone(),
+        }
+    }
 }
 
 fn format_of(name: Option<&str>) -> Result<Option<Format>, JsError> {
@@ -99,24 +148,39 @@ pub fn diff(
     to: &str,
     #[wasm_bindgen(unchecked_param_type = "DiffOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let o: DiffOptions = if options.is_undefined() || options.is_null() {
-        DiffOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))?
-    };
+    let o = DiffOptions::read(options)?;
     let m = migrate(
         from,
         format_of(o.from_format.as_deref())?,
         to,
         format_of(o.to_format.as_deref())?,
-        &PlanOptions {
-            allow_destructive: o.allow_destructive,
-            online: o.online,
-            pg_version: o.pg_version,
-            renames: o.renames,
-        },
+        &o.plan_options(),
     );
     to_js(&m)
+}
+
+/// Runs the migration from `from` to `to` on PGlite (PostgreSQL in WebAssembly, loaded on first
+/// use into a worker) and reads the catalog back: resolves to what happened.
+#[wasm_bindgen(unchecked_return_type = "Promise<Verification>")]
+pub fn verify(
+    from: String,
+    to: String,
+    #[wasm_bindgen(unchecked_param_type = "DiffOptions | undefined")] options: JsValue,
+) -> Result<js_sys::Promise, JsError> {
+    let o = DiffOptions::read(options)?;
+    let req = crate::verify::Request {
+        from,
+        from_format: format_of(o.from_format.as_deref())?,
+        to,
+        to_format: format_of(o.to_format.as_deref())?,
+        options: o.plan_options(),
+    };
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        let v = crate::verify::verify(&req)
+            .await
+            .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+        to_js(&v).map_err(JsValue::from)
+    }))
 }
 
 #[derive(Serialize)]

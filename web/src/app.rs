@@ -20,6 +20,7 @@ use crate::embed::Params;
 use crate::highlight::{tokens, Lang};
 use crate::share;
 use crate::state::{tab_text, Action, Side, State, Tab, EXAMPLES};
+use crate::verify::{Status, Verification};
 
 /// How long typing must pause before the output is recomputed.
 const DEBOUNCE_MS: u32 = 120;
@@ -365,6 +366,109 @@ fn download(name: &str, text: &str) {
 }
 
 /// The output of one computation, and how long it took.
+/// The last "Verify on PostgreSQL", for the inputs it ran on (shown only while they are current).
+#[derive(Clone, PartialEq)]
+enum Verify {
+    Idle,
+    Running(State),
+    Done(State, Rc<Result<Verification, String>>),
+}
+
+/// "PostgreSQL 18.7 (PGlite 0.5.17)" out of `SELECT version()`.
+fn short_version(v: &str) -> &str {
+    v.split(" on ").next().unwrap_or(v)
+}
+
+fn verification_html(v: &Verification) -> Html {
+    let version = short_version(&v.version).to_string();
+    let setup = if v.setup_generated {
+        "the current schema was created from what schemafix read (no rows)".to_string()
+    } else if v.left_out.is_empty() {
+        "the current schema was created by running its DDL as written".to_string()
+    } else {
+        format!(
+            "the current schema was created by running its DDL as written, without {} statement(s) PGlite cannot run",
+            v.left_out.len()
+        )
+    };
+    let left_out: Html = v
+        .left_out
+        .iter()
+        .map(|l| html! { <li>{l.clone()}</li> })
+        .collect();
+    let timing = format!(
+        "start {:.0} ms, setup {:.0} ms, migration {:.0} ms, catalog {:.0} ms",
+        v.timings.start_ms, v.timings.setup_ms, v.timings.apply_ms, v.timings.catalog_ms
+    );
+    let (class, headline, body) = match v.status {
+        Status::Converged => (
+            "ok",
+            format!(
+                "✓ Converged on {version}: {} statement(s) ran, nothing left to change{}",
+                v.statements,
+                if v.held_back > 0 {
+                    format!(" except {} destructive step(s) held back", v.held_back)
+                } else {
+                    String::new()
+                }
+            ),
+            html! {},
+        ),
+        Status::NotConverged => (
+            "bad",
+            format!(
+                "✗ Not converged on {version}: the migration ran, but {} step(s) are left",
+                v.left.len()
+            ),
+            html! { <>
+                <pre id="verify-left" class="out">{v.left_sql.clone()}</pre>
+                <ul>{ for v.notes.iter().map(|n| html! { <li>{n.clone()}</li> }) }</ul>
+            </> },
+        ),
+        Status::MigrationFailed | Status::SetupFailed => {
+            let e = v.error.clone().unwrap_or_else(|| crate::verify::PgError {
+                message: "unknown error".into(),
+                code: None,
+                detail: None,
+                hint: None,
+                position: None,
+                sql: String::new(),
+                step: None,
+                line: None,
+            });
+            let at = match (v.status, e.step, e.line) {
+                (Status::MigrationFailed, Some(step), _) => format!("PostgreSQL refused step {step}"),
+                (_, _, Some(line)) => format!(
+                    "The current schema could not be created: PostgreSQL refused the statement on line {line}"
+                ),
+                _ => "The current schema could not be created: PostgreSQL refused a statement".into(),
+            };
+            let code = e
+                .code
+                .clone()
+                .map(|c| format!(" (SQLSTATE {c})"))
+                .unwrap_or_default();
+            (
+                "bad",
+                format!("✗ {at} on {version}: ERROR: {}{code}", e.message),
+                html! { <>
+                    <pre id="verify-statement" class="out">{crate::verify::with_caret(&e.sql, e.position)}</pre>
+                    { for e.detail.iter().map(|d| html! { <p>{format!("DETAIL: {d}")}</p> }) }
+                    { for e.hint.iter().map(|h| html! { <p>{format!("HINT: {h}")}</p> }) }
+                </> },
+            )
+        }
+    };
+    html! {
+        <div id="verify-result" class={classes!("verify-result", class)} data-status={format!("{:?}", v.status)}>
+            <p class="headline">{headline}</p>
+            {body}
+            <p class="muted">{setup}{"; "}{timing}</p>
+            if !v.left_out.is_empty() { <ul class="muted">{left_out}</ul> }
+        </div>
+    }
+}
+
 struct Output {
     migration: Migration,
     millis: f64,
@@ -391,6 +495,7 @@ pub fn app(props: &AppProps) -> Html {
         use_reducer(move || initial.unwrap_or_else(State::initial))
     };
     let output = use_state(|| None::<Rc<Output>>);
+    let verification = use_state(|| Verify::Idle);
     let from_load = use_state(|| Load::None);
     let to_load = use_state(|| Load::None);
     let counter = use_mut_ref(|| 0u32);
@@ -653,6 +758,50 @@ pub fn app(props: &AppProps) -> Html {
         )
         .map(|p| html! { <li>{p}</li> })
         .collect();
+    let on_verify = {
+        let verification = verification.clone();
+        let s = s.clone();
+        Callback::from(move |_: MouseEvent| {
+            let inputs = s.inputs();
+            verification.set(Verify::Running(inputs.clone()));
+            let verification = verification.clone();
+            let req = crate::verify::Request {
+                from: inputs.from.clone(),
+                from_format: inputs.from_format,
+                to: inputs.to.clone(),
+                to_format: inputs.to_format,
+                options: inputs.plan_options(),
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = crate::verify::verify(&req).await;
+                verification.set(Verify::Done(inputs, Rc::new(result)));
+            });
+        })
+    };
+    let current = s.inputs();
+    let (verifying, verify_html) = match &*verification {
+        Verify::Running(i) if *i == current => (
+            true,
+            html! { <p id="verify-status" class="muted">{"Starting PostgreSQL (PGlite) and running the migration…"}</p> },
+        ),
+        Verify::Done(i, r) if *i == current => match &**r {
+            Ok(v) => (false, verification_html(v)),
+            Err(e) => (
+                false,
+                html! { <div id="verify-result" class="verify-result bad" data-status="Error"><p class="headline">{format!("✗ {e}")}</p></div> },
+            ),
+        },
+        _ => (false, html! {}),
+    };
+    let verify_panel = html! {
+        <section class="verify">
+            <div class="row">
+                <button id="verify" onclick={on_verify} disabled={verifying || has_errors || loading || m.is_none()}>{"Verify on PostgreSQL"}</button>
+                <span class="muted">{"Creates the current schema on PGlite (PostgreSQL compiled to WebAssembly, loaded from this site on first use, about 5 MB), runs the migration, reads the catalog back and compares it with the desired schema — in this page."}</span>
+            </div>
+            {verify_html}
+        </section>
+    };
     let ro = params.readonly;
     let editors = html! {
         <div class="inputs">
@@ -701,6 +850,7 @@ pub fn app(props: &AppProps) -> Html {
                 {editors}
                 {options}
                 {output_panel}
+                {verify_panel}
                 <footer>
                     <span>{"schemafix — computed in this page; what you type is not sent anywhere"}</span>
                     <a id="open-playground" href={link} target="_blank" rel="noopener">{"Open in the playground ↗"}</a>
@@ -726,6 +876,7 @@ pub fn app(props: &AppProps) -> Html {
                 {editors}
                 {options}
                 {output_panel}
+                {verify_panel}
                 <section class="share">
                     <h2>{"Share"}</h2>
                     <p>{"The link holds both inputs and the options, compressed in the part after #, which browsers never send to a server."}</p>

@@ -8,6 +8,7 @@ mod embed;
 mod highlight;
 mod share;
 mod state;
+mod verify;
 
 use std::rc::Rc;
 

@@ -179,13 +179,26 @@ impl State {
             self.from_format,
             &self.to,
             self.to_format,
-            &PlanOptions {
-                allow_destructive: self.allow_destructive,
-                online: self.online,
-                renames: self.renames.clone(),
-                ..Default::default()
-            },
+            &self.plan_options(),
         )
+    }
+
+    /// The plan options the page's switches and confirmed renames give.
+    pub fn plan_options(&self) -> PlanOptions {
+        PlanOptions {
+            allow_destructive: self.allow_destructive,
+            online: self.online,
+            renames: self.renames.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// What a verification depends on: the state without the output tab.
+    pub fn inputs(&self) -> State {
+        State {
+            tab: Tab::default(),
+            ..self.clone()
+        }
     }
 
     /// The `schemafix` command line that prints the same output.

@@ -73,7 +73,9 @@ fn root() -> PathBuf {
 
 const TRUNK: &str = "0.21.14";
 const WASM_BINDGEN: &str = "0.2.130";
-const NPM_TOOLS: &[&str] = &["binaryen@132", "playwright-core@1.64.1"];
+/// PGlite (PostgreSQL in WebAssembly) for the page's "Verify on PostgreSQL".
+const PGLITE: &str = "@electric-sql/pglite@0.5.17";
+const NPM_TOOLS: &[&str] = &["binaryen@132", "playwright-core@1.64.1", PGLITE];
 
 fn cargo_bin() -> PathBuf {
     std::env::var_os("CARGO_HOME")
@@ -128,16 +130,25 @@ fn ensure_web_tools(browser: bool) -> Result<()> {
         run(c, "cargo install wasm-bindgen-cli")?;
     }
     let tools = root().join("target/web-tools");
+    let pglite = tools.join("node_modules/@electric-sql/pglite");
     let have_npm = tools.join("node_modules/.bin/wasm-opt").exists()
-        && tools.join("node_modules/playwright-core").is_dir();
+        && tools.join("node_modules/playwright-core").is_dir()
+        && std::fs::read_to_string(pglite.join("package.json")).is_ok_and(|p| {
+            let version = PGLITE.rsplit('@').next().unwrap_or_default();
+            p.contains(&format!("\"version\": \"{version}\""))
+        });
     if !have_npm {
         std::fs::create_dir_all(&tools)?;
         let mut c = Command::new("npm");
         c.args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&tools)
             .args(NPM_TOOLS);
-        run(c, "npm install binaryen playwright-core")?;
+        run(
+            c,
+            "npm install binaryen playwright-core @electric-sql/pglite",
+        )?;
     }
+    stage_pglite(&pglite.join("dist"), &root().join("target/pglite"))?;
     if browser && !Path::new("/usr/bin/chromium").exists() {
         let mut c = Command::new("apt-get");
         c.args(["install", "-y", "-q", "chromium", "chromium-driver"])
@@ -155,6 +166,44 @@ fn ensure_web_tools(browser: bool) -> Result<()> {
     let mut f = cargo();
     f.arg("fetch");
     run(f, "cargo fetch (trunk builds offline)")
+}
+
+/// Copies what the browser loads of PGlite into `to` (emptied first), which `index.html` has
+/// trunk copy to `pglite/`: its ES module and chunks, `pglite.wasm`, `pglite.data` (the
+/// database files), `initdb.wasm`, and the licence; no source maps, CommonJS builds, other
+/// entry points or extension archives.
+fn stage_pglite(from: &Path, to: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to)?;
+    let wanted = |name: &str| {
+        name == "index.js"
+            || (name.starts_with("chunk-") && name.ends_with(".js"))
+            || ["pglite.wasm", "pglite.data", "initdb.wasm"].contains(&name)
+    };
+    let mut staged = 0;
+    for entry in std::fs::read_dir(from).with_context(|| format!("{}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_file() && wanted(&name) {
+            std::fs::copy(entry.path(), to.join(&name))?;
+            staged += 1;
+        }
+    }
+    if !to.join("index.js").exists() || !to.join("pglite.wasm").exists() {
+        bail!(
+            "PGlite's index.js or pglite.wasm is missing in {}",
+            from.display()
+        );
+    }
+    eprintln!("xtask: staged {staged} PGlite files in {}", to.display());
+    if let Some(l) = from
+        .parent()
+        .map(|p| p.join("LICENSE"))
+        .filter(|l| l.exists())
+    {
+        std::fs::copy(l, to.join("LICENSE"))?;
+    }
+    Ok(())
 }
 
 fn trunk(args: &[&str]) -> Command {

@@ -391,6 +391,21 @@ fn without_comments(text: &str, limit: usize) -> String {
     out
 }
 
+/// Why a statement of a DDL text is left out when the text is run on a server that has one role
+/// (PGlite), or `None` when it runs: ownership, privileges and roles name roles that server lacks.
+pub(crate) fn needs_other_roles(text: &str) -> Option<&'static str> {
+    let words = leading_words(text, 4);
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    match w.as_slice() {
+        ["GRANT" | "REVOKE", ..] => Some("a privilege"),
+        ["ALTER", "DEFAULT", "PRIVILEGES", ..] => Some("default privileges"),
+        ["CREATE" | "ALTER" | "DROP", "ROLE" | "USER" | "GROUP", ..] => Some("a role"),
+        ["SET", "ROLE", ..] | ["SET", "SESSION", "AUTHORIZATION", ..] => Some("a role"),
+        ["ALTER", ..] if text.to_ascii_uppercase().contains(" OWNER TO ") => Some("ownership"),
+        _ => None,
+    }
+}
+
 /// The leading words of a statement, upper-cased, for classification.
 fn leading_words(text: &str, n: usize) -> Vec<String> {
     without_comments(text, 400)
