@@ -255,6 +255,10 @@ check(verdict.includes('PostgreSQL refused step 1') && verdict.includes('contain
 check((await v.textContent('#verify-statement')).includes('ALTER TABLE users ALTER COLUMN password_hash SET NOT NULL'),
   'the failing statement is shown', await v.textContent('#verify-statement'));
 check(verdict.includes('DDL as written'), 'a DDL current side runs as written, rows included', verdict);
+check((await v.textContent('#verify-hazards')).includes('fails-on-existing-rows'), 'the plan had listed that risk for the step', verdict);
+if (shots) {
+  await v.locator('section.verify').screenshot({ path: `${shots}/playground-verify.png` });
+}
 // A DDL error in the current side points at its line.
 n = await computations(v);
 await v.fill('#from-text', 'CREATE TABLE users (id serial PRIMARY KEY);\nCREATE INDEX users_x ON users USING nosuchmethod (id);\n');
@@ -269,10 +273,20 @@ const viaApi = await v.evaluate(async ([d, m, f, t]) => {
   const api = window.wasmBindings;
   const seed = await api.verify(d, m);
   const failing = await api.verify(f, t);
-  return { seed: seed.status, timings: seed.timings, version: seed.version, failing: failing.status, step: failing.error?.step, code: failing.error?.code };
+  // Online mode: CONCURRENTLY outside any transaction, NOT VALID then VALIDATE.
+  const online = await api.verify(
+    'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int PRIMARY KEY, a_id int, n int);\n',
+    'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id), n int NOT NULL);\nCREATE INDEX b_a_id_idx ON b (a_id);\n',
+    { online: true });
+  return {
+    seed: seed.status, timings: seed.timings, version: seed.version, failing: failing.status,
+    step: failing.error?.step, code: failing.error?.code, hazards: failing.errorHazards, online: online.status, onlineStatements: online.statements,
+  };
 }, [readFileSync(seedDir + '/users.d.txt', 'utf8'), readFileSync(seedDir + '/models.py', 'utf8'), failingFrom, failingTo]);
-check(viaApi.seed === 'converged' && viaApi.failing === 'migration-failed' && viaApi.step === 1 && viaApi.code === '23502',
+check(viaApi.seed === 'converged' && viaApi.failing === 'migration-failed' && viaApi.step === 1 && viaApi.code === '23502'
+  && viaApi.hazards.includes('fails-on-existing-rows'),
   'the JS API verify gives the same verdicts', JSON.stringify(viaApi));
+check(viaApi.online === 'converged' && viaApi.onlineStatements >= 5, 'an online plan, phase by phase, converges on PGlite', JSON.stringify(viaApi));
 results.verify_api_timings = viaApi.timings;
 results.pglite_version = viaApi.version;
 await v.close();

@@ -82,6 +82,8 @@ export interface Verification {
     setupGenerated: boolean;
     leftOut: string[];
     error: PgError | null;
+    /** The hazards the plan listed for the refused step. */
+    errorHazards: string[];
     /** Steps still needed after the migration ran. */
     left: Step[];
     leftSql: string;

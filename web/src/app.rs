@@ -396,10 +396,25 @@ fn verification_html(v: &Verification) -> Html {
         .iter()
         .map(|l| html! { <li>{l.clone()}</li> })
         .collect();
-    let timing = format!(
-        "start {:.0} ms, setup {:.0} ms, migration {:.0} ms, catalog {:.0} ms",
-        v.timings.start_ms, v.timings.setup_ms, v.timings.apply_ms, v.timings.catalog_ms
-    );
+    // The parts that ran: a failed setup stops before the migration, a failed migration before
+    // the catalog.
+    let t = &v.timings;
+    let ran = match v.status {
+        Status::SetupFailed => 1,
+        Status::MigrationFailed => 2,
+        _ => 4,
+    };
+    let timing = [
+        ("start", t.start_ms),
+        ("setup", t.setup_ms),
+        ("migration", t.apply_ms),
+        ("catalog", t.catalog_ms),
+    ]
+    .iter()
+    .take(ran)
+    .map(|(what, ms)| format!("{what} {ms:.0} ms"))
+    .collect::<Vec<_>>()
+    .join(", ");
     let (class, headline, body) = match v.status {
         Status::Converged => (
             "ok",
@@ -454,6 +469,9 @@ fn verification_html(v: &Verification) -> Html {
                 html! { <>
                     <pre id="verify-statement" class="out">{crate::verify::with_caret(&e.sql, e.position)}</pre>
                     { for e.detail.iter().map(|d| html! { <p>{format!("DETAIL: {d}")}</p> }) }
+                    if !v.error_hazards.is_empty() {
+                        <p id="verify-hazards">{format!("The plan listed this step's hazards: {}", v.error_hazards.join(", "))}</p>
+                    }
                     { for e.hint.iter().map(|h| html! { <p>{format!("HINT: {h}")}</p> }) }
                 </> },
             )

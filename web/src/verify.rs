@@ -112,6 +112,8 @@ pub struct Verification {
     pub left_out: Vec<String>,
     /// What PostgreSQL refused.
     pub error: Option<PgError>,
+    /// The hazards the plan listed for the step PostgreSQL refused (`fails-on-existing-rows` …).
+    pub error_hazards: Vec<String>,
     /// Steps still needed after the migration (not converged).
     pub left: Vec<Step>,
     /// Their SQL.
@@ -249,6 +251,7 @@ pub async fn verify(req: &Request) -> Result<Verification, String> {
         setup_generated: s.setup_generated,
         left_out: s.left_out,
         error: None,
+        error_hazards: Vec::new(),
         left: Vec::new(),
         left_sql: String::new(),
         held_back: 0,
@@ -260,6 +263,11 @@ pub async fn verify(req: &Request) -> Result<Verification, String> {
         v.error = Some(e);
     } else if let Some(e) = reply.apply_error {
         v.status = Status::MigrationFailed;
+        v.error_hazards = e
+            .step
+            .and_then(|i| m.plan.steps.get(i.wrapping_sub(1)))
+            .map(|st| st.hazards.iter().map(|h| h.id().to_string()).collect())
+            .unwrap_or_default();
         v.error = Some(e);
     } else {
         let rows = reply.rows.ok_or("the worker sent no catalog rows")?;

@@ -11,7 +11,8 @@
 //!
 //! The web tools are installed when missing, from the registries only: the wasm target
 //! (rustup), trunk and wasm-bindgen-cli (crates.io, the wasm-bindgen version the lock file pins),
-//! wasm-opt and playwright-core (npm, under `target/web-tools`), and for the browser tests
+//! wasm-opt, playwright-core and PGlite (npm, under `target/web-tools`; PGlite's browser files
+//! staged into `target/pglite` for the page's `pglite/`), and for the browser tests
 //! Debian's chromium and chromium-driver. Trunk is configured never to download anything.
 
 use std::path::{Path, PathBuf};
