@@ -14,6 +14,29 @@ function fresh() {
     return db;
 }
 
+// PGlite ships contrib extensions as separate archives, loaded when a database is created:
+// those the script creates come along (any not shipped fail with PostgreSQL's own message).
+const CREATE_EXTENSION = /\bCREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([A-Za-z0-9_-]+)/gi;
+
+async function extensionsFor(script) {
+    const statements = [...script.setup, ...script.batches.flatMap((b) => b.statements)];
+    const names = new Set();
+    for (const s of statements) {
+        for (const m of s.sql.matchAll(CREATE_EXTENSION)) names.add(m[1].toLowerCase().replace(/-/g, '_'));
+    }
+    names.delete('plpgsql'); // built in
+    const extensions = {};
+    for (const name of names) {
+        try {
+            const module = await import(`./pglite/contrib/${name}.js`);
+            if (module[name]) extensions[name] = module[name];
+        } catch {
+            // Not shipped with PGlite.
+        }
+    }
+    return extensions;
+}
+
 function pgError(err, statement) {
     return {
         message: String(err?.message ?? err),
@@ -32,7 +55,8 @@ async function run(script) {
     if (!PGlite) {
         ({ PGlite } = await import('./pglite/index.js'));
     }
-    const db = await fresh();
+    const extensions = await extensionsFor(script);
+    const db = await (Object.keys(extensions).length ? PGlite.create({ extensions }) : fresh());
     const timings = { startMs: performance.now() - t0 };
     try {
         const version = (await db.query('SELECT version()', [], { rowMode: 'array' })).rows[0][0];
@@ -75,8 +99,10 @@ async function run(script) {
         return { version, timings, rows };
     } finally {
         await db.close();
-        next = PGlite.create();
-        next.catch(() => { next = null; });
+        if (!next) {
+            next = PGlite.create();
+            next.catch(() => { next = null; });
+        }
     }
 }
 

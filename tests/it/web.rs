@@ -164,7 +164,7 @@ fn the_playground_works_in_headless_chromium() {
             p == "/"
                 || p.starts_with("/#")
                 || p.starts_with("/?")
-                || [".js", ".wasm", ".data", ".css", ".html", ".ico"]
+                || [".js", ".wasm", ".data", ".tar.gz", ".css", ".html", ".ico"]
                     .iter()
                     .any(|e| p.split(['?', '#']).next().unwrap_or("").ends_with(e)),
             "unexpected request {p}"

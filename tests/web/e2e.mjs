@@ -278,7 +278,12 @@ const viaApi = await v.evaluate(async ([d, m, f, t]) => {
     'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int PRIMARY KEY, a_id int, n int);\n',
     'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id), n int NOT NULL);\nCREATE INDEX b_a_id_idx ON b (a_id);\n',
     { online: true });
+  // Contrib extensions come along when the schema creates them.
+  const ext = 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp";\n'
+    + 'CREATE TABLE u (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), email citext);\n';
+  const withExtensions = await api.verify(ext, ext.replace('email citext', 'email citext NOT NULL, name citext'));
   return {
+    extensions: withExtensions.status, extensionsError: withExtensions.error?.message, extensionsLeft: withExtensions.leftSql,
     seed: seed.status, timings: seed.timings, version: seed.version, failing: failing.status,
     step: failing.error?.step, code: failing.error?.code, hazards: failing.errorHazards, online: online.status, onlineStatements: online.statements,
   };
@@ -286,6 +291,7 @@ const viaApi = await v.evaluate(async ([d, m, f, t]) => {
 check(viaApi.seed === 'converged' && viaApi.failing === 'migration-failed' && viaApi.step === 1 && viaApi.code === '23502'
   && viaApi.hazards.includes('fails-on-existing-rows'),
   'the JS API verify gives the same verdicts', JSON.stringify(viaApi));
+check(viaApi.extensions === 'converged', 'a schema with contrib extensions (citext, uuid-ossp) converges on PGlite', JSON.stringify(viaApi));
 check(viaApi.online === 'converged' && viaApi.onlineStatements >= 5, 'an online plan, phase by phase, converges on PGlite', JSON.stringify(viaApi));
 results.verify_api_timings = viaApi.timings;
 results.pglite_version = viaApi.version;

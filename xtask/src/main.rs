@@ -171,14 +171,16 @@ fn ensure_web_tools(browser: bool) -> Result<()> {
 
 /// Copies what the browser loads of PGlite into `to` (emptied first), which `index.html` has
 /// trunk copy to `pglite/`: its ES module and chunks, `pglite.wasm`, `pglite.data` (the
-/// database files), `initdb.wasm`, and the licence; no source maps, CommonJS builds, other
-/// entry points or extension archives.
+/// database files), `initdb.wasm`, the contrib extensions (a module and an archive each, fetched
+/// only by a verification that creates one) and the licence; no source maps, CommonJS builds or
+/// other entry points.
 fn stage_pglite(from: &Path, to: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(to);
     std::fs::create_dir_all(to)?;
     let wanted = |name: &str| {
         name == "index.js"
             || (name.starts_with("chunk-") && name.ends_with(".js"))
+            || name.ends_with(".tar.gz")
             || ["pglite.wasm", "pglite.data", "initdb.wasm"].contains(&name)
     };
     let mut staged = 0;
@@ -187,6 +189,16 @@ fn stage_pglite(from: &Path, to: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if entry.file_type()?.is_file() && wanted(&name) {
             std::fs::copy(entry.path(), to.join(&name))?;
+            staged += 1;
+        }
+    }
+    // The contrib extensions: a small module each, and its archive beside `pglite.wasm`.
+    std::fs::create_dir_all(to.join("contrib"))?;
+    for entry in std::fs::read_dir(from.join("contrib"))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".js") {
+            std::fs::copy(entry.path(), to.join("contrib").join(&name))?;
             staged += 1;
         }
     }
