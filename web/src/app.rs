@@ -24,6 +24,9 @@ use crate::verify::{Status, Verification};
 
 /// How long typing must pause before the output is recomputed.
 const DEBOUNCE_MS: u32 = 120;
+/// Inputs up to this size (both sides together) are recomputed on every keystroke, within a
+/// frame (the seed case takes a few milliseconds); larger ones wait for typing to pause.
+const IMMEDIATE_CHARS: usize = 20_000;
 
 fn lang_of(f: Format) -> Lang {
     match f {
@@ -541,8 +544,9 @@ pub fn app(props: &AppProps) -> Html {
         move || drop(reporter)
     });
 
-    // Recompute after typing pauses (not while an input is being fetched); the link in the
-    // address bar follows (an embedded widget leaves its own address alone).
+    // Recompute on every keystroke for small inputs, after typing pauses for large ones (not while
+    // an input is being fetched); the link in the address bar follows (an embedded widget leaves
+    // its own address alone).
     {
         let output = output.clone();
         let counter = counter.clone();
@@ -551,6 +555,7 @@ pub fn app(props: &AppProps) -> Html {
             move |(s, loading): &(State, bool)| {
                 let s = s.clone();
                 let first = output.is_none();
+                let small = s.from.len() + s.to.len() <= IMMEDIATE_CHARS;
                 let loading = *loading;
                 let run = move || {
                     let t0 = performance_now();
@@ -583,7 +588,7 @@ pub fn app(props: &AppProps) -> Html {
                 let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
                 if loading {
                     // The fetched text arrives as a new state.
-                } else if first {
+                } else if first || small {
                     run();
                 } else {
                     *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, run));
