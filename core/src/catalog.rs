@@ -354,6 +354,8 @@ fn drop_alembic_version(schema: &mut Schema, diagnostics: &mut Vec<Diagnostic>) 
 /// The DDL the catalog rows amount to, with what each statement describes.
 struct Written {
     ddl: String,
+    /// Lines in `ddl` so far (counted as statements are added, not by rescanning `ddl`).
+    lines: u32,
     /// (first line of a statement, the object it describes), in order.
     origin: Vec<(u32, String)>,
     not_compared: Vec<Diagnostic>,
@@ -361,8 +363,8 @@ struct Written {
 
 impl Written {
     fn push(&mut self, what: &str, statement: String) {
-        let line = self.ddl.matches('\n').count() as u32 + 1;
-        self.origin.push((line, what.to_string()));
+        self.origin.push((self.lines + 1, what.to_string()));
+        self.lines += statement.matches('\n').count() as u32 + 1;
         self.ddl.push_str(&statement);
         self.ddl.push_str(";\n");
     }
@@ -412,6 +414,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
     };
     let mut w = Written {
         ddl: String::new(),
+        lines: 0,
         origin: Vec::new(),
         not_compared: Vec::new(),
     };

@@ -6,6 +6,8 @@
 //! - `bless`: re-run the convergence harness and rewrite `tests/conformance/{ratchet.tsv,results.md}`.
 //! - `serve`: build the web playground and serve it at http://127.0.0.1:8080 (the README's run
 //!   command for the web); `dist`: build the release bundle into `target/dist`.
+//! - `bench`: the criterion benches and the live comparison with migra and Alembic, results
+//!   into `BENCHMARKS.md` (see `bench.rs`).
 //! - `fuzz [SECONDS] [TARGET…]`: run the cargo-fuzz targets (see `fuzz.rs`) and record the
 //!   results in `RELIABILITY.md`.
 //!
@@ -20,6 +22,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
 
+mod bench;
 mod fuzz;
 
 fn cargo() -> Command {
@@ -314,9 +317,12 @@ fn main() -> ExitCode {
         "bless" => bless(),
         "dist" => dist(),
         "serve" => serve(),
+        "bench" => bench::bench(),
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: cargo xtask <test|bless|dist|serve|fuzz [SECONDS] [-jN] [TARGET…]>");
+            eprintln!(
+                "usage: cargo xtask <test|bless|dist|serve|bench|fuzz [SECONDS] [-jN] [TARGET…]>"
+            );
             return ExitCode::from(2);
         }
     };
