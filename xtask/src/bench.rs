@@ -87,11 +87,12 @@ pub fn bench() -> Result<()> {
         for (group, _) in GROUPS {
             let (median, bytes) = criterion(group, n)?;
             let rate = bytes.map_or(String::new(), |b| {
-                format!(
-                    " ({:.0} MB/s of {:.1} MB)",
-                    b as f64 / 1e6 / (median / 1e3),
-                    b as f64 / 1e6
-                )
+                let size = if b < 1_000_000 {
+                    format!("{:.0} KB", b as f64 / 1e3)
+                } else {
+                    format!("{:.1} MB", b as f64 / 1e6)
+                };
+                format!(" ({size}, {:.1} MB/s)", b as f64 / 1e6 / (median / 1e3))
             });
             row.push_str(&format!(" {} ms{rate} |", ms(median)));
         }
