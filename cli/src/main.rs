@@ -375,8 +375,16 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
 }
 
 fn run_diff(args: &DiffArgs) -> Result<Migration, BadInput> {
-    let mut from = load(&args.from, &args.from_format)?;
-    let mut to = load(&args.to, &args.to_format)?;
+    // Both sides are read at once: two databases' catalogs are queried and decoded in parallel.
+    let (from, to) = std::thread::scope(|s| {
+        let to = s.spawn(|| load(&args.to, &args.to_format));
+        let from = load(&args.from, &args.from_format);
+        (
+            from,
+            to.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    let (mut from, mut to) = (from?, to?);
     let options = PlanOptions {
         allow_destructive: args.allow_destructive,
         online: args.online,

@@ -368,7 +368,6 @@ fn download(name: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// The output of one computation, and how long it took.
 /// The last "Verify on PostgreSQL", for the inputs it ran on (shown only while they are current).
 #[derive(Clone, PartialEq)]
 enum Verify {
@@ -434,10 +433,14 @@ fn verification_html(v: &Verification) -> Html {
         ),
         Status::NotConverged => (
             "bad",
-            format!(
-                "✗ Not converged on {version}: the migration ran, but {} step(s) are left",
-                v.left.len()
-            ),
+            if v.left.is_empty() {
+                format!("✗ The migration ran on {version}, but its catalog could not be read back")
+            } else {
+                format!(
+                    "✗ Not converged on {version}: the migration ran, but {} step(s) are left",
+                    v.left.len()
+                )
+            },
             html! { <>
                 <pre id="verify-left" class="out">{v.left_sql.clone()}</pre>
                 <ul>{ for v.notes.iter().map(|n| html! { <li>{n.clone()}</li> }) }</ul>
@@ -490,6 +493,7 @@ fn verification_html(v: &Verification) -> Html {
     }
 }
 
+/// The output of one computation, and how long it took.
 struct Output {
     migration: Migration,
     millis: f64,
