@@ -5,12 +5,11 @@
 //! between its markers.
 
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde_json::Value;
 
-use crate::{cargo, root, run, version_of};
+use crate::{cargo, rewrite_between, root, run, today, version_of};
 
 const BEGIN: &str = "<!-- bench results: written by `cargo xtask bench` -->";
 const END: &str = "<!-- end of bench results -->";
@@ -65,11 +64,7 @@ pub fn bench() -> Result<()> {
     l.args(["bench", "-p", "schemafix-tests", "--bench", "live"]);
     run(l, "live comparison (tests/benches/live.rs)")?;
 
-    let date = Command::new("date")
-        .args(["-u", "+%Y-%m-%d"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
+    let date = today();
     let mut t = format!(
         "{BEGIN}\nLast run: {date}, {} core(s), rustc {}, release profile; criterion medians of 10 \
          samples.\n\n| tables | {} |\n|---|{}\n",
@@ -122,15 +117,7 @@ pub fn bench() -> Result<()> {
     ));
     t.push_str(END);
 
-    let path = root().join("BENCHMARKS.md");
-    let text = std::fs::read_to_string(&path).context("BENCHMARKS.md")?;
-    let (Some(b), Some(e)) = (text.find(BEGIN), text.find(END)) else {
-        bail!("BENCHMARKS.md has no bench results markers");
-    };
-    std::fs::write(
-        &path,
-        format!("{}{}{}", &text[..b], t, &text[e + END.len()..]),
-    )?;
+    rewrite_between(&root().join("BENCHMARKS.md"), BEGIN, END, &t)?;
     eprintln!("xtask: BENCHMARKS.md updated");
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
-use crate::{cargo, root, run, version_of};
+use crate::{cargo, rewrite_between, root, run, today, version_of};
 
 /// `cargo fuzz --version`, or nothing when cargo-fuzz is missing.
 fn cargo_fuzz_version() -> String {
@@ -184,16 +184,7 @@ const BEGIN: &str = "<!-- fuzz results: written by `cargo xtask fuzz` -->";
 const END: &str = "<!-- end of fuzz results -->";
 
 fn write_report(outcomes: &[Outcome], parallel: usize) -> Result<()> {
-    let path = root().join("RELIABILITY.md");
-    let text = std::fs::read_to_string(&path).context("RELIABILITY.md")?;
-    let (Some(b), Some(e)) = (text.find(BEGIN), text.find(END)) else {
-        bail!("RELIABILITY.md has no fuzz results markers");
-    };
-    let date = Command::new("date")
-        .args(["-u", "+%Y-%m-%d"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
+    let date = today();
     let mut t = format!(
         "{BEGIN}\nLast run: {date}, {} core(s), {parallel} target(s) at a time, rustc {}, cargo-fuzz {}, \
          libFuzzer without sanitizer, `-max_len=65536 -timeout=20 -rss_limit_mb=4096`.\n\n\
@@ -225,9 +216,7 @@ fn write_report(outcomes: &[Outcome], parallel: usize) -> Result<()> {
         ));
     }
     t.push_str(END);
-    let new = format!("{}{}{}", &text[..b], t, &text[e + END.len()..]);
-    std::fs::write(&path, new)?;
-    Ok(())
+    rewrite_between(&root().join("RELIABILITY.md"), BEGIN, END, &t)
 }
 
 /// `cargo xtask fuzz [SECONDS] [-jN] [TARGET…]` (default: 1,800 seconds, every target, as many

@@ -101,6 +101,29 @@ fn tool_path() -> std::ffi::OsString {
     std::env::join_paths(dirs).unwrap_or_default()
 }
 
+/// Today's date (UTC), for the results `bench` and `fuzz` write.
+fn today() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the text from `begin` to `end` (both kept, as `new` starts and ends with them) in
+/// the file at `path`.
+fn rewrite_between(path: &Path, begin: &str, end: &str, new: &str) -> Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let (Some(b), Some(e)) = (text.find(begin), text.find(end)) else {
+        bail!("{} has no {begin} … {end} markers", path.display());
+    };
+    std::fs::write(
+        path,
+        format!("{}{new}{}", &text[..b], &text[e + end.len()..]),
+    )?;
+    Ok(())
+}
+
 fn version_of(bin: &str, arg: &str) -> String {
     Command::new(bin)
         .arg(arg)
