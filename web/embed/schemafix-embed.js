@@ -2,7 +2,7 @@
 //   - <schemafix-diff> elements, each a live, editable schemafix widget in an <iframe> of this
 //     directory's index.html?embed, inside a shadow root (the host page's CSS cannot reach it);
 //   - height fitting for every schemafix <iframe> on the page (the widget posts its height);
-//   - load(): the JS API (diff, parse) from the same WebAssembly module, in the host page.
+//   - load(): the JS API (diff, parse, verify) from the same WebAssembly module, in the host page.
 // Everything is fetched from the directory this file is served from; nothing else is contacted.
 // Usage and snippets: docs/embed.md.
 
@@ -89,14 +89,14 @@ if (!customElements.get('schemafix-diff')) customElements.define('schemafix-diff
 let api;
 
 /**
- * The JS API in this page: resolves to `{ diff, parse }` (see schemafix-web.d.ts). The module and
+ * The JS API in this page: resolves to `{ diff, parse, verify }` (see schemafix-web.d.ts). The module and
  * its WebAssembly are loaded once, on the first call.
  */
 export function load() {
   api ??= (async () => {
     const module = await import(new URL('schemafix-web.js', base).href);
     await module.default({ module_or_path: new URL('schemafix-web_bg.wasm', base) });
-    return { diff: module.diff, parse: module.parse };
+    return { diff: module.diff, parse: module.parse, verify: module.verify };
   })();
   return api;
 }
