@@ -1314,8 +1314,25 @@ fn loses(c: &Change) -> Option<String> {
                 .iter()
                 .filter(|v| !to.values.contains(v))
                 .collect();
-            if gone.is_empty() {
+            // The labels both sides have, in the desired order: another order than the current
+            // one changes what comparisons and ORDER BY on the type's values mean.
+            let kept: Vec<&String> = to
+                .values
+                .iter()
+                .filter(|v| from.values.contains(v))
+                .collect();
+            let reordered = kept
+                .iter()
+                .copied()
+                .ne(from.values.iter().filter(|v| to.values.contains(v)));
+            if gone.is_empty() && !reordered {
                 None
+            } else if gone.is_empty() {
+                Some(format!(
+                    "the current label order ({}), which comparisons and ORDER BY on {} values follow (no value is lost)",
+                    from.values.join(", "),
+                    to.name
+                ))
             } else {
                 Some(format!(
                     "rows whose {} value is one of the removed labels ({})",
@@ -1348,6 +1365,44 @@ mod tests {
         h.sort();
         h.dedup();
         h
+    }
+
+    /// An enum whose labels go, or whose kept labels change order, is rebuilt only when
+    /// destructive steps are allowed; labels added around the kept ones are not a rebuild.
+    #[test]
+    fn an_enum_rebuild_is_held_back_when_labels_go_or_move() {
+        let e =
+            |labels: &str| format!("CREATE TYPE mood AS ENUM ({labels}); CREATE TABLE t (m mood);");
+        let plan = |to: &str| {
+            migrate(
+                &e("'a', 'b', 'c'"),
+                None,
+                &e(to),
+                None,
+                &PlanOptions::default(),
+            )
+            .plan
+        };
+        let moved = plan("'c', 'a', 'b'");
+        assert!(moved.steps.is_empty(), "{:?}", moved.steps);
+        let loses = moved.skipped[0].loses.clone().unwrap_or_default();
+        assert!(
+            loses.contains("label order (a, b, c)") && loses.contains("no value is lost"),
+            "{loses}"
+        );
+        let gone = plan("'a', 'c'");
+        assert!(gone.skipped[0]
+            .loses
+            .as_deref()
+            .unwrap_or_default()
+            .contains("removed labels (b)"));
+        let added = plan("'z', 'a', 'x', 'b', 'c', 'y'");
+        assert!(added.skipped.is_empty(), "{:?}", added.skipped);
+        assert!(
+            added.steps.iter().all(|s| s.id == "add-enum-value"),
+            "{:?}",
+            added.steps
+        );
     }
 
     /// Each hazard on a change that has it, and not on a like change that does not.
