@@ -56,6 +56,22 @@ use serde::{Deserialize, Serialize};
 /// holding two formats (a `\d` paste followed by a model …): an error names both and where the
 /// second begins; a format given explicitly is read as that format.
 pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
+    // No schema text holds a NUL character; a file read as text that does is binary.
+    if let Some(at) = text.find('\0') {
+        let span = error::LineIndex::new(text).span(text, at, at + 1);
+        return (
+            format.unwrap_or(Format::Sql),
+            Parsed {
+                schema: Schema::default(),
+                diagnostics: vec![Diagnostic::new(
+                    Severity::Error,
+                    DiagKind::Syntax,
+                    format!("binary data, not a schema (a NUL character at offset {at})"),
+                    span,
+                )],
+            },
+        );
+    }
     if format.is_none() {
         if let Some(m) = source::detect::mixed(text) {
             let (second, at, line) = m.second;

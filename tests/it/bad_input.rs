@@ -91,6 +91,13 @@ fn each_class_of_bad_input_is_refused_with_its_line_and_column() {
         "binary.sql:1:1:",
         "binary data, not a schema",
     );
+    // Valid UTF-8 that holds NUL characters (a binary file that happens to decode).
+    let f = s.file("nul.sql", b"CREATE TABLE a (x int);\n\x00\x00\x01\x02");
+    refused(
+        &diff(&f, &model),
+        "nul.sql:2:1:",
+        "binary data, not a schema",
+    );
     let f = s.file("latin1.sql", b"CREATE TABLE a (x int);\n-- caf\xe9\n");
     refused(&diff(&f, &model), "latin1.sql:2:7:", "not UTF-8 text");
 

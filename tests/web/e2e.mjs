@@ -122,6 +122,41 @@ check(diag.includes('2:23') && diag.includes('error'), 'a syntax error shows lin
 check((await page.textContent('#output')).trim() === '', 'no SQL while an input has errors');
 check((await page.getAttribute('#status', 'class')).includes('err'), 'the status says so');
 
+// 5b. Each class of bad input (tests/it/bad_input.rs has the CLI's side): an inline error at its
+// line and column in the editor it belongs to, and no SQL.
+{
+  const seedD = readFileSync(seedDir + '/users.d.txt', 'utf8');
+  const seedModel = readFileSync(seedDir + '/models.py', 'utf8');
+  const head = 'from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\n'
+    + 'Base = declarative_base()\nclass T(Base):\n    __tablename__ = "t"\n';
+  const cols = (n) => Array.from({ length: n }, (_, i) => `    c${i} integer`).join(',\n');
+  // [class, side, text, "line:column", what the message says]
+  const classes = [
+    ['empty', 'from', '', '1:1', 'holds no SQL statement'],
+    ['whitespace only', 'from', '  \n\t\n\n', '1:1', 'holds no SQL statement'],
+    ['binary bytes', 'from', '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000\u0000', '3:1', 'binary data, not a schema'],
+    ['a truncated paste', 'from', 'CREATE TABLE users (\n    id serial PRIMARY KEY,\n    email varchar(25', '3:21', 'found: EOF'],
+    ['two formats mixed', 'from', seedD + '\n' + seedModel, `${seedD.split('\n').length + 1}:1`, 'the input mixes psql \\d output'],
+    ['a Python syntax error', 'to', 'from sqlalchemy import Column\n\nclass User(Base:\n    id = Column()\n', '3:16', 'Python syntax error'],
+    ['deeply nested SQL', 'from', `CREATE TABLE t (x int CHECK (${'('.repeat(5000)}x > 0${')'.repeat(5000)}));\n`, '1:', 'nested too deeply'],
+    ['a model chained too long', 'to', `${head}    id = Column(Integer, primary_key=True, default=${Array(3000).fill('1').join('+')})\n`, '6:1', 'more than 2000 operators'],
+    ['1,601 columns', 'from', `CREATE TABLE wide (\n${cols(1601)}\n);\n`, '1602:5', 'PostgreSQL allows at most 1600'],
+  ];
+  for (const [what, side, text, at, says] of classes) {
+    n = await computations(page);
+    await page.fill('#from-text', side === 'from' ? text : seedD);
+    await page.fill('#to-text', side === 'to' ? text : seedModel);
+    await waitForComputation(page, n);
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('error'),
+      `#${side}-diagnostics`, { timeout: 30000 });
+    await settled(page);
+    const shown = await page.textContent(`#${side}-diagnostics`);
+    check(shown.includes(at) && shown.includes(says), `web: ${what} is an inline error at ${at}`, shown.slice(0, 300));
+    check((await page.textContent('#output')).trim() === '', `web: ${what} gives no SQL`);
+  }
+  // The desired side is the seed model again; section 6 replaces the current side.
+}
+
 // 6. A share link reproduces the view.
 n = await computations(page);
 await page.fill('#from-text', readFileSync(seedDir + '/users.d.txt', 'utf8'));
