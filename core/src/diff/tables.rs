@@ -2,12 +2,15 @@
 
 use super::{columns, constraints, indexes, Change};
 use crate::normalize::{index_name_columns, make_object_name};
+use std::borrow::Cow;
+
 use crate::schema::{Schema, Table};
 
 /// What a table declares itself, without what PostgreSQL gives it from its parents (`INHERITS`
 /// columns and checks; a partition's columns and its clones of the parent's keys and indexes):
 /// changes to those are made on the parent and reach the child from there.
-pub(super) fn local_view(t: &Table, schema: &Schema) -> Table {
+/// A table with no parents is its own local view, borrowed rather than copied.
+pub(super) fn local_view<'a>(t: &'a Table, schema: &Schema) -> Cow<'a, Table> {
     let parents: Vec<&Table> = t
         .inherits
         .iter()
@@ -16,7 +19,7 @@ pub(super) fn local_view(t: &Table, schema: &Schema) -> Table {
         .collect();
     let known = parents.len() == t.inherits.len() + usize::from(t.partition_of.is_some());
     if parents.is_empty() && t.partition_of.is_none() {
-        return t.clone();
+        return Cow::Borrowed(t);
     }
     let mut local = t.clone();
     local
@@ -54,7 +57,7 @@ pub(super) fn local_view(t: &Table, schema: &Schema) -> Table {
             !clone
         });
     }
-    local
+    Cow::Owned(local)
 }
 
 /// A new table: created without its foreign keys, which follow once every table exists.
