@@ -40,23 +40,9 @@ fn time(what: &str, mut f: impl FnMut()) -> f64 {
 }
 
 fn migra() -> PathBuf {
-    let dir = workspace_root().join("target/bench-venv");
-    let stamp = dir.join("installed.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(&MIGRA.join("\n")) {
-        let ok = Command::new("python3")
-            .args(["-m", "venv", "--clear"])
-            .arg(&dir)
-            .status()
-            .is_ok_and(|s| s.success())
-            && Command::new(dir.join("bin/pip"))
-                .args(["install", "-q", "--disable-pip-version-check"])
-                .args(MIGRA)
-                .status()
-                .is_ok_and(|s| s.success());
-        assert!(ok, "installing migra into {} failed", dir.display());
-        std::fs::write(&stamp, MIGRA.join("\n")).unwrap();
-    }
-    dir.join("bin/migra")
+    python::venv("bench-venv", MIGRA)
+        .expect("migra from PyPI")
+        .join("bin/migra")
 }
 
 /// Runs `cmd`, which must exit with one of `codes` (a check that finds drift exits non-zero)

@@ -50,12 +50,17 @@ pub fn python() -> Result<PathBuf> {
 }
 
 fn setup() -> Result<PathBuf> {
-    let dir = crate::workspace_root().join("target/sqlalchemy-venv");
-    let py = dir.join("bin/python");
+    Ok(venv("sqlalchemy-venv", PACKAGES)?.join("bin/python"))
+}
+
+/// A virtual environment under `target/<name>` holding `packages` from PyPI: created (or
+/// recreated) and filled unless its stamp says it already holds exactly those. Its directory.
+pub fn venv(name: &str, packages: &[&str]) -> Result<PathBuf> {
+    let dir = crate::workspace_root().join("target").join(name);
     let stamp = dir.join("installed.txt");
-    let wanted = PACKAGES.join("\n");
+    let wanted = packages.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return Ok(py);
+        return Ok(dir);
     }
     let status = Command::new("python3")
         .args(["-m", "venv", "--clear"])
@@ -67,7 +72,7 @@ fn setup() -> Result<PathBuf> {
     }
     let out = Command::new(dir.join("bin/pip"))
         .args(["install", "-q", "--disable-pip-version-check"])
-        .args(PACKAGES)
+        .args(packages)
         .output()
         .context("pip install")?;
     if !out.status.success() {
@@ -77,7 +82,7 @@ fn setup() -> Result<PathBuf> {
         );
     }
     std::fs::write(&stamp, wanted)?;
-    Ok(py)
+    Ok(dir)
 }
 
 /// Runs `metadata.create_all` of `model` against database `url` (an SQLAlchemy URL).
