@@ -200,7 +200,7 @@ fn render_phases(steps: &[Step]) -> String {
 /// and validated later, `SET NOT NULL` through a validated check (PostgreSQL 12 and later
 /// skip the scan when one proves it).
 pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<OnlineStatement>> {
-    use Phase::{NotTransactional as N, Transactional as T, Validate as V};
+    use Phase::{NotTransactional as N, Validate as V};
     let st = |phase, sql: String| OnlineStatement { phase, sql };
     let forms = match c {
         Change::CreateIndex { table, index } => {
@@ -228,43 +228,22 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             false,
             pk.deferrable,
         ),
-        Change::AddCheck { table, check } => vec![
-            st(
-                T,
-                format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {} {} NOT VALID",
-                    q(&check.name),
-                    check_clause(check)
-                ),
-            ),
-            st(V, validate(table, &check.name)),
-        ],
-        Change::AddForeignKey { table, fk } => vec![
-            st(
-                T,
-                format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {} {} NOT VALID",
-                    q(&fk.name),
-                    fk_clause(fk)
-                ),
-            ),
-            st(V, validate(table, &fk.name)),
-        ],
+        Change::AddCheck { table, check } => {
+            not_valid_then_validate(table, &check.name, check_clause(check))
+        }
+        Change::AddForeignKey { table, fk } => {
+            not_valid_then_validate(table, &fk.name, fk_clause(fk))
+        }
         Change::SetNotNull { table, column } if pg_version.is_none_or(|v| v >= 12) => {
             let check = make_object_name(&table.name, Some(column), "not_null_check");
-            vec![
-                st(
-                    T,
-                    format!(
-                        "ALTER TABLE {table} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
-                        q(&check),
-                        q(column)
-                    ),
-                ),
-                st(V, validate(table, &check)),
-                st(V, alter_col(table, column, "SET NOT NULL")),
-                st(V, drop_constraint(table, &check)),
-            ]
+            let mut forms = not_valid_then_validate(
+                table,
+                &check,
+                format!("CHECK ({} IS NOT NULL)", q(column)),
+            );
+            forms.push(st(V, alter_col(table, column, "SET NOT NULL")));
+            forms.push(st(V, drop_constraint(table, &check)));
+            forms
         }
         _ => return None,
     };
@@ -317,6 +296,24 @@ fn key_using_index(
                 q(name),
                 deferrable(d)
             ),
+        },
+    ]
+}
+
+/// A constraint added `NOT VALID` (no scan under the lock), then validated in a transaction of
+/// its own.
+fn not_valid_then_validate(table: &QualName, name: &str, clause: String) -> Vec<OnlineStatement> {
+    vec![
+        OnlineStatement {
+            phase: Phase::Transactional,
+            sql: format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {} {clause} NOT VALID",
+                q(name)
+            ),
+        },
+        OnlineStatement {
+            phase: Phase::Validate,
+            sql: validate(table, name),
         },
     ]
 }
