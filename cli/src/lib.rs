@@ -31,8 +31,8 @@ pub fn report(err: &mut dyn Write, p: &Plan) -> std::io::Result<()> {
     for r in &p.renames {
         writeln!(
             err,
-            "likely rename: {}.{} → {} (confidence {}%): the plan drops one and adds the other; pass --rename {} to rename it and keep its data",
-            r.table, r.from, r.to, r.confidence, r.argument()
+            "likely rename: {} (confidence {}%): the plan drops one and adds the other; pass --rename {} to rename it and keep its data",
+            r.rename(), r.confidence, r.argument()
         )?;
     }
     Ok(())

@@ -140,8 +140,9 @@ enum Command {
         /// committed on its own; with --dry-run the plain plan is tried instead.
         #[arg(long)]
         online: bool,
-        /// A column renamed, not dropped and added (repeatable): TABLE.COLUMN=NEW_NAME.
-        #[arg(long = "rename", value_name = "TABLE.COLUMN=NEW", value_parser = parse_rename)]
+        /// A column or table renamed, not dropped and added (repeatable):
+        /// TABLE.COLUMN=NEW_NAME or TABLE=NEW_NAME.
+        #[arg(long = "rename", value_name = "TABLE[.COLUMN]=NEW", value_parser = parse_rename)]
         renames: Vec<Rename>,
     },
     /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
@@ -181,9 +182,10 @@ struct DiffArgs {
     /// server when FROM is a database, else any supported release.
     #[arg(long, value_parser = clap::value_parser!(u32).range(9..=99))]
     pg_version: Option<u32>,
-    /// A column renamed, not dropped and added (repeatable): TABLE.COLUMN=NEW_NAME, as the
-    /// "likely rename" notes suggest; it becomes RENAME COLUMN and keeps the data.
-    #[arg(long = "rename", value_name = "TABLE.COLUMN=NEW", value_parser = parse_rename)]
+    /// A column or table renamed, not dropped and added (repeatable): TABLE.COLUMN=NEW_NAME or
+    /// TABLE=NEW_NAME, as the "likely rename" notes suggest; it becomes RENAME COLUMN (RENAME
+    /// TO) and keeps the data.
+    #[arg(long = "rename", value_name = "TABLE[.COLUMN]=NEW", value_parser = parse_rename)]
     renames: Vec<Rename>,
     /// Override FROM's format detection (sql, psql, sqlalchemy).
     #[arg(long)]

@@ -195,6 +195,10 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             from: to,
             to: from,
         },
+        RenameTable { from, to } => RenameTable {
+            from: crate::schema::QualName::new(from.schema.clone(), to),
+            to: from.name,
+        },
         RenameColumn { table, from, to } => RenameColumn {
             table,
             from: to,
@@ -484,19 +488,49 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
     let whole = desired.scope == crate::schema::Scope::Whole
         && current.scope == crate::schema::Scope::Whole;
     crate::diff::dependants(desired, current, whole, &mut changes);
-    let mut down = plan(
-        &Diff {
-            changes,
-            not_compared: up.not_compared.clone(),
-            partitioned: crate::diff::partitioned_tables(current, desired),
-        },
-        &PlanOptions {
-            allow_destructive: true,
-            online: up.online,
-            pg_version: up.pg_version,
-            ..Default::default()
-        },
-    );
+    // Confirmed renames are undone last, latest first: every other undo step names tables and
+    // columns as the desired schema does.
+    let (mut renames, changes): (Vec<Change>, Vec<Change>) = changes
+        .into_iter()
+        .partition(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }));
+    renames.reverse();
+    let options = PlanOptions {
+        allow_destructive: true,
+        online: up.online,
+        pg_version: up.pg_version,
+        ..Default::default()
+    };
+    let planned = |changes: Vec<Change>| {
+        plan(
+            &Diff {
+                changes,
+                not_compared: up.not_compared.clone(),
+                partitioned: crate::diff::partitioned_tables(current, desired),
+            },
+            &options,
+        )
+    };
+    let mut down = planned(changes);
+    if !renames.is_empty() {
+        // Views, routines and triggers come back from the current schema's text, which names
+        // tables and columns the old way: they are created once the renames are undone.
+        let (after, before): (Vec<Step>, Vec<Step>) =
+            std::mem::take(&mut down.steps).into_iter().partition(|s| {
+                matches!(
+                    s.change,
+                    Change::CreateView { .. }
+                        | Change::CommentView { .. }
+                        | Change::CreateFunction { .. }
+                        | Change::ReplaceFunction { .. }
+                        | Change::CommentFunction { .. }
+                        | Change::CreateTrigger { .. }
+                        | Change::CommentTrigger { .. }
+                )
+            });
+        down.steps = before;
+        down.steps.extend(planned(renames).steps);
+        down.steps.extend(after);
+    }
     for s in &mut down.steps {
         if let Some(lost) = &s.loses {
             s.reason = format!("undo: {} (loses {lost})", s.reason);

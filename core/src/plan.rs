@@ -21,7 +21,7 @@ pub struct PlanOptions {
     /// a supported release (12 or later), with the hazards that hold for any of them.
     #[serde(default)]
     pub pg_version: Option<u32>,
-    /// Column renames the user confirmed: applied to the current schema before the diff, run
+    /// Column and table renames the user confirmed: applied to the current schema before the diff, run
     /// as `RENAME COLUMN` (see [`crate::migrate_parsed`]).
     #[serde(default)]
     pub renames: Vec<crate::rename::Rename>,
@@ -131,7 +131,7 @@ pub struct Plan {
     /// The server version it was planned for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg_version: Option<u32>,
-    /// Dropped and added columns that look like renames (applied only when confirmed).
+    /// Dropped and added columns (and tables) that look like renames (applied only when confirmed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renames: Vec<crate::rename::RenameSuggestion>,
 }
@@ -396,7 +396,7 @@ fn phase(c: &Change) -> u32 {
         | Change::DropExclusion { .. } => 4,
         // Before everything else that names the column (its drops see the old name only
         // through the current schema, which the rename already changed).
-        Change::RenameColumn { .. } => 3,
+        Change::RenameTable { .. } | Change::RenameColumn { .. } => 3,
         Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }
         | Change::DetachPartition { .. } => 5,
@@ -951,6 +951,10 @@ fn reason(c: &Change) -> String {
         Change::RenameConstraint { table, from, to } => {
             format!("{table}: constraint {from} is named {to} in the desired schema")
         }
+        Change::RenameTable { from, to } => format!(
+            "{from}: renamed to {} (a confirmed rename: the table keeps its rows)",
+            crate::quote::quote_ident(to)
+        ),
         Change::RenameColumn { table, from, to } => format!(
             "{}: renamed to {to} (a confirmed rename: the column keeps its data)",
             at(table, from)
@@ -1181,7 +1185,8 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
             H::FailsOnExistingRows,
         ],
         // Other ALTER TABLE forms on the identity, and renames: a brief ACCESS EXCLUSIVE lock.
-        Change::RenameColumn { .. }
+        Change::RenameTable { .. }
+        | Change::RenameColumn { .. }
         | Change::DropIdentity { .. }
         | Change::SetIdentity { .. }
         | Change::SetIdentityOptions { .. } => vec![H::AccessExclusiveLock],

@@ -1,66 +1,56 @@
-//! Renames: columns dropped and added alike in one table are shown as likely renames, with a
-//! confidence; a rename the user confirms (`--rename users.login=username`) is applied to the
-//! current schema before the diff and becomes one `RENAME COLUMN` step, keeping the data.
+//! Renames: columns (or tables) dropped and added alike are shown as likely renames, with a
+//! confidence; a rename the user confirms (`--rename users.login=username`, `--rename
+//! users=accounts`) is applied to the current schema before the diff and becomes one
+//! `RENAME COLUMN` (or `RENAME TO`) step, keeping the data.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diff::{Change, Diff};
 use crate::quote::quote_ident;
-use crate::schema::{Column, QualName, Schema};
+use crate::schema::{Column, QualName, Schema, Scope, Table};
 
-/// A column rename the user confirmed.
+/// A rename the user confirmed: a column of `table`, or the table itself when `from` is none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rename {
-    /// The table.
+    /// The table (its current name).
     pub table: QualName,
-    /// The column's current name.
-    pub from: String,
-    /// Its desired name.
+    /// The column's current name; none when the table itself is renamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The desired name of the column (or of the table, in its schema).
     pub to: String,
 }
 
 impl Rename {
-    /// Reads `[schema.]table.from=to` (the CLI's `--rename`); names as PostgreSQL folds them
-    /// (`"Quoted"` parts keep their case).
+    /// Reads the CLI's `--rename`: `[schema.]table.column=new` renames a column, `table=new`
+    /// a table of `public` (and `schema.table=new` a table of another schema, when no table
+    /// `public.schema` has such a column); names as PostgreSQL folds them (`"Quoted"` parts
+    /// keep their case).
     pub fn parse(text: &str) -> Result<Rename, String> {
-        let bad =
-            || format!("{text:?}: a rename is TABLE.COLUMN=NEW_NAME (e.g. users.login=username)");
+        let bad = || {
+            format!("{text:?}: a rename is TABLE.COLUMN=NEW_NAME (e.g. users.login=username) or TABLE=NEW_NAME")
+        };
         let (left, to) = text.split_once('=').ok_or_else(bad)?;
         let parts = crate::source::ddl::split_qualified(left.trim());
-        let to = crate::source::ddl::split_qualified(to.trim());
-        let (column, table) = parts.split_last().ok_or_else(bad)?;
-        let table = match table {
-            [t] => QualName::new("public", t.clone()),
-            [s, t] => QualName::new(s.clone(), t.clone()),
+        let to = match crate::source::ddl::split_qualified(to.trim()).as_slice() {
+            [to] if !to.is_empty() => to.clone(),
             _ => return Err(bad()),
         };
-        match to.as_slice() {
-            [to] if !to.is_empty() && !column.is_empty() => Ok(Rename {
-                table,
-                from: column.clone(),
-                to: to.clone(),
-            }),
-            _ => Err(bad()),
+        if parts.iter().any(String::is_empty) {
+            return Err(bad());
         }
+        let (table, from) = match parts.as_slice() {
+            [t] => (QualName::new("public", t.clone()), None),
+            [t, c] => (QualName::new("public", t.clone()), Some(c.clone())),
+            [s, t, c] => (QualName::new(s.clone(), t.clone()), Some(c.clone())),
+            _ => return Err(bad()),
+        };
+        Ok(Rename { table, from, to })
     }
-}
 
-/// A dropped and an added column that look like one column renamed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RenameSuggestion {
-    /// The table.
-    pub table: QualName,
-    /// The column that would be dropped.
-    pub from: String,
-    /// The column that would be added.
-    pub to: String,
-    /// 0 to 100 (percent): how alike they are (same definition, the only such pair, similar
-    /// names).
-    pub confidence: u8,
-}
-
-impl RenameSuggestion {
-    /// The `--rename` argument that confirms it.
+    /// The `--rename` argument that asks for it.
     pub fn argument(&self) -> String {
         let table = if self.table.schema == "public" {
             quote_ident(&self.table.name)
@@ -71,11 +61,56 @@ impl RenameSuggestion {
                 quote_ident(&self.table.name)
             )
         };
-        format!(
-            "{table}.{}={}",
-            quote_ident(&self.from),
-            quote_ident(&self.to)
-        )
+        match &self.from {
+            Some(column) => format!("{table}.{}={}", quote_ident(column), quote_ident(&self.to)),
+            None => format!("{table}={}", quote_ident(&self.to)),
+        }
+    }
+}
+
+impl fmt::Display for Rename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.from {
+            Some(column) => write!(
+                f,
+                "{}.{} → {}",
+                self.table,
+                quote_ident(column),
+                quote_ident(&self.to)
+            ),
+            None => write!(f, "table {} → {}", self.table, quote_ident(&self.to)),
+        }
+    }
+}
+
+/// A dropped and an added column (or table) that look like one renamed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenameSuggestion {
+    /// The table (the one that would be dropped, for a table).
+    pub table: QualName,
+    /// The column that would be dropped; none when a table would be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The column (or table, in the same schema) that would be added.
+    pub to: String,
+    /// 0 to 100 (percent): how alike they are (same definition, the only such pair, similar
+    /// names).
+    pub confidence: u8,
+}
+
+impl RenameSuggestion {
+    /// The rename that confirms it.
+    pub fn rename(&self) -> Rename {
+        Rename {
+            table: self.table.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+
+    /// The `--rename` argument that confirms it.
+    pub fn argument(&self) -> String {
+        self.rename().argument()
     }
 }
 
@@ -88,6 +123,22 @@ fn alike(a: &Column, b: &Column) -> bool {
         && a.collation == b.collation
         && a.default.as_ref().map(|d| &d.canon) == b.default.as_ref().map(|d| &d.canon)
         && a.generated.as_ref().map(|d| &d.canon) == b.generated.as_ref().map(|d| &d.canon)
+}
+
+/// Two tables of one schema whose rows would fit each other unchanged: the same columns (names
+/// and definitions, in order), primary key columns, kind (unlogged, partitioning, parents).
+fn tables_alike(a: &Table, b: &Table) -> bool {
+    a.name.schema == b.name.schema
+        && a.columns.len() == b.columns.len()
+        && a.columns
+            .iter()
+            .zip(&b.columns)
+            .all(|(x, y)| x.name == y.name && alike(x, y))
+        && a.primary_key.as_ref().map(|k| &k.columns) == b.primary_key.as_ref().map(|k| &k.columns)
+        && a.unlogged == b.unlogged
+        && a.inherits == b.inherits
+        && a.partition_of == b.partition_of
+        && a.partition_by == b.partition_by
 }
 
 /// How alike two names are, 0 to 1 (1 − edit distance / longer length).
@@ -109,119 +160,211 @@ fn name_similarity(a: &str, b: &str) -> f64 {
     1.0 - prev[b.len()] as f64 / longer as f64
 }
 
+/// 0.5 for the definition, 0.3 more when the pair is the only one of its place (the table's
+/// only dropped and only added column; the schema's only dropped and created table), up to 0.2
+/// more for similar names; in percent.
+fn confidence(only: bool, from: &str, to: &str) -> u8 {
+    let c = 0.5 + if only { 0.3 } else { 0.0 } + 0.2 * name_similarity(from, to);
+    (c * 100.0).round().clamp(0.0, 100.0) as u8
+}
+
 /// Likely renames in a diff: in each table, a dropped column and an added one of the same
-/// definition. Confidence: 0.5 for the definition, 0.3 more when it is the table's only
-/// dropped and only added column, up to 0.2 more for similar names.
+/// definition; in each schema, a dropped table and a created one with the same columns.
 pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
     let mut out = Vec::new();
-    let dropped: Vec<(&QualName, &Column)> = diff
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropColumn { table, column } => Some((table, column)),
-            _ => None,
-        })
-        .collect();
-    let added: Vec<(&QualName, &Column)> = diff
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::AddColumn { table, column } => Some((table, column)),
-            _ => None,
-        })
-        .collect();
+    let mut dropped: Vec<(&QualName, &Column)> = Vec::new();
+    let mut added: Vec<(&QualName, &Column)> = Vec::new();
+    let mut dropped_tables: Vec<&Table> = Vec::new();
+    let mut created_tables: Vec<&Table> = Vec::new();
+    for c in &diff.changes {
+        match c {
+            Change::DropColumn { table, column } => dropped.push((table, column)),
+            Change::AddColumn { table, column } => added.push((table, column)),
+            Change::DropTable { table } => dropped_tables.push(table),
+            Change::CreateTable { table } => created_tables.push(table),
+            _ => {}
+        }
+    }
     for (table, d) in &dropped {
         let drops_here = dropped.iter().filter(|(t, _)| t == table).count();
         let adds_here = added.iter().filter(|(t, _)| t == table).count();
         for (t, a) in &added {
-            if t != table || !alike(d, a) {
-                continue;
+            if t == table && alike(d, a) {
+                out.push(RenameSuggestion {
+                    table: (*table).clone(),
+                    from: Some(d.name.clone()),
+                    to: a.name.clone(),
+                    confidence: confidence(drops_here == 1 && adds_here == 1, &d.name, &a.name),
+                });
             }
-            let only = if drops_here == 1 && adds_here == 1 {
-                0.3
-            } else {
-                0.0
-            };
-            let confidence = 0.5 + only + 0.2 * name_similarity(&d.name, &a.name);
-            out.push(RenameSuggestion {
-                table: (*table).clone(),
-                from: d.name.clone(),
-                to: a.name.clone(),
-                confidence: (confidence * 100.0).round().clamp(0.0, 100.0) as u8,
-            });
+        }
+    }
+    let in_schema =
+        |list: &[&Table], schema: &str| list.iter().filter(|t| t.name.schema == schema).count();
+    for d in &dropped_tables {
+        let schema = d.name.schema.as_str();
+        let only =
+            in_schema(&dropped_tables, schema) == 1 && in_schema(&created_tables, schema) == 1;
+        for a in &created_tables {
+            if tables_alike(d, a) {
+                out.push(RenameSuggestion {
+                    table: d.name.clone(),
+                    from: None,
+                    to: a.name.name.clone(),
+                    confidence: confidence(only, &d.name.name, &a.name.name),
+                });
+            }
         }
     }
     out.sort_by_key(|s| std::cmp::Reverse(s.confidence));
     out
 }
 
-/// Applies confirmed renames to the current schema (its keys, indexes and the foreign keys
-/// that reference the column follow, as PostgreSQL's do); the changes that run them, or what
-/// is wrong with one.
+/// Applies confirmed renames to the current schema, in order (a table's keys, indexes and the
+/// foreign keys that reference the column or table follow, as PostgreSQL's do); the changes
+/// that run them, or what is wrong with one.
 pub fn apply(schema: &mut Schema, renames: &[Rename]) -> Result<Vec<Change>, String> {
     let mut changes = Vec::new();
     for r in renames {
-        let arg = format!("--rename {}.{}={}", r.table, r.from, r.to);
-        let table = schema
-            .tables
-            .get_mut(&r.table)
-            .ok_or_else(|| format!("{arg}: there is no table {} in the current schema", r.table))?;
-        if table.column(&r.to).is_some() {
-            return Err(format!(
-                "{arg}: table {} already has a column {}",
-                r.table, r.to
-            ));
-        }
-        let column = table
-            .column_mut(&r.from)
-            .ok_or_else(|| format!("{arg}: table {} has no column {}", r.table, r.from))?;
-        column.name = r.to.clone();
-        let rename = |cols: &mut Vec<String>| {
-            for c in cols.iter_mut() {
-                if *c == r.from {
-                    *c = r.to.clone();
-                }
+        let arg = format!("--rename {}", r.argument());
+        match &r.from {
+            // `schema.table=new` reads as a column of `public.schema` unless that is no table
+            // and `schema.table` is one.
+            Some(c)
+                if r.table.schema == "public"
+                    && !schema.tables.contains_key(&r.table)
+                    && schema
+                        .tables
+                        .contains_key(&QualName::new(r.table.name.clone(), c.clone())) =>
+            {
+                let table = QualName::new(r.table.name.clone(), c.clone());
+                changes.push(rename_table(schema, &table, &r.to, &arg)?);
             }
-        };
-        if let Some(pk) = &mut table.primary_key {
-            rename(&mut pk.columns);
-            rename(&mut pk.include);
+            Some(from) => changes.push(rename_column(schema, &r.table, from, &r.to, &arg)?),
+            None => changes.push(rename_table(schema, &r.table, &r.to, &arg)?),
         }
-        for u in &mut table.uniques {
-            rename(&mut u.columns);
-            rename(&mut u.include);
-        }
-        for f in &mut table.foreign_keys {
-            rename(&mut f.columns);
-        }
-        for i in &mut table.indexes {
-            rename(&mut i.include);
-            for k in &mut i.keys {
-                if k.is_column && k.expr.canon == quote_ident(&r.from) {
-                    let q = quote_ident(&r.to);
-                    k.expr.sql = q.clone();
-                    k.expr.canon = q;
-                }
-            }
-        }
-        for t in schema.tables.values_mut() {
-            for f in &mut t.foreign_keys {
-                if f.ref_table == r.table {
-                    for c in f.ref_columns.iter_mut() {
-                        if *c == r.from {
-                            *c = r.to.clone();
-                        }
-                    }
-                }
-            }
-        }
-        changes.push(Change::RenameColumn {
-            table: r.table.clone(),
-            from: r.from.clone(),
-            to: r.to.clone(),
-        });
     }
     Ok(changes)
+}
+
+fn rename_column(
+    schema: &mut Schema,
+    name: &QualName,
+    from: &str,
+    to: &str,
+    arg: &str,
+) -> Result<Change, String> {
+    let table = schema
+        .tables
+        .get_mut(name)
+        .ok_or_else(|| format!("{arg}: there is no table {name} in the current schema"))?;
+    if table.column(to).is_some() {
+        return Err(format!("{arg}: table {name} already has a column {to}"));
+    }
+    let column = table
+        .column_mut(from)
+        .ok_or_else(|| format!("{arg}: table {name} has no column {from}"))?;
+    column.name = to.to_string();
+    let rename = |cols: &mut Vec<String>| {
+        for c in cols.iter_mut() {
+            if *c == from {
+                *c = to.to_string();
+            }
+        }
+    };
+    if let Some(pk) = &mut table.primary_key {
+        rename(&mut pk.columns);
+        rename(&mut pk.include);
+    }
+    for u in &mut table.uniques {
+        rename(&mut u.columns);
+        rename(&mut u.include);
+    }
+    for f in &mut table.foreign_keys {
+        rename(&mut f.columns);
+    }
+    for i in &mut table.indexes {
+        rename(&mut i.include);
+        for k in &mut i.keys {
+            if k.is_column && k.expr.canon == quote_ident(from) {
+                let q = quote_ident(to);
+                k.expr.sql = q.clone();
+                k.expr.canon = q;
+            }
+        }
+    }
+    for t in schema.tables.values_mut() {
+        for f in &mut t.foreign_keys {
+            if f.ref_table == *name {
+                rename(&mut f.ref_columns);
+            }
+        }
+    }
+    Ok(Change::RenameColumn {
+        table: name.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+    })
+}
+
+/// Renames a table in its schema: what names it (foreign keys, children, partitions, owned
+/// sequences, views' dependencies, triggers) follows. Views keep their text (PostgreSQL
+/// rewrites a view's query to the new name; the diff sees the desired text).
+fn rename_table(
+    schema: &mut Schema,
+    name: &QualName,
+    to: &str,
+    arg: &str,
+) -> Result<Change, String> {
+    let new = QualName::new(name.schema.clone(), to.to_string());
+    if schema.tables.contains_key(&new) || schema.views.contains_key(&new) {
+        return Err(format!("{arg}: there already is a relation {new}"));
+    }
+    let mut table = schema
+        .tables
+        .remove(name)
+        .ok_or_else(|| format!("{arg}: there is no table {name} in the current schema"))?;
+    table.name = new.clone();
+    schema.tables.insert(new.clone(), table);
+    let follow = |n: &mut QualName| {
+        if n == name {
+            *n = new.clone();
+        }
+    };
+    if let Scope::Tables(set) = &mut schema.scope {
+        if set.remove(name) {
+            set.insert(new.clone());
+        }
+    }
+    for t in schema.tables.values_mut() {
+        t.foreign_keys
+            .iter_mut()
+            .for_each(|f| follow(&mut f.ref_table));
+        t.inherits.iter_mut().for_each(follow);
+        if let Some(p) = &mut t.partition_of {
+            follow(&mut p.parent);
+        }
+    }
+    for s in schema.sequences.values_mut() {
+        if let Some((t, _)) = &mut s.owned_by {
+            follow(t);
+        }
+    }
+    for v in schema.views.values_mut() {
+        v.reads.iter_mut().for_each(follow);
+    }
+    let triggers = std::mem::take(&mut schema.triggers);
+    schema.triggers = triggers
+        .into_values()
+        .map(|mut t| {
+            follow(&mut t.table);
+            (t.key(), t)
+        })
+        .collect();
+    Ok(Change::RenameTable {
+        from: name.clone(),
+        to: to.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -232,16 +375,28 @@ mod tests {
     fn renames_parse_and_print_back() {
         let r = Rename::parse("users.login=username").unwrap();
         assert_eq!(r.table, QualName::new("public", "users"));
-        assert_eq!((r.from.as_str(), r.to.as_str()), ("login", "username"));
+        assert_eq!(
+            (r.from.as_deref(), r.to.as_str()),
+            (Some("login"), "username")
+        );
+        assert_eq!(r.argument(), "users.login=username");
         let r = Rename::parse("app.\"Users\".\"Login\"=\"User Name\"").unwrap();
         assert_eq!(r.table, QualName::new("app", "Users"));
-        assert_eq!((r.from.as_str(), r.to.as_str()), ("Login", "User Name"));
+        assert_eq!(
+            (r.from.as_deref(), r.to.as_str()),
+            (Some("Login"), "User Name")
+        );
+        assert_eq!(r.argument(), "app.\"Users\".\"Login\"=\"User Name\"");
+        let r = Rename::parse("Users=accounts").unwrap();
+        assert_eq!(r.table, QualName::new("public", "users"));
+        assert_eq!((r.from, r.to.as_str()), (None, "accounts"));
         for bad in [
             "users",
             "users.login",
-            "login=x",
             "a.b.c.d=e",
             "users.login=",
+            "=x",
+            "users..login=x",
         ] {
             assert!(Rename::parse(bad).is_err(), "{bad}");
         }
@@ -278,8 +433,8 @@ mod tests {
         assert_eq!(m.plan.renames.len(), 1, "{:?}", m.plan.renames);
         let r = &m.plan.renames[0];
         assert_eq!(
-            (r.from.as_str(), r.to.as_str(), r.confidence),
-            ("code", "ref", 80)
+            (r.from.as_deref(), r.to.as_str(), r.confidence),
+            (Some("code"), "ref", 80)
         );
         assert_eq!(r.argument(), "a.code=ref");
         assert!(!m.sql.contains("RENAME"));
@@ -294,5 +449,123 @@ mod tests {
         // A rename of what is not there is an error, not a silent no-op.
         let m = migrate(from, to, vec![Rename::parse("a.nope=ref").unwrap()]);
         assert!(m.has_errors() && m.sql.is_empty());
+        // Undone after the steps that name the column by its new name.
+        let m = migrate(
+            "CREATE TABLE t (code text);",
+            "CREATE TABLE t (ref text NOT NULL);",
+            vec![Rename::parse("t.code=ref").unwrap()],
+        );
+        let down: Vec<&str> = m
+            .down_sql
+            .lines()
+            .filter(|l| !l.starts_with("--"))
+            .collect();
+        assert_eq!(
+            down,
+            [
+                "ALTER TABLE t ALTER COLUMN ref DROP NOT NULL;",
+                "ALTER TABLE t RENAME COLUMN ref TO code;"
+            ]
+        );
+    }
+
+    /// A table dropped and another created with the same columns is a likely rename; confirmed,
+    /// it is one `RENAME TO` that the foreign keys, owned sequence and triggers follow, and the
+    /// constraints and indexes named after the old name are renamed to the desired names.
+    #[test]
+    fn alike_tables_are_suggested_and_a_confirmed_table_rename_keeps_the_table() {
+        let from = "CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
+            CREATE INDEX users_email_idx ON users (lower(email));
+            CREATE TABLE posts (id int, author int REFERENCES users (id));
+            CREATE TABLE app.logs (at timestamptz, line text);";
+        let to = "CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
+            CREATE INDEX accounts_email_idx ON accounts (lower(email));
+            CREATE TABLE posts (id int, author int REFERENCES accounts (id));
+            CREATE TABLE app.log_lines (at timestamptz, line text);
+            CREATE TABLE app.other (at timestamptz);";
+        let (from, to) = (
+            format!("CREATE SCHEMA app; {from}"),
+            format!("CREATE SCHEMA app; {to}"),
+        );
+        let m = migrate(&from, &to, vec![]);
+        assert!(!m.has_errors());
+        let got: Vec<(String, Option<String>, String, u8)> = m
+            .plan
+            .renames
+            .iter()
+            .map(|r| {
+                (
+                    r.table.to_string(),
+                    r.from.clone(),
+                    r.to.clone(),
+                    r.confidence,
+                )
+            })
+            .collect();
+        // users → accounts: the only pair in public (0.8) + names 1/8 alike; app.logs (names
+        // 4/9 alike) has two created tables beside it, only one with its columns.
+        assert_eq!(
+            got,
+            [
+                ("users".into(), None, "accounts".into(), 83),
+                ("app.logs".into(), None, "log_lines".into(), 59)
+            ]
+        );
+        assert_eq!(m.plan.renames[0].argument(), "users=accounts");
+        assert_eq!(m.plan.renames[1].argument(), "app.logs=log_lines");
+        assert_eq!(
+            m.plan.renames[1].rename().to_string(),
+            "table app.logs → log_lines"
+        );
+        assert!(!m.sql.contains("RENAME"), "{}", m.sql);
+
+        let renames = vec![
+            Rename::parse("users=accounts").unwrap(),
+            Rename::parse("app.logs=log_lines").unwrap(),
+        ];
+        let m = migrate(&from, &to, renames);
+        assert!(!m.has_errors(), "{:?}", m.from_diagnostics);
+        assert!(m.plan.renames.is_empty());
+        let sql: Vec<&str> = m.sql.lines().filter(|l| !l.starts_with("--")).collect();
+        assert_eq!(
+            sql[..5],
+            [
+                "ALTER TABLE users RENAME TO accounts;",
+                "ALTER TABLE app.logs RENAME TO log_lines;",
+                "ALTER TABLE accounts RENAME CONSTRAINT users_pkey TO accounts_pkey;",
+                "ALTER TABLE accounts RENAME CONSTRAINT users_email_key TO accounts_email_key;",
+                "ALTER INDEX users_email_idx RENAME TO accounts_email_idx;",
+            ],
+            "{}",
+            m.sql
+        );
+        // Nothing else but the new table; the foreign key and serial default followed.
+        assert_eq!(
+            sql.iter().filter(|l| l.ends_with(';')).count(),
+            6,
+            "{}",
+            m.sql
+        );
+        assert!(sql[5].starts_with("CREATE TABLE app.other"), "{}", m.sql);
+        // The down migration renames back last, latest first (its other steps use new names).
+        assert!(
+            m.down_sql.ends_with(
+                "ALTER TABLE app.log_lines RENAME TO logs;\n\
+                 -- undo: accounts: renamed to users (a confirmed rename: the table keeps its rows)\n\
+                 ALTER TABLE accounts RENAME TO users;\n"
+            ),
+            "{}",
+            m.down_sql
+        );
+        assert!(m.down_sql.starts_with(
+            "-- undo: accounts: constraint accounts_pkey is named users_pkey in the desired schema\n\
+             ALTER TABLE accounts RENAME CONSTRAINT accounts_pkey TO users_pkey;"
+        ));
+
+        // A rename onto an existing relation, or of a missing table, is an error.
+        for bad in ["users=posts", "nope=x", "app.nope=x"] {
+            let m = migrate(&from, &to, vec![Rename::parse(bad).unwrap()]);
+            assert!(m.has_errors() && m.sql.is_empty(), "{bad}");
+        }
     }
 }

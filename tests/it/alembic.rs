@@ -25,20 +25,23 @@ fn schemafix(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// Writes the revision from the live database to `model`, runs it up and down, and checks
-/// both ends. Returns the revision text.
-fn round_trip(db: &Db, model: &str, name: &str) -> Result<String, String> {
+/// Writes the revision from the live database to `model` (`extra`: more `diff` arguments),
+/// runs it up and down, and checks both ends. Returns the revision text.
+fn round_trip(db: &Db, model: &str, name: &str, extra: &[&str]) -> Result<String, String> {
     let before = catalog(db);
-    let out = schemafix(&[
+    let url = db.url();
+    let mut args = vec![
         "diff",
-        &db.url(),
+        &url,
         model,
         "--format",
         "alembic",
         "--revision",
         "0123456789ab",
         "--allow-destructive",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let out = schemafix(&args);
     if out.status.code() != Some(0) {
         return Err(format!("diff: {}", String::from_utf8_lossy(&out.stderr)));
     }
@@ -79,7 +82,7 @@ fn the_seed_revision_upgrades_to_the_model_and_downgrades_back() {
     db.exec(&std::fs::read_to_string(seed.join("seed.sql")).unwrap())
         .unwrap();
     let model = seed.join("models.py").display().to_string();
-    let revision = round_trip(&db, &model, "seed").unwrap();
+    let revision = round_trip(&db, &model, "seed", &[]).unwrap();
     let without_date: String = revision
         .lines()
         .filter(|l| !l.starts_with("Create Date:"))
@@ -128,7 +131,7 @@ fn every_model_fixture_round_trips_through_alembic() {
                 let Some(f) = files.get(i) else { break };
                 let name = f.file_stem().unwrap().to_string_lossy().to_string();
                 let db = pg.create_db().unwrap();
-                if let Err(e) = round_trip(&db, &f.display().to_string(), &name) {
+                if let Err(e) = round_trip(&db, &f.display().to_string(), &name, &[]) {
                     failures.lock().unwrap().push(format!("{name}: {e}"));
                 }
             });
@@ -208,7 +211,7 @@ fn a_drifted_database_round_trips_through_alembic_with_its_rows() {
     std::fs::create_dir_all(&dir).unwrap();
     let model = dir.join(format!("drift-model-{}.py", std::process::id()));
     std::fs::write(&model, MODEL).unwrap();
-    let revision = round_trip(&db, &model.display().to_string(), "drift");
+    let revision = round_trip(&db, &model.display().to_string(), "drift", &[]);
     std::fs::remove_file(&model).ok();
     let revision = revision.unwrap();
     for op in [
@@ -226,4 +229,72 @@ fn a_drifted_database_round_trips_through_alembic_with_its_rows() {
         assert!(revision.contains(op), "missing {op}:\n{revision}");
     }
     assert_eq!(db.query("SELECT title, points FROM tasks").unwrap(), "x|3");
+}
+
+/// Confirmed renames of a table and of one of its columns are `op.rename_table` and
+/// `op.alter_column(…, new_column_name=…)`: the upgrade keeps the rows and converges, the
+/// downgrade renames back.
+#[test]
+fn confirmed_renames_round_trip_through_alembic_with_their_rows() {
+    let pg = Pg::get().expect("PostgreSQL");
+    let db = pg.create_db().unwrap();
+    db.exec(
+        "CREATE TABLE people (id serial PRIMARY KEY, login varchar(40) NOT NULL UNIQUE);
+         CREATE TABLE notes (id serial PRIMARY KEY, person_id integer REFERENCES people (id));
+         INSERT INTO people (login) VALUES ('ann');
+         INSERT INTO notes (person_id) VALUES (1);",
+    )
+    .unwrap();
+    let dir = workspace_root().join("target/alembic-projects");
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join(format!("rename-model-{}.py", std::process::id()));
+    std::fs::write(
+        &model,
+        r#"
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(40), nullable=False, unique=True)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("accounts.id"))
+"#,
+    )
+    .unwrap();
+    let revision = round_trip(
+        &db,
+        &model.display().to_string(),
+        "rename",
+        &[
+            "--rename",
+            "people=accounts",
+            "--rename",
+            "accounts.login=username",
+        ],
+    );
+    std::fs::remove_file(&model).ok();
+    let revision = revision.unwrap();
+    for op in [
+        "op.rename_table(\"people\", \"accounts\")",
+        "op.alter_column(\"accounts\", \"login\", new_column_name=\"username\")",
+        "op.alter_column(\"accounts\", \"username\", new_column_name=\"login\")",
+        "op.rename_table(\"accounts\", \"people\")",
+    ] {
+        assert!(revision.contains(op), "missing {op}:\n{revision}");
+    }
+    assert!(!revision.contains("drop_table"), "{revision}");
+    assert_eq!(
+        db.query("SELECT p.login FROM people p JOIN notes n ON n.person_id = p.id")
+            .unwrap(),
+        "ann"
+    );
 }

@@ -820,3 +820,73 @@ fn a_confirmed_rename_keeps_the_rows_and_an_unconfirmed_one_is_never_applied() {
     let check = run(&["check", &url, &desired]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
 }
+
+/// A table dropped and another created with the same columns is a likely rename: unconfirmed,
+/// nothing is renamed (the drop is held back); confirmed, one `RENAME TO` keeps the rows, the
+/// foreign key that references it and the view that reads it follow, its key and indexes take
+/// the desired names, and the down migration renames it back.
+#[test]
+fn a_confirmed_table_rename_keeps_the_rows_and_the_references() {
+    let db = seed_db();
+    let url = db.url();
+    let extra = "CREATE TABLE posts (id serial PRIMARY KEY, author integer REFERENCES users (id));
+        CREATE VIEW active AS SELECT id, email FROM users WHERE is_active;";
+    db.exec(extra).unwrap();
+    db.exec("INSERT INTO posts (author) VALUES (1)").unwrap();
+    let old = std::fs::read_to_string(seed_path("old.sql")).unwrap();
+    let current = write_temp("table-rename-old.sql", &format!("{old}\n{extra}"));
+    let desired = write_temp(
+        "table-rename.sql",
+        &format!("{old}\n{extra}").replace("users", "accounts"),
+    );
+    let out = run(&["diff", &url, &desired]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        stderr.contains("likely rename: table users → accounts")
+            && stderr.contains("--rename users=accounts"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("RENAME TO accounts"), "{stdout}");
+    let out = run(&[
+        "apply",
+        "--db",
+        &url,
+        &desired,
+        "--yes",
+        "--rename",
+        "users=accounts",
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("ALTER TABLE users RENAME TO accounts;")
+            && stdout.contains("ALTER INDEX ix_users_email RENAME TO ix_accounts_email;")
+            && !stdout.contains("DROP TABLE")
+            && !stdout.contains("CREATE TABLE"),
+        "{stdout}"
+    );
+    assert_eq!(
+        db.query(
+            "SELECT string_agg(a.email, ',' ORDER BY a.id) FROM accounts a JOIN posts p ON p.author = a.id"
+        )
+        .unwrap(),
+        "a@example.com"
+    );
+    assert_eq!(db.query("SELECT count(*) FROM active").unwrap(), "2");
+    let check = run(&["check", &url, &desired]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    // The down migration, run on the renamed database, restores the current schema.
+    let down = run(&[
+        "diff",
+        &current,
+        &desired,
+        "--rename",
+        "users=accounts",
+        "--down",
+    ]);
+    assert_eq!(down.status.code(), Some(0), "{}", text(&down.stderr));
+    db.exec(&text(&down.stdout)).unwrap();
+    let check = run(&["check", &url, &current]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert_eq!(db.query("SELECT count(*) FROM users").unwrap(), "2");
+}

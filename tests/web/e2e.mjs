@@ -105,6 +105,22 @@ n = await computations(page);
 await page.click('#renames button.rename'); // now "undo"
 await waitForComputation(page, n);
 await page.waitForFunction(() => !document.querySelector('#output').textContent.includes('RENAME COLUMN'));
+// A table dropped and another created with the same columns: the same, as RENAME TO.
+n = await computations(page);
+await page.fill('#to-text', 'CREATE TABLE users (id int PRIMARY KEY, login text);\n');
+await waitForComputation(page, n);
+await page.waitForFunction(() => document.querySelector('#renames').textContent.includes('table accounts → users'));
+check(!(await page.textContent('#output')).includes('RENAME'), 'an unconfirmed table rename is not applied');
+n = await computations(page);
+await page.click('#renames button.rename');
+await waitForComputation(page, n);
+await page.waitForFunction(() => document.querySelector('#output').textContent.includes('ALTER TABLE accounts RENAME TO users;'));
+check(!(await page.textContent('#output')).includes('DROP TABLE'), 'a confirmed table rename drops nothing');
+check((await page.textContent('#command-line')).includes("--rename 'accounts=users'"), 'the command line has the table --rename');
+n = await computations(page);
+await page.click('#renames button.rename'); // undo
+await waitForComputation(page, n);
+await page.waitForFunction(() => !document.querySelector('#output').textContent.includes('RENAME TO'));
 n = await computations(page);
 await page.fill('#from-text', seedFrom);
 await page.fill('#to-text', seedTo);

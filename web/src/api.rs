@@ -18,8 +18,9 @@ export interface DiffOptions {
     online?: boolean;
     /** The server's major version (hazards follow it). */
     pgVersion?: number;
-    /** Confirmed column renames (as `plan.renames` suggests them): RENAME COLUMN, data kept. */
-    renames?: { table: { schema: string; name: string }; from: string; to: string }[];
+    /** Confirmed renames (as `plan.renames` suggests them): a column (`from` its current name)
+     *  or, without `from`, the table itself; RENAME COLUMN / RENAME TO, data kept. */
+    renames?: { table: { schema: string; name: string }; from?: string; to: string }[];
 }
 /** A problem in an input, with its 1-based line and column. */
 export interface Diagnostic {
@@ -45,8 +46,8 @@ export interface Plan {
     irreversible?: Step[];
     /** Planned in online mode. */
     online?: boolean;
-    /** Dropped and added columns that look like renames (confidence in percent). */
-    renames?: { table: { schema: string; name: string }; from: string; to: string; confidence: number }[];
+    /** Dropped and added columns (or tables: no `from`) that look like renames (confidence in percent). */
+    renames?: { table: { schema: string; name: string }; from?: string; to: string; confidence: number }[];
     pg_version?: number;
 }
 /** Everything one comparison gives, as the CLI's `--format json`. */

@@ -720,19 +720,12 @@ pub fn app(props: &AppProps) -> Html {
         suggested
             .into_iter()
             .map(|x| {
-                let label = format!("{}.{} → {} ({}%)", x.table, x.from, x.to, x.confidence);
-                item(
-                    schemafix_core::Rename {
-                        table: x.table,
-                        from: x.from,
-                        to: x.to,
-                    },
-                    label,
-                    true,
-                )
+                let r = x.rename();
+                let label = format!("{r} ({}%)", x.confidence);
+                item(r, label, true)
             })
             .chain(confirmed.into_iter().map(|r| {
-                let label = format!("{}.{} → {} (confirmed)", r.table, r.from, r.to);
+                let label = format!("{r} (confirmed)");
                 item(r, label, false)
             }))
             .collect()

@@ -88,7 +88,7 @@ pub struct State {
     /// Online mode (`--online`).
     #[serde(rename = "o", default, skip_serializing_if = "std::ops::Not::not")]
     pub online: bool,
-    /// Column renames the user confirmed (`--rename`).
+    /// Column and table renames the user confirmed (`--rename`).
     #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
     pub renames: Vec<schemafix_core::Rename>,
     /// The output tab.
@@ -229,13 +229,7 @@ impl State {
             cmd.push_str(" --online");
         }
         for r in &self.renames {
-            let suggestion = schemafix_core::RenameSuggestion {
-                table: r.table.clone(),
-                from: r.from.clone(),
-                to: r.to.clone(),
-                confidence: 100,
-            };
-            cmd.push_str(&format!(" --rename '{}'", suggestion.argument()));
+            cmd.push_str(&format!(" --rename '{}'", r.argument()));
         }
         match self.tab {
             Tab::Sql => {}

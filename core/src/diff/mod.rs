@@ -190,6 +190,8 @@ pub enum Change {
     CreateIndex { table: QualName, index: Index },
     /// `DROP INDEX`.
     DropIndex { table: QualName, index: Index },
+    /// `ALTER TABLE … RENAME TO`: a table rename the user confirmed (in its schema).
+    RenameTable { from: QualName, to: String },
     /// `ALTER TABLE … RENAME COLUMN`: a rename the user confirmed.
     RenameColumn {
         table: QualName,
@@ -355,6 +357,7 @@ impl Change {
             Change::CreateIndex { .. } => "create-index",
             Change::DropIndex { .. } => "drop-index",
             Change::RenameConstraint { .. } => "rename-constraint",
+            Change::RenameTable { .. } => "rename-table",
             Change::RenameColumn { .. } => "rename-column",
             Change::RenameIndex { .. } => "rename-index",
             Change::CommentTable { .. } => "comment-table",

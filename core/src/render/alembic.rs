@@ -446,6 +446,19 @@ impl Ctx<'_> {
             CreateIndex { table, index } if index.comment.is_none() => {
                 self.create_index(table, index)?
             }
+            RenameTable { from, to } => format!(
+                "op.rename_table({}, {}{})",
+                py(&from.name),
+                py(to),
+                schema_kw(from, "schema")
+            ),
+            RenameColumn { table, from, to } => format!(
+                "op.alter_column({}, {}, new_column_name={}{})",
+                py(&table.name),
+                py(from),
+                py(to),
+                schema_kw(table, "schema")
+            ),
             DropIndex { table, index } => format!(
                 "op.drop_index({}, table_name={}{})",
                 py(&index.name),

@@ -1176,6 +1176,9 @@ pub fn step_sql(c: &Change) -> Vec<String> {
                 q(to)
             )]
         }
+        Change::RenameTable { from, to } => {
+            vec![format!("ALTER TABLE {from} RENAME TO {}", q(to))]
+        }
         Change::RenameColumn { table, from, to } => {
             vec![format!(
                 "ALTER TABLE {table} RENAME COLUMN {} TO {}",
