@@ -3,6 +3,7 @@
 //! users=accounts`) is applied to the current schema before the diff and becomes one
 //! `RENAME COLUMN` (or `RENAME TO`) step, keeping the data.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -168,55 +169,83 @@ fn confidence(only: bool, from: &str, to: &str) -> u8 {
     (c * 100.0).round().clamp(0.0, 100.0) as u8
 }
 
+/// At most this many alike candidates for one dropped table: more is no likely rename (a dump
+/// of tables of one shape), and pairing them all would grow with the square of their number.
+const MAX_CANDIDATES: usize = 10;
+
+/// What two tables must share to be alike: their schema and their columns' names and types.
+fn shape(t: &Table) -> (&str, Vec<(&str, &str)>) {
+    let columns = t
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.data_type.as_str()))
+        .collect();
+    (t.name.schema.as_str(), columns)
+}
+
 /// Likely renames in a diff: in each table, a dropped column and an added one of the same
 /// definition; in each schema, a dropped table and a created one with the same columns.
 pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
     let mut out = Vec::new();
-    let mut dropped: Vec<(&QualName, &Column)> = Vec::new();
-    let mut added: Vec<(&QualName, &Column)> = Vec::new();
+    // Per table: dropped columns, added columns.
+    let mut columns: HashMap<&QualName, (Vec<&Column>, Vec<&Column>)> = HashMap::new();
+    // Per schema: how many tables are dropped and created; created tables by shape.
+    let mut tables: HashMap<&str, (usize, usize)> = HashMap::new();
     let mut dropped_tables: Vec<&Table> = Vec::new();
-    let mut created_tables: Vec<&Table> = Vec::new();
+    let mut created: HashMap<(&str, Vec<(&str, &str)>), Vec<&Table>> = HashMap::new();
     for c in &diff.changes {
         match c {
-            Change::DropColumn { table, column } => dropped.push((table, column)),
-            Change::AddColumn { table, column } => added.push((table, column)),
-            Change::DropTable { table } => dropped_tables.push(table),
-            Change::CreateTable { table } => created_tables.push(table),
+            Change::DropColumn { table, column } => {
+                columns.entry(table).or_default().0.push(column)
+            }
+            Change::AddColumn { table, column } => columns.entry(table).or_default().1.push(column),
+            Change::DropTable { table } => {
+                tables.entry(&table.name.schema).or_default().0 += 1;
+                dropped_tables.push(table);
+            }
+            Change::CreateTable { table } => {
+                tables.entry(&table.name.schema).or_default().1 += 1;
+                created.entry(shape(table)).or_default().push(table);
+            }
             _ => {}
         }
     }
-    for (table, d) in &dropped {
-        let drops_here = dropped.iter().filter(|(t, _)| t == table).count();
-        let adds_here = added.iter().filter(|(t, _)| t == table).count();
-        for (t, a) in &added {
-            if t == table && alike(d, a) {
+    for (table, (dropped, added)) in &columns {
+        let only = dropped.len() == 1 && added.len() == 1;
+        for d in dropped {
+            for a in added.iter().filter(|a| alike(d, a)) {
                 out.push(RenameSuggestion {
                     table: (*table).clone(),
                     from: Some(d.name.clone()),
                     to: a.name.clone(),
-                    confidence: confidence(drops_here == 1 && adds_here == 1, &d.name, &a.name),
+                    confidence: confidence(only, &d.name, &a.name),
                 });
             }
         }
     }
-    let in_schema =
-        |list: &[&Table], schema: &str| list.iter().filter(|t| t.name.schema == schema).count();
-    for d in &dropped_tables {
-        let schema = d.name.schema.as_str();
-        let only =
-            in_schema(&dropped_tables, schema) == 1 && in_schema(&created_tables, schema) == 1;
-        for a in &created_tables {
-            if tables_alike(d, a) {
-                out.push(RenameSuggestion {
-                    table: d.name.clone(),
-                    from: None,
-                    to: a.name.name.clone(),
-                    confidence: confidence(only, &d.name.name, &a.name.name),
-                });
-            }
+    for d in dropped_tables {
+        let Some(candidates) = created.get(&shape(d)) else {
+            continue;
+        };
+        if candidates.len() > MAX_CANDIDATES {
+            continue;
+        }
+        let only = tables.get(d.name.schema.as_str()) == Some(&(1, 1));
+        for a in candidates.iter().filter(|a| tables_alike(d, a)) {
+            out.push(RenameSuggestion {
+                table: d.name.clone(),
+                from: None,
+                to: a.name.name.clone(),
+                confidence: confidence(only, &d.name.name, &a.name.name),
+            });
         }
     }
-    out.sort_by_key(|s| std::cmp::Reverse(s.confidence));
+    // Most likely first; the same order whatever the maps' order.
+    out.sort_by(|a, b| {
+        b.confidence
+            .cmp(&a.confidence)
+            .then_with(|| (&a.table, &a.from, &a.to).cmp(&(&b.table, &b.from, &b.to)))
+    });
     out
 }
 
@@ -561,6 +590,18 @@ mod tests {
             "-- undo: accounts: constraint accounts_pkey is named users_pkey in the desired schema\n\
              ALTER TABLE accounts RENAME CONSTRAINT accounts_pkey TO users_pkey;"
         ));
+
+        // Tables of one shape: one dropped and ten created are ten likely renames; with eleven
+        // created, too many to name one.
+        let many = |prefix: &str, n: usize| {
+            (0..n)
+                .map(|i| format!("CREATE TABLE {prefix}{i} (id int, v text);"))
+                .collect::<String>()
+        };
+        let m = migrate(&many("old", 1), &many("new", 10), vec![]);
+        assert_eq!(m.plan.renames.len(), 10, "{:?}", m.plan.renames);
+        let m = migrate(&many("old", 11), &many("new", 11), vec![]);
+        assert!(m.plan.renames.is_empty(), "{:?}", m.plan.renames);
 
         // A rename onto an existing relation, or of a missing table, is an error.
         for bad in ["users=posts", "nope=x", "app.nope=x"] {
