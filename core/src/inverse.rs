@@ -3,8 +3,8 @@
 
 use crate::diff::columns::needs_using;
 use crate::diff::{Change, Diff};
-use crate::plan::{plan, Plan, PlanOptions, Step};
-use crate::schema::{QualName, Schema};
+use crate::plan::{plan_owned, Plan, PlanOptions, Step};
+use crate::schema::{QualName, Schema, Table};
 
 /// The changes that undo `c`, given the schema before it (`current`), or why there are none.
 /// New enum labels are undone together, per type, by [`down_plan`].
@@ -14,7 +14,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
     match c {
         // What a drop takes along comes back with the object: comments, a table's indexes.
         DropTable { table } => {
-            let mut t = table.clone();
+            let mut t = Table::clone(table);
             // Its foreign keys come back as the inverses of their own drops.
             t.foreign_keys.clear();
             crate::diff::tables::create_table(&t, &mut out);
@@ -501,8 +501,8 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         ..Default::default()
     };
     let planned = |changes: Vec<Change>| {
-        plan(
-            &Diff {
+        plan_owned(
+            Diff {
                 changes,
                 not_compared: up.not_compared.clone(),
                 partitioned: crate::diff::partitioned_tables(current, desired),
@@ -545,7 +545,7 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{diff, parse, render_sql};
+    use crate::{diff, parse, plan, render_sql};
 
     fn schema(sql: &str) -> Schema {
         parse(sql, None).1.schema

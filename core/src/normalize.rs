@@ -268,6 +268,14 @@ pub(crate) fn finish(schema: &mut Schema) {
         table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         table.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
         table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        // Built by pushing, the lists hold up to twice their length (a column is 264 bytes):
+        // a third of a parsed schema's memory.
+        table.columns.shrink_to_fit();
+        table.uniques.shrink_to_fit();
+        table.checks.shrink_to_fit();
+        table.foreign_keys.shrink_to_fit();
+        table.exclusions.shrink_to_fit();
+        table.indexes.shrink_to_fit();
     }
 }
 

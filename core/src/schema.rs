@@ -587,7 +587,7 @@ pub struct Column {
     #[serde(default)]
     pub identity_options: IdentityOptions,
     /// `GENERATED ALWAYS AS (expr) STORED`.
-    pub generated: Option<Expr>,
+    pub generated: Option<Box<Expr>>,
     /// An explicit `COLLATE`.
     pub collation: Option<String>,
     /// `COMMENT ON COLUMN`.
@@ -604,7 +604,7 @@ pub struct Column {
 /// makes two schemas differ.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Hint(pub Option<Expr>);
+pub struct Hint(pub Option<Box<Expr>>);
 
 impl Hint {
     /// No hint.

@@ -168,7 +168,7 @@ pub fn shown(t: &Table, plus: bool) -> Table {
             c.comment = None;
         }
         c.default = c.default.as_ref().map(|_| blank());
-        c.generated = c.generated.as_ref().map(|_| blank());
+        c.generated = c.generated.as_ref().map(|_| Box::new(blank()));
     }
     for c in &mut t.checks {
         c.expr = blank();

@@ -153,7 +153,7 @@ fn diff_column(
         (false, false) if f.default != t.default => match &t.default {
             Some(_) => set_default(out, f.default.clone()),
             // The model's Python-side default equals the database's: the database keeps it.
-            None if f.default.is_some() && t.model_default.0 == f.default => {}
+            None if f.default.is_some() && t.model_default.0.as_deref() == f.default.as_ref() => {}
             None => drop_default(out, &f.default),
         },
         (false, true) => drop_default(out, &f.default),

@@ -77,9 +77,9 @@ pub enum Change {
     /// `DROP SEQUENCE`.
     DropSequence { seq: Sequence },
     /// `CREATE TABLE` (foreign keys come as separate changes).
-    CreateTable { table: Table },
+    CreateTable { table: std::sync::Arc<Table> },
     /// `DROP TABLE`.
-    DropTable { table: Table },
+    DropTable { table: std::sync::Arc<Table> },
     /// `DROP TABLE` and `CREATE TABLE`: a table that becomes partitioned or stops being so.
     RecreateTable { from: Box<Table>, to: Box<Table> },
     /// `ALTER TABLE … SET LOGGED | SET UNLOGGED`.

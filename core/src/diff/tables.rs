@@ -68,7 +68,9 @@ pub(crate) fn create_table(t: &Table, out: &mut Vec<Change>) {
     bare.policies.clear();
     bare.row_security = false;
     bare.force_row_security = false;
-    out.push(Change::CreateTable { table: bare });
+    out.push(Change::CreateTable {
+        table: std::sync::Arc::new(bare),
+    });
     row_security(&Table::new(t.name.clone(), t.span), t, out);
     for fk in &t.foreign_keys {
         out.push(Change::AddForeignKey {
@@ -107,7 +109,9 @@ pub(super) fn drop_table(t: &Table, out: &mut Vec<Change>) {
             fk: fk.clone(),
         });
     }
-    out.push(Change::DropTable { table: t.clone() });
+    out.push(Change::DropTable {
+        table: std::sync::Arc::new(t.clone()),
+    });
 }
 
 /// A table both sides have.
@@ -120,7 +124,7 @@ pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: 
             match c {
                 Change::CreateTable { table } => out.push(Change::RecreateTable {
                     from: Box::new(f.clone()),
-                    to: Box::new(table),
+                    to: Box::new(std::sync::Arc::unwrap_or_clone(table)),
                 }),
                 other => out.push(other),
             }

@@ -696,7 +696,7 @@ impl<'a> Px<'a> {
             .map(|_| &text["generated always as (".len()..text.len() - ") stored".len()])
         {
             match parse_expr(inner) {
-                Ok(e) => column.generated = Some(e),
+                Ok(e) => column.generated = Some(Box::new(e)),
                 Err(e) => self.bad_expr(table, column, "generation expression", &e, at),
             }
             return;

@@ -1688,10 +1688,10 @@ impl Sx<'_> {
             if let (Some(t), Ok(e)) = (schema.tables.get_mut(&table), parse_expr(&lit)) {
                 let tname = t.name.clone();
                 if let Some(c) = t.column_mut(&column) {
-                    c.model_default = Hint(Some(SqlExpr {
+                    c.model_default = Hint(Some(Box::new(SqlExpr {
                         sql: e.sql,
                         canon: e.canon,
-                    }));
+                    })));
                     let msg = format!(
                         "{}.{}: default={lit} is Python-side, not a database default; a database default equal to it is kept",
                         tname,

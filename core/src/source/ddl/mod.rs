@@ -1142,7 +1142,9 @@ impl Cx<'_> {
                         sequence_options,
                         ..
                     } => match (generation_expr, generated_as) {
-                        (Some(e), _) => column.generated = Some(make_table_expr(e, types.clone())),
+                        (Some(e), _) => {
+                            column.generated = Some(Box::new(make_table_expr(e, types.clone())))
+                        }
                         (None, g) => {
                             column.identity = Some(if matches!(g, GeneratedAs::Always) {
                                 Identity::Always
