@@ -1,6 +1,8 @@
 //! Down migrations: the inverse of each step a plan runs, planned in dependency order. A step
 //! with no safe inverse is listed in the down plan's `irreversible`, saying why.
 
+use std::collections::BTreeSet;
+
 use crate::diff::columns::needs_using;
 use crate::diff::{Change, Diff};
 use crate::plan::{plan_owned, Plan, PlanOptions, Step};
@@ -429,14 +431,14 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
     }
     // What goes with a table or type the down migration drops needs no undoing of its own
     // (and could not run after the drop).
-    let dropped_tables: Vec<_> = changes
+    let dropped_tables: BTreeSet<_> = changes
         .iter()
         .filter_map(|c| match c {
             Change::DropTable { table } => Some(table.name.clone()),
             _ => None,
         })
         .collect();
-    let dropped_types: Vec<_> = changes
+    let dropped_types: BTreeSet<_> = changes
         .iter()
         .filter_map(|c| match c {
             Change::DropEnum { ty } => Some(ty.name.clone()),
@@ -445,7 +447,7 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         .collect();
     // Likewise a column the down migration drops (a NOT NULL column added nullable and then
     // made NOT NULL is dropped, not made nullable first).
-    let dropped_columns: Vec<(QualName, String)> = changes
+    let dropped_columns: BTreeSet<(QualName, String)> = changes
         .iter()
         .filter_map(|c| match c {
             Change::DropColumn { table, column } => Some((table.clone(), column.name.clone())),
