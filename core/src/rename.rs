@@ -174,7 +174,9 @@ fn confidence(only: bool, from: &str, to: &str) -> u8 {
 const MAX_CANDIDATES: usize = 10;
 
 /// What two tables must share to be alike: their schema and their columns' names and types.
-fn shape(t: &Table) -> (&str, Vec<(&str, &str)>) {
+type Shape<'a> = (&'a str, Vec<(&'a str, &'a str)>);
+
+fn shape(t: &Table) -> Shape<'_> {
     let columns = t
         .columns
         .iter()
@@ -192,7 +194,7 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
     // Per schema: how many tables are dropped and created; created tables by shape.
     let mut tables: HashMap<&str, (usize, usize)> = HashMap::new();
     let mut dropped_tables: Vec<&Table> = Vec::new();
-    let mut created: HashMap<(&str, Vec<(&str, &str)>), Vec<&Table>> = HashMap::new();
+    let mut created: HashMap<Shape<'_>, Vec<&Table>> = HashMap::new();
     for c in &diff.changes {
         match c {
             Change::DropColumn { table, column } => {
