@@ -49,6 +49,10 @@ pub struct Script {
     pub setup_generated: bool,
     /// Statements of the DDL left out of the setup, each with why.
     pub left_out: Vec<String>,
+    /// Types and sequences a paste names without defining them (psql's `\d` shows an enum only
+    /// as a column's type), created for the setup as the desired side defines them.
+    #[serde(default)]
+    pub borrowed: Vec<String>,
     /// The plan, in the transactions `schemafix apply` uses: new enum labels committed first
     /// when later steps follow, `CONCURRENTLY` outside any transaction, an online plan phase by
     /// phase.
@@ -59,15 +63,34 @@ pub struct Script {
 }
 
 /// The statements and transactions that create the current side (`from`, in `format` or
-/// detected) on an empty database, run `plan` on it and read the catalog back.
-pub fn script(from: &str, format: Option<Format>, plan: &Plan) -> Script {
+/// detected) on an empty database, run `plan` on it and read the catalog back. `desired` (the
+/// plan's target) lends the definitions of the types and sequences a paste only names.
+pub fn script(from: &str, format: Option<Format>, plan: &Plan, desired: &Schema) -> Script {
     let (format, parsed) = crate::parse(from, format);
     let mut setup = Vec::new();
     let mut left_out = Vec::new();
+    let mut borrowed = Vec::new();
     let setup_generated = format != Format::Sql;
     if setup_generated {
+        let mut current = parsed.schema;
+        for name in std::mem::take(&mut current.external) {
+            if let Some(e) = desired.enums.get(&name) {
+                borrowed.push(format!(
+                    "type {name}: named but not defined by the current side; created as the desired side defines it ({})",
+                    e.values.join(", ")
+                ));
+                current.enums.insert(name, e.clone());
+            } else if let Some(s) = desired.sequences.get(&name) {
+                borrowed.push(format!(
+                    "sequence {name}: named but not defined by the current side; created as the desired side defines it"
+                ));
+                current.sequences.insert(name, s.clone());
+            } else {
+                current.external.insert(name);
+            }
+        }
         let create = plan_owned(
-            diff(&Schema::default(), &parsed.schema),
+            diff(&Schema::default(), &current),
             &PlanOptions {
                 allow_destructive: true,
                 ..Default::default()
@@ -109,6 +132,7 @@ pub fn script(from: &str, format: Option<Format>, plan: &Plan) -> Script {
         setup,
         setup_generated,
         left_out,
+        borrowed,
         batches: batches(plan),
         catalog,
     }
@@ -231,7 +255,7 @@ mod tests {
         let from =
             "CREATE TABLE users (id int);\n\\restrict abc\nALTER TABLE users OWNER TO app;\n\
                     GRANT SELECT ON users TO reader;\nINSERT INTO users VALUES (1);";
-        let s = script(from, None, &Plan::default());
+        let s = script(from, None, &Plan::default(), &Schema::default());
         assert!(!s.setup_generated);
         let setup: Vec<(&str, Option<u32>)> =
             s.setup.iter().map(|x| (x.sql.as_str(), x.line)).collect();
@@ -263,7 +287,7 @@ mod tests {
             "/../examples/seed/users.d.txt"
         ))
         .unwrap();
-        let s = script(&paste, None, &Plan::default());
+        let s = script(&paste, None, &Plan::default(), &Schema::default());
         assert!(s.setup_generated);
         assert!(
             s.setup[0].sql.starts_with("CREATE TABLE users ("),

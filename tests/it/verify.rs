@@ -81,7 +81,7 @@ fn verify(from: &str, to: &str, skip: &dyn Fn(usize) -> bool) -> (Script, Result
         m.from_diagnostics,
         m.to_diagnostics
     );
-    let s = script(from, None, &m.plan);
+    let s = script(from, None, &m.plan, &m.to_schema);
     let result = run(&s, skip).map(|rows| outcome(&rows, &m.to_schema, &options));
     (s, result)
 }
@@ -144,5 +144,40 @@ fn a_current_schema_postgresql_refuses_is_reported_at_its_line() {
             assert_eq!(code, "42704", "{message}");
         }
         other => panic!("expected the setup to fail: {other:?}"),
+    }
+}
+
+/// A `\d` paste shows an enum only as a column's type: the setup creates the type as the
+/// desired side defines it (said in `borrowed`), and the migration converges.
+#[test]
+fn a_paste_that_only_names_its_enum_borrows_the_desired_definition() {
+    let paste = r#"                                Table "public.users"
+ Column |   Type    | Collation | Nullable |              Default
+--------+-----------+-----------+----------+-----------------------------------
+ id     | integer   |           | not null | nextval('users_id_seq'::regclass)
+ role   | user_role |           | not null | 'member'::user_role
+Indexes:
+    "users_pkey" PRIMARY KEY, btree (id)
+"#;
+    let to = "CREATE TYPE user_role AS ENUM ('member', 'admin');\n\
+              CREATE TABLE users (id serial PRIMARY KEY, role user_role NOT NULL DEFAULT 'member', name text);\n";
+    let (s, result) = verify(paste, to, &|_| false);
+    assert!(s.setup_generated);
+    assert_eq!(s.borrowed.len(), 1, "{:?}", s.borrowed);
+    assert!(
+        s.borrowed[0].starts_with("type user_role: named but not defined")
+            && s.borrowed[0].contains("(member, admin)"),
+        "{:?}",
+        s.borrowed
+    );
+    let o = result.unwrap();
+    assert!(o.converged, "{:?}", o.left.steps);
+    // Without the desired side's definition the setup stops at the unknown type.
+    let m = migrate(paste, None, to, None, &PlanOptions::default());
+    let bare = script(paste, None, &m.plan, &Default::default());
+    assert!(bare.borrowed.is_empty());
+    match run(&bare, &|_| false) {
+        Err(Stop::Setup(_, code, message)) => assert_eq!(code, "42704", "{message}"),
+        other => panic!("expected the setup to fail on the type: {other:?}"),
     }
 }

@@ -346,7 +346,16 @@ const viaApi = await v.evaluate(async ([d, m, f, t]) => {
   const ext = 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp";\n'
     + 'CREATE TABLE u (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), email citext);\n';
   const withExtensions = await api.verify(ext, ext.replace('email citext', 'email citext NOT NULL, name citext'));
+  // A \d paste names its enum without the labels: the desired side's definition is borrowed.
+  const paste = '                 Table "public.t"\n'
+    + ' Column |  Type   | Collation | Nullable | Default \n'
+    + '--------+---------+-----------+----------+---------\n'
+    + ' id     | integer |           | not null | \n'
+    + ' mood   | mood    |           |          | \n';
+  const enumPaste = await api.verify(paste,
+    "CREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE TABLE t (id integer NOT NULL, mood mood, note text);\n");
   return {
+    enumPaste: enumPaste.status, borrowed: enumPaste.borrowed, enumPasteError: enumPaste.error?.message,
     extensions: withExtensions.status, extensionsError: withExtensions.error?.message, extensionsLeft: withExtensions.leftSql,
     seed: seed.status, timings: seed.timings, version: seed.version, failing: failing.status,
     step: failing.error?.step, code: failing.error?.code, hazards: failing.errorHazards, online: online.status, onlineStatements: online.statements,
@@ -355,6 +364,8 @@ const viaApi = await v.evaluate(async ([d, m, f, t]) => {
 check(viaApi.seed === 'converged' && viaApi.failing === 'migration-failed' && viaApi.step === 1 && viaApi.code === '23502'
   && viaApi.hazards.includes('fails-on-existing-rows'),
   'the JS API verify gives the same verdicts', JSON.stringify(viaApi));
+check(viaApi.enumPaste === 'converged' && viaApi.borrowed.length === 1 && viaApi.borrowed[0].startsWith('type mood'),
+  'a paste that only names its enum converges with the desired definition borrowed', JSON.stringify(viaApi));
 check(viaApi.extensions === 'converged', 'a schema with contrib extensions (citext, uuid-ossp) converges on PGlite', JSON.stringify(viaApi));
 check(viaApi.online === 'converged' && viaApi.onlineStatements >= 5, 'an online plan, phase by phase, converges on PGlite', JSON.stringify(viaApi));
 results.verify_api_timings = viaApi.timings;

@@ -82,6 +82,8 @@ export interface Verification {
     /** The current schema was generated from a `\d` paste or a model, not run as written. */
     setupGenerated: boolean;
     leftOut: string[];
+    /** Types and sequences a `\d` paste only names, created as the desired side defines them. */
+    borrowed: string[];
     error: PgError | null;
     /** The hazards the plan listed for the refused step. */
     errorHazards: string[];

@@ -383,7 +383,12 @@ fn short_version(v: &str) -> &str {
 
 fn verification_html(v: &Verification) -> Html {
     let version = short_version(&v.version).to_string();
-    let setup = if v.setup_generated {
+    let setup = if v.setup_generated && !v.borrowed.is_empty() {
+        format!(
+            "the current schema was created from what schemafix read (no rows), with {} definition(s) the paste only names taken from the desired side",
+            v.borrowed.len()
+        )
+    } else if v.setup_generated {
         "the current schema was created from what schemafix read (no rows)".to_string()
     } else if v.left_out.is_empty() {
         "the current schema was created by running its DDL as written".to_string()
@@ -396,6 +401,7 @@ fn verification_html(v: &Verification) -> Html {
     let left_out: Html = v
         .left_out
         .iter()
+        .chain(&v.borrowed)
         .map(|l| html! { <li>{l.clone()}</li> })
         .collect();
     // The parts that ran: a failed setup stops before the migration, a failed migration before
@@ -488,7 +494,7 @@ fn verification_html(v: &Verification) -> Html {
             <p class="headline">{headline}</p>
             {body}
             <p class="muted">{setup}{"; "}{timing}</p>
-            if !v.left_out.is_empty() { <ul class="muted">{left_out}</ul> }
+            if !v.left_out.is_empty() || !v.borrowed.is_empty() { <ul class="muted">{left_out}</ul> }
         </div>
     }
 }

@@ -110,6 +110,8 @@ pub struct Verification {
     pub setup_generated: bool,
     /// Statements of the current side's DDL left out, with why.
     pub left_out: Vec<String>,
+    /// Types and sequences the paste only names, created as the desired side defines them.
+    pub borrowed: Vec<String>,
     /// What PostgreSQL refused.
     pub error: Option<PgError>,
     /// The hazards the plan listed for the step PostgreSQL refused (`fails-on-existing-rows` …).
@@ -222,7 +224,7 @@ pub async fn verify(req: &Request) -> Result<Verification, String> {
     if m.has_errors() {
         return Err("no migration to verify: fix the errors in the inputs".into());
     }
-    let s = script(&req.from, req.from_format, &m.plan);
+    let s = script(&req.from, req.from_format, &m.plan, &m.to_schema);
     let id = NEXT_ID.with(|n| {
         let id = n.get();
         n.set(id.wrapping_add(1));
@@ -250,6 +252,7 @@ pub async fn verify(req: &Request) -> Result<Verification, String> {
         statements: s.batches.iter().map(|b| b.statements.len()).sum(),
         setup_generated: s.setup_generated,
         left_out: s.left_out,
+        borrowed: s.borrowed,
         error: None,
         error_hazards: Vec::new(),
         left: Vec::new(),
