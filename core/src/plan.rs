@@ -1122,6 +1122,10 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
                 H::FailsOnExistingRows,
             ],
             Change::AddForeignKey { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
+            // Filled in its transaction; its indexes built concurrently after.
+            Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
+                vec![H::FullTableScan, H::IndexBuild, H::NotTransactional]
+            }
             other => return hazards(other, version, false),
         };
         h.sort();
@@ -1237,7 +1241,6 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
         | Change::SetForceRowSecurity { .. }
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. } => vec![H::AccessExclusiveLock, H::AuthorizationChange],
-        // A materialized view runs its query to fill itself.
         // A materialized view runs its query to fill itself, then builds its indexes (no
         // writer waits on a view just created).
         Change::CreateView { view, .. } if view.materialized => {
@@ -1667,7 +1670,9 @@ mod tests {
             CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL UNIQUE CHECK (a > 0), o int REFERENCES o);
             CREATE INDEX t_o ON t (o);
             CREATE TABLE p (id int, b int) PARTITION BY RANGE (id);
-            CREATE INDEX p_b ON p (b);";
+            CREATE INDEX p_b ON p (b);
+            CREATE MATERIALIZED VIEW mv AS SELECT id, a FROM t;
+            CREATE UNIQUE INDEX mv_id ON mv (id);";
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
         let sql = &m.sql;
         for want in [
@@ -1682,6 +1687,7 @@ mod tests {
             "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
             "ALTER TABLE t DROP CONSTRAINT t_a_not_null_check;",
             "CREATE INDEX p_b ON p (b);",
+            "CREATE UNIQUE INDEX CONCURRENTLY mv_id ON mv (id);",
             "phase 1 of",
             "not transactional (CONCURRENTLY cannot run in a transaction block)",
         ] {
@@ -1691,6 +1697,7 @@ mod tests {
         let at = |s: &str| sql.find(s).unwrap_or_else(|| panic!("{s}"));
         assert!(at("VALIDATE CONSTRAINT t_a_not_null_check") < at("SET NOT NULL"));
         assert!(at("CHECK (a > 0) NOT VALID") < at("VALIDATE CONSTRAINT t_a_check"));
+        assert!(at("CREATE MATERIALIZED VIEW mv") < at("INDEX CONCURRENTLY mv_id"));
         // No CONCURRENTLY inside a transaction block.
         let mut in_tx = false;
         for line in sql.lines() {

@@ -112,8 +112,7 @@ fn answers(rule: &str) -> &'static [Hazard] {
 }
 
 /// What online mode cannot avoid: the data loss or rewrite the plan was asked for, an
-/// identity (added with a brief lock), the index of a materialized view the plan creates (no
-/// writer waits on a view just created), an exclusion constraint (PostgreSQL has no NOT VALID
+/// identity (added with a brief lock), an exclusion constraint (PostgreSQL has no NOT VALID
 /// for one), and a plain DETACH PARTITION (`… CONCURRENTLY` leaves a CHECK copying the
 /// partition bound on the detached table, which the desired schema does not have).
 fn online_unavoidable(rule: &str, step_id: &str) -> bool {
@@ -126,8 +125,7 @@ fn online_unavoidable(rule: &str, step_id: &str) -> bool {
             | "adding-field-with-default"
             | "ban-alter-identity"
             | "require-concurrent-partition-detach"
-    ) || (rule == "require-concurrent-index-creation" && step_id == "create-view")
-        || (rule == "constraint-missing-not-valid" && step_id == "add-exclusion")
+    ) || (rule == "constraint-missing-not-valid" && step_id == "add-exclusion")
 }
 
 /// The squawk binary, installed with the oracle's packages.

@@ -196,7 +196,7 @@ fn render_phases(steps: &[Step]) -> String {
 }
 
 /// A step's online form, when it has one: an index built or dropped `CONCURRENTLY` (a unique
-/// or primary key constraint then attached to it), a check or foreign key added `NOT VALID`
+/// or primary key constraint then attached to it; a new materialized view's indexes), a check or foreign key added `NOT VALID`
 /// and validated later, `SET NOT NULL` through a validated check (PostgreSQL 12 and later
 /// skip the scan when one proves it).
 pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<OnlineStatement>> {
@@ -233,6 +233,25 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         }
         Change::AddForeignKey { table, fk } => {
             not_valid_then_validate(table, &fk.name, fk_clause(fk))
+        }
+        // A new materialized view, then its indexes built concurrently (a populated view is
+        // read by the time its indexes are built).
+        Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
+            let kind = view_kind(true);
+            let mut forms = vec![st(
+                Phase::Transactional,
+                format!("CREATE {kind} {} {}", view.name, view.query.sql),
+            )];
+            if view.comment.is_some() {
+                forms.push(st(
+                    Phase::Transactional,
+                    comment(kind, &view.name.to_string(), &view.comment),
+                ));
+            }
+            for i in &view.indexes {
+                forms.push(st(N, create_index_sql(&view.name, i, true)));
+            }
+            forms
         }
         Change::SetNotNull { table, column } if pg_version.is_none_or(|v| v >= 12) => {
             let check = make_object_name(&table.name, Some(column), "not_null_check");
