@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
 use schemafix_core::{
-    decode_catalog, diff, migrate_parsed, plan, step_sql, Change, Format, Parsed, Phase,
-    PlanOptions, Row, Severity, Step, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
+    batches, decode_catalog, diff, migrate_parsed, plan, Batch, Format, Parsed, Phase, Plan,
+    PlanOptions, Row, ScriptStatement, Severity, CATALOG_QUERIES, CATALOG_SETUP,
+    MIN_SERVER_VERSION,
 };
 
 use crate::connect::ConnSpec;
@@ -174,11 +175,6 @@ fn ms(d: Duration) -> String {
     format!("{}ms", d.as_millis())
 }
 
-/// The SQL of a plan's steps that run outside the transaction (`CONCURRENTLY`), in order.
-fn outside_transaction(sql: &str) -> bool {
-    sql.to_ascii_uppercase().contains(" CONCURRENTLY ")
-}
-
 /// A statement that failed, and how to say it.
 struct Failed {
     step: usize,
@@ -187,30 +183,34 @@ struct Failed {
     error: postgres::Error,
 }
 
-/// Runs `steps` (numbered from `first`) in `tx`, each statement in turn.
-fn run_steps(
-    tx: &mut postgres::Transaction<'_>,
-    steps: &[&Step],
-    first: usize,
-    later: &mut Vec<(String, String)>,
-) -> Result<(), Failed> {
-    for (i, step) in steps.iter().enumerate() {
-        for sql in step_sql(&step.change) {
-            if outside_transaction(&sql) {
-                later.push((step.reason.clone(), sql));
-                continue;
-            }
-            if let Err(error) = tx.batch_execute(&sql) {
-                return Err(Failed {
-                    step: first + i,
-                    reason: step.reason.clone(),
-                    sql,
-                    error,
-                });
-            }
+/// The reason of the plan step a statement belongs to (numbered from 1).
+fn reason_of(plan: &Plan, s: &ScriptStatement) -> String {
+    s.step
+        .and_then(|n| plan.steps.get(n - 1))
+        .map(|st| st.reason.clone())
+        .unwrap_or_default()
+}
+
+/// Runs `batch`'s statements in `tx`, in order.
+fn run_batch(tx: &mut postgres::Transaction<'_>, batch: &Batch, plan: &Plan) -> Result<(), Failed> {
+    for s in &batch.statements {
+        if let Err(error) = tx.batch_execute(&s.sql) {
+            return Err(Failed {
+                step: s.step.unwrap_or_default(),
+                reason: reason_of(plan, s),
+                sql: s.sql.clone(),
+                error,
+            });
         }
     }
     Ok(())
+}
+
+/// How many plan steps have statements in `batch`.
+fn steps_in(batch: &Batch) -> usize {
+    let mut steps: Vec<_> = batch.statements.iter().map(|s| s.step).collect();
+    steps.dedup();
+    steps.len()
 }
 
 /// PostgreSQL lets a transaction use an enum label only once the transaction that added it has
@@ -339,24 +339,31 @@ pub fn apply(
         });
     }
     let total = p.steps.len();
-    let (labels, rest): (Vec<&Step>, Vec<&Step>) = p
-        .steps
-        .iter()
-        .partition(|s| matches!(s.change, Change::AddEnumValue { .. }));
-    let (first, main) = if opts.dry_run || labels.is_empty() || rest.is_empty() {
-        (Vec::new(), p.steps.iter().collect::<Vec<_>>())
-    } else {
-        (labels, rest)
-    };
-    let mut later = Vec::new();
+    // Core's split, the one the browser's verification runs too: new enum labels in a
+    // transaction of their own when other steps follow, the main transaction, then each
+    // `CONCURRENTLY` statement outside any.
+    let (mut transactions, later): (Vec<Batch>, Vec<Batch>) =
+        batches(&p).into_iter().partition(|b| b.transactional);
+    if opts.dry_run && transactions.len() > 1 {
+        // A dry run commits nothing: all of it in the one transaction it rolls back.
+        let statements = transactions.drain(..).flat_map(|b| b.statements).collect();
+        transactions.push(Batch {
+            transactional: true,
+            statements,
+        });
+    }
+    let main = transactions.pop().unwrap_or(Batch {
+        transactional: true,
+        statements: Vec::new(),
+    });
     let mut committed_labels = 0;
-    if !first.is_empty() {
-        if let Err(f) = run_steps(&mut tx, &first, 1, &mut later) {
+    if let Some(labels) = transactions.pop() {
+        if let Err(f) = run_batch(&mut tx, &labels, &p) {
             drop(tx);
             return fail(err, spec, opts, total, &f, 0).map_err(io);
         }
         tx.commit().map_err(scrub)?;
-        committed_labels = first.len();
+        committed_labels = steps_in(&labels);
         writeln!(
             err,
             "committed {committed_labels} new enum label(s) first: PostgreSQL lets a transaction use a label only after the one that added it commits"
@@ -365,7 +372,7 @@ pub fn apply(
         tx = client.transaction().map_err(scrub)?;
         tx.simple_query(public).map_err(scrub)?;
     }
-    if let Err(f) = run_steps(&mut tx, &main, first.len() + 1, &mut later) {
+    if let Err(f) = run_batch(&mut tx, &main, &p) {
         drop(tx);
         if opts.dry_run && is_unsafe_new_enum_value(&f.error) {
             writeln!(
@@ -398,18 +405,25 @@ pub fn apply(
         .map_err(io)?;
         return Ok(Applied::RolledBack);
     }
-    writeln!(err, "applied {} step(s) in one transaction", main.len()).map_err(io)?;
-    for (reason, sql) in later {
+    writeln!(
+        err,
+        "applied {} step(s) in one transaction",
+        steps_in(&main)
+    )
+    .map_err(io)?;
+    for s in later.iter().flat_map(|b| &b.statements) {
         writeln!(
             err,
-            "running outside the transaction (PostgreSQL does not allow it inside one): {reason}"
+            "running outside the transaction (PostgreSQL does not allow it inside one): {}",
+            reason_of(&p, s)
         )
         .map_err(io)?;
-        if let Err(e) = client.batch_execute(&sql) {
+        if let Err(e) = client.batch_execute(&s.sql) {
             writeln!(
                 err,
-                "error: {}\n  statement: {sql};\nthe steps before it are committed",
-                spec.scrub(&pg_message(&e))
+                "error: {}\n  statement: {};\nthe steps before it are committed",
+                spec.scrub(&pg_message(&e)),
+                s.sql
             )
             .map_err(io)?;
             return Ok(Applied::NotConverged);
