@@ -264,7 +264,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             unlogged: !unlogged,
         },
         RecreateTable { from, to } => RecreateTable { from: to, to: from },
-        DetachPartition { table, parent } => {
+        DetachPartition { table, parent, .. } => {
             let bound = current
                 .tables
                 .get(&table)
@@ -277,7 +277,11 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
                 bound,
             }
         }
-        AttachPartition { table, parent, .. } => DetachPartition { table, parent },
+        AttachPartition { table, parent, .. } => DetachPartition {
+            table,
+            parent,
+            online_check: None,
+        },
         CreateCollation { collation } => DropCollation {
             collation,
             replaced: false,

@@ -587,7 +587,7 @@ fn reason(c: &Change) -> String {
                 part(from)
             )
         }
-        Change::DetachPartition { table, parent } => format!(
+        Change::DetachPartition { table, parent, .. } => format!(
             "table {table}: wanted as a table of its own, currently a partition of {parent}"
         ),
         Change::AttachPartition {
@@ -1122,6 +1122,8 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
                 H::FailsOnExistingRows,
             ],
             Change::AddForeignKey { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
+            // The parent is not blocked; the partition is, briefly, at the end.
+            Change::DetachPartition { .. } => vec![H::AccessExclusiveLock, H::NotTransactional],
             // Filled in its transaction; its indexes built concurrently after.
             Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
                 vec![H::FullTableScan, H::IndexBuild, H::NotTransactional]

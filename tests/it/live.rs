@@ -890,3 +890,43 @@ fn a_confirmed_table_rename_keeps_the_rows_and_the_references() {
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
     assert_eq!(db.query("SELECT count(*) FROM users").unwrap(), "2");
 }
+
+/// `apply --online` detaches a partition `CONCURRENTLY` (the parent keeps taking writes) and
+/// drops the CHECK PostgreSQL leaves on it, so the table ends as the desired schema has it; the
+/// rows stay in the detached table. Another schema's check of the same name is left alone.
+#[test]
+fn online_apply_detaches_a_partition_concurrently_and_converges() {
+    let db = Pg::get().expect("PostgreSQL").create_db().unwrap();
+    let url = db.url();
+    let current = "CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);
+        CREATE TABLE m2020 PARTITION OF m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+        CREATE TABLE m2021 PARTITION OF m FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+        CREATE TABLE m2020_at_check (x int CONSTRAINT m2020_at_check CHECK (x > 0));";
+    db.exec(current).unwrap();
+    db.exec("INSERT INTO m VALUES (1, '2020-05-01'), (2, '2021-05-01')")
+        .unwrap();
+    let desired = write_temp(
+        "detach.sql",
+        &current.replace(
+            "CREATE TABLE m2020 PARTITION OF m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');",
+            "CREATE TABLE m2020 (id int, at date);",
+        ),
+    );
+    let out = run(&["apply", "--db", &url, &desired, "--yes", "--online"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("ALTER TABLE m DETACH PARTITION m2020 CONCURRENTLY;")
+            && stdout.contains("ALTER TABLE m2020 DROP CONSTRAINT IF EXISTS m2020_at_check1;"),
+        "{stdout}"
+    );
+    assert_eq!(db.query("SELECT id FROM m2020").unwrap(), "1");
+    assert_eq!(db.query("SELECT id FROM m").unwrap(), "2");
+    assert_eq!(
+        db.query("SELECT count(*) FROM pg_constraint WHERE conname = 'm2020_at_check'")
+            .unwrap(),
+        "1"
+    );
+    let check = run(&["check", &url, &desired]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}

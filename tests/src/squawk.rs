@@ -113,8 +113,7 @@ fn answers(rule: &str) -> &'static [Hazard] {
 
 /// What online mode cannot avoid: the data loss or rewrite the plan was asked for, an
 /// identity (added with a brief lock), an exclusion constraint (PostgreSQL has no NOT VALID
-/// for one), and a plain DETACH PARTITION (`… CONCURRENTLY` leaves a CHECK copying the
-/// partition bound on the detached table, which the desired schema does not have).
+/// for one).
 fn online_unavoidable(rule: &str, step_id: &str) -> bool {
     matches!(
         rule,
@@ -124,7 +123,6 @@ fn online_unavoidable(rule: &str, step_id: &str) -> bool {
             | "changing-column-type"
             | "adding-field-with-default"
             | "ban-alter-identity"
-            | "require-concurrent-partition-detach"
     ) || (rule == "constraint-missing-not-valid" && step_id == "add-exclusion")
 }
 

@@ -85,7 +85,15 @@ pub enum Change {
     /// `ALTER TABLE … SET LOGGED | SET UNLOGGED`.
     SetLogged { table: QualName, unlogged: bool },
     /// `ALTER TABLE parent DETACH PARTITION table`.
-    DetachPartition { table: QualName, parent: QualName },
+    DetachPartition {
+        table: QualName,
+        parent: QualName,
+        /// When the partition can be detached `CONCURRENTLY` (the parent has no default
+        /// partition and its key names its columns plainly): the name of the CHECK copying the
+        /// bound that PostgreSQL then adds to the partition, which the desired table lacks.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        online_check: Option<String>,
+    },
     /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …`.
     AttachPartition {
         table: QualName,

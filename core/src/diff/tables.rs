@@ -114,6 +114,68 @@ pub(super) fn drop_table(t: &Table, out: &mut Vec<Change>) {
     });
 }
 
+/// The CHECK PostgreSQL adds to a partition detached `CONCURRENTLY` (a copy of its bound,
+/// named as an unnamed check on the key's column would be: the first free name among the
+/// schema's constraints), or none when the partition cannot be detached that way (the parent
+/// has a default partition) or the name is not certain (a key on an expression).
+fn concurrent_detach_check(
+    part: &Table,
+    parent: &crate::schema::QualName,
+    from: &Schema,
+) -> Option<String> {
+    let key = from.tables.get(parent)?.partition_by.as_ref()?;
+    let has_default = from.tables.values().any(|t| {
+        t.partition_of
+            .as_ref()
+            .is_some_and(|p| p.parent == *parent && p.bound.canon == "DEFAULT")
+    });
+    if has_default {
+        return None;
+    }
+    // `RANGE (a, b)`: the columns, each a plain (or quoted) name.
+    let inner = key.sql.split_once('(')?.1.trim_end().strip_suffix(')')?;
+    let mut columns = Vec::new();
+    for part in inner.split(',') {
+        let name = crate::source::ddl::split_qualified(part.trim());
+        match name.as_slice() {
+            [c] if !c.is_empty()
+                && (part.trim().starts_with('"')
+                    || part
+                        .trim()
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')) =>
+            {
+                columns.push(c.clone())
+            }
+            _ => return None,
+        }
+    }
+    columns.dedup();
+    let column = match columns.as_slice() {
+        [c] => Some(c.as_str()),
+        _ => None,
+    };
+    let schema = &part.name.schema;
+    let taken = |n: &str| {
+        from.tables
+            .values()
+            .filter(|t| t.name.schema == *schema)
+            .any(|t| {
+                t.primary_key.as_ref().is_some_and(|k| k.name == n)
+                    || t.uniques.iter().any(|u| u.name == n)
+                    || t.checks.iter().any(|c| c.name == n)
+                    || t.foreign_keys.iter().any(|f| f.name == n)
+                    || t.exclusions.iter().any(|x| x.name == n)
+            })
+    };
+    Some(crate::normalize::unique_name(
+        &part.name.name,
+        column,
+        "check",
+        &taken,
+    ))
+}
+
 /// A table both sides have.
 pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Change>) {
     if f.partition_by != t.partition_by {
@@ -141,6 +203,7 @@ pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: 
             out.push(Change::DetachPartition {
                 table: f.name.clone(),
                 parent: p.parent.clone(),
+                online_check: concurrent_detach_check(f, &p.parent, from),
             });
         }
         let mut whole_f = f.clone();

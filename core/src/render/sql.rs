@@ -234,6 +234,22 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         Change::AddForeignKey { table, fk } => {
             not_valid_then_validate(table, &fk.name, fk_clause(fk))
         }
+        // PostgreSQL 14 and later: the parent keeps taking reads and writes; the CHECK the
+        // detach leaves on the partition goes (IF EXISTS: none is added when one implies it).
+        Change::DetachPartition {
+            table,
+            parent,
+            online_check: Some(check),
+        } if pg_version.is_some_and(|v| v >= 14) => vec![
+            st(
+                N,
+                format!("ALTER TABLE {parent} DETACH PARTITION {table} CONCURRENTLY"),
+            ),
+            st(
+                Phase::Transactional,
+                format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {}", q(check)),
+            ),
+        ],
         // A new materialized view, then its indexes built concurrently (a populated view is
         // read by the time its indexes are built).
         Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
@@ -787,7 +803,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::RecreateTable { from, to } => {
             vec![format!("DROP TABLE {}", from.name), create_table(to)]
         }
-        Change::DetachPartition { table, parent } => {
+        Change::DetachPartition { table, parent, .. } => {
             vec![format!("ALTER TABLE {parent} DETACH PARTITION {table}")]
         }
         Change::AttachPartition {
