@@ -762,6 +762,14 @@ fn online_apply_runs_phase_by_phase_and_converges() {
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
 }
 
+/// `apply --yes --rename RENAME`, which must succeed: the SQL it printed.
+fn apply_renamed(url: &str, desired: &str, rename: &str) -> String {
+    let out = run(&["apply", "--db", url, desired, "--yes", "--rename", rename]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    stdout
+}
+
 /// A column dropped and another added alike is a likely rename, never applied unless
 /// confirmed: without `--rename` the rows' values stay in the old column (its drop is held
 /// back); with it, one `RENAME COLUMN` and the values are in the new one.
@@ -795,17 +803,7 @@ fn a_confirmed_rename_keeps_the_rows_and_an_unconfirmed_one_is_never_applied() {
         "a@example.com,b@example.com"
     );
     // Confirmed: renamed, the values with it; nothing left to change.
-    let out = run(&[
-        "apply",
-        "--db",
-        &url,
-        &desired,
-        "--yes",
-        "--rename",
-        "users.email=login",
-    ]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let stdout = apply_renamed(&url, &desired, "users.email=login");
     assert!(
         stdout.contains("ALTER TABLE users RENAME COLUMN email TO login;")
             && !stdout.contains("DROP COLUMN")
@@ -847,17 +845,7 @@ fn a_confirmed_table_rename_keeps_the_rows_and_the_references() {
         "{stderr}"
     );
     assert!(!stdout.contains("RENAME TO accounts"), "{stdout}");
-    let out = run(&[
-        "apply",
-        "--db",
-        &url,
-        &desired,
-        "--yes",
-        "--rename",
-        "users=accounts",
-    ]);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let stdout = apply_renamed(&url, &desired, "users=accounts");
     assert!(
         stdout.contains("ALTER TABLE users RENAME TO accounts;")
             && stdout.contains("ALTER INDEX ix_users_email RENAME TO ix_accounts_email;")
