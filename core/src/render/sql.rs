@@ -253,12 +253,9 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         // A new materialized view, then its indexes built concurrently (a populated view is
         // read by the time its indexes are built).
         Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
-            let kind = view_kind(true);
-            let mut forms = vec![st(
-                Phase::Transactional,
-                format!("CREATE {kind} {} {}", view.name, view.query.sql),
-            )];
+            let mut forms = vec![st(Phase::Transactional, create_view(view))];
             if view.comment.is_some() {
+                let kind = view_kind(true);
                 forms.push(st(
                     Phase::Transactional,
                     comment(kind, &view.name.to_string(), &view.comment),
@@ -751,6 +748,16 @@ fn sequence_options(s: &Sequence, alter: bool) -> String {
     o
 }
 
+/// `CREATE VIEW` / `CREATE MATERIALIZED VIEW` with the view's query.
+fn create_view(view: &crate::schema::View) -> String {
+    format!(
+        "CREATE {} {} {}",
+        view_kind(view.materialized),
+        view.name,
+        view.query.sql
+    )
+}
+
 fn comment(kind: &str, target: &str, text: &Option<String>) -> String {
     format!(
         "COMMENT ON {kind} {target} IS {}",
@@ -938,7 +945,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         )],
         Change::CreateView { view, .. } => {
             let kind = view_kind(view.materialized);
-            let mut v = vec![format!("CREATE {kind} {} {}", view.name, view.query.sql)];
+            let mut v = vec![create_view(view)];
             for i in &view.indexes {
                 v.push(create_index(&view.name, i));
             }
