@@ -338,9 +338,110 @@ fn rename_column(
     })
 }
 
-/// Renames a table in its schema: what names it (foreign keys, children, partitions, owned
-/// sequences, views' dependencies, triggers) follows. Views keep their text (PostgreSQL
-/// rewrites a view's query to the new name; the diff sees the desired text).
+/// A token of a view's canonical text.
+#[derive(PartialEq)]
+enum Token<'a> {
+    /// An identifier as written (`users`, `"Users"`).
+    Ident(&'a str),
+    /// A string literal, with its quotes.
+    Literal(&'a str),
+    /// Anything else, one character at a time (blanks, `.`, operators).
+    Other(&'a str),
+}
+
+fn tokens(text: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
+            chars.peek().map_or(text.len(), |(j, _)| *j)
+        };
+        if c == '\'' || c == '"' {
+            // To the closing quote; a doubled quote is one inside.
+            while let Some((_, d)) = chars.next() {
+                if d == c {
+                    if chars.peek().map(|(_, n)| *n) == Some(c) {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            let t = &text[i..end(&mut chars)];
+            out.push(if c == '"' {
+                Token::Ident(t)
+            } else {
+                Token::Literal(t)
+            });
+        } else if c.is_alphanumeric() || c == '_' {
+            while chars
+                .peek()
+                .is_some_and(|(_, d)| d.is_alphanumeric() || *d == '_' || *d == '$')
+            {
+                chars.next();
+            }
+            out.push(Token::Ident(&text[i..end(&mut chars)]));
+        } else {
+            out.push(Token::Other(&text[i..end(&mut chars)]));
+        }
+    }
+    out
+}
+
+/// A view's canonical text (as PostgreSQL prints it: relations after `FROM`/`JOIN`, schema-
+/// qualified outside `public`, and column references qualified by the relation's name or
+/// alias) with the relation `from` named `to`, as PostgreSQL prints it after the rename; none
+/// when the old name also stands elsewhere (an alias, a schema) or the new one is already used,
+/// where the view is left to be compared as it was.
+fn rename_relation(
+    canon: &str,
+    from: &QualName,
+    to: &QualName,
+    keywords: &[&str],
+) -> Option<String> {
+    let (old, new) = (quote_ident(&from.name), quote_ident(&to.name));
+    let schema = quote_ident(&from.schema);
+    let toks = tokens(canon);
+    if toks.contains(&Token::Ident(&new)) {
+        return None;
+    }
+    // The previous token that is not a blank.
+    let before = |i: usize| toks[..i].iter().rev().find(|t| **t != Token::Other(" "));
+    let keyword = |t: Option<&Token>, words: &[&str]| matches!(t, Some(Token::Ident(w)) if words.iter().any(|k| w.eq_ignore_ascii_case(k)));
+    let mut out = String::with_capacity(canon.len());
+    for (i, t) in toks.iter().enumerate() {
+        let text = match t {
+            Token::Ident(w) | Token::Literal(w) | Token::Other(w) => *w,
+        };
+        if *t != Token::Ident(&old) {
+            out.push_str(text);
+            continue;
+        }
+        let dot_before = before(i) == Some(&Token::Other("."));
+        let dot_after = toks.get(i + 1) == Some(&Token::Other("."));
+        let relation = if from.schema == "public" {
+            !dot_before && !dot_after && keyword(before(i), keywords)
+        } else {
+            dot_before
+                && i >= 2
+                && before(i - 1) == Some(&Token::Ident(&schema))
+                && keyword(before(i - 2), keywords)
+        };
+        // A column's qualifier: `users.id` (not a schema's name, nor the second part of one).
+        let qualifier = dot_after && !dot_before && !keyword(before(i), keywords);
+        if relation || qualifier {
+            out.push_str(&new);
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// Renames a table in its schema:/// Renames a table in its schema: what names it (foreign keys, children, partitions, owned
+/// sequences, views, triggers) follows; a view's canonical text names it anew, as PostgreSQL
+/// prints the view after the rename (its written text stays: the down plan recreates views from
+/// it once the table has its old name back).
 fn rename_table(
     schema: &mut Schema,
     name: &QualName,
@@ -382,13 +483,25 @@ fn rename_table(
         }
     }
     for v in schema.views.values_mut() {
-        v.reads.iter_mut().for_each(follow);
+        if v.reads.contains(name) {
+            v.reads.iter_mut().for_each(follow);
+            // PostgreSQL's views follow the table: their text names it anew.
+            if let Some(canon) = rename_relation(&v.query.canon, name, &new, &["FROM", "JOIN"]) {
+                v.query.canon = canon;
+            }
+        }
     }
     let triggers = std::mem::take(&mut schema.triggers);
     schema.triggers = triggers
         .into_values()
         .map(|mut t| {
-            follow(&mut t.table);
+            if t.table == *name {
+                t.table = new.clone();
+                // `… ON users …` as PostgreSQL prints the trigger after the rename.
+                if let Some(canon) = rename_relation(&t.definition.canon, name, &new, &["ON"]) {
+                    t.definition.canon = canon;
+                }
+            }
             (t.key(), t)
         })
         .collect();
@@ -498,6 +611,53 @@ mod tests {
                 "ALTER TABLE t RENAME COLUMN ref TO code;"
             ]
         );
+    }
+
+    /// A view's text names a renamed table as PostgreSQL would print it after the rename; where
+    /// the old name stands for something else too, the text is left alone.
+    #[test]
+    fn views_name_a_renamed_table_as_postgresql_prints_them() {
+        let users = QualName::new("public", "users");
+        let accounts = QualName::new("public", "accounts");
+        let logs = QualName::new("app", "logs");
+        let lines = QualName::new("app", "log_lines");
+        for (canon, from, to, want) in [
+            (
+                "SELECT users.id, users.email FROM users WHERE users.active",
+                &users,
+                &accounts,
+                Some("SELECT accounts.id, accounts.email FROM accounts WHERE accounts.active"),
+            ),
+            (
+                "SELECT u.id, l.line FROM users u JOIN app.logs l ON (l.uid = u.id)",
+                &users,
+                &accounts,
+                Some("SELECT u.id, l.line FROM accounts u JOIN app.logs l ON (l.uid = u.id)"),
+            ),
+            (
+                "SELECT count(*) AS n FROM app.logs WHERE (logs.line <> 'logs.x')",
+                &logs,
+                &lines,
+                Some("SELECT count(*) AS n FROM app.log_lines WHERE (log_lines.line <> 'logs.x')"),
+            ),
+            // An alias called like the table, a column called like it, a schema called like
+            // it, the new name already in use: left alone.
+            ("SELECT users.id FROM t users", &users, &accounts, None),
+            ("SELECT t.users FROM t", &users, &accounts, None),
+            ("SELECT x.id FROM users.x", &users, &accounts, None),
+            (
+                "SELECT users.id FROM users JOIN t accounts ON true",
+                &users,
+                &accounts,
+                None,
+            ),
+        ] {
+            assert_eq!(
+                rename_relation(canon, from, to, &["FROM", "JOIN"]).as_deref(),
+                want,
+                "{canon}"
+            );
+        }
     }
 
     /// A table dropped and another created with the same columns is a likely rename; confirmed,
