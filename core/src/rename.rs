@@ -438,7 +438,7 @@ fn rename_relation(
     Some(out)
 }
 
-/// Renames a table in its schema:/// Renames a table in its schema: what names it (foreign keys, children, partitions, owned
+/// Renames a table in its schema: what names it (foreign keys, children, partitions, owned
 /// sequences, views, triggers) follows; a view's canonical text names it anew, as PostgreSQL
 /// prints the view after the rename (its written text stays: the down plan recreates views from
 /// it once the table has its old name back).

@@ -196,9 +196,10 @@ fn render_phases(steps: &[Step]) -> String {
 }
 
 /// A step's online form, when it has one: an index built or dropped `CONCURRENTLY` (a unique
-/// or primary key constraint then attached to it; a new materialized view's indexes), a check or foreign key added `NOT VALID`
-/// and validated later, `SET NOT NULL` through a validated check (PostgreSQL 12 and later
-/// skip the scan when one proves it).
+/// or primary key constraint then attached to it; a new materialized view's indexes), a check
+/// or foreign key added `NOT VALID` and validated later, `SET NOT NULL` through a validated
+/// check (PostgreSQL 12 and later skip the scan when one proves it), a partition detached
+/// `CONCURRENTLY` (14 and later).
 pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<OnlineStatement>> {
     use Phase::{NotTransactional as N, Validate as V};
     let st = |phase, sql: String| OnlineStatement { phase, sql };
