@@ -488,6 +488,8 @@ fn apply_phases(
         if let Some((reason, sql, e)) = failed {
             let invalid = if sql.contains(" CONCURRENTLY ") && sql.starts_with("CREATE") {
                 "; a failed concurrent build leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before running again"
+            } else if block.phase == Phase::Backfill {
+                "; the column is there with its default for new rows, but its existing rows are not filled: run this phase's UPDATE again once it can succeed (a new plan sees no difference and would not)"
             } else if block.phase == Phase::Validate {
                 "; constraints added NOT VALID by earlier phases stay unvalidated (they hold for new rows): fix the rows and apply again"
             } else {

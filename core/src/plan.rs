@@ -38,6 +38,9 @@ pub enum Phase {
     /// In a transaction of its own after everything else: `VALIDATE CONSTRAINT` reads the
     /// table without blocking writes.
     Validate,
+    /// In a transaction of its own, where it stands: an `UPDATE` that fills a new column's
+    /// existing rows (row locks on the rows it writes, no lock on the table).
+    Backfill,
 }
 
 /// One statement of a step's online form.
@@ -111,6 +114,30 @@ pub struct Step {
     /// In online mode, when the step runs in another form than its plain statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online: Option<Vec<OnlineStatement>>,
+}
+
+impl Step {
+    /// In an online plan, why this step still holds an ACCESS EXCLUSIVE lock for as long as
+    /// the table takes, having no online form: a type change that rewrites the table (an
+    /// expand and contract through a second column would move the column to the end), an
+    /// exclusion constraint (PostgreSQL has no `NOT VALID` or `CONCURRENTLY` for one), a
+    /// stored generated or an identity column added to a table, an enum rebuild, a step on a
+    /// partitioned table. `None` when it runs in an online form or its lock is brief.
+    pub fn long_lock(&self) -> Option<&'static str> {
+        use Hazard as H;
+        if self.online.is_some() || !self.hazards.contains(&H::AccessExclusiveLock) {
+            return None;
+        }
+        if self.hazards.contains(&H::TableRewrite) {
+            Some("it rewrites the table under an ACCESS EXCLUSIVE lock (reads and writes wait)")
+        } else if self.hazards.contains(&H::IndexBuild) {
+            Some("it builds an index under an ACCESS EXCLUSIVE lock (reads and writes wait)")
+        } else if self.hazards.contains(&H::FullTableScan) {
+            Some("it reads every row under an ACCESS EXCLUSIVE lock (reads and writes wait)")
+        } else {
+            None
+        }
+    }
 }
 
 /// An ordered migration.
@@ -996,19 +1023,158 @@ fn reason(c: &Change) -> String {
     }
 }
 
-/// Functions whose value differs per row, so a column default of them rewrites the table.
-fn volatile_default(canon: &str) -> bool {
-    [
-        "random(",
-        "clock_timestamp(",
-        "gen_random_uuid(",
-        "uuid_generate",
-        "nextval(",
-        "timeofday(",
-    ]
-    .iter()
-    .any(|f| canon.contains(f))
+/// A column added with a default that PostgreSQL `version` writes into every existing row,
+/// rewriting the table under its lock: a volatile function (each row its own value), or any
+/// default before PostgreSQL 11 (since then a constant is stored once). Serial, identity and
+/// generated columns are filled by other means.
+pub(crate) fn fills_each_row(column: &Column, version: Option<u32>) -> bool {
+    column
+        .default
+        .as_ref()
+        .is_some_and(|d| volatile_default(&d.canon) || version.is_some_and(|v| v < 11))
+        && !column.serial
+        && column.identity.is_none()
+        && column.generated.is_none()
 }
+
+/// Whether a default holds a call PostgreSQL may evaluate to another value for every row,
+/// so that adding a column with it rewrites the table: any function not known to be stable
+/// or immutable (`random()`, `clock_timestamp()`, `gen_random_uuid()`, `nextval(…)`, and a
+/// user's own function, which `CREATE FUNCTION` makes VOLATILE unless it says otherwise).
+/// `canon` is the canonical text, calls printed as `name(…)`; string literals and type
+/// modifiers (`::numeric(10,2)`) are not calls.
+fn volatile_default(canon: &str) -> bool {
+    let bytes = canon.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.';
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            // A literal or a quoted name: its text is no call.
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == q && bytes.get(i + 1) == Some(&q) {
+                        i += 2;
+                    } else if bytes[i] == q {
+                        break;
+                    } else {
+                        i += 1;
+                    }
+                }
+                i += 1;
+            }
+            b if word(b) => {
+                let start = i;
+                while i < bytes.len() && word(bytes[i]) {
+                    i += 1;
+                }
+                if bytes.get(i) != Some(&b'(') {
+                    continue;
+                }
+                let name = canon[start..i].to_ascii_lowercase();
+                let (schema, function) = name.rsplit_once('.').unwrap_or(("pg_catalog", &name));
+                if schema != "pg_catalog" || !NON_VOLATILE.contains(&function) {
+                    return true;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// Built-in functions (and the type names and keywords that print with brackets) whose value
+/// does not change from row to row within a statement: PostgreSQL evaluates a default of them
+/// once and stores it, since PostgreSQL 11. `pg_proc.provolatile` is `s` or `i` for each.
+const NON_VOLATILE: &[&str] = &[
+    // Time: stable, one value per transaction.
+    "now",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "timezone",
+    "date_trunc",
+    "date_part",
+    "extract",
+    "make_date",
+    "make_time",
+    "make_timestamp",
+    "make_timestamptz",
+    "make_interval",
+    "to_char",
+    "to_date",
+    "to_timestamp",
+    "to_number",
+    "age",
+    // Strings.
+    "lower",
+    "upper",
+    "initcap",
+    "btrim",
+    "ltrim",
+    "rtrim",
+    "trim",
+    "length",
+    "char_length",
+    "substr",
+    "substring",
+    "replace",
+    "concat",
+    "concat_ws",
+    "lpad",
+    "rpad",
+    "repeat",
+    "left",
+    "right",
+    "md5",
+    "format",
+    // JSON, arrays, ranges.
+    "json_build_object",
+    "jsonb_build_object",
+    "json_build_array",
+    "jsonb_build_array",
+    "to_json",
+    "to_jsonb",
+    "array_fill",
+    "int4range",
+    "int8range",
+    "numrange",
+    "daterange",
+    "tsrange",
+    "tstzrange",
+    // Numbers.
+    "abs",
+    "round",
+    "floor",
+    "ceil",
+    "ceiling",
+    "trunc",
+    "power",
+    "mod",
+    // Session and settings: stable.
+    "current_setting",
+    "current_database",
+    "current_schema",
+    "pg_backend_pid",
+    "inet_client_addr",
+    // Conditional expressions and row constructors (keywords).
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "row",
+    // Type names with a modifier, after `::` (`numeric(10,2)`, `character varying(20)`).
+    "numeric",
+    "decimal",
+    "varying",
+    "character",
+    "char",
+    "varchar",
+    "bit",
+    "time",
+    "timestamp",
+    "interval",
+    "float",
+];
 
 /// Whether a type change keeps every value (widening).
 fn widening(from: &str, to: &str) -> bool {
@@ -1122,6 +1288,9 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
                 H::FailsOnExistingRows,
             ],
             Change::AddForeignKey { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
+            // Added bare and its default set (brief locks), the existing rows filled by an
+            // UPDATE that reads and writes each of them, NOT NULL through a validated check.
+            Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
             // The parent is not blocked; the partition is, briefly, at the end.
             Change::DetachPartition { .. } => vec![H::AccessExclusiveLock, H::NotTransactional],
             // Filled in its transaction; its indexes built concurrently after.
@@ -1134,7 +1303,6 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
         h.dedup();
         return h;
     }
-    let before = |major: u32| version.is_some_and(|v| v < major);
     let mut h = match c {
         Change::DropTable { .. }
         | Change::DropColumn { .. }
@@ -1145,17 +1313,10 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
         Change::DetachPartition { .. } => vec![H::AccessExclusiveLock],
         Change::AddColumn { column, .. } => {
             let mut h = vec![H::AccessExclusiveLock];
-            let volatile = column
-                .default
-                .as_ref()
-                .is_some_and(|d| volatile_default(&d.canon));
-            // Since PostgreSQL 11 a constant default is stored once, not written to every row.
-            let default_rewrites = column.default.is_some() && before(11);
             if column.serial
                 || column.identity.is_some()
                 || column.generated.is_some()
-                || volatile
-                || default_rewrites
+                || fills_each_row(column, version)
             {
                 h.push(H::TableRewrite);
             }
@@ -1720,6 +1881,135 @@ mod tests {
         );
         assert!(!plain.sql.contains("CONCURRENTLY") && !plain.sql.contains("NOT VALID"));
         assert!(!plain.sql.contains("BEGIN;"));
+    }
+
+    /// Online mode: a column whose default is evaluated for each row is added bare, its
+    /// default set for new rows, the existing rows filled in a phase of their own, then NOT
+    /// NULL through a validated check; a step with no online form says so; a default
+    /// PostgreSQL stores once stays one statement.
+    #[test]
+    fn online_a_per_row_default_is_backfilled_and_long_locks_are_named() {
+        let options = PlanOptions {
+            online: true,
+            pg_version: Some(15),
+            ..Default::default()
+        };
+        let from = "CREATE TABLE t (id int PRIMARY KEY, n int);";
+        let to = "CREATE TABLE t (id int PRIMARY KEY, n bigint,
+                token uuid NOT NULL DEFAULT gen_random_uuid(),
+                seen timestamptz DEFAULT now());";
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
+        let body: String = m
+            .sql
+            .lines()
+            .filter(|l| !l.starts_with("-- ") || l.starts_with("-- no online form"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            body,
+            "SET lock_timeout = '5s';
+SET statement_timeout = '1min';
+BEGIN;
+ALTER TABLE t ADD COLUMN token uuid;
+ALTER TABLE t ALTER COLUMN token SET DEFAULT gen_random_uuid();
+COMMIT;
+SET statement_timeout = 0;
+BEGIN;
+UPDATE t SET token = DEFAULT WHERE token IS NULL;
+COMMIT;
+SET statement_timeout = '1min';
+BEGIN;
+ALTER TABLE t ADD CONSTRAINT t_token_not_null_check CHECK (token IS NOT NULL) NOT VALID;
+COMMIT;
+SET statement_timeout = 0;
+BEGIN;
+ALTER TABLE t VALIDATE CONSTRAINT t_token_not_null_check;
+ALTER TABLE t ALTER COLUMN token SET NOT NULL;
+ALTER TABLE t DROP CONSTRAINT t_token_not_null_check;
+COMMIT;
+SET statement_timeout = '1min';
+BEGIN;
+ALTER TABLE t ADD COLUMN seen timestamp with time zone DEFAULT now();
+-- no online form for this step: it rewrites the table under an ACCESS EXCLUSIVE lock (reads and writes wait)
+ALTER TABLE t ALTER COLUMN n TYPE bigint;
+COMMIT;
+",
+            "{}",
+            m.sql
+        );
+        assert!(m.sql.contains("backfill in a transaction of its own"));
+        let token = m
+            .plan
+            .steps
+            .iter()
+            .find(|s| s.reason.contains("token"))
+            .expect("the token step");
+        assert_eq!(
+            token.hazards,
+            vec![
+                super::Hazard::AccessExclusiveLock,
+                super::Hazard::FullTableScan
+            ]
+        );
+        assert_eq!(token.long_lock(), None);
+        // The default plan adds it in one statement, rewriting the table.
+        let plain = migrate(
+            from,
+            Some(Format::Sql),
+            to,
+            Some(Format::Sql),
+            &PlanOptions::default(),
+        );
+        assert!(plain
+            .sql
+            .contains("ALTER TABLE t ADD COLUMN token uuid DEFAULT gen_random_uuid() NOT NULL;"));
+        assert!(!plain.sql.contains("no online form"));
+        // Before PostgreSQL 11 a constant default is written into every row too.
+        let v10 = PlanOptions {
+            pg_version: Some(10),
+            ..options.clone()
+        };
+        let to = "CREATE TABLE t (id int PRIMARY KEY, n int, flag boolean DEFAULT false);";
+        let old = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &v10);
+        assert!(
+            old.sql.contains("ALTER TABLE t ADD COLUMN flag boolean;\nALTER TABLE t ALTER COLUMN flag SET DEFAULT false;")
+                && old.sql.contains("UPDATE t SET flag = DEFAULT WHERE flag IS NULL;"),
+            "{}",
+            old.sql
+        );
+        let new = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
+        assert!(new
+            .sql
+            .contains("ALTER TABLE t ADD COLUMN flag boolean DEFAULT false;"));
+        assert!(!new.sql.contains("UPDATE"));
+    }
+
+    #[test]
+    fn a_default_is_volatile_when_a_call_in_it_may_be() {
+        for (canon, volatile) in [
+            ("5", false),
+            ("'random()'", false),
+            ("now()", false),
+            ("(now() AT TIME ZONE 'utc')", false),
+            ("CURRENT_TIMESTAMP", false),
+            ("('a' || 'b')", false),
+            ("'1.5'::numeric(10,2)", false),
+            ("'x'::character varying(20)", false),
+            ("lower('X')", false),
+            ("pg_catalog.now()", false),
+            ("coalesce(NULL, 1)", false),
+            ("gen_random_uuid()", true),
+            ("random()", true),
+            ("clock_timestamp()", true),
+            ("nextval('s'::regclass)", true),
+            ("generate_item_id()", true),
+            ("('acc_' || new_id())", true),
+            ("md5((random())::text)", true),
+            ("app.now()", true),
+            ("Weird(2)", true),
+        ] {
+            assert_eq!(super::volatile_default(canon), volatile, "{canon}");
+        }
     }
 
     #[test]

@@ -688,6 +688,7 @@ fn online_apply_runs_phase_by_phase_and_converges() {
         "online.sql",
         &format!(
             "{}\nALTER TABLE users ADD COLUMN nickname text NOT NULL CHECK (nickname <> '');\n\
+             ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();\n\
              CREATE INDEX ix_users_created_at ON users (created_at);\n\
              ALTER TABLE users ADD CONSTRAINT users_password_hash_key UNIQUE (password_hash);\n",
             old.replace("CREATE INDEX ix_users_role ON users (role);", "")
@@ -703,9 +704,24 @@ fn online_apply_runs_phase_by_phase_and_converges() {
         "ADD CONSTRAINT users_password_hash_key UNIQUE USING INDEX users_password_hash_key;",
         "CHECK (nickname <> '') NOT VALID;",
         "ALTER TABLE users VALIDATE CONSTRAINT users_nickname_not_null_check;",
+        // A default evaluated per row: added bare, set, the rows filled, then NOT NULL.
+        "ALTER TABLE users ADD COLUMN token uuid;",
+        "ALTER TABLE users ALTER COLUMN token SET DEFAULT gen_random_uuid();",
+        "UPDATE users SET token = DEFAULT WHERE token IS NULL;",
+        "ALTER TABLE users VALIDATE CONSTRAINT users_token_not_null_check;",
     ] {
         assert!(stdout.contains(want), "{want} not in\n{stdout}");
     }
+    assert!(
+        stderr.contains("backfill in a transaction of its own"),
+        "{stderr}"
+    );
+    // Each existing row got a value of its own, as ADD COLUMN … DEFAULT would have given.
+    assert_eq!(
+        db.query("SELECT count(DISTINCT token) FROM users WHERE token IS NOT NULL")
+            .unwrap(),
+        "2"
+    );
     assert!(
         stderr.contains("phase 1/") && stderr.contains("verified"),
         "{stderr}"
@@ -922,4 +938,107 @@ fn online_apply_detaches_a_partition_concurrently_and_converges() {
     );
     let check = run(&["check", &url, &desired]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}
+
+/// The `table-rewrite` hazard against PostgreSQL itself: a table's `relfilenode` changes
+/// exactly when the server rewrote it. Columns added with defaults it stores once or
+/// evaluates for every row, and type changes it does or does not rewrite for, each applied to
+/// a table holding a row.
+#[test]
+fn a_rewrite_is_listed_exactly_when_postgresql_rewrites() {
+    use schemafix_core::{migrate, step_sql, Format, Hazard, PlanOptions};
+    let pg = Pg::get().expect("PostgreSQL");
+    let db = pg.create_db().unwrap();
+    // PL/pgSQL: never inlined (a SQL function whose body is a constant would be, and then
+    // PostgreSQL stores the constant).
+    let functions = "CREATE FUNCTION mine() RETURNS text LANGUAGE plpgsql VOLATILE AS $$ BEGIN RETURN 'x'; END $$;
+        CREATE FUNCTION fixed() RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 'x'; END $$;
+        CREATE SEQUENCE s;";
+    db.exec(functions).unwrap();
+    let base = "id int, v varchar(10), n numeric(10,2), i int, s text";
+    // (the desired table's columns after `base`, or `base` changed; what we expect to
+    // list, when it knowingly differs from what PostgreSQL does)
+    let added = [
+        "a integer DEFAULT 5",
+        "a text DEFAULT ('a' || 'b')",
+        "a timestamp DEFAULT (now() AT TIME ZONE 'utc')",
+        "a text DEFAULT ((now() AT TIME ZONE 'utc')::text)",
+        "a timestamptz DEFAULT CURRENT_TIMESTAMP",
+        "a timestamptz DEFAULT now()",
+        "a text DEFAULT lower('X')",
+        "a numeric(10,2) DEFAULT 1.5::numeric(10,2)",
+        "a uuid DEFAULT gen_random_uuid()",
+        "a double precision DEFAULT random()",
+        "a timestamptz DEFAULT clock_timestamp()",
+        "a bigint DEFAULT nextval('s')",
+        "a text DEFAULT mine()",
+        "a text DEFAULT ('id_' || mine())",
+        "a text DEFAULT fixed()",
+        "a int GENERATED ALWAYS AS (i * 2) STORED",
+        "a int GENERATED ALWAYS AS IDENTITY",
+        "a serial",
+    ];
+    let mut cases: Vec<String> = added.iter().map(|a| format!("{base}, {a}")).collect();
+    for (from, to) in [
+        ("v varchar(10)", "v varchar(20)"),
+        ("v varchar(10)", "v text"),
+        ("v varchar(10)", "v varchar(5)"),
+        ("n numeric(10,2)", "n numeric(12,2)"),
+        ("n numeric(10,2)", "n numeric"),
+        ("n numeric(10,2)", "n numeric(10,3)"),
+        ("s text", "s text COLLATE \"C\""),
+        ("s text", "s varchar(5)"),
+        ("i int", "i bigint"),
+        ("i int", "i text"),
+    ] {
+        cases.push(base.replace(from, to));
+    }
+    // A user's function declared IMMUTABLE is stored once, but its declaration is not read:
+    // listed as a rewrite (the conservative side), like any function not known to be stable.
+    let conservative = ["a text DEFAULT fixed()"];
+    let options = PlanOptions {
+        pg_version: Some(15),
+        // Narrowing type changes are held back otherwise.
+        allow_destructive: true,
+        ..Default::default()
+    };
+    let from = format!("{functions}\nCREATE TABLE t ({base});");
+    for columns in &cases {
+        let to = format!("{functions}\nCREATE TABLE t ({columns});");
+        let m = migrate(&from, Some(Format::Sql), &to, Some(Format::Sql), &options);
+        assert!(!m.plan.steps.is_empty(), "no change for {columns}");
+        db.exec(&format!(
+            "DROP TABLE IF EXISTS t; CREATE TABLE t ({base}); INSERT INTO t VALUES (1, 'x', 1.5, 2, 'y')"
+        ))
+        .unwrap();
+        let node = || {
+            db.query("SELECT relfilenode FROM pg_class WHERE relname = 't'")
+                .unwrap()
+        };
+        let before = node();
+        let sql: Vec<String> = m
+            .plan
+            .steps
+            .iter()
+            .flat_map(|s| step_sql(&s.change))
+            .collect();
+        db.exec_tx(&sql.join(";\n")).unwrap();
+        let rewritten = node() != before;
+        let listed = m
+            .plan
+            .steps
+            .iter()
+            .any(|s| s.hazards.contains(&Hazard::TableRewrite));
+        if conservative.iter().any(|c| columns.ends_with(c)) {
+            assert!(
+                listed && !rewritten,
+                "{columns}: listed {listed}, rewritten {rewritten}"
+            );
+        } else {
+            assert_eq!(
+                listed, rewritten,
+                "{columns}: table-rewrite listed {listed}, PostgreSQL rewrote: {rewritten}"
+            );
+        }
+    }
 }

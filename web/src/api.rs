@@ -37,7 +37,7 @@ export interface Step {
     hazards: string[];
     loses: string | null;
     /** In online mode, when the step runs in another form: its statements and their phase. */
-    online?: { phase: "transactional" | "not-transactional" | "validate"; sql: string }[];
+    online?: { phase: "transactional" | "not-transactional" | "validate" | "backfill"; sql: string }[];
 }
 export interface Plan {
     steps: Step[];

@@ -105,7 +105,8 @@ pub fn online_phases(steps: &[Step]) -> Vec<PhaseBlock> {
                 validate.push(sql);
                 continue;
             }
-            if phases.last().is_none_or(|p| p.phase != phase) {
+            // A backfill is a transaction of its own, where it stands.
+            if phase == Phase::Backfill || phases.last().is_none_or(|p| p.phase != phase) {
                 phases.push(PhaseBlock {
                     phase,
                     steps: Vec::new(),
@@ -142,6 +143,9 @@ pub fn phase_label(phase: Phase) -> &'static str {
         Phase::Validate => {
             "validation in a transaction of its own (reads the table without blocking writes)"
         }
+        Phase::Backfill => {
+            "backfill in a transaction of its own (updates every existing row: row locks, no table lock; the table's UPDATE triggers fire)"
+        }
     }
 }
 
@@ -170,7 +174,7 @@ fn render_phases(steps: &[Step]) -> String {
             Phase::Transactional => {
                 out.push_str(&format!("SET statement_timeout = '{STATEMENT_TIMEOUT}';\n"));
             }
-            Phase::NotTransactional | Phase::Validate => {
+            Phase::NotTransactional | Phase::Validate | Phase::Backfill => {
                 out.push_str("SET statement_timeout = 0;\n");
             }
         }
@@ -181,6 +185,11 @@ fn render_phases(steps: &[Step]) -> String {
         for (index, reason, sqls) in p.steps {
             out.push_str(&comment_line(&reason));
             if let Some(step) = steps.get(index) {
+                if let Some(why) = step.long_lock() {
+                    out.push_str(&comment_line(&format!(
+                        "no online form for this step: {why}"
+                    )));
+                }
                 out.push_str(&backfill_hint(&step.change).unwrap_or_default());
             }
             for sql in sqls {
@@ -199,9 +208,10 @@ fn render_phases(steps: &[Step]) -> String {
 /// or primary key constraint then attached to it; a new materialized view's indexes), a check
 /// or foreign key added `NOT VALID` and validated later, `SET NOT NULL` through a validated
 /// check (PostgreSQL 12 and later skip the scan when one proves it), a partition detached
-/// `CONCURRENTLY` (14 and later).
+/// `CONCURRENTLY` (14 and later), a column whose default would be written into every row
+/// added bare, its default set and its rows filled in a backfill phase.
 pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<OnlineStatement>> {
-    use Phase::{NotTransactional as N, Validate as V};
+    use Phase::NotTransactional as N;
     let st = |phase, sql: String| OnlineStatement { phase, sql };
     let forms = match c {
         Change::CreateIndex { table, index } => {
@@ -268,19 +278,69 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             forms
         }
         Change::SetNotNull { table, column } if pg_version.is_none_or(|v| v >= 12) => {
-            let check = make_object_name(&table.name, Some(column), "not_null_check");
-            let mut forms = not_valid_then_validate(
-                table,
-                &check,
-                format!("CHECK ({} IS NOT NULL)", q(column)),
-            );
-            forms.push(st(V, alter_col(table, column, "SET NOT NULL")));
-            forms.push(st(V, drop_constraint(table, &check)));
+            not_null_through_check(table, column)
+        }
+        // A default written into every existing row would rewrite the table under its lock:
+        // the column is added bare, its default set for new rows, the existing rows filled in
+        // a transaction of their own, and NOT NULL (when wanted) comes through a validated
+        // check once they are filled (a NOT VALID check added earlier would refuse updates of
+        // the rows still waiting for their value).
+        Change::AddColumn { table, column } if crate::plan::fills_each_row(column, pg_version) => {
+            let default = column.default.as_ref()?;
+            let mut bare = column.clone();
+            bare.default = None;
+            bare.not_null = false;
+            let mut forms = vec![
+                st(
+                    Phase::Transactional,
+                    format!("ALTER TABLE {table} ADD COLUMN {}", column_def(&bare)),
+                ),
+                st(
+                    Phase::Transactional,
+                    alter_col(table, &column.name, &format!("SET DEFAULT {}", default.sql)),
+                ),
+                st(
+                    Phase::Backfill,
+                    format!(
+                        "UPDATE {table} SET {} = DEFAULT WHERE {} IS NULL",
+                        q(&column.name),
+                        q(&column.name)
+                    ),
+                ),
+            ];
+            if column.not_null {
+                if pg_version.is_none_or(|v| v >= 12) {
+                    forms.extend(not_null_through_check(table, &column.name));
+                } else {
+                    forms.push(st(
+                        Phase::Transactional,
+                        alter_col(table, &column.name, "SET NOT NULL"),
+                    ));
+                }
+            }
             forms
         }
         _ => return None,
     };
     Some(forms)
+}
+
+/// `SET NOT NULL` without a scan under the lock: a `CHECK (column IS NOT NULL)` added `NOT
+/// VALID` and validated (PostgreSQL 12 and later then skip the scan), then dropped.
+fn not_null_through_check(table: &QualName, column: &str) -> Vec<OnlineStatement> {
+    let check = make_object_name(&table.name, Some(column), "not_null_check");
+    let mut forms =
+        not_valid_then_validate(table, &check, format!("CHECK ({} IS NOT NULL)", q(column)));
+    for sql in [
+        alter_col(table, column, "SET NOT NULL"),
+        drop_constraint(table, &check),
+    ] {
+        forms.push(OnlineStatement {
+            phase: Phase::Validate,
+            sql,
+        });
+    }
+    forms
 }
 
 /// The statement a backfill placeholder suggests, as a comment.
