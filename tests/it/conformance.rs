@@ -49,6 +49,7 @@ fn corpora_converge_and_scores_never_drop() {
             down: excluded(),
             online: excluded(),
             squawk: excluded(),
+            online_unavoidable: Vec::new(),
         }
     }));
     let text = report(&results);
