@@ -121,8 +121,8 @@ impl Step {
     /// the table takes, having no online form: a type change that rewrites the table (an
     /// expand and contract through a second column would move the column to the end), an
     /// exclusion constraint (PostgreSQL has no `NOT VALID` or `CONCURRENTLY` for one), a
-    /// stored generated or an identity column added to a table, an enum rebuild, a step on a
-    /// partitioned table. `None` when it runs in an online form or its lock is brief.
+    /// stored generated column added to a table (an identity column before PostgreSQL 12), an
+    /// enum rebuild, a step on a partitioned table. `None` when it runs in an online form or its lock is brief.
     pub fn long_lock(&self) -> Option<&'static str> {
         use Hazard as H;
         if self.online.is_some() || !self.hazards.contains(&H::AccessExclusiveLock) {
@@ -1982,6 +1982,33 @@ COMMIT;
             .sql
             .contains("ALTER TABLE t ADD COLUMN flag boolean DEFAULT false;"));
         assert!(!new.sql.contains("UPDATE"));
+        // An identity column: filled from a sequence of its own with the identity's options,
+        // NOT NULL validated, and only then the identity, going on from that sequence.
+        let to = "CREATE TABLE t (id int PRIMARY KEY, n int,
+                k bigint GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5));";
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
+        let order = [
+            "CREATE SEQUENCE t_k_fill_seq AS bigint START WITH 10 INCREMENT BY 5;",
+            "ALTER TABLE t ADD COLUMN k bigint;",
+            "ALTER TABLE t ALTER COLUMN k SET DEFAULT nextval('t_k_fill_seq'::regclass);",
+            "UPDATE t SET k = DEFAULT WHERE k IS NULL;",
+            "ALTER TABLE t VALIDATE CONSTRAINT t_k_not_null_check;",
+            "ALTER TABLE t ALTER COLUMN k SET NOT NULL;",
+            "ALTER TABLE t ALTER COLUMN k DROP DEFAULT;",
+            "ALTER TABLE t ALTER COLUMN k ADD GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5);",
+            "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('t', 'k'), s.last_value, s.is_called) FROM t_k_fill_seq AS s;",
+            "DROP SEQUENCE t_k_fill_seq;",
+        ];
+        let at: Vec<usize> = order
+            .iter()
+            .map(|s| {
+                m.sql
+                    .find(s)
+                    .unwrap_or_else(|| panic!("{s} missing from\n{}", m.sql))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
+        assert!(!m.sql.contains("no online form"), "{}", m.sql);
     }
 
     #[test]

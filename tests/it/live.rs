@@ -689,6 +689,7 @@ fn online_apply_runs_phase_by_phase_and_converges() {
         &format!(
             "{}\nALTER TABLE users ADD COLUMN nickname text NOT NULL CHECK (nickname <> '');\n\
              ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();\n\
+             ALTER TABLE users ADD COLUMN serial_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 100);\n\
              CREATE INDEX ix_users_created_at ON users (created_at);\n\
              ALTER TABLE users ADD CONSTRAINT users_password_hash_key UNIQUE (password_hash);\n",
             old.replace("CREATE INDEX ix_users_role ON users (role);", "")
@@ -709,6 +710,9 @@ fn online_apply_runs_phase_by_phase_and_converges() {
         "ALTER TABLE users ALTER COLUMN token SET DEFAULT gen_random_uuid();",
         "UPDATE users SET token = DEFAULT WHERE token IS NULL;",
         "ALTER TABLE users VALIDATE CONSTRAINT users_token_not_null_check;",
+        // An identity: filled from a sequence of its own, then made the identity.
+        "UPDATE users SET serial_no = DEFAULT WHERE serial_no IS NULL;",
+        "ALTER TABLE users ALTER COLUMN serial_no ADD GENERATED ALWAYS AS IDENTITY (START WITH 100);",
     ] {
         assert!(stdout.contains(want), "{want} not in\n{stdout}");
     }
@@ -721,6 +725,12 @@ fn online_apply_runs_phase_by_phase_and_converges() {
         db.query("SELECT count(DISTINCT token) FROM users WHERE token IS NOT NULL")
             .unwrap(),
         "2"
+    );
+    // The identity's values start where it says.
+    assert_eq!(
+        db.query("SELECT string_agg(serial_no::text, ',' ORDER BY serial_no) FROM users")
+            .unwrap(),
+        "100,101"
     );
     assert!(
         stderr.contains("phase 1/") && stderr.contains("verified"),
@@ -735,6 +745,12 @@ fn online_apply_runs_phase_by_phase_and_converges() {
     assert_eq!(db.query("SELECT count(*) FROM users").unwrap(), "2");
     let check = run(&["check", &url, &desired]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    // A new row goes on after the filled ones.
+    assert_eq!(
+        db.query("WITH i AS (INSERT INTO users (email, password_hash, nickname) VALUES ('third@example.com', 'h3', 'n') RETURNING serial_no) SELECT serial_no FROM i")
+            .unwrap(),
+        "102"
+    );
 
     // Rows that violate the NOT NULL: the validation phase fails; earlier phases stay.
     let db = seed_db();

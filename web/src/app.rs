@@ -843,7 +843,7 @@ pub fn app(props: &AppProps) -> Html {
         <div class="options">
             <label><input type="checkbox" id="allow-destructive" checked={s.allow_destructive} onchange={on_destructive} disabled={ro} />
                 {" allow destructive steps (drops, narrowing types)"}</label>
-            <label title="indexes built CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a check, a per-row default backfilled after its column is added, lock and statement timeouts; in labelled phases">
+            <label title="indexes built CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a check, a per-row default or an identity backfilled after its column is added, lock and statement timeouts; in labelled phases">
                 <input type="checkbox" id="online" checked={s.online} onchange={on_online} disabled={ro} />
                 {" online (no long locks)"}</label>
             <span id="status" class={classes!("status", has_errors.then_some("err"))}>{status}</span>

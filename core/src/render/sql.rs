@@ -105,6 +105,19 @@ pub fn online_phases(steps: &[Step]) -> Vec<PhaseBlock> {
                 validate.push(sql);
                 continue;
             }
+            // A statement after a validation of its own step needs it done: the validations
+            // waiting so far run first.
+            if !validate.is_empty() {
+                phases.append(&mut validations);
+                phases.push(PhaseBlock {
+                    phase: Phase::Validate,
+                    steps: vec![(
+                        index,
+                        format!("validate: {}", step.reason),
+                        std::mem::take(&mut validate),
+                    )],
+                });
+            }
             // A backfill is a transaction of its own, where it stands.
             if phase == Phase::Backfill || phases.last().is_none_or(|p| p.phase != phase) {
                 phases.push(PhaseBlock {
@@ -209,7 +222,8 @@ fn render_phases(steps: &[Step]) -> String {
 /// or foreign key added `NOT VALID` and validated later, `SET NOT NULL` through a validated
 /// check (PostgreSQL 12 and later skip the scan when one proves it), a partition detached
 /// `CONCURRENTLY` (14 and later), a column whose default would be written into every row
-/// added bare, its default set and its rows filled in a backfill phase.
+/// added bare, its default set and its rows filled in a backfill phase, an identity column
+/// filled the same way from a sequence of its own before it becomes the identity.
 pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<OnlineStatement>> {
     use Phase::NotTransactional as N;
     let st = |phase, sql: String| OnlineStatement { phase, sql };
@@ -318,6 +332,73 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
                     ));
                 }
             }
+            forms
+        }
+        // An identity column would fill every row under the lock: it is added bare, filled
+        // from a sequence of its own (the identity's options, so the rows get the values it
+        // would give them) as a default and a backfill, made NOT NULL through the validated
+        // check, then turned into the identity, whose sequence goes on from the filling one.
+        Change::AddColumn { table, column }
+            if column.identity.is_some()
+                && column.generated.is_none()
+                && !column.serial
+                && column.default.is_none()
+                && pg_version.is_none_or(|v| v >= 12) =>
+        {
+            let identity = column.identity?;
+            let fill = in_schema(
+                table,
+                &make_object_name(&table.name, Some(&column.name), "fill_seq"),
+            );
+            let mut bare = column.clone();
+            bare.identity = None;
+            bare.identity_options = IdentityOptions::default();
+            bare.not_null = false;
+            let t = |sql| st(Phase::Transactional, sql);
+            let mut forms = vec![
+                t(format!(
+                    "CREATE SEQUENCE {fill} AS {} {}",
+                    column.data_type,
+                    identity_options_sql(&column.identity_options, "")
+                )
+                .trim_end()
+                .to_string()),
+                t(format!(
+                    "ALTER TABLE {table} ADD COLUMN {}",
+                    column_def(&bare)
+                )),
+                t(alter_col(
+                    table,
+                    &column.name,
+                    &format!("SET DEFAULT nextval({}::regclass)", quote_literal(&fill)),
+                )),
+                st(
+                    Phase::Backfill,
+                    format!(
+                        "UPDATE {table} SET {} = DEFAULT WHERE {} IS NULL",
+                        q(&column.name),
+                        q(&column.name)
+                    ),
+                ),
+            ];
+            forms.extend(not_null_through_check(table, &column.name));
+            forms.push(t(alter_col(table, &column.name, "DROP DEFAULT")));
+            forms.extend(
+                step_sql(&Change::AddIdentity {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                    identity,
+                    options: column.identity_options.clone(),
+                })
+                .into_iter()
+                .map(t),
+            );
+            forms.push(t(format!(
+                "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), s.last_value, s.is_called) FROM {fill} AS s",
+                quote_literal(&table.to_string()),
+                quote_literal(&column.name)
+            )));
+            forms.push(t(format!("DROP SEQUENCE {fill}")));
             forms
         }
         _ => return None,
