@@ -304,24 +304,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             let mut bare = column.clone();
             bare.default = None;
             bare.not_null = false;
-            let mut forms = vec![
-                st(
-                    Phase::Transactional,
-                    format!("ALTER TABLE {table} ADD COLUMN {}", column_def(&bare)),
-                ),
-                st(
-                    Phase::Transactional,
-                    alter_col(table, &column.name, &format!("SET DEFAULT {}", default.sql)),
-                ),
-                st(
-                    Phase::Backfill,
-                    format!(
-                        "UPDATE {table} SET {} = DEFAULT WHERE {} IS NULL",
-                        q(&column.name),
-                        q(&column.name)
-                    ),
-                ),
-            ];
+            let mut forms = fill_new_column(table, &bare, &default.sql);
             if column.not_null {
                 if pg_version.is_none_or(|v| v >= 12) {
                     forms.extend(not_null_through_check(table, &column.name));
@@ -355,32 +338,18 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             bare.identity_options = IdentityOptions::default();
             bare.not_null = false;
             let t = |sql| st(Phase::Transactional, sql);
-            let mut forms = vec![
-                t(format!(
-                    "CREATE SEQUENCE {fill} AS {} {}",
-                    column.data_type,
-                    identity_options_sql(&column.identity_options, "")
-                )
-                .trim_end()
-                .to_string()),
-                t(format!(
-                    "ALTER TABLE {table} ADD COLUMN {}",
-                    column_def(&bare)
-                )),
-                t(alter_col(
-                    table,
-                    &column.name,
-                    &format!("SET DEFAULT nextval({}::regclass)", quote_literal(&fill)),
-                )),
-                st(
-                    Phase::Backfill,
-                    format!(
-                        "UPDATE {table} SET {} = DEFAULT WHERE {} IS NULL",
-                        q(&column.name),
-                        q(&column.name)
-                    ),
-                ),
-            ];
+            let mut forms = vec![t(format!(
+                "CREATE SEQUENCE {fill} AS {} {}",
+                column.data_type,
+                identity_options_sql(&column.identity_options, "")
+            )
+            .trim_end()
+            .to_string())];
+            forms.extend(fill_new_column(
+                table,
+                &bare,
+                &format!("nextval({}::regclass)", quote_literal(&fill)),
+            ));
             forms.extend(not_null_through_check(table, &column.name));
             forms.push(t(alter_col(table, &column.name, "DROP DEFAULT")));
             forms.extend(
@@ -404,6 +373,27 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         _ => return None,
     };
     Some(forms)
+}
+
+/// A new column filled without rewriting the table: `bare` (no default, nullable) added, its
+/// default `default` set for new rows, the existing rows given it by an `UPDATE` in a backfill
+/// phase of its own.
+fn fill_new_column(table: &QualName, bare: &Column, default: &str) -> Vec<OnlineStatement> {
+    let name = q(&bare.name);
+    vec![
+        OnlineStatement {
+            phase: Phase::Transactional,
+            sql: format!("ALTER TABLE {table} ADD COLUMN {}", column_def(bare)),
+        },
+        OnlineStatement {
+            phase: Phase::Transactional,
+            sql: alter_col(table, &bare.name, &format!("SET DEFAULT {default}")),
+        },
+        OnlineStatement {
+            phase: Phase::Backfill,
+            sql: format!("UPDATE {table} SET {name} = DEFAULT WHERE {name} IS NULL"),
+        },
+    ]
 }
 
 /// `SET NOT NULL` without a scan under the lock: a `CHECK (column IS NOT NULL)` added `NOT
