@@ -98,6 +98,10 @@ pub fn online_phases(steps: &[Step]) -> Vec<PhaseBlock> {
             }
             continue;
         }
+        let validation = |sqls| PhaseBlock {
+            phase: Phase::Validate,
+            steps: vec![(index, format!("validate: {}", step.reason), sqls)],
+        };
         let mut validate = Vec::new();
         let mut fresh = true;
         for (phase, sql) in statements {
@@ -109,14 +113,7 @@ pub fn online_phases(steps: &[Step]) -> Vec<PhaseBlock> {
             // waiting so far run first.
             if !validate.is_empty() {
                 phases.append(&mut validations);
-                phases.push(PhaseBlock {
-                    phase: Phase::Validate,
-                    steps: vec![(
-                        index,
-                        format!("validate: {}", step.reason),
-                        std::mem::take(&mut validate),
-                    )],
-                });
+                phases.push(validation(std::mem::take(&mut validate)));
             }
             // A backfill is a transaction of its own, where it stands.
             if phase == Phase::Backfill || phases.last().is_none_or(|p| p.phase != phase) {
@@ -136,10 +133,7 @@ pub fn online_phases(steps: &[Step]) -> Vec<PhaseBlock> {
             }
         }
         if !validate.is_empty() {
-            validations.push(PhaseBlock {
-                phase: Phase::Validate,
-                steps: vec![(index, format!("validate: {}", step.reason), validate)],
-            });
+            validations.push(validation(validate));
         }
     }
     phases.extend(validations);
