@@ -12,6 +12,14 @@ const computations = async (p) => Number(await p.getAttribute('#output', 'data-c
 const waitForComputation = async (p, after) => {
   await p.waitForFunction((n) => Number(document.querySelector('#output')?.dataset.computations) > n, after, { timeout: 30000 });
 };
+// A text pasted as a whole: the value set and one input event, as a paste gives. (playwright's
+// `fill` types it through Chromium's editing commands instead: about 4 s for 1,600 lines on an
+// idle machine, even in an empty page's textarea, and over its 30 s wait under load.)
+const paste = (sel, text) => page.evaluate(([sel, text]) => {
+  const ta = document.querySelector(sel);
+  ta.value = text;
+  ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+}, [sel, text]);
 // Until no computation is pending: the count stays put for well over the debounce.
 const settled = async (p) => {
   let last = await computations(p);
@@ -160,8 +168,8 @@ check((await page.getAttribute('#status', 'class')).includes('err'), 'the status
   ];
   for (const [what, side, text, at, says] of classes) {
     n = await computations(page);
-    await page.fill('#from-text', side === 'from' ? text : seedD);
-    await page.fill('#to-text', side === 'to' ? text : seedModel);
+    await paste('#from-text', side === 'from' ? text : seedD);
+    await paste('#to-text', side === 'to' ? text : seedModel);
     await waitForComputation(page, n);
     await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('error'),
       `#${side}-diagnostics`, { timeout: 30000 });
@@ -211,12 +219,6 @@ const big = (k) => Array.from({ length: 500 }, (_, i) =>
   `CREATE TABLE t${i} (\n    id bigserial PRIMARY KEY,\n` +
   Array.from({ length: 18 }, (_, c) => `    c${c} ${c % 3 ? 'text' : 'integer'}${c % 5 ? '' : ' NOT NULL'},`).join('\n') +
   `\n    ref bigint REFERENCES t${i === 0 ? 0 : i - 1} (id)${k}\n);\nCREATE INDEX t${i}_c1_idx ON t${i} (c1);`).join('\n');
-// Pasted as a whole (one input event each), as a paste does.
-const paste = (sel, text) => page.evaluate(([sel, text]) => {
-  const ta = document.querySelector(sel);
-  ta.value = text;
-  ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-}, [sel, text]);
 n = await computations(page);
 await paste('#from-text', big(''));
 await paste('#to-text', big(',\n    extra text'));
