@@ -147,7 +147,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
                 identity: c
                     .identity
                     .ok_or_else(|| format!("{}: was not an identity", c.name))?,
-                options: c.identity_options,
+                options: crate::schema::IdentityOptions::clone(&c.identity_options),
             }
         }
         SetIdentity {

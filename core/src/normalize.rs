@@ -259,7 +259,7 @@ pub(crate) fn finish(schema: &mut Schema) {
             if col.identity.is_some() {
                 normalize_identity(&mut col.identity_options, &col.data_type);
             } else {
-                col.identity_options = IdentityOptions::default();
+                col.identity_options = Default::default();
             }
         }
         // The order constraints and indexes were declared in means nothing to PostgreSQL.

@@ -385,6 +385,17 @@ fn needs_split_column(column: &Column) -> bool {
         && column.generated.is_none()
 }
 
+/// An SQL function's body is checked when it is created: it comes after the tables and views it
+/// reads; other languages' bodies are not, and come before the tables whose defaults and checks
+/// may call them.
+fn function_phase(function: &crate::schema::Function) -> u32 {
+    if function.language == "sql" {
+        18
+    } else {
+        2
+    }
+}
+
 /// Dependency order: types and sequences before tables, drops of dependants before what they
 /// depend on, tables before their foreign keys.
 fn phase(c: &Change) -> u32 {
@@ -400,16 +411,8 @@ fn phase(c: &Change) -> u32 {
         | Change::DropView { .. }
         | Change::DropTrigger { .. }
         | Change::DropFunction { replaced: true, .. } => 1,
-        // An SQL function's body is checked when it is created: it comes after the tables and
-        // views it reads; other languages' bodies are not, and come before the tables whose
-        // defaults and checks may call them.
-        Change::CreateFunction { function } | Change::ReplaceFunction { to: function, .. } => {
-            if function.language == "sql" {
-                18
-            } else {
-                2
-            }
-        }
+        Change::CreateFunction { function } => function_phase(function),
+        Change::ReplaceFunction { to, .. } => function_phase(to),
         Change::CreateTrigger { .. } => 18,
         Change::DropFunction {
             replaced: false, ..

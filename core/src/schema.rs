@@ -551,6 +551,59 @@ impl Sequence {
     }
 }
 
+/// A column's [`IdentityOptions`], kept out of line: most columns are not identities, so a column
+/// holds one pointer (none when every option is the default) instead of 72 bytes. It reads as
+/// the options themselves (`Deref`); writing through it allocates them.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityOpts(Option<Box<IdentityOptions>>);
+
+static DEFAULT_IDENTITY_OPTIONS: IdentityOptions = IdentityOptions {
+    increment: 1,
+    min_value: None,
+    max_value: None,
+    start: None,
+    cache: 1,
+    cycle: false,
+};
+
+impl std::ops::Deref for IdentityOpts {
+    type Target = IdentityOptions;
+    fn deref(&self) -> &IdentityOptions {
+        self.0.as_deref().unwrap_or(&DEFAULT_IDENTITY_OPTIONS)
+    }
+}
+
+impl std::ops::DerefMut for IdentityOpts {
+    fn deref_mut(&mut self) -> &mut IdentityOptions {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<IdentityOptions> for IdentityOpts {
+    fn from(o: IdentityOptions) -> Self {
+        IdentityOpts((!o.is_default()).then(|| Box::new(o)))
+    }
+}
+
+impl PartialEq for IdentityOpts {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+impl Eq for IdentityOpts {}
+
+impl Serialize for IdentityOpts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdentityOpts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        IdentityOptions::deserialize(d).map(Into::into)
+    }
+}
+
 impl IdentityOptions {
     /// True when every option is PostgreSQL's default.
     pub fn is_default(&self) -> bool {
@@ -580,12 +633,12 @@ pub struct Column {
     /// A `serial` column: its default is `nextval` of a sequence it owns.
     pub serial: bool,
     /// The server default, unless the column is serial.
-    pub default: Option<Expr>,
+    pub default: Option<Box<Expr>>,
     /// Identity, when the column is one.
     pub identity: Option<Identity>,
     /// The identity sequence's options (all defaults when the column is not an identity).
     #[serde(default)]
-    pub identity_options: IdentityOptions,
+    pub identity_options: IdentityOpts,
     /// `GENERATED ALWAYS AS (expr) STORED`.
     pub generated: Option<Box<Expr>>,
     /// An explicit `COLLATE`.
@@ -867,4 +920,38 @@ pub struct Sequence {
     pub owned_by: Option<(QualName, String)>,
     /// Where it was declared.
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A dump holds hundreds of thousands of columns and the pipeline keeps a few copies of each
+    /// (RELIABILITY.md, "Large inputs"): what most columns lack stays out of line.
+    #[test]
+    fn a_column_stays_small() {
+        let size = std::mem::size_of::<Column>();
+        println!(
+            "Column: {size} bytes, Table: {}, Change: {}, Step: {}",
+            std::mem::size_of::<Table>(),
+            std::mem::size_of::<crate::diff::Change>(),
+            std::mem::size_of::<crate::plan::Step>()
+        );
+        assert!(size <= 200, "Column is {size} bytes");
+    }
+
+    #[test]
+    fn identity_options_read_as_defaults_until_written() {
+        let mut o = IdentityOpts::default();
+        assert!(o.is_default() && o.0.is_none());
+        assert_eq!(o, IdentityOptions::default().into());
+        o.start = Some(100);
+        assert_eq!(o.effective_start(), Some(100));
+        assert_ne!(o, IdentityOpts::default());
+        let json = serde_json::to_string(&o).unwrap();
+        assert_eq!(serde_json::from_str::<IdentityOpts>(&json).unwrap(), o);
+        // Written back to the defaults, it equals the unset options again.
+        o.start = None;
+        assert_eq!(o, IdentityOpts::default());
+    }
 }

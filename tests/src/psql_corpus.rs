@@ -167,7 +167,7 @@ pub fn shown(t: &Table, plus: bool) -> Table {
         if !plus {
             c.comment = None;
         }
-        c.default = c.default.as_ref().map(|_| blank());
+        c.default = c.default.as_ref().map(|_| Box::new(blank()));
         c.generated = c.generated.as_ref().map(|_| Box::new(blank()));
     }
     for c in &mut t.checks {

@@ -81,8 +81,8 @@ fn diff_column(
                 out.push(Change::SetIdentityOptions {
                     table: tbl(),
                     column: col(),
-                    from: f.identity_options.clone(),
-                    to: t.identity_options.clone(),
+                    from: crate::schema::IdentityOptions::clone(&f.identity_options),
+                    to: crate::schema::IdentityOptions::clone(&t.identity_options),
                 });
             }
         }
@@ -124,12 +124,12 @@ fn diff_column(
             serial: f.serial && t.serial,
         });
     }
-    let drop_default = |out: &mut Vec<Change>, from: &Option<Expr>| {
+    let drop_default = |out: &mut Vec<Change>, from: &Option<Box<Expr>>| {
         if let Some(d) = from {
             out.push(Change::DropDefault {
                 table: tbl(),
                 column: col(),
-                from: d.clone(),
+                from: Expr::clone(d),
             });
         }
     };
@@ -139,7 +139,7 @@ fn diff_column(
                 table: tbl(),
                 column: col(),
                 from,
-                to: d.clone(),
+                to: Expr::clone(d),
             });
         }
     };
@@ -151,9 +151,9 @@ fn diff_column(
             set_default(out, None);
         }
         (false, false) if f.default != t.default => match &t.default {
-            Some(_) => set_default(out, f.default.clone()),
+            Some(_) => set_default(out, f.default.as_deref().cloned()),
             // The model's Python-side default equals the database's: the database keeps it.
-            None if f.default.is_some() && t.model_default.0.as_deref() == f.default.as_ref() => {}
+            None if f.default.is_some() && t.model_default.0 == f.default => {}
             None => drop_default(out, &f.default),
         },
         (false, true) => drop_default(out, &f.default),
@@ -192,7 +192,7 @@ fn diff_column(
             table: tbl(),
             column: col(),
             identity: b,
-            options: t.identity_options.clone(),
+            options: crate::schema::IdentityOptions::clone(&t.identity_options),
         });
     }
     if f.comment != t.comment {

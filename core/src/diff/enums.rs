@@ -118,8 +118,8 @@ fn rebuilt_default(
         .get(&table.name)
         .and_then(|t| t.column(&c.name))
     {
-        Some(tc) if tc.data_type == c.data_type => tc.default.clone(),
-        _ => c.default.clone(),
+        Some(tc) if tc.data_type == c.data_type => tc.default.as_deref().cloned(),
+        _ => c.default.as_deref().cloned(),
     }
 }
 

@@ -73,7 +73,10 @@ pub enum Change {
     /// `CREATE SEQUENCE`.
     CreateSequence { seq: Sequence },
     /// `ALTER SEQUENCE` to new options.
-    AlterSequence { from: Sequence, to: Sequence },
+    AlterSequence {
+        from: Box<Sequence>,
+        to: Box<Sequence>,
+    },
     /// `DROP SEQUENCE`.
     DropSequence { seq: Sequence },
     /// `CREATE TABLE` (foreign keys come as separate changes).
@@ -262,7 +265,10 @@ pub enum Change {
     /// `CREATE FUNCTION` / `CREATE PROCEDURE`.
     CreateFunction { function: Function },
     /// `CREATE OR REPLACE FUNCTION` with a new definition.
-    ReplaceFunction { from: Function, to: Function },
+    ReplaceFunction {
+        from: Box<Function>,
+        to: Box<Function>,
+    },
     /// `DROP FUNCTION` / `DROP PROCEDURE`.
     DropFunction {
         function: Function,

@@ -43,8 +43,8 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
                 Some(f) if f.definition != t.definition => {
                     if returns(f) == returns(t) && f.procedure == t.procedure {
                         out.push(Change::ReplaceFunction {
-                            from: f.clone(),
-                            to: t.clone(),
+                            from: Box::new(f.clone()),
+                            to: Box::new(t.clone()),
                         });
                     } else {
                         out.push(Change::DropFunction {

@@ -28,8 +28,8 @@ pub(super) fn diff_sequences(
                 }
             }
             Some(f) if f != t => out.push(Change::AlterSequence {
-                from: f.clone(),
-                to: t.clone(),
+                from: Box::new(f.clone()),
+                to: Box::new(t.clone()),
             }),
             Some(_) => {}
         }
@@ -108,8 +108,8 @@ pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>)
                     i,
                     others,
                     Change::AlterSequence {
-                        from: implicit_sequence(table, column, &old.data_type),
-                        to: want.clone(),
+                        from: Box::new(implicit_sequence(table, column, &old.data_type)),
+                        to: Box::new(want.clone()),
                     },
                 ));
             }
@@ -139,8 +139,8 @@ pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>)
                     i,
                     others,
                     Change::AlterSequence {
-                        from: have.clone(),
-                        to: implicit_sequence(table, column, data_type),
+                        from: Box::new(have.clone()),
+                        to: Box::new(implicit_sequence(table, column, data_type)),
                     },
                 ));
             }

@@ -329,7 +329,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             );
             let mut bare = column.clone();
             bare.identity = None;
-            bare.identity_options = IdentityOptions::default();
+            bare.identity_options = Default::default();
             bare.not_null = false;
             let t = |sql| st(Phase::Transactional, sql);
             let mut forms = vec![t(format!(
@@ -351,7 +351,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
                     table: table.clone(),
                     column: column.name.clone(),
                     identity,
-                    options: column.identity_options.clone(),
+                    options: IdentityOptions::clone(&column.identity_options),
                 })
                 .into_iter()
                 .map(t),

@@ -718,7 +718,7 @@ impl<'a> Px<'a> {
             }
             self.schema.external.insert(seq);
         }
-        column.default = Some(expr);
+        column.default = Some(Box::new(expr));
     }
 
     fn bad_expr(&mut self, table: &Table, column: &Column, what: &str, err: &str, at: Span) {

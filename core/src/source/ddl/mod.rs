@@ -227,11 +227,13 @@ fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
             c.serial = false;
             let seq = make_object_name(&p.name.name, Some(&pc.name), "seq");
             let seq = QualName::new(p.name.schema.clone(), seq);
-            c.default = parse_expr(&format!("nextval({})", quote_literal(&seq.to_string()))).ok();
+            c.default = parse_expr(&format!("nextval({})", quote_literal(&seq.to_string())))
+                .ok()
+                .map(Box::new);
         }
         if !partition {
             c.identity = None;
-            c.identity_options = IdentityOptions::default();
+            c.identity_options = Default::default();
         }
         if let Some(own) = t.columns.iter().find(|o| o.name == c.name) {
             c.not_null |= own.not_null;
@@ -847,7 +849,7 @@ impl Cx<'_> {
             AlterColumnOperation::SetDefault { value } => {
                 let e = make_expr(&value);
                 seq_default = nextval_target(&e.canon, &sp);
-                col.default = Some(e);
+                col.default = Some(Box::new(e));
             }
             AlterColumnOperation::DropDefault => col.default = None,
             AlterColumnOperation::SetDataType { data_type, .. } => {
@@ -861,7 +863,8 @@ impl Cx<'_> {
                     Some(GeneratedAs::ByDefault) => Identity::ByDefault,
                     _ => Identity::Always,
                 });
-                col.identity_options = identity_options(sequence_options.as_deref().unwrap_or(&[]));
+                col.identity_options =
+                    identity_options(sequence_options.as_deref().unwrap_or(&[])).into();
             }
             other => {
                 let text = other.to_string();
@@ -1114,7 +1117,7 @@ impl Cx<'_> {
                 serial: is_serial_type(&raw_type),
                 default: None,
                 identity: None,
-                identity_options: IdentityOptions::default(),
+                identity_options: Default::default(),
                 model_default: Default::default(),
                 generated: None,
                 collation: None,
@@ -1126,7 +1129,7 @@ impl Cx<'_> {
                 match &opt.option {
                     ColumnOption::Null => column.not_null = false,
                     ColumnOption::NotNull => column.not_null = true,
-                    ColumnOption::Default(e) => column.default = Some(make_expr(e)),
+                    ColumnOption::Default(e) => column.default = Some(Box::new(make_expr(e))),
                     ColumnOption::Collation(c) => {
                         // `pg_catalog."C"` and `public.x` are found by the search path:
                         // canonically unqualified, as psql shows them.
@@ -1152,7 +1155,7 @@ impl Cx<'_> {
                                 Identity::ByDefault
                             });
                             column.identity_options =
-                                identity_options(sequence_options.as_deref().unwrap_or(&[]));
+                                identity_options(sequence_options.as_deref().unwrap_or(&[])).into();
                         }
                     },
                     ColumnOption::PrimaryKey(pk) => {
@@ -1662,7 +1665,7 @@ impl Cx<'_> {
         {
             Some(col) => {
                 col.identity = Some(identity);
-                col.identity_options = identity_options_from_words(&up[pos..]);
+                col.identity_options = identity_options_from_words(&up[pos..]).into();
                 true
             }
             None => false,
