@@ -19,7 +19,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             let mut t = Table::clone(table);
             // Its foreign keys come back as the inverses of their own drops.
             t.foreign_keys.clear();
-            crate::diff::tables::create_table(&t, &mut out);
+            crate::diff::tables::create_table(std::sync::Arc::new(t), &mut out);
             return Ok(out);
         }
         DropColumn { table, column } => {
@@ -594,6 +594,55 @@ mod tests {
             v
         };
         assert_eq!(ids(&down), ids(&back));
+    }
+
+    /// A created or dropped table is the schema's own, shared with the changes and the down
+    /// plan (a dump's tables are not copied), while the plan's JSON and SQL show the created
+    /// table without what follows as its own steps.
+    #[test]
+    fn created_and_dropped_tables_are_shared_not_copied() {
+        let one = schema("CREATE TABLE a (id int PRIMARY KEY);");
+        let two = schema(
+            "CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY, \
+             a int REFERENCES a (id)); CREATE INDEX b_a ON b (a);",
+        );
+        let opts = PlanOptions {
+            allow_destructive: true,
+            ..Default::default()
+        };
+        let up = plan(&diff(&one, &two), &opts);
+        let b = &two.tables[&QualName::new("public", "b")];
+        let created = up
+            .steps
+            .iter()
+            .find_map(|s| match &s.change {
+                Change::CreateTable { table } => Some(table),
+                _ => None,
+            })
+            .expect("a create-table step");
+        assert!(std::sync::Arc::ptr_eq(created, b));
+        let down = down_plan(&up, &one, &two);
+        assert!(down.steps.iter().any(|s| matches!(&s.change,
+            Change::DropTable { table } if std::sync::Arc::ptr_eq(table, b))));
+        let json = serde_json::to_value(&up.steps).unwrap();
+        let step = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "create-table")
+            .unwrap();
+        assert_eq!(
+            step["change"]["table"]["foreign_keys"],
+            serde_json::json!([])
+        );
+        assert_eq!(step["change"]["table"]["indexes"], serde_json::json!([]));
+        let sql = render_sql(&up);
+        assert_eq!(sql.matches("REFERENCES").count(), 1, "{sql}");
+        assert_eq!(sql.matches("CREATE INDEX").count(), 1, "{sql}");
+        // Dropping it shares the current schema's table in the same way.
+        let back = plan(&diff(&two, &one), &opts);
+        assert!(back.steps.iter().any(|s| matches!(&s.change,
+            Change::DropTable { table } if std::sync::Arc::ptr_eq(table, b))));
     }
 
     #[test]

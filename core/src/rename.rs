@@ -288,6 +288,7 @@ fn rename_column(
     let table = schema
         .tables
         .get_mut(name)
+        .map(std::sync::Arc::make_mut)
         .ok_or_else(|| format!("{arg}: there is no table {name} in the current schema"))?;
     if table.column(to).is_some() {
         return Err(format!("{arg}: table {name} already has a column {to}"));
@@ -324,7 +325,7 @@ fn rename_column(
             }
         }
     }
-    for t in schema.tables.values_mut() {
+    for t in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
         for f in &mut t.foreign_keys {
             if f.ref_table == *name {
                 rename(&mut f.ref_columns);
@@ -456,7 +457,7 @@ fn rename_table(
         .tables
         .remove(name)
         .ok_or_else(|| format!("{arg}: there is no table {name} in the current schema"))?;
-    table.name = new.clone();
+    std::sync::Arc::make_mut(&mut table).name = new.clone();
     schema.tables.insert(new.clone(), table);
     let follow = |n: &mut QualName| {
         if n == name {
@@ -468,7 +469,7 @@ fn rename_table(
             set.insert(new.clone());
         }
     }
-    for t in schema.tables.values_mut() {
+    for t in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
         t.foreign_keys
             .iter_mut()
             .for_each(|f| follow(&mut f.ref_table));

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +98,7 @@ pub struct Schema {
     pub schemas: BTreeSet<String>,
     /// Tables by qualified name (a list of tables in JSON).
     #[serde(with = "by_name")]
-    pub tables: BTreeMap<QualName, Table>,
+    pub tables: BTreeMap<QualName, Arc<Table>>,
     /// Enum types by qualified name (a list in JSON).
     #[serde(with = "by_name")]
     pub enums: BTreeMap<QualName, EnumType>,
@@ -280,6 +281,11 @@ pub(crate) trait Named {
 impl Named for Table {
     fn qual_name(&self) -> &QualName {
         &self.name
+    }
+}
+impl<T: Named> Named for Arc<T> {
+    fn qual_name(&self) -> &QualName {
+        (**self).qual_name()
     }
 }
 impl Named for EnumType {

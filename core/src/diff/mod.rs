@@ -79,8 +79,13 @@ pub enum Change {
     },
     /// `DROP SEQUENCE`.
     DropSequence { seq: Sequence },
-    /// `CREATE TABLE` (foreign keys come as separate changes).
-    CreateTable { table: std::sync::Arc<Table> },
+    /// `CREATE TABLE`. The table is the desired one, shared; its foreign keys, indexes, policies
+    /// and row security come as changes of their own, so renderers skip them and its JSON
+    /// leaves them out ([`tables::bare`]).
+    CreateTable {
+        #[serde(serialize_with = "tables::serialize_bare")]
+        table: std::sync::Arc<Table>,
+    },
     /// `DROP TABLE`.
     DropTable { table: std::sync::Arc<Table> },
     /// `DROP TABLE` and `CREATE TABLE`: a table that becomes partitioned or stops being so.
@@ -565,7 +570,11 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         match from.tables.get(name) {
             Some(f) => tables::diff_table(f, t, from, to, &mut out),
             None if in_scope(from, name) => {
-                tables::create_table(&tables::local_view(t, to), &mut out)
+                let local = match tables::local_view(t, to) {
+                    std::borrow::Cow::Borrowed(_) => std::sync::Arc::clone(t),
+                    std::borrow::Cow::Owned(local) => std::sync::Arc::new(local),
+                };
+                tables::create_table(local, &mut out)
             }
             None => not_compared.push(name.clone()),
         }
@@ -580,7 +589,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                 .inherits
                 .first()
                 .or(c.partition_of.as_ref().map(|p| &p.parent));
-            cur = parent.and_then(|p| from.tables.get(p));
+            cur = parent.and_then(|p| from.tables.get(p)).map(|t| &**t);
             d += 1;
             if d > from.tables.len() {
                 break;
@@ -588,7 +597,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         }
         d
     };
-    let mut gone: Vec<&Table> = Vec::new();
+    let mut gone: Vec<&std::sync::Arc<Table>> = Vec::new();
     for (name, f) in &from.tables {
         if !to.tables.contains_key(name) {
             if in_scope(to, name) {

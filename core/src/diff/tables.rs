@@ -3,6 +3,7 @@
 use super::{columns, constraints, indexes, Change};
 use crate::normalize::{index_name_columns, make_object_name};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::schema::{Schema, Table};
 
@@ -15,7 +16,7 @@ pub(super) fn local_view<'a>(t: &'a Table, schema: &Schema) -> Cow<'a, Table> {
         .inherits
         .iter()
         .chain(t.partition_of.as_ref().map(|p| &p.parent))
-        .filter_map(|p| schema.tables.get(p))
+        .filter_map(|p| schema.tables.get(p).map(|t| &**t))
         .collect();
     let known = parents.len() == t.inherits.len() + usize::from(t.partition_of.is_some());
     if parents.is_empty() && t.partition_of.is_none() {
@@ -60,16 +61,33 @@ pub(super) fn local_view<'a>(t: &'a Table, schema: &Schema) -> Cow<'a, Table> {
     Cow::Owned(local)
 }
 
-/// A new table: created without its foreign keys, which follow once every table exists.
-pub(crate) fn create_table(t: &Table, out: &mut Vec<Change>) {
-    let mut bare = t.clone();
-    bare.foreign_keys.clear();
-    bare.indexes.clear();
-    bare.policies.clear();
-    bare.row_security = false;
-    bare.force_row_security = false;
+/// The table a `CREATE TABLE` makes: without its foreign keys, indexes, policies and row
+/// security, which are changes of their own.
+pub(crate) fn bare(t: &Table) -> Table {
+    Table {
+        foreign_keys: Vec::new(),
+        indexes: Vec::new(),
+        policies: Vec::new(),
+        row_security: false,
+        force_row_security: false,
+        ..t.clone()
+    }
+}
+
+/// Writes a `CREATE TABLE` change's table as [`bare`].
+pub(crate) fn serialize_bare<S: serde::Serializer>(
+    t: &Arc<Table>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&bare(t), s)
+}
+
+/// A new table: created without its foreign keys, which follow once every table exists. The
+/// change shares the table (it reads as [`bare`]: see [`Change::CreateTable`]).
+pub(crate) fn create_table(table: Arc<Table>, out: &mut Vec<Change>) {
+    let t = &*table;
     out.push(Change::CreateTable {
-        table: std::sync::Arc::new(bare),
+        table: Arc::clone(&table),
     });
     row_security(&Table::new(t.name.clone(), t.span), t, out);
     for fk in &t.foreign_keys {
@@ -102,7 +120,7 @@ pub(crate) fn create_table(t: &Table, out: &mut Vec<Change>) {
 }
 
 /// A table that is no longer wanted; its foreign keys go first so other drops can follow.
-pub(super) fn drop_table(t: &Table, out: &mut Vec<Change>) {
+pub(super) fn drop_table(t: &Arc<Table>, out: &mut Vec<Change>) {
     for fk in &t.foreign_keys {
         out.push(Change::DropForeignKey {
             table: t.name.clone(),
@@ -110,7 +128,7 @@ pub(super) fn drop_table(t: &Table, out: &mut Vec<Change>) {
         });
     }
     out.push(Change::DropTable {
-        table: std::sync::Arc::new(t.clone()),
+        table: Arc::clone(t),
     });
 }
 
@@ -181,12 +199,12 @@ pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: 
     if f.partition_by != t.partition_by {
         // A table cannot become partitioned (or stop being so): it is created anew.
         let mut created = Vec::new();
-        create_table(&local_view(t, to), &mut created);
+        create_table(Arc::new(local_view(t, to).into_owned()), &mut created);
         for c in created {
             match c {
                 Change::CreateTable { table } => out.push(Change::RecreateTable {
                     from: Box::new(f.clone()),
-                    to: Box::new(std::sync::Arc::unwrap_or_clone(table)),
+                    to: Box::new(bare(&table)),
                 }),
                 other => out.push(other),
             }

@@ -339,7 +339,9 @@ impl<'a> Px<'a> {
             self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, i);
         }
         self.columns(&mut table, &headers, &rows);
-        self.schema.tables.insert(name.clone(), table);
+        self.schema
+            .tables
+            .insert(name.clone(), std::sync::Arc::new(table));
         self.scope.insert(name.clone());
         for f in &footers {
             self.footer(&name, f);
@@ -827,7 +829,12 @@ impl<'a> Px<'a> {
                     .filter(|p| !p.is_empty())
                     .map(|p| resolve(&split_qualified(p), "public"))
                     .collect();
-                if let Some(t) = self.schema.tables.get_mut(table) {
+                if let Some(t) = self
+                    .schema
+                    .tables
+                    .get_mut(table)
+                    .map(std::sync::Arc::make_mut)
+                {
                     t.inherits = parents;
                 }
             }
@@ -838,7 +845,12 @@ impl<'a> Px<'a> {
                     .or_else(|| text.find(" DEFAULT"))
                     .unwrap_or(text.len());
                 let parent = resolve(&split_qualified(text[..cut].trim()), "public");
-                if let Some(t) = self.schema.tables.get_mut(table) {
+                if let Some(t) = self
+                    .schema
+                    .tables
+                    .get_mut(table)
+                    .map(std::sync::Arc::make_mut)
+                {
                     t.partition_of = Some(PartitionOf {
                         parent,
                         bound: clause_expr(text[cut..].trim()),
@@ -846,7 +858,12 @@ impl<'a> Px<'a> {
                 }
             }
             "Partition key" => {
-                if let Some(t) = self.schema.tables.get_mut(table) {
+                if let Some(t) = self
+                    .schema
+                    .tables
+                    .get_mut(table)
+                    .map(std::sync::Arc::make_mut)
+                {
                     t.partition_by = Some(clause_expr(&f.inline));
                 }
             }
@@ -978,7 +995,7 @@ impl<'a> Px<'a> {
             apply_written_ddl(std::mem::take(&mut self.schema), &ddl, &self.ddl_origin);
         self.diagnostics.extend(diags);
         let origin = |s: Span| origin_of(&self.ddl_origin, s);
-        for t in schema.tables.values_mut() {
+        for t in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
             if let Some(pk) = &mut t.primary_key {
                 pk.span = origin(pk.span);
             }

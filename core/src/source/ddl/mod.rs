@@ -186,12 +186,12 @@ fn inherit(schema: &mut Schema) {
             let parents: Vec<Table> = schema
                 .tables
                 .get(&name)
-                .map(parents_of)
+                .map(|t| parents_of(t))
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|p| schema.tables.get(p).cloned())
+                .filter_map(|p| schema.tables.get(p).map(|t| Table::clone(t)))
                 .collect();
-            if let Some(t) = schema.tables.get_mut(&name) {
+            if let Some(t) = schema.tables.get_mut(&name).map(std::sync::Arc::make_mut) {
                 let partition = t.partition_of.is_some();
                 for p in &parents {
                     take_from_parent(t, p, partition);
@@ -480,7 +480,7 @@ impl Cx<'_> {
                         let known = self.schema.tables.get(&table).is_some_and(|t| {
                             crate::normalize::table_names_in_use(t).contains(&name)
                         });
-                        match self.schema.tables.get_mut(&table) {
+                        match self.schema.tables.get_mut(&table).map(std::sync::Arc::make_mut) {
                             Some(t) if known => match comment {
                                 Some(c) => {
                                     t.constraint_comments.insert(name, c);
@@ -833,6 +833,7 @@ impl Cx<'_> {
             .schema
             .tables
             .get_mut(name)
+            .map(std::sync::Arc::make_mut)
             .and_then(|t| t.column_mut(col_name))
         else {
             self.diagnostics.push(Diagnostic::new(
@@ -981,7 +982,12 @@ impl Cx<'_> {
     fn create_policy(&mut self, cp: ast::CreatePolicy, span: Span, st: &RawStatement<'_>) {
         let table = self.qual(&cp.table_name);
         let line = span.line;
-        let Some(t) = self.schema.tables.get_mut(&table) else {
+        let Some(t) = self
+            .schema
+            .tables
+            .get_mut(&table)
+            .map(std::sync::Arc::make_mut)
+        else {
             self.diag(
                 Severity::Error,
                 DiagKind::UnknownObject,
@@ -1199,11 +1205,18 @@ impl Cx<'_> {
         for c in ct.constraints {
             pending.push((c, None));
         }
-        self.schema.tables.insert(name.clone(), table);
+        self.schema
+            .tables
+            .insert(name.clone(), std::sync::Arc::new(table));
         for (c, cname) in pending {
             self.add_constraint(&name, c, cname, span, st);
         }
-        if let Some(t) = self.schema.tables.get_mut(&name) {
+        if let Some(t) = self
+            .schema
+            .tables
+            .get_mut(&name)
+            .map(std::sync::Arc::make_mut)
+        {
             drop_redundant_keys(t);
         }
     }
@@ -1217,7 +1230,12 @@ impl Cx<'_> {
         st: &RawStatement<'_>,
     ) {
         let search_path = self.search_path.clone();
-        let Some(t) = self.schema.tables.get_mut(table) else {
+        let Some(t) = self
+            .schema
+            .tables
+            .get_mut(table)
+            .map(std::sync::Arc::make_mut)
+        else {
             let line = span.line;
             self.diag(
                 Severity::Error,
@@ -1416,7 +1434,12 @@ impl Cx<'_> {
             ));
             return;
         }
-        let (taken, indexes) = if let Some(t) = self.schema.tables.get_mut(&table_name) {
+        let (taken, indexes) = if let Some(t) = self
+            .schema
+            .tables
+            .get_mut(&table_name)
+            .map(std::sync::Arc::make_mut)
+        {
             (table_names_in_use(t), &mut t.indexes)
         } else if let Some(v) = self.schema.views.get_mut(&table_name) {
             (
@@ -1500,7 +1523,12 @@ impl Cx<'_> {
                 } => {
                     // pg_dump creates a partition as a table and attaches it.
                     let child = self.qual(&partition);
-                    match self.schema.tables.get_mut(&child) {
+                    match self
+                        .schema
+                        .tables
+                        .get_mut(&child)
+                        .map(std::sync::Arc::make_mut)
+                    {
                         Some(t) => {
                             t.partition_of = Some(PartitionOf {
                                 parent: name.clone(),
@@ -1517,12 +1545,22 @@ impl Cx<'_> {
                     }
                 }
                 AlterTableOperation::SetLogged => {
-                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                    if let Some(t) = self
+                        .schema
+                        .tables
+                        .get_mut(&name)
+                        .map(std::sync::Arc::make_mut)
+                    {
                         t.unlogged = false;
                     }
                 }
                 AlterTableOperation::SetUnlogged => {
-                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                    if let Some(t) = self
+                        .schema
+                        .tables
+                        .get_mut(&name)
+                        .map(std::sync::Arc::make_mut)
+                    {
                         t.unlogged = true;
                     }
                 }
@@ -1530,7 +1568,12 @@ impl Cx<'_> {
                 | AlterTableOperation::DisableRowLevelSecurity
                 | AlterTableOperation::ForceRowLevelSecurity
                 | AlterTableOperation::NoForceRowLevelSecurity => {
-                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                    if let Some(t) = self
+                        .schema
+                        .tables
+                        .get_mut(&name)
+                        .map(std::sync::Arc::make_mut)
+                    {
                         match op {
                             AlterTableOperation::EnableRowLevelSecurity => t.row_security = true,
                             AlterTableOperation::DisableRowLevelSecurity => t.row_security = false,
@@ -1576,19 +1619,27 @@ impl Cx<'_> {
                         if let (Some(mut old), Some(new)) =
                             (saved, self.schema.tables.remove(&name))
                         {
-                            old.columns.extend(new.columns);
-                            old.uniques.extend(new.uniques);
-                            old.checks.extend(new.checks);
-                            old.foreign_keys.extend(new.foreign_keys);
+                            // Both were made here: neither is shared, nothing is copied.
+                            let old_t = std::sync::Arc::make_mut(&mut old);
+                            let new = std::sync::Arc::unwrap_or_clone(new);
+                            old_t.columns.extend(new.columns);
+                            old_t.uniques.extend(new.uniques);
+                            old_t.checks.extend(new.checks);
+                            old_t.foreign_keys.extend(new.foreign_keys);
                             if new.primary_key.is_some() {
-                                old.primary_key = new.primary_key;
+                                old_t.primary_key = new.primary_key;
                             }
                             self.schema.tables.insert(name.clone(), old);
                         }
                     }
                 }
                 AlterTableOperation::DropColumn { column_names, .. } => {
-                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                    if let Some(t) = self
+                        .schema
+                        .tables
+                        .get_mut(&name)
+                        .map(std::sync::Arc::make_mut)
+                    {
                         for c in &column_names {
                             let c = ident(c);
                             t.columns.retain(|x| x.name != c);
@@ -1597,7 +1648,12 @@ impl Cx<'_> {
                 }
                 AlterTableOperation::DropConstraint { name: cname, .. } => {
                     let cname = ident(&cname);
-                    if let Some(t) = self.schema.tables.get_mut(&name) {
+                    if let Some(t) = self
+                        .schema
+                        .tables
+                        .get_mut(&name)
+                        .map(std::sync::Arc::make_mut)
+                    {
                         if t.primary_key.as_ref().is_some_and(|p| p.name == cname) {
                             t.primary_key = None;
                         }
@@ -1661,6 +1717,7 @@ impl Cx<'_> {
             .schema
             .tables
             .get_mut(&table)
+            .map(std::sync::Arc::make_mut)
             .and_then(|t| t.column_mut(&cname))
         {
             Some(col) => {
@@ -1777,7 +1834,7 @@ impl Cx<'_> {
         match object_type {
             O::Table => {
                 let n = self.qual(object_name);
-                if let Some(t) = self.schema.tables.get_mut(&n) {
+                if let Some(t) = self.schema.tables.get_mut(&n).map(std::sync::Arc::make_mut) {
                     t.comment = comment;
                     return;
                 }
@@ -1789,6 +1846,7 @@ impl Cx<'_> {
                         .schema
                         .tables
                         .get_mut(&t)
+                        .map(std::sync::Arc::make_mut)
                         .and_then(|t| t.column_mut(&col))
                     {
                         c.comment = comment;
@@ -1802,6 +1860,7 @@ impl Cx<'_> {
                     .schema
                     .tables
                     .values_mut()
+                    .map(std::sync::Arc::make_mut)
                     .filter(|t| t.name.schema == n.schema)
                     .flat_map(|t| t.indexes.iter_mut())
                     .chain(
@@ -1858,6 +1917,7 @@ impl Cx<'_> {
                 .schema
                 .tables
                 .get_mut(&table)
+                .map(std::sync::Arc::make_mut)
                 .and_then(|t| t.column_mut(&col))
             else {
                 continue;
@@ -1879,7 +1939,12 @@ impl Cx<'_> {
             }
         }
         // Serial columns declared with the `serial` type carry no default text.
-        for t in self.schema.tables.values_mut() {
+        for t in self
+            .schema
+            .tables
+            .values_mut()
+            .map(std::sync::Arc::make_mut)
+        {
             for c in &mut t.columns {
                 if c.serial {
                     c.default = None;
