@@ -1111,6 +1111,8 @@ impl Cx<'_> {
             .iter()
             .map(|c| (ident(&c.name), canonical_type(&c.data_type.to_string())))
             .collect();
+        // One allocation of the right size (pushing grows a list to up to twice its length).
+        table.columns.reserve_exact(ct.columns.len());
         for col in &ct.columns {
             let raw_type = col.data_type.to_string();
             let col_span = column_at(col.name.span.start).map_or(span, |start| {
