@@ -511,14 +511,7 @@ pub struct IdentityOptions {
 
 impl Default for IdentityOptions {
     fn default() -> Self {
-        IdentityOptions {
-            increment: 1,
-            min_value: None,
-            max_value: None,
-            start: None,
-            cache: 1,
-            cycle: false,
-        }
+        DEFAULT_IDENTITY_OPTIONS.clone()
     }
 }
 
@@ -563,6 +556,7 @@ impl Sequence {
 #[derive(Debug, Clone, Default)]
 pub struct IdentityOpts(Option<Box<IdentityOptions>>);
 
+/// PostgreSQL's defaults (increment 1, cache 1, the type's bounds, no cycle).
 static DEFAULT_IDENTITY_OPTIONS: IdentityOptions = IdentityOptions {
     increment: 1,
     min_value: None,
