@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::diff::columns::needs_using;
 use crate::diff::{Change, Diff};
 use crate::plan::{plan_owned, Plan, PlanOptions, Step};
-use crate::schema::{QualName, Schema, Table};
+use crate::schema::{QualName, Schema};
 
 /// The changes that undo `c`, given the schema before it (`current`), or why there are none.
 /// New enum labels are undone together, per type, by [`down_plan`].
@@ -16,10 +16,8 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
     match c {
         // What a drop takes along comes back with the object: comments, a table's indexes.
         DropTable { table } => {
-            let mut t = Table::clone(table);
             // Its foreign keys come back as the inverses of their own drops.
-            t.foreign_keys.clear();
-            crate::diff::tables::create_table(std::sync::Arc::new(t), &mut out);
+            crate::diff::tables::create_table(std::sync::Arc::clone(table), false, &mut out);
             return Ok(out);
         }
         DropColumn { table, column } => {
@@ -639,10 +637,17 @@ mod tests {
         let sql = render_sql(&up);
         assert_eq!(sql.matches("REFERENCES").count(), 1, "{sql}");
         assert_eq!(sql.matches("CREATE INDEX").count(), 1, "{sql}");
-        // Dropping it shares the current schema's table in the same way.
+        // Dropping it shares the current schema's table in the same way, and so does the down
+        // plan that creates it again (its foreign key added once, as the inverse of its drop).
         let back = plan(&diff(&two, &one), &opts);
         assert!(back.steps.iter().any(|s| matches!(&s.change,
             Change::DropTable { table } if std::sync::Arc::ptr_eq(table, b))));
+        let undo = down_plan(&back, &two, &one);
+        assert!(undo.steps.iter().any(|s| matches!(&s.change,
+            Change::CreateTable { table } if std::sync::Arc::ptr_eq(table, b))));
+        let sql = render_sql(&undo);
+        assert_eq!(sql.matches("REFERENCES").count(), 1, "{sql}");
+        assert_eq!(sql.matches("CREATE INDEX").count(), 1, "{sql}");
     }
 
     #[test]

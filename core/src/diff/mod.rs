@@ -574,7 +574,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
                     std::borrow::Cow::Borrowed(_) => std::sync::Arc::clone(t),
                     std::borrow::Cow::Owned(local) => std::sync::Arc::new(local),
                 };
-                tables::create_table(local, &mut out)
+                tables::create_table(local, true, &mut out)
             }
             None => not_compared.push(name.clone()),
         }

@@ -83,14 +83,15 @@ pub(crate) fn serialize_bare<S: serde::Serializer>(
 }
 
 /// A new table: created without its foreign keys, which follow once every table exists. The
-/// change shares the table (it reads as [`bare`]: see [`Change::CreateTable`]).
-pub(crate) fn create_table(table: Arc<Table>, out: &mut Vec<Change>) {
+/// change shares the table (it reads as [`bare`]: see [`Change::CreateTable`]). Without
+/// `foreign_keys`, those are left to whoever adds them (a down plan, from their own drops).
+pub(crate) fn create_table(table: Arc<Table>, foreign_keys: bool, out: &mut Vec<Change>) {
     let t = &*table;
     out.push(Change::CreateTable {
         table: Arc::clone(&table),
     });
     row_security(&Table::new(t.name.clone(), t.span), t, out);
-    for fk in &t.foreign_keys {
+    for fk in t.foreign_keys.iter().filter(|_| foreign_keys) {
         out.push(Change::AddForeignKey {
             table: t.name.clone(),
             fk: fk.clone(),
@@ -199,7 +200,7 @@ pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: 
     if f.partition_by != t.partition_by {
         // A table cannot become partitioned (or stop being so): it is created anew.
         let mut created = Vec::new();
-        create_table(Arc::new(local_view(t, to).into_owned()), &mut created);
+        create_table(Arc::new(local_view(t, to).into_owned()), true, &mut created);
         for c in created {
             match c {
                 Change::CreateTable { table } => out.push(Change::RecreateTable {
