@@ -237,7 +237,7 @@ pub(crate) fn finish(schema: &mut Schema) {
                 .map(|p| (n.clone(), p.columns.clone()))
         })
         .collect();
-    for table in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
+    for table in schema.tables_mut() {
         for fk in &mut table.foreign_keys {
             if fk.ref_columns.is_empty() {
                 if let Some((_, cols)) = pks.iter().find(|(n, _)| *n == fk.ref_table) {

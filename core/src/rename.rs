@@ -286,9 +286,7 @@ fn rename_column(
     arg: &str,
 ) -> Result<Change, String> {
     let table = schema
-        .tables
-        .get_mut(name)
-        .map(std::sync::Arc::make_mut)
+        .table_mut(name)
         .ok_or_else(|| format!("{arg}: there is no table {name} in the current schema"))?;
     if table.column(to).is_some() {
         return Err(format!("{arg}: table {name} already has a column {to}"));
@@ -325,7 +323,7 @@ fn rename_column(
             }
         }
     }
-    for t in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
+    for t in schema.tables_mut() {
         for f in &mut t.foreign_keys {
             if f.ref_table == *name {
                 rename(&mut f.ref_columns);
@@ -469,7 +467,7 @@ fn rename_table(
             set.insert(new.clone());
         }
     }
-    for t in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
+    for t in schema.tables_mut() {
         t.foreign_keys
             .iter_mut()
             .for_each(|f| follow(&mut f.ref_table));

@@ -131,6 +131,19 @@ pub struct Schema {
     pub hidden: Hidden,
 }
 
+impl Schema {
+    /// The table called `name`, to change. Tables are shared with the changes made from them:
+    /// one a change holds is copied first (while a source builds a schema, none is).
+    pub fn table_mut(&mut self, name: &QualName) -> Option<&mut Table> {
+        self.tables.get_mut(name).map(Arc::make_mut)
+    }
+
+    /// Every table, to change (shared ones copied first, as with [`Schema::table_mut`]).
+    pub fn tables_mut(&mut self) -> impl Iterator<Item = &mut Table> {
+        self.tables.values_mut().map(Arc::make_mut)
+    }
+}
+
 /// Kinds of facts a source cannot show; all `false` (everything shown) by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Hidden {

@@ -570,11 +570,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         match from.tables.get(name) {
             Some(f) => tables::diff_table(f, t, from, to, &mut out),
             None if in_scope(from, name) => {
-                let local = match tables::local_view(t, to) {
-                    std::borrow::Cow::Borrowed(_) => std::sync::Arc::clone(t),
-                    std::borrow::Cow::Owned(local) => std::sync::Arc::new(local),
-                };
-                tables::create_table(local, true, &mut out)
+                tables::create_table(tables::local_shared(t, to), true, &mut out)
             }
             None => not_compared.push(name.clone()),
         }

@@ -61,6 +61,14 @@ pub(super) fn local_view<'a>(t: &'a Table, schema: &Schema) -> Cow<'a, Table> {
     Cow::Owned(local)
 }
 
+/// [`local_view`] of a schema's own table: the same shared table when it is its own view.
+pub(super) fn local_shared(t: &Arc<Table>, schema: &Schema) -> Arc<Table> {
+    match local_view(t, schema) {
+        Cow::Borrowed(_) => Arc::clone(t),
+        Cow::Owned(local) => Arc::new(local),
+    }
+}
+
 /// The table a `CREATE TABLE` makes: without its foreign keys, indexes, policies and row
 /// security, which are changes of their own.
 pub(crate) fn bare(t: &Table) -> Table {
@@ -196,11 +204,17 @@ fn concurrent_detach_check(
 }
 
 /// A table both sides have.
-pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+pub(super) fn diff_table(
+    f: &Table,
+    t: &Arc<Table>,
+    from: &Schema,
+    to: &Schema,
+    out: &mut Vec<Change>,
+) {
     if f.partition_by != t.partition_by {
         // A table cannot become partitioned (or stop being so): it is created anew.
         let mut created = Vec::new();
-        create_table(Arc::new(local_view(t, to).into_owned()), true, &mut created);
+        create_table(local_shared(t, to), true, &mut created);
         for c in created {
             match c {
                 Change::CreateTable { table } => out.push(Change::RecreateTable {
@@ -227,7 +241,7 @@ pub(super) fn diff_table(f: &Table, t: &Table, from: &Schema, to: &Schema, out: 
         }
         let mut whole_f = f.clone();
         whole_f.partition_of = None;
-        let mut whole_t = t.clone();
+        let mut whole_t = Table::clone(t);
         whole_t.partition_of = None;
         let whole_f = local_view(&whole_f, from);
         columns::diff_columns(&whole_f, &local_view(&whole_t, to), from, to, out);

@@ -829,12 +829,7 @@ impl<'a> Px<'a> {
                     .filter(|p| !p.is_empty())
                     .map(|p| resolve(&split_qualified(p), "public"))
                     .collect();
-                if let Some(t) = self
-                    .schema
-                    .tables
-                    .get_mut(table)
-                    .map(std::sync::Arc::make_mut)
-                {
+                if let Some(t) = self.schema.table_mut(table) {
                     t.inherits = parents;
                 }
             }
@@ -845,12 +840,7 @@ impl<'a> Px<'a> {
                     .or_else(|| text.find(" DEFAULT"))
                     .unwrap_or(text.len());
                 let parent = resolve(&split_qualified(text[..cut].trim()), "public");
-                if let Some(t) = self
-                    .schema
-                    .tables
-                    .get_mut(table)
-                    .map(std::sync::Arc::make_mut)
-                {
+                if let Some(t) = self.schema.table_mut(table) {
                     t.partition_of = Some(PartitionOf {
                         parent,
                         bound: clause_expr(text[cut..].trim()),
@@ -858,12 +848,7 @@ impl<'a> Px<'a> {
                 }
             }
             "Partition key" => {
-                if let Some(t) = self
-                    .schema
-                    .tables
-                    .get_mut(table)
-                    .map(std::sync::Arc::make_mut)
-                {
+                if let Some(t) = self.schema.table_mut(table) {
                     t.partition_by = Some(clause_expr(&f.inline));
                 }
             }
@@ -995,7 +980,7 @@ impl<'a> Px<'a> {
             apply_written_ddl(std::mem::take(&mut self.schema), &ddl, &self.ddl_origin);
         self.diagnostics.extend(diags);
         let origin = |s: Span| origin_of(&self.ddl_origin, s);
-        for t in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
+        for t in schema.tables_mut() {
             if let Some(pk) = &mut t.primary_key {
                 pk.span = origin(pk.span);
             }

@@ -1674,7 +1674,7 @@ impl Sx<'_> {
         let (mut schema, diags) = apply_written_ddl(Default::default(), &ddl, &origin);
         self.diagnostics.extend(diags);
         // Spans of tables and columns: the model lines they came from.
-        for t in schema.tables.values_mut().map(std::sync::Arc::make_mut) {
+        for t in schema.tables_mut() {
             t.span = origin_of(&origin, t.span);
             for c in &mut t.columns {
                 if let Some(at) = column_at.get(&(t.name.clone(), c.name.clone())) {
@@ -1685,10 +1685,7 @@ impl Sx<'_> {
             }
         }
         for (table, column, lit) in std::mem::take(&mut self.model_defaults) {
-            if let (Some(t), Ok(e)) = (
-                schema.tables.get_mut(&table).map(std::sync::Arc::make_mut),
-                parse_expr(&lit),
-            ) {
+            if let (Some(t), Ok(e)) = (schema.table_mut(&table), parse_expr(&lit)) {
                 let tname = t.name.clone();
                 if let Some(c) = t.column_mut(&column) {
                     c.model_default = Hint(Some(Box::new(SqlExpr {

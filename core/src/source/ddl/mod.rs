@@ -183,15 +183,16 @@ fn inherit(schema: &mut Schema) {
             break;
         }
         for name in ready {
-            let parents: Vec<Table> = schema
+            // The parents' shared tables, not copies: the child is changed, they are not.
+            let parents: Vec<std::sync::Arc<Table>> = schema
                 .tables
                 .get(&name)
                 .map(|t| parents_of(t))
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|p| schema.tables.get(p).map(|t| Table::clone(t)))
+                .filter_map(|p| schema.tables.get(p).cloned())
                 .collect();
-            if let Some(t) = schema.tables.get_mut(&name).map(std::sync::Arc::make_mut) {
+            if let Some(t) = schema.table_mut(&name) {
                 let partition = t.partition_of.is_some();
                 for p in &parents {
                     take_from_parent(t, p, partition);
@@ -480,7 +481,7 @@ impl Cx<'_> {
                         let known = self.schema.tables.get(&table).is_some_and(|t| {
                             crate::normalize::table_names_in_use(t).contains(&name)
                         });
-                        match self.schema.tables.get_mut(&table).map(std::sync::Arc::make_mut) {
+                        match self.schema.table_mut(&table) {
                             Some(t) if known => match comment {
                                 Some(c) => {
                                     t.constraint_comments.insert(name, c);
@@ -831,9 +832,7 @@ impl Cx<'_> {
         let mut seq_default = None;
         let Some(col) = self
             .schema
-            .tables
-            .get_mut(name)
-            .map(std::sync::Arc::make_mut)
+            .table_mut(name)
             .and_then(|t| t.column_mut(col_name))
         else {
             self.diagnostics.push(Diagnostic::new(
@@ -982,12 +981,7 @@ impl Cx<'_> {
     fn create_policy(&mut self, cp: ast::CreatePolicy, span: Span, st: &RawStatement<'_>) {
         let table = self.qual(&cp.table_name);
         let line = span.line;
-        let Some(t) = self
-            .schema
-            .tables
-            .get_mut(&table)
-            .map(std::sync::Arc::make_mut)
-        else {
+        let Some(t) = self.schema.table_mut(&table) else {
             self.diag(
                 Severity::Error,
                 DiagKind::UnknownObject,
@@ -1213,12 +1207,7 @@ impl Cx<'_> {
         for (c, cname) in pending {
             self.add_constraint(&name, c, cname, span, st);
         }
-        if let Some(t) = self
-            .schema
-            .tables
-            .get_mut(&name)
-            .map(std::sync::Arc::make_mut)
-        {
+        if let Some(t) = self.schema.table_mut(&name) {
             drop_redundant_keys(t);
         }
     }
@@ -1232,12 +1221,7 @@ impl Cx<'_> {
         st: &RawStatement<'_>,
     ) {
         let search_path = self.search_path.clone();
-        let Some(t) = self
-            .schema
-            .tables
-            .get_mut(table)
-            .map(std::sync::Arc::make_mut)
-        else {
+        let Some(t) = self.schema.table_mut(table) else {
             let line = span.line;
             self.diag(
                 Severity::Error,
@@ -1436,12 +1420,7 @@ impl Cx<'_> {
             ));
             return;
         }
-        let (taken, indexes) = if let Some(t) = self
-            .schema
-            .tables
-            .get_mut(&table_name)
-            .map(std::sync::Arc::make_mut)
-        {
+        let (taken, indexes) = if let Some(t) = self.schema.table_mut(&table_name) {
             (table_names_in_use(t), &mut t.indexes)
         } else if let Some(v) = self.schema.views.get_mut(&table_name) {
             (
@@ -1525,12 +1504,7 @@ impl Cx<'_> {
                 } => {
                     // pg_dump creates a partition as a table and attaches it.
                     let child = self.qual(&partition);
-                    match self
-                        .schema
-                        .tables
-                        .get_mut(&child)
-                        .map(std::sync::Arc::make_mut)
-                    {
+                    match self.schema.table_mut(&child) {
                         Some(t) => {
                             t.partition_of = Some(PartitionOf {
                                 parent: name.clone(),
@@ -1547,22 +1521,12 @@ impl Cx<'_> {
                     }
                 }
                 AlterTableOperation::SetLogged => {
-                    if let Some(t) = self
-                        .schema
-                        .tables
-                        .get_mut(&name)
-                        .map(std::sync::Arc::make_mut)
-                    {
+                    if let Some(t) = self.schema.table_mut(&name) {
                         t.unlogged = false;
                     }
                 }
                 AlterTableOperation::SetUnlogged => {
-                    if let Some(t) = self
-                        .schema
-                        .tables
-                        .get_mut(&name)
-                        .map(std::sync::Arc::make_mut)
-                    {
+                    if let Some(t) = self.schema.table_mut(&name) {
                         t.unlogged = true;
                     }
                 }
@@ -1570,12 +1534,7 @@ impl Cx<'_> {
                 | AlterTableOperation::DisableRowLevelSecurity
                 | AlterTableOperation::ForceRowLevelSecurity
                 | AlterTableOperation::NoForceRowLevelSecurity => {
-                    if let Some(t) = self
-                        .schema
-                        .tables
-                        .get_mut(&name)
-                        .map(std::sync::Arc::make_mut)
-                    {
+                    if let Some(t) = self.schema.table_mut(&name) {
                         match op {
                             AlterTableOperation::EnableRowLevelSecurity => t.row_security = true,
                             AlterTableOperation::DisableRowLevelSecurity => t.row_security = false,
@@ -1636,12 +1595,7 @@ impl Cx<'_> {
                     }
                 }
                 AlterTableOperation::DropColumn { column_names, .. } => {
-                    if let Some(t) = self
-                        .schema
-                        .tables
-                        .get_mut(&name)
-                        .map(std::sync::Arc::make_mut)
-                    {
+                    if let Some(t) = self.schema.table_mut(&name) {
                         for c in &column_names {
                             let c = ident(c);
                             t.columns.retain(|x| x.name != c);
@@ -1650,12 +1604,7 @@ impl Cx<'_> {
                 }
                 AlterTableOperation::DropConstraint { name: cname, .. } => {
                     let cname = ident(&cname);
-                    if let Some(t) = self
-                        .schema
-                        .tables
-                        .get_mut(&name)
-                        .map(std::sync::Arc::make_mut)
-                    {
+                    if let Some(t) = self.schema.table_mut(&name) {
                         if t.primary_key.as_ref().is_some_and(|p| p.name == cname) {
                             t.primary_key = None;
                         }
@@ -1717,9 +1666,7 @@ impl Cx<'_> {
         };
         match self
             .schema
-            .tables
-            .get_mut(&table)
-            .map(std::sync::Arc::make_mut)
+            .table_mut(&table)
             .and_then(|t| t.column_mut(&cname))
         {
             Some(col) => {
@@ -1836,7 +1783,7 @@ impl Cx<'_> {
         match object_type {
             O::Table => {
                 let n = self.qual(object_name);
-                if let Some(t) = self.schema.tables.get_mut(&n).map(std::sync::Arc::make_mut) {
+                if let Some(t) = self.schema.table_mut(&n) {
                     t.comment = comment;
                     return;
                 }
@@ -1844,13 +1791,7 @@ impl Cx<'_> {
             O::Column => {
                 let parts: Vec<String> = object_name.0.iter().map(part_text).collect();
                 if let Some((t, col)) = resolve_column(&parts, &self.search_path) {
-                    if let Some(c) = self
-                        .schema
-                        .tables
-                        .get_mut(&t)
-                        .map(std::sync::Arc::make_mut)
-                        .and_then(|t| t.column_mut(&col))
-                    {
+                    if let Some(c) = self.schema.table_mut(&t).and_then(|t| t.column_mut(&col)) {
                         c.comment = comment;
                         return;
                     }
@@ -1858,6 +1799,8 @@ impl Cx<'_> {
             }
             O::Index => {
                 let n = self.qual(object_name);
+                // The tables' and the views' fields borrowed apart (`tables_mut` would take the
+                // whole schema).
                 if let Some(i) = self
                     .schema
                     .tables
@@ -1917,9 +1860,7 @@ impl Cx<'_> {
                 .any(|(t, c, s)| *t == table && *c == col && *s == seq);
             let Some(c) = self
                 .schema
-                .tables
-                .get_mut(&table)
-                .map(std::sync::Arc::make_mut)
+                .table_mut(&table)
                 .and_then(|t| t.column_mut(&col))
             else {
                 continue;
@@ -1941,12 +1882,7 @@ impl Cx<'_> {
             }
         }
         // Serial columns declared with the `serial` type carry no default text.
-        for t in self
-            .schema
-            .tables
-            .values_mut()
-            .map(std::sync::Arc::make_mut)
-        {
+        for t in self.schema.tables_mut() {
             for c in &mut t.columns {
                 if c.serial {
                     c.default = None;
