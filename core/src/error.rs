@@ -131,8 +131,8 @@ impl LineIndex {
             .get(line_start..start)
             .map_or(1, |prefix| prefix.chars().count() + 1);
         Span {
-            start,
-            end,
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
             line: line as u32,
             column: column as u32,
         }

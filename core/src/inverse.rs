@@ -30,7 +30,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
                     table: table.clone(),
                     column: column.name.clone(),
                     from: None,
-                    to: column.comment.clone(),
+                    to: column.comment.as_deref().map(String::from),
                 });
             }
             return Ok(out);
@@ -176,7 +176,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             AddSerial {
                 table,
                 column,
-                data_type: c.data_type,
+                data_type: c.data_type.to_string(),
             }
         }
         AddPrimaryKey { table, pk } => DropPrimaryKey { table, pk },

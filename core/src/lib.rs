@@ -44,7 +44,7 @@ pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
     clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
     Hidden, Hint, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey,
-    QualName, Schema, Scope, Sequence, Span, Table, Unique,
+    QualName, Schema, Scope, Sequence, Span, Table, TypeName, Unique,
 };
 pub use source::detect::{detect, Format};
 pub use source::Parsed;

@@ -475,7 +475,7 @@ fn phase(c: &Change) -> u32 {
 }
 
 fn col_desc(c: &Column) -> String {
-    let mut s = c.data_type.clone();
+    let mut s = c.data_type.to_string();
     if c.serial {
         s.push_str(", serial");
     }

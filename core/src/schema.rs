@@ -12,12 +12,15 @@ use serde::{Deserialize, Serialize};
 use crate::quote::quote_ident;
 
 /// A byte range in the source text plus the 1-based line and column of its start.
+///
+/// Offsets are 32-bit (every IR object holds a span, so this keeps each 16 bytes): an input
+/// of 4 GiB or more is far beyond what a paste or a dump holds, and offsets past that saturate.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Span {
     /// Byte offset of the first character.
-    pub start: usize,
+    pub start: u32,
     /// Byte offset one past the last character.
-    pub end: usize,
+    pub end: u32,
     /// 1-based line of `start`.
     pub line: u32,
     /// 1-based column (in characters) of `start`.
@@ -634,13 +637,157 @@ impl IdentityOptions {
     }
 }
 
+/// A column's canonical type (`integer`, `character varying(255)`), as `format_type` prints it.
+///
+/// A schema names few distinct types for many columns, so equal names share one allocation
+/// (interned per thread when a source reads them): a column holds a pointer, not its own copy.
+/// Reads as a `&str` (`Deref`), compares with strings, and serializes as one.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TypeName(Arc<str>);
+
+/// How many distinct type names an interner keeps before it starts afresh (interning only
+/// saves memory; a name outside the table is a copy of its own).
+const TYPE_NAMES_KEPT: usize = 4096;
+
+thread_local! {
+    static TYPE_NAMES: std::cell::RefCell<std::collections::HashSet<Arc<str>>> =
+        std::cell::RefCell::default();
+}
+
+impl TypeName {
+    /// The shared name equal to `name`.
+    pub fn new(name: &str) -> Self {
+        TYPE_NAMES.with(|names| {
+            let mut names = names.borrow_mut();
+            if let Some(known) = names.get(name) {
+                return TypeName(Arc::clone(known));
+            }
+            if names.len() >= TYPE_NAMES_KEPT {
+                names.clear();
+            }
+            let shared: Arc<str> = Arc::from(name);
+            names.insert(Arc::clone(&shared));
+            TypeName(shared)
+        })
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for TypeName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for TypeName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for TypeName {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for TypeName {
+    fn from(name: &str) -> Self {
+        TypeName::new(name)
+    }
+}
+
+impl From<String> for TypeName {
+    fn from(name: String) -> Self {
+        TypeName::new(&name)
+    }
+}
+
+impl From<&String> for TypeName {
+    fn from(name: &String) -> Self {
+        TypeName::new(name)
+    }
+}
+
+impl From<TypeName> for String {
+    fn from(name: TypeName) -> Self {
+        name.0.to_string()
+    }
+}
+
+impl PartialEq<str> for TypeName {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for TypeName {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for TypeName {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<TypeName> for String {
+    fn eq(&self, other: &TypeName) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<TypeName> for str {
+    fn eq(&self, other: &TypeName) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<TypeName> for &str {
+    fn eq(&self, other: &TypeName) -> bool {
+        **self == *other.0
+    }
+}
+
+impl Serialize for TypeName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(TypeName::new(&name))
+    }
+}
+
 /// A column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// Name as stored.
     pub name: String,
     /// Canonical type as `format_type` prints it (`character varying(255)`, `integer[]`).
-    pub data_type: String,
+    pub data_type: TypeName,
     /// `NOT NULL` (implied by a primary key or identity).
     pub not_null: bool,
     /// A `serial` column: its default is `nextval` of a sequence it owns.
@@ -654,10 +801,11 @@ pub struct Column {
     pub identity_options: IdentityOpts,
     /// `GENERATED ALWAYS AS (expr) STORED`.
     pub generated: Option<Box<Expr>>,
-    /// An explicit `COLLATE`.
-    pub collation: Option<String>,
+    /// An explicit `COLLATE` (boxed text: most columns have none, and a `String` would cost a
+    /// third more in every column).
+    pub collation: Option<Box<str>>,
     /// `COMMENT ON COLUMN`.
-    pub comment: Option<String>,
+    pub comment: Option<Box<str>>,
     /// A model's Python-side default (SQLAlchemy `default=`): not a database default, but a
     /// database default equal to it is kept. Never makes two schemas differ.
     #[serde(default, skip_serializing_if = "Hint::is_none")]
@@ -950,7 +1098,39 @@ mod tests {
             std::mem::size_of::<crate::diff::Change>(),
             std::mem::size_of::<crate::plan::Step>()
         );
-        assert!(size <= 200, "Column is {size} bytes");
+        assert!(size <= 128, "Column is {size} bytes");
+        assert_eq!(std::mem::size_of::<Span>(), 16);
+    }
+
+    #[test]
+    fn columns_of_one_type_share_its_name() {
+        let sql = "CREATE TABLE a (x integer, y text COLLATE \"C\");\n\
+                   CREATE TABLE b (x integer, y character varying(20));\n\
+                   COMMENT ON COLUMN b.x IS 'the x';";
+        let (_, parsed) = crate::parse(sql, None);
+        assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+        let table = |n: &str| &parsed.schema.tables[&QualName::new("public", n)];
+        let (a, b) = (table("a"), table("b"));
+        assert!(Arc::ptr_eq(
+            &a.columns[0].data_type.0,
+            &b.columns[0].data_type.0
+        ));
+        assert!(!Arc::ptr_eq(
+            &a.columns[1].data_type.0,
+            &b.columns[1].data_type.0
+        ));
+        assert_eq!(b.columns[1].data_type, "character varying(20)");
+        assert_eq!(a.columns[1].collation.as_deref(), Some("C"));
+        assert_eq!(b.columns[0].comment.as_deref(), Some("the x"));
+        // Shared or not, a type name reads, compares and serializes as its text.
+        let json = serde_json::to_value(&b.columns[0]).unwrap();
+        assert_eq!(json["data_type"], "integer");
+        assert_eq!(json["comment"], "the x");
+        let back: Column = serde_json::from_value(json).unwrap();
+        assert_eq!(back, b.columns[0]);
+        assert!(Arc::ptr_eq(&back.data_type.0, &a.columns[0].data_type.0));
+        let (text, uuid) = (TypeName::from("text"), TypeName::new("uuid"));
+        assert!(text == "text" && text < uuid && Arc::ptr_eq(&text.0, &TypeName::new("text").0));
     }
 
     #[test]

@@ -90,7 +90,7 @@ fn models_cut_anywhere_never_panic_and_point_inside_the_text() {
             cuts += 1;
             for d in &p.diagnostics {
                 assert!(
-                    d.span.start <= cut.len() && d.span.line >= 1,
+                    d.span.start as usize <= cut.len() && d.span.line >= 1,
                     "{:?} cut at {at}: {d:?}",
                     e.path()
                 );

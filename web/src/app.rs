@@ -182,7 +182,7 @@ fn editor(p: &EditorProps) -> Html {
                 "diag warn"
             };
             // Byte offset → UTF-16 offset for the textarea.
-            let start = d.span.start.min(p.text.len());
+            let start = (d.span.start as usize).min(p.text.len());
             let utf16 = p.text.get(..start).map_or(0, |s| s.encode_utf16().count());
             let at = if d.span.line > 0 {
                 format!("{}:{}", d.span.line, d.span.column)

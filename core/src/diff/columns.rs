@@ -23,7 +23,7 @@ pub(super) fn diff_columns(
                         table: table.clone(),
                         column: tc.name.clone(),
                         from: None,
-                        to: tc.comment.clone(),
+                        to: tc.comment.as_deref().map(String::from),
                     });
                 }
             }
@@ -107,10 +107,10 @@ fn diff_column(
         out.push(Change::AlterColumnType {
             table: tbl(),
             column: col(),
-            from: f.data_type.clone(),
-            to: t.data_type.clone(),
-            from_collation: f.collation.clone(),
-            to_collation: t.collation.clone(),
+            from: f.data_type.to_string(),
+            to: t.data_type.to_string(),
+            from_collation: f.collation.as_deref().map(String::from),
+            to_collation: t.collation.as_deref().map(String::from),
             using: if f.data_type == t.data_type {
                 None
             } else if enum_target {
@@ -178,7 +178,7 @@ fn diff_column(
         out.push(Change::AddSerial {
             table: tbl(),
             column: col(),
-            data_type: t.data_type.clone(),
+            data_type: t.data_type.to_string(),
         });
     }
     if let (None, Some(b)) = (f.identity, t.identity) {
@@ -199,8 +199,8 @@ fn diff_column(
         out.push(Change::CommentColumn {
             table: tbl(),
             column: col(),
-            from: f.comment.clone(),
-            to: t.comment.clone(),
+            from: f.comment.as_deref().map(String::from),
+            to: t.comment.as_deref().map(String::from),
         });
     }
 }

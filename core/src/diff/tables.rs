@@ -122,7 +122,7 @@ pub(crate) fn create_table(table: Arc<Table>, foreign_keys: bool, out: &mut Vec<
                 table: t.name.clone(),
                 column: c.name.clone(),
                 from: None,
-                to: c.comment.clone(),
+                to: c.comment.as_deref().map(String::from),
             });
         }
     }

@@ -628,7 +628,7 @@ impl<'a> Px<'a> {
             let raw_type = cell(c_type).trim();
             let mut column = Column {
                 name: name.clone(),
-                data_type: canonical_type(raw_type),
+                data_type: canonical_type(raw_type).into(),
                 not_null: cell(c_null).trim() == "not null",
                 serial: false,
                 default: None,
@@ -636,8 +636,10 @@ impl<'a> Px<'a> {
                 identity_options: Default::default(),
                 model_default: Default::default(),
                 generated: None,
-                collation: Some(cell(c_coll).trim().to_string()).filter(|c| !c.is_empty()),
-                comment: Some(cell(c_desc).to_string()).filter(|c| !c.is_empty()),
+                collation: Some(cell(c_coll).trim())
+                    .filter(|c| !c.is_empty())
+                    .map(Into::into),
+                comment: Some(cell(c_desc)).filter(|c| !c.is_empty()).map(Into::into),
                 span: self.span_at(row.line, col_at(Some(0))),
             };
             let mut default = cell(c_def).trim().to_string();
@@ -667,7 +669,7 @@ impl<'a> Px<'a> {
                 column.collation = Some(
                     rest["collate ".len().."collate ".len() + name_len]
                         .trim_matches('"')
-                        .to_string(),
+                        .into(),
                 );
                 rest = rest["collate ".len() + name_len..].trim_start();
             } else if lower.starts_with("not null") {

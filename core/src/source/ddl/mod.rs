@@ -853,7 +853,7 @@ impl Cx<'_> {
             }
             AlterColumnOperation::DropDefault => col.default = None,
             AlterColumnOperation::SetDataType { data_type, .. } => {
-                col.data_type = canonical_type(&data_type.to_string());
+                col.data_type = canonical_type(&data_type.to_string()).into();
             }
             AlterColumnOperation::AddGenerated {
                 generated_as,
@@ -1114,7 +1114,7 @@ impl Cx<'_> {
             });
             let mut column = Column {
                 name: ident(&col.name),
-                data_type: canonical_type(&raw_type),
+                data_type: canonical_type(&raw_type).into(),
                 not_null: false,
                 serial: is_serial_type(&raw_type),
                 default: None,
@@ -1136,10 +1136,13 @@ impl Cx<'_> {
                         // `pg_catalog."C"` and `public.x` are found by the search path:
                         // canonically unqualified, as psql shows them.
                         let parts: Vec<String> = c.0.iter().map(part_text).collect();
-                        column.collation = Some(match parts.as_slice() {
-                            [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
-                            _ => parts.join("."),
-                        })
+                        column.collation = Some(
+                            match parts.as_slice() {
+                                [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
+                                _ => parts.join("."),
+                            }
+                            .into(),
+                        )
                     }
                     ColumnOption::Generated {
                         generated_as,
@@ -1178,7 +1181,7 @@ impl Cx<'_> {
                     ColumnOption::Check(c) => {
                         pending.push((TableConstraint::Check(c.clone()), cname));
                     }
-                    ColumnOption::Comment(c) => column.comment = Some(c.clone()),
+                    ColumnOption::Comment(c) => column.comment = Some(c.as_str().into()),
                     other => self.diag(
                         Severity::Warning,
                         DiagKind::IgnoredClause,
@@ -1270,7 +1273,7 @@ impl Cx<'_> {
                 let types = t
                     .columns
                     .iter()
-                    .map(|c| (c.name.clone(), c.data_type.clone()))
+                    .map(|c| (c.name.clone(), c.data_type.to_string()))
                     .collect();
                 let expr = make_table_expr(&ch.expr, types);
                 let name = name_override
@@ -1792,7 +1795,7 @@ impl Cx<'_> {
                 let parts: Vec<String> = object_name.0.iter().map(part_text).collect();
                 if let Some((t, col)) = resolve_column(&parts, &self.search_path) {
                     if let Some(c) = self.schema.table_mut(&t).and_then(|t| t.column_mut(&col)) {
-                        c.comment = comment;
+                        c.comment = comment.map(Into::into);
                         return;
                     }
                 }

@@ -352,7 +352,7 @@ impl Canon<'_> {
         if let Some(t) = self.schema.tables.get(name) {
             return (
                 Some(t.columns.iter().map(|c| c.name.clone()).collect()),
-                Some(t.columns.iter().map(|c| c.data_type.clone()).collect()),
+                Some(t.columns.iter().map(|c| c.data_type.to_string()).collect()),
             );
         }
         let columns = self
