@@ -670,7 +670,6 @@ impl TypeName {
             TypeName(shared)
         })
     }
-
     /// The name as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -680,18 +679,6 @@ impl TypeName {
 impl std::ops::Deref for TypeName {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for TypeName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for TypeName {
-    fn borrow(&self) -> &str {
         &self.0
     }
 }
@@ -720,18 +707,6 @@ impl From<String> for TypeName {
     }
 }
 
-impl From<&String> for TypeName {
-    fn from(name: &String) -> Self {
-        TypeName::new(name)
-    }
-}
-
-impl From<TypeName> for String {
-    fn from(name: TypeName) -> Self {
-        name.0.to_string()
-    }
-}
-
 impl PartialEq<str> for TypeName {
     fn eq(&self, other: &str) -> bool {
         &*self.0 == other
@@ -741,30 +716,6 @@ impl PartialEq<str> for TypeName {
 impl PartialEq<&str> for TypeName {
     fn eq(&self, other: &&str) -> bool {
         &*self.0 == *other
-    }
-}
-
-impl PartialEq<String> for TypeName {
-    fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
-    }
-}
-
-impl PartialEq<TypeName> for String {
-    fn eq(&self, other: &TypeName) -> bool {
-        **self == *other.0
-    }
-}
-
-impl PartialEq<TypeName> for str {
-    fn eq(&self, other: &TypeName) -> bool {
-        *self == *other.0
-    }
-}
-
-impl PartialEq<TypeName> for &str {
-    fn eq(&self, other: &TypeName) -> bool {
-        **self == *other.0
     }
 }
 
