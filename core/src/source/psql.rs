@@ -16,7 +16,7 @@ use super::ddl::{
 };
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
-use crate::normalize::{canonical_type, finish, make_object_name};
+use crate::normalize::{canonical_type_name, finish, make_object_name};
 use crate::schema::{
     clause_expr, Column, Identity, PartitionOf, QualName, Schema, Scope, Span, Table,
 };
@@ -628,7 +628,7 @@ impl<'a> Px<'a> {
             let raw_type = cell(c_type).trim();
             let mut column = Column {
                 name: name.clone(),
-                data_type: canonical_type(raw_type).into(),
+                data_type: canonical_type_name(raw_type),
                 not_null: cell(c_null).trim() == "not null",
                 serial: false,
                 default: None,

@@ -19,8 +19,8 @@ use super::split::{split_statements, RawStatement};
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::{
-    canonical_type, finish, index_name_columns, is_serial_type, make_object_name,
-    table_names_in_use, unique_name,
+    canonical_type, canonical_type_name, finish, index_name_columns, is_serial_type,
+    make_object_name, table_names_in_use, unique_name,
 };
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
@@ -411,12 +411,22 @@ pub(crate) fn needs_other_roles(text: &str) -> Option<&'static str> {
 
 /// The leading words of a statement, upper-cased, for classification.
 fn leading_words(text: &str, n: usize) -> Vec<String> {
-    without_comments(text, 400)
-        .split(|c: char| c.is_whitespace() || c == '(')
-        .filter(|w| !w.is_empty())
-        .take(n)
-        .map(str::to_ascii_uppercase)
-        .collect()
+    let words = |limit| {
+        without_comments(text, limit)
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .filter(|w| !w.is_empty())
+            .take(n + 1)
+            .map(str::to_ascii_uppercase)
+            .collect::<Vec<_>>()
+    };
+    // The first 120 characters mostly hold them: when a word follows the n-th, none of the
+    // first n was cut off there. Otherwise the first 400 are read.
+    let mut w = words(120);
+    if w.len() <= n && text.len() > 120 {
+        w = words(400);
+    }
+    w.truncate(n);
+    w
 }
 
 impl Cx<'_> {
@@ -451,7 +461,8 @@ impl Cx<'_> {
         }
         let words = leading_words(st.text, 6);
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
-        let upper = st.text.to_ascii_uppercase();
+        // Only a few statements need it: not copied for the rest.
+        let upper = || st.text.to_ascii_uppercase();
         let kind = statement_kind(&w);
         match w.as_slice() {
             ["SET", "SEARCH_PATH", ..] | ["SET", "SESSION", "SEARCH_PATH", ..] => {
@@ -460,8 +471,8 @@ impl Cx<'_> {
             ["SET" | "RESET" | "BEGIN" | "COMMIT" | "START" | "END" | "ROLLBACK", ..] => {
                 self.note_no_content(st, &kind, line);
             }
-            ["SELECT", ..] if upper.contains("SET_CONFIG") => {
-                if upper.contains("'SEARCH_PATH'") {
+            ["SELECT", ..] if upper().contains("SET_CONFIG") => {
+                if upper().contains("'SEARCH_PATH'") {
                     self.set_search_path_from_set_config(st.text);
                 }
                 self.note_no_content(st, &kind, line);
@@ -469,7 +480,7 @@ impl Cx<'_> {
             ["GRANT" | "REVOKE", ..] => {
                 self.out_of_scope(st, &kind, line, Severity::Warning);
             }
-            ["ALTER", ..] if upper.contains(" OWNER TO ") => {
+            ["ALTER", ..] if upper().contains(" OWNER TO ") => {
                 self.note_no_content(st, &format!("{kind} … OWNER TO"), line);
             }
             ["COMMENT", "ON", "FUNCTION" | "PROCEDURE" | "TRIGGER", ..] => {
@@ -541,7 +552,7 @@ impl Cx<'_> {
                 self.create_routine(st, &kind, line)
             }
             _ if kind == "CREATE TRIGGER"
-                || (kind == "CREATE CONSTRAINT" && upper.contains("TRIGGER")) =>
+                || (kind == "CREATE CONSTRAINT" && upper().contains("TRIGGER")) =>
             {
                 self.create_trigger(st, line)
             }
@@ -853,7 +864,7 @@ impl Cx<'_> {
             }
             AlterColumnOperation::DropDefault => col.default = None,
             AlterColumnOperation::SetDataType { data_type, .. } => {
-                col.data_type = canonical_type(&data_type.to_string()).into();
+                col.data_type = canonical_type_name(&data_type.to_string());
             }
             AlterColumnOperation::AddGenerated {
                 generated_as,
@@ -1114,7 +1125,7 @@ impl Cx<'_> {
             });
             let mut column = Column {
                 name: ident(&col.name),
-                data_type: canonical_type(&raw_type).into(),
+                data_type: canonical_type_name(&raw_type),
                 not_null: false,
                 serial: is_serial_type(&raw_type),
                 default: None,
