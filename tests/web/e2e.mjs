@@ -70,8 +70,11 @@ await page.waitForFunction(() => document.querySelector('#output').textContent.i
 check(JSON.stringify(await statements(page)) === JSON.stringify(seedStatements), 'pasted \\d users and models.py give the three statements');
 check((await page.textContent('#hazards')).includes('access-exclusive-lock'), 'hazards are listed');
 
-// 3. Keystroke → output for the seed case (Performance API inside the page).
-results.keystroke_ms = await keystrokeToOutput(page);
+// 3. Keystroke → output for the seed case (Performance API inside the page): the median of nine
+// keystrokes (one alone varies by several times on this virtual machine), and all nine.
+results.keystroke_runs_ms = [];
+for (let i = 0; i < 9; i++) results.keystroke_runs_ms.push(await keystrokeToOutput(page));
+results.keystroke_ms = [...results.keystroke_runs_ms].sort((a, b) => a - b)[4];
 
 // 4. The tabs: Alembic and down SQL.
 await page.click('#tab-alembic');
@@ -192,6 +195,8 @@ await page.waitForFunction(() => document.querySelector('#command-line').textCon
 await waitForComputation(page, n); // the link follows once typing pauses
 await settled(page); // and both changes above may each have computed
 const link = await page.inputValue('#share-link');
+const followed = await page.waitForFunction((l) => location.hash === new URL(l).hash, link, { timeout: 5000 }).then(() => true, () => false);
+check(followed, 'the address bar follows the inputs once typing pauses', await page.evaluate(() => location.hash.length));
 const fromText = await page.inputValue('#from-text');
 const outText = await page.textContent('#output');
 const other = await context.newPage();

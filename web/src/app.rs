@@ -24,6 +24,8 @@ use crate::verify::{Status, Verification};
 
 /// How long typing must pause before the output is recomputed.
 const DEBOUNCE_MS: u32 = 120;
+/// How long typing pauses before the address bar's link follows the inputs.
+const ADDRESS_BAR_MS: u32 = 300;
 /// Inputs up to this size (both sides together) are recomputed on every keystroke, within a
 /// frame (the seed case takes a few milliseconds); larger ones wait for typing to pause.
 const IMMEDIATE_CHARS: usize = 20_000;
@@ -530,6 +532,7 @@ pub fn app(props: &AppProps) -> Html {
     let from_load = use_state(|| Load::None);
     let to_load = use_state(|| Load::None);
     let counter = use_mut_ref(|| 0u32);
+    let address_bar = use_mut_ref(|| None::<Timeout>);
     let from_node = use_node_ref();
     let to_node = use_node_ref();
     let dispatch = {
@@ -555,11 +558,12 @@ pub fn app(props: &AppProps) -> Html {
     });
 
     // Recompute on every keystroke for small inputs, after typing pauses for large ones (not while
-    // an input is being fetched); the link in the address bar follows (an embedded widget leaves
-    // its own address alone).
+    // an input is being fetched); the link in the address bar follows once typing pauses (an
+    // embedded widget leaves its own address alone).
     {
         let output = output.clone();
         let counter = counter.clone();
+        let address_bar = address_bar.clone();
         use_effect_with(
             ((*state).clone(), loading),
             move |(s, loading): &(State, bool)| {
@@ -578,9 +582,15 @@ pub fn app(props: &AppProps) -> Html {
                     };
                     let fragment = format!("#{}", share::encode(&s));
                     if !embed {
-                        if let Ok(h) = gloo::utils::window().history() {
-                            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
-                        }
+                        // Once typing pauses (a new timer drops the last one): Chromium's
+                        // `replaceState` of the long fragment cost about 3 ms a keystroke.
+                        let fragment = fragment.clone();
+                        *address_bar.borrow_mut() = Some(Timeout::new(ADDRESS_BAR_MS, move || {
+                            if let Ok(h) = gloo::utils::window().history() {
+                                let _ =
+                                    h.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
+                            }
+                        }));
                     }
                     let loc = gloo::utils::window().location();
                     let link = format!(
