@@ -411,9 +411,22 @@ pub(crate) fn needs_other_roles(text: &str) -> Option<&'static str> {
 
 /// The leading words of a statement, upper-cased, for classification.
 fn leading_words(text: &str, n: usize) -> Vec<String> {
-    let words = |limit| {
-        without_comments(text, limit)
-            .split(|c: char| c.is_whitespace() || c == '(')
+    let words = |limit: usize| {
+        // The characters that start before `limit`.
+        let mut end = limit.min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let head = &text[..end];
+        // Without quotes or comment marks, the text is its own comment-free form.
+        let stripped;
+        let head = if head.contains(['-', '/', '\'', '"']) {
+            stripped = without_comments(text, limit);
+            stripped.as_str()
+        } else {
+            head
+        };
+        head.split(|c: char| c.is_whitespace() || c == '(')
             .filter(|w| !w.is_empty())
             .take(n + 1)
             .map(str::to_ascii_uppercase)
@@ -1111,11 +1124,13 @@ impl Cx<'_> {
                 .map_or(line_text.len(), |(i, _)| i);
             Some(st.start + cursor.1 + at)
         };
-        let types: Vec<(String, String)> = ct
-            .columns
-            .iter()
-            .map(|c| (ident(&c.name), canonical_type(&c.data_type.to_string())))
-            .collect();
+        // The table's column types, for a generated column's expression (most tables have none).
+        let types = || -> Vec<(String, String)> {
+            ct.columns
+                .iter()
+                .map(|c| (ident(&c.name), canonical_type(&c.data_type.to_string())))
+                .collect()
+        };
         // One allocation of the right size (pushing grows a list to up to twice its length).
         table.columns.reserve_exact(ct.columns.len());
         for col in &ct.columns {
@@ -1162,7 +1177,7 @@ impl Cx<'_> {
                         ..
                     } => match (generation_expr, generated_as) {
                         (Some(e), _) => {
-                            column.generated = Some(Box::new(make_table_expr(e, types.clone())))
+                            column.generated = Some(Box::new(make_table_expr(e, types())))
                         }
                         (None, g) => {
                             column.identity = Some(if matches!(g, GeneratedAs::Always) {
@@ -3627,6 +3642,28 @@ mod tests {
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         assert_eq!(p.schema.enums.len(), 1);
         assert_eq!(p.schema.tables.len(), 1);
+    }
+
+    #[test]
+    fn leading_words_skip_comments_and_read_past_a_long_one() {
+        let w = |t: &str| super::leading_words(t, 3);
+        assert_eq!(w("create table t (a int)"), ["CREATE", "TABLE", "T"]);
+        assert_eq!(w("CREATE(x"), ["CREATE", "X"]);
+        assert_eq!(w("CREATE -- a\n/* b */ INDEX i"), ["CREATE", "INDEX", "I"]);
+        // A comment of more than 120 characters before the words: read from the first 400.
+        let long = format!("/* {} */ ALTER TABLE t", "x".repeat(150));
+        assert_eq!(w(&long), ["ALTER", "TABLE", "T"]);
+        // A word the 120th character cuts is read whole.
+        let cut = format!("{}CREATE TABLE verylongname", " ".repeat(110));
+        assert_eq!(w(&cut), ["CREATE", "TABLE", "VERYLONGNAME"]);
+        // Comment marks inside quotes are text.
+        assert_eq!(w("COMMENT '--x' IS"), ["COMMENT", "'--X'", "IS"]);
+        // A two-byte character across the 120th byte.
+        let wide = format!("a{} CREATE TABLE", "é".repeat(60));
+        assert_eq!(
+            super::leading_words(&wide, 2),
+            [format!("A{}", "é".repeat(60)), "CREATE".to_string()]
+        );
     }
 
     #[test]
