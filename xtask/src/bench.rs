@@ -2,7 +2,7 @@
 //! diff + plan + render on generated schemas of 10 to 10,000 tables), then the live comparison
 //! (`tests/benches/live.rs`: `schemafix check`, migra, `alembic check` and the bare catalog
 //! queries on two 1,000-table databases), and the results table in `BENCHMARKS.md` rewritten
-//! between its markers.
+//! between its markers; then `size` (the page's WebAssembly by crate, `size.rs`).
 
 use std::path::Path;
 
@@ -119,5 +119,5 @@ pub fn bench() -> Result<()> {
 
     rewrite_between(&root().join("BENCHMARKS.md"), BEGIN, END, &t)?;
     eprintln!("xtask: BENCHMARKS.md updated");
-    Ok(())
+    crate::size::size()
 }

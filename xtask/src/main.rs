@@ -8,6 +8,8 @@
 //!   command for the web); `dist`: build the release bundle into `target/dist`.
 //! - `bench`: the criterion benches and the live comparison with migra and Alembic, results
 //!   into `BENCHMARKS.md` (see `bench.rs`).
+//! - `size`: where the playground's WebAssembly goes, by crate, into `BENCHMARKS.md` (see
+//!   `size.rs`).
 //! - `fuzz [SECONDS] [TARGET…]`: run the cargo-fuzz targets (see `fuzz.rs`) and record the
 //!   results in `RELIABILITY.md`.
 //!
@@ -24,6 +26,7 @@ use anyhow::{bail, Context, Result};
 
 mod bench;
 mod fuzz;
+mod size;
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -341,10 +344,11 @@ fn main() -> ExitCode {
         "dist" => dist(),
         "serve" => serve(),
         "bench" => bench::bench(),
+        "size" => size::size(),
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test|bless|dist|serve|bench|fuzz [SECONDS] [-jN] [TARGET…]>"
+                "usage: cargo xtask <test|bless|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
             );
             return ExitCode::from(2);
         }
