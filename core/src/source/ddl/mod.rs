@@ -24,8 +24,8 @@ use crate::normalize::{
 };
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
-    clause_expr, Check, Collation, Column, Deferrable, EnumType, Exclusion, Expr, Extension,
-    FkAction, ForeignKey, Function, Identity, IdentityOptions, Index, IndexKey, Params,
+    clause_expr, push_lean, Check, Collation, Column, Deferrable, EnumType, Exclusion, Expr,
+    Extension, FkAction, ForeignKey, Function, Identity, IdentityOptions, Index, IndexKey, Params,
     PartitionOf, Policy, PrimaryKey, QualName, Schema, Sequence, Span, Table, Trigger, Unique,
     View,
 };
@@ -1031,22 +1031,25 @@ impl Cx<'_> {
         roles.dedup();
         let name = ident(&cp.name);
         t.policies.retain(|p| p.name != name);
-        t.policies.push(Policy {
-            name,
-            permissive: !matches!(cp.policy_type, Some(ast::CreatePolicyType::Restrictive)),
-            command: match cp.command {
-                None | Some(ast::CreatePolicyCommand::All) => "ALL",
-                Some(ast::CreatePolicyCommand::Select) => "SELECT",
-                Some(ast::CreatePolicyCommand::Insert) => "INSERT",
-                Some(ast::CreatePolicyCommand::Update) => "UPDATE",
-                Some(ast::CreatePolicyCommand::Delete) => "DELETE",
-            }
-            .to_string(),
-            roles,
-            using: cp.using.as_ref().map(make_expr),
-            check: cp.with_check.as_ref().map(make_expr),
-            span,
-        });
+        push_lean(
+            &mut t.policies,
+            Policy {
+                name,
+                permissive: !matches!(cp.policy_type, Some(ast::CreatePolicyType::Restrictive)),
+                command: match cp.command {
+                    None | Some(ast::CreatePolicyCommand::All) => "ALL",
+                    Some(ast::CreatePolicyCommand::Select) => "SELECT",
+                    Some(ast::CreatePolicyCommand::Insert) => "INSERT",
+                    Some(ast::CreatePolicyCommand::Update) => "UPDATE",
+                    Some(ast::CreatePolicyCommand::Delete) => "DELETE",
+                }
+                .to_string(),
+                roles,
+                using: cp.using.as_ref().map(make_expr),
+                check: cp.with_check.as_ref().map(make_expr),
+                span,
+            },
+        );
         t.policies.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
@@ -1283,17 +1286,20 @@ impl Cx<'_> {
                     .unwrap_or_else(|| {
                         unique_name(&t.name.name, Some(&columns.join("_")), "key", &is_taken)
                     });
-                t.uniques.push(Unique {
-                    name,
-                    columns,
-                    include: u.include.iter().map(ident).collect(),
-                    nulls_not_distinct: matches!(
-                        u.nulls_distinct,
-                        ast::NullsDistinctOption::NotDistinct
-                    ),
-                    deferrable: deferrable(u.characteristics.as_ref()),
-                    span,
-                });
+                push_lean(
+                    &mut t.uniques,
+                    Unique {
+                        name,
+                        columns,
+                        include: u.include.iter().map(ident).collect(),
+                        nulls_not_distinct: matches!(
+                            u.nulls_distinct,
+                            ast::NullsDistinctOption::NotDistinct
+                        ),
+                        deferrable: deferrable(u.characteristics.as_ref()),
+                        span,
+                    },
+                );
             }
             TableConstraint::Check(ch) => {
                 let types = t
@@ -1320,12 +1326,15 @@ impl Cx<'_> {
                     });
                 self.constraint_names
                     .insert((t.name.schema.clone(), name.clone()));
-                t.checks.push(Check {
-                    name,
-                    expr,
-                    no_inherit: ch.no_inherit,
-                    span,
-                });
+                push_lean(
+                    &mut t.checks,
+                    Check {
+                        name,
+                        expr,
+                        no_inherit: ch.no_inherit,
+                        span,
+                    },
+                );
             }
             TableConstraint::ForeignKey(fk) => {
                 let columns: Vec<String> = fk.columns.iter().map(ident).collect();
@@ -1342,20 +1351,23 @@ impl Cx<'_> {
                     .insert((t.name.schema.clone(), name.clone()));
                 let parts: Vec<String> = fk.foreign_table.0.iter().map(part_text).collect();
                 let ref_table = resolve(&parts, &search_path);
-                t.foreign_keys.push(ForeignKey {
-                    name,
-                    columns,
-                    ref_table,
-                    ref_columns: fk.referred_columns.iter().map(ident).collect(),
-                    on_delete: fk_action(fk.on_delete),
-                    on_update: fk_action(fk.on_update),
-                    match_full: matches!(
-                        fk.match_kind,
-                        Some(ast::ConstraintReferenceMatchKind::Full)
-                    ),
-                    deferrable: deferrable(fk.characteristics.as_ref()),
-                    span,
-                });
+                push_lean(
+                    &mut t.foreign_keys,
+                    ForeignKey {
+                        name,
+                        columns,
+                        ref_table,
+                        ref_columns: fk.referred_columns.iter().map(ident).collect(),
+                        on_delete: fk_action(fk.on_delete),
+                        on_update: fk_action(fk.on_update),
+                        match_full: matches!(
+                            fk.match_kind,
+                            Some(ast::ConstraintReferenceMatchKind::Full)
+                        ),
+                        deferrable: deferrable(fk.characteristics.as_ref()),
+                        span,
+                    },
+                );
             }
             TableConstraint::Exclude(ex) => {
                 let elements: Vec<(IndexKey, String)> = ex
@@ -1369,19 +1381,22 @@ impl Cx<'_> {
                         let cols = index_name_columns(elements.iter().map(|(k, _)| k));
                         unique_name(&t.name.name, Some(&cols), "excl", &is_taken)
                     });
-                t.exclusions.push(Exclusion {
-                    name,
-                    method: ex
-                        .index_method
-                        .as_ref()
-                        .map(ident)
-                        .unwrap_or_else(|| "btree".to_string()),
-                    elements,
-                    include: ex.include.iter().map(ident).collect(),
-                    predicate: ex.where_clause.as_deref().map(make_expr),
-                    deferrable: deferrable(ex.characteristics.as_ref()),
-                    span,
-                });
+                push_lean(
+                    &mut t.exclusions,
+                    Exclusion {
+                        name,
+                        method: ex
+                            .index_method
+                            .as_ref()
+                            .map(ident)
+                            .unwrap_or_else(|| "btree".to_string()),
+                        elements,
+                        include: ex.include.iter().map(ident).collect(),
+                        predicate: ex.where_clause.as_deref().map(make_expr),
+                        deferrable: deferrable(ex.characteristics.as_ref()),
+                        span,
+                    },
+                );
             }
             TableConstraint::PrimaryKeyUsingIndex(ref u)
             | TableConstraint::UniqueUsingIndex(ref u)
@@ -1412,14 +1427,17 @@ impl Cx<'_> {
                         span,
                     });
                 } else {
-                    t.uniques.push(Unique {
-                        name,
-                        columns,
-                        include: index.include,
-                        nulls_not_distinct: index.nulls_not_distinct,
-                        deferrable,
-                        span,
-                    });
+                    push_lean(
+                        &mut t.uniques,
+                        Unique {
+                            name,
+                            columns,
+                            include: index.include,
+                            nulls_not_distinct: index.nulls_not_distinct,
+                            deferrable,
+                            span,
+                        },
+                    );
                 }
             }
             other => {
@@ -1493,18 +1511,21 @@ impl Cx<'_> {
             .as_ref()
             .map(|u| u.to_string().to_ascii_lowercase())
             .unwrap_or_else(|| "btree".to_string());
-        indexes.push(Index {
-            name,
-            unique: ci.unique,
-            method,
-            keys,
-            include: ci.include.iter().map(ident).collect(),
-            nulls_not_distinct: ci.nulls_distinct == Some(false),
-            predicate: ci.predicate.as_ref().map(make_expr),
-            with: Params(storage_params(&ci.with)),
-            comment: None,
-            span,
-        });
+        push_lean(
+            indexes,
+            Index {
+                name,
+                unique: ci.unique,
+                method,
+                keys,
+                include: ci.include.iter().map(ident).collect(),
+                nulls_not_distinct: ci.nulls_distinct == Some(false),
+                predicate: ci.predicate.as_ref().map(make_expr),
+                with: Params(storage_params(&ci.with)),
+                comment: None,
+                span,
+            },
+        );
     }
 
     fn alter_table(&mut self, at: ast::AlterTable, span: Span, st: &RawStatement<'_>, line: u32) {
