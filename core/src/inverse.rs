@@ -28,7 +28,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             if column.comment.is_some() {
                 out.push(CommentColumn {
                     table: table.clone(),
-                    column: column.name.clone(),
+                    column: column.name.to_string(),
                     from: None,
                     to: column.comment.as_deref().map(String::from),
                 });
@@ -452,7 +452,7 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
     let dropped_columns: BTreeSet<(QualName, String)> = changes
         .iter()
         .filter_map(|c| match c {
-            Change::DropColumn { table, column } => Some((table.clone(), column.name.clone())),
+            Change::DropColumn { table, column } => Some((table.clone(), column.name.to_string())),
             _ => None,
         })
         .collect();

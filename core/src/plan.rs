@@ -297,7 +297,7 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
                 to.sql
             ),
             Change::AddColumn { table, column }
-                if backfilled.contains(&(table.clone(), column.name.clone())) =>
+                if backfilled.contains(&(table.clone(), column.name.to_string())) =>
             {
                 let mut wanted = column.clone();
                 wanted.not_null = true;
@@ -329,10 +329,10 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
             change,
         };
         let recreated = matches!(&step.change, Change::AddColumn { table, column }
-            if skipped_columns.contains(&(table.clone(), column.name.clone())));
+            if skipped_columns.contains(&(table.clone(), column.name.to_string())));
         if (step.loses.is_some() && !options.allow_destructive) || recreated {
             if let Change::DropColumn { table, column } = &step.change {
-                skipped_columns.insert((table.clone(), column.name.clone()));
+                skipped_columns.insert((table.clone(), column.name.to_string()));
             }
             plan.skipped.push(step);
         } else {
@@ -363,11 +363,11 @@ fn split_required_columns(mut diff: Diff) -> Diff {
                 });
                 out.push(Change::Backfill {
                     table: table.clone(),
-                    column: name.clone(),
+                    column: name.to_string(),
                 });
                 out.push(Change::SetNotNull {
                     table,
-                    column: name,
+                    column: name.to_string(),
                 });
             }
             other => out.push(other),

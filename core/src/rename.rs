@@ -218,8 +218,8 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
             for a in added.iter().filter(|a| alike(d, a)) {
                 out.push(RenameSuggestion {
                     table: (*table).clone(),
-                    from: Some(d.name.clone()),
-                    to: a.name.clone(),
+                    from: Some(d.name.to_string()),
+                    to: a.name.to_string(),
                     confidence: confidence(only, &d.name, &a.name),
                 });
             }
@@ -294,7 +294,7 @@ fn rename_column(
     let column = table
         .column_mut(from)
         .ok_or_else(|| format!("{arg}: table {name} has no column {from}"))?;
-    column.name = to.to_string();
+    column.name = to.into();
     let rename = |cols: &mut Vec<String>| {
         for c in cols.iter_mut() {
             if *c == from {

@@ -736,7 +736,7 @@ impl<'de> Deserialize<'de> for TypeName {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// Name as stored.
-    pub name: String,
+    pub name: Name,
     /// Canonical type as `format_type` prints it (`character varying(255)`, `integer[]`).
     pub data_type: TypeName,
     /// `NOT NULL` (implied by a primary key or identity).
@@ -775,6 +775,10 @@ pub(crate) fn push_lean<T>(list: &mut Vec<T>, item: T) {
     }
     list.push(item);
 }
+
+/// A column's name, held inline up to 24 bytes (a name is mostly a few bytes, and a heap copy of
+/// it costs a 32-byte block): text like a `String`, serialized as one.
+pub type Name = compact_str::CompactString;
 
 /// A hint a source gives about a column that is not part of what PostgreSQL stores; it never
 /// makes two schemas differ.

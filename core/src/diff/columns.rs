@@ -21,7 +21,7 @@ pub(super) fn diff_columns(
                 if tc.comment.is_some() {
                     out.push(Change::CommentColumn {
                         table: table.clone(),
-                        column: tc.name.clone(),
+                        column: tc.name.to_string(),
                         from: None,
                         to: tc.comment.as_deref().map(String::from),
                     });
@@ -48,7 +48,7 @@ fn diff_column(
     to: &Schema,
     out: &mut Vec<Change>,
 ) {
-    let col = || t.name.clone();
+    let col = || t.name.to_string();
     let tbl = || table.clone();
     // A generated column's expression cannot be altered in place: the column is re-created.
     if f.generated != t.generated {

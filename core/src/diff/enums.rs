@@ -98,7 +98,7 @@ pub(crate) fn columns_of_type(
                 .map(|c| {
                     (
                         tb.name.clone(),
-                        c.name.clone(),
+                        c.name.to_string(),
                         rebuilt_default(c, tb, target),
                     )
                 })

@@ -120,7 +120,7 @@ pub(crate) fn create_table(table: Arc<Table>, foreign_keys: bool, out: &mut Vec<
         if c.comment.is_some() {
             out.push(Change::CommentColumn {
                 table: t.name.clone(),
-                column: c.name.clone(),
+                column: c.name.to_string(),
                 from: None,
                 to: c.comment.as_deref().map(String::from),
             });

@@ -349,7 +349,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             forms.extend(
                 step_sql(&Change::AddIdentity {
                     table: table.clone(),
-                    column: column.name.clone(),
+                    column: column.name.to_string(),
                     identity,
                     options: IdentityOptions::clone(&column.identity_options),
                 })

@@ -627,7 +627,7 @@ impl<'a> Px<'a> {
             let name = row.values[0].trim_end().to_string();
             let raw_type = cell(c_type).trim();
             let mut column = Column {
-                name: name.clone(),
+                name: name.as_str().into(),
                 data_type: canonical_type_name(raw_type),
                 not_null: cell(c_null).trim() == "not null",
                 serial: false,

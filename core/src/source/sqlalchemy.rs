@@ -1677,7 +1677,7 @@ impl Sx<'_> {
         for t in schema.tables_mut() {
             t.span = origin_of(&origin, t.span);
             for c in &mut t.columns {
-                if let Some(at) = column_at.get(&(t.name.clone(), c.name.clone())) {
+                if let Some(at) = column_at.get(&(t.name.clone(), c.name.to_string())) {
                     c.span = self.index.span(self.text, *at, *at);
                 } else {
                     c.span = t.span;

@@ -222,7 +222,7 @@ fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
             || pc.identity.is_some()
             || p.primary_key
                 .as_ref()
-                .is_some_and(|k| k.columns.contains(&pc.name));
+                .is_some_and(|k| k.columns.iter().any(|k| *k == pc.name));
         if c.serial {
             // The child shares the parent's sequence; it does not own one.
             c.serial = false;
@@ -1142,7 +1142,7 @@ impl Cx<'_> {
                 self.span(start, (start + col.name.value.len()).min(st.end))
             });
             let mut column = Column {
-                name: ident(&col.name),
+                name: ident(&col.name).into(),
                 data_type: canonical_type_name(&raw_type),
                 not_null: false,
                 serial: is_serial_type(&raw_type),
@@ -1225,7 +1225,8 @@ impl Cx<'_> {
             }
             if let Some(d) = &column.default {
                 if let Some(seq) = nextval_target(&d.canon, &self.search_path) {
-                    self.defaults.push((name.clone(), column.name.clone(), seq));
+                    self.defaults
+                        .push((name.clone(), column.name.to_string(), seq));
                 }
             }
             table.columns.push(column);
@@ -1305,7 +1306,7 @@ impl Cx<'_> {
                 let types = t
                     .columns
                     .iter()
-                    .map(|c| (c.name.clone(), c.data_type.to_string()))
+                    .map(|c| (c.name.to_string(), c.data_type.to_string()))
                     .collect();
                 let expr = make_table_expr(&ch.expr, types);
                 let name = name_override

@@ -351,7 +351,7 @@ impl Canon<'_> {
     fn relation_columns(&self, name: &QualName) -> (Option<Vec<String>>, Option<Vec<String>>) {
         if let Some(t) = self.schema.tables.get(name) {
             return (
-                Some(t.columns.iter().map(|c| c.name.clone()).collect()),
+                Some(t.columns.iter().map(|c| c.name.to_string()).collect()),
                 Some(t.columns.iter().map(|c| c.data_type.to_string()).collect()),
             );
         }
