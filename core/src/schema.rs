@@ -767,7 +767,7 @@ pub struct Column {
 
 /// Pushes `item`, growing `list` by half its length at a time from one slot instead of doubling
 /// from four: a table's constraint and index lists are mostly one or two long, and a schema being
-/// read holds all of them at once before they are shrunk (a quarter of the heap of a dense dump's
+/// read holds all of them at once before they are shrunk (a fifth of the heap of a dense dump's
 /// two schemas was such spare slots).
 pub(crate) fn push_lean<T>(list: &mut Vec<T>, item: T) {
     if list.len() == list.capacity() {
