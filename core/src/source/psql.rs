@@ -624,10 +624,10 @@ impl<'a> Px<'a> {
                 |k: Option<usize>| k.and_then(|k| row.values.get(k)).map_or("", |s| s.as_str());
             let col_at =
                 |k: Option<usize>| k.and_then(|k| row.columns.get(k)).copied().unwrap_or(0);
-            let name = row.values[0].trim_end().to_string();
+            let name = row.values[0].trim_end();
             let raw_type = cell(c_type).trim();
             let mut column = Column {
-                name: name.as_str().into(),
+                name: name.into(),
                 data_type: canonical_type_name(raw_type),
                 not_null: cell(c_null).trim() == "not null",
                 serial: false,
@@ -651,7 +651,7 @@ impl<'a> Px<'a> {
                 let at = self.span_at(row.line, col_at(c_def.or(c_mods)));
                 self.default_cell(table, &mut column, &default, at);
             }
-            if table.column(&name).is_some() {
+            if table.column(name).is_some() {
                 let msg = format!("{}: column {name} appears twice", table.name);
                 self.diag(Severity::Error, DiagKind::Syntax, msg, column.span);
             }

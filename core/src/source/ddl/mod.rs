@@ -474,8 +474,9 @@ impl Cx<'_> {
         }
         let words = leading_words(st.text, 6);
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
-        // Only a few statements need it: not copied for the rest.
-        let upper = || st.text.to_ascii_uppercase();
+        // Only a few statements need it: copied once, and not for the rest.
+        let upper = std::cell::OnceCell::new();
+        let upper = || upper.get_or_init(|| st.text.to_ascii_uppercase());
         let kind = statement_kind(&w);
         match w.as_slice() {
             ["SET", "SEARCH_PATH", ..] | ["SET", "SESSION", "SEARCH_PATH", ..] => {
@@ -1127,12 +1128,21 @@ impl Cx<'_> {
                 .map_or(line_text.len(), |(i, _)| i);
             Some(st.start + cursor.1 + at)
         };
-        // The table's column types, for a generated column's expression (most tables have none).
-        let types = || -> Vec<(String, String)> {
-            ct.columns
-                .iter()
-                .map(|c| (ident(&c.name), canonical_type(&c.data_type.to_string())))
-                .collect()
+        // The table's column types, for a generated column's expression: read once, when a
+        // column is generated (most tables have none).
+        let types = std::cell::OnceCell::new();
+        let types = || {
+            types
+                .get_or_init(|| {
+                    ct.columns
+                        .iter()
+                        .map(|c| {
+                            let t = canonical_type_name(&c.data_type.to_string());
+                            (ident(&c.name), t.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .clone()
         };
         // One allocation of the right size (pushing grows a list to up to twice its length).
         table.columns.reserve_exact(ct.columns.len());
