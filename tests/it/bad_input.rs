@@ -107,6 +107,23 @@ fn each_class_of_bad_input_is_refused_with_its_line_and_column() {
         "CREATE TABLE users (\n    id serial PRIMARY KEY,\n    email varchar(25",
     );
     refused(&diff(&f, &model), "cut.sql:3:21:", "found: EOF");
+    // Cut where the rest still parses (`REFERENCES pub` names a table `pub`): read, and the cut
+    // pointed out at its line and column; with the `;` back, no such warning.
+    let whole = "CREATE TABLE t (id int PRIMARY KEY, o int);\n\
+                 ALTER TABLE ONLY public.t\n    ADD CONSTRAINT t_o_fkey FOREIGN KEY (o) REFERENCES public.t(id);\n";
+    let cut_at = whole.find("public.t(id)").unwrap() + 3;
+    let f = s.file("cut-whole.sql", &whole[..cut_at]);
+    let out = diff(&f, &f);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("cut-whole.sql:3:59: warning: the last statement does not end with `;`"),
+        "{stderr}"
+    );
+    let f = s.file("whole.sql", whole);
+    let out = diff(&f, &f);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("`;`"), "{stderr}");
     let cut_at = d.find("password_hash").unwrap() + 20;
     let f = s.file("cut.d.txt", &d[..cut_at]);
     let out = diff(&f, &model);

@@ -33,7 +33,8 @@ use crate::schema::{
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
 pub fn parse_ddl(text: &str) -> Parsed {
     let (mut schema, mut diagnostics) = apply_ddl(Schema::default(), text);
-    if split_statements(text).is_empty() {
+    let statements = split_statements(text);
+    if statements.is_empty() {
         let lines = LineIndex::new(text);
         diagnostics.push(Diagnostic::new(
             Severity::Error,
@@ -41,12 +42,32 @@ pub fn parse_ddl(text: &str) -> Parsed {
             "the input holds no SQL statement",
             lines.span(text, 0, 0),
         ));
+    } else if let Some(end) = cut_off_end(text, &statements) {
+        let lines = LineIndex::new(text);
+        diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            DiagKind::Syntax,
+            "the last statement does not end with `;` though the ones before it do: if the paste \
+             was cut off here, the statement was read only as far as it goes",
+            lines.span(text, end, end),
+        ));
     }
     finish(&mut schema);
     Parsed {
         schema,
         diagnostics,
     }
+}
+
+/// Where the last SQL statement ends when it has no `;` while an earlier one has one: a paste cut
+/// off inside its last statement can still parse (`… REFERENCES pub` names a table `pub`), so
+/// the cut is pointed out rather than read silently. A lone statement without `;` is common in a
+/// paste and says nothing of a cut.
+fn cut_off_end(text: &str, statements: &[RawStatement<'_>]) -> Option<usize> {
+    let mut sql = statements.iter().rev().filter(|st| !st.meta);
+    let last = sql.next()?;
+    let terminated = |st: &RawStatement<'_>| text[st.end..].trim_start().starts_with(';');
+    (!terminated(last) && sql.next().is_some_and(terminated)).then_some(last.end)
 }
 
 /// Applies DDL statements to an existing schema (search path `public`), without the final
