@@ -32,8 +32,8 @@ use crate::schema::{
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
 pub fn parse_ddl(text: &str) -> Parsed {
-    let (mut schema, mut diagnostics) = apply_ddl(Schema::default(), text);
     let statements = split_statements(text);
+    let (mut schema, mut diagnostics) = apply_statements(Schema::default(), text, &statements);
     if statements.is_empty() {
         let lines = LineIndex::new(text);
         diagnostics.push(Diagnostic::new(
@@ -73,6 +73,15 @@ fn cut_off_end(text: &str, statements: &[RawStatement<'_>]) -> Option<usize> {
 /// Applies DDL statements to an existing schema (search path `public`), without the final
 /// whole-schema fix-ups. Other sources use it for the parts of their input written in SQL.
 pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>) {
+    apply_statements(schema, text, &split_statements(text))
+}
+
+/// `apply_ddl` on statements already split from `text` (`parse_ddl` looks at them too).
+fn apply_statements(
+    schema: Schema,
+    text: &str,
+    statements: &[RawStatement<'_>],
+) -> (Schema, Vec<Diagnostic>) {
     let mut cx = Cx {
         text,
         lines: LineIndex::new(text),
@@ -86,7 +95,7 @@ pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>)
         inherited_alters: Vec::new(),
         constraint_names: Default::default(),
     };
-    for st in &split_statements(text) {
+    for st in statements {
         cx.statement(st);
     }
     cx.resolve_serials();
