@@ -79,6 +79,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             to_collation,
             using: _,
             serial,
+            swap: _,
         } => {
             let enum_target = current
                 .enums
@@ -99,6 +100,8 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
                 from_collation: to_collation,
                 to_collation: from_collation,
                 serial,
+                // A down plan changes the type back in place.
+                swap: None,
             }
         }
         SetNotNull { table, column } => DropNotNull { table, column },

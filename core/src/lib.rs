@@ -31,7 +31,7 @@ mod verify;
 pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
-pub use diff::{diff, Change, Diff};
+pub use diff::{diff, Change, Diff, Swap};
 pub use error::{DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
 pub use normalize::canonical_type;

@@ -253,6 +253,27 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         })
         .collect();
     let retyped = |t: &QualName, c: &str| retyped.contains(&(t.clone(), c.to_string()));
+    // Online mode: columns whose type changes through a second column, swapped in at the end
+    // (their defaults come with the swap: the old column keeps its own until it goes).
+    let swapped: std::collections::BTreeSet<(QualName, String)> = if options.online {
+        diff.changes
+            .iter()
+            .filter(|c| swap_of(c, options.pg_version).is_some())
+            // A type change held back (it may lose values) leaves the defaults alone.
+            .filter(|c| options.allow_destructive || loses(c).is_none())
+            .filter_map(|c| match c {
+                Change::AlterColumnType { table, column, .. }
+                    if !diff.partitioned.contains(table) =>
+                {
+                    Some((table.clone(), column.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    } else {
+        Default::default()
+    };
+    let swapped = |t: &QualName, c: &str| swapped.contains(&(t.clone(), c.to_string()));
     // Online mode leaves partitioned tables alone (their indexes cannot be built
     // concurrently, nor their foreign keys added NOT VALID). A table this plan creates takes
     // the online forms too: its later steps may run in another transaction than its CREATE
@@ -277,6 +298,29 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
             }
         }
         let reason = match &change {
+            Change::DropDefault {
+                table,
+                column,
+                from,
+            } if swapped(table, column) => format!(
+                "{}: default {} goes with the old column at the type change's swap",
+                at(table, column),
+                from.sql
+            ),
+            Change::SetDefault {
+                table,
+                column,
+                from: None,
+                to,
+            } if swapped(table, column) => format!(
+                "{}: default {} wanted, set on the new column at the type change's swap",
+                at(table, column),
+                to.sql
+            ),
+            c @ Change::AlterColumnType { table, column, .. } if swapped(table, column) => format!(
+                "{}; online: through a new column a trigger keeps in step and an UPDATE fills, swapped in by a brief transaction at the end (the column moves to the end of the table)",
+                reason(c)
+            ),
             Change::DropDefault {
                 table,
                 column,
@@ -314,6 +358,11 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
             let keep_plain = table.is_some_and(|t| partitioned.contains(t));
             if keep_plain {
                 None
+            } else if matches!(&change, Change::DropDefault { table, column, .. }
+                | Change::SetDefault { table, column, from: None, .. } if swapped(table, column))
+            {
+                // Nothing of its own: the swap sees to it.
+                Some(Vec::new())
             } else {
                 crate::render::sql::online_sql(&change, options.pg_version)
             }
@@ -1234,6 +1283,21 @@ fn widening(from: &str, to: &str) -> bool {
 
 /// Whether the change needs no rewrite (binary-coercible): longer varchar, varchar → text,
 /// numeric without a narrower precision.
+/// The expand and contract an online type change goes through: where the diff found one
+/// possible, for a change that would rewrite the table, on PostgreSQL 12 or later (whose
+/// `SET NOT NULL` trusts a validated check).
+pub(crate) fn swap_of(c: &Change, pg_version: Option<u32>) -> Option<&crate::diff::Swap> {
+    match c {
+        Change::AlterColumnType {
+            from,
+            to,
+            swap: Some(s),
+            ..
+        } if !binary_coercible(from, to) && pg_version.is_none_or(|v| v >= 12) => Some(s),
+        _ => None,
+    }
+}
+
 fn binary_coercible(from: &str, to: &str) -> bool {
     let is_str = |t: &str| t == "text" || t.starts_with("character varying");
     (is_str(from) && is_str(to) && widening(from, to))
@@ -1294,6 +1358,17 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
             // Added bare and its default set (brief locks), the existing rows filled by an
             // UPDATE that reads and writes each of them, NOT NULL through a validated check.
             Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
+            // The new column added and swapped in (brief locks), every row read and written by
+            // the backfill, which fails on a value the new type cannot hold.
+            Change::AlterColumnType { from, to, .. } => {
+                let mut h = vec![H::AccessExclusiveLock, H::FullTableScan];
+                if !widening(from, to) {
+                    h.push(H::FailsOnExistingRows);
+                }
+                h
+            }
+            // A default the swap sets or drops: nothing of its own.
+            Change::DropDefault { .. } | Change::SetDefault { .. } => Vec::new(),
             // The parent is not blocked; the partition is, briefly, at the end.
             Change::DetachPartition { .. } => vec![H::AccessExclusiveLock, H::NotTransactional],
             // Filled in its transaction; its indexes built concurrently after.
@@ -1897,10 +1972,11 @@ mod tests {
             pg_version: Some(15),
             ..Default::default()
         };
-        let from = "CREATE TABLE t (id int PRIMARY KEY, n int);";
+        // `n` is indexed on both sides: its type change keeps the plain form.
+        let from = "CREATE TABLE t (id int PRIMARY KEY, n int); CREATE INDEX t_n ON t (n);";
         let to = "CREATE TABLE t (id int PRIMARY KEY, n bigint,
                 token uuid NOT NULL DEFAULT gen_random_uuid(),
-                seen timestamptz DEFAULT now());";
+                seen timestamptz DEFAULT now()); CREATE INDEX t_n ON t (n);";
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
         let body: String = m
             .sql
@@ -2012,6 +2088,119 @@ COMMIT;
             .collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
         assert!(!m.sql.contains("no online form"), "{}", m.sql);
+    }
+
+    /// Online mode: a type change that rewrites the table goes through a second column (a
+    /// trigger keeps it in step, a backfill fills it, NOT NULL comes through a validated
+    /// check, one transaction swaps it in with the default and comment); the column's own
+    /// default steps say the swap sees to them. Names are quoted and the function's
+    /// dollar-quote is one no name holds; a name the table has already is not taken. The
+    /// plain form stays where something else names the column, before PostgreSQL 12, and
+    /// for a change PostgreSQL makes in the catalog.
+    #[test]
+    fn online_a_rewriting_type_change_goes_through_a_second_column() {
+        let options = PlanOptions {
+            online: true,
+            pg_version: Some(15),
+            allow_destructive: true,
+            ..Default::default()
+        };
+        let from = r#"CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 1, "n_new" text,
+            "odd$sync$" int, v varchar(10), w varchar(10), x int, y int CHECK (y > 0));
+            COMMENT ON COLUMN t.n IS 'count';
+            CREATE INDEX t_x ON t (x);"#;
+        let to = r#"CREATE TABLE t (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 1, "n_new" text,
+            "odd$sync$" bigint, v varchar(20), w bigint, x bigint, y bigint CHECK (y > 0));
+            COMMENT ON COLUMN t.n IS 'count';
+            CREATE INDEX t_x ON t (x);"#;
+        let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
+        let order = [
+            "ALTER TABLE t ADD COLUMN n_new2 bigint;",
+            "CREATE FUNCTION t_n_retype() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $sync$BEGIN NEW.n_new2 := NEW.n; RETURN NEW; END;$sync$;",
+            "CREATE TRIGGER t_n_retype BEFORE INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION t_n_retype();",
+            "UPDATE t SET n_new2 = n WHERE n_new2 IS NULL AND n IS NOT NULL;",
+            "ADD CONSTRAINT t_n_new2_not_null_check CHECK (n_new2 IS NOT NULL) NOT VALID;",
+            "ALTER TABLE t VALIDATE CONSTRAINT t_n_new2_not_null_check;",
+            "ALTER TABLE t ALTER COLUMN n_new2 SET NOT NULL;",
+            "DROP TRIGGER t_n_retype ON t;",
+            "DROP FUNCTION t_n_retype();",
+            "ALTER TABLE t DROP COLUMN n;",
+            "ALTER TABLE t RENAME COLUMN n_new2 TO n;",
+            "ALTER TABLE t ALTER COLUMN n SET DEFAULT 1;",
+            "COMMENT ON COLUMN t.n IS 'count';",
+        ];
+        let at: Vec<usize> = order
+            .iter()
+            .map(|s| {
+                m.sql
+                    .find(s)
+                    .unwrap_or_else(|| panic!("{s} missing from\n{}", m.sql))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
+        // A name holding `$sync$`: another tag.
+        assert!(
+            m.sql.contains(
+                "AS $sync1$BEGIN NEW.odd$sync$_new := NEW.odd$sync$; RETURN NEW; END;$sync1$;"
+            ),
+            "{}",
+            m.sql
+        );
+        // Through the USING cast the plain form would take.
+        assert!(
+            m.sql.contains("UPDATE t SET w_new = w::bigint"),
+            "{}",
+            m.sql
+        );
+        // The old default stays until the swap, and is not set twice.
+        assert!(!m.sql.contains("DROP DEFAULT"), "{}", m.sql);
+        assert_eq!(m.sql.matches("SET DEFAULT 1;").count(), 1, "{}", m.sql);
+        let step = |what: &str| {
+            m.plan
+                .steps
+                .iter()
+                .find(|s| s.reason.starts_with(what))
+                .unwrap_or_else(|| panic!("{what}"))
+        };
+        let n = step("t.n: type");
+        assert_eq!(
+            n.hazards,
+            vec![
+                super::Hazard::AccessExclusiveLock,
+                super::Hazard::FullTableScan
+            ]
+        );
+        assert_eq!(n.long_lock(), None);
+        assert!(n.reason.contains("moves to the end of the table"));
+        assert!(step("t.n: default").hazards.is_empty());
+        // In place: a catalog-only change, and columns an index or a check names.
+        assert!(m
+            .sql
+            .contains("ALTER TABLE t ALTER COLUMN v TYPE character varying(20);"));
+        for c in ["x", "y"] {
+            assert!(
+                m.sql
+                    .contains(&format!("ALTER TABLE t ALTER COLUMN {c} TYPE bigint;")),
+                "{}",
+                m.sql
+            );
+            assert!(step(&format!("t.{c}: type")).long_lock().is_some());
+        }
+        // Before PostgreSQL 12, and in the default plan: in place.
+        for opts in [
+            PlanOptions {
+                pg_version: Some(11),
+                ..options.clone()
+            },
+            PlanOptions {
+                allow_destructive: true,
+                ..PlanOptions::default()
+            },
+        ] {
+            let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &opts);
+            assert!(m.sql.contains("ALTER TABLE t ALTER COLUMN n TYPE bigint;"));
+            assert!(!m.sql.contains("retype"), "{}", m.sql);
+        }
     }
 
     #[test]

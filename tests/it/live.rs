@@ -1058,3 +1058,158 @@ fn a_rewrite_is_listed_exactly_when_postgresql_rewrites() {
         }
     }
 }
+
+/// Online mode changes a rewriting column type through a second column while another
+/// session keeps writing: rows inserted and updated between the phases, and during the
+/// backfill (which blocks neither reads nor inserts, where the plain `ALTER COLUMN … TYPE`
+/// blocks both), all end up converted; the table is never rewritten under its lock (its
+/// file stays the same), the column keeps NOT NULL, its default and comment, the view on it
+/// is back, no trigger or function is left over, and the result matches the desired schema.
+#[test]
+fn an_online_type_change_goes_through_a_second_column_while_writes_go_on() {
+    use schemafix_core::{migrate, online_phases, Format, Phase, PlanOptions};
+    let pg = Pg::get().expect("PostgreSQL");
+    let db = pg.create_db().unwrap();
+    let from =
+        "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL DEFAULT 0, code varchar(10));
+        COMMENT ON COLUMN items.price IS 'cents';
+        CREATE VIEW cheap AS SELECT id, price FROM items WHERE price < 10;";
+    let to = from
+        .replace("price int NOT NULL", "price bigint NOT NULL")
+        .replace("code varchar(10)", "code integer");
+    db.exec(from).unwrap();
+    db.exec("INSERT INTO items SELECT g, g, g::text FROM generate_series(1, 1000) g")
+        .unwrap();
+    let options = |online| PlanOptions {
+        online,
+        pg_version: Some(15),
+        allow_destructive: true,
+        ..Default::default()
+    };
+    let m = migrate(
+        from,
+        Some(Format::Sql),
+        &to,
+        Some(Format::Sql),
+        &options(true),
+    );
+    assert!(
+        !m.sql.contains(" TYPE ") && m.sql.contains("UPDATE items SET code_new = code::integer"),
+        "{}",
+        m.sql
+    );
+    let node = || {
+        db.query("SELECT relfilenode FROM pg_class WHERE relname = 'items'")
+            .unwrap()
+    };
+    let before = node();
+    let mut migrator = session(&db);
+    let mut writer = session(&db);
+    writer.batch_execute("SET lock_timeout = '2s'").unwrap();
+    // Each write sets price and code from the id (doubled for an updated row), code as a
+    // literal either type takes.
+    let mut next = 1000;
+    let mut write = |w: &mut postgres::Client, updated: i32| {
+        next += 1;
+        w.batch_execute(&format!(
+            "INSERT INTO items (id, price, code) VALUES ({next}, {next}, '{next}');
+             UPDATE items SET price = {twice}, code = '{twice}' WHERE id = {updated}",
+            twice = updated * 2
+        ))
+        .unwrap_or_else(|e| panic!("a write between the phases: {:?}", e.as_db_error()));
+    };
+    let mut updated = Vec::new();
+    let mut backfills = 0;
+    for (k, p) in online_phases(&m.plan.steps).into_iter().enumerate() {
+        let sql: Vec<String> = p.steps.into_iter().flat_map(|(_, _, s)| s).collect();
+        let sql = sql.join(";\n");
+        if p.phase == Phase::NotTransactional {
+            migrator.batch_execute(&sql).unwrap();
+        } else {
+            migrator.batch_execute(&format!("BEGIN; {sql}")).unwrap();
+            if p.phase == Phase::Backfill {
+                // Its transaction still open: reads and inserts go on.
+                let id = 5000 + k;
+                backfills += 1;
+                writer
+                    .batch_execute(&format!(
+                        "INSERT INTO items (id, price, code) VALUES ({id}, {id}, '{id}'); SELECT count(*) FROM items"
+                    ))
+                    .unwrap_or_else(|e| panic!("the backfill blocked a writer: {:?}", e.as_db_error()));
+            }
+            migrator.batch_execute("COMMIT").unwrap();
+        }
+        updated.push(k as i32 + 1);
+        write(&mut writer, k as i32 + 1);
+    }
+    assert!(updated.len() >= 4 && backfills == 2, "{}", m.sql);
+    assert_eq!(node(), before, "the table was rewritten");
+    let wrong = db
+        .query(&format!(
+            "SELECT count(*) FROM items WHERE price IS DISTINCT FROM (CASE WHEN id IN ({}) THEN id * 2 ELSE id END) OR code IS DISTINCT FROM price::int",
+            updated.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+        ))
+        .unwrap();
+    assert_eq!(wrong, "0");
+    assert_eq!(
+        db.query("SELECT count(*) FROM items").unwrap(),
+        (1000 + updated.len() + backfills).to_string()
+    );
+    assert_eq!(
+        db.query("SELECT string_agg(format_type(atttypid, atttypmod) || ':' || attnotnull, ',' ORDER BY attname) FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname IN ('price', 'code')")
+            .unwrap(),
+        "integer:false,bigint:true"
+    );
+    assert_eq!(
+        db.query(
+            "WITH i AS (INSERT INTO items (id) VALUES (9999) RETURNING price) SELECT price FROM i"
+        )
+        .unwrap(),
+        "0"
+    );
+    assert_eq!(
+        db.query("SELECT col_description('items'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'price'))")
+            .unwrap(),
+        "cents"
+    );
+    assert_eq!(
+        db.query("SELECT count(*) FROM cheap").unwrap(),
+        db.query("SELECT count(*) FROM items WHERE price < 10")
+            .unwrap()
+    );
+    assert_eq!(
+        db.query("SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'items'::regclass) + (SELECT count(*) FROM pg_proc WHERE proname LIKE '%retype%')")
+            .unwrap(),
+        "0"
+    );
+    let again = migrate(
+        &db.dump().unwrap(),
+        Some(Format::Sql),
+        &to,
+        Some(Format::Sql),
+        &options(false),
+    );
+    assert!(again.plan.is_empty(), "{}", again.sql);
+
+    // The plain form, by contrast, holds the writer off until it commits.
+    let db = pg.create_db().unwrap();
+    db.exec(from).unwrap();
+    let plain = migrate(
+        from,
+        Some(Format::Sql),
+        &to,
+        Some(Format::Sql),
+        &options(false),
+    );
+    let mut migrator = session(&db);
+    let mut writer = session(&db);
+    migrator
+        .batch_execute(&format!("BEGIN; {}", plain.sql))
+        .unwrap();
+    let blocked = writer.batch_execute("SET lock_timeout = '500ms'; SELECT count(*) FROM items");
+    assert!(
+        blocked.is_err_and(|e| e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE)),
+        "a plain type change let a reader through"
+    );
+    migrator.batch_execute("COMMIT").unwrap();
+}

@@ -128,6 +128,18 @@ const REQUESTED: &[&str] = &[
 /// and the statement holds its lock only briefly.
 const REWRITE_RULES: &[&str] = &["adding-field-with-default", "changing-column-type"];
 
+/// Rules about clients naming a column that fire on the contract of an online type change,
+/// which drops the old column and renames the new one to its name in one transaction.
+const SWAP_RULES: &[&str] = &["ban-drop-column", "renaming-column"];
+
+/// Why [`SWAP_RULES`] stand on an online type change.
+const SWAP_WHY: &str = "the type change's swap: the old column goes once the new one holds its values, and the new one takes its name in the same transaction (clients see one column of that name throughout)";
+
+/// An online type change through a second column (expand and contract).
+fn swapped(step: &Step) -> bool {
+    matches!(step.change, schemafix_core::Change::AlterColumnType { .. }) && step.online.is_some()
+}
+
 /// Why online mode may leave `rule` on `step`: the change was asked for (a rule about
 /// clients, see [`REQUESTED`]), squawk assumes a rewrite PostgreSQL does not do (see
 /// [`REWRITE_RULES`]), or the step has no online form and the plan says so in
@@ -243,6 +255,14 @@ pub fn check(plan: &Plan, sql: &str) -> Result<Vec<Unavoidable>> {
             .find(|(first, last, _, _)| (*first..=*last).contains(&v.line));
         let accounted = step.is_some_and(|(_, _, i, _)| {
             let step = &plan.steps[*i];
+            if plan.online && swapped(step) && SWAP_RULES.contains(&v.rule_name.as_str()) {
+                accepted.push(Unavoidable {
+                    rule: v.rule_name.clone(),
+                    step: step.id.clone(),
+                    why: SWAP_WHY.into(),
+                });
+                return true;
+            }
             if !answers(&v.rule_name)
                 .iter()
                 .any(|h| step.hazards.contains(h))

@@ -1,6 +1,6 @@
 //! Columns: add, drop, and every attribute of a column both sides have.
 
-use super::Change;
+use super::{Change, Swap};
 use crate::schema::{Column, Expr, Schema, Table};
 
 pub(super) fn diff_columns(
@@ -27,7 +27,7 @@ pub(super) fn diff_columns(
                     });
                 }
             }
-            Some(fc) => diff_column(table, fc, tc, from, to, out),
+            Some(fc) => diff_column((f, t), fc, tc, from, to, out),
         }
     }
     for fc in &f.columns {
@@ -41,13 +41,14 @@ pub(super) fn diff_columns(
 }
 
 fn diff_column(
-    table: &crate::schema::QualName,
+    tables: (&Table, &Table),
     f: &Column,
     t: &Column,
     from: &Schema,
     to: &Schema,
     out: &mut Vec<Change>,
 ) {
+    let table = &tables.1.name;
     let col = || t.name.to_string();
     let tbl = || table.clone();
     // A generated column's expression cannot be altered in place: the column is re-created.
@@ -122,6 +123,7 @@ fn diff_column(
                 None
             },
             serial: f.serial && t.serial,
+            swap: swap(tables, f, t, from, to).map(Box::new),
         });
     }
     let drop_default = |out: &mut Vec<Change>, from: &Option<Box<Expr>>| {
@@ -233,4 +235,98 @@ pub(crate) fn needs_using(from: &str, to: &str) -> bool {
         return from.trim_end_matches("[]") != to.trim_end_matches("[]");
     }
     !(a == b && a != "other") && b != "string"
+}
+
+/// The expand and contract online mode may change `f`'s type through (see [`Swap`]), or
+/// `None` when something else depends on the column on both sides (one the plan keeps, or
+/// renames, would go with the old column) or the column cannot be copied into a plain one.
+fn swap(
+    (ft, tt): (&Table, &Table),
+    f: &Column,
+    t: &Column,
+    from: &Schema,
+    to: &Schema,
+) -> Option<Swap> {
+    // A serial column's sequence belongs to it (it would go with the old column); identity
+    // and generated columns fill themselves; inheritance and partitions share the column.
+    let special = |c: &Column| c.serial || c.identity.is_some() || c.generated.is_some();
+    let family = |s: &Schema, tb: &Table| {
+        tb.partition_by.is_some()
+            || tb.partition_of.is_some()
+            || !tb.inherits.is_empty()
+            || s.tables.values().any(|o| {
+                o.inherits.contains(&tb.name)
+                    || o.partition_of.as_ref().is_some_and(|p| p.parent == tb.name)
+            })
+    };
+    if special(f) || special(t) || family(from, ft) || family(to, tt) {
+        return None;
+    }
+    // Something on the current side that the desired side also has stays through the plan;
+    // what only the current side has is dropped before the type change, what only the
+    // desired side has is created after it, on the new column.
+    if depends_on(from, ft, &f.name) && depends_on(to, tt, &t.name) {
+        return None;
+    }
+    let taken = |n: &str| ft.column(n).is_some() || tt.column(n).is_some();
+    let temp = (1..)
+        .map(|i: u32| {
+            let label = if i == 1 {
+                "new".to_string()
+            } else {
+                format!("new{i}")
+            };
+            crate::normalize::make_object_name(&t.name, None, &label)
+        })
+        .find(|n| !taken(n))?;
+    Some(Swap {
+        temp,
+        sync: crate::normalize::make_object_name(&tt.name.name, Some(&t.name), "retype"),
+        not_null: f.not_null,
+        default: t.default.as_deref().cloned(),
+        comment: t.comment.as_deref().map(String::from),
+    })
+}
+
+/// Whether anything of `table` (or another table's foreign key) names `column`: a key,
+/// index, constraint, policy, trigger or generated column. Expressions are searched for the
+/// name as text, so an expression that only looks like it names the column counts too.
+fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
+    let needle = column.to_lowercase();
+    let mentions = |sql: &str| sql.to_lowercase().contains(&needle);
+    let named = |cols: &[String]| cols.iter().any(|c| c == column);
+    let in_expr = |e: &Option<Expr>| e.as_ref().is_some_and(|e| mentions(&e.sql));
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|k| named(&k.columns) || named(&k.include))
+        || table
+            .uniques
+            .iter()
+            .any(|u| named(&u.columns) || named(&u.include))
+        || table.checks.iter().any(|c| mentions(&c.expr.sql))
+        || table.foreign_keys.iter().any(|k| named(&k.columns))
+        || !table.exclusions.is_empty()
+        || table.indexes.iter().any(|i| {
+            named(&i.include)
+                || in_expr(&i.predicate)
+                || i.keys.iter().any(|k| mentions(&k.expr.sql))
+        })
+        || table
+            .policies
+            .iter()
+            .any(|p| in_expr(&p.using) || in_expr(&p.check))
+        || table
+            .columns
+            .iter()
+            .any(|c| c.generated.as_ref().is_some_and(|g| mentions(&g.sql)))
+        || schema
+            .triggers
+            .values()
+            .any(|tr| tr.table == table.name && mentions(&tr.definition.sql))
+        || schema.tables.values().any(|o| {
+            o.foreign_keys
+                .iter()
+                .any(|k| k.ref_table == table.name && named(&k.ref_columns))
+        })
 }

@@ -124,6 +124,10 @@ pub enum Change {
         using: Option<bool>,
         /// The column is serial on both sides: its sequence changes type with it.
         serial: bool,
+        /// What online mode needs to change the type through a second column (expand and
+        /// contract), when nothing but the column's own values depends on it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        swap: Option<Box<Swap>>,
     },
     /// `ALTER COLUMN … SET NOT NULL`.
     SetNotNull { table: QualName, column: String },
@@ -413,6 +417,32 @@ pub struct Diff {
     /// Partitioned tables of either side (an index of one cannot be built concurrently).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitioned: Vec<QualName>,
+}
+
+/// A type change online mode can make through a second column: the new column is added
+/// bare, a trigger copies each write of the old one into it, an `UPDATE` fills the existing
+/// rows, and one brief transaction drops the old column and gives the new one its name. Only
+/// for a column no index, constraint, trigger, policy, generated column or other table's key
+/// names on the current side (the views that read it are dropped and created again around
+/// the change anyway), and that is neither serial, identity nor generated, in a table without
+/// inheritance or partitions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Swap {
+    /// The new column's name until the swap (a name neither side's table has).
+    pub temp: String,
+    /// The name of the trigger, and of its function (in the table's schema), that copy
+    /// writes into the new column.
+    pub sync: String,
+    /// The column is NOT NULL now: the new one becomes so through a validated check before
+    /// the swap.
+    pub not_null: bool,
+    /// The desired default, set in the swap's transaction (no insert meets the column without
+    /// one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<crate::schema::Expr>,
+    /// The desired comment, set in the swap's transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// The tables partitioned on either side.

@@ -364,9 +364,110 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             forms.push(t(format!("DROP SEQUENCE {fill}")));
             forms
         }
+        Change::AlterColumnType {
+            table,
+            column,
+            to,
+            to_collation,
+            using,
+            ..
+        } => {
+            let swap = crate::plan::swap_of(c, pg_version)?;
+            retype_through_swap(table, column, to, to_collation.as_deref(), *using, swap)
+        }
         _ => return None,
     };
     Some(forms)
+}
+
+/// A type change without a rewrite under the table's lock (expand and contract): the new
+/// column added bare, a trigger setting it from the old one on each insert and update, an
+/// `UPDATE` in a backfill phase for the rows already there, NOT NULL (when the column has it)
+/// through a validated check, then one transaction that drops the trigger and the old column
+/// and gives the new one its name, default and comment. The value is converted as the plain
+/// `ALTER COLUMN … TYPE` would: by assignment, or through the same `USING` cast, with the
+/// migration's `search_path` (the trigger runs in the writers' sessions).
+fn retype_through_swap(
+    table: &QualName,
+    column: &str,
+    to: &str,
+    collation: Option<&str>,
+    using: Option<bool>,
+    swap: &crate::diff::Swap,
+) -> Vec<OnlineStatement> {
+    let t = |sql| OnlineStatement {
+        phase: Phase::Transactional,
+        sql,
+    };
+    let (old, new) = (q(column), q(&swap.temp));
+    let value = |row: &str| match using {
+        None => format!("{row}{old}"),
+        Some(false) => format!("{row}{old}::{to}"),
+        Some(true) => format!("{row}{old}::text::{to}"),
+    };
+    let function = in_schema(table, &swap.sync);
+    let body = format!("BEGIN NEW.{new} := {}; RETURN NEW; END;", value("NEW."));
+    // A dollar-quote tag the body does not hold (names are quoted identifiers: they may hold
+    // anything).
+    let tag = (0..)
+        .map(|i| match i {
+            0 => "$sync$".to_string(),
+            i => format!("$sync{i}$"),
+        })
+        .find(|tag| !body.contains(tag.as_str()))
+        .expect("a tag the body does not hold");
+    let mut add = format!("ALTER TABLE {table} ADD COLUMN {new} {to}");
+    if let Some(coll) = collation {
+        add.push_str(&format!(
+            " COLLATE {}",
+            coll.split('.').map(q).collect::<Vec<_>>().join(".")
+        ));
+    }
+    let trigger = q(&swap.sync);
+    let mut forms = vec![
+        t(add),
+        t(format!(
+            "CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS {tag}{body}{tag}"
+        )),
+        t(format!(
+            "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )),
+        OnlineStatement {
+            phase: Phase::Backfill,
+            sql: format!(
+                "UPDATE {table} SET {new} = {} WHERE {new} IS NULL AND {old} IS NOT NULL",
+                value("")
+            ),
+        },
+    ];
+    if swap.not_null {
+        forms.extend(not_null_through_check(table, &swap.temp));
+    }
+    forms.extend(
+        [
+            format!("DROP TRIGGER {trigger} ON {table}"),
+            format!("DROP FUNCTION {function}()"),
+            format!("ALTER TABLE {table} DROP COLUMN {old}"),
+            format!("ALTER TABLE {table} RENAME COLUMN {new} TO {old}"),
+        ]
+        .into_iter()
+        .map(t),
+    );
+    if let Some(d) = &swap.default {
+        forms.push(t(alter_col(
+            table,
+            column,
+            &format!("SET DEFAULT {}", d.sql),
+        )));
+    }
+    if swap.comment.is_some() {
+        forms.push(t(comment(
+            "COLUMN",
+            &format!("{table}.{old}"),
+            &swap.comment,
+        )));
+    }
+    forms
 }
 
 /// A new column filled without rewriting the table: `bare` (no default, nullable) added, its
