@@ -118,8 +118,10 @@ pub struct Step {
 
 impl Step {
     /// In an online plan, why this step still holds an ACCESS EXCLUSIVE lock for as long as
-    /// the table takes, having no online form: a type change that rewrites the table (an
-    /// expand and contract through a second column would move the column to the end), an
+    /// the table takes, having no online form: a type change that rewrites the table where
+    /// the column cannot go through a second column (an index, key, constraint, policy,
+    /// trigger or generated column names it on both sides, it is serial, identity or
+    /// generated, or its table has inheritance or partitions; see [`crate::Swap`]), an
     /// exclusion constraint (PostgreSQL has no `NOT VALID` or `CONCURRENTLY` for one), a
     /// stored generated column added to a table (an identity column before PostgreSQL 12), an
     /// enum rebuild, a step on a partitioned table. `None` when it runs in an online form or its lock is brief.
@@ -318,7 +320,7 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
                 to.sql
             ),
             c @ Change::AlterColumnType { table, column, .. } if swapped(table, column) => format!(
-                "{}; online: through a new column a trigger keeps in step and an UPDATE fills, swapped in by a brief transaction at the end (the column moves to the end of the table)",
+                "{}; online through a second column, swapped in at the end (the column then comes last in the table)",
                 reason(c)
             ),
             Change::DropDefault {
@@ -2093,7 +2095,8 @@ COMMIT;
     /// Online mode: a type change that rewrites the table goes through a second column (a
     /// trigger keeps it in step, a backfill fills it, NOT NULL comes through a validated
     /// check, one transaction swaps it in with the default and comment); the column's own
-    /// default steps say the swap sees to them. Names are quoted and the function's
+    /// default steps say the swap sees to them; a serial column's sequence passes to the new
+    /// column. Names are quoted and the function's
     /// dollar-quote is one no name holds; a name the table has already is not taken. The
     /// plain form stays where something else names the column, before PostgreSQL 12, and
     /// for a change PostgreSQL makes in the catalog.
@@ -2106,11 +2109,12 @@ COMMIT;
             ..Default::default()
         };
         let from = r#"CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 1, "n_new" text,
-            "odd$sync$" int, v varchar(10), w varchar(10), x int, y int CHECK (y > 0));
+            "odd$sync$" int, v varchar(10), w varchar(10), x int, y int CHECK (y > 0), s serial);
             COMMENT ON COLUMN t.n IS 'count';
             CREATE INDEX t_x ON t (x);"#;
         let to = r#"CREATE TABLE t (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 1, "n_new" text,
-            "odd$sync$" bigint, v varchar(20), w bigint, x bigint, y bigint CHECK (y > 0));
+            "odd$sync$" bigint, v varchar(20), w bigint, x bigint, y bigint CHECK (y > 0),
+            s bigserial);
             COMMENT ON COLUMN t.n IS 'count';
             CREATE INDEX t_x ON t (x);"#;
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
@@ -2146,6 +2150,20 @@ COMMIT;
             "{}",
             m.sql
         );
+        // A serial column hands its sequence to the new column, whose default it becomes.
+        let serial = [
+            "ALTER TABLE t ADD COLUMN s_new bigint;",
+            "ALTER SEQUENCE t_s_seq OWNED BY t.s_new;",
+            "ALTER TABLE t DROP COLUMN s;",
+            "ALTER TABLE t RENAME COLUMN s_new TO s;",
+            "ALTER TABLE t ALTER COLUMN s SET DEFAULT nextval('t_s_seq'::regclass);",
+            "ALTER SEQUENCE t_s_seq AS bigint;",
+        ];
+        let at: Vec<usize> = serial
+            .iter()
+            .map(|s| m.sql.find(s).unwrap_or_else(|| panic!("{s} missing")))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
         // Through the USING cast the plain form would take.
         assert!(
             m.sql.contains("UPDATE t SET w_new = w::bigint"),
@@ -2171,7 +2189,7 @@ COMMIT;
             ]
         );
         assert_eq!(n.long_lock(), None);
-        assert!(n.reason.contains("moves to the end of the table"));
+        assert!(n.reason.contains("comes last in the table"));
         assert!(step("t.n: default").hazards.is_empty());
         // In place: a catalog-only change, and columns an index or a check names.
         assert!(m

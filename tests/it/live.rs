@@ -1063,20 +1063,22 @@ fn a_rewrite_is_listed_exactly_when_postgresql_rewrites() {
 /// session keeps writing: rows inserted and updated between the phases, and during the
 /// backfill (which blocks neither reads nor inserts, where the plain `ALTER COLUMN … TYPE`
 /// blocks both), all end up converted; the table is never rewritten under its lock (its
-/// file stays the same), the column keeps NOT NULL, its default and comment, the view on it
-/// is back, no trigger or function is left over, and the result matches the desired schema.
+/// file stays the same), the column keeps NOT NULL, its default and comment, a serial one its
+/// sequence, the view on it is back, no trigger or function is left over, and the result
+/// matches the desired schema.
 #[test]
 fn an_online_type_change_goes_through_a_second_column_while_writes_go_on() {
     use schemafix_core::{migrate, online_phases, Format, Phase, PlanOptions};
     let pg = Pg::get().expect("PostgreSQL");
     let db = pg.create_db().unwrap();
     let from =
-        "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL DEFAULT 0, code varchar(10));
+        "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL DEFAULT 0, code varchar(10), ticket serial);
         COMMENT ON COLUMN items.price IS 'cents';
         CREATE VIEW cheap AS SELECT id, price FROM items WHERE price < 10;";
     let to = from
         .replace("price int NOT NULL", "price bigint NOT NULL")
-        .replace("code varchar(10)", "code integer");
+        .replace("code varchar(10)", "code integer")
+        .replace("ticket serial", "ticket bigserial");
     db.exec(from).unwrap();
     db.exec("INSERT INTO items SELECT g, g, g::text FROM generate_series(1, 1000) g")
         .unwrap();
@@ -1142,7 +1144,7 @@ fn an_online_type_change_goes_through_a_second_column_while_writes_go_on() {
         updated.push(k as i32 + 1);
         write(&mut writer, k as i32 + 1);
     }
-    assert!(updated.len() >= 4 && backfills == 2, "{}", m.sql);
+    assert!(updated.len() >= 4 && backfills == 3, "{}", m.sql);
     assert_eq!(node(), before, "the table was rewritten");
     let wrong = db
         .query(&format!(
@@ -1161,11 +1163,20 @@ fn an_online_type_change_goes_through_a_second_column_while_writes_go_on() {
         "integer:false,bigint:true"
     );
     assert_eq!(
-        db.query(
-            "WITH i AS (INSERT INTO items (id) VALUES (9999) RETURNING price) SELECT price FROM i"
-        )
-        .unwrap(),
-        "0"
+        db.query("SELECT format_type(atttypid, atttypmod) || ':' || (SELECT format_type(seqtypid, NULL) FROM pg_sequence WHERE seqrelid = 'items_ticket_seq'::regclass) FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'ticket'")
+            .unwrap(),
+        "bigint:bigint"
+    );
+    // The serial column keeps its sequence, which goes on where it stood.
+    assert_eq!(
+        db.query("SELECT count(DISTINCT ticket) = count(*) AND max(ticket) = (SELECT last_value FROM items_ticket_seq) FROM items")
+            .unwrap(),
+        "t"
+    );
+    assert_eq!(
+        db.query("WITH i AS (INSERT INTO items (id) VALUES (9999) RETURNING price, ticket) SELECT price || ',' || (ticket > (SELECT max(ticket) FROM items)) FROM i")
+            .unwrap(),
+        "0,true"
     );
     assert_eq!(
         db.query("SELECT col_description('items'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'price'))")

@@ -186,7 +186,7 @@ struct Violation {
 /// Runs squawk over `plan`'s rendered SQL and fails, naming them, on violations that are not
 /// excluded and not accounted for by their step's hazards (in online mode, only on a step
 /// whose change was asked for, that rewrites nothing squawk thinks it rewrites, or that has
-/// no online form, see [`online_unavoidable`]). The violations accepted that way in an
+/// no online form, see [`online_unavoidable`], and [`SWAP_RULES`] on a type change's swap). The violations accepted that way in an
 /// online plan.
 pub fn check(plan: &Plan, sql: &str) -> Result<Vec<Unavoidable>> {
     if sql.trim().is_empty() {

@@ -66,7 +66,7 @@ let n = await computations(page);
 await page.fill('#from-text', readFileSync(seedDir + '/users.d.txt', 'utf8'));
 await page.fill('#to-text', readFileSync(seedDir + '/models.py', 'utf8'));
 await waitForComputation(page, n);
-await page.waitForFunction(() => document.querySelector('#output').textContent.includes('DROP NOT NULL'));
+await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('DROP NOT NULL'));
 check(JSON.stringify(await statements(page)) === JSON.stringify(seedStatements), 'pasted \\d users and models.py give the three statements');
 check((await page.textContent('#hazards')).includes('access-exclusive-lock'), 'hazards are listed');
 
@@ -78,10 +78,10 @@ results.keystroke_ms = [...results.keystroke_runs_ms].sort((a, b) => a - b)[4];
 
 // 4. The tabs: Alembic and down SQL.
 await page.click('#tab-alembic');
-await page.waitForFunction(() => document.querySelector('#output').textContent.includes('def downgrade()'));
+await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('def downgrade()'));
 check((await page.textContent('#output')).includes('op.add_column("users", sa.Column("full_name", sa.String(length=255), nullable=True))'), 'the Alembic tab shows the revision');
 await page.click('#tab-down-sql');
-await page.waitForFunction(() => document.querySelector('#output').textContent.includes('DROP COLUMN full_name'));
+await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('DROP COLUMN full_name'));
 check((await page.textContent('#command-line')).includes('--down'), 'the share panel shows the matching command line');
 await page.click('#tab-sql');
 
@@ -89,7 +89,7 @@ await page.click('#tab-sql');
 n = await computations(page);
 await page.check('#online');
 await waitForComputation(page, n);
-await page.waitForFunction(() => document.querySelector('#output').textContent.includes("SET lock_timeout = '5s';"));
+await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes("SET lock_timeout = '5s';"));
 const onlineText = await page.textContent('#output');
 check(onlineText.includes('phase 1 of 1: transactional') && onlineText.includes('BEGIN;') && onlineText.includes('DROP NOT NULL'),
   'online mode labels its phases');
@@ -105,12 +105,12 @@ n = await computations(page);
 await page.fill('#from-text', 'CREATE TABLE accounts (id int PRIMARY KEY, login text);\n');
 await page.fill('#to-text', 'CREATE TABLE accounts (id int PRIMARY KEY, username text);\n');
 await waitForComputation(page, n);
-await page.waitForFunction(() => document.querySelector('#renames').textContent.includes('accounts.login → username'));
+await page.waitForFunction(() => document.querySelector('#renames')?.textContent.includes('accounts.login → username'));
 check(!(await page.textContent('#output')).includes('RENAME'), 'an unconfirmed rename is not applied');
 n = await computations(page);
 await page.click('#renames button.rename');
 await waitForComputation(page, n);
-await page.waitForFunction(() => document.querySelector('#output').textContent.includes('RENAME COLUMN login TO username'));
+await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('RENAME COLUMN login TO username'));
 check((await page.textContent('#command-line')).includes("--rename 'accounts.login=username'"), 'the command line has --rename');
 n = await computations(page);
 await page.click('#renames button.rename'); // now "undo"
@@ -120,12 +120,12 @@ await page.waitForFunction(() => !document.querySelector('#output').textContent.
 n = await computations(page);
 await page.fill('#to-text', 'CREATE TABLE users (id int PRIMARY KEY, login text);\n');
 await waitForComputation(page, n);
-await page.waitForFunction(() => document.querySelector('#renames').textContent.includes('table accounts → users'));
+await page.waitForFunction(() => document.querySelector('#renames')?.textContent.includes('table accounts → users'));
 check(!(await page.textContent('#output')).includes('RENAME'), 'an unconfirmed table rename is not applied');
 n = await computations(page);
 await page.click('#renames button.rename');
 await waitForComputation(page, n);
-await page.waitForFunction(() => document.querySelector('#output').textContent.includes('ALTER TABLE accounts RENAME TO users;'));
+await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('ALTER TABLE accounts RENAME TO users;'));
 check(!(await page.textContent('#output')).includes('DROP TABLE'), 'a confirmed table rename drops nothing');
 check((await page.textContent('#command-line')).includes("--rename 'accounts=users'"), 'the command line has the table --rename');
 n = await computations(page);
@@ -143,7 +143,7 @@ n = await computations(page);
 await page.fill('#from-text', 'CREATE TABLE a (x int);\nCREATE TABLE b (x int,, y int);\n');
 await waitForComputation(page, n);
 // A computation still pending from the tab clicks above may be the one just counted.
-await page.waitForFunction(() => document.querySelector('#from-diagnostics').textContent.includes('error'), null, { timeout: 30000 });
+await page.waitForFunction(() => document.querySelector('#from-diagnostics')?.textContent.includes('error'), null, { timeout: 30000 });
 const diag = await page.textContent('#from-diagnostics');
 check(diag.includes('2:23') && diag.includes('error'), 'a syntax error shows line:column (got ' + diag + ')');
 check((await page.textContent('#output')).trim() === '', 'no SQL while an input has errors');
@@ -174,7 +174,7 @@ check((await page.getAttribute('#status', 'class')).includes('err'), 'the status
     await paste('#from-text', side === 'from' ? text : seedD);
     await paste('#to-text', side === 'to' ? text : seedModel);
     await waitForComputation(page, n);
-    await page.waitForFunction((sel) => document.querySelector(sel).textContent.includes('error'),
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes('error'),
       `#${side}-diagnostics`, { timeout: 30000 });
     await settled(page);
     const shown = await page.textContent(`#${side}-diagnostics`);
@@ -191,7 +191,7 @@ await waitForComputation(page, n);
 n = await computations(page);
 await page.check('#allow-destructive');
 await page.click('#tab-alembic');
-await page.waitForFunction(() => document.querySelector('#command-line').textContent.includes('--format alembic'));
+await page.waitForFunction(() => document.querySelector('#command-line')?.textContent.includes('--format alembic'));
 await waitForComputation(page, n); // the link follows once typing pauses
 await settled(page); // and both changes above may each have computed
 const link = await page.inputValue('#share-link');
@@ -215,7 +215,7 @@ const dt = await page.evaluateHandle(() => {
   return d;
 });
 await page.dispatchEvent('section.pane >> nth=0', 'drop', { dataTransfer: dt });
-await page.waitForFunction(() => document.querySelector('#from-text').value.includes('dropped'));
+await page.waitForFunction(() => document.querySelector('#from-text')?.value.includes('dropped'));
 await waitForComputation(page, n);
 check((await page.textContent('#from-badge')).includes('SQL'), 'a dropped .sql file lands in the editor and is detected');
 
@@ -228,7 +228,7 @@ n = await computations(page);
 await paste('#from-text', big(''));
 await paste('#to-text', big(',\n    extra text'));
 await waitForComputation(page, n);
-await page.waitForFunction(() => document.querySelector('#status').textContent.includes('500 step'), null, { timeout: 60000 });
+await page.waitForFunction(() => document.querySelector('#status')?.textContent.includes('500 step'), null, { timeout: 60000 });
 results.compute_500_ms = Number(await page.getAttribute('#output', 'data-compute-ms'));
 results.keystroke_500_ms = await keystrokeToOutput(page);
 check(results.compute_500_ms > 0, 'the 500-table paste is diffed (500 steps)');
@@ -313,7 +313,7 @@ n = await computations(v);
 await v.fill('#from-text', failingFrom);
 await v.fill('#to-text', failingTo);
 await waitForComputation(v, n);
-await v.waitForFunction(() => document.querySelector('#output').textContent.includes('SET NOT NULL'));
+await v.waitForFunction(() => document.querySelector('#output')?.textContent.includes('SET NOT NULL'));
 check(!(await v.$('#verify-result')), 'a verification of other inputs is not shown');
 started = Date.now();
 await v.click('#verify');

@@ -47,7 +47,7 @@ const seedStatements = [
   'ALTER TABLE users ADD COLUMN username character varying(255);',
   'ALTER TABLE users ALTER COLUMN password_hash DROP NOT NULL;',
 ];
-await seed.waitForFunction(() => document.querySelector('#output').textContent.includes('DROP NOT NULL'));
+await seed.waitForFunction(() => document.querySelector('#output')?.textContent.includes('DROP NOT NULL'));
 check(JSON.stringify(await statements(seed)) === JSON.stringify(seedStatements),
   'the element with from-src/to-src shows the seed fix', JSON.stringify(await statements(seed)));
 check((await seed.textContent('#from-badge')).includes('psql') && (await seed.textContent('#to-badge')).includes('SQLAlchemy'),
@@ -72,7 +72,7 @@ for (const [name, f] of [['seed', seed], ['iframe', enumFrame], ['inline', inlin
 // 3. An editable widget follows typing.
 const before = Number(await inline.getAttribute('#output', 'data-computations'));
 await inline.fill('#to-text', await inline.inputValue('#from-text'));
-await inline.waitForFunction((n) => Number(document.querySelector('#output').dataset.computations) > n, before);
+await inline.waitForFunction((n) => Number(document.querySelector('#output')?.dataset.computations) > n, before);
 check((await inline.textContent('#status')).includes('nothing to change'), 'the inline widget recomputes as it is edited');
 
 // 4. Heights follow the content (postMessage), for the elements and for the plain iframe.
@@ -121,7 +121,7 @@ results.api_plan = plan;
 // 7. Bad parameters and a missing file are named in the widget, not ignored.
 const bad = await context.newPage();
 await bad.goto(new URL('index.html?embed&colour=red#from-src=missing.sql&to=CREATE%20TABLE%20a%20(x%20int)%3B', base).href);
-await bad.waitForFunction(() => document.querySelector('#problems').textContent.includes('missing.sql'), null, { timeout: 30000 });
+await bad.waitForFunction(() => document.querySelector('#problems')?.textContent.includes('missing.sql'), null, { timeout: 30000 });
 const problems = await bad.textContent('#problems');
 check(problems.includes('"colour": not a schemafix parameter') && problems.includes('404'),
   'an unknown parameter and a missing file are reported', problems);

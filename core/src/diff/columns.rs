@@ -247,9 +247,13 @@ fn swap(
     from: &Schema,
     to: &Schema,
 ) -> Option<Swap> {
-    // A serial column's sequence belongs to it (it would go with the old column); identity
-    // and generated columns fill themselves; inheritance and partitions share the column.
-    let special = |c: &Column| c.serial || c.identity.is_some() || c.generated.is_some();
+    // A column serial on both sides hands its sequence to the new column; one that becomes or
+    // stops being serial has steps of its own. Identity and generated columns fill
+    // themselves; inheritance and partitions share the column.
+    let special = |c: &Column| c.identity.is_some() || c.generated.is_some();
+    if f.serial != t.serial {
+        return None;
+    }
     let family = |s: &Schema, tb: &Table| {
         tb.partition_by.is_some()
             || tb.partition_of.is_some()

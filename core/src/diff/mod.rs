@@ -424,8 +424,9 @@ pub struct Diff {
 /// rows, and one brief transaction drops the old column and gives the new one its name. Only
 /// for a column no index, constraint, trigger, policy, generated column or other table's key
 /// names on the current side (the views that read it are dropped and created again around
-/// the change anyway), and that is neither serial, identity nor generated, in a table without
-/// inheritance or partitions.
+/// the change anyway), and that is neither identity nor generated nor becomes or stops being
+/// serial, in a table without inheritance or partitions. A serial column's sequence is handed
+/// to the new column before the old one goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Swap {
     /// The new column's name until the swap (a name neither side's table has).

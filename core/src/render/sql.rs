@@ -370,10 +370,29 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             to,
             to_collation,
             using,
+            serial,
             ..
         } => {
             let swap = crate::plan::swap_of(c, pg_version)?;
-            retype_through_swap(table, column, to, to_collation.as_deref(), *using, swap)
+            let mut forms = retype_through_swap(
+                table,
+                column,
+                to,
+                to_collation.as_deref(),
+                *using,
+                swap,
+                *serial,
+            );
+            if *serial {
+                // The sequence changes type with the column (the plain form's second statement).
+                forms.extend(
+                    step_sql(c)
+                        .into_iter()
+                        .skip(1)
+                        .map(|sql| st(Phase::Transactional, sql)),
+                );
+            }
+            forms
         }
         _ => return None,
     };
@@ -394,6 +413,7 @@ fn retype_through_swap(
     collation: Option<&str>,
     using: Option<bool>,
     swap: &crate::diff::Swap,
+    serial: bool,
 ) -> Vec<OnlineStatement> {
     let t = |sql| OnlineStatement {
         phase: Phase::Transactional,
@@ -443,6 +463,12 @@ fn retype_through_swap(
     if swap.not_null {
         forms.extend(not_null_through_check(table, &swap.temp));
     }
+    // A serial column's sequence would go with the old column: it passes to the new one,
+    // whose default it becomes.
+    let seq = serial_sequence(table, column);
+    if serial {
+        forms.push(t(format!("ALTER SEQUENCE {seq} OWNED BY {table}.{new}")));
+    }
     forms.extend(
         [
             format!("DROP TRIGGER {trigger} ON {table}"),
@@ -453,12 +479,16 @@ fn retype_through_swap(
         .into_iter()
         .map(t),
     );
-    if let Some(d) = &swap.default {
-        forms.push(t(alter_col(
-            table,
-            column,
-            &format!("SET DEFAULT {}", d.sql),
-        )));
+    let default = if serial {
+        Some(format!(
+            "nextval({}::regclass)",
+            quote_literal(&seq.to_string())
+        ))
+    } else {
+        swap.default.as_ref().map(|d| d.sql.clone())
+    };
+    if let Some(d) = default {
+        forms.push(t(alter_col(table, column, &format!("SET DEFAULT {d}"))));
     }
     if swap.comment.is_some() {
         forms.push(t(comment(
