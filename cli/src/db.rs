@@ -432,6 +432,38 @@ pub fn apply(
     verify(&mut client, spec, desired, &options, err)
 }
 
+/// Whether step `index` of `p` is a type change made through a second column.
+fn half_swapped(p: &schemafix_core::Plan, index: usize) -> bool {
+    p.steps.get(index).is_some_and(|s| {
+        s.online.is_some()
+            && matches!(
+                s.change,
+                schemafix_core::Change::AlterColumnType { swap: Some(_), .. }
+            )
+    })
+}
+
+/// What an online type change stopped half-way leaves, and how to take it back.
+fn swap_undo(c: &schemafix_core::Change) -> Option<String> {
+    let schemafix_core::Change::AlterColumnType {
+        table,
+        column,
+        swap: Some(swap),
+        ..
+    } = c
+    else {
+        return None;
+    };
+    let q = schemafix_core::quote_ident;
+    let function = schemafix_core::QualName::new(table.schema.clone(), swap.sync.clone());
+    Some(format!(
+        "{table}.{col} stopped half-way: its second column {new} and the trigger {trigger} that keeps it in step stay (writes of values the new type cannot hold fail meanwhile); fix the rows and run the rest of the script, or take it back: DROP TRIGGER {trigger} ON {table}; DROP FUNCTION {function}(); ALTER TABLE {table} DROP COLUMN {new};",
+        col = q(column),
+        new = q(&swap.temp),
+        trigger = q(&swap.sync),
+    ))
+}
+
 /// Online mode: runs the plan's phases in order, each transactional one in a transaction of
 /// its own, the others statement by statement outside any. `Some` when a phase failed (the
 /// earlier ones stay committed).
@@ -488,6 +520,10 @@ fn apply_phases(
         if let Some((reason, sql, e)) = failed {
             let invalid = if sql.contains(" CONCURRENTLY ") && sql.starts_with("CREATE") {
                 "; a failed concurrent build leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before running again"
+            } else if block.phase == Phase::Backfill
+                && block.steps.iter().any(|(k, _, _)| half_swapped(p, *k))
+            {
+                ""
             } else if block.phase == Phase::Backfill {
                 "; the column is there with its default for new rows, but its existing rows are not filled: run this phase's UPDATE again once it can succeed (a new plan sees no difference and would not)"
             } else if block.phase == Phase::Validate {
@@ -505,13 +541,33 @@ fn apply_phases(
                 } else {
                     "this statement did not complete"
                 },
-                if i == 0 {
-                    String::new()
-                } else {
-                    format!("; phases 1-{i} are committed")
+                match i {
+                    0 => String::new(),
+                    1 => "; phase 1 is committed".to_string(),
+                    i => format!("; phases 1-{i} are committed"),
                 }
             )
             .map_err(io)?;
+            // Type changes whose second column is in place and not yet swapped in.
+            let committed = if transactional { i } else { i + 1 };
+            let mut open: Vec<usize> = Vec::new();
+            for b in phases.iter().take(committed) {
+                for (index, _, sqls) in &b.steps {
+                    if !half_swapped(p, *index) {
+                        continue;
+                    }
+                    if sqls.iter().any(|q| q.contains(" RENAME COLUMN ")) {
+                        open.retain(|x| x != index);
+                    } else if !open.contains(index) {
+                        open.push(*index);
+                    }
+                }
+            }
+            for index in open {
+                if let Some(undo) = swap_undo(&p.steps[index].change) {
+                    writeln!(err, "  the type change of {undo}",).map_err(io)?;
+                }
+            }
             return Ok(Some(if i == 0 && transactional {
                 Applied::RolledBack
             } else {
