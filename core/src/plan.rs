@@ -119,8 +119,8 @@ pub struct Step {
 impl Step {
     /// In an online plan, why this step still holds an ACCESS EXCLUSIVE lock for as long as
     /// the table takes, having no online form: a type change that rewrites the table where
-    /// the column cannot go through a second column (an index, key, constraint, policy,
-    /// trigger or generated column names it on both sides, it is serial, identity or
+    /// the column cannot go through a second column (a key, constraint, policy, trigger,
+    /// generated column or an index's expression names it on both sides, it is identity or
     /// generated, or its table has inheritance or partitions; see [`crate::Swap`]), an
     /// exclusion constraint (PostgreSQL has no `NOT VALID` or `CONCURRENTLY` for one), a
     /// stored generated column added to a table (an identity column before PostgreSQL 12), an
@@ -1362,9 +1362,17 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
             Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
             // The new column added and swapped in (brief locks), every row read and written by
             // the backfill, which fails on a value the new type cannot hold.
-            Change::AlterColumnType { from, to, .. } => {
+            Change::AlterColumnType { from, to, swap, .. } => {
                 let mut h = vec![H::AccessExclusiveLock, H::FullTableScan];
                 if !widening(from, to) {
+                    h.push(H::FailsOnExistingRows);
+                }
+                // Its indexes built again on the new column, concurrently.
+                let indexes = swap.as_ref().map_or(&[][..], |s| &s.indexes[..]);
+                if !indexes.is_empty() {
+                    h.extend([H::IndexBuild, H::NotTransactional]);
+                }
+                if indexes.iter().any(|(i, _)| i.unique) {
                     h.push(H::FailsOnExistingRows);
                 }
                 h
@@ -1974,11 +1982,11 @@ mod tests {
             pg_version: Some(15),
             ..Default::default()
         };
-        // `n` is indexed on both sides: its type change keeps the plain form.
-        let from = "CREATE TABLE t (id int PRIMARY KEY, n int); CREATE INDEX t_n ON t (n);";
+        // An expression on `n` is indexed on both sides: its type change keeps the plain form.
+        let from = "CREATE TABLE t (id int PRIMARY KEY, n int); CREATE INDEX t_n ON t ((n + 1));";
         let to = "CREATE TABLE t (id int PRIMARY KEY, n bigint,
                 token uuid NOT NULL DEFAULT gen_random_uuid(),
-                seen timestamptz DEFAULT now()); CREATE INDEX t_n ON t (n);";
+                seen timestamptz DEFAULT now()); CREATE INDEX t_n ON t ((n + 1));";
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
         let body: String = m
             .sql
@@ -2109,14 +2117,17 @@ COMMIT;
             ..Default::default()
         };
         let from = r#"CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 1, "n_new" text,
-            "odd$sync$" int, v varchar(10), w varchar(10), x int, y int CHECK (y > 0), s serial);
+            "odd$sync$" int, v varchar(10), w varchar(10), x int, y int CHECK (y > 0), s serial,
+            z int);
             COMMENT ON COLUMN t.n IS 'count';
-            CREATE INDEX t_x ON t (x);"#;
+            CREATE INDEX t_x ON t (x) INCLUDE (v); COMMENT ON INDEX t_x IS 'by x';
+            CREATE INDEX t_z ON t ((z + 1));"#;
         let to = r#"CREATE TABLE t (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 1, "n_new" text,
             "odd$sync$" bigint, v varchar(20), w bigint, x bigint, y bigint CHECK (y > 0),
-            s bigserial);
+            s bigserial, z bigint);
             COMMENT ON COLUMN t.n IS 'count';
-            CREATE INDEX t_x ON t (x);"#;
+            CREATE INDEX t_x ON t (x) INCLUDE (v); COMMENT ON INDEX t_x IS 'by x';
+            CREATE INDEX t_z ON t ((z + 1));"#;
         let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
         let order = [
             "ALTER TABLE t ADD COLUMN n_new2 bigint;",
@@ -2191,11 +2202,11 @@ COMMIT;
         assert_eq!(n.long_lock(), None);
         assert!(n.reason.contains("comes last in the table"));
         assert!(step("t.n: default").hazards.is_empty());
-        // In place: a catalog-only change, and columns an index or a check names.
+        // In place: a catalog-only change, and columns a check or an index's expression names.
         assert!(m
             .sql
             .contains("ALTER TABLE t ALTER COLUMN v TYPE character varying(20);"));
-        for c in ["x", "y"] {
+        for c in ["y", "z"] {
             assert!(
                 m.sql
                     .contains(&format!("ALTER TABLE t ALTER COLUMN {c} TYPE bigint;")),
@@ -2204,6 +2215,39 @@ COMMIT;
             );
             assert!(step(&format!("t.{c}: type")).long_lock().is_some());
         }
+        // An index on the column: built again on the new one, concurrently, outside any
+        // transaction, then named as the old one (which went with the old column).
+        let indexed = [
+            "UPDATE t SET x_new = x WHERE x_new IS NULL AND x IS NOT NULL;",
+            "CREATE INDEX CONCURRENTLY t_x_new ON t (x_new) INCLUDE (v);",
+            "ALTER TABLE t RENAME COLUMN x_new TO x;",
+            "ALTER INDEX t_x_new RENAME TO t_x;",
+            "COMMENT ON INDEX t_x IS 'by x';",
+        ];
+        let at: Vec<usize> = indexed
+            .iter()
+            .map(|s| {
+                m.sql
+                    .find(s)
+                    .unwrap_or_else(|| panic!("{s} missing from {}", m.sql))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
+        let phase = m.sql[..at[1]]
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("-- phase"))
+            .unwrap_or_default();
+        assert!(phase.contains("not transactional"), "{phase}");
+        assert_eq!(
+            step("t.x: type").hazards,
+            vec![
+                super::Hazard::AccessExclusiveLock,
+                super::Hazard::FullTableScan,
+                super::Hazard::IndexBuild,
+                super::Hazard::NotTransactional
+            ]
+        );
         // Before PostgreSQL 12, and in the default plan: in place.
         for opts in [
             PlanOptions {

@@ -1063,8 +1063,8 @@ fn a_rewrite_is_listed_exactly_when_postgresql_rewrites() {
 /// session keeps writing: rows inserted and updated between the phases, and during the
 /// backfill (which blocks neither reads nor inserts, where the plain `ALTER COLUMN … TYPE`
 /// blocks both), all end up converted; the table is never rewritten under its lock (its
-/// file stays the same), the column keeps NOT NULL, its default and comment, a serial one its
-/// sequence, the view on it is back, no trigger or function is left over, and the result
+/// file stays the same), the column keeps NOT NULL, its default, comment and index, a serial
+/// one its sequence, the view on it is back, no trigger or function is left over, and the result
 /// matches the desired schema.
 #[test]
 fn an_online_type_change_goes_through_a_second_column_while_writes_go_on() {
@@ -1074,6 +1074,7 @@ fn an_online_type_change_goes_through_a_second_column_while_writes_go_on() {
     let from =
         "CREATE TABLE items (id int PRIMARY KEY, price int NOT NULL DEFAULT 0, code varchar(10), ticket serial);
         COMMENT ON COLUMN items.price IS 'cents';
+        CREATE INDEX items_price ON items (price);
         CREATE VIEW cheap AS SELECT id, price FROM items WHERE price < 10;";
     let to = from
         .replace("price int NOT NULL", "price bigint NOT NULL")
@@ -1166,6 +1167,12 @@ fn an_online_type_change_goes_through_a_second_column_while_writes_go_on() {
         db.query("SELECT format_type(atttypid, atttypmod) || ':' || (SELECT format_type(seqtypid, NULL) FROM pg_sequence WHERE seqrelid = 'items_ticket_seq'::regclass) FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'ticket'")
             .unwrap(),
         "bigint:bigint"
+    );
+    // Its index, built again on the new column, valid and under its name.
+    assert_eq!(
+        db.query("SELECT indexdef || ':' || indisvalid FROM pg_indexes JOIN pg_index ON indexrelid = (schemaname || '.' || indexname)::regclass WHERE tablename = 'items' AND indexname <> 'items_pkey'")
+            .unwrap(),
+        "CREATE INDEX items_price ON public.items USING btree (price):true"
     );
     // The serial column keeps its sequence, which goes on where it stood.
     assert_eq!(

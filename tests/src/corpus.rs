@@ -771,7 +771,7 @@ pub fn report(results: &[CaseResult]) -> String {
          *down* applies the down migration after *forward* and requires the catalog of *current* again.\n\n\
          *online* is *forward* planned with `--online` and run as the script it is (`psql -f`: each phase its own transaction, the\n\
          `CONCURRENTLY` phases outside any), converging the same way, with no squawk violation that online mode exists to avoid\n\
-         (except on a step with no online form, which the script names, where PostgreSQL rewrites nothing, or on a change the desired schema asks for:\n\
+         (except on a step with no online form, which the script names, where PostgreSQL rewrites nothing, on the swap of a type change made through a second column, or on a change the desired schema asks for:\n\
          each such case is listed below);\n\
          *squawk* runs squawk (PyPI `squawk-cli`) over the default-mode *forward* SQL: each lock or safety violation must be a hazard\n\
          its step lists. The squawk rules left out, and why, are listed at the end.\n\n\

@@ -1,7 +1,7 @@
 //! Columns: add, drop, and every attribute of a column both sides have.
 
 use super::{Change, Swap};
-use crate::schema::{Column, Expr, Schema, Table};
+use crate::schema::{Column, Expr, Index, Schema, Table};
 
 pub(super) fn diff_columns(
     f: &Table,
@@ -272,32 +272,104 @@ fn swap(
     if depends_on(from, ft, &f.name) && depends_on(to, tt, &t.name) {
         return None;
     }
+    // Indexes: one both sides have alike is built again on the new column and takes the old
+    // one's name at the swap, when it names the column only as a plain key or included
+    // column. Others that name it on one side only are dropped before or created after; on
+    // both sides, they may be one index renamed (which would go with the old column).
+    let naming = |tb: &Table| -> Vec<Index> {
+        tb.indexes
+            .iter()
+            .filter(|i| index_names(i, &f.name))
+            .cloned()
+            .collect()
+    };
+    let (was, will) = (naming(ft), naming(tt));
+    let kept: Vec<&Index> = was.iter().filter(|i| will.contains(i)).collect();
+    if was.len() > kept.len() && will.len() > kept.len() {
+        return None;
+    }
     let taken = |n: &str| ft.column(n).is_some() || tt.column(n).is_some();
-    let temp = (1..)
-        .map(|i: u32| {
-            let label = if i == 1 {
-                "new".to_string()
-            } else {
-                format!("new{i}")
-            };
-            crate::normalize::make_object_name(&t.name, None, &label)
+    let fresh = |base: &str, taken: &dyn Fn(&str) -> bool| {
+        (1..)
+            .map(|i: u32| {
+                let label = if i == 1 {
+                    "new".to_string()
+                } else {
+                    format!("new{i}")
+                };
+                crate::normalize::make_object_name(base, None, &label)
+            })
+            .find(|n| !taken(n))
+    };
+    let temp = fresh(&t.name, &taken)?;
+    // Relation names are the schema's: its tables' and their indexes' on either side.
+    let index_taken = |n: &str| {
+        [from, to].iter().any(|s| {
+            s.tables.values().any(|tb| {
+                tb.name.schema == ft.name.schema
+                    && (tb.name.name == n
+                        || crate::normalize::table_names_in_use(tb)
+                            .iter()
+                            .any(|x| x == n))
+            })
         })
-        .find(|n| !taken(n))?;
+    };
+    let mut indexes = Vec::new();
+    for i in kept {
+        let plain = |k: &crate::schema::IndexKey| k.is_column || !mentions(&k.expr.sql, &f.name);
+        let in_predicate = i
+            .predicate
+            .as_ref()
+            .is_some_and(|p| mentions(&p.sql, &f.name));
+        if in_predicate || !i.keys.iter().all(plain) {
+            return None;
+        }
+        let mut built = i.clone();
+        for k in &mut built.keys {
+            if k.is_column && k.expr.canon == f.name.as_str() {
+                k.expr = Expr {
+                    sql: crate::quote::quote_ident(&temp),
+                    canon: temp.clone(),
+                };
+            }
+        }
+        for c in &mut built.include {
+            if *c == f.name.as_str() {
+                c.clone_from(&temp);
+            }
+        }
+        built.name = fresh(&i.name, &index_taken)?;
+        indexes.push((built, i.name.clone()));
+    }
     Some(Swap {
         temp,
         sync: crate::normalize::make_object_name(&tt.name.name, Some(&t.name), "retype"),
         not_null: f.not_null,
         default: t.default.as_deref().cloned(),
         comment: t.comment.as_deref().map(String::from),
+        indexes,
     })
 }
 
-/// Whether anything of `table` (or another table's foreign key) names `column`: a key,
-/// index, constraint, policy, trigger or generated column. Expressions are searched for the
-/// name as text, so an expression that only looks like it names the column counts too.
+/// Whether `sql` may name `column` (as text: a false alarm only costs the online form).
+fn mentions(sql: &str, column: &str) -> bool {
+    sql.to_lowercase().contains(&column.to_lowercase())
+}
+
+/// Whether index `i` names `column` anywhere.
+fn index_names(i: &Index, column: &str) -> bool {
+    i.include.iter().any(|c| c == column)
+        || i.predicate
+            .as_ref()
+            .is_some_and(|p| mentions(&p.sql, column))
+        || i.keys.iter().any(|k| mentions(&k.expr.sql, column))
+}
+
+/// Whether anything of `table` but its indexes (or another table's foreign key) names
+/// `column`: a key, constraint, policy, trigger or generated column. Expressions are searched
+/// for the name as text, so an expression that only looks like it names the column counts too.
 fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
-    let needle = column.to_lowercase();
-    let mentions = |sql: &str| sql.to_lowercase().contains(&needle);
+    let mentions = |sql: &str| mentions(sql, column);
     let named = |cols: &[String]| cols.iter().any(|c| c == column);
     let in_expr = |e: &Option<Expr>| e.as_ref().is_some_and(|e| mentions(&e.sql));
     table
@@ -311,11 +383,6 @@ fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
         || table.checks.iter().any(|c| mentions(&c.expr.sql))
         || table.foreign_keys.iter().any(|k| named(&k.columns))
         || !table.exclusions.is_empty()
-        || table.indexes.iter().any(|i| {
-            named(&i.include)
-                || in_expr(&i.predicate)
-                || i.keys.iter().any(|k| mentions(&k.expr.sql))
-        })
         || table
             .policies
             .iter()

@@ -422,9 +422,9 @@ pub struct Diff {
 /// A type change online mode can make through a second column: the new column is added
 /// bare, a trigger copies each write of the old one into it, an `UPDATE` fills the existing
 /// rows, and one brief transaction drops the old column and gives the new one its name. Only
-/// for a column no index, constraint, trigger, policy, generated column or other table's key
-/// names on the current side (the views that read it are dropped and created again around
-/// the change anyway), and that is neither identity nor generated nor becomes or stops being
+/// for a column no constraint, trigger, policy, generated column or other table's key names on
+/// both sides, and whose indexes both sides have alike or one side only (the views that read
+/// it are dropped and created again around the change anyway), and that is neither identity nor generated nor becomes or stops being
 /// serial, in a table without inheritance or partitions. A serial column's sequence is handed
 /// to the new column before the old one goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -444,6 +444,10 @@ pub struct Swap {
     /// The desired comment, set in the swap's transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Indexes both sides have on the column: each built again (concurrently) on the new
+    /// column under a name of its own, then given the old one's name (the second) at the swap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<(crate::schema::Index, String)>,
 }
 
 /// The tables partitioned on either side.

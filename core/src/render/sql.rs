@@ -402,8 +402,9 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
 /// A type change without a rewrite under the table's lock (expand and contract): the new
 /// column added bare, a trigger setting it from the old one on each insert and update, an
 /// `UPDATE` in a backfill phase for the rows already there, NOT NULL (when the column has it)
-/// through a validated check, then one transaction that drops the trigger and the old column
-/// and gives the new one its name, default and comment. The value is converted as the plain
+/// through a validated check, its indexes built again on it concurrently, then one
+/// transaction that drops the trigger and the old column and gives the new one its name,
+/// default and comment (and the new indexes theirs). The value is converted as the plain
 /// `ALTER COLUMN … TYPE` would: by assignment, or through the same `USING` cast, with the
 /// migration's `search_path` (the trigger runs in the writers' sessions).
 fn retype_through_swap(
@@ -463,6 +464,13 @@ fn retype_through_swap(
     if swap.not_null {
         forms.extend(not_null_through_check(table, &swap.temp));
     }
+    // The column's indexes, built again on the new column once it is filled.
+    for (index, _) in &swap.indexes {
+        forms.push(OnlineStatement {
+            phase: Phase::NotTransactional,
+            sql: create_index_sql(table, index, true),
+        });
+    }
     // A serial column's sequence would go with the old column: it passes to the new one,
     // whose default it becomes.
     let seq = serial_sequence(table, column);
@@ -479,6 +487,17 @@ fn retype_through_swap(
         .into_iter()
         .map(t),
     );
+    // The old column's indexes went with it: the new ones take their names.
+    for (index, name) in &swap.indexes {
+        forms.push(t(format!(
+            "ALTER INDEX {} RENAME TO {}",
+            in_schema(table, &index.name),
+            q(name)
+        )));
+        if index.comment.is_some() {
+            forms.push(t(comment("INDEX", &in_schema(table, name), &index.comment)));
+        }
+    }
     let default = if serial {
         Some(format!(
             "nextval({}::regclass)",
