@@ -1368,12 +1368,16 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
                     h.push(H::FailsOnExistingRows);
                 }
                 // Its indexes built again on the new column, concurrently.
-                let indexes = swap.as_ref().map_or(&[][..], |s| &s.indexes[..]);
-                if !indexes.is_empty() {
-                    h.extend([H::IndexBuild, H::NotTransactional]);
-                }
-                if indexes.iter().any(|(i, _)| i.unique) {
-                    h.push(H::FailsOnExistingRows);
+                if let Some(s) = swap {
+                    let keys = s.primary_key.is_some() || !s.uniques.is_empty();
+                    if keys || !s.indexes.is_empty() {
+                        h.extend([H::IndexBuild, H::NotTransactional]);
+                    }
+                    // A key, a unique index or a foreign key the new values may break.
+                    if keys || !s.foreign_keys.is_empty() || s.indexes.iter().any(|(i, _)| i.unique)
+                    {
+                        h.push(H::FailsOnExistingRows);
+                    }
                 }
                 h
             }
@@ -2262,6 +2266,52 @@ COMMIT;
             let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &opts);
             assert!(m.sql.contains("ALTER TABLE t ALTER COLUMN n TYPE bigint;"));
             assert!(!m.sql.contains("retype"), "{}", m.sql);
+        }
+    }
+
+    /// Online mode: keys and foreign keys on a column whose type changes go through the
+    /// swap, except a foreign key of a table on itself and a constraint with a comment (the
+    /// plain form, named as such); a key renamed on the way keeps the plain form too.
+    #[test]
+    fn online_keys_go_through_the_swap_unless_they_cannot() {
+        let options = PlanOptions {
+            online: true,
+            pg_version: Some(15),
+            ..Default::default()
+        };
+        let swapped = |from: &str, to: &str| {
+            let m = migrate(from, Some(Format::Sql), to, Some(Format::Sql), &options);
+            let step = m
+                .plan
+                .steps
+                .iter()
+                .find(|s| s.id == "alter-column-type")
+                .unwrap_or_else(|| panic!("{}", m.sql))
+                .clone();
+            (step.online.is_some(), step.long_lock().is_some(), m.sql)
+        };
+        let (on, _, sql) = swapped(
+            "CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a);",
+            "CREATE TABLE a (id bigint PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a);",
+        );
+        assert!(on, "{sql}");
+        assert!(sql.contains("ALTER TABLE b ADD CONSTRAINT b_a_id_fkey FOREIGN KEY (a_id) REFERENCES a (id) NOT VALID;"), "{sql}");
+        for (from, to) in [
+            (
+                "CREATE TABLE a (id int PRIMARY KEY, up int REFERENCES a);",
+                "CREATE TABLE a (id bigint PRIMARY KEY, up int REFERENCES a);",
+            ),
+            (
+                "CREATE TABLE a (id int PRIMARY KEY); COMMENT ON CONSTRAINT a_pkey ON a IS 'k';",
+                "CREATE TABLE a (id bigint PRIMARY KEY); COMMENT ON CONSTRAINT a_pkey ON a IS 'k';",
+            ),
+            (
+                "CREATE TABLE a (id int CONSTRAINT k1 UNIQUE);",
+                "CREATE TABLE a (id bigint CONSTRAINT k2 UNIQUE);",
+            ),
+        ] {
+            let (on, long, sql) = swapped(from, to);
+            assert!(!on && long, "{sql}");
         }
     }
 

@@ -1272,3 +1272,70 @@ fn an_online_type_change_stopped_half_way_says_how_to_take_it_back() {
     db.exec(undo).unwrap();
     assert_eq!(normalize_dump(&db.dump().unwrap()), before);
 }
+
+/// `apply --online` widening a primary key and the foreign key on it (`integer` to `bigint`,
+/// the classic case): both go through second columns, the keys on unique indexes built
+/// concurrently, the foreign key dropped and added again `NOT VALID` around the swap and
+/// validated; no step keeps the plain form, neither table's file is rewritten, the rows and
+/// their references stay, and the result is verified against the desired schema.
+#[test]
+fn an_online_apply_widens_a_primary_key_and_its_foreign_key() {
+    let pg = Pg::get().expect("PostgreSQL");
+    let db = pg.create_db().unwrap();
+    let current = "CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);
+        CREATE TABLE orders (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users (id) ON DELETE CASCADE);
+        CREATE INDEX orders_user_id ON orders (user_id);";
+    db.exec(current).unwrap();
+    db.exec(
+        "INSERT INTO users SELECT g, 'e' || g FROM generate_series(1, 100) g;
+        INSERT INTO orders SELECT g, 1 + g % 100 FROM generate_series(1, 1000) g",
+    )
+    .unwrap();
+    let desired = write_temp(
+        "widen_keys.sql",
+        &current
+            .replace("id int PRIMARY KEY", "id bigint PRIMARY KEY")
+            .replace("user_id int", "user_id bigint"),
+    );
+    let nodes = || {
+        db.query("SELECT string_agg(relname || '=' || relfilenode, ',' ORDER BY relname) FROM pg_class WHERE relname IN ('users', 'orders')")
+            .unwrap()
+    };
+    let before = nodes();
+    let url = db.url();
+    let out = run(&["apply", "--db", &url, &desired, "--yes", "--online"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("verified")
+            && !stdout.contains("no online form")
+            && !stdout.contains(" TYPE "),
+        "{stdout}\n{stderr}"
+    );
+    for want in [
+        "CREATE UNIQUE INDEX CONCURRENTLY users_pkey_new ON users (id_new);",
+        "ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;",
+        "ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey_new;",
+        "ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;",
+        "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;",
+        "ALTER TABLE orders RENAME CONSTRAINT orders_user_id_fkey_new TO orders_user_id_fkey;",
+    ] {
+        assert!(stdout.contains(want), "{want} not in\n{stdout}");
+    }
+    assert_eq!(nodes(), before, "a table was rewritten");
+    assert_eq!(
+        db.query("SELECT count(*) FROM orders JOIN users ON users.id = orders.user_id")
+            .unwrap(),
+        "1000"
+    );
+    // Every constraint validated, every index valid, the foreign key still cascading.
+    assert_eq!(
+        db.query("SELECT (SELECT count(*) FROM pg_constraint WHERE NOT convalidated) + (SELECT count(*) FROM pg_index WHERE NOT indisvalid)")
+            .unwrap(),
+        "0"
+    );
+    db.exec("DELETE FROM users WHERE id = 1").unwrap();
+    assert_eq!(db.query("SELECT count(*) FROM orders").unwrap(), "990");
+    let check = run(&["check", &url, &desired]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}

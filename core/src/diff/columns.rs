@@ -268,7 +268,8 @@ fn swap(
     }
     // Something on the current side that the desired side also has stays through the plan;
     // what only the current side has is dropped before the type change, what only the
-    // desired side has is created after it, on the new column.
+    // desired side has is created after it, on the new column. Indexes, keys and foreign
+    // keys alike on both sides are carried over (below).
     if depends_on(from, ft, &f.name) && depends_on(to, tt, &t.name) {
         return None;
     }
@@ -341,6 +342,93 @@ fn swap(
         built.name = fresh(&i.name, &index_taken)?;
         indexes.push((built, i.name.clone()));
     }
+    // Keys and foreign keys on the column, alike on both sides: unique indexes built again
+    // and attached as the keys at the swap, the table's own foreign keys added anew NOT VALID
+    // and validated, other tables' dropped at the swap and added again NOT VALID (validated
+    // after). A comment on one, a foreign key of the table on itself, or one from a
+    // partitioned table (no NOT VALID there) keeps the plain form.
+    let name = f.name.as_str();
+    let names = |c: &[String]| c.iter().any(|x| x == name);
+    let pks = |tb: &Table| -> Vec<crate::schema::PrimaryKey> {
+        tb.primary_key
+            .iter()
+            .filter(|k| names(&k.columns) || names(&k.include))
+            .cloned()
+            .collect()
+    };
+    let uniques = |tb: &Table| -> Vec<crate::schema::Unique> {
+        tb.uniques
+            .iter()
+            .filter(|k| names(&k.columns) || names(&k.include))
+            .cloned()
+            .collect()
+    };
+    let fks = |tb: &Table| -> Vec<crate::schema::ForeignKey> {
+        tb.foreign_keys
+            .iter()
+            .filter(|k| names(&k.columns))
+            .cloned()
+            .collect()
+    };
+    let referencing = |s: &Schema| -> Vec<(crate::schema::QualName, crate::schema::ForeignKey)> {
+        s.tables
+            .values()
+            .flat_map(|o| {
+                o.foreign_keys
+                    .iter()
+                    .filter(|k| k.ref_table == ft.name && names(&k.ref_columns))
+                    .map(|k| (o.name.clone(), k.clone()))
+            })
+            .collect()
+    };
+    let pk = alike(&pks(ft), &pks(tt))?;
+    let uq = alike(&uniques(ft), &uniques(tt))?;
+    let own = alike(&fks(ft), &fks(tt))?;
+    let refs = alike(&referencing(from), &referencing(to))?;
+    let commented = |tb: &Table, n: &str| tb.constraint_comments.contains_key(n);
+    if pk
+        .iter()
+        .map(|k| &k.name)
+        .chain(uq.iter().map(|k| &k.name))
+        .chain(own.iter().map(|k| &k.name))
+        .any(|n| commented(ft, n))
+        || own.iter().any(|k| k.ref_table == ft.name)
+        || refs.iter().any(|(o, _)| *o == ft.name)
+        || refs.iter().any(|(o, k)| {
+            from.tables.get(o).is_none_or(|o| {
+                o.partition_by.is_some() || o.partition_of.is_some() || commented(o, &k.name)
+            })
+        })
+    {
+        return None;
+    }
+    let constraint_taken = |n: &str| {
+        [ft, tt].iter().any(|tb| {
+            crate::normalize::table_names_in_use(tb)
+                .iter()
+                .any(|x| x == n)
+        })
+    };
+    let mut primary_key = None;
+    for mut k in pk {
+        k.columns = renamed(&k.columns, name, &temp);
+        k.include = renamed(&k.include, name, &temp);
+        let index = fresh(&k.name, &index_taken)?;
+        primary_key = Some((k, index));
+    }
+    let mut keys = Vec::new();
+    for mut k in uq {
+        k.columns = renamed(&k.columns, name, &temp);
+        k.include = renamed(&k.include, name, &temp);
+        let index = fresh(&k.name, &index_taken)?;
+        keys.push((k, index));
+    }
+    let mut foreign_keys = Vec::new();
+    for mut k in own {
+        k.columns = renamed(&k.columns, name, &temp);
+        let temp_name = fresh(&k.name, &constraint_taken)?;
+        foreign_keys.push((k, temp_name));
+    }
     Some(Swap {
         temp,
         sync: crate::normalize::make_object_name(&tt.name.name, Some(&t.name), "retype"),
@@ -348,6 +436,10 @@ fn swap(
         default: t.default.as_deref().cloned(),
         comment: t.comment.as_deref().map(String::from),
         indexes,
+        primary_key,
+        uniques: keys,
+        foreign_keys,
+        referencing: refs,
     })
 }
 
@@ -362,26 +454,22 @@ fn index_names(i: &Index, column: &str) -> bool {
         || i.predicate
             .as_ref()
             .is_some_and(|p| mentions(&p.sql, column))
-        || i.keys.iter().any(|k| mentions(&k.expr.sql, column))
+        || i.keys.iter().any(|k| {
+            if k.is_column {
+                k.expr.canon == column
+            } else {
+                mentions(&k.expr.sql, column)
+            }
+        })
 }
 
-/// Whether anything of `table` but its indexes (or another table's foreign key) names
-/// `column`: a key, constraint, policy, trigger or generated column. Expressions are searched
+/// Whether anything of `table` but its indexes, keys and foreign keys names `column`: a
+/// check, exclusion constraint, policy, trigger or generated column. Expressions are searched
 /// for the name as text, so an expression that only looks like it names the column counts too.
 fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
     let mentions = |sql: &str| mentions(sql, column);
-    let named = |cols: &[String]| cols.iter().any(|c| c == column);
     let in_expr = |e: &Option<Expr>| e.as_ref().is_some_and(|e| mentions(&e.sql));
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|k| named(&k.columns) || named(&k.include))
-        || table
-            .uniques
-            .iter()
-            .any(|u| named(&u.columns) || named(&u.include))
-        || table.checks.iter().any(|c| mentions(&c.expr.sql))
-        || table.foreign_keys.iter().any(|k| named(&k.columns))
+    table.checks.iter().any(|c| mentions(&c.expr.sql))
         || !table.exclusions.is_empty()
         || table
             .policies
@@ -395,9 +483,24 @@ fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
             .triggers
             .values()
             .any(|tr| tr.table == table.name && mentions(&tr.definition.sql))
-        || schema.tables.values().any(|o| {
-            o.foreign_keys
-                .iter()
-                .any(|k| k.ref_table == table.name && named(&k.ref_columns))
+}
+
+/// What both sides have alike of `was` and `will`, or `None` when both also have something
+/// else (which may be one thing renamed, kept by the plan, and lost with the old column).
+fn alike<T: PartialEq + Clone>(was: &[T], will: &[T]) -> Option<Vec<T>> {
+    let kept: Vec<T> = was.iter().filter(|x| will.contains(x)).cloned().collect();
+    (was.len() == kept.len() || will.len() == kept.len()).then_some(kept)
+}
+
+/// `cols` with `column` named `temp`.
+fn renamed(cols: &[String], column: &str, temp: &str) -> Vec<String> {
+    cols.iter()
+        .map(|c| {
+            if c == column {
+                temp.to_string()
+            } else {
+                c.clone()
+            }
         })
+        .collect()
 }

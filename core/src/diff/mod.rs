@@ -422,8 +422,9 @@ pub struct Diff {
 /// A type change online mode can make through a second column: the new column is added
 /// bare, a trigger copies each write of the old one into it, an `UPDATE` fills the existing
 /// rows, and one brief transaction drops the old column and gives the new one its name. Only
-/// for a column no constraint, trigger, policy, generated column or other table's key names on
-/// both sides, and whose indexes both sides have alike or one side only (the views that read
+/// for a column no check, exclusion constraint, trigger, policy or generated column names on
+/// both sides, and whose indexes, keys and foreign keys (its table's and others') both sides
+/// have alike or one side only (the views that read
 /// it are dropped and created again around the change anyway), and that is neither identity nor generated nor becomes or stops being
 /// serial, in a table without inheritance or partitions. A serial column's sequence is handed
 /// to the new column before the old one goes.
@@ -448,6 +449,21 @@ pub struct Swap {
     /// column under a name of its own, then given the old one's name (the second) at the swap.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<(crate::schema::Index, String)>,
+    /// The primary key on the column (its columns naming the new one), with the name of the
+    /// unique index built for it concurrently and attached at the swap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<(crate::schema::PrimaryKey, String)>,
+    /// Unique constraints on the column, likewise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<(crate::schema::Unique, String)>,
+    /// The table's foreign keys on the column (naming the new one), each with the name it is
+    /// added under `NOT VALID` and validated, then renamed at the swap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<(crate::schema::ForeignKey, String)>,
+    /// Other tables' foreign keys on the column: dropped at the swap and added again `NOT
+    /// VALID`, then validated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referencing: Vec<(QualName, crate::schema::ForeignKey)>,
 }
 
 /// The tables partitioned on either side.

@@ -453,23 +453,64 @@ fn retype_through_swap(
         t(format!(
             "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
         )),
-        OnlineStatement {
-            phase: Phase::Backfill,
-            sql: format!(
-                "UPDATE {table} SET {new} = {} WHERE {new} IS NULL AND {old} IS NOT NULL",
-                value("")
-            ),
-        },
     ];
+    // The table's foreign keys on the column, on the new one: checked for each write from
+    // now (the trigger fills it), for the rows already there once the backfill is done.
+    for (fk, temp) in &swap.foreign_keys {
+        forms.push(t(format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {} {} NOT VALID",
+            q(temp),
+            fk_clause(fk)
+        )));
+    }
+    forms.push(OnlineStatement {
+        phase: Phase::Backfill,
+        sql: format!(
+            "UPDATE {table} SET {new} = {} WHERE {new} IS NULL AND {old} IS NOT NULL",
+            value("")
+        ),
+    });
     if swap.not_null {
         forms.extend(not_null_through_check(table, &swap.temp));
     }
-    // The column's indexes, built again on the new column once it is filled.
-    for (index, _) in &swap.indexes {
+    for (_, temp) in &swap.foreign_keys {
         forms.push(OnlineStatement {
-            phase: Phase::NotTransactional,
-            sql: create_index_sql(table, index, true),
+            phase: Phase::Validate,
+            sql: validate(table, temp),
         });
+    }
+    // The column's indexes, and those of its keys, built again on the new column once it is
+    // filled.
+    let n = |sql| OnlineStatement {
+        phase: Phase::NotTransactional,
+        sql,
+    };
+    for (index, _) in &swap.indexes {
+        forms.push(n(create_index_sql(table, index, true)));
+    }
+    let unique_index = |index: &str, columns: &[String], include_cols: &[String], nnd: bool| {
+        format!(
+            "CREATE UNIQUE INDEX CONCURRENTLY {} ON {table} ({}){}{}",
+            q(index),
+            cols(columns),
+            include(include_cols),
+            if nnd { " NULLS NOT DISTINCT" } else { "" }
+        )
+    };
+    if let Some((pk, index)) = &swap.primary_key {
+        forms.push(n(unique_index(index, &pk.columns, &pk.include, false)));
+    }
+    for (u, index) in &swap.uniques {
+        forms.push(n(unique_index(
+            index,
+            &u.columns,
+            &u.include,
+            u.nulls_not_distinct,
+        )));
+    }
+    // Other tables' foreign keys on the column would keep it from going.
+    for (other, fk) in &swap.referencing {
+        forms.push(t(drop_constraint(other, &fk.name)));
     }
     // A serial column's sequence would go with the old column: it passes to the new one,
     // whose default it becomes.
@@ -498,6 +539,37 @@ fn retype_through_swap(
             forms.push(t(comment("INDEX", &in_schema(table, name), &index.comment)));
         }
     }
+    // The keys, on their new indexes (which take the keys' names).
+    if let Some((pk, index)) = &swap.primary_key {
+        forms.push(t(format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}{}",
+            q(&pk.name),
+            q(index),
+            deferrable(pk.deferrable)
+        )));
+    }
+    for (u, index) in &swap.uniques {
+        forms.push(t(format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {} UNIQUE USING INDEX {}{}",
+            q(&u.name),
+            q(index),
+            deferrable(u.deferrable)
+        )));
+    }
+    for (fk, temp) in &swap.foreign_keys {
+        forms.push(t(format!(
+            "ALTER TABLE {table} RENAME CONSTRAINT {} TO {}",
+            q(temp),
+            q(&fk.name)
+        )));
+    }
+    for (other, fk) in &swap.referencing {
+        forms.push(t(format!(
+            "ALTER TABLE {other} ADD CONSTRAINT {} {} NOT VALID",
+            q(&fk.name),
+            fk_clause(fk)
+        )));
+    }
     let default = if serial {
         Some(format!(
             "nextval({}::regclass)",
@@ -515,6 +587,12 @@ fn retype_through_swap(
             &format!("{table}.{old}"),
             &swap.comment,
         )));
+    }
+    for (other, fk) in &swap.referencing {
+        forms.push(OnlineStatement {
+            phase: Phase::Validate,
+            sql: validate(other, &fk.name),
+        });
     }
     forms
 }
