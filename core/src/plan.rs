@@ -119,9 +119,10 @@ pub struct Step {
 impl Step {
     /// In an online plan, why this step still holds an ACCESS EXCLUSIVE lock for as long as
     /// the table takes, having no online form: a type change that rewrites the table where
-    /// the column cannot go through a second column (a key, constraint, policy, trigger,
-    /// generated column or an index's expression names it on both sides, it is identity or
-    /// generated, or its table has inheritance or partitions; see [`crate::Swap`]), an
+    /// the column cannot go through a second column (a check, exclusion constraint, policy,
+    /// trigger, generated column or an index's expression names it on both sides, it is
+    /// identity or generated, or its table has inheritance or partitions; see
+    /// [`crate::Swap`]), an
     /// exclusion constraint (PostgreSQL has no `NOT VALID` or `CONCURRENTLY` for one), a
     /// stored generated column added to a table (an identity column before PostgreSQL 12), an
     /// enum rebuild, a step on a partitioned table. `None` when it runs in an online form or its lock is brief.
