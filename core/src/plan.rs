@@ -2093,26 +2093,31 @@ COMMIT;
             "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('t', 'k'), s.last_value, s.is_called) FROM t_k_fill_seq AS s;",
             "DROP SEQUENCE t_k_fill_seq;",
         ];
-        let at: Vec<usize> = order
+        in_order(&m.sql, &order);
+        assert!(!m.sql.contains("no online form"), "{}", m.sql);
+    }
+
+    /// Where each of `statements` is in `sql`, failing when one is missing or out of order.
+    fn in_order(sql: &str, statements: &[&str]) -> Vec<usize> {
+        let at: Vec<usize> = statements
             .iter()
             .map(|s| {
-                m.sql
-                    .find(s)
-                    .unwrap_or_else(|| panic!("{s} missing from\n{}", m.sql))
+                sql.find(s)
+                    .unwrap_or_else(|| panic!("{s} missing from\n{sql}"))
             })
             .collect();
-        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
-        assert!(!m.sql.contains("no online form"), "{}", m.sql);
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{sql}");
+        at
     }
 
     /// Online mode: a type change that rewrites the table goes through a second column (a
     /// trigger keeps it in step, a backfill fills it, NOT NULL comes through a validated
     /// check, one transaction swaps it in with the default and comment); the column's own
     /// default steps say the swap sees to them; a serial column's sequence passes to the new
-    /// column. Names are quoted and the function's
-    /// dollar-quote is one no name holds; a name the table has already is not taken. The
-    /// plain form stays where something else names the column, before PostgreSQL 12, and
-    /// for a change PostgreSQL makes in the catalog.
+    /// column; an index on it is built again. Names are quoted and the function's dollar-quote
+    /// is one no name holds; a name the table has already is not taken. The plain form stays
+    /// where something else names the column, before PostgreSQL 12, and for a change
+    /// PostgreSQL makes in the catalog.
     #[test]
     fn online_a_rewriting_type_change_goes_through_a_second_column() {
         let options = PlanOptions {
@@ -2149,15 +2154,7 @@ COMMIT;
             "ALTER TABLE t ALTER COLUMN n SET DEFAULT 1;",
             "COMMENT ON COLUMN t.n IS 'count';",
         ];
-        let at: Vec<usize> = order
-            .iter()
-            .map(|s| {
-                m.sql
-                    .find(s)
-                    .unwrap_or_else(|| panic!("{s} missing from\n{}", m.sql))
-            })
-            .collect();
-        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
+        in_order(&m.sql, &order);
         // A name holding `$sync$`: another tag.
         assert!(
             m.sql.contains(
@@ -2175,11 +2172,7 @@ COMMIT;
             "ALTER TABLE t ALTER COLUMN s SET DEFAULT nextval('t_s_seq'::regclass);",
             "ALTER SEQUENCE t_s_seq AS bigint;",
         ];
-        let at: Vec<usize> = serial
-            .iter()
-            .map(|s| m.sql.find(s).unwrap_or_else(|| panic!("{s} missing")))
-            .collect();
-        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
+        in_order(&m.sql, &serial);
         // Through the USING cast the plain form would take.
         assert!(
             m.sql.contains("UPDATE t SET w_new = w::bigint"),
@@ -2229,15 +2222,7 @@ COMMIT;
             "ALTER INDEX t_x_new RENAME TO t_x;",
             "COMMENT ON INDEX t_x IS 'by x';",
         ];
-        let at: Vec<usize> = indexed
-            .iter()
-            .map(|s| {
-                m.sql
-                    .find(s)
-                    .unwrap_or_else(|| panic!("{s} missing from {}", m.sql))
-            })
-            .collect();
-        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.sql);
+        let at = in_order(&m.sql, &indexed);
         let phase = m.sql[..at[1]]
             .lines()
             .rev()

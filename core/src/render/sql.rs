@@ -540,20 +540,21 @@ fn retype_through_swap(
         }
     }
     // The keys, on their new indexes (which take the keys' names).
-    if let Some((pk, index)) = &swap.primary_key {
+    let keys = swap
+        .primary_key
+        .iter()
+        .map(|(k, index)| ("PRIMARY KEY", &k.name, index, k.deferrable))
+        .chain(
+            swap.uniques
+                .iter()
+                .map(|(k, index)| ("UNIQUE", &k.name, index, k.deferrable)),
+        );
+    for (kind, name, index, d) in keys {
         forms.push(t(format!(
-            "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}{}",
-            q(&pk.name),
+            "ALTER TABLE {table} ADD CONSTRAINT {} {kind} USING INDEX {}{}",
+            q(name),
             q(index),
-            deferrable(pk.deferrable)
-        )));
-    }
-    for (u, index) in &swap.uniques {
-        forms.push(t(format!(
-            "ALTER TABLE {table} ADD CONSTRAINT {} UNIQUE USING INDEX {}{}",
-            q(&u.name),
-            q(index),
-            deferrable(u.deferrable)
+            deferrable(d)
         )));
     }
     for (fk, temp) in &swap.foreign_keys {
