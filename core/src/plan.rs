@@ -301,25 +301,6 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
             }
         }
         let reason = match &change {
-            Change::DropDefault {
-                table,
-                column,
-                from,
-            } if swapped(table, column) => format!(
-                "{}: default {} goes with the old column at the type change's swap",
-                at(table, column),
-                from.sql
-            ),
-            Change::SetDefault {
-                table,
-                column,
-                from: None,
-                to,
-            } if swapped(table, column) => format!(
-                "{}: default {} wanted, set on the new column at the type change's swap",
-                at(table, column),
-                to.sql
-            ),
             c @ Change::AlterColumnType { table, column, .. } if swapped(table, column) => format!(
                 "{}; online through a second column, swapped in at the end (the column then comes last in the table)",
                 reason(c)
@@ -329,9 +310,14 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
                 column,
                 from,
             } if retyped(table, column) => format!(
-                "{}: default {} comes off for the type change (it may not convert)",
+                "{}: default {} {}",
                 at(table, column),
-                from.sql
+                from.sql,
+                if swapped(table, column) {
+                    "goes with the old column at the type change's swap"
+                } else {
+                    "comes off for the type change (it may not convert)"
+                }
             ),
             Change::SetDefault {
                 table,
@@ -339,9 +325,14 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
                 from: None,
                 to,
             } if retyped(table, column) => format!(
-                "{}: default {} wanted, set after the type change",
+                "{}: default {} wanted, {}",
                 at(table, column),
-                to.sql
+                to.sql,
+                if swapped(table, column) {
+                    "set on the new column at the type change's swap"
+                } else {
+                    "set after the type change"
+                }
             ),
             Change::AddColumn { table, column }
                 if backfilled.contains(&(table.clone(), column.name.to_string())) =>

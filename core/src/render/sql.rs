@@ -421,11 +421,7 @@ fn retype_through_swap(
         sql,
     };
     let (old, new) = (q(column), q(&swap.temp));
-    let value = |row: &str| match using {
-        None => format!("{row}{old}"),
-        Some(false) => format!("{row}{old}::{to}"),
-        Some(true) => format!("{row}{old}::text::{to}"),
-    };
+    let value = |row: &str| converted(&format!("{row}{old}"), to, using);
     let function = in_schema(table, &swap.sync);
     let body = format!("BEGIN NEW.{new} := {}; RETURN NEW; END;", value("NEW."));
     // A dollar-quote tag the body does not hold (names are quoted identifiers: they may hold
@@ -439,10 +435,7 @@ fn retype_through_swap(
         .expect("a tag the body does not hold");
     let mut add = format!("ALTER TABLE {table} ADD COLUMN {new} {to}");
     if let Some(coll) = collation {
-        add.push_str(&format!(
-            " COLLATE {}",
-            coll.split('.').map(q).collect::<Vec<_>>().join(".")
-        ));
+        add.push_str(&collate(coll));
     }
     let trigger = q(&swap.sync);
     let mut forms = vec![
@@ -769,6 +762,24 @@ fn serial_type(data_type: &str) -> &'static str {
     }
 }
 
+/// ` COLLATE name`, each part of a qualified name quoted as needed.
+fn collate(coll: &str) -> String {
+    format!(
+        " COLLATE {}",
+        coll.split('.').map(q).collect::<Vec<_>>().join(".")
+    )
+}
+
+/// `value` converted to `to` as a type change does: by assignment (`None`), by a cast
+/// (`Some(false)`), or through text (`Some(true)`, for enums).
+fn converted(value: &str, to: &str, using: Option<bool>) -> String {
+    match using {
+        None => value.to_string(),
+        Some(false) => format!("{value}::{to}"),
+        Some(true) => format!("{value}::text::{to}"),
+    }
+}
+
 fn column_def(c: &Column) -> String {
     let mut s = format!("{} ", q(&c.name));
     if c.serial {
@@ -777,10 +788,7 @@ fn column_def(c: &Column) -> String {
         s.push_str(&c.data_type);
     }
     if let Some(coll) = &c.collation {
-        s.push_str(&format!(
-            " COLLATE {}",
-            coll.split('.').map(q).collect::<Vec<_>>().join(".")
-        ));
+        s.push_str(&collate(coll));
     }
     if let Some(g) = &c.generated {
         s.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.sql));
@@ -1427,15 +1435,10 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         } => {
             let mut what = format!("TYPE {to}");
             if let Some(coll) = to_collation {
-                what.push_str(&format!(
-                    " COLLATE {}",
-                    coll.split('.').map(q).collect::<Vec<_>>().join(".")
-                ));
+                what.push_str(&collate(coll));
             }
-            match using {
-                Some(true) => what.push_str(&format!(" USING {}::text::{to}", q(column))),
-                Some(false) => what.push_str(&format!(" USING {}::{to}", q(column))),
-                None => {}
+            if using.is_some() {
+                what.push_str(&format!(" USING {}", converted(&q(column), to, *using)));
             }
             let mut v = vec![alter_col(table, column, &what)];
             if *serial {
