@@ -1,13 +1,17 @@
 //! Columns: add, drop, and every attribute of a column both sides have.
 
 use super::{Change, Swap};
-use crate::schema::{Column, Expr, Index, Schema, Table};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::schema::{Column, Expr, ForeignKey, Index, QualName, Schema, Table};
 
 pub(super) fn diff_columns(
     f: &Table,
     t: &Table,
     from: &Schema,
     to: &Schema,
+    relations: &Relations,
     out: &mut Vec<Change>,
 ) {
     let table = &t.name;
@@ -27,7 +31,7 @@ pub(super) fn diff_columns(
                     });
                 }
             }
-            Some(fc) => diff_column((f, t), fc, tc, from, to, out),
+            Some(fc) => diff_column((f, t), fc, tc, (from, to), relations, out),
         }
     }
     for fc in &f.columns {
@@ -44,8 +48,8 @@ fn diff_column(
     tables: (&Table, &Table),
     f: &Column,
     t: &Column,
-    from: &Schema,
-    to: &Schema,
+    (from, to): (&Schema, &Schema),
+    relations: &Relations,
     out: &mut Vec<Change>,
 ) {
     let table = &tables.1.name;
@@ -123,7 +127,7 @@ fn diff_column(
                 None
             },
             serial: f.serial && t.serial,
-            swap: swap(tables, f, t, from, to).map(Box::new),
+            swap: swap(tables, f, t, relations).map(Box::new),
         });
     }
     let drop_default = |out: &mut Vec<Change>, from: &Option<Box<Expr>>| {
@@ -240,13 +244,8 @@ pub(crate) fn needs_using(from: &str, to: &str) -> bool {
 /// The expand and contract online mode may change `f`'s type through (see [`Swap`]), or
 /// `None` when something else depends on the column on both sides (one the plan keeps, or
 /// renames, would go with the old column) or the column cannot be copied into a plain one.
-fn swap(
-    (ft, tt): (&Table, &Table),
-    f: &Column,
-    t: &Column,
-    from: &Schema,
-    to: &Schema,
-) -> Option<Swap> {
+fn swap((ft, tt): (&Table, &Table), f: &Column, t: &Column, relations: &Relations) -> Option<Swap> {
+    let (from, to) = (relations.from.schema, relations.to.schema);
     // A column serial on both sides hands its sequence to the new column; one that becomes or
     // stops being serial has steps of its own. Identity and generated columns fill
     // themselves; inheritance and partitions share the column.
@@ -254,16 +253,13 @@ fn swap(
     if f.serial != t.serial {
         return None;
     }
-    let family = |s: &Schema, tb: &Table| {
+    let family = |side: &Side, tb: &Table| {
         tb.partition_by.is_some()
             || tb.partition_of.is_some()
             || !tb.inherits.is_empty()
-            || s.tables.values().any(|o| {
-                o.inherits.contains(&tb.name)
-                    || o.partition_of.as_ref().is_some_and(|p| p.parent == tb.name)
-            })
+            || side.get().parents.contains(&tb.name)
     };
-    if special(f) || special(t) || family(from, ft) || family(to, tt) {
+    if special(f) || special(t) || family(&relations.from, ft) || family(&relations.to, tt) {
         return None;
     }
     // Something on the current side that the desired side also has stays through the plan;
@@ -305,14 +301,10 @@ fn swap(
     let temp = fresh(&t.name, &taken)?;
     // Relation names are the schema's: its tables' and their indexes' on either side.
     let index_taken = |n: &str| {
-        [from, to].iter().any(|s| {
-            s.tables.values().any(|tb| {
-                tb.name.schema == ft.name.schema
-                    && (tb.name.name == n
-                        || crate::normalize::table_names_in_use(tb)
-                            .iter()
-                            .any(|x| x == n))
-            })
+        [&relations.from, &relations.to].iter().any(|side| {
+            side.get()
+                .relation_names
+                .contains(&(ft.name.schema.as_str(), n.to_string()))
         })
     };
     let mut indexes = Vec::new();
@@ -370,21 +362,20 @@ fn swap(
             .cloned()
             .collect()
     };
-    let referencing = |s: &Schema| -> Vec<(crate::schema::QualName, crate::schema::ForeignKey)> {
-        s.tables
-            .values()
-            .flat_map(|o| {
-                o.foreign_keys
-                    .iter()
-                    .filter(|k| k.ref_table == ft.name && names(&k.ref_columns))
-                    .map(|k| (o.name.clone(), k.clone()))
-            })
+    let referencing = |side: &Side| -> Vec<(QualName, crate::schema::ForeignKey)> {
+        side.get()
+            .referencing
+            .get(&ft.name)
+            .into_iter()
+            .flatten()
+            .filter(|(_, k)| names(&k.ref_columns))
+            .map(|(o, k)| ((*o).clone(), (*k).clone()))
             .collect()
     };
     let pk = alike(&pks(ft), &pks(tt))?;
     let uq = alike(&uniques(ft), &uniques(tt))?;
     let own = alike(&fks(ft), &fks(tt))?;
-    let refs = alike(&referencing(from), &referencing(to))?;
+    let refs = alike(&referencing(&relations.from), &referencing(&relations.to))?;
     let commented = |tb: &Table, n: &str| tb.constraint_comments.contains_key(n);
     if pk
         .iter()
@@ -503,4 +494,71 @@ fn renamed(cols: &[String], column: &str, temp: &str) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// What a type change's [`Swap`] looks up across each side's tables, gathered once per diff at
+/// the first type change (a scan of every table for each type change made a diff of many of
+/// them quadratic).
+pub(super) struct Relations<'a> {
+    from: Side<'a>,
+    to: Side<'a>,
+}
+
+impl<'a> Relations<'a> {
+    pub(super) fn new(from: &'a Schema, to: &'a Schema) -> Self {
+        let side = |schema| Side {
+            schema,
+            gathered: OnceCell::new(),
+        };
+        Relations {
+            from: side(from),
+            to: side(to),
+        }
+    }
+}
+
+/// One side's [`Relations`].
+struct Side<'a> {
+    schema: &'a Schema,
+    gathered: OnceCell<Gathered<'a>>,
+}
+
+struct Gathered<'a> {
+    /// Tables another inherits from or is a partition of.
+    parents: BTreeSet<&'a QualName>,
+    /// Each table's foreign keys from tables (itself included), by the table they reference.
+    referencing: BTreeMap<&'a QualName, Vec<(&'a QualName, &'a ForeignKey)>>,
+    /// Relation names in use, by schema: tables, and their constraints' and indexes'.
+    relation_names: BTreeSet<(&'a str, String)>,
+}
+
+impl<'a> Side<'a> {
+    fn get(&self) -> &Gathered<'a> {
+        self.gathered.get_or_init(|| {
+            let mut g = Gathered {
+                parents: BTreeSet::new(),
+                referencing: BTreeMap::new(),
+                relation_names: BTreeSet::new(),
+            };
+            for tb in self.schema.tables.values() {
+                g.parents.extend(&tb.inherits);
+                g.parents
+                    .extend(tb.partition_of.as_ref().map(|p| &p.parent));
+                for k in &tb.foreign_keys {
+                    g.referencing
+                        .entry(&k.ref_table)
+                        .or_default()
+                        .push((&tb.name, k));
+                }
+                let schema = tb.name.schema.as_str();
+                g.relation_names.insert((schema, tb.name.name.clone()));
+                g.relation_names.extend(
+                    crate::normalize::table_names_in_use(tb)
+                        .into_iter()
+                        .map(|n| (schema, n)),
+                );
+            }
+            g
+        })
+    }
 }

@@ -617,9 +617,10 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     enums::diff_enums(from, to, whole, &mut out, &mut not_compared);
     sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 
+    let relations = columns::Relations::new(from, to);
     for (name, t) in &to.tables {
         match from.tables.get(name) {
-            Some(f) => tables::diff_table(f, t, from, to, &mut out),
+            Some(f) => tables::diff_table(f, t, from, to, &relations, &mut out),
             None if in_scope(from, name) => {
                 tables::create_table(tables::local_shared(t, to), true, &mut out)
             }
