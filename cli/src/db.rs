@@ -191,10 +191,16 @@ fn reason_of(plan: &Plan, s: &ScriptStatement) -> String {
         .unwrap_or_default()
 }
 
+/// Runs one statement of a plan with the extended query protocol, under which the server itself
+/// refuses a text holding more than one statement (core has checked each is one already).
+fn exec<C: GenericClient>(c: &mut C, sql: &str) -> Result<(), postgres::Error> {
+    c.execute(sql, &[]).map(|_| ())
+}
+
 /// Runs `batch`'s statements in `tx`, in order.
 fn run_batch(tx: &mut postgres::Transaction<'_>, batch: &Batch, plan: &Plan) -> Result<(), Failed> {
     for s in &batch.statements {
-        if let Err(error) = tx.batch_execute(&s.sql) {
+        if let Err(error) = exec(tx, &s.sql) {
             return Err(Failed {
                 step: s.step.unwrap_or_default(),
                 reason: reason_of(plan, s),
@@ -286,6 +292,16 @@ pub fn apply(
         renames: opts.renames.clone(),
     };
     let m = migrate_parsed((Format::Database, current), desired.clone(), &options);
+    if m.has_errors() {
+        let msgs: Vec<String> = m
+            .from_diagnostics
+            .iter()
+            .chain(&m.to_diagnostics)
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.clone())
+            .collect();
+        return Err(DbError(msgs.join("; ")));
+    }
     let p = m.plan;
     if p.steps.is_empty() {
         tx.rollback().map_err(scrub)?;
@@ -340,10 +356,8 @@ pub fn apply(
     }
     let total = p.steps.len();
     // Core's split, the one the browser's verification runs too: new enum labels in a
-    // transaction of their own when other steps follow, the main transaction, then each
-    // `CONCURRENTLY` statement outside any.
-    let (mut transactions, later): (Vec<Batch>, Vec<Batch>) =
-        batches(&p).into_iter().partition(|b| b.transactional);
+    // transaction of their own when other steps follow, then the main transaction.
+    let mut transactions = batches(&p);
     if opts.dry_run && transactions.len() > 1 {
         // A dry run commits nothing: all of it in the one transaction it rolls back.
         let statements = transactions.drain(..).flat_map(|b| b.statements).collect();
@@ -411,24 +425,6 @@ pub fn apply(
         steps_in(&main)
     )
     .map_err(io)?;
-    for s in later.iter().flat_map(|b| &b.statements) {
-        writeln!(
-            err,
-            "running outside the transaction (PostgreSQL does not allow it inside one): {}",
-            reason_of(&p, s)
-        )
-        .map_err(io)?;
-        if let Err(e) = client.batch_execute(&s.sql) {
-            writeln!(
-                err,
-                "error: {}\n  statement: {};\nthe steps before it are committed",
-                spec.scrub(&pg_message(&e)),
-                s.sql
-            )
-            .map_err(io)?;
-            return Ok(Applied::NotConverged);
-        }
-    }
     verify(&mut client, spec, desired, &options, err)
 }
 
@@ -496,7 +492,7 @@ fn apply_phases(
             let mut tx = client.transaction().map_err(scrub)?;
             'run: for (_, reason, sqls) in &block.steps {
                 for sql in sqls {
-                    if let Err(e) = tx.batch_execute(sql) {
+                    if let Err(e) = exec(&mut tx, sql) {
                         failed = Some((reason.clone(), sql.clone(), e));
                         break 'run;
                     }
@@ -510,7 +506,7 @@ fn apply_phases(
         } else {
             'each: for (_, reason, sqls) in &block.steps {
                 for sql in sqls {
-                    if let Err(e) = client.batch_execute(sql) {
+                    if let Err(e) = exec(client, sql) {
                         failed = Some((reason.clone(), sql.clone(), e));
                         break 'each;
                     }
@@ -518,7 +514,10 @@ fn apply_phases(
             }
         }
         if let Some((reason, sql, e)) = failed {
-            let invalid = if sql.contains(" CONCURRENTLY ") && sql.starts_with("CREATE") {
+            let invalid = if !transactional
+                && (sql.starts_with("CREATE INDEX CONCURRENTLY")
+                    || sql.starts_with("CREATE UNIQUE INDEX CONCURRENTLY"))
+            {
                 "; a failed concurrent build leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before running again"
             } else if block.phase == Phase::Backfill
                 && block.steps.iter().any(|(k, _, _)| half_swapped(p, *k))

@@ -34,6 +34,9 @@ pub enum DiagKind {
     UnknownObject,
     /// The input is empty.
     Empty,
+    /// schemafix itself failed a check of its own output (a bug to report); nothing is printed
+    /// or applied.
+    Internal,
 }
 
 /// One problem found in an input.

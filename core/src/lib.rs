@@ -39,7 +39,10 @@ pub use plan::{plan, Hazard, OnlineStatement, Phase, Plan, PlanOptions, Step};
 pub use quote::{quote_ident, quote_literal};
 pub use rename::{Rename, RenameSuggestion};
 pub use render::alembic::{render_alembic, Revision};
-pub use render::sql::{online_phases, phase_label, render_sql, step_sql, PhaseBlock};
+pub use render::sql::{
+    check_statements, is_one_statement, online_phases, phase_label, render_sql, step_sql,
+    PhaseBlock,
+};
 pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
     clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
@@ -220,6 +223,18 @@ pub fn migrate_parsed(
         m.sql = render_sql(&m.plan);
         m.down = down_plan(&m.plan, &from_schema, &tp.schema);
         m.down_sql = render_sql(&m.down);
+        if let Err(message) = check_statements(&m.plan).and_then(|()| check_statements(&m.down)) {
+            m.to_diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                DiagKind::Internal,
+                message,
+                Default::default(),
+            ));
+            m.plan = Plan::default();
+            m.down = Plan::default();
+            m.sql.clear();
+            m.down_sql.clear();
+        }
         m.from_schema = from_schema;
         m.to_schema = tp.schema;
     }

@@ -194,7 +194,7 @@ pub fn needs_quotes(name: &str) -> bool {
 /// embedded quotes doubled.
 pub fn quote_ident(name: &str) -> String {
     if needs_quotes(name) {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        quote_name(name)
     } else {
         name.to_string()
     }
@@ -217,10 +217,21 @@ pub(crate) fn quote_idents(names: &[String]) -> String {
         .join(", ")
 }
 
-/// A string literal: single-quoted with embedded quotes doubled (standard_conforming_strings is
-/// on in every supported PostgreSQL, so backslashes need no escaping).
+/// An identifier always double-quoted, embedded quotes doubled.
+pub(crate) fn quote_name(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A string literal for `text`, as PostgreSQL's own `quote_literal` writes it: single-quoted
+/// with embedded quotes doubled, and where the value holds a backslash, an escape string
+/// (`E'…'`) with the backslashes doubled too, so that it means the same text whether or not the
+/// server has `standard_conforming_strings` on. This is the one place a literal is spelled.
 pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    if text.contains('\\') {
+        format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
 }
 
 #[cfg(test)]
@@ -245,5 +256,7 @@ mod tests {
         );
         assert_eq!(quote_ident("name"), "name");
         assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal(r"\'; --"), r"E'\\''; --'");
+        assert_eq!(quote_name("a\"b"), "\"a\"\"b\"");
     }
 }

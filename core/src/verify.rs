@@ -54,8 +54,8 @@ pub struct Script {
     #[serde(default)]
     pub borrowed: Vec<String>,
     /// The plan, in the transactions `schemafix apply` uses: new enum labels committed first
-    /// when later steps follow, `CONCURRENTLY` outside any transaction, an online plan phase by
-    /// phase.
+    /// when later steps follow, an online plan phase by phase (what cannot run in a
+    /// transaction, such as `CONCURRENTLY`, outside any).
     pub batches: Vec<Batch>,
     /// The catalog queries, the setup query first; their rows go to [`outcome`] (without the
     /// setup query's).
@@ -182,15 +182,11 @@ pub fn batches(plan: &Plan) -> Vec<Batch> {
         statements: Vec::new(),
     };
     let mut main = first.clone();
-    let mut later = Vec::new();
+    // The split comes from the plan's structure only, never from a statement's text: every
+    // statement of a plan in default mode runs in a transaction (what cannot is an online form).
     for (i, step) in plan.steps.iter().enumerate() {
         for sql in step_sql(&step.change) {
-            if sql.to_ascii_uppercase().contains(" CONCURRENTLY ") {
-                later.push(Batch {
-                    transactional: false,
-                    statements: vec![statement(i, sql)],
-                });
-            } else if labels_first && is_label(i) {
+            if labels_first && is_label(i) {
                 first.statements.push(statement(i, sql));
             } else {
                 main.statements.push(statement(i, sql));
@@ -200,7 +196,6 @@ pub fn batches(plan: &Plan) -> Vec<Batch> {
     [first, main]
         .into_iter()
         .filter(|b| !b.statements.is_empty())
-        .chain(later)
         .collect()
 }
 

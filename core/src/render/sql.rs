@@ -10,6 +10,33 @@ use crate::schema::{
 };
 
 /// The whole plan as a migration script.
+/// True when `sql` is exactly one SQL statement (a `;` at its end allowed): what the
+/// statement splitter, which follows PostgreSQL's lexical rules, finds in it.
+pub fn is_one_statement(sql: &str) -> bool {
+    let parts = crate::source::split::split_statements(sql);
+    parts.len() == 1 && !parts[0].meta
+}
+
+/// Defence in depth against SQL smuggled through a value: every statement `plan` would run, in
+/// its default and its online form, must be exactly one statement. An `Err` names the first one
+/// that is not; nothing of such a plan may be printed or applied.
+pub fn check_statements(plan: &Plan) -> Result<(), String> {
+    for step in plan.steps.iter().chain(&plan.skipped) {
+        let online = step.online.iter().flatten().map(|f| f.sql.clone());
+        for sql in step_sql(&step.change).into_iter().chain(online) {
+            if !is_one_statement(&sql) {
+                return Err(format!(
+                    "internal error: the statement generated for step {} ({}) is not exactly one SQL statement, so nothing is printed or applied: {}",
+                    step.id,
+                    step.reason.lines().next().unwrap_or_default(),
+                    sql.lines().next().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn render_sql(plan: &Plan) -> String {
     let mut out = if plan.online {
         render_phases(&plan.steps)

@@ -12,6 +12,7 @@ use sqlparser::ast::{
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+mod print;
 mod routines;
 mod views;
 
@@ -849,7 +850,7 @@ impl Cx<'_> {
         } else {
             format!("({}) ", crate::quote::quote_idents(&columns))
         };
-        let sql = format!("{list}AS {}", cv.query);
+        let sql = format!("{list}AS {}", print::sql(&*cv.query));
         self.pending_views.retain(|p| p.name != name);
         self.schema.views.insert(
             name.clone(),
@@ -908,7 +909,7 @@ impl Cx<'_> {
             }
             AlterColumnOperation::DropDefault => col.default = None,
             AlterColumnOperation::SetDataType { data_type, .. } => {
-                col.data_type = canonical_type_name(&data_type.to_string());
+                col.data_type = canonical_type_name(&print::sql_type(&data_type));
             }
             AlterColumnOperation::AddGenerated {
                 generated_as,
@@ -1125,14 +1126,14 @@ impl Cx<'_> {
             let bound = ct
                 .for_values
                 .as_ref()
-                .map_or("DEFAULT".to_string(), ToString::to_string);
+                .map_or("DEFAULT".to_string(), print::sql);
             table.partition_of = Some(PartitionOf {
                 parent: self.qual(parent),
                 bound: clause_expr(&bound),
             });
         }
         if let Some(by) = &ct.partition_by {
-            table.partition_by = Some(clause_expr(&by.to_string()));
+            table.partition_by = Some(clause_expr(&print::sql(by)));
         }
         let mut pending: Vec<(TableConstraint, Option<String>)> = Vec::new();
         // Column names' positions (the parser's line and column within the statement, in
@@ -1167,7 +1168,7 @@ impl Cx<'_> {
                     ct.columns
                         .iter()
                         .map(|c| {
-                            let t = canonical_type_name(&c.data_type.to_string());
+                            let t = canonical_type_name(&print::sql_type(&c.data_type));
                             (ident(&c.name), t.to_string())
                         })
                         .collect::<Vec<_>>()
@@ -1177,7 +1178,7 @@ impl Cx<'_> {
         // One allocation of the right size (pushing grows a list to up to twice its length).
         table.columns.reserve_exact(ct.columns.len());
         for col in &ct.columns {
-            let raw_type = col.data_type.to_string();
+            let raw_type = print::sql_type(&col.data_type);
             let col_span = column_at(col.name.span.start).map_or(span, |start| {
                 self.span(start, (start + col.name.value.len()).min(st.end))
             });
@@ -1550,7 +1551,7 @@ impl Cx<'_> {
         let method = ci
             .using
             .as_ref()
-            .map(|u| u.to_string().to_ascii_lowercase())
+            .map(|u| print::sql(u).to_ascii_lowercase())
             .unwrap_or_else(|| "btree".to_string());
         push_lean(
             indexes,
@@ -1599,7 +1600,7 @@ impl Cx<'_> {
                         Some(t) => {
                             t.partition_of = Some(PartitionOf {
                                 parent: name.clone(),
-                                bound: clause_expr(&for_values.to_string()),
+                                bound: clause_expr(&print::sql(&for_values)),
                             })
                         }
                         None => self.diag(
@@ -1788,7 +1789,9 @@ impl Cx<'_> {
             Sequence::with_options(name.clone(), "bigint", &identity_options(options), span);
         for o in options {
             match o {
-                ast::SequenceOptions::DataType(t) => seq.data_type = canonical_type(&t.to_string()),
+                ast::SequenceOptions::DataType(t) => {
+                    seq.data_type = canonical_type(&print::sql_type(t))
+                }
                 ast::SequenceOptions::OwnedBy(Some(on)) => {
                     let parts: Vec<String> = on.0.iter().map(part_text).collect();
                     if let Some((table, column)) = resolve_column(&parts, &self.search_path) {
@@ -2622,7 +2625,7 @@ fn index_key(ic: &ast::IndexColumn) -> IndexKey {
             .map(|o| {
                 // `pg_dump` qualifies an extension's operator class (`public.gin_trgm_ops`);
                 // the default search path finds it either way.
-                let o = o.to_string().to_ascii_lowercase();
+                let o = print::sql(o).to_ascii_lowercase();
                 o.strip_prefix("pg_catalog.")
                     .or_else(|| o.strip_prefix("public."))
                     .map(str::to_string)
@@ -2718,7 +2721,7 @@ fn strip_nested(e: &ast::Expr) -> &ast::Expr {
 /// types are known.
 fn make_table_expr(e: &ast::Expr, types: Vec<(String, String)>) -> Expr {
     Expr {
-        sql: e.to_string(),
+        sql: print::sql(e),
         canon: canon_in(Some(&views::Cols::table(types)), e),
     }
 }
@@ -2750,7 +2753,7 @@ fn is_integer_column(s: &views::Cols, e: &ast::Expr) -> bool {
 
 fn make_expr(e: &ast::Expr) -> Expr {
     Expr {
-        sql: e.to_string(),
+        sql: print::sql(e),
         canon: canon_expr(e),
     }
 }
@@ -3349,7 +3352,7 @@ fn canon_op(op: &ast::BinaryOperator) -> String {
 }
 
 fn canon_data_type(t: &DataType) -> String {
-    canonical_type(&t.to_string())
+    canonical_type(&print::sql_type(t))
 }
 
 fn canon_value(v: &Value) -> String {
