@@ -10,8 +10,8 @@ use schemafix_cli::connect::{is_conninfo, is_url, redact, ConnSpec};
 use schemafix_cli::db::{apply, read_schema, ApplyOptions};
 use schemafix_cli::report;
 use schemafix_core::{
-    migrate_parsed, parse, plan, render_sqlalchemy, step_sql, Diagnostic, Format, Migration,
-    Parsed, PlanOptions, Rename, Revision, Schema, Severity,
+    check_statements, migrate_parsed, parse, plan, render_sqlalchemy, step_sql, DiagKind,
+    Diagnostic, Format, Migration, Parsed, PlanOptions, Rename, Revision, Schema, Severity,
 };
 
 /// `print!` that ends the program quietly when the reader of standard output has gone
@@ -127,6 +127,10 @@ enum Command {
         /// Apply without asking (required when standard input is not a terminal).
         #[arg(long, short = 'y')]
         yes: bool,
+        /// Accept an empty desired schema (a blank or comment-only TO), whose plan drops
+        /// everything (with --allow-destructive).
+        #[arg(long)]
+        allow_empty: bool,
         /// Run the plan in a transaction and roll it back: proves it applies, changes nothing.
         #[arg(long)]
         dry_run: bool,
@@ -301,6 +305,15 @@ fn read_text(path: &str) -> Result<String, BadInput> {
     };
     let name = redact(path);
     res.map_err(|e| BadInput(format!("{name}: {e}")))?;
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(BadInput(format!(
+            "{name}:1:1: UTF-16 text (it starts with a UTF-16 byte-order mark); save the file as UTF-8"
+        )));
+    }
+    // A UTF-8 byte-order mark is no part of the text.
+    if bytes.starts_with(&[0xef, 0xbb, 0xbf]) {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
@@ -482,6 +495,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             to_format,
             allow_destructive,
             yes,
+            allow_empty,
             dry_run,
             lock_timeout,
             statement_timeout,
@@ -493,6 +507,17 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             print_diagnostics(&desired, &desired.parsed.diagnostics);
             if desired.parsed.has_errors() {
                 return Err(BadInput(format!("{}: fix the errors above", redact(&to))));
+            }
+            let empty = desired
+                .parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.kind == DiagKind::Empty);
+            if empty && !allow_empty {
+                return Err(BadInput(format!(
+                    "{}: the desired schema is empty (no SQL statement), so apply would drop every table; pass --allow-empty if that is what you want",
+                    redact(&to)
+                )));
             }
             let opts = ApplyOptions {
                 allow_destructive,
@@ -531,7 +556,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                         .map_err(|e| BadInput(e.to_string()))?;
                     outln!("{json}");
                 }
-                InspectFormat::Sql => out!("{}", schema_sql(&side.parsed.schema)),
+                InspectFormat::Sql => out!("{}", schema_sql(&side.parsed.schema)?),
                 InspectFormat::Sqlalchemy => {
                     let (code, warnings) = render_sqlalchemy(&side.parsed.schema);
                     out!("{code}");
@@ -556,7 +581,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
 
 /// The DDL that creates `schema` from nothing (the plan from an empty database, without the
 /// per-step reasons, which would all say "missing").
-fn schema_sql(schema: &Schema) -> String {
+fn schema_sql(schema: &Schema) -> Result<String, BadInput> {
     let p = plan(
         &schemafix_core::diff(&Schema::default(), schema),
         &PlanOptions {
@@ -564,6 +589,7 @@ fn schema_sql(schema: &Schema) -> String {
             ..Default::default()
         },
     );
+    check_statements(&p).map_err(BadInput)?;
     let mut out = String::new();
     for step in &p.steps {
         for s in step_sql(&step.change) {
@@ -571,7 +597,7 @@ fn schema_sql(schema: &Schema) -> String {
             out.push_str(";\n");
         }
     }
-    out
+    Ok(out)
 }
 
 fn main() -> ExitCode {

@@ -59,6 +59,8 @@ use serde::{Deserialize, Serialize};
 /// holding two formats (a `\d` paste followed by a model …): an error names both and where the
 /// second begins; a format given explicitly is read as that format.
 pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
+    // A UTF-8 byte-order mark is no part of the text (editors on Windows write one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // No schema text holds a NUL character; a file read as text that does is binary.
     if let Some(at) = text.find('\0') {
         let span = error::LineIndex::new(text).span(text, at, at + 1);
@@ -204,7 +206,7 @@ pub fn migrate_parsed(
     let mut from_schema = fp.schema;
     let mut renamed = Vec::new();
     if !m.has_errors() && !options.renames.is_empty() {
-        match rename::apply(&mut from_schema, &options.renames) {
+        match rename::apply(&mut from_schema, &tp.schema, &options.renames) {
             Ok(changes) => renamed = changes,
             Err(message) => m.from_diagnostics.push(Diagnostic::new(
                 Severity::Error,

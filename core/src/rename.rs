@@ -254,10 +254,15 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
 /// Applies confirmed renames to the current schema, in order (a table's keys, indexes and the
 /// foreign keys that reference the column or table follow, as PostgreSQL's do); the changes
 /// that run them, or what is wrong with one.
-pub fn apply(schema: &mut Schema, renames: &[Rename]) -> Result<Vec<Change>, String> {
+pub fn apply(
+    schema: &mut Schema,
+    desired: &Schema,
+    renames: &[Rename],
+) -> Result<Vec<Change>, String> {
     let mut changes = Vec::new();
     for r in renames {
         let arg = format!("--rename {}", r.argument());
+        check_desired(schema, desired, renames, r, &arg)?;
         match &r.from {
             // `schema.table=new` reads as a column of `public.schema` unless that is no table
             // and `schema.table` is one.
@@ -276,6 +281,109 @@ pub fn apply(schema: &mut Schema, renames: &[Rename]) -> Result<Vec<Change>, Str
         }
     }
     Ok(changes)
+}
+
+/// Up to 20 names, listed for a message.
+fn listed<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    let mut s = names
+        .iter()
+        .take(20)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > 20 {
+        s.push_str(&format!(" and {} more", names.len() - 20));
+    }
+    if s.is_empty() {
+        s.push_str("none");
+    }
+    s
+}
+
+/// A rename's new name must be one the desired schema has: a typo would otherwise rename the
+/// column, add the one really wanted empty, and (with `--allow-destructive`) drop the renamed
+/// one with its data.
+fn check_desired(
+    current: &Schema,
+    desired: &Schema,
+    all: &[Rename],
+    r: &Rename,
+    arg: &str,
+) -> Result<(), String> {
+    let column_of = |table: &QualName, to: &str| -> Result<(), String> {
+        // The table may be renamed too, by another `--rename` of the same list.
+        let renamed = all
+            .iter()
+            .find(|o| o.from.is_none() && o.table == *table)
+            .map(|o| QualName::new(table.schema.clone(), o.to.clone()));
+        let table = renamed.as_ref().unwrap_or(table);
+        let t = desired
+            .tables
+            .get(table)
+            .ok_or_else(|| format!("{arg}: the desired schema has no table {table}"))?;
+        if t.column(to).is_none() {
+            return Err(format!(
+                "{arg}: the desired table {table} has no column {to}; its columns: {}",
+                listed(t.columns.iter().map(|c| c.name.as_str()))
+            ));
+        }
+        Ok(())
+    };
+    match &r.from {
+        Some(c)
+            if r.table.schema == "public"
+                && !current.tables.contains_key(&r.table)
+                && current
+                    .tables
+                    .contains_key(&QualName::new(r.table.name.clone(), c.clone())) =>
+        {
+            let new = QualName::new(r.table.name.clone(), r.to.clone());
+            if !desired.tables.contains_key(&new) {
+                return Err(format!(
+                    "{arg}: the desired schema has no table {new}; its tables in {}: {}",
+                    r.table.name,
+                    listed(
+                        desired
+                            .tables
+                            .keys()
+                            .filter(|k| k.schema == r.table.name)
+                            .map(|k| k.name.as_str())
+                    )
+                ));
+            }
+            Ok(())
+        }
+        Some(from) => {
+            if let Some(t) = current.tables.get(&r.table) {
+                if t.column(from).is_none() {
+                    return Err(format!(
+                        "{arg}: table {} has no column {from}; its columns: {}",
+                        r.table,
+                        listed(t.columns.iter().map(|c| c.name.as_str()))
+                    ));
+                }
+            }
+            column_of(&r.table, &r.to)
+        }
+        None => {
+            let new = QualName::new(r.table.schema.clone(), r.to.clone());
+            if !desired.tables.contains_key(&new) {
+                return Err(format!(
+                    "{arg}: the desired schema has no table {new}; its tables in {}: {}",
+                    r.table.schema,
+                    listed(
+                        desired
+                            .tables
+                            .keys()
+                            .filter(|k| k.schema == r.table.schema)
+                            .map(|k| k.name.as_str())
+                    )
+                ));
+            }
+            Ok(())
+        }
+    }
 }
 
 fn rename_column(

@@ -177,6 +177,10 @@ pub struct Hidden {
     /// `COMMENT ON CONSTRAINT`.
     #[serde(default)]
     pub constraint_comments: bool,
+    /// A column comment's trailing blanks (psql pads the Description cell with blanks, so a
+    /// paste cannot tell them from the padding).
+    #[serde(default)]
+    pub comment_trailing_blanks: bool,
 }
 
 /// A version is compared only when both sides say which (`pg_dump` never does).

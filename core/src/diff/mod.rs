@@ -668,6 +668,15 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             !(to.hidden.table_comments
                 || (from.hidden.table_comments && from.tables.contains_key(table)))
         }
+        Change::CommentColumn {
+            from: Some(a),
+            to: Some(b),
+            ..
+        } if (from.hidden.comment_trailing_blanks || to.hidden.comment_trailing_blanks)
+            && a.trim_end() == b.trim_end() =>
+        {
+            false
+        }
         Change::CommentColumn { table, column, .. } => {
             !(to.hidden.column_comments
                 || (from.hidden.column_comments

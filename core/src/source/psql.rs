@@ -519,18 +519,19 @@ impl<'a> Px<'a> {
             let l = dedent(self.lines[j].text, indent);
             let t = l.trim();
             let indented = l.starts_with(' ') || l.starts_with('\t');
-            if t.is_empty() || title(t).is_some() || (!indented && chatter(t).is_some()) {
-                break;
-            }
             // psql pretty-prints some expressions (CASE …) over several lines, starting at any
-            // column: while an entry's parentheses are open, every line belongs to it.
+            // column, and prints a value's line breaks as they are: while an entry's
+            // parentheses are open, every line belongs to it, a blank one too.
             if let Some(e) = out.last_mut().and_then(|f| f.entries.last_mut()) {
-                if open_parens(&e.1) > 0 {
+                if unfinished(&e.1) {
                     e.1.push('\n');
-                    e.1.push_str(l.trim_end());
+                    e.1.push_str(l);
                     j += 1;
                     continue;
                 }
+            }
+            if t.is_empty() || title(t).is_some() || (!indented && chatter(t).is_some()) {
+                break;
             }
             if indented {
                 match out.last_mut() {
@@ -545,6 +546,9 @@ impl<'a> Px<'a> {
                                 e.1.push('\n');
                                 e.1.push_str(t);
                             }
+                        } else if unfinished(l) {
+                            // It goes on below: trailing blanks may be part of a value.
+                            f.entries.push((j, l.trim_start().to_string()));
                         } else {
                             f.entries.push((j, t.to_string()));
                         }
@@ -603,6 +607,8 @@ impl<'a> Px<'a> {
         if c_desc.is_none() {
             // Plain `\d` has no Description column: column comments are unknown.
             self.schema.hidden.column_comments = true;
+        } else {
+            self.schema.hidden.comment_trailing_blanks = true;
         }
         let physical: Vec<&str> = ["Storage", "Compression", "Stats target"]
             .into_iter()
@@ -971,7 +977,7 @@ impl<'a> Px<'a> {
     }
 
     fn emit(&mut self, sql: &str, origin: Span) {
-        self.ddl.push_str(&sql.replace('\n', " "));
+        self.ddl.push_str(&super::one_line(sql));
         self.ddl.push_str(";\n");
         self.ddl_origin.push(origin);
     }
@@ -1150,23 +1156,23 @@ fn split_aligned(line: &str, indent: usize, ranges: &[(usize, usize)]) -> Result
         .iter()
         .enumerate()
         .map(|(k, r)| {
-            let raw: Vec<char> = cells[k].chars().collect();
             let width = r.1 - r.0;
-            // Cell layout: left margin, content, right margin (`+` newline, `.` wrapped).
-            let body: Vec<char> = raw.iter().skip(1).copied().collect();
-            let (content, marker) = if body.len() >= width.saturating_sub(1) && width >= 2 {
-                let m = body.get(width - 2).copied();
-                let content: String = body.iter().take(width - 2).collect();
-                let marker = match m {
-                    Some('+') => Some('+'),
-                    Some('.') => Some('.'),
-                    _ => None,
-                };
-                let rest: String = body.iter().skip(width - 1).collect();
-                (content + &rest, marker)
-            } else {
-                (body.iter().collect(), None)
-            };
+            // Cell layout: left margin, content, right margin (`+` newline, `.` wrapped), in
+            // display columns (a wide character takes two).
+            let mut content = String::new();
+            let mut marker = None;
+            let mut at = 0;
+            for c in cells[k].chars().skip(1) {
+                if width >= 2 && at == width - 2 {
+                    marker = match c {
+                        '+' | '.' => Some(c),
+                        _ => None,
+                    };
+                } else {
+                    content.push(c);
+                }
+                at += c.width().unwrap_or(0);
+            }
             // A wrapped segment fills the column exactly: its trailing blanks are content.
             let text = if marker == Some('.') {
                 content
@@ -1303,7 +1309,8 @@ fn balanced_end(s: &str) -> Option<usize> {
 }
 
 /// How many parentheses are open at the end of `s` (outside quotes).
-fn open_parens(s: &str) -> i64 {
+/// Whether a footer entry goes on on the next line: a parenthesis or a quote is still open.
+fn unfinished(s: &str) -> bool {
     let mut depth = 0i64;
     let mut quote: Option<char> = None;
     for c in s.chars() {
@@ -1318,7 +1325,7 @@ fn open_parens(s: &str) -> i64 {
             },
         }
     }
-    depth
+    depth > 0 || quote.is_some()
 }
 
 /// `TABLE "orders" CONSTRAINT …` → `orders` (regclass text inside unescaped quotes).

@@ -1342,7 +1342,7 @@ impl Sx<'_> {
         let mut ddl = String::new();
         let mut origin: Vec<Span> = Vec::new();
         let emit = |ddl: &mut String, origin: &mut Vec<Span>, sql: String, span: Span| {
-            ddl.push_str(&sql.replace('\n', " "));
+            ddl.push_str(&super::one_line(&sql));
             ddl.push_str(";\n");
             origin.push(span);
         };

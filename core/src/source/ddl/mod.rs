@@ -36,11 +36,13 @@ pub fn parse_ddl(text: &str) -> Parsed {
     let statements = split_statements(text);
     let (mut schema, mut diagnostics) = apply_statements(Schema::default(), text, &statements);
     if statements.is_empty() {
+        // Blank lines and comments only: an empty schema, as "create everything from nothing"
+        // needs (what may then be dropped is the caller's to guard).
         let lines = LineIndex::new(text);
         diagnostics.push(Diagnostic::new(
-            Severity::Error,
+            Severity::Note,
             DiagKind::Empty,
-            "the input holds no SQL statement",
+            "the input holds no SQL statement: read as an empty schema",
             lines.span(text, 0, 0),
         ));
     } else if let Some(end) = cut_off_end(text, &statements) {
@@ -440,6 +442,67 @@ pub(crate) fn needs_other_roles(text: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether `word` (upper-cased) starts a PostgreSQL statement: its SQL commands, and `(` or
+/// `WITH` for a query.
+fn is_sql_command(word: &str) -> bool {
+    const COMMANDS: &[&str] = &[
+        "ABORT",
+        "ALTER",
+        "ANALYSE",
+        "ANALYZE",
+        "BEGIN",
+        "CALL",
+        "CHECKPOINT",
+        "CLOSE",
+        "CLUSTER",
+        "COMMENT",
+        "COMMIT",
+        "COPY",
+        "CREATE",
+        "DEALLOCATE",
+        "DECLARE",
+        "DELETE",
+        "DISCARD",
+        "DO",
+        "DROP",
+        "END",
+        "EXECUTE",
+        "EXPLAIN",
+        "FETCH",
+        "GRANT",
+        "IMPORT",
+        "INSERT",
+        "LISTEN",
+        "LOAD",
+        "LOCK",
+        "MERGE",
+        "MOVE",
+        "NOTIFY",
+        "PREPARE",
+        "REASSIGN",
+        "REFRESH",
+        "REINDEX",
+        "RELEASE",
+        "RESET",
+        "REVOKE",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "SECURITY",
+        "SELECT",
+        "SET",
+        "SHOW",
+        "START",
+        "TABLE",
+        "TRUNCATE",
+        "UNLISTEN",
+        "UPDATE",
+        "VACUUM",
+        "VALUES",
+        "WITH",
+    ];
+    word.starts_with('(') || COMMANDS.contains(&word.trim_end_matches(';'))
+}
+
 /// The leading words of a statement, upper-cased, for classification.
 fn leading_words(text: &str, n: usize) -> Vec<String> {
     let words = |limit: usize| {
@@ -602,6 +665,8 @@ impl Cx<'_> {
                 self.create_trigger(st, line)
             }
             ["ALTER", "TYPE", ..] => self.alter_type(st, &kind, line),
+            [first, ..] if !is_sql_command(first) => self.not_sql(st),
+            [] => self.not_sql(st),
             _ => {
                 if let Some(view) = self.view_name(st.text) {
                     self.skipped_views.push(view);
@@ -609,6 +674,29 @@ impl Cx<'_> {
                 self.out_of_scope(st, &kind, line, Severity::Warning)
             }
         }
+    }
+
+    /// Text that is no SQL statement at all (prose, a shell script, encoded data): an error,
+    /// never an empty schema, which `apply` would take as "drop everything".
+    fn not_sql(&mut self, st: &RawStatement<'_>) {
+        let first: String = st
+            .text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(60)
+            .collect();
+        self.diag(
+            Severity::Error,
+            DiagKind::Syntax,
+            format!(
+                "not SQL: a statement must start with a command such as CREATE or ALTER, found `{}`",
+                first.trim()
+            ),
+            st.start,
+            st.end.min(st.start + st.text.lines().next().map_or(0, str::len)),
+        );
     }
 
     /// The name a `CREATE [OR REPLACE] [MATERIALIZED] VIEW` statement creates.
@@ -682,10 +770,21 @@ impl Cx<'_> {
             // pg_dump's `WITH NO DATA` (the parser lacks it): whether rows are there is data.
             strip_with_data(&mut text);
         }
+        let mut respelled = false;
         let parsed = loop {
             let parsed = Parser::new(&dialect)
                 .try_with_sql(&text)
                 .and_then(|mut p| p.parse_statement());
+            // The parser takes only a standard string in some places PostgreSQL takes any
+            // string (an enum's labels, a comment's text): escape and dollar-quoted strings are
+            // spelled as standard ones, their values unchanged, and the statement read again.
+            if parsed.is_err() && !respelled {
+                respelled = true;
+                if let Some(standard) = print::standard_strings(&text) {
+                    text = standard;
+                    continue;
+                }
+            }
             // The parser lacks a constraint's index storage parameters (`UNIQUE (a) WITH
             // (fillfactor = 70)`): blank them out, say so, and read the rest.
             if let Err(e) = &parsed {
@@ -3361,14 +3460,14 @@ fn canon_value(v: &Value) -> String {
         Value::SingleQuotedString(s)
         | Value::EscapedStringLiteral(s)
         | Value::UnicodeStringLiteral(s)
-        | Value::NationalStringLiteral(s) => {
+        | Value::NationalStringLiteral(s)
+        | Value::DollarQuotedString(sqlparser::ast::DollarQuotedString { value: s, .. }) => {
             if looks_numeric(s) {
                 s.clone()
             } else {
                 quote_literal(s)
             }
         }
-        Value::DollarQuotedString(d) => quote_literal(&d.value),
         // Bit strings as PostgreSQL prints them: `X'1F'` and `B'00011111'` are '00011111'.
         Value::HexStringLiteral(h) => {
             let bits: Option<String> = h

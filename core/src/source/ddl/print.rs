@@ -199,6 +199,63 @@ fn fix_type(t: &mut DataType) {
     }
 }
 
+/// `text` with its escape strings (`E'…'`) and dollar-quoted strings spelled as standard
+/// strings of the same values (the rest of the text as it is), or `None` when it has none or
+/// cannot be tokenized.
+pub(crate) fn standard_strings(text: &str) -> Option<String> {
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    if !text.contains(['$', '\'']) {
+        return None;
+    }
+    let dialect = PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, text)
+        .tokenize_with_location()
+        .ok()?;
+    // Byte offsets of line starts, for the tokens' line and column (in characters).
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |line: u64, column: u64| -> Option<usize> {
+        let start = *starts.get(usize::try_from(line).ok()?.checked_sub(1)?)?;
+        let col = usize::try_from(column).ok()?.checked_sub(1)?;
+        Some(
+            start
+                + text[start..]
+                    .chars()
+                    .take(col)
+                    .map(char::len_utf8)
+                    .sum::<usize>(),
+        )
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut changed = false;
+    for t in &tokens {
+        let value = match &t.token {
+            Token::EscapedStringLiteral(v) => v.clone(),
+            Token::DollarQuotedString(d) => d.value.clone(),
+            _ => continue,
+        };
+        let start = offset(t.span.start.line, t.span.start.column)?;
+        let end = offset(t.span.end.line, t.span.end.column)?;
+        if start < at || end > text.len() || start > end {
+            return None;
+        }
+        out.push_str(&text[at..start]);
+        out.push('\'');
+        out.push_str(&value.replace('\'', "''"));
+        out.push('\'');
+        at = end;
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +282,14 @@ mod tests {
         assert_eq!(sql(&expr(r"E'tab\there'")), "'tab\there'");
         assert_eq!(sql(&expr("$q$it's$q$")), "$q$it's$q$");
         assert_eq!(sql(&expr(r"'\'::x('a''b')")), r"E'\\'::x('a''b')");
+    }
+
+    #[test]
+    fn escape_and_dollar_strings_respelled_as_standard_ones() {
+        assert_eq!(
+            standard_strings("CREATE TYPE e AS ENUM (E'a\\\\b\\'c', $q$it's$q$, 'd')").as_deref(),
+            Some("CREATE TYPE e AS ENUM ('a\\b''c', 'it''s', 'd')")
+        );
+        assert_eq!(standard_strings("COMMENT ON TABLE t IS 'x'"), None);
     }
 }
