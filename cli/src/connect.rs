@@ -67,10 +67,98 @@ pub fn is_conninfo(text: &str) -> bool {
     KNOWN.contains(&&t[..key_end]) && t[key_end..].trim_start().starts_with('=')
 }
 
+/// The passwords found in this run's arguments and environment (see [`register_secrets`]).
+static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers every password `text` may hold, read leniently (a mistyped URL, a `key=value`
+/// string with quotes or backslash escapes), so that [`redact`] takes it out of any message,
+/// however the text was cut up by then. `main` gives it every argument, `DATABASE_URL` and
+/// `PGPASSWORD`.
+pub fn register_secrets(text: &str) {
+    let mut found: Vec<String> = Vec::new();
+    // URL userinfo: in a word with an '@', after the first ':' that follows the last '/'.
+    for word in text.split_whitespace() {
+        if let Some(at) = word.rfind('@') {
+            let start = word[..at].rfind('/').map_or(0, |i| i + 1);
+            if let Some(colon) = word[start..at].find(':') {
+                let secret = &word[start + colon + 1..at];
+                found.push(secret.to_string());
+                if let Ok(decoded) = percent_decode(secret) {
+                    found.push(decoded);
+                }
+            }
+        }
+    }
+    // `password = value`: quoted, or up to unescaped whitespace; backslashes escape.
+    let mut rest = text;
+    while let Some(i) = rest.find("password") {
+        let after = rest[i + "password".len()..].trim_start();
+        rest = &rest[i + "password".len()..];
+        let Some(v) = after.strip_prefix('=') else {
+            continue;
+        };
+        let v = v.trim_start();
+        let (quoted, body) = match v.strip_prefix('\'') {
+            Some(b) => (true, b),
+            None => (false, v),
+        };
+        let mut value = String::new();
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => value.extend(chars.next()),
+                '\'' if quoted => break,
+                c if c.is_whitespace() && !quoted => break,
+                c => value.push(c),
+            }
+        }
+        found.push(value);
+    }
+    let mut pieces: Vec<String> = Vec::new();
+    for f in &found {
+        // The pieces too, should a message show only part of it.
+        pieces.extend(
+            f.split(|c: char| c.is_whitespace() || c == '\\' || c == '\'')
+                .filter(|p| p.len() >= 4 && p != f)
+                .map(str::to_string),
+        );
+    }
+    found.extend(pieces);
+    remember(found);
+}
+
+/// Remembers `password` itself (`PGPASSWORD`) for [`redact`].
+pub fn register_secret(password: &str) {
+    remember(vec![password.to_string()]);
+}
+
+fn remember(mut found: Vec<String>) {
+    found.retain(|f| f.len() >= 3);
+    if let Ok(mut secrets) = SECRETS.lock() {
+        secrets.extend(found);
+        // Longest first, so that a piece never leaves the rest of a longer one behind.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+    }
+}
+
 /// `text` with anything that looks like a password taken out: the password of a
-/// `scheme://user:password@` URL and the value of a `password=` setting. For echoing arguments
-/// that turned out not to be connection strings (a mistyped URL is still a secret).
+/// `scheme://user:password@` URL, the value of a `password=` setting, and every password
+/// [`register_secrets`] found. Every message that echoes an argument or a setting goes
+/// through it (a mistyped URL is still a secret).
 pub fn redact(text: &str) -> String {
+    let mut text = text.to_string();
+    if let Ok(secrets) = SECRETS.lock() {
+        for s in secrets.iter() {
+            if text.contains(s.as_str()) {
+                text = text.replace(s.as_str(), "********");
+            }
+        }
+    }
+    redact_patterns(&text)
+}
+
+fn redact_patterns(text: &str) -> String {
     // URL userinfo, even in a mistyped URL: in a word with an '@', the part after the last '/'
     // before it, from its first ':'.
     let out: Vec<String> = text
@@ -237,12 +325,17 @@ fn parse_conninfo(text: &str) -> Result<BTreeMap<String, String>, ConnError> {
                 }
             }
         } else {
+            // As libpq: a backslash escapes the next character here too (`a\ b` is `a b`).
             while let Some(&c) = chars.peek() {
                 if c.is_whitespace() {
                     break;
                 }
-                value.push(c);
                 chars.next();
+                if c == '\\' {
+                    value.extend(chars.next());
+                } else {
+                    value.push(c);
+                }
             }
         }
         m.insert(key, value);
@@ -368,8 +461,8 @@ impl ConnSpec {
     /// Removes the password from a message (a server or library error may quote settings).
     pub fn scrub(&self, text: &str) -> String {
         match &self.password {
-            Some(p) if p.len() >= 3 => text.replace(p.as_str(), "********"),
-            _ => text.to_string(),
+            Some(p) if p.len() >= 3 => redact(&text.replace(p.as_str(), "********")),
+            _ => redact(text),
         }
     }
 

@@ -17,9 +17,30 @@ use crate::connect::ConnSpec;
 /// applies on one database never interleave.
 pub const APPLY_LOCK_KEY: i64 = 0x7363_6865_6d61_6678;
 
-/// A database error, as people read it (never with the password).
+/// A database error, as people read it (never with the password), and whose it is.
 #[derive(Debug)]
-pub struct DbError(pub String);
+pub struct DbError(pub String, pub Cause);
+
+/// Whose an error is, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// The input or the connection settings (exit 2): no connection, an unsupported server.
+    Input,
+    /// The database, once connected (exit 4): a lock or statement timeout, a server error.
+    Database,
+}
+
+impl DbError {
+    /// An error of the input or the connection settings.
+    pub fn input(message: impl Into<String>) -> DbError {
+        DbError(message.into(), Cause::Input)
+    }
+
+    /// An error of the database once connected.
+    pub fn database(message: impl Into<String>) -> DbError {
+        DbError(message.into(), Cause::Database)
+    }
+}
 
 impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,7 +88,8 @@ fn rows<C: GenericClient>(c: &mut C, sql: &str) -> Result<Vec<Row>, postgres::Er
 /// changes the search path for the transaction only). `progress` shows each query on stderr.
 /// Returns the schema and the server's major version.
 pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<(Parsed, u32), DbError> {
-    let err = |e: postgres::Error| DbError(format!("reading the catalog: {}", pg_message(&e)));
+    let err =
+        |e: postgres::Error| DbError::database(format!("reading the catalog: {}", pg_message(&e)));
     let version = rows(c, "SHOW server_version_num").map_err(err)?;
     let num: u32 = version
         .first()
@@ -75,7 +97,7 @@ pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<(Parsed
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     if num < MIN_SERVER_VERSION {
-        return Err(DbError(format!(
+        return Err(DbError::input(format!(
             "PostgreSQL {} is not supported (12 or later is needed)",
             num / 10000
         )));
@@ -99,24 +121,59 @@ pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<(Parsed
     Ok((decode_catalog(&results), num / 10000))
 }
 
-/// Connects and reads the schema in one read-only, repeatable-read transaction; with the
-/// server's major version.
-pub fn read_schema(spec: &ConnSpec) -> Result<(Parsed, u32), DbError> {
-    let mut client = spec.connect().map_err(|e| DbError(e.0))?;
+/// How long a read of the catalog may wait for a lock, and run.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// `lock_timeout`: catalog reads wait for a lock only behind DDL holding an ACCESS
+    /// EXCLUSIVE lock, which may never end.
+    pub lock: Duration,
+    /// `statement_timeout` (zero for none).
+    pub statement: Duration,
+}
+
+/// Connects and reads the schema in one read-only, repeatable-read transaction, under
+/// `timeouts`; with the server's major version.
+pub fn read_schema(spec: &ConnSpec, timeouts: &Timeouts) -> Result<(Parsed, u32), DbError> {
+    let mut client = spec.connect().map_err(|e| DbError::input(e.0))?;
+    client
+        .batch_execute(&format!(
+            "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
+            ms(timeouts.lock),
+            ms(timeouts.statement)
+        ))
+        .map_err(|e| DbError::database(spec.scrub(&pg_message(&e))))?;
     read_with(&mut client, spec)
 }
 
 fn read_with(client: &mut Client, spec: &ConnSpec) -> Result<(Parsed, u32), DbError> {
+    read_inner(client, spec).map_err(|e| match e.1 {
+        Cause::Database => DbError::database(format!("{}{}", e.0, timeout_hint(&e.0))),
+        Cause::Input => e,
+    })
+}
+
+/// What to do about a timeout named in `message`.
+fn timeout_hint(message: &str) -> &'static str {
+    if message.contains("lock timeout") {
+        " (another session holds a lock on a relation being read, as a long ALTER TABLE does: wait for it, or raise --lock-timeout)"
+    } else if message.contains("statement timeout") {
+        " (raise --statement-timeout, or 0 for no limit)"
+    } else {
+        ""
+    }
+}
+
+fn read_inner(client: &mut Client, spec: &ConnSpec) -> Result<(Parsed, u32), DbError> {
     let progress = std::io::stderr().is_terminal();
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
-        .map_err(|e| DbError(spec.scrub(&pg_message(&e))))?;
+        .map_err(|e| DbError::database(spec.scrub(&pg_message(&e))))?;
     let parsed = introspect(&mut tx, progress)?;
     tx.commit()
-        .map_err(|e| DbError(spec.scrub(&pg_message(&e))))?;
+        .map_err(|e| DbError::database(spec.scrub(&pg_message(&e))))?;
     Ok(parsed)
 }
 
@@ -158,15 +215,20 @@ pub enum Applied {
     RolledBack,
     /// Committed, but re-reading the catalog still finds changes.
     NotConverged,
+    /// The connection was lost at COMMIT (or after it) and schemafix could not find out what
+    /// the database holds, or found it neither as it was nor as wanted.
+    Unknown,
 }
 
 impl Applied {
-    /// The exit code: 0 applied (or nothing to do), 3 failed or not converged, 2 refused.
+    /// The exit code: 0 applied (or nothing to do), 2 not confirmed, 3 failed (rolled back) or
+    /// not converged, 5 the outcome of a lost COMMIT could not be told.
     pub fn exit_code(self) -> u8 {
         match self {
-            Applied::NothingToDo | Applied::Converged | Applied::DryRun | Applied::Declined => 0,
-            Applied::Refused => 2,
+            Applied::NothingToDo | Applied::Converged | Applied::DryRun => 0,
+            Applied::Refused | Applied::Declined => 2,
             Applied::Busy | Applied::RolledBack | Applied::NotConverged => 3,
+            Applied::Unknown => 5,
         }
     }
 }
@@ -240,9 +302,9 @@ pub fn apply(
     err: &mut dyn Write,
     confirm: &mut dyn FnMut(&str) -> Option<bool>,
 ) -> Result<Applied, DbError> {
-    let io = |e: std::io::Error| DbError(format!("writing output: {e}"));
-    let mut client = spec.connect().map_err(|e| DbError(e.0))?;
-    let scrub = |e: postgres::Error| DbError(spec.scrub(&pg_message(&e)));
+    let io = |e: std::io::Error| DbError::input(format!("writing output: {e}"));
+    let mut client = spec.connect().map_err(|e| DbError::input(e.0))?;
+    let scrub = |e: postgres::Error| DbError::database(spec.scrub(&pg_message(&e)));
     // Session settings: they hold for every transaction below. The advisory lock is the
     // session's too (released when the connection closes, however this process ends), so it
     // covers the enum-label transaction, the main one and the verification.
@@ -277,7 +339,7 @@ pub fn apply(
             .filter(|d| d.severity == Severity::Error)
             .map(|d| d.message.clone())
             .collect();
-        return Err(DbError(format!(
+        return Err(DbError::database(format!(
             "the catalog could not be read: {}",
             msgs.join("; ")
         )));
@@ -300,7 +362,7 @@ pub fn apply(
             .filter(|d| d.severity == Severity::Error)
             .map(|d| d.message.clone())
             .collect();
-        return Err(DbError(msgs.join("; ")));
+        return Err(DbError::input(msgs.join("; ")));
     }
     let p = m.plan;
     if p.steps.is_empty() {
@@ -410,6 +472,10 @@ pub fn apply(
         return Ok(Applied::DryRun);
     }
     if let Err(e) = tx.commit() {
+        if lost(&e) {
+            // The server may have committed before the connection went: find out.
+            return settle_lost_commit(spec, &m.from_schema, desired, &options, &e, err);
+        }
         writeln!(
             err,
             "error: COMMIT failed: {}; {}",
@@ -469,8 +535,8 @@ fn apply_phases(
     p: &schemafix_core::Plan,
     err: &mut dyn Write,
 ) -> Result<Option<Applied>, DbError> {
-    let io = |e: std::io::Error| DbError(format!("writing output: {e}"));
-    let scrub = |e: postgres::Error| DbError(spec.scrub(&pg_message(&e)));
+    let io = |e: std::io::Error| DbError::input(format!("writing output: {e}"));
+    let scrub = |e: postgres::Error| DbError::database(spec.scrub(&pg_message(&e)));
     // Our SQL names objects of `public` without a schema; for the whole session, since the
     // phases outside a transaction need it too.
     client
@@ -500,6 +566,21 @@ fn apply_phases(
             }
             if failed.is_none() {
                 if let Err(e) = tx.commit() {
+                    if lost(&e) {
+                        writeln!(
+                            err,
+                            "error: the connection was lost at the COMMIT of phase {}/{total} ({}): whether that phase committed is unknown{}; `schemafix apply --online` again plans from what the database then holds",
+                            i + 1,
+                            spec.scrub(&pg_message(&e)),
+                            match i {
+                                0 => String::new(),
+                                1 => "; phase 1 is committed".to_string(),
+                                i => format!("; phases 1-{i} are committed"),
+                            }
+                        )
+                        .map_err(io)?;
+                        return Ok(Some(Applied::Unknown));
+                    }
                     failed = Some(("COMMIT".into(), "COMMIT".into(), e));
                 }
             }
@@ -578,6 +659,75 @@ fn apply_phases(
     Ok(None)
 }
 
+/// Whether `e` is a lost connection (no answer from the server), not the server's refusal.
+fn lost(e: &postgres::Error) -> bool {
+    e.is_closed() || e.as_db_error().is_none()
+}
+
+/// After a COMMIT whose answer was lost: reconnects, reads the catalog and says which it holds,
+/// the desired schema (committed), the schema as it was (rolled back), or neither.
+fn settle_lost_commit(
+    spec: &ConnSpec,
+    before: &schemafix_core::Schema,
+    desired: &(Format, Parsed),
+    options: &PlanOptions,
+    e: &postgres::Error,
+    err: &mut dyn Write,
+) -> Result<Applied, DbError> {
+    let io = |e: std::io::Error| DbError::input(format!("writing output: {e}"));
+    writeln!(
+        err,
+        "the connection was lost at COMMIT ({}); reconnecting to find out whether it committed",
+        spec.scrub(&pg_message(e))
+    )
+    .map_err(io)?;
+    let after = spec
+        .connect()
+        .map_err(|e| DbError::input(e.0))
+        .and_then(|mut c| read_with(&mut c, spec));
+    let after = match after {
+        Ok((after, _)) => after,
+        Err(e) => {
+            writeln!(
+                err,
+                "error: the outcome is unknown: reading the database again failed ({e}); run `schemafix check` against it to see whether the migration is there"
+            )
+            .map_err(io)?;
+            return Ok(Applied::Unknown);
+        }
+    };
+    let left = plan(
+        &diff(&after.schema, &desired.1.schema),
+        &PlanOptions {
+            online: false,
+            ..options.clone()
+        },
+    );
+    if left.steps.is_empty() {
+        writeln!(
+            err,
+            "committed: a fresh read finds the desired schema; nothing left to change"
+        )
+        .map_err(io)?;
+        return Ok(Applied::Converged);
+    }
+    if diff(&after.schema, before).changes.is_empty() {
+        writeln!(
+            err,
+            "not committed: a fresh read finds the database as it was before; nothing was changed"
+        )
+        .map_err(io)?;
+        return Ok(Applied::RolledBack);
+    }
+    writeln!(
+        err,
+        "error: the database now matches neither the schema before the apply nor the desired one ({} change(s) remain); something else changed it, or part of the migration is there: run `schemafix diff` against it",
+        left.steps.len()
+    )
+    .map_err(io)?;
+    Ok(Applied::Unknown)
+}
+
 /// Reads the catalog again and plans once more: converged when nothing is left.
 fn verify(
     client: &mut Client,
@@ -586,8 +736,29 @@ fn verify(
     options: &PlanOptions,
     err: &mut dyn Write,
 ) -> Result<Applied, DbError> {
-    let io = |e: std::io::Error| DbError(format!("writing output: {e}"));
-    let (after, _) = read_with(client, spec)?;
+    let io = |e: std::io::Error| DbError::input(format!("writing output: {e}"));
+    // The changes are committed: a connection lost now is tried once more on a new one, and
+    // otherwise said as it is (committed, not verified).
+    let read = read_with(client, spec).or_else(|first| {
+        if client.is_closed() {
+            spec.connect()
+                .map_err(|e| DbError::input(e.0))
+                .and_then(|mut c| read_with(&mut c, spec))
+        } else {
+            Err(first)
+        }
+    });
+    let after = match read {
+        Ok((after, _)) => after,
+        Err(e) => {
+            writeln!(
+                err,
+                "error: the changes are committed, but reading the catalog to verify them failed ({e}); run `schemafix check` against the database to verify"
+            )
+            .map_err(io)?;
+            return Ok(Applied::Unknown);
+        }
+    };
     let left = plan(
         &diff(&after.schema, &desired.1.schema),
         &PlanOptions {

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use schemafix_cli::connect::{is_conninfo, is_url, redact, ConnSpec};
-use schemafix_cli::db::{apply, read_schema, ApplyOptions};
+use schemafix_cli::connect::{
+    is_conninfo, is_url, redact, register_secret, register_secrets, ConnSpec,
+};
+use schemafix_cli::db::{apply, read_schema, ApplyOptions, Cause, DbError, Timeouts};
 use schemafix_cli::report;
 use schemafix_core::{
     check_statements, migrate_parsed, parse, plan, render_sqlalchemy, step_sql, DiagKind,
@@ -134,7 +136,8 @@ enum Command {
         /// Run the plan in a transaction and roll it back: proves it applies, changes nothing.
         #[arg(long)]
         dry_run: bool,
-        /// How long any step may wait for a lock (e.g. 5s, 500ms, 1m).
+        /// How long any step (and the catalog reads) may wait for a lock (e.g. 5s, 500ms,
+        /// 1m; 0 waits forever).
         #[arg(long, default_value = "5s", value_parser = parse_duration)]
         lock_timeout: Duration,
         /// How long any step may run (0 for no limit).
@@ -154,6 +157,8 @@ enum Command {
     Inspect {
         /// A file, `-` for standard input, or a database (postgres:// URL or key=value string).
         source: String,
+        #[command(flatten)]
+        timeouts: TimeoutArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
         format: InspectFormat,
@@ -166,6 +171,26 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// How long reading a database's catalog may wait for a lock, and run.
+#[derive(clap::Args)]
+struct TimeoutArgs {
+    /// How long reading a database may wait for a lock (e.g. 5s, 500ms, 1m; 0 waits forever).
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    lock_timeout: Duration,
+    /// How long reading a database may run (0 for no limit).
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    statement_timeout: Duration,
+}
+
+impl TimeoutArgs {
+    fn get(&self) -> Timeouts {
+        Timeouts {
+            lock: self.lock_timeout,
+            statement: self.statement_timeout,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -191,6 +216,8 @@ struct DiffArgs {
     /// TO) and keeps the data.
     #[arg(long = "rename", value_name = "TABLE[.COLUMN]=NEW", value_parser = parse_rename)]
     renames: Vec<Rename>,
+    #[command(flatten)]
+    timeouts: TimeoutArgs,
     /// Override FROM's format detection (sql, psql, sqlalchemy).
     #[arg(long)]
     from_format: Option<String>,
@@ -293,10 +320,32 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     })
 }
 
-/// Bad input or an unreachable database: exit 2, per the contract.
-struct BadInput(String);
+/// Why a command stopped, and its exit code (documented in `--help` and the README).
+struct Failure {
+    message: String,
+    code: u8,
+}
 
-fn read_text(path: &str) -> Result<String, BadInput> {
+/// Bad input or an unreachable database: exit 2.
+fn bad_input(message: String) -> Failure {
+    Failure { message, code: 2 }
+}
+
+/// The database failed while it was being read (a lock or statement timeout, a server error):
+/// exit 4.
+fn database(message: String) -> Failure {
+    Failure { message, code: 4 }
+}
+
+/// A database error's exit code follows whose it is.
+fn db_failure(e: DbError) -> Failure {
+    match e.1 {
+        Cause::Input => bad_input(e.0),
+        Cause::Database => database(e.0),
+    }
+}
+
+fn read_text(path: &str) -> Result<String, Failure> {
     let mut bytes = Vec::new();
     let res = if path == "-" {
         std::io::stdin().read_to_end(&mut bytes).map(|_| ())
@@ -304,9 +353,9 @@ fn read_text(path: &str) -> Result<String, BadInput> {
         std::fs::read(path).map(|b| bytes = b)
     };
     let name = redact(path);
-    res.map_err(|e| BadInput(format!("{name}: {e}")))?;
+    res.map_err(|e| bad_input(format!("{name}: {e}")))?;
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(BadInput(format!(
+        return Err(bad_input(format!(
             "{name}:1:1: UTF-16 text (it starts with a UTF-16 byte-order mark); save the file as UTF-8"
         )));
     }
@@ -326,19 +375,19 @@ fn read_text(path: &str) -> Result<String, BadInput> {
         } else {
             "not UTF-8 text; save the file as UTF-8"
         };
-        BadInput(format!(
+        bad_input(format!(
             "{name}:{line}:{column}: {what} (byte 0x{:02x} at offset {at})",
             bytes[at]
         ))
     })
 }
 
-fn format_arg(f: &Option<String>) -> Result<Option<Format>, BadInput> {
+fn format_arg(f: &Option<String>) -> Result<Option<Format>, Failure> {
     match f {
         None => Ok(None),
         Some(name) => Format::from_name(name)
             .map(Some)
-            .ok_or_else(|| BadInput(format!("unknown format {name:?} (sql, psql, sqlalchemy)"))),
+            .ok_or_else(|| bad_input(format!("unknown format {name:?} (sql, psql, sqlalchemy)"))),
     }
 }
 
@@ -354,10 +403,10 @@ struct Side {
     pg_version: Option<u32>,
 }
 
-fn load(arg: &str, format: &Option<String>) -> Result<Side, BadInput> {
+fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side, Failure> {
     if is_url(arg) || (is_conninfo(arg) && !std::path::Path::new(arg).exists()) {
-        let spec = ConnSpec::from_env(Some(arg)).map_err(|e| BadInput(e.0))?;
-        let (parsed, version) = read_schema(&spec).map_err(|e| BadInput(e.0))?;
+        let spec = ConnSpec::from_env(Some(arg)).map_err(|e| bad_input(e.0))?;
+        let (parsed, version) = read_schema(&spec, timeouts).map_err(db_failure)?;
         return Ok(Side {
             name: spec.to_string(),
             text: None,
@@ -389,11 +438,12 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
     }
 }
 
-fn run_diff(args: &DiffArgs) -> Result<Migration, BadInput> {
+fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
     // Both sides are read at once: two databases' catalogs are queried and decoded in parallel.
+    let timeouts = args.timeouts.get();
     let (from, to) = std::thread::scope(|s| {
-        let to = s.spawn(|| load(&args.to, &args.to_format));
-        let from = load(&args.from, &args.from_format);
+        let to = s.spawn(|| load(&args.to, &args.to_format, &timeouts));
+        let from = load(&args.from, &args.from_format, &timeouts);
         (
             from,
             to.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
@@ -415,7 +465,7 @@ fn run_diff(args: &DiffArgs) -> Result<Migration, BadInput> {
     print_diagnostics(&from, &m.from_diagnostics);
     print_diagnostics(&to, &m.to_diagnostics);
     if m.has_errors() {
-        return Err(BadInput("no migration: fix the errors above".into()));
+        return Err(bad_input("no migration: fix the errors above".into()));
     }
     Ok(m)
 }
@@ -431,7 +481,7 @@ fn ask(question: &str) -> Option<bool> {
     Some(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
-fn run(cli: Cli) -> Result<ExitCode, BadInput> {
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let mut stderr = std::io::stderr();
     match cli.command {
         Command::Diff {
@@ -442,6 +492,9 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             revision,
         } => {
             let m = run_diff(&args)?;
+            if let (OutFormat::Alembic, Some(why)) = (&format, m.alembic_unavailable()) {
+                return Err(bad_input(format!("--online with --format alembic: {why}")));
+            }
             match format {
                 OutFormat::Sql if down => out!("{}", m.down_sql),
                 OutFormat::Sql => out!("{}", m.sql),
@@ -456,7 +509,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                 ),
                 OutFormat::Json => {
                     let json =
-                        serde_json::to_string_pretty(&m).map_err(|e| BadInput(e.to_string()))?;
+                        serde_json::to_string_pretty(&m).map_err(|e| bad_input(e.to_string()))?;
                     outln!("{json}");
                 }
             }
@@ -502,11 +555,18 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
             online,
             renames,
         } => {
-            let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| BadInput(e.0))?;
-            let desired = load(&to, &to_format)?;
+            let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| bad_input(e.0))?;
+            let desired = load(
+                &to,
+                &to_format,
+                &Timeouts {
+                    lock: lock_timeout,
+                    statement: statement_timeout,
+                },
+            )?;
             print_diagnostics(&desired, &desired.parsed.diagnostics);
             if desired.parsed.has_errors() {
-                return Err(BadInput(format!("{}: fix the errors above", redact(&to))));
+                return Err(bad_input(format!("{}: fix the errors above", redact(&to))));
             }
             let empty = desired
                 .parsed
@@ -514,7 +574,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                 .iter()
                 .any(|d| d.kind == DiagKind::Empty);
             if empty && !allow_empty {
-                return Err(BadInput(format!(
+                return Err(bad_input(format!(
                     "{}: the desired schema is empty (no SQL statement), so apply would drop every table; pass --allow-empty if that is what you want",
                     redact(&to)
                 )));
@@ -537,23 +597,24 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
                 &mut stderr,
                 &mut ask,
             )
-            .map_err(|e| BadInput(e.0))?;
+            .map_err(db_failure)?;
             Ok(ExitCode::from(outcome.exit_code()))
         }
         Command::Inspect {
             source,
+            timeouts,
             format,
             input_format,
         } => {
-            let side = load(&source, &input_format)?;
+            let side = load(&source, &input_format, &timeouts.get())?;
             print_diagnostics(&side, &side.parsed.diagnostics);
             if side.parsed.has_errors() {
-                return Err(BadInput("the input has errors".into()));
+                return Err(bad_input("the input has errors".into()));
             }
             match format {
                 InspectFormat::Json => {
                     let json = serde_json::to_string_pretty(&side.parsed.schema)
-                        .map_err(|e| BadInput(e.to_string()))?;
+                        .map_err(|e| bad_input(e.to_string()))?;
                     outln!("{json}");
                 }
                 InspectFormat::Sql => out!("{}", schema_sql(&side.parsed.schema)?),
@@ -581,7 +642,7 @@ fn run(cli: Cli) -> Result<ExitCode, BadInput> {
 
 /// The DDL that creates `schema` from nothing (the plan from an empty database, without the
 /// per-step reasons, which would all say "missing").
-fn schema_sql(schema: &Schema) -> Result<String, BadInput> {
+fn schema_sql(schema: &Schema) -> Result<String, Failure> {
     let p = plan(
         &schemafix_core::diff(&Schema::default(), schema),
         &PlanOptions {
@@ -589,7 +650,7 @@ fn schema_sql(schema: &Schema) -> Result<String, BadInput> {
             ..Default::default()
         },
     );
-    check_statements(&p).map_err(BadInput)?;
+    check_statements(&p).map_err(bad_input)?;
     let mut out = String::new();
     for step in &p.steps {
         for s in step_sql(&step.change) {
@@ -608,12 +669,23 @@ fn main() -> ExitCode {
             redact(&info.to_string())
         );
     }));
+    // Every password the arguments and the environment may hold, so that no message, however
+    // mistyped the setting it echoes, shows one.
+    for arg in std::env::args() {
+        register_secrets(&arg);
+    }
+    if let Ok(v) = std::env::var("DATABASE_URL") {
+        register_secrets(&v);
+    }
+    if let Ok(v) = std::env::var("PGPASSWORD") {
+        register_secret(&v);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(BadInput(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
+        Err(Failure { message, code }) => {
+            eprintln!("error: {}", redact(&message));
+            ExitCode::from(code)
         }
     }
 }

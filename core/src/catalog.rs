@@ -179,7 +179,7 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         name: "indexes",
         sql: concat!(
             "SELECT i.indrelid::text, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid), ",
-            "id.description ",
+            "id.description, CASE WHEN i.indisvalid AND i.indisready THEN 't' ELSE 'f' END ",
             "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
             "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
@@ -328,6 +328,15 @@ pub fn decode_catalog(results: &[Vec<Row>]) -> Parsed {
                 }
             }
             diagnostics.extend(w.not_compared);
+            for (ns, index) in &w.invalid {
+                for t in schema.tables_mut() {
+                    if t.name.schema == *ns {
+                        if let Some(i) = t.indexes.iter_mut().find(|i| i.name == *index) {
+                            i.invalid = true;
+                        }
+                    }
+                }
+            }
             finish(&mut schema);
             drop_alembic_version(&mut schema, &mut diagnostics);
             Parsed {
@@ -364,6 +373,8 @@ struct Written {
     /// (first line of a statement, the object it describes), in order.
     origin: Vec<(u32, String)>,
     not_compared: Vec<Diagnostic>,
+    /// Indexes the catalog marks invalid (schema, name): DDL cannot say so.
+    invalid: Vec<(String, String)>,
 }
 
 impl Written {
@@ -422,6 +433,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
         lines: 0,
         origin: Vec::new(),
         not_compared: Vec::new(),
+        invalid: Vec::new(),
     };
 
     for r in schemas {
@@ -750,6 +762,9 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             (None, None) => continue,
         };
         let name = qual(schema, req(r, 1)?);
+        if col(r, 4)? == Some("f") {
+            w.invalid.push((schema.to_string(), req(r, 1)?.to_string()));
+        }
         let what = format!("index {name}");
         let mut sts = vec![req(r, 2)?.to_string()];
         if let Some(c) = col(r, 3)? {

@@ -154,6 +154,15 @@ pub struct Migration {
 }
 
 impl Migration {
+    /// Why there is no Alembic revision for this migration, when there is none: an online plan
+    /// runs in phases, some outside any transaction and each backfill in a transaction of its
+    /// own, which a revision (one transaction around `upgrade()`) cannot reproduce.
+    pub fn alembic_unavailable(&self) -> Option<&'static str> {
+        self.plan.online.then_some(
+            "an online plan has no Alembic form: a revision runs upgrade() in one transaction, which would hold every lock the phases avoid until the end; use the online SQL script (diff --online) or apply --online, or the Alembic revision of the plan without --online",
+        )
+    }
+
     /// The migration as an Alembic revision module (upgrade and downgrade).
     pub fn alembic(&self, rev: &Revision) -> String {
         render_alembic(

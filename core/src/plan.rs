@@ -1020,6 +1020,10 @@ fn reason(c: &Change) -> String {
                 exclusion.name
             )
         }
+        Change::DropIndex { table, index } if index.invalid => format!(
+            "{table}: index {} is INVALID (left by a failed or interrupted CREATE INDEX CONCURRENTLY; it enforces nothing): dropped to be built again",
+            index.name
+        ),
         Change::DropIndex { table, index } => format!("{table}: index {} not wanted", index.name),
         Change::RenameConstraint { table, from, to } => {
             format!("{table}: constraint {from} is named {to} in the desired schema")

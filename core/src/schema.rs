@@ -970,6 +970,10 @@ pub struct Index {
     pub with: Params,
     /// `COMMENT ON INDEX`.
     pub comment: Option<String>,
+    /// Not usable (`pg_index.indisvalid` or `indisready` false): left by a failed or
+    /// interrupted `CREATE INDEX CONCURRENTLY`; it enforces nothing and is built again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
     /// Where it was declared.
     pub span: Span,
 }

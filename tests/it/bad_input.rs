@@ -68,18 +68,56 @@ fn each_class_of_bad_input_is_refused_with_its_line_and_column() {
     let model = seed("models.py");
     let d = std::fs::read_to_string(seed("users.d.txt")).unwrap();
 
-    let f = s.file("empty.sql", "");
-    refused(
-        &diff(&f, &model),
-        "empty.sql:1:1:",
-        "holds no SQL statement",
+    // Blank and comment-only text is an empty schema ("create everything from nothing");
+    // text that is not SQL at all is refused, never read as an empty schema.
+    for (name, text) in [
+        ("empty.sql", ""),
+        ("blank.sql", "  \n\t\n\n"),
+        ("comments.sql", "-- nothing yet\n/* to come */\n"),
+    ] {
+        let f = s.file(name, text);
+        let out = diff(&f, &model);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("CREATE TABLE users"), "{name}: {stdout}");
+    }
+    let f = s.file("hello.txt", "hello world, this is no schema\n");
+    refused(&diff(&model, &f), "hello.txt:1:1:", "not SQL");
+    let f = s.file(
+        "script.sh",
+        "#!/bin/sh\nset -e\npsql -c 'DROP TABLE users;'\n",
     );
-    let f = s.file("blank.sql", "  \n\t\n\n");
-    refused(
-        &diff(&f, &model),
-        "blank.sql:1:1:",
-        "holds no SQL statement",
+    refused(&diff(&model, &f), "script.sh:1:1:", "not SQL");
+    let b64: String = (0..50_000u64)
+        .map(|i| {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                [(i * 2_654_435_761 % 64) as usize] as char
+        })
+        .collect();
+    let f = s.file("blob.b64", &b64);
+    refused(&diff(&model, &f), "blob.b64:1:1:", "not SQL");
+    // A byte-order mark is no part of the text; UTF-16 is named.
+    let ddl = "CREATE TABLE a (x int);\n";
+    let f = s.file("bom.sql", format!("\u{feff}{ddl}"));
+    let plain = s.file("plain.sql", ddl);
+    let out = diff(&f, &plain);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        out.stdout.is_empty() && !stderr.contains("ignored"),
+        "{stderr}"
     );
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(ddl.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let f = s.file("utf16.sql", &utf16);
+    refused(&diff(&f, &plain), "utf16.sql:1:1:", "UTF-16");
 
     let mut binary: Vec<u8> = (0..4096u64)
         .map(|i| (i * 2_654_435_761 % 251) as u8)

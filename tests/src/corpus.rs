@@ -420,7 +420,11 @@ fn round_trip_down(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Res
 pub fn introspect(db: &crate::Db) -> Result<Parsed> {
     let spec = schemafix_cli::connect::ConnSpec::resolve(Some(&db.url()), &|_| None)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    schemafix_cli::db::read_schema(&spec)
+    let timeouts = schemafix_cli::db::Timeouts {
+        lock: std::time::Duration::from_secs(60),
+        statement: std::time::Duration::ZERO,
+    };
+    schemafix_cli::db::read_schema(&spec, &timeouts)
         .map(|(parsed, _)| parsed)
         .map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -276,12 +276,15 @@ pub fn tab_text(m: &Migration, tab: Tab) -> String {
     match tab {
         Tab::Sql => m.sql.clone(),
         Tab::Down => m.down_sql.clone(),
-        Tab::Alembic => m.alembic(&Revision {
-            id: "schemafix0001".into(),
-            down_revision: None,
-            message: "schemafix: bring the schema to the model".into(),
-            create_date: "(written in the schemafix playground)".into(),
-        }),
+        Tab::Alembic => match m.alembic_unavailable() {
+            Some(why) => format!("# {why}\n"),
+            None => m.alembic(&Revision {
+                id: "schemafix0001".into(),
+                down_revision: None,
+                message: "schemafix: bring the schema to the model".into(),
+                create_date: "(written in the schemafix playground)".into(),
+            }),
+        },
         Tab::Json => serde_json::to_string_pretty(m).unwrap_or_default(),
     }
 }

@@ -25,7 +25,10 @@ pub(super) fn diff_indexes(f: &Table, t: &Table, out: &mut Vec<Change>) {
         &t.indexes,
         |i: &Index| &i.name,
         |a, b| {
-            a.unique == b.unique
+            // An invalid index (a failed concurrent build) matches nothing: built again.
+            !a.invalid
+                && !b.invalid
+                && a.unique == b.unique
                 && a.method == b.method
                 && a.keys == b.keys
                 && a.include == b.include

@@ -1664,6 +1664,7 @@ impl Cx<'_> {
                 predicate: ci.predicate.as_ref().map(make_expr),
                 with: Params(storage_params(&ci.with)),
                 comment: None,
+                invalid: false,
                 span,
             },
         );

@@ -1,0 +1,650 @@
+//! Attacks and faults (issue 27), each against a real PostgreSQL: SQL smuggled through a
+//! literal, a byte-order mark, text that is not a schema, an empty desired side, an INVALID
+//! index, a COMMIT whose answer is lost, a mistyped rename, passwords in malformed connection
+//! strings, a catalog read behind a lock, `CONCURRENTLY` inside a function body, and the
+//! online plan as an Alembic revision.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use schemafix_tests::{normalize_dump, Db, Pg};
+
+use crate::schemafix_bin;
+
+fn run(args: &[&str]) -> Output {
+    run_env(args, &[])
+}
+
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(schemafix_bin());
+    c.args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("PGPASSWORD")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let d = std::env::temp_dir().join(format!("schemafix-sec-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        Scratch(d)
+    }
+
+    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// A database holding `sentinel` with three rows.
+fn with_sentinel() -> Db {
+    let db = Pg::get().expect("PostgreSQL").create_db().unwrap();
+    db.exec("CREATE TABLE sentinel (x integer); INSERT INTO sentinel VALUES (1), (2), (3);")
+        .unwrap();
+    db
+}
+
+fn sentinel_rows(db: &Db) -> String {
+    db.query("SELECT count(*) FROM sentinel")
+        .unwrap_or_else(|e| format!("{e}"))
+}
+
+/// Item 1: the literal of the report, from DDL, from a `\d` paste, from a model's
+/// `server_default` and from a live database's CHECK and view, reaches the catalog exactly and
+/// runs no second statement.
+#[test]
+fn a_literal_cannot_smuggle_a_statement() {
+    let s = Scratch::new("literal");
+    let value = r"\'; DROP TABLE sentinel; --";
+    let ddl = format!(
+        "CREATE TABLE sentinel (x integer);\n\
+         CREATE TABLE t (id int PRIMARY KEY, d text DEFAULT '{v}', CONSTRAINT k CHECK (d <> '{v}x'));\n\
+         CREATE VIEW v AS SELECT '{v}'::text AS a;\n",
+        v = value.replace('\'', "''")
+    );
+    // DDL, applied.
+    let db = with_sentinel();
+    let f = s.file("desired.sql", &ddl);
+    let out = run(&["apply", "--db", &db.url(), &f, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(sentinel_rows(&db), "3");
+    db.exec("INSERT INTO t (id) VALUES (1);").unwrap();
+    assert_eq!(
+        db.query("SELECT d = E'\\\\''; DROP TABLE sentinel; --' FROM t")
+            .unwrap(),
+        "t"
+    );
+    // The live database as the desired side of another: its CHECK and view come back exact.
+    let other = with_sentinel();
+    let out = run(&["diff", &other.url(), &db.url()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    other.exec_tx(&text(&out.stdout)).unwrap();
+    assert_eq!(sentinel_rows(&other), "3");
+    assert_eq!(
+        normalize_dump(&other.dump().unwrap()),
+        normalize_dump(&db.dump().unwrap())
+    );
+    // `inspect --format sql` of it, applied as a file.
+    let out = run(&["inspect", &db.url(), "--format", "sql"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let third = with_sentinel();
+    let f = s.file("inspected.sql", &out.stdout);
+    let out = run(&["apply", "--db", &third.url(), &f, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(sentinel_rows(&third), "3");
+    // A `\d+` paste of the table, as the desired side.
+    let paste = db.describe("\\d+ t", &[]).unwrap();
+    let fourth = with_sentinel();
+    let f = s.file("t.d.txt", &paste);
+    let out = run(&["apply", "--db", &fourth.url(), &f, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(sentinel_rows(&fourth), "3");
+    fourth.exec("INSERT INTO t (id) VALUES (1);").unwrap();
+    assert_eq!(
+        fourth
+            .query("SELECT d = E'\\\\''; DROP TABLE sentinel; --' FROM t")
+            .unwrap(),
+        "t"
+    );
+    // A model's server_default.
+    let model = format!(
+        "from sqlalchemy import Column, Integer, Text\nfrom sqlalchemy.orm import declarative_base\n\
+         Base = declarative_base()\n\nclass T(Base):\n    __tablename__ = \"t\"\n    \
+         id = Column(Integer, primary_key=True, autoincrement=False)\n    \
+         d = Column(Text, server_default={:?})\n",
+        value
+    );
+    let fifth = with_sentinel();
+    let f = s.file("models.py", model);
+    let out = run(&["apply", "--db", &fifth.url(), &f, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(sentinel_rows(&fifth), "3");
+    fifth.exec("INSERT INTO t (id) VALUES (1);").unwrap();
+    assert_eq!(
+        fifth
+            .query("SELECT d = E'\\\\''; DROP TABLE sentinel; --' FROM t")
+            .unwrap(),
+        "t"
+    );
+}
+
+/// Item 2: a byte-order mark hides nothing; with `--allow-destructive` the table stays.
+#[test]
+fn a_byte_order_mark_hides_no_statement() {
+    let s = Scratch::new("bom");
+    let db = with_sentinel();
+    let f = s.file("bom.sql", "\u{feff}CREATE TABLE sentinel (x integer);\n");
+    let out = run(&[
+        "apply",
+        "--db",
+        &db.url(),
+        &f,
+        "--yes",
+        "--allow-destructive",
+    ]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("nothing to change"), "{err}");
+    assert_eq!(sentinel_rows(&db), "3");
+}
+
+/// Item 3: text that is not a schema is refused; an empty desired side needs `--allow-empty`.
+#[test]
+fn text_that_is_no_schema_drops_nothing() {
+    let s = Scratch::new("notschema");
+    let db = with_sentinel();
+    for (name, body) in [
+        ("hello.txt", "hello\n".to_string()),
+        ("script.sh", "#!/bin/sh\necho DROP\n".to_string()),
+        ("blob.b64", "QUJD".repeat(10_000)),
+    ] {
+        let f = s.file(name, body);
+        let out = run(&[
+            "apply",
+            "--db",
+            &db.url(),
+            &f,
+            "--yes",
+            "--allow-destructive",
+        ]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains("not SQL"), "{name}: {err}");
+        assert_eq!(sentinel_rows(&db), "3");
+    }
+    let f = s.file("empty.sql", "-- nothing\n");
+    let out = run(&[
+        "apply",
+        "--db",
+        &db.url(),
+        &f,
+        "--yes",
+        "--allow-destructive",
+    ]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--allow-empty"), "{err}");
+    assert_eq!(sentinel_rows(&db), "3");
+    let out = run(&[
+        "apply",
+        "--db",
+        &db.url(),
+        &f,
+        "--yes",
+        "--allow-destructive",
+        "--allow-empty",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            .unwrap(),
+        "0"
+    );
+    // And an empty current side creates everything.
+    let fresh = Pg::get().unwrap().create_db().unwrap();
+    let out = run(&["diff", &f, &fresh.url()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// Item 4: an index left INVALID by a failed concurrent build is drift, rebuilt (concurrently
+/// in online mode), after which it enforces uniqueness.
+#[test]
+fn an_invalid_index_is_drift_and_rebuilt() {
+    let s = Scratch::new("invalid");
+    let desired = s.file(
+        "desired.sql",
+        "CREATE TABLE u (id int, e text);\nCREATE UNIQUE INDEX u_e ON u (e);\n",
+    );
+    for online in [false, true] {
+        let db = Pg::get().unwrap().create_db().unwrap();
+        db.exec("CREATE TABLE u (id int, e text); INSERT INTO u VALUES (1, 'a'), (2, 'a');")
+            .unwrap();
+        assert!(db
+            .exec("CREATE UNIQUE INDEX CONCURRENTLY u_e ON u (e);")
+            .is_err());
+        assert_eq!(
+            db.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_e'::regclass")
+                .unwrap(),
+            "f"
+        );
+        let out = run(&["check", &db.url(), &desired]);
+        let o = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{o}");
+        assert!(o.contains("INVALID"), "{o}");
+        db.exec("DELETE FROM u WHERE id = 2;").unwrap();
+        let url = db.url();
+        let mut args = vec!["apply", "--db", &url, &desired, "--yes"];
+        if online {
+            args.push("--online");
+        }
+        let out = run(&args);
+        let (o, e) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{e}");
+        if online {
+            assert!(o.contains("DROP INDEX CONCURRENTLY u_e"), "{o}");
+        }
+        assert_eq!(
+            db.query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_e'::regclass")
+                .unwrap(),
+            "t"
+        );
+        assert!(db.exec("INSERT INTO u VALUES (3, 'a');").is_err());
+    }
+}
+
+/// What the proxy below does to the connection it carries.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+enum Fault {
+    /// Passes everything.
+    None = 0,
+    /// Passes COMMIT to the server, then closes the client's side without its answer.
+    AnswerLost = 1,
+    /// Closes the client's side instead of passing COMMIT on.
+    CommitLost = 2,
+    /// Passes COMMIT and its answer, then closes the connection.
+    AfterCommit = 3,
+}
+
+/// A TCP proxy in front of the server that can cut the first connection at its COMMIT (read
+/// from the frontend protocol's simple `Query` messages); later connections pass untouched.
+struct Proxy {
+    port: u16,
+    fault: Arc<AtomicU8>,
+}
+
+impl Proxy {
+    fn start(server_port: u16, fault: Fault) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let fault = Arc::new(AtomicU8::new(fault as u8));
+        let f = fault.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { break };
+                let Ok(server) = TcpStream::connect(("127.0.0.1", server_port)) else {
+                    break;
+                };
+                let mode = f.swap(Fault::None as u8, Ordering::SeqCst);
+                std::thread::spawn(move || carry(client, server, mode));
+            }
+        });
+        Proxy { port, fault }
+    }
+
+    fn armed(&self) -> bool {
+        self.fault.load(Ordering::SeqCst) != Fault::None as u8
+    }
+}
+
+fn carry(mut client: TcpStream, mut server: TcpStream, mode: u8) {
+    let cut = Arc::new(AtomicBool::new(false));
+    let commit_sent = Arc::new(AtomicBool::new(false));
+    {
+        let (mut from, mut to, client2) = (
+            server.try_clone().unwrap(),
+            client.try_clone().unwrap(),
+            client.try_clone().unwrap(),
+        );
+        let (cut, commit_sent) = (cut.clone(), commit_sent.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            loop {
+                let n = match from.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                if commit_sent.load(Ordering::SeqCst) {
+                    if mode == Fault::AnswerLost as u8 {
+                        // The server has the COMMIT; its answer never arrives.
+                        std::thread::sleep(Duration::from_millis(300));
+                        cut.store(true, Ordering::SeqCst);
+                        client2.shutdown(Shutdown::Both).ok();
+                        break;
+                    }
+                    if mode == Fault::AfterCommit as u8 {
+                        to.write_all(&buf[..n]).ok();
+                        // Once the whole answer (up to ReadyForQuery) is through.
+                        if buf[..n].windows(5).any(|w| w == [b'Z', 0, 0, 0, 5]) {
+                            std::thread::sleep(Duration::from_millis(100));
+                            cut.store(true, Ordering::SeqCst);
+                            client2.shutdown(Shutdown::Both).ok();
+                            break;
+                        }
+                        continue;
+                    }
+                }
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    // Client to server, message by message: the startup message has no type byte.
+    let mut header = [0u8; 4];
+    if client.read_exact(&mut header).is_err() {
+        return;
+    }
+    let len = u32::from_be_bytes(header) as usize;
+    let mut body = vec![0u8; len.saturating_sub(4)];
+    if client.read_exact(&mut body).is_err() {
+        return;
+    }
+    server.write_all(&header).ok();
+    server.write_all(&body).ok();
+    loop {
+        let mut head = [0u8; 5];
+        if client.read_exact(&mut head).is_err() || cut.load(Ordering::SeqCst) {
+            break;
+        }
+        let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+        let mut body = vec![0u8; len.saturating_sub(4)];
+        if client.read_exact(&mut body).is_err() {
+            break;
+        }
+        let is_commit = head[0] == b'Q' && body.starts_with(b"COMMIT");
+        if is_commit && mode == Fault::CommitLost as u8 {
+            client.shutdown(Shutdown::Both).ok();
+            break;
+        }
+        if is_commit && mode != Fault::None as u8 {
+            commit_sent.store(true, Ordering::SeqCst);
+        }
+        if server.write_all(&head).is_err() || server.write_all(&body).is_err() {
+            break;
+        }
+    }
+    // Ending our side of the server connection makes the server end the session (and roll
+    // back what it has not committed).
+    server.shutdown(Shutdown::Both).ok();
+}
+
+/// Item 5: a COMMIT whose answer is lost is settled by reading the database again; so is a
+/// connection lost during the verification after a good commit.
+#[test]
+fn a_lost_commit_is_reported_as_what_happened() {
+    let pg = Pg::own().expect("our own cluster");
+    let (port, _) = pg.tcp().unwrap();
+    let s = Scratch::new("commit");
+    let desired = s.file(
+        "desired.sql",
+        "CREATE TABLE sentinel (x integer, y text);\n",
+    );
+    for (fault, code, says, changed) in [
+        (
+            Fault::AnswerLost,
+            0,
+            "committed: a fresh read finds the desired schema",
+            true,
+        ),
+        (
+            Fault::CommitLost,
+            3,
+            "not committed: a fresh read finds the database as it was before",
+            false,
+        ),
+        (Fault::AfterCommit, 0, "verified:", true),
+    ] {
+        let db = pg.create_db().unwrap();
+        db.exec("CREATE TABLE sentinel (x integer); INSERT INTO sentinel VALUES (1), (2), (3);")
+            .unwrap();
+        let proxy = Proxy::start(port, fault);
+        let url = format!(
+            "postgresql://postgres@127.0.0.1:{}/{}?sslmode=disable",
+            proxy.port, db.name
+        );
+        let out = run(&["apply", "--db", &url, &desired, "--yes"]);
+        let err = text(&out.stderr);
+        assert!(
+            !proxy.armed(),
+            "{fault:?}: the proxy never saw a connection"
+        );
+        assert_eq!(out.status.code(), Some(code), "{fault:?}: {err}");
+        assert!(err.contains(says), "{fault:?}: {err}");
+        let has_y = db
+            .query("SELECT count(*) FROM pg_attribute WHERE attrelid = 'sentinel'::regclass AND attname = 'y'")
+            .unwrap();
+        assert_eq!(has_y == "1", changed, "{fault:?}: {err}");
+        assert_eq!(sentinel_rows(&db), "3");
+    }
+}
+
+/// Item 7: a rename to a name the desired schema lacks (a typo) is refused before anything.
+#[test]
+fn a_mistyped_rename_is_refused() {
+    let s = Scratch::new("rename");
+    let db = Pg::get().unwrap().create_db().unwrap();
+    db.exec(
+        "CREATE TABLE users (id int PRIMARY KEY, login text); INSERT INTO users VALUES (1, 'ann');",
+    )
+    .unwrap();
+    let desired = s.file(
+        "desired.sql",
+        "CREATE TABLE users (id int PRIMARY KEY, username text);\n",
+    );
+    for (rename, says) in [
+        (
+            "users.login=usrname",
+            "has no column usrname; its columns: id, username",
+        ),
+        (
+            "users.logn=username",
+            "has no column logn; its columns: id, login",
+        ),
+        ("users=people", "the desired schema has no table people"),
+    ] {
+        let out = run(&[
+            "apply",
+            "--db",
+            &db.url(),
+            &desired,
+            "--yes",
+            "--allow-destructive",
+            "--rename",
+            rename,
+        ]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{rename}: {err}");
+        assert!(err.contains(says), "{rename}: {err}");
+        assert_eq!(db.query("SELECT login FROM users").unwrap(), "ann");
+    }
+    let out = run(&[
+        "apply",
+        "--db",
+        &db.url(),
+        &desired,
+        "--yes",
+        "--rename",
+        "users.login=username",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(db.query("SELECT username FROM users").unwrap(), "ann");
+}
+
+/// A command line and its environment.
+type Run<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
+/// Item 8: a canary password in malformed connection strings, as an argument, `--db` and
+/// `DATABASE_URL`, never reaches any output of any command.
+#[test]
+fn no_malformed_connection_string_shows_its_password() {
+    let canary = "Canary7Secret";
+    let s = Scratch::new("redact");
+    let file = s.file("t.sql", "CREATE TABLE t (x int);\n");
+    let shapes = [
+        "postgress://app:{p}@host/db",
+        "postgres:/app:{p}@host/db",
+        "http://app:{p}@host/db",
+        "postgresql://app:{p}@[::1/db",
+        "postgres://app:{p}@127.0.0.1:1/db",
+        "postgres://app:{p}@h/db?sslmode=bogus",
+        "postgres://app:{p}@h:notaport/db",
+        "postgres://app:{p} x@h/db",
+        "app:{p}@host/db",
+        "host=x password={p}",
+        "host=x password=a\\ {p}",
+        "host=x password='a {p}'",
+        "host=x password = '{p}",
+        "host=x password={p} bogus",
+        "host=x password={p} port=notaport",
+        "host=x user=u password={p} sslmode=verify-full sslrootcert=/nonexistent",
+        "password={p}",
+        "host=127.0.0.1 port=1 password={p}",
+    ];
+    for shape in shapes {
+        let conn = shape.replace("{p}", canary);
+        let runs: Vec<Run> = vec![
+            (vec!["check", &conn, &file], vec![]),
+            (vec!["diff", &file, &conn], vec![]),
+            (vec!["inspect", &conn], vec![]),
+            (vec!["apply", "--db", &conn, &file, "--yes"], vec![]),
+            (vec!["apply", &file, "--yes"], vec![("DATABASE_URL", &conn)]),
+            (
+                vec!["apply", &file, "--yes"],
+                vec![
+                    ("PGPASSWORD", canary),
+                    ("PGHOST", "127.0.0.1"),
+                    ("PGPORT", "1"),
+                ],
+            ),
+        ];
+        for (args, env) in runs {
+            let out = run_env(&args, &env);
+            let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            for piece in [canary, "Canary7", "7Secret"] {
+                assert!(!all.contains(piece), "{shape} {args:?} {env:?}: {all}");
+            }
+        }
+    }
+}
+
+/// Item 9: `check` and `inspect` give up on a lock after the lock timeout, with the database
+/// exit code.
+#[test]
+fn catalog_reads_time_out_on_a_lock() {
+    let s = Scratch::new("timeout");
+    let db = Pg::get().unwrap().create_db().unwrap();
+    let ddl = "CREATE TABLE t (id serial PRIMARY KEY, x int);\nCREATE VIEW v AS SELECT * FROM t;\n";
+    db.exec(ddl).unwrap();
+    let file = s.file("t.sql", ddl);
+    let url = db.url();
+    // Another session holds an ACCESS EXCLUSIVE lock on t inside an open transaction (as a
+    // long ALTER TABLE would).
+    let mut holder = schemafix_cli::connect::ConnSpec::resolve(Some(&db.url()), &|_| None)
+        .unwrap()
+        .connect()
+        .unwrap();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    for args in [
+        vec!["check", &url, &file, "--lock-timeout", "300ms"],
+        vec!["inspect", &url, "--lock-timeout", "300ms"],
+    ] {
+        let out = run(&args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {err}");
+        assert!(err.contains("lock timeout"), "{args:?}: {err}");
+        assert!(err.contains("--lock-timeout"), "{args:?}: {err}");
+    }
+    tx.rollback().unwrap();
+}
+
+/// Item 10: a function body holding `REFRESH MATERIALIZED VIEW CONCURRENTLY` is created in the
+/// plan's transaction like any statement: the split comes from the plan, not from text.
+#[test]
+fn concurrently_in_a_function_body_stays_in_the_transaction() {
+    let s = Scratch::new("concurrently");
+    let db = Pg::get().unwrap().create_db().unwrap();
+    db.exec("CREATE TABLE t (x int);").unwrap();
+    let desired = s.file(
+        "desired.sql",
+        "CREATE TABLE t (x int);\n\
+         CREATE TABLE a (y int);\n\
+         CREATE FUNCTION refresh() RETURNS void LANGUAGE plpgsql AS $$\n\
+         BEGIN\n  REFRESH MATERIALIZED VIEW CONCURRENTLY mv;\nEND\n$$;\n",
+    );
+    let out = run(&["apply", "--db", &db.url(), &desired, "--yes"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("in one transaction"), "{err}");
+    assert!(!err.contains("outside the transaction"), "{err}");
+}
+
+/// Item 11: an online plan has no Alembic form: refused with why, not rendered as the plain
+/// long-locking operations.
+#[test]
+fn an_online_plan_as_alembic_is_refused() {
+    let s = Scratch::new("alembic");
+    let from = s.file("from.sql", "CREATE TABLE t (x int);\n");
+    let to = s.file(
+        "to.sql",
+        "CREATE TABLE t (x int);\nCREATE INDEX t_x ON t (x);\n",
+    );
+    let out = run(&["diff", &from, &to, "--online", "--format", "alembic"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains("an online plan has no Alembic form"), "{err}");
+    let out = run(&["diff", &from, &to, "--format", "alembic"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// The exit code the README documents for an apply nobody can confirm (no terminal, no
+/// `--yes`): 2, nothing changed.
+#[test]
+fn an_unconfirmed_apply_exits_2() {
+    let s = Scratch::new("codes");
+    let db = Pg::get().unwrap().create_db().unwrap();
+    let desired = s.file("d.sql", "CREATE TABLE t (x int);\n");
+    let out = run(&["apply", "--db", &db.url(), &desired]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("nobody can confirm"));
+    assert_eq!(
+        db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            .unwrap(),
+        "0"
+    );
+}
