@@ -540,6 +540,14 @@ impl ConnSpec {
         c
     }
 
+    /// Asks the server to cancel what `token`'s connection is running (the running statement
+    /// fails; its transaction then rolls back).
+    pub fn cancel(&self, token: &postgres::CancelToken) {
+        if let Ok(tls) = self.connector() {
+            let _ = token.cancel_query(tls);
+        }
+    }
+
     /// Connects, or says why not (without the password).
     pub fn connect(&self) -> Result<Client, ConnError> {
         let tls = self.connector()?;

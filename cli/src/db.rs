@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
 use schemafix_core::{
-    batches, decode_catalog, diff, migrate_parsed, plan, Batch, Format, Parsed, Phase, Plan,
-    PlanOptions, Row, ScriptStatement, Severity, CATALOG_QUERIES, CATALOG_SETUP,
+    batches, decode_catalog, diff, migrate_parsed, plan, strip_leftovers, Batch, Format, Parsed,
+    Phase, Plan, PlanOptions, Row, ScriptStatement, Severity, CATALOG_QUERIES, CATALOG_SETUP,
     MIN_SERVER_VERSION,
 };
 
@@ -256,7 +256,28 @@ fn reason_of(plan: &Plan, s: &ScriptStatement) -> String {
 /// Runs one statement of a plan with the extended query protocol, under which the server itself
 /// refuses a text holding more than one statement (core has checked each is one already).
 fn exec<C: GenericClient>(c: &mut C, sql: &str) -> Result<(), postgres::Error> {
+    if crate::interrupt::interrupted() {
+        // Interrupted between statements: the server raises what a cancel raises (SQLSTATE
+        // 57014), so this statement never starts and the open transaction rolls back, as
+        // when the cancel meets a running statement.
+        return c
+            .execute(
+                "DO $$BEGIN RAISE EXCEPTION USING ERRCODE = 'query_canceled', \
+                 MESSAGE = 'canceling statement due to user request'; END$$",
+                &[],
+            )
+            .map(|_| ());
+    }
     c.execute(sql, &[]).map(|_| ())
+}
+
+/// What to say after an interruption: what is committed, and how to finish.
+fn interrupted_note(online: bool) -> &'static str {
+    if online {
+        "interrupted: the committed phases stay; run the same `schemafix apply --online` again to finish (it removes what the stopped phase left)"
+    } else {
+        "interrupted: run the same `schemafix apply` again to apply the plan"
+    }
 }
 
 /// Runs `batch`'s statements in `tx`, in order.
@@ -304,6 +325,11 @@ pub fn apply(
 ) -> Result<Applied, DbError> {
     let io = |e: std::io::Error| DbError::input(format!("writing output: {e}"));
     let mut client = spec.connect().map_err(|e| DbError::input(e.0))?;
+    // Ctrl-C and SIGTERM from here on cancel the running statement instead of ending the
+    // process at once.
+    let token = client.cancel_token();
+    let canceller = spec.clone();
+    let _interrupt = crate::interrupt::cancelling_with(move || canceller.cancel(&token));
     let scrub = |e: postgres::Error| DbError::database(spec.scrub(&pg_message(&e)));
     // Session settings: they hold for every transaction below. The advisory lock is the
     // session's too (released when the connection closes, however this process ends), so it
@@ -330,7 +356,7 @@ pub fn apply(
         return Err(scrub(e));
     }
     let mut tx = client.transaction().map_err(scrub)?;
-    let (current, version) = introspect(&mut tx, std::io::stderr().is_terminal())?;
+    let (mut current, version) = introspect(&mut tx, std::io::stderr().is_terminal())?;
     report_not_compared(err, &current).map_err(io)?;
     if current.has_errors() {
         let msgs: Vec<String> = current
@@ -353,6 +379,12 @@ pub fn apply(
         pg_version: Some(version),
         renames: opts.renames.clone(),
     };
+    // What an online apply stopped part-way left is removed first, and planned without.
+    let leftovers = strip_leftovers(&mut current.schema, &desired.1.schema);
+    let cleanup: Vec<String> = leftovers
+        .iter()
+        .flat_map(|l| l.statements.iter().cloned())
+        .collect();
     let m = migrate_parsed((Format::Database, current), desired.clone(), &options);
     if m.has_errors() {
         let msgs: Vec<String> = m
@@ -365,7 +397,7 @@ pub fn apply(
         return Err(DbError::input(msgs.join("; ")));
     }
     let p = m.plan;
-    if p.steps.is_empty() {
+    if p.steps.is_empty() && cleanup.is_empty() {
         tx.rollback().map_err(scrub)?;
         crate::report(err, &p).map_err(io)?;
         writeln!(
@@ -381,13 +413,24 @@ pub fn apply(
         .map_err(io)?;
         return Ok(Applied::NothingToDo);
     }
+    for l in &leftovers {
+        writeln!(
+            out,
+            "-- left by an online apply that stopped part-way: {}",
+            l.what
+        )
+        .map_err(io)?;
+        for st in &l.statements {
+            writeln!(out, "{st};").map_err(io)?;
+        }
+    }
     write!(out, "{}", m.sql).map_err(io)?;
     out.flush().map_err(io)?;
     crate::report(err, &p).map_err(io)?;
     if !opts.dry_run && !opts.yes {
         let question = format!(
             "Apply {} step(s) to {}? [y/N] ",
-            p.steps.len(),
+            p.steps.len() + leftovers.len(),
             spec.dbname()
         );
         match confirm(&question) {
@@ -409,8 +452,21 @@ pub fn apply(
         }
     }
     if options.online {
-        // Phases commit one by one: the reading transaction ends here.
-        tx.rollback().map_err(scrub)?;
+        // Phases commit one by one: the leftovers' removal first, on its own.
+        if !cleanup.is_empty() {
+            for st in &cleanup {
+                exec(&mut tx, st).map_err(scrub)?;
+            }
+            tx.commit().map_err(scrub)?;
+            writeln!(
+                err,
+                "removed what an online apply that stopped part-way left ({} statement(s))",
+                cleanup.len()
+            )
+            .map_err(io)?;
+        } else {
+            tx.rollback().map_err(scrub)?;
+        }
         return apply_phases(&mut client, spec, &p, err).and_then(|done| match done {
             Some(stopped) => Ok(stopped),
             None => verify(&mut client, spec, desired, &options, err),
@@ -432,6 +488,10 @@ pub fn apply(
         transactional: true,
         statements: Vec::new(),
     });
+    // The leftovers' removal goes first, in the transaction of the plan.
+    for st in &cleanup {
+        exec(&mut tx, st).map_err(scrub)?;
+    }
     let mut committed_labels = 0;
     if let Some(labels) = transactions.pop() {
         if let Err(f) = run_batch(&mut tx, &labels, &p) {
@@ -519,7 +579,7 @@ fn swap_undo(c: &schemafix_core::Change) -> Option<String> {
     let q = schemafix_core::quote_ident;
     let function = schemafix_core::QualName::new(table.schema.clone(), swap.sync.clone());
     Some(format!(
-        "{table}.{col} stopped half-way: its second column {new} and the trigger {trigger} that keeps it in step stay (writes of values the new type cannot hold fail meanwhile); fix the rows and run the rest of the script, or take it back: DROP TRIGGER {trigger} ON {table}; DROP FUNCTION {function}(); ALTER TABLE {table} DROP COLUMN {new};",
+        "{table}.{col} stopped half-way: its second column {new} and the trigger {trigger} that keeps it in step stay (writes of values the new type cannot hold fail meanwhile); fix the rows and run `schemafix apply --online` again (it removes them and starts this type change over), or take it back by hand: DROP TRIGGER {trigger} ON {table}; DROP FUNCTION {function}(); ALTER TABLE {table} DROP COLUMN {new};",
         col = q(column),
         new = q(&swap.temp),
         trigger = q(&swap.sync),
@@ -599,7 +659,7 @@ fn apply_phases(
                 && (sql.starts_with("CREATE INDEX CONCURRENTLY")
                     || sql.starts_with("CREATE UNIQUE INDEX CONCURRENTLY"))
             {
-                "; a failed concurrent build leaves an INVALID index: drop it (DROP INDEX CONCURRENTLY) before running again"
+                "; a failed concurrent build leaves an INVALID index, which `schemafix apply --online` run again drops and builds again"
             } else if block.phase == Phase::Backfill
                 && block.steps.iter().any(|(k, _, _)| half_swapped(p, *k))
             {
@@ -628,6 +688,9 @@ fn apply_phases(
                 }
             )
             .map_err(io)?;
+            if crate::interrupt::interrupted() {
+                writeln!(err, "{}", interrupted_note(true)).map_err(io)?;
+            }
             // Type changes whose second column is in place and not yet swapped in.
             let committed = if transactional { i } else { i + 1 };
             let mut open: Vec<usize> = Vec::new();
@@ -839,6 +902,9 @@ fn fail(
         },
         unchanged(committed_labels)
     )?;
+    if crate::interrupt::interrupted() {
+        writeln!(err, "{}", interrupted_note(false))?;
+    }
     Ok(Applied::RolledBack)
 }
 

@@ -1,8 +1,10 @@
 //! The schemafix command line's parts: connection settings ([`connect`]), running core's catalog
-//! queries and applying plans on a live database ([`db`]), and the shared reporting.
+//! queries and applying plans on a live database ([`db`]), Ctrl-C during an apply
+//! ([`interrupt`]), and the shared reporting.
 
 pub mod connect;
 pub mod db;
+pub mod interrupt;
 
 use std::io::Write;
 

@@ -681,6 +681,7 @@ fn main() -> ExitCode {
         register_secret(&v);
     }
     let cli = Cli::parse();
+    schemafix_cli::interrupt::install();
     match run(cli) {
         Ok(code) => code,
         Err(Failure { message, code }) => {

@@ -107,6 +107,8 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
         SetNotNull { table, column } => DropNotNull { table, column },
         // Nothing ran: nothing to undo.
         Backfill { .. } => return Ok(Vec::new()),
+        // Validation changes no data and needs no undoing.
+        ValidateConstraint { .. } => return Ok(Vec::new()),
         DropNotNull { table, column } => SetNotNull { table, column },
         SetDefault {
             table,

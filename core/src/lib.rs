@@ -19,6 +19,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod inverse;
+mod leftovers;
 mod normalize;
 mod plan;
 mod quote;
@@ -34,6 +35,7 @@ pub use catalog::{
 pub use diff::{diff, Change, Diff, Swap};
 pub use error::{DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
+pub use leftovers::{strip_leftovers, Leftover};
 pub use normalize::canonical_type;
 pub use plan::{plan, Hazard, OnlineStatement, Phase, Plan, PlanOptions, Step};
 pub use quote::{quote_ident, quote_literal};

@@ -493,6 +493,7 @@ fn phase(c: &Change) -> u32 {
         | Change::AttachPartition { .. } => 15,
         Change::CreateIndex { .. } => 16,
         Change::AddForeignKey { .. }
+        | Change::ValidateConstraint { .. }
         | Change::SetRowSecurity { .. }
         | Change::SetForceRowSecurity { .. }
         | Change::CreatePolicy { .. } => 17,
@@ -1005,6 +1006,9 @@ fn reason(c: &Change) -> String {
         Change::DropForeignKey { table, fk } => {
             format!("{table}: foreign key {} not wanted", fk.name)
         }
+        Change::ValidateConstraint { table, name } => format!(
+            "{table}: constraint {name} is NOT VALID in the database (rows from before it were never checked), validated in the desired schema"
+        ),
         Change::CreateIndex { table, index } => {
             format!("{table}: index {} wanted, missing", index.name)
         }
@@ -1352,7 +1356,9 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
                 H::FullTableScan,
                 H::FailsOnExistingRows,
             ],
-            Change::AddForeignKey { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
+            Change::AddForeignKey { .. } | Change::ValidateConstraint { .. } => {
+                vec![H::FullTableScan, H::FailsOnExistingRows]
+            }
             // Added bare and its default set (brief locks), the existing rows filled by an
             // UPDATE that reads and writes each of them, NOT NULL through a validated check.
             Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
@@ -1469,6 +1475,8 @@ fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
                 H::FailsOnExistingRows,
             ]
         }
+        // SHARE UPDATE EXCLUSIVE: reads and writes go on while every row is checked.
+        Change::ValidateConstraint { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
         Change::CreateIndex { index, .. } => {
             let mut h = vec![H::ShareLock, H::IndexBuild];
             if index.unique {

@@ -858,6 +858,9 @@ pub struct Check {
     pub expr: Expr,
     /// `NO INHERIT`.
     pub no_inherit: bool,
+    /// Added `NOT VALID` and not validated since: rows from before it may break it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
     /// Where it was declared.
     pub span: Span,
 }
@@ -911,6 +914,9 @@ pub struct ForeignKey {
     pub match_full: bool,
     /// Deferrability.
     pub deferrable: Deferrable,
+    /// Added `NOT VALID` and not validated since: rows from before it may break it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_valid: bool,
     /// Where it was declared.
     pub span: Span,
 }

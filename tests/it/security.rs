@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -274,61 +274,90 @@ fn an_invalid_index_is_drift_and_rebuilt() {
     }
 }
 
-/// What the proxy below does to the connection it carries.
+/// What the proxy below does to the first connection it carries.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u8)]
 enum Fault {
-    /// Passes everything.
-    None = 0,
+    /// Passes everything (and counts the statements).
+    None,
     /// Passes COMMIT to the server, then closes the client's side without its answer.
-    AnswerLost = 1,
+    AnswerLost,
     /// Closes the client's side instead of passing COMMIT on.
-    CommitLost = 2,
+    CommitLost,
     /// Passes COMMIT and its answer, then closes the connection.
-    AfterCommit = 3,
+    AfterCommit,
+    /// Closes the connection instead of passing on the n-th statement (from 1).
+    Before(usize),
+    /// Passes the n-th statement on and closes the connection while it runs.
+    During(usize),
 }
 
-/// A TCP proxy in front of the server that can cut the first connection at its COMMIT (read
-/// from the frontend protocol's simple `Query` messages); later connections pass untouched.
+/// A TCP proxy in front of the server that can cut the first connection at its COMMIT or at
+/// one of its statements (read from the frontend protocol: simple `Query` messages and the
+/// extended protocol's `Parse`, one per statement `apply` runs); later connections pass
+/// untouched.
 struct Proxy {
     port: u16,
-    fault: Arc<AtomicU8>,
+    fault: Arc<std::sync::Mutex<Option<Fault>>>,
+    /// `Parse` messages the first connection sent.
+    statements: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Proxy {
     fn start(server_port: u16, fault: Fault) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let fault = Arc::new(AtomicU8::new(fault as u8));
-        let f = fault.clone();
+        let fault = Arc::new(std::sync::Mutex::new(Some(fault)));
+        let statements = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (f, count) = (fault.clone(), statements.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { break };
                 let Ok(server) = TcpStream::connect(("127.0.0.1", server_port)) else {
                     break;
                 };
-                let mode = f.swap(Fault::None as u8, Ordering::SeqCst);
-                std::thread::spawn(move || carry(client, server, mode));
+                let mode = f.lock().unwrap().take();
+                let count = count.clone();
+                std::thread::spawn(move || match mode {
+                    Some(mode) => carry(client, server, mode, &count),
+                    None => carry(client, server, Fault::None, &Default::default()),
+                });
             }
         });
-        Proxy { port, fault }
+        Proxy {
+            port,
+            fault,
+            statements,
+        }
     }
 
     fn armed(&self) -> bool {
-        self.fault.load(Ordering::SeqCst) != Fault::None as u8
+        self.fault.lock().unwrap().is_some()
+    }
+
+    fn url(&self, db: &Db) -> String {
+        format!(
+            "postgresql://postgres@127.0.0.1:{}/{}?sslmode=disable",
+            self.port, db.name
+        )
     }
 }
 
-fn carry(mut client: TcpStream, mut server: TcpStream, mode: u8) {
+fn carry(
+    mut client: TcpStream,
+    mut server: TcpStream,
+    mode: Fault,
+    count: &std::sync::atomic::AtomicUsize,
+) {
     let cut = Arc::new(AtomicBool::new(false));
     let commit_sent = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicBool::new(false));
     {
         let (mut from, mut to, client2) = (
             server.try_clone().unwrap(),
             client.try_clone().unwrap(),
             client.try_clone().unwrap(),
         );
-        let (cut, commit_sent) = (cut.clone(), commit_sent.clone());
+        let (cut, commit_sent, answered) = (cut.clone(), commit_sent.clone(), answered.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
             loop {
@@ -337,26 +366,22 @@ fn carry(mut client: TcpStream, mut server: TcpStream, mode: u8) {
                     Ok(n) => n,
                 };
                 if commit_sent.load(Ordering::SeqCst) {
-                    if mode == Fault::AnswerLost as u8 {
+                    if mode == Fault::AnswerLost {
                         // The server has the COMMIT; its answer never arrives.
                         std::thread::sleep(Duration::from_millis(300));
                         cut.store(true, Ordering::SeqCst);
                         client2.shutdown(Shutdown::Both).ok();
                         break;
                     }
-                    if mode == Fault::AfterCommit as u8 {
-                        to.write_all(&buf[..n]).ok();
-                        // Once the whole answer (up to ReadyForQuery) is through.
+                    if mode == Fault::AfterCommit {
+                        // The whole answer (up to ReadyForQuery) goes through; the client's
+                        // next message finds the connection gone.
                         if buf[..n].windows(5).any(|w| w == [b'Z', 0, 0, 0, 5]) {
-                            std::thread::sleep(Duration::from_millis(100));
-                            cut.store(true, Ordering::SeqCst);
-                            client2.shutdown(Shutdown::Both).ok();
-                            break;
+                            answered.store(true, Ordering::SeqCst);
                         }
-                        continue;
                     }
                 }
-                if to.write_all(&buf[..n]).is_err() {
+                if cut.load(Ordering::SeqCst) || to.write_all(&buf[..n]).is_err() {
                     break;
                 }
             }
@@ -374,6 +399,7 @@ fn carry(mut client: TcpStream, mut server: TcpStream, mode: u8) {
     }
     server.write_all(&header).ok();
     server.write_all(&body).ok();
+    let mut during = false;
     loop {
         let mut head = [0u8; 5];
         if client.read_exact(&mut head).is_err() || cut.load(Ordering::SeqCst) {
@@ -384,15 +410,43 @@ fn carry(mut client: TcpStream, mut server: TcpStream, mode: u8) {
         if client.read_exact(&mut body).is_err() {
             break;
         }
-        let is_commit = head[0] == b'Q' && body.starts_with(b"COMMIT");
-        if is_commit && mode == Fault::CommitLost as u8 {
+        if answered.load(Ordering::SeqCst) {
             client.shutdown(Shutdown::Both).ok();
             break;
         }
-        if is_commit && mode != Fault::None as u8 {
+        let is_commit = head[0] == b'Q' && body.starts_with(b"COMMIT");
+        if is_commit && mode == Fault::CommitLost {
+            client.shutdown(Shutdown::Both).ok();
+            break;
+        }
+        if is_commit && matches!(mode, Fault::AnswerLost | Fault::AfterCommit) {
             commit_sent.store(true, Ordering::SeqCst);
         }
+        if head[0] == b'P' {
+            let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+            match mode {
+                Fault::Before(k) if k == n => {
+                    cut.store(true, Ordering::SeqCst);
+                    client.shutdown(Shutdown::Both).ok();
+                    break;
+                }
+                Fault::During(k) if k == n => during = true,
+                _ => {}
+            }
+        }
         if server.write_all(&head).is_err() || server.write_all(&body).is_err() {
+            break;
+        }
+        // The statement runs at its Execute (after the Parse's own round trip): the
+        // connection goes while the server runs it.
+        if during && head[0] == b'E' {
+            let mut sync = [0u8; 5];
+            if client.read_exact(&mut sync).is_ok() {
+                server.write_all(&sync).ok();
+            }
+            std::thread::sleep(Duration::from_millis(30));
+            cut.store(true, Ordering::SeqCst);
+            client.shutdown(Shutdown::Both).ok();
             break;
         }
     }
@@ -431,10 +485,7 @@ fn a_lost_commit_is_reported_as_what_happened() {
         db.exec("CREATE TABLE sentinel (x integer); INSERT INTO sentinel VALUES (1), (2), (3);")
             .unwrap();
         let proxy = Proxy::start(port, fault);
-        let url = format!(
-            "postgresql://postgres@127.0.0.1:{}/{}?sslmode=disable",
-            proxy.port, db.name
-        );
+        let url = proxy.url(&db);
         let out = run(&["apply", "--db", &url, &desired, "--yes"]);
         let err = text(&out.stderr);
         assert!(
@@ -647,4 +698,193 @@ fn an_unconfirmed_apply_exits_2() {
             .unwrap(),
         "0"
     );
+}
+
+/// The rows the interruption test checks: every table's count and sums.
+fn rows_of(db: &Db) -> String {
+    db.query(
+        "SELECT (SELECT count(*) || ':' || sum(id) FROM users) || '/' || \
+         (SELECT count(*) || ':' || sum(user_id) || ':' || sum(total) FROM orders)",
+    )
+    .unwrap()
+}
+
+/// Item 6: an online apply cut at any statement, before it reaches the server or while the
+/// server runs it, finishes when run again: the rerun removes what the cut left, converges to
+/// the desired schema, and every row is still there.
+#[test]
+fn an_online_apply_stopped_at_any_statement_finishes_when_run_again() {
+    let pg = Pg::own().expect("our own cluster");
+    let (port, _) = pg.tcp().unwrap();
+    let s = Scratch::new("resume");
+    let from = "CREATE TABLE users (id integer PRIMARY KEY, email text);\n\
+        CREATE TABLE orders (id serial PRIMARY KEY, user_id integer NOT NULL REFERENCES users (id), \
+        total integer NOT NULL DEFAULT 0);\n\
+        CREATE INDEX orders_total_idx ON orders (total);\n";
+    let rows = "INSERT INTO users SELECT i, 'u' || i FROM generate_series(1, 200) i;\n\
+        INSERT INTO orders (user_id, total) SELECT 1 + i % 200, i FROM generate_series(1, 500) i;\n";
+    let desired_sql = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n\
+        CREATE TABLE orders (id serial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), \
+        total integer NOT NULL DEFAULT 0, note text NOT NULL DEFAULT 'none');\n\
+        CREATE INDEX orders_total_idx ON orders (total);\n\
+        CREATE UNIQUE INDEX orders_user_total ON orders (user_id, total);\n\
+        ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);\n\
+        ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n";
+    let desired = s.file("desired.sql", desired_sql);
+    let reference = pg.create_db().unwrap();
+    reference.exec(desired_sql).unwrap();
+    let want = normalize_dump(&reference.dump().unwrap());
+    let fresh = || {
+        let db = pg.create_db().unwrap();
+        db.exec(from).unwrap();
+        db.exec(rows).unwrap();
+        db
+    };
+    // The whole plan once, through the proxy, to count its statements.
+    let db = fresh();
+    let before = rows_of(&db);
+    let proxy = Proxy::start(port, Fault::None);
+    let out = run(&[
+        "apply",
+        "--db",
+        &proxy.url(&db),
+        &desired,
+        "--yes",
+        "--online",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let total = proxy.statements.load(Ordering::SeqCst);
+    assert!(total >= 20, "{total} statements");
+    assert_eq!(normalize_dump(&db.dump().unwrap()), want);
+    // CI cuts before every statement and during every other one; `cargo xtask interrupts`
+    // (SCHEMAFIX_ALL_INTERRUPTS=1) during every one too.
+    let all = std::env::var_os("SCHEMAFIX_ALL_INTERRUPTS").is_some();
+    let faults: Vec<Fault> = (1..=total)
+        .flat_map(|k| {
+            let during = (all || k % 2 == 1).then_some(Fault::During(k));
+            std::iter::once(Fault::Before(k)).chain(during)
+        })
+        .collect();
+    eprintln!(
+        "interrupting the online apply at {} of its {total} statements' {} cut points",
+        faults.len(),
+        2 * total
+    );
+    let mut failures = Vec::new();
+    for fault in faults {
+        let db = fresh();
+        let proxy = Proxy::start(port, fault);
+        let cut = run(&[
+            "apply",
+            "--db",
+            &proxy.url(&db),
+            &desired,
+            "--yes",
+            "--online",
+        ]);
+        let cut_err = text(&cut.stderr);
+        if cut_err.contains("run the rest of the script") {
+            failures.push(format!("{fault:?}: advises the script: {cut_err}"));
+        }
+        let again = run(&["apply", "--db", &db.url(), &desired, "--yes", "--online"]);
+        let err = text(&again.stderr);
+        if again.status.code() != Some(0) {
+            failures.push(format!(
+                "{fault:?}: the rerun exited {:?}:\n{err}\n(the cut run said:\n{cut_err})",
+                again.status.code()
+            ));
+            continue;
+        }
+        let dump = normalize_dump(&db.dump().unwrap());
+        if dump != want {
+            failures.push(format!(
+                "{fault:?}: not converged: {}",
+                schemafix_tests::dump_difference(&dump, &want)
+            ));
+        }
+        if rows_of(&db) != before {
+            failures.push(format!(
+                "{fault:?}: rows changed: {} != {before}",
+                rows_of(&db)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Item 6, by hand: Ctrl-C (SIGINT) while a statement waits for a lock cancels it on the server
+/// at once, rolls the transaction back, says so and how to finish; running it again does.
+#[test]
+fn ctrl_c_cancels_the_running_statement_and_says_how_to_finish() {
+    let s = Scratch::new("sigint");
+    let db = Pg::get().unwrap().create_db().unwrap();
+    db.exec("CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2);")
+        .unwrap();
+    let desired = s.file("d.sql", "CREATE TABLE t (x int, y int);\n");
+    let mut holder = schemafix_cli::connect::ConnSpec::resolve(Some(&db.url()), &|_| None)
+        .unwrap()
+        .connect()
+        .unwrap();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("SELECT * FROM t").unwrap();
+    let child = Command::new(schemafix_bin())
+        .args([
+            "apply",
+            "--db",
+            &db.url(),
+            &desired,
+            "--yes",
+            "--lock-timeout",
+            "120s",
+        ])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let waiting = db
+            .query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND application_name = 'schemafix' AND wait_event_type = 'Lock'",
+            )
+            .unwrap();
+        if waiting == "1" {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "never waited");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let waited = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert!(waited.elapsed() < Duration::from_secs(30), "{err}");
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("canceling statement due to user request"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert!(
+        err.contains("run the same `schemafix apply` again"),
+        "{err}"
+    );
+    tx.rollback().unwrap();
+    assert_eq!(
+        db.query(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'y'"
+        )
+        .unwrap(),
+        "0"
+    );
+    let out = run(&["apply", "--db", &db.url(), &desired, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(db.query("SELECT count(*) FROM t").unwrap(), "2");
 }

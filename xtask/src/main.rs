@@ -4,6 +4,7 @@
 //!   throwaway PostgreSQL, the convergence harness). This is the README's test command and what
 //!   `.ci/run` calls.
 //! - `bless`: re-run the convergence harness and rewrite `tests/conformance/{ratchet.tsv,results.md}`.
+//! - `interrupts`: the online-apply interruption test at every cut point (`test` samples it).
 //! - `serve`: build the web playground and serve it at http://127.0.0.1:8080 (the README's run
 //!   command for the web); `dist`: build the release bundle into `target/dist`.
 //! - `bench`: the criterion benches and the live comparison with migra and Alembic, results
@@ -336,11 +337,28 @@ fn bless() -> Result<()> {
     run(t, "conformance harness (bless)")
 }
 
+/// The online-apply interruption test whole: a cut before and during every statement (CI cuts
+/// during every other one).
+fn interrupts() -> Result<()> {
+    let mut t = cargo();
+    t.args([
+        "test",
+        "-p",
+        "schemafix-tests",
+        "--test",
+        "it",
+        "security::an_online_apply_stopped_at_any_statement",
+    ])
+    .env("SCHEMAFIX_ALL_INTERRUPTS", "1");
+    run(t, "online-apply interruption test, every cut point")
+}
+
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "test" => test(),
         "bless" => bless(),
+        "interrupts" => interrupts(),
         "dist" => dist(),
         "serve" => serve(),
         "bench" => bench::bench(),
@@ -348,7 +366,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test|bless|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
+                "usage: cargo xtask <test|bless|interrupts|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
             );
             return ExitCode::from(2);
         }

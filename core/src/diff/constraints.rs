@@ -31,6 +31,17 @@ fn diff_kind<T: Clone>(
     out
 }
 
+/// Two foreign keys with the same definition (their validity aside).
+fn same_fk(a: &ForeignKey, b: &ForeignKey) -> bool {
+    a.columns == b.columns
+        && a.ref_table == b.ref_table
+        && a.ref_columns == b.ref_columns
+        && a.on_delete == b.on_delete
+        && a.on_update == b.on_update
+        && a.match_full == b.match_full
+        && a.deferrable == b.deferrable
+}
+
 pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
     let table = &t.name;
     let fpk: Vec<PrimaryKey> = f.primary_key.iter().cloned().collect();
@@ -72,18 +83,36 @@ pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
         &f.foreign_keys,
         &t.foreign_keys,
         |k: &ForeignKey| &k.name,
-        |a, b| {
-            a.columns == b.columns
-                && a.ref_table == b.ref_table
-                && a.ref_columns == b.ref_columns
-                && a.on_delete == b.on_delete
-                && a.on_update == b.on_update
-                && a.match_full == b.match_full
-                && a.deferrable == b.deferrable
-        },
+        same_fk,
         |table, fk| Change::DropForeignKey { table, fk },
         |table, fk| Change::AddForeignKey { table, fk },
     ));
+    // Kept checks and foreign keys the database holds NOT VALID where the desired schema has
+    // them validated (a desired NOT VALID over a validated one asks for nothing: valid holds
+    // more).
+    let check_same = |a: &Check, b: &Check| a.expr == b.expr && a.no_inherit == b.no_inherit;
+    for tc in t.checks.iter().filter(|c| !c.not_valid) {
+        if f.checks
+            .iter()
+            .any(|fc| fc.name == tc.name && fc.not_valid && check_same(fc, tc))
+        {
+            out.push(Change::ValidateConstraint {
+                table: table.clone(),
+                name: tc.name.clone(),
+            });
+        }
+    }
+    for tk in t.foreign_keys.iter().filter(|k| !k.not_valid) {
+        if f.foreign_keys
+            .iter()
+            .any(|fk| fk.name == tk.name && fk.not_valid && same_fk(fk, tk))
+        {
+            out.push(Change::ValidateConstraint {
+                table: table.clone(),
+                name: tk.name.clone(),
+            });
+        }
+    }
     out.extend(diff_kind(
         table,
         &f.exclusions,

@@ -196,6 +196,10 @@ pub enum Change {
     AddForeignKey { table: QualName, fk: ForeignKey },
     /// `DROP CONSTRAINT` of a foreign key.
     DropForeignKey { table: QualName, fk: ForeignKey },
+    /// `VALIDATE CONSTRAINT`: a check or foreign key the database holds `NOT VALID` (an online
+    /// plan stopped before its validation, or added so by hand) that the desired schema has
+    /// validated.
+    ValidateConstraint { table: QualName, name: String },
     /// `ADD CONSTRAINT … EXCLUDE`.
     AddExclusion {
         table: QualName,
@@ -374,6 +378,7 @@ impl Change {
             Change::AddCheck { .. } => "add-check",
             Change::DropCheck { .. } => "drop-check",
             Change::AddForeignKey { .. } => "add-foreign-key",
+            Change::ValidateConstraint { .. } => "validate-constraint",
             Change::DropForeignKey { .. } => "drop-foreign-key",
             Change::AddExclusion { .. } => "add-exclusion",
             Change::DropExclusion { .. } => "drop-exclusion",

@@ -275,10 +275,19 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             pk.deferrable,
         ),
         Change::AddCheck { table, check } => {
-            not_valid_then_validate(table, &check.name, check_clause(check))
+            let mut forms = not_valid_then_validate(table, &check.name, check_clause(check));
+            // Wanted NOT VALID: added so, and left so.
+            forms.truncate(if check.not_valid { 1 } else { 2 });
+            forms
         }
         Change::AddForeignKey { table, fk } => {
-            not_valid_then_validate(table, &fk.name, fk_clause(fk))
+            let mut forms = not_valid_then_validate(table, &fk.name, fk_clause(fk));
+            forms.truncate(if fk.not_valid { 1 } else { 2 });
+            forms
+        }
+        // Reads every row without blocking writes: a phase of its own.
+        Change::ValidateConstraint { table, name } => {
+            vec![st(Phase::Validate, validate(table, name))]
         }
         // PostgreSQL 14 and later: the parent keeps taking reads and writes; the CHECK the
         // detach leaves on the partition goes (IF EXISTS: none is added when one implies it).
@@ -723,6 +732,15 @@ fn not_valid_then_validate(table: &QualName, name: &str, clause: String) -> Vec<
             sql: validate(table, name),
         },
     ]
+}
+
+/// ` NOT VALID` for a constraint wanted so.
+fn not_valid(wanted: bool) -> &'static str {
+    if wanted {
+        " NOT VALID"
+    } else {
+        ""
+    }
 }
 
 fn validate(table: &QualName, name: &str) -> String {
@@ -1573,15 +1591,18 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             unique_clause(unique)
         )],
         Change::AddCheck { table, check } => vec![format!(
-            "ALTER TABLE {table} ADD CONSTRAINT {} {}",
+            "ALTER TABLE {table} ADD CONSTRAINT {} {}{}",
             q(&check.name),
-            check_clause(check)
+            check_clause(check),
+            not_valid(check.not_valid)
         )],
         Change::AddForeignKey { table, fk } => vec![format!(
-            "ALTER TABLE {table} ADD CONSTRAINT {} {}",
+            "ALTER TABLE {table} ADD CONSTRAINT {} {}{}",
             q(&fk.name),
-            fk_clause(fk)
+            fk_clause(fk),
+            not_valid(fk.not_valid)
         )],
+        Change::ValidateConstraint { table, name } => vec![validate(table, name)],
         Change::DropPrimaryKey { table, pk } => vec![drop_constraint(table, &pk.name)],
         Change::DropUnique { table, unique } => vec![drop_constraint(table, &unique.name)],
         Change::DropCheck { table, check } => vec![drop_constraint(table, &check.name)],

@@ -1378,7 +1378,7 @@ impl Cx<'_> {
             .tables
             .insert(name.clone(), std::sync::Arc::new(table));
         for (c, cname) in pending {
-            self.add_constraint(&name, c, cname, span, st);
+            self.add_constraint(&name, c, cname, false, span, st);
         }
         if let Some(t) = self.schema.table_mut(&name) {
             drop_redundant_keys(t);
@@ -1390,6 +1390,7 @@ impl Cx<'_> {
         table: &QualName,
         c: TableConstraint,
         name_override: Option<String>,
+        not_valid: bool,
         span: Span,
         st: &RawStatement<'_>,
     ) {
@@ -1473,6 +1474,7 @@ impl Cx<'_> {
                         name,
                         expr,
                         no_inherit: ch.no_inherit,
+                        not_valid,
                         span,
                     },
                 );
@@ -1506,6 +1508,7 @@ impl Cx<'_> {
                             Some(ast::ConstraintReferenceMatchKind::Full)
                         ),
                         deferrable: deferrable(fk.characteristics.as_ref()),
+                        not_valid,
                         span,
                     },
                 );
@@ -1687,8 +1690,11 @@ impl Cx<'_> {
         }
         for op in at.operations {
             match op {
-                AlterTableOperation::AddConstraint { constraint, .. } => {
-                    self.add_constraint(&name, constraint, None, span, st);
+                AlterTableOperation::AddConstraint {
+                    constraint,
+                    not_valid,
+                } => {
+                    self.add_constraint(&name, constraint, None, not_valid, span, st);
                 }
                 AlterTableOperation::AttachPartitionOf {
                     partition,
