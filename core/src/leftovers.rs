@@ -126,7 +126,7 @@ fn second_column(
             };
             make_object_name(column, None, &label)
         })
-        .find(|n| table.column(n).is_some() && !desired.is_some_and(|d| d.column(n).is_some()))
+        .find(|n| table.column(n).is_some() && desired.is_none_or(|d| d.column(n).is_none()))
 }
 
 /// `t` without column `name` and what `DROP COLUMN … CASCADE` takes with it.
