@@ -119,7 +119,37 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
             )],
         },
     };
+    let mut parsed = parsed;
+    if matches!(format, Format::Psql | Format::Sql) {
+        if let Some(hint) = localized_psql(text, &parsed) {
+            parsed.diagnostics.push(hint);
+        }
+    }
     (format, parsed)
+}
+
+/// psql translates its headings (`Tabelle »public.users«`, `Spalte | Typ`): a paste that could
+/// not be read and has an aligned table but no English heading gets the way to an English one.
+fn localized_psql(text: &str, parsed: &Parsed) -> Option<Diagnostic> {
+    let separator = |l: &str| {
+        let t = l.trim();
+        t.contains('+') && t.chars().all(|c| c == '-' || c == '+')
+    };
+    let english = text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("Table \"")
+            || t.starts_with("View \"")
+            || t.starts_with("Partitioned table \"")
+            || (t.starts_with("Column ") && t.contains('|'))
+    });
+    (parsed.has_errors() && !english && text.lines().any(separator)).then(|| {
+        Diagnostic::new(
+            Severity::Error,
+            DiagKind::Syntax,
+            "this looks like psql `\\d` output with headings in another language, which schemafix cannot read: run psql with English messages and paste that (`LC_MESSAGES=C psql -c '\\d+ users'`)",
+            error::LineIndex::new(text).span(text, 0, 0),
+        )
+    })
 }
 
 /// Parses one SQL expression into its canonical form (used by sources that read expressions

@@ -888,3 +888,45 @@ fn ctrl_c_cancels_the_running_statement_and_says_how_to_finish() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(db.query("SELECT count(*) FROM t").unwrap(), "2");
 }
+
+/// A paste's scope is its tables: against a database with other schemas, the plan creates none
+/// of them (they exist); a paste from a psql in another language is pointed to `LC_MESSAGES=C`.
+#[test]
+fn a_paste_creates_no_schema_it_does_not_show_and_a_translated_one_gets_a_hint() {
+    let s = Scratch::new("paste");
+    let db = Pg::get().unwrap().create_db().unwrap();
+    db.exec(
+        "CREATE SCHEMA app; CREATE TABLE app.accounts (id int PRIMARY KEY);\n\
+         CREATE TABLE users (id int PRIMARY KEY, email text);",
+    )
+    .unwrap();
+    let paste = s.file("users.d.txt", db.describe("\\d users", &[]).unwrap());
+    let out = run(&["diff", &paste, &db.url()]);
+    let (o, e) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{e}");
+    assert!(!o.contains("CREATE SCHEMA"), "{o}");
+    assert!(e.contains("not compared: app.accounts"), "{e}");
+    for (name, paste) in [
+        (
+            "de.txt",
+            "       Tabelle »public.users«\n Spalte |   Typ   | Sortierfolge | NULL erlaubt? | Vorgabewert\n\
+             --------+---------+--------------+---------------+-------------\n id     | integer |              | not null      |\n",
+        ),
+        (
+            "ru.txt",
+            "     Таблица \"public.users\"\n Столбец |   Тип   | Правило сортировки | Допустимость NULL | По умолчанию\n\
+             ---------+---------+--------------------+-------------------+--------------\n id      | integer |                    | not null          |\n",
+        ),
+        (
+            "ja.txt",
+            "     テーブル \"public.users\"\n 列 | タイプ | 照合順序 | Null 値を許容 | デフォルト\n\
+             ----+---------+----------+---------------+------------\n id | integer |          | not null      |\n",
+        ),
+    ] {
+        let f = s.file(name, paste);
+        let out = run(&["inspect", &f]);
+        let e = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {e}");
+        assert!(e.contains("LC_MESSAGES=C"), "{name}: {e}");
+    }
+}

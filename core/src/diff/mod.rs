@@ -595,7 +595,9 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             .keys()
             .chain(&from.external)
             .any(|t| t.schema == *s);
-        if whole || !known {
+        // Only a current side that shows every schema can say one is missing: a paste shows
+        // its tables, and a schema it does not reach may well exist.
+        if from.scope == Scope::Whole && !known {
             out.push(Change::CreateSchema { name: s.clone() });
         }
     }
