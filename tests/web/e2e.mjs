@@ -159,8 +159,8 @@ check((await page.getAttribute('#status', 'class')).includes('err'), 'the status
   const cols = (n) => Array.from({ length: n }, (_, i) => `    c${i} integer`).join(',\n');
   // [class, side, text, "line:column", what the message says]
   const classes = [
-    ['empty', 'from', '', '1:1', 'holds no SQL statement'],
-    ['whitespace only', 'from', '  \n\t\n\n', '1:1', 'holds no SQL statement'],
+    ['prose, not SQL', 'from', 'hello world, this is no schema\n', '1:1', 'not SQL'],
+    ['a shell script', 'from', '#!/bin/sh\nset -e\npsql -c "DROP TABLE users"\n', '1:1', 'not SQL'],
     ['binary bytes', 'from', '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000\u0000', '3:1', 'binary data, not a schema'],
     ['a truncated paste', 'from', 'CREATE TABLE users (\n    id serial PRIMARY KEY,\n    email varchar(25', '3:21', 'found: EOF'],
     ['two formats mixed', 'from', seedD + '\n' + seedModel, `${seedD.split('\n').length + 1}:1`, 'the input mixes psql \\d output'],
