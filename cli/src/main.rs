@@ -79,8 +79,10 @@ Examples:
 pg_dump --schema-only output, or a SQLAlchemy model; the format is detected), `-` for standard input, or a \
 database (a postgres:// URL, or a libpq key=value string such as 'host=db dbname=shop'). Connections also read DATABASE_URL and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, \
 PGDATABASE, PGSSLMODE and PGSSLROOTCERT; passwords are never printed.\n\n\
-Exit codes: 0 success (no drift), 1 drift (check, diff --exit-code), 2 bad input or no connection, \
-3 apply failed and was rolled back, or did not converge."
+Exit codes: 0 success (no drift), 1 drift (check, diff --exit-code), 2 bad input, no connection, \
+or an apply nobody confirmed, 3 apply failed and was rolled back, or did not converge, 4 the \
+database failed while read (a lock or statement timeout), 5 the outcome of an apply is unknown \
+(the connection was lost at COMMIT and a fresh read could not tell)."
 )]
 struct Cli {
     #[command(subcommand)]
