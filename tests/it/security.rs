@@ -285,6 +285,8 @@ enum Fault {
     CommitLost,
     /// Passes COMMIT and its answer, then closes the connection.
     AfterCommit,
+    /// As `AnswerLost`, and takes no connection after the first.
+    AnswerLostForGood,
     /// Closes the connection instead of passing on the n-th statement (from 1).
     Before(usize),
     /// Passes the n-th statement on and closes the connection while it runs.
@@ -317,10 +319,18 @@ impl Proxy {
                 };
                 let mode = f.lock().unwrap().take();
                 let count = count.clone();
+                let alone = mode == Some(Fault::AnswerLostForGood);
                 std::thread::spawn(move || match mode {
+                    Some(Fault::AnswerLostForGood) => {
+                        carry(client, server, Fault::AnswerLost, &count)
+                    }
                     Some(mode) => carry(client, server, mode, &count),
                     None => carry(client, server, Fault::None, &Default::default()),
                 });
+                if alone {
+                    // The listener goes: a new connection is refused.
+                    break;
+                }
             }
         });
         Proxy {
@@ -480,6 +490,12 @@ fn a_lost_commit_is_reported_as_what_happened() {
             false,
         ),
         (Fault::AfterCommit, 0, "verified:", true),
+        (
+            Fault::AnswerLostForGood,
+            5,
+            "the outcome is unknown: reading the database again failed",
+            true,
+        ),
     ] {
         let db = pg.create_db().unwrap();
         db.exec("CREATE TABLE sentinel (x integer); INSERT INTO sentinel VALUES (1), (2), (3);")
@@ -683,8 +699,9 @@ fn an_online_plan_as_alembic_is_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
-/// The exit code the README documents for an apply nobody can confirm (no terminal, no
-/// `--yes`): 2, nothing changed.
+/// The exit code the README documents for an apply nobody confirms: 2, nothing changed,
+/// whether no terminal can ask (no `--yes`) or the answer at the prompt is no (a terminal made
+/// by `script`).
 #[test]
 fn an_unconfirmed_apply_exits_2() {
     let s = Scratch::new("codes");
@@ -693,6 +710,27 @@ fn an_unconfirmed_apply_exits_2() {
     let out = run(&["apply", "--db", &db.url(), &desired]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("nobody can confirm"));
+    let command = format!(
+        "{} apply --db '{}' '{}'",
+        schemafix_bin().display(),
+        db.url(),
+        desired
+    );
+    let mut answer = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    answer.stdin.take().unwrap().write_all(b"n\n").unwrap();
+    let out = answer.wait_with_output().unwrap();
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(all.contains("[y/N]"), "{all}");
+    assert!(all.contains("not applied: nothing was changed"), "{all}");
+    assert_eq!(out.status.code(), Some(2), "{all}");
     assert_eq!(
         db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
             .unwrap(),
