@@ -114,6 +114,28 @@ fn a_literal_cannot_smuggle_a_statement() {
     let out = run(&["apply", "--db", &third.url(), &f, "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(sentinel_rows(&third), "3");
+    // `inspect --format sqlalchemy` of such a table (alone: a table without a primary key,
+    // like `sentinel`, cannot be a mapped class), created by real SQLAlchemy.
+    let src = Pg::get().unwrap().create_db().unwrap();
+    src.exec(&format!(
+        "CREATE TABLE t (id int PRIMARY KEY, d text DEFAULT $v${value}$v$, \
+         CONSTRAINT k CHECK (d <> $v${value}x$v$));"
+    ))
+    .unwrap();
+    let out = run(&["inspect", &src.url(), "--format", "sqlalchemy"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let model = s.file("inspected.py", &out.stdout);
+    let sixth = with_sentinel();
+    schemafix_tests::python::create_all(std::path::Path::new(&model), &sixth.sqlalchemy_url())
+        .unwrap();
+    assert_eq!(sentinel_rows(&sixth), "3");
+    sixth.exec("INSERT INTO t (id) VALUES (1);").unwrap();
+    assert_eq!(
+        sixth
+            .query("SELECT d = E'\\\\''; DROP TABLE sentinel; --' FROM t")
+            .unwrap(),
+        "t"
+    );
     // A `\d+` paste of the table, as the desired side.
     let paste = db.describe("\\d+ t", &[]).unwrap();
     let fourth = with_sentinel();
