@@ -625,7 +625,31 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 
     let relations = columns::Relations::new(from, to);
-    for (name, t) in &to.tables {
+    // Parents (INHERITS, partitions) before their children, whatever their names: a partition
+    // in another schema is created after its parent (a stable sort by how many ancestors a
+    // table has in the desired schema).
+    let ancestors = |t: &Table| {
+        let mut d = 0usize;
+        let mut cur = Some(t);
+        while let Some(c) = cur {
+            let parent = c
+                .partition_of
+                .as_ref()
+                .map(|p| &p.parent)
+                .or(c.inherits.first());
+            cur = parent.and_then(|p| to.tables.get(p)).map(|t| &**t);
+            if cur.is_some() {
+                d += 1;
+            }
+            if d > to.tables.len() {
+                break;
+            }
+        }
+        d
+    };
+    let mut ordered: Vec<(&QualName, &std::sync::Arc<Table>)> = to.tables.iter().collect();
+    ordered.sort_by_key(|(_, t)| ancestors(t));
+    for (name, t) in ordered {
         match from.tables.get(name) {
             Some(f) => tables::diff_table(f, t, from, to, &relations, &mut out),
             None if in_scope(from, name) => {

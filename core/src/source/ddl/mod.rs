@@ -304,6 +304,10 @@ fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
         t.primary_key = Some(pk);
     }
     for u in &p.uniques {
+        // A partition's own unique constraint of the same columns is the parent's, attached.
+        if t.uniques.iter().any(|own| own.columns == u.columns) {
+            continue;
+        }
         let mut u = u.clone();
         let is_taken = |n: &str| taken.iter().any(|x| x == n);
         u.name = unique_name(&t.name.name, Some(&u.columns.join("_")), "key", &is_taken);
@@ -312,6 +316,19 @@ fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
         t.uniques.push(u);
     }
     for i in &p.indexes {
+        // An index of the same definition the partition has already is the parent's,
+        // attached (`ALTER INDEX … ATTACH PARTITION`, or found by CREATE INDEX on the parent,
+        // which attaches such an index rather than building another).
+        if t.indexes.iter().any(|own| {
+            own.keys == i.keys
+                && own.unique == i.unique
+                && own.method == i.method
+                && own.include == i.include
+                && own.predicate == i.predicate
+                && own.nulls_not_distinct == i.nulls_not_distinct
+        }) {
+            continue;
+        }
         let mut i = i.clone();
         let cols = index_name_columns(&i.keys);
         let is_taken = |n: &str| taken.iter().any(|x| x == n);
@@ -665,6 +682,11 @@ impl Cx<'_> {
                 self.create_trigger(st, line)
             }
             ["ALTER", "TYPE", ..] => self.alter_type(st, &kind, line),
+            // A partition's index (or key) attached to its parent's: a partition takes the
+            // parent's index definitions, each matched by one of its own where it has one.
+            ["ALTER", "INDEX", _, "ATTACH", "PARTITION", ..] => {
+                self.note_no_content(st, "ALTER INDEX … ATTACH PARTITION", line)
+            }
             [first, ..] if !is_sql_command(first) => self.not_sql(st),
             [] => self.not_sql(st),
             _ => {
@@ -769,6 +791,13 @@ impl Cx<'_> {
         if kind == "CREATE MATERIALIZED VIEW" {
             // pg_dump's `WITH NO DATA` (the parser lacks it): whether rows are there is data.
             strip_with_data(&mut text);
+        }
+        if kind == "CREATE INDEX" {
+            // `ON ONLY parent` (pg_dump and pg_get_indexdef on a partitioned table, the parser
+            // lacks it): the partitions' own indexes are attached to it later, and a partition
+            // takes a clone of it unless it has an index of its definition (see
+            // `take_from_parent`), which is what attaching amounts to.
+            blank_on_only(&mut text);
         }
         let mut respelled = false;
         let parsed = loop {
@@ -2582,6 +2611,38 @@ fn resolve_column(parts: &[String], search_path: &str) -> Option<(QualName, Stri
 }
 
 /// Removes a trailing `WITH [NO] DATA` from a `CREATE MATERIALIZED VIEW`.
+/// `CREATE INDEX … ON ONLY t` with `ONLY` blanked out (offsets kept).
+fn blank_on_only(text: &mut String) {
+    let words = sql_words(text);
+    let up: Vec<String> = words
+        .iter()
+        .take(12)
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    let Some(on) = up.iter().position(|w| w == "ON") else {
+        return;
+    };
+    if up.get(on + 1).map(String::as_str) != Some("ONLY") {
+        return;
+    }
+    // The first `ONLY` after the first ` ON ` outside quotes is that word.
+    let upper = text.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(i) = upper[from..].find(" ON ") {
+        let at = from + i + 4;
+        let rest = &upper[at..];
+        let skipped = rest.len() - rest.trim_start().len();
+        if rest.trim_start().starts_with("ONLY")
+            && rest.trim_start()[4..].starts_with(char::is_whitespace)
+        {
+            let start = at + skipped;
+            text.replace_range(start..start + 4, "    ");
+            return;
+        }
+        from = at;
+    }
+}
+
 fn strip_with_data(text: &mut String) {
     let body = text.trim_end().trim_end_matches(';').trim_end();
     let up = body.to_ascii_uppercase();

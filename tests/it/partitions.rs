@@ -1,0 +1,106 @@
+//! Partitioned tables as real dumps hold them (issue 30): indexes created `ON ONLY` the parent
+//! with the partitions' own indexes attached (`ALTER INDEX … ATTACH PARTITION`), keys likewise,
+//! and partitions in another schema than their parent. Read from DDL, from `pg_dump` and from
+//! the live catalog alike; created from nothing and dropped again in one transaction each.
+
+use std::process::{Command, Output, Stdio};
+
+use schemafix_tests::{normalize_dump, Pg};
+
+use crate::schemafix_bin;
+
+const DDL: &str = "\
+CREATE SCHEMA p2024;
+CREATE TABLE public.events (id bigint NOT NULL, at date NOT NULL, kind text, n int) PARTITION BY RANGE (at);
+CREATE TABLE p2024.events_2024 (id bigint NOT NULL, at date NOT NULL, kind text, n int);
+ALTER TABLE ONLY public.events ATTACH PARTITION p2024.events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.events_2025 PARTITION OF public.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE ONLY public.events ADD CONSTRAINT events_pkey PRIMARY KEY (id, at);
+ALTER TABLE ONLY p2024.events_2024 ADD CONSTRAINT events_2024_pkey PRIMARY KEY (id, at);
+ALTER INDEX public.events_pkey ATTACH PARTITION p2024.events_2024_pkey;
+CREATE INDEX events_kind_idx ON ONLY public.events USING btree (kind);
+CREATE INDEX a_name_of_its_own ON p2024.events_2024 USING btree (kind);
+ALTER INDEX public.events_kind_idx ATTACH PARTITION p2024.a_name_of_its_own;
+CREATE INDEX events_2025_kind_idx ON public.events_2025 USING btree (kind);
+ALTER INDEX public.events_kind_idx ATTACH PARTITION public.events_2025_kind_idx;
+CREATE UNIQUE INDEX events_n_key ON public.events (n, at);
+";
+
+fn run(args: &[&str]) -> Output {
+    Command::new(schemafix_bin())
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
+    let pg = Pg::get().expect("PostgreSQL");
+    let dir = std::env::temp_dir().join(format!("schemafix-partitions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let written = dir.join("written.sql");
+    std::fs::write(&written, DDL).unwrap();
+    let loaded = pg.create_db().unwrap();
+    loaded.exec(DDL).unwrap();
+    let dumped = dir.join("dumped.sql");
+    std::fs::write(&dumped, loaded.dump().unwrap()).unwrap();
+    let (written, dumped) = (written.to_str().unwrap(), dumped.to_str().unwrap());
+    let url = loaded.url();
+    // Written, dumped and live, each against the others: nothing to change.
+    for (a, b) in [
+        (written, dumped),
+        (dumped, dumped),
+        (url.as_str(), written),
+        (url.as_str(), dumped),
+    ] {
+        let out = run(&["check", a, b]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{a} against {b}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // From nothing to the dump (the partition in p2024 after its parent in public), and back.
+    let fresh = pg.create_db().unwrap();
+    let out = run(&["apply", "--db", &fresh.url(), dumped, "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["check", &fresh.url(), dumped]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let empty = dir.join("empty.sql");
+    std::fs::write(&empty, "-- nothing\n").unwrap();
+    let out = run(&[
+        "apply",
+        "--db",
+        &fresh.url(),
+        empty.to_str().unwrap(),
+        "--yes",
+        "--allow-destructive",
+        "--allow-empty",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let blank = pg.create_db().unwrap();
+    assert_eq!(
+        normalize_dump(&fresh.dump().unwrap()),
+        normalize_dump(&blank.dump().unwrap())
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
