@@ -64,6 +64,20 @@ impl Diagnostic {
     }
 
     /// The diagnostic with the offending line and a caret under its column.
+    /// The line holding the span's start, found from its byte offset (the work of the line's
+    /// length, not of the lines before it: a dump with thousands of warnings stays linear),
+    /// when that offset agrees with the span's column.
+    fn line_at_start<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let start = self.span.start as usize;
+        if start > text.len() || !text.is_char_boundary(start) {
+            return None;
+        }
+        let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let to = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let column = text[from..start].chars().count() + 1;
+        (column == self.span.column as usize).then(|| text[from..to].trim_end_matches('\r'))
+    }
+
     pub fn render(&self, source_name: &str, text: &str) -> String {
         /// The most characters of the offending line shown.
         const SHOWN: usize = 120;
@@ -71,10 +85,13 @@ impl Diagnostic {
         if self.span.line == 0 {
             return format!("{source_name}: {self}");
         }
-        let line_text = text
-            .lines()
-            .nth(self.span.line.saturating_sub(1) as usize)
-            .unwrap_or("");
+        let line_text = self
+            .line_at_start(text)
+            .unwrap_or_else(|| {
+                text.lines()
+                    .nth(self.span.line.saturating_sub(1) as usize)
+                    .unwrap_or("")
+            });
         // A long line is shown as a window around the column (a minified dump can put megabytes
         // on one line).
         let chars: Vec<char> = line_text.trim_end().chars().collect();
@@ -177,5 +194,19 @@ mod tests {
         let span = LineIndex::new("ab").span("ab", 1, 2);
         let short = Diagnostic::new(Severity::Error, DiagKind::Syntax, "bad", span);
         assert_eq!(short.render("f", "ab"), "f:1:2: error: bad\n  | ab\n  |  ^");
+    }
+
+    #[test]
+    fn the_offending_line_is_found_from_the_offset_or_from_the_line_number() {
+        let text = "CREATE TABLE a (x int);\r\n-- é\nALTER INDEX i SET (fillfactor = 9);\n";
+        let at = text.find("ALTER").unwrap() + 6;
+        let span = LineIndex::new(text).span(text, at, at + 5);
+        let d = Diagnostic::new(Severity::Warning, DiagKind::OutOfScope, "ignored", span);
+        let by_offset = d.render("f", text);
+        assert!(by_offset.contains("  | ALTER INDEX i SET"), "{by_offset}");
+        // A span whose offset does not agree (mapped back from another text) uses its line.
+        let mut moved = d.clone();
+        moved.span.start = 0;
+        assert_eq!(moved.render("f", text), by_offset);
     }
 }
