@@ -85,13 +85,11 @@ impl Diagnostic {
         if self.span.line == 0 {
             return format!("{source_name}: {self}");
         }
-        let line_text = self
-            .line_at_start(text)
-            .unwrap_or_else(|| {
-                text.lines()
-                    .nth(self.span.line.saturating_sub(1) as usize)
-                    .unwrap_or("")
-            });
+        let line_text = self.line_at_start(text).unwrap_or_else(|| {
+            text.lines()
+                .nth(self.span.line.saturating_sub(1) as usize)
+                .unwrap_or("")
+        });
         // A long line is shown as a window around the column (a minified dump can put megabytes
         // on one line).
         let chars: Vec<char> = line_text.trim_end().chars().collect();

@@ -178,6 +178,19 @@ fn split_modifiers(raw: &str) -> (String, Option<String>) {
     (name, mods)
 }
 
+/// A name as PostgreSQL stores it: at most 63 bytes (`NAMEDATALEN` - 1), cut at a character
+/// boundary as `pg_mbcliplen` cuts it.
+pub(crate) fn truncate_identifier(mut name: String) -> String {
+    if name.len() > MAX_IDENT {
+        let mut n = MAX_IDENT;
+        while !name.is_char_boundary(n) {
+            n -= 1;
+        }
+        name.truncate(n);
+    }
+    name
+}
+
 /// PostgreSQL's `makeObjectName`: `name1_name2_label`, truncating the longer of the two names
 /// first so that the result fits in 63 bytes.
 pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {

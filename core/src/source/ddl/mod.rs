@@ -2427,15 +2427,22 @@ pub(crate) fn split_qualified(text: &str) -> Vec<String> {
             parts.push(if quoted {
                 std::mem::take(&mut cur)
             } else {
-                std::mem::take(&mut cur).to_lowercase()
+                std::mem::take(&mut cur).to_ascii_lowercase()
             });
             quoted = false;
         } else {
             cur.push(c);
         }
     }
-    parts.push(if quoted { cur } else { cur.to_lowercase() });
+    parts.push(if quoted {
+        cur
+    } else {
+        cur.to_ascii_lowercase()
+    });
     parts
+        .into_iter()
+        .map(crate::normalize::truncate_identifier)
+        .collect()
 }
 
 /// One identifier's stored text (`"Foo"` → `Foo`, `Foo` → `foo`).
@@ -2448,12 +2455,14 @@ fn ident_text(text: &str) -> String {
     split_qualified(text.trim()).pop().unwrap_or_default()
 }
 
+/// An identifier as PostgreSQL stores it: unquoted ones folded to lower case (ASCII letters
+/// only, as `downcase_identifier` does in a multibyte encoding), every one cut to 63 bytes.
 fn ident(i: &ast::Ident) -> String {
-    if i.quote_style.is_some() {
+    crate::normalize::truncate_identifier(if i.quote_style.is_some() {
         i.value.clone()
     } else {
-        i.value.to_lowercase()
-    }
+        i.value.to_ascii_lowercase()
+    })
 }
 
 fn part_text(p: &ObjectNamePart) -> String {
