@@ -57,8 +57,16 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
         current.tables.get(t).and_then(|t| t.column(name)).cloned()
     };
     Ok(vec![match c.clone() {
-        CreateSchema { name } => DropSchema { name },
-        DropSchema { name } => CreateSchema { name },
+        // Whether it was there before is not known: left as it is.
+        CreateSchema {
+            if_not_exists: true,
+            ..
+        } => return Ok(Vec::new()),
+        CreateSchema { name, .. } => DropSchema { name },
+        DropSchema { name } => CreateSchema {
+            name,
+            if_not_exists: false,
+        },
         CreateEnum { ty } => DropEnum { ty },
         RebuildEnum { from, to, columns } => RebuildEnum {
             from: to,

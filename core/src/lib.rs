@@ -135,12 +135,12 @@ fn localized_psql(text: &str, parsed: &Parsed) -> Option<Diagnostic> {
         let t = l.trim();
         t.contains('+') && t.chars().all(|c| c == '-' || c == '+')
     };
+    // psql's English headings: a `Column` or `Type` cell (tables, views, sequences, indexes,
+    // composite types all have one).
     let english = text.lines().any(|l| {
-        let t = l.trim_start();
-        t.starts_with("Table \"")
-            || t.starts_with("View \"")
-            || t.starts_with("Partitioned table \"")
-            || (t.starts_with("Column ") && t.contains('|'))
+        l.contains('|')
+            && l.split('|')
+                .any(|cell| matches!(cell.trim(), "Column" | "Type"))
     });
     (parsed.has_errors() && !english && text.lines().any(separator)).then(|| {
         Diagnostic::new(

@@ -842,9 +842,16 @@ fn reason(c: &Change) -> String {
             opt(to),
             opt(from)
         ),
-        Change::CreateSchema { name } => {
-            format!("schema {name}: in the desired schema, missing in the current one")
-        }
+        Change::CreateSchema {
+            name,
+            if_not_exists: false,
+        } => format!("schema {name}: in the desired schema, missing in the current one"),
+        Change::CreateSchema {
+            name,
+            if_not_exists: true,
+        } => format!(
+            "schema {name}: holds tables the plan creates; the current side does not show whether it exists"
+        ),
         Change::DropSchema { name } => {
             format!("schema {name}: exists, not in the desired schema")
         }

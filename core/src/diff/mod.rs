@@ -28,8 +28,13 @@ use crate::schema::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Change {
-    /// `CREATE SCHEMA`.
-    CreateSchema { name: String },
+    /// `CREATE SCHEMA` (`IF NOT EXISTS` where the current side cannot show whether it exists:
+    /// a paste that shows a table of it missing).
+    CreateSchema {
+        name: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        if_not_exists: bool,
+    },
     /// `DROP SCHEMA` (after everything in it is gone).
     DropSchema { name: String },
     /// `CREATE COLLATION`.
@@ -595,10 +600,23 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             .keys()
             .chain(&from.external)
             .any(|t| t.schema == *s);
-        // Only a current side that shows every schema can say one is missing: a paste shows
-        // its tables, and a schema it does not reach may well exist.
+        // Only a current side that shows every schema can say one is missing. A paste shows
+        // its tables: a schema none of them is in may well exist, and is created (IF NOT
+        // EXISTS) only where the paste shows a table of it missing that the plan creates.
+        let creates_in_scope = to
+            .tables
+            .keys()
+            .any(|t| t.schema == *s && !from.tables.contains_key(t) && in_scope(from, t));
         if from.scope == Scope::Whole && !known {
-            out.push(Change::CreateSchema { name: s.clone() });
+            out.push(Change::CreateSchema {
+                name: s.clone(),
+                if_not_exists: false,
+            });
+        } else if !known && creates_in_scope {
+            out.push(Change::CreateSchema {
+                name: s.clone(),
+                if_not_exists: true,
+            });
         }
     }
     if whole {

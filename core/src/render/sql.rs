@@ -1376,7 +1376,14 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             to,
             ..
         } => vec![comment(view_kind(*materialized), &name.to_string(), to)],
-        Change::CreateSchema { name } => vec![format!("CREATE SCHEMA {}", q(name))],
+        Change::CreateSchema {
+            name,
+            if_not_exists,
+        } => vec![format!(
+            "CREATE SCHEMA {}{}",
+            if *if_not_exists { "IF NOT EXISTS " } else { "" },
+            q(name)
+        )],
         // Without CASCADE: it fails rather than drop anything schemafix did not plan.
         Change::DropSchema { name } => vec![format!("DROP SCHEMA {}", q(name))],
         Change::CreateEnum { ty } => vec![format!(
