@@ -744,28 +744,21 @@ fn settle_lost_commit(
         spec.scrub(&pg_message(e))
     )
     .map_err(io)?;
-    let after = spec
+    let read = spec
         .connect()
         .map_err(|e| DbError::input(e.0))
         .and_then(|mut c| read_with(&mut c, spec));
-    let after = match after {
-        Ok((after, _)) => after,
-        Err(e) => {
-            writeln!(
-                err,
-                "error: the outcome is unknown: reading the database again failed ({e}); run `schemafix check` against it to see whether the migration is there"
-            )
-            .map_err(io)?;
-            return Ok(Applied::Unknown);
-        }
+    let Some((after, left)) = read_again(
+        read,
+        desired,
+        options,
+        err,
+        "the outcome is unknown: reading the database again failed",
+        "run `schemafix check` against it to see whether the migration is there",
+    )?
+    else {
+        return Ok(Applied::Unknown);
     };
-    let left = plan(
-        &diff(&after.schema, &desired.1.schema),
-        &PlanOptions {
-            online: false,
-            ..options.clone()
-        },
-    );
     if left.steps.is_empty() {
         writeln!(
             err,
@@ -791,6 +784,34 @@ fn settle_lost_commit(
     Ok(Applied::Unknown)
 }
 
+/// A fresh read of the catalog and what is left from it to `desired` (the plain plan); `None`
+/// when the read failed, after saying so (`failed` and what to do instead, `then`).
+fn read_again(
+    read: Result<(Parsed, u32), DbError>,
+    desired: &(Format, Parsed),
+    options: &PlanOptions,
+    err: &mut dyn Write,
+    failed: &str,
+    then: &str,
+) -> Result<Option<(Parsed, Plan)>, DbError> {
+    let (after, _) = match read {
+        Ok(read) => read,
+        Err(e) => {
+            writeln!(err, "error: {failed} ({e}); {then}")
+                .map_err(|e| DbError::input(format!("writing output: {e}")))?;
+            return Ok(None);
+        }
+    };
+    let left = plan(
+        &diff(&after.schema, &desired.1.schema),
+        &PlanOptions {
+            online: false,
+            ..options.clone()
+        },
+    );
+    Ok(Some((after, left)))
+}
+
 /// Reads the catalog again and plans once more: converged when nothing is left.
 fn verify(
     client: &mut Client,
@@ -811,24 +832,17 @@ fn verify(
             Err(first)
         }
     });
-    let after = match read {
-        Ok((after, _)) => after,
-        Err(e) => {
-            writeln!(
-                err,
-                "error: the changes are committed, but reading the catalog to verify them failed ({e}); run `schemafix check` against the database to verify"
-            )
-            .map_err(io)?;
-            return Ok(Applied::Unknown);
-        }
+    let Some((_, left)) = read_again(
+        read,
+        desired,
+        options,
+        err,
+        "the changes are committed, but reading the catalog to verify them failed",
+        "run `schemafix check` against the database to verify",
+    )?
+    else {
+        return Ok(Applied::Unknown);
     };
-    let left = plan(
-        &diff(&after.schema, &desired.1.schema),
-        &PlanOptions {
-            online: false,
-            ..options.clone()
-        },
-    );
     if left.steps.is_empty() {
         writeln!(
             err,

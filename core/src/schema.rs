@@ -984,6 +984,20 @@ pub struct Index {
     pub span: Span,
 }
 
+impl Index {
+    /// The same index but for its name and comment (and whether it is valid): what
+    /// `CREATE INDEX` builds.
+    pub fn same_definition(&self, other: &Index) -> bool {
+        self.unique == other.unique
+            && self.method == other.method
+            && self.keys == other.keys
+            && self.include == other.include
+            && self.nulls_not_distinct == other.nulls_not_distinct
+            && self.predicate == other.predicate
+            && self.with == other.with
+    }
+}
+
 /// Storage parameters as `name=value`, in the order given (PostgreSQL keeps and prints that
 /// order) but compared as a set.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

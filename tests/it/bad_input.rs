@@ -2,34 +2,11 @@
 //! stdout, `file:line:column` on stderr — except input that is valid but holds statements
 //! outside what schemafix compares, which gets a warning per statement and SQL for the rest.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use schemafix_tests::shared_dir;
 
-use crate::schemafix_bin;
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let d = std::env::temp_dir().join(format!("schemafix-bad-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
-        Scratch(d)
-    }
-
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
+use crate::{schemafix_bin, Scratch};
 
 fn seed(name: &str) -> String {
     shared_dir()

@@ -7,11 +7,9 @@
 //! two `pg_dump`s must be equal; `sentinel` keeps its rows; a second look plans nothing.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use schemafix_tests::{normalize_dump, python, Db, Pg};
-
-use crate::schemafix_bin;
 
 /// How many values each source gets.
 const PER_SOURCE: usize = 300;
@@ -227,12 +225,7 @@ fn model(values: &[String]) -> String {
 }
 
 fn schemafix(args: &[&str]) -> Output {
-    Command::new(schemafix_bin())
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    crate::run_schemafix(args)
 }
 
 /// A database holding `sentinel` with three rows, and nothing else.

@@ -2,11 +2,7 @@
 //! 63 (at a character boundary, never inside a multibyte character), unquoted ones folded to
 //! lower case in ASCII only. A schema with such names converges and then plans nothing.
 
-use std::process::{Command, Stdio};
-
 use schemafix_tests::Pg;
-
-use crate::schemafix_bin;
 
 #[test]
 fn long_and_non_ascii_names_are_read_as_postgresql_stores_them() {
@@ -25,14 +21,7 @@ fn long_and_non_ascii_names_are_read_as_postgresql_stores_them() {
     let file = dir.join("names.sql");
     std::fs::write(&file, &ddl).unwrap();
     let file = file.to_str().unwrap();
-    let run = |args: &[&str]| {
-        Command::new(schemafix_bin())
-            .args(args)
-            .env_remove("DATABASE_URL")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let run = crate::run_schemafix;
     // The live database (names cut by PostgreSQL) against the DDL (names cut by us).
     let out = run(&["check", &db.url(), file]);
     assert_eq!(
@@ -58,20 +47,14 @@ fn long_and_non_ascii_names_are_read_as_postgresql_stores_them() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let columns = fresh
-        .query(
-            "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute \
-             WHERE attrelid = (SELECT oid FROM pg_class WHERE relname LIKE 'orders_x%' AND relkind = 'r') AND attnum > 0",
-        )
-        .unwrap();
-    assert_eq!(
-        columns,
+    let columns = |db: &schemafix_tests::Db| {
         db.query(
             "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute \
              WHERE attrelid = (SELECT oid FROM pg_class WHERE relname LIKE 'orders_x%' AND relkind = 'r') AND attnum > 0",
         )
         .unwrap()
-    );
+    };
+    assert_eq!(columns(&fresh), columns(&db));
     let out = run(&[
         "apply",
         "--db",

@@ -3,11 +3,9 @@
 //! and partitions in another schema than their parent. Read from DDL, from `pg_dump` and from
 //! the live catalog alike; created from nothing and dropped again in one transaction each.
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use schemafix_tests::{normalize_dump, Pg};
-
-use crate::schemafix_bin;
 
 const DDL: &str = "\
 CREATE SCHEMA p2024;
@@ -27,12 +25,7 @@ CREATE UNIQUE INDEX events_n_key ON public.events (n, at);
 ";
 
 fn run(args: &[&str]) -> Output {
-    Command::new(schemafix_bin())
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    crate::run_schemafix(args)
 }
 
 #[test]

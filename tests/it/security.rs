@@ -6,7 +6,6 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -14,10 +13,10 @@ use std::time::Duration;
 
 use schemafix_tests::{normalize_dump, Db, Pg};
 
-use crate::schemafix_bin;
+use crate::{schemafix_bin, Scratch};
 
 fn run(args: &[&str]) -> Output {
-    run_env(args, &[])
+    crate::run_schemafix(args)
 }
 
 fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -34,28 +33,6 @@ fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let d = std::env::temp_dir().join(format!("schemafix-sec-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
-        Scratch(d)
-    }
-
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
 }
 
 /// A database holding `sentinel` with three rows.

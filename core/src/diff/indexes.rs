@@ -24,18 +24,8 @@ pub(super) fn diff_indexes(f: &Table, t: &Table, out: &mut Vec<Change>) {
         &f.indexes,
         &t.indexes,
         |i: &Index| &i.name,
-        |a, b| {
-            // An invalid index (a failed concurrent build) matches nothing: built again.
-            !a.invalid
-                && !b.invalid
-                && a.unique == b.unique
-                && a.method == b.method
-                && a.keys == b.keys
-                && a.include == b.include
-                && a.nulls_not_distinct == b.nulls_not_distinct
-                && a.predicate == b.predicate
-                && a.with == b.with
-        },
+        // An invalid index (a failed concurrent build) matches nothing: built again.
+        |a, b| !a.invalid && !b.invalid && a.same_definition(b),
     );
     for (a, b) in m.renamed {
         out.push(Change::RenameIndex {

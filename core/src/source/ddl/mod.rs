@@ -319,14 +319,7 @@ fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
         // An index of the same definition the partition has already is the parent's,
         // attached (`ALTER INDEX … ATTACH PARTITION`, or found by CREATE INDEX on the parent,
         // which attaches such an index rather than building another).
-        if t.indexes.iter().any(|own| {
-            own.keys == i.keys
-                && own.unique == i.unique
-                && own.method == i.method
-                && own.include == i.include
-                && own.predicate == i.predicate
-                && own.nulls_not_distinct == i.nulls_not_distinct
-        }) {
+        if t.indexes.iter().any(|own| own.same_definition(i)) {
             continue;
         }
         let mut i = i.clone();
