@@ -149,6 +149,15 @@ fn each_class_of_bad_input_is_refused_with_its_line_and_column() {
         "{stderr}"
     );
 
+    // A \d paste cut after whole rows, its widest ones gone (a terminal that scrolled): the
+    // columns are wider than every row shown.
+    let rows: Vec<&str> = d.lines().take(6).collect();
+    let f = s.file("scrolled.d.txt", rows.join("\n") + "\n");
+    refused(
+        &diff(&f, &model),
+        "scrolled.d.txt:6:",
+        "the paste seems cut off",
+    );
     // A \d paste with the model pasted under it.
     let model_text = std::fs::read_to_string(&model).unwrap();
     let f = s.file("mixed.txt", format!("{d}\n{model_text}"));

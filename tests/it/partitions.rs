@@ -97,3 +97,34 @@ fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `\d+` of a partition whose parent has a foreign key: psql 15 prints the key as the parent's
+/// (`TABLE "parent" CONSTRAINT …`); it is read as the parent's, and the paste equals the
+/// database (issue 30 item 6).
+#[test]
+fn a_partition_paste_shows_its_parents_foreign_key_as_the_parents() {
+    let pg = Pg::get().expect("PostgreSQL");
+    let db = pg.create_db().unwrap();
+    db.exec(
+        "CREATE TABLE acct (id int PRIMARY KEY);\n\
+         CREATE TABLE ev (id int, at date, acct_id int REFERENCES acct (id), PRIMARY KEY (id, at)) \
+         PARTITION BY RANGE (at);\n\
+         CREATE TABLE ev_2024 PARTITION OF ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+    )
+    .unwrap();
+    let paste = db.describe("\\d+ ev_2024", &[]).unwrap();
+    assert!(paste.contains("TABLE \"ev\" CONSTRAINT"), "{paste}");
+    let dir = std::env::temp_dir().join(format!("schemafix-partfk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ev_2024.d.txt");
+    std::fs::write(&file, &paste).unwrap();
+    let out = run(&["check", &db.url(), file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

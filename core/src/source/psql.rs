@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::ddl::{
     apply_written_ddl, nextval_target, origin_of, parse_expr, resolve, split_qualified,
@@ -439,6 +439,27 @@ impl<'a> Px<'a> {
             }
             pending = cells.iter().map(|c| c.marker).collect();
             j += 1;
+        }
+        // psql makes each column as wide as its widest cell (the heading's included): a column
+        // wider than every cell shown lost its widest rows, as a paste from a terminal that
+        // scrolled does. Said rather than read as a table with fewer columns.
+        let width = |t: &str| t.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
+        for (k, r) in ranges.iter().enumerate() {
+            let room = (r.1 - r.0).saturating_sub(2);
+            let widest = rows
+                .iter()
+                .map(|row| row.values.get(k).map_or(0, |v| width(v)))
+                .chain(std::iter::once(width(&headers[k])))
+                .max()
+                .unwrap_or(0);
+            if widest < room {
+                let msg = format!(
+                    "the paste seems cut off: column `{}` is {room} characters wide in the `---+---` line, but no row shown is that wide, so rows are missing (was it copied from a terminal that had scrolled?); paste the whole output",
+                    headers[k]
+                );
+                self.line_diag(Severity::Error, DiagKind::Syntax, msg, j.saturating_sub(1));
+                return None;
+            }
         }
         Some((headers, rows, j))
     }
@@ -945,19 +966,29 @@ impl<'a> Px<'a> {
 
     /// One `Check constraints:` or `Foreign-key constraints:` entry.
     fn constraint_entry(&mut self, table: &QualName, line: usize, entry: &str) {
+        // A partition's foreign key that its parent has (psql 15 and later name the parent):
+        // the parent's, compared there.
+        if let Some(parent) = referencing_table(entry) {
+            if entry.contains("\" FOREIGN KEY (") {
+                let msg = format!(
+                    "{table}: foreign key {} is its parent {parent}'s, compared on {parent}",
+                    entry
+                        .split("CONSTRAINT ")
+                        .nth(1)
+                        .and_then(|r| r.split(" FOREIGN KEY").next())
+                        .unwrap_or("")
+                );
+                self.line_diag(Severity::Note, DiagKind::OutOfScope, msg, line);
+                return;
+            }
+        }
         let Some((name, rest)) = split_entry_name(entry, |r| {
             r.starts_with("CHECK (") || r.starts_with("FOREIGN KEY (")
         }) else {
             return self.bad_entry(line, "a constraint");
         };
+        // `NOT VALID` stays in the statement: the state is compared.
         let rest = rest.trim_end();
-        if rest.ends_with(" NOT VALID") {
-            let msg = format!(
-                "{table}: constraint {} is NOT VALID (not yet checked against existing rows); that state is not compared",
-                crate::quote::quote_ident(&name)
-            );
-            self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, line);
-        }
         let sql = format!(
             "ALTER TABLE ONLY {} ADD CONSTRAINT {} {rest}",
             qualified(table),
