@@ -330,6 +330,22 @@ fn check_desired(
         }
         Ok(())
     };
+    let table_of = |new: &QualName| -> Result<(), String> {
+        if desired.tables.contains_key(new) {
+            return Ok(());
+        }
+        Err(format!(
+            "{arg}: the desired schema has no table {new}; its tables in {}: {}",
+            new.schema,
+            listed(
+                desired
+                    .tables
+                    .keys()
+                    .filter(|k| k.schema == new.schema)
+                    .map(|k| k.name.as_str())
+            )
+        ))
+    };
     match &r.from {
         Some(c)
             if r.table.schema == "public"
@@ -338,21 +354,7 @@ fn check_desired(
                     .tables
                     .contains_key(&QualName::new(r.table.name.clone(), c.clone())) =>
         {
-            let new = QualName::new(r.table.name.clone(), r.to.clone());
-            if !desired.tables.contains_key(&new) {
-                return Err(format!(
-                    "{arg}: the desired schema has no table {new}; its tables in {}: {}",
-                    r.table.name,
-                    listed(
-                        desired
-                            .tables
-                            .keys()
-                            .filter(|k| k.schema == r.table.name)
-                            .map(|k| k.name.as_str())
-                    )
-                ));
-            }
-            Ok(())
+            table_of(&QualName::new(r.table.name.clone(), r.to.clone()))
         }
         Some(from) => {
             if let Some(t) = current.tables.get(&r.table) {
@@ -366,23 +368,7 @@ fn check_desired(
             }
             column_of(&r.table, &r.to)
         }
-        None => {
-            let new = QualName::new(r.table.schema.clone(), r.to.clone());
-            if !desired.tables.contains_key(&new) {
-                return Err(format!(
-                    "{arg}: the desired schema has no table {new}; its tables in {}: {}",
-                    r.table.schema,
-                    listed(
-                        desired
-                            .tables
-                            .keys()
-                            .filter(|k| k.schema == r.table.schema)
-                            .map(|k| k.name.as_str())
-                    )
-                ));
-            }
-            Ok(())
-        }
+        None => table_of(&QualName::new(r.table.schema.clone(), r.to.clone())),
     }
 }
 

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use schemafix_core::quote_ident;
 use schemafix_tests::Pg;
 
-use crate::schemafix_bin;
+use crate::{schemafix_bin, Rng};
 
 /// Hostile names, each one a complete statement's worth of trouble.
 const COL: &str = "x\"; DROP TABLE users; --";
@@ -133,18 +133,6 @@ fn file_again(text: &str) -> String {
     ));
     std::fs::write(&p, text).unwrap();
     p.to_string_lossy().into_owned()
-}
-
-/// A small deterministic generator (xorshift), so a failure names a reproducible case.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 #[test]

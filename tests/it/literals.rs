@@ -11,24 +11,10 @@ use std::process::Output;
 
 use schemafix_tests::{normalize_dump, python, Db, Pg};
 
+use crate::Rng;
+
 /// How many values each source gets.
 const PER_SOURCE: usize = 300;
-
-/// A small deterministic generator (xorshift), so a failure names a reproducible case.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// The pieces values are made of: every mark that means something to SQL's or Python's
 /// lexer, and text of every width.

@@ -149,20 +149,21 @@ fn a_literal_cannot_smuggle_a_statement() {
     );
 }
 
+/// `schemafix apply --db DB FILE --yes --allow-destructive` and `more`.
+fn apply_destructive(db: &Db, file: &str, more: &[&str]) -> Output {
+    let url = db.url();
+    let mut args = vec!["apply", "--db", &url, file, "--yes", "--allow-destructive"];
+    args.extend_from_slice(more);
+    run(&args)
+}
+
 /// Item 2: a byte-order mark hides nothing; with `--allow-destructive` the table stays.
 #[test]
 fn a_byte_order_mark_hides_no_statement() {
     let s = Scratch::new("bom");
     let db = with_sentinel();
     let f = s.file("bom.sql", "\u{feff}CREATE TABLE sentinel (x integer);\n");
-    let out = run(&[
-        "apply",
-        "--db",
-        &db.url(),
-        &f,
-        "--yes",
-        "--allow-destructive",
-    ]);
+    let out = apply_destructive(&db, &f, &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("nothing to change"), "{err}");
@@ -180,41 +181,19 @@ fn text_that_is_no_schema_drops_nothing() {
         ("blob.b64", "QUJD".repeat(10_000)),
     ] {
         let f = s.file(name, body);
-        let out = run(&[
-            "apply",
-            "--db",
-            &db.url(),
-            &f,
-            "--yes",
-            "--allow-destructive",
-        ]);
+        let out = apply_destructive(&db, &f, &[]);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains("not SQL"), "{name}: {err}");
         assert_eq!(sentinel_rows(&db), "3");
     }
     let f = s.file("empty.sql", "-- nothing\n");
-    let out = run(&[
-        "apply",
-        "--db",
-        &db.url(),
-        &f,
-        "--yes",
-        "--allow-destructive",
-    ]);
+    let out = apply_destructive(&db, &f, &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("--allow-empty"), "{err}");
     assert_eq!(sentinel_rows(&db), "3");
-    let out = run(&[
-        "apply",
-        "--db",
-        &db.url(),
-        &f,
-        "--yes",
-        "--allow-destructive",
-        "--allow-empty",
-    ]);
+    let out = apply_destructive(&db, &f, &["--allow-empty"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         db.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
