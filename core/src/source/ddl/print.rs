@@ -137,8 +137,8 @@ fn fix_ident(i: &mut Ident) {
     let value = match i.quote_style {
         Some(_) => std::mem::take(&mut i.value),
         None if plain_word(&i.value) => return,
-        // Not something the tokenizer makes; quoted as PostgreSQL would fold it.
-        None => i.value.to_lowercase(),
+        // Not something the tokenizer makes; quoted as PostgreSQL would fold it (ASCII only).
+        None => i.value.to_ascii_lowercase(),
     };
     i.value = quote_name(&value);
     i.quote_style = None;
@@ -185,7 +185,7 @@ fn fix_type(t: &mut DataType) {
                     TypeModifier::String(s) => quote_literal(s),
                     TypeModifier::Identifier(i) if i.quote_style.is_some() => quote_name(&i.value),
                     TypeModifier::Identifier(i) if !plain_word(&i.value) => {
-                        quote_name(&i.value.to_lowercase())
+                        quote_name(&i.value.to_ascii_lowercase())
                     }
                     _ => continue,
                 };
