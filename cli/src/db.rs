@@ -131,16 +131,20 @@ pub struct Timeouts {
     pub statement: Duration,
 }
 
+/// The session's `lock_timeout` and `statement_timeout`, for every transaction on `client`.
+fn set_timeouts(client: &mut Client, t: &Timeouts) -> Result<(), postgres::Error> {
+    client.batch_execute(&format!(
+        "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
+        ms(t.lock),
+        ms(t.statement)
+    ))
+}
+
 /// Connects and reads the schema in one read-only, repeatable-read transaction, under
 /// `timeouts`; with the server's major version.
 pub fn read_schema(spec: &ConnSpec, timeouts: &Timeouts) -> Result<(Parsed, u32), DbError> {
     let mut client = spec.connect().map_err(|e| DbError::input(e.0))?;
-    client
-        .batch_execute(&format!(
-            "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
-            ms(timeouts.lock),
-            ms(timeouts.statement)
-        ))
+    set_timeouts(&mut client, timeouts)
         .map_err(|e| DbError::database(spec.scrub(&pg_message(&e))))?;
     read_with(&mut client, spec)
 }
@@ -334,13 +338,14 @@ pub fn apply(
     // Session settings: they hold for every transaction below. The advisory lock is the
     // session's too (released when the connection closes, however this process ends), so it
     // covers the enum-label transaction, the main one and the verification.
-    client
-        .batch_execute(&format!(
-            "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
-            ms(opts.lock_timeout),
-            ms(opts.statement_timeout)
-        ))
-        .map_err(scrub)?;
+    set_timeouts(
+        &mut client,
+        &Timeouts {
+            lock: opts.lock_timeout,
+            statement: opts.statement_timeout,
+        },
+    )
+    .map_err(scrub)?;
     if let Err(e) = client.simple_query(&format!(
         "SELECT pg_catalog.pg_advisory_lock({APPLY_LOCK_KEY})"
     )) {

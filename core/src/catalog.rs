@@ -328,12 +328,10 @@ pub fn decode_catalog(results: &[Vec<Row>]) -> Parsed {
                 }
             }
             diagnostics.extend(w.not_compared);
-            for (ns, index) in &w.invalid {
+            if !w.invalid.is_empty() {
                 for t in schema.tables_mut() {
-                    if t.name.schema == *ns {
-                        if let Some(i) = t.indexes.iter_mut().find(|i| i.name == *index) {
-                            i.invalid = true;
-                        }
+                    for i in &mut t.indexes {
+                        i.invalid = w.invalid.contains(&(t.name.schema.clone(), i.name.clone()));
                     }
                 }
             }
@@ -374,7 +372,7 @@ struct Written {
     origin: Vec<(u32, String)>,
     not_compared: Vec<Diagnostic>,
     /// Indexes the catalog marks invalid (schema, name): DDL cannot say so.
-    invalid: Vec<(String, String)>,
+    invalid: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Written {
@@ -433,7 +431,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
         lines: 0,
         origin: Vec::new(),
         not_compared: Vec::new(),
-        invalid: Vec::new(),
+        invalid: Default::default(),
     };
 
     for r in schemas {
@@ -763,7 +761,8 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
         };
         let name = qual(schema, req(r, 1)?);
         if col(r, 4)? == Some("f") {
-            w.invalid.push((schema.to_string(), req(r, 1)?.to_string()));
+            w.invalid
+                .insert((schema.to_string(), req(r, 1)?.to_string()));
         }
         let what = format!("index {name}");
         let mut sts = vec![req(r, 2)?.to_string()];

@@ -984,6 +984,26 @@ pub struct Index {
     pub span: Span,
 }
 
+impl Check {
+    /// The same check but for its name and validity.
+    pub fn same_definition(&self, other: &Check) -> bool {
+        self.expr == other.expr && self.no_inherit == other.no_inherit
+    }
+}
+
+impl ForeignKey {
+    /// The same foreign key but for its name and validity.
+    pub fn same_definition(&self, other: &ForeignKey) -> bool {
+        self.columns == other.columns
+            && self.ref_table == other.ref_table
+            && self.ref_columns == other.ref_columns
+            && self.on_delete == other.on_delete
+            && self.on_update == other.on_update
+            && self.match_full == other.match_full
+            && self.deferrable == other.deferrable
+    }
+}
+
 impl Index {
     /// The same index but for its name and comment (and whether it is valid): what
     /// `CREATE INDEX` builds.

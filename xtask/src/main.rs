@@ -323,34 +323,30 @@ fn test() -> Result<()> {
     run(t, "cargo test --workspace")
 }
 
-fn bless() -> Result<()> {
+/// The integration tests whose names hold `filter`, with the environment variable `var` set.
+fn it_tests(filter: &str, var: &str, what: &str) -> Result<()> {
     let mut t = cargo();
-    t.args([
-        "test",
-        "-p",
-        "schemafix-tests",
-        "--test",
-        "it",
+    t.args(["test", "-p", "schemafix-tests", "--test", "it", filter])
+        .env(var, "1");
+    run(t, what)
+}
+
+fn bless() -> Result<()> {
+    it_tests(
         "conformance",
-    ])
-    .env("SCHEMAFIX_BLESS", "1");
-    run(t, "conformance harness (bless)")
+        "SCHEMAFIX_BLESS",
+        "conformance harness (bless)",
+    )
 }
 
 /// The online-apply interruption test whole: a cut before and during every statement (CI cuts
 /// during every other one).
 fn interrupts() -> Result<()> {
-    let mut t = cargo();
-    t.args([
-        "test",
-        "-p",
-        "schemafix-tests",
-        "--test",
-        "it",
+    it_tests(
         "security::an_online_apply_stopped_at_any_statement",
-    ])
-    .env("SCHEMAFIX_ALL_INTERRUPTS", "1");
-    run(t, "online-apply interruption test, every cut point")
+        "SCHEMAFIX_ALL_INTERRUPTS",
+        "online-apply interruption test, every cut point",
+    )
 }
 
 fn main() -> ExitCode {

@@ -31,15 +31,29 @@ fn diff_kind<T: Clone>(
     out
 }
 
-/// Two foreign keys with the same definition (their validity aside).
-fn same_fk(a: &ForeignKey, b: &ForeignKey) -> bool {
-    a.columns == b.columns
-        && a.ref_table == b.ref_table
-        && a.ref_columns == b.ref_columns
-        && a.on_delete == b.on_delete
-        && a.on_update == b.on_update
-        && a.match_full == b.match_full
-        && a.deferrable == b.deferrable
+/// The constraints of `to` that `from` holds under the same name and definition but `NOT
+/// VALID` while `to` has them validated: each a `VALIDATE CONSTRAINT` (a desired NOT VALID over
+/// a validated one asks for nothing: valid holds more).
+fn validations<T>(
+    table: &QualName,
+    from: &[T],
+    to: &[T],
+    name: impl Fn(&T) -> &str,
+    not_valid: impl Fn(&T) -> bool,
+    same_def: impl Fn(&T, &T) -> bool,
+    out: &mut Vec<Change>,
+) {
+    for t in to.iter().filter(|t| !not_valid(t)) {
+        if from
+            .iter()
+            .any(|f| name(f) == name(t) && not_valid(f) && same_def(f, t))
+        {
+            out.push(Change::ValidateConstraint {
+                table: table.clone(),
+                name: name(t).to_string(),
+            });
+        }
+    }
 }
 
 pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
@@ -74,7 +88,7 @@ pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
         &f.checks,
         &t.checks,
         |c: &Check| &c.name,
-        |a, b| a.expr == b.expr && a.no_inherit == b.no_inherit,
+        Check::same_definition,
         |table, check| Change::DropCheck { table, check },
         |table, check| Change::AddCheck { table, check },
     ));
@@ -83,36 +97,28 @@ pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
         &f.foreign_keys,
         &t.foreign_keys,
         |k: &ForeignKey| &k.name,
-        same_fk,
+        ForeignKey::same_definition,
         |table, fk| Change::DropForeignKey { table, fk },
         |table, fk| Change::AddForeignKey { table, fk },
     ));
-    // Kept checks and foreign keys the database holds NOT VALID where the desired schema has
-    // them validated (a desired NOT VALID over a validated one asks for nothing: valid holds
-    // more).
-    let check_same = |a: &Check, b: &Check| a.expr == b.expr && a.no_inherit == b.no_inherit;
-    for tc in t.checks.iter().filter(|c| !c.not_valid) {
-        if f.checks
-            .iter()
-            .any(|fc| fc.name == tc.name && fc.not_valid && check_same(fc, tc))
-        {
-            out.push(Change::ValidateConstraint {
-                table: table.clone(),
-                name: tc.name.clone(),
-            });
-        }
-    }
-    for tk in t.foreign_keys.iter().filter(|k| !k.not_valid) {
-        if f.foreign_keys
-            .iter()
-            .any(|fk| fk.name == tk.name && fk.not_valid && same_fk(fk, tk))
-        {
-            out.push(Change::ValidateConstraint {
-                table: table.clone(),
-                name: tk.name.clone(),
-            });
-        }
-    }
+    validations(
+        table,
+        &f.checks,
+        &t.checks,
+        |c| &c.name,
+        |c| c.not_valid,
+        Check::same_definition,
+        out,
+    );
+    validations(
+        table,
+        &f.foreign_keys,
+        &t.foreign_keys,
+        |k| &k.name,
+        |k| k.not_valid,
+        ForeignKey::same_definition,
+        out,
+    );
     out.extend(diff_kind(
         table,
         &f.exclusions,

@@ -552,6 +552,28 @@ fn match_items<'a, T>(
 }
 
 /// Is `name` covered by a schema's scope?
+/// How many ancestors (first parent, its first parent, …: INHERITS or PARTITION OF) `t` has
+/// among `schema`'s tables: parents are created before their children and dropped after them.
+fn ancestors(t: &Table, schema: &Schema) -> usize {
+    let mut d = 0usize;
+    let mut cur = t;
+    while let Some(parent) = cur
+        .partition_of
+        .as_ref()
+        .map(|p| &p.parent)
+        .or(cur.inherits.first())
+        .and_then(|p| schema.tables.get(p))
+    {
+        d += 1;
+        cur = parent;
+        // A cycle (no real schema has one) ends here.
+        if d > schema.tables.len() {
+            break;
+        }
+    }
+    d
+}
+
 fn in_scope(schema: &Schema, name: &QualName) -> bool {
     match &schema.scope {
         Scope::Whole => true,
@@ -646,27 +668,8 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     // Parents (INHERITS, partitions) before their children, whatever their names: a partition
     // in another schema is created after its parent (a stable sort by how many ancestors a
     // table has in the desired schema).
-    let ancestors = |t: &Table| {
-        let mut d = 0usize;
-        let mut cur = Some(t);
-        while let Some(c) = cur {
-            let parent = c
-                .partition_of
-                .as_ref()
-                .map(|p| &p.parent)
-                .or(c.inherits.first());
-            cur = parent.and_then(|p| to.tables.get(p)).map(|t| &**t);
-            if cur.is_some() {
-                d += 1;
-            }
-            if d > to.tables.len() {
-                break;
-            }
-        }
-        d
-    };
     let mut ordered: Vec<(&QualName, &std::sync::Arc<Table>)> = to.tables.iter().collect();
-    ordered.sort_by_key(|(_, t)| ancestors(t));
+    ordered.sort_by_key(|(_, t)| ancestors(t, to));
     for (name, t) in ordered {
         match from.tables.get(name) {
             Some(f) => tables::diff_table(f, t, from, to, &relations, &mut out),
@@ -678,22 +681,6 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     }
     // Children (INHERITS, partitions) before their parents: a parent with children cannot be
     // dropped without CASCADE.
-    let depth = |t: &Table| {
-        let mut d = 0;
-        let mut cur = Some(t);
-        while let Some(c) = cur {
-            let parent = c
-                .inherits
-                .first()
-                .or(c.partition_of.as_ref().map(|p| &p.parent));
-            cur = parent.and_then(|p| from.tables.get(p)).map(|t| &**t);
-            d += 1;
-            if d > from.tables.len() {
-                break;
-            }
-        }
-        d
-    };
     let mut gone: Vec<&std::sync::Arc<Table>> = Vec::new();
     for (name, f) in &from.tables {
         if !to.tables.contains_key(name) {
@@ -704,7 +691,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             }
         }
     }
-    gone.sort_by_key(|t| std::cmp::Reverse(depth(t)));
+    gone.sort_by_key(|t| std::cmp::Reverse(ancestors(t, from)));
     for f in gone {
         tables::drop_table(f, &mut out);
     }

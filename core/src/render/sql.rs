@@ -275,15 +275,11 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             pk.deferrable,
         ),
         Change::AddCheck { table, check } => {
-            let mut forms = not_valid_then_validate(table, &check.name, check_clause(check));
             // Wanted NOT VALID: added so, and left so.
-            forms.truncate(if check.not_valid { 1 } else { 2 });
-            forms
+            not_valid_then_validate(table, &check.name, check_clause(check), !check.not_valid)
         }
         Change::AddForeignKey { table, fk } => {
-            let mut forms = not_valid_then_validate(table, &fk.name, fk_clause(fk));
-            forms.truncate(if fk.not_valid { 1 } else { 2 });
-            forms
+            not_valid_then_validate(table, &fk.name, fk_clause(fk), !fk.not_valid)
         }
         // Reads every row without blocking writes: a phase of its own.
         Change::ValidateConstraint { table, name } => {
@@ -652,8 +648,12 @@ fn fill_new_column(table: &QualName, bare: &Column, default: &str) -> Vec<Online
 /// VALID` and validated (PostgreSQL 12 and later then skip the scan), then dropped.
 fn not_null_through_check(table: &QualName, column: &str) -> Vec<OnlineStatement> {
     let check = make_object_name(&table.name, Some(column), "not_null_check");
-    let mut forms =
-        not_valid_then_validate(table, &check, format!("CHECK ({} IS NOT NULL)", q(column)));
+    let mut forms = not_valid_then_validate(
+        table,
+        &check,
+        format!("CHECK ({} IS NOT NULL)", q(column)),
+        true,
+    );
     for sql in [
         alter_col(table, column, "SET NOT NULL"),
         drop_constraint(table, &check),
@@ -716,22 +716,28 @@ fn key_using_index(
     ]
 }
 
-/// A constraint added `NOT VALID` (no scan under the lock), then validated in a transaction of
-/// its own.
-fn not_valid_then_validate(table: &QualName, name: &str, clause: String) -> Vec<OnlineStatement> {
-    vec![
-        OnlineStatement {
-            phase: Phase::Transactional,
-            sql: format!(
-                "ALTER TABLE {table} ADD CONSTRAINT {} {clause} NOT VALID",
-                q(name)
-            ),
-        },
-        OnlineStatement {
+/// A constraint added `NOT VALID` (no scan under the lock), then, when `validated`, validated
+/// in a transaction of its own.
+fn not_valid_then_validate(
+    table: &QualName,
+    name: &str,
+    clause: String,
+    validated: bool,
+) -> Vec<OnlineStatement> {
+    let mut forms = vec![OnlineStatement {
+        phase: Phase::Transactional,
+        sql: format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {} {clause} NOT VALID",
+            q(name)
+        ),
+    }];
+    if validated {
+        forms.push(OnlineStatement {
             phase: Phase::Validate,
             sql: validate(table, name),
-        },
-    ]
+        });
+    }
+    forms
 }
 
 /// ` NOT VALID` for a constraint wanted so.

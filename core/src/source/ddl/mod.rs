@@ -694,23 +694,17 @@ impl Cx<'_> {
     /// Text that is no SQL statement at all (prose, a shell script, encoded data): an error,
     /// never an empty schema, which `apply` would take as "drop everything".
     fn not_sql(&mut self, st: &RawStatement<'_>) {
-        let first: String = st
-            .text
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(60)
-            .collect();
+        let line = st.text.lines().next().unwrap_or_default();
+        let shown: String = line.chars().take(60).collect();
         self.diag(
             Severity::Error,
             DiagKind::Syntax,
             format!(
                 "not SQL: a statement must start with a command such as CREATE or ALTER, found `{}`",
-                first.trim()
+                shown.trim()
             ),
             st.start,
-            st.end.min(st.start + st.text.lines().next().map_or(0, str::len)),
+            st.start + line.len(),
         );
     }
 
