@@ -349,12 +349,32 @@ fn interrupts() -> Result<()> {
     )
 }
 
+/// Every output of every corpus pair written under `dir` (`tests/src/bin/outputs.rs`), for
+/// comparing two revisions with `diff -r`.
+fn outputs(dir: Option<String>) -> Result<()> {
+    let dir = dir.ok_or_else(|| anyhow::anyhow!("usage: cargo xtask outputs DIR"))?;
+    let dir = std::path::absolute(dir)?;
+    let mut t = cargo();
+    t.args([
+        "run",
+        "--release",
+        "-p",
+        "schemafix-tests",
+        "--bin",
+        "outputs",
+        "--",
+    ])
+    .arg(dir);
+    run(t, "outputs")
+}
+
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "test" => test(),
         "bless" => bless(),
         "interrupts" => interrupts(),
+        "outputs" => outputs(std::env::args().nth(2)),
         "dist" => dist(),
         "serve" => serve(),
         "bench" => bench::bench(),
@@ -362,7 +382,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test|bless|interrupts|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
+                "usage: cargo xtask <test|bless|interrupts|outputs DIR|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
             );
             return ExitCode::from(2);
         }
