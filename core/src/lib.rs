@@ -27,6 +27,7 @@ mod rename;
 mod render;
 mod schema;
 mod source;
+mod sql;
 mod verify;
 
 pub use catalog::{
@@ -42,8 +43,7 @@ pub use quote::{quote_ident, quote_literal};
 pub use rename::{Rename, RenameSuggestion};
 pub use render::alembic::{render_alembic, Revision};
 pub use render::sql::{
-    check_statements, is_one_statement, online_phases, phase_label, render_sql, step_sql,
-    PhaseBlock,
+    check_statements, is_one_statement, online_phases, phase_label, render_sql, PhaseBlock,
 };
 pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
@@ -53,6 +53,7 @@ pub use schema::{
 };
 pub use source::detect::{detect, Format};
 pub use source::Parsed;
+pub use sql::step_sql;
 pub use verify::{batches, outcome, script, Batch, Outcome, Script, ScriptStatement};
 
 use serde::{Deserialize, Serialize};

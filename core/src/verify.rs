@@ -12,10 +12,11 @@ use crate::catalog::{decode_catalog, Row, CATALOG_QUERIES, CATALOG_SETUP};
 use crate::diff::{diff, Change};
 use crate::error::{Diagnostic, Severity};
 use crate::plan::{plan_owned, Phase, Plan, PlanOptions};
-use crate::render::sql::{online_phases, step_sql};
+use crate::render::sql::online_phases;
 use crate::schema::Schema;
 use crate::source::detect::Format;
 use crate::source::Parsed;
+use crate::sql::step_sql;
 
 /// One statement to run, and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,9 +5,9 @@
 
 use crate::diff::Change;
 use crate::plan::{Plan, Step};
-use crate::render::sql::{key_sql, step_sql};
 use crate::render::sqlalchemy::{fk_kwargs, py, sa_type, TypeNames};
 use crate::schema::{Column, Deferrable, Identity, Index, QualName, Schema, Table};
+use crate::sql::{key_sql, step_sql};
 
 /// The revision's identity.
 #[derive(Debug, Clone, Default)]

@@ -363,7 +363,7 @@ fn render_index(i: &Index, out: &mut Out) -> String {
             parts.push(py(&crate::quote::unquote_ident(&k.expr.sql)));
         } else {
             out.imports.insert("text");
-            parts.push(format!("text({})", py(&crate::render::sql::key_sql(k))));
+            parts.push(format!("text({})", py(&crate::sql::key_sql(k))));
         }
     }
     if i.unique {

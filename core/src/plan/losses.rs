@@ -1,0 +1,104 @@
+//! What a destructive step would lose.
+
+use super::hazards::widening;
+use super::reasons::{at, routine_kind};
+use crate::diff::Change;
+
+/// For destructive changes: what they would lose.
+pub(super) fn loses(c: &Change) -> Option<String> {
+    match c {
+        Change::DropTable { table } => Some(format!("every row of table {}", table.name)),
+        Change::RecreateTable { from, .. } => Some(format!(
+            "every row of table {} (it is dropped and created again)",
+            from.name
+        )),
+        Change::DropColumn { table, column } => {
+            Some(format!("every value of column {}", at(table, &column.name)))
+        }
+        Change::DropSequence { seq } => Some(format!("the current value of sequence {}", seq.name)),
+        Change::DropEnum { ty } => Some(format!("type {}", ty.name)),
+        Change::DropSchema { name } => Some(format!("schema {name}")),
+        Change::DropCollation {
+            collation,
+            replaced: false,
+        } => Some(format!("collation {}", collation.name)),
+        Change::DropFunction {
+            function,
+            replaced: false,
+        } => Some(format!(
+            "{} {} (its definition)",
+            routine_kind(function),
+            function.signature()
+        )),
+        Change::DropTrigger {
+            trigger,
+            recreated: false,
+        } => Some(format!(
+            "trigger {} on {} (its definition)",
+            crate::quote::quote_ident(&trigger.name),
+            trigger.table
+        )),
+        Change::DropExtension { ext, .. } => Some(format!(
+            "extension {} and what it created (its types, functions and operators)",
+            crate::quote::quote_ident(&ext.name)
+        )),
+        Change::DropView {
+            view,
+            recreated: None,
+        } => Some(if view.materialized {
+            format!(
+                "materialized view {} and its rows (its query can compute them again)",
+                view.name
+            )
+        } else {
+            format!("view {} (its definition; a view holds no rows)", view.name)
+        }),
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            ..
+        } if !widening(from, to) => Some(format!(
+            "values of {} that do not fit {to} (from {from})",
+            at(table, column)
+        )),
+        Change::RebuildEnum { from, to, .. } => {
+            let gone: Vec<&String> = from
+                .values
+                .iter()
+                .filter(|v| !to.values.contains(v))
+                .collect();
+            // The labels both sides have, in the desired order: another order than the current
+            // one changes what comparisons and ORDER BY on the type's values mean.
+            let kept: Vec<&String> = to
+                .values
+                .iter()
+                .filter(|v| from.values.contains(v))
+                .collect();
+            let reordered = kept
+                .iter()
+                .copied()
+                .ne(from.values.iter().filter(|v| to.values.contains(v)));
+            if gone.is_empty() && !reordered {
+                None
+            } else if gone.is_empty() {
+                Some(format!(
+                    "the current label order ({}), which comparisons and ORDER BY on {} values follow (no value is lost)",
+                    from.values.join(", "),
+                    to.name
+                ))
+            } else {
+                Some(format!(
+                    "rows whose {} value is one of the removed labels ({})",
+                    to.name,
+                    gone.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        }
+        _ => None,
+    }
+}

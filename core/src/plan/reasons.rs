@@ -1,0 +1,570 @@
+//! Why each step runs: what each side says.
+
+use crate::diff::Change;
+use crate::schema::{Column, QualName};
+
+pub(super) fn col_desc(c: &Column) -> String {
+    let mut s = c.data_type.to_string();
+    if c.serial {
+        s.push_str(", serial");
+    }
+    if let Some(i) = c.identity {
+        s.push_str(match i {
+            crate::schema::Identity::Always => ", identity always",
+            crate::schema::Identity::ByDefault => ", identity by default",
+        });
+    }
+    s.push_str(if c.not_null {
+        ", NOT NULL"
+    } else {
+        ", nullable"
+    });
+    if let Some(d) = &c.default {
+        s.push_str(", default ");
+        s.push_str(&d.sql);
+    }
+    s
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.as_deref()
+        .map_or("none".to_string(), |s| format!("{s:?}"))
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn policy_desc(p: &crate::schema::Policy) -> String {
+    let mut s = format!(
+        "{} for {} to {}",
+        if p.permissive {
+            "permissive"
+        } else {
+            "restrictive"
+        },
+        p.command,
+        p.roles.join(", ")
+    );
+    if let Some(u) = &p.using {
+        s.push_str(&format!(", using {}", u.sql));
+    }
+    if let Some(c) = &p.check {
+        s.push_str(&format!(", with check {}", c.sql));
+    }
+    s
+}
+
+fn view_kind(materialized: bool) -> &'static str {
+    if materialized {
+        "materialized view"
+    } else {
+        "view"
+    }
+}
+
+/// A view's canonical query, shortened for a reason.
+fn query_of(v: &crate::schema::View) -> String {
+    shorten(&v.query.canon)
+}
+
+/// A definition shortened to 160 characters for a reason.
+fn shorten(q: &str) -> String {
+    match q.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &q[..i]),
+        None => q.to_string(),
+    }
+}
+
+fn collation_desc(c: &crate::schema::Collation) -> String {
+    let mut s = format!("{} {}", c.provider, c.lc_collate);
+    if c.lc_ctype != c.lc_collate {
+        s.push_str(&format!(" (ctype {})", c.lc_ctype));
+    }
+    if !c.deterministic {
+        s.push_str(", nondeterministic");
+    }
+    s
+}
+
+pub(super) fn routine_kind(f: &crate::schema::Function) -> &'static str {
+    if f.procedure {
+        "procedure"
+    } else {
+        "function"
+    }
+}
+
+pub(super) fn at(t: &QualName, c: &str) -> String {
+    format!("{}.{}", t, crate::quote::quote_ident(c))
+}
+
+/// The reason for a change: what each side says.
+pub(super) fn reason(c: &Change) -> String {
+    match c {
+        Change::CommentFunction { function, from, to } => format!(
+            "{} {}: comment {} wanted, current {}",
+            routine_kind(function),
+            function.signature(),
+            opt(to),
+            opt(from)
+        ),
+        Change::CommentTrigger { trigger, from, to } => format!(
+            "trigger {} on {}: comment {} wanted, current {}",
+            crate::quote::quote_ident(&trigger.name),
+            trigger.table,
+            opt(to),
+            opt(from)
+        ),
+        Change::CommentConstraint {
+            table,
+            constraint,
+            from,
+            to,
+        } => format!(
+            "table {table}: comment on constraint {} {} wanted, current {}",
+            crate::quote::quote_ident(constraint),
+            opt(to),
+            opt(from)
+        ),
+        Change::RecreateTable { from, to } => {
+            let part = |t: &crate::schema::Table| {
+                t.partition_by
+                    .as_ref()
+                    .map_or("not partitioned".to_string(), |b| {
+                        format!("PARTITION BY {}", b.sql)
+                    })
+            };
+            format!(
+                "table {}: {} wanted, current {}; PostgreSQL cannot change that in place",
+                to.name,
+                part(to),
+                part(from)
+            )
+        }
+        Change::DetachPartition { table, parent, .. } => format!(
+            "table {table}: wanted as a table of its own, currently a partition of {parent}"
+        ),
+        Change::AttachPartition {
+            table,
+            parent,
+            bound,
+        } => format!(
+            "table {table}: wanted as a partition of {parent} ({}), currently not",
+            bound.sql
+        ),
+        Change::CreateCollation { collation } => format!(
+            "collation {}: {} wanted, missing",
+            collation.name,
+            collation_desc(collation)
+        ),
+        Change::DropCollation {
+            collation,
+            replaced,
+        } => format!(
+            "collation {}: {} exists, {}",
+            collation.name,
+            collation_desc(collation),
+            if *replaced {
+                "wanted with another definition (a collation cannot be altered)"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::CreateFunction { function: f } => {
+            format!("{} {}: wanted, missing", routine_kind(f), f.signature())
+        }
+        Change::ReplaceFunction { to, .. } => format!(
+            "{} {}: definition differs (wanted {})",
+            routine_kind(to),
+            to.signature(),
+            shorten(&to.definition.canon)
+        ),
+        Change::DropFunction {
+            function: f,
+            replaced,
+        } => {
+            if *replaced {
+                format!(
+                    "{} {}: what it returns changes; dropped to be created again",
+                    routine_kind(f),
+                    f.signature()
+                )
+            } else {
+                format!(
+                    "{} {}: exists, not in the desired schema",
+                    routine_kind(f),
+                    f.signature()
+                )
+            }
+        }
+        Change::CreateTrigger { trigger, recreated } => {
+            if *recreated {
+                format!(
+                    "trigger {} on {}: created again (what it is on or runs was)",
+                    crate::quote::quote_ident(&trigger.name),
+                    trigger.table
+                )
+            } else {
+                format!(
+                    "trigger {} on {}: {} wanted",
+                    crate::quote::quote_ident(&trigger.name),
+                    trigger.table,
+                    shorten(&trigger.definition.canon)
+                )
+            }
+        }
+        Change::DropTrigger { trigger, recreated } => format!(
+            "trigger {} on {}: {} exists, {}",
+            crate::quote::quote_ident(&trigger.name),
+            trigger.table,
+            shorten(&trigger.definition.canon),
+            if *recreated {
+                "dropped to be created again"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::SetRowSecurity { table, enable } => format!(
+            "table {table}: row level security {} wanted, current {}",
+            on_off(*enable),
+            on_off(!enable)
+        ),
+        Change::SetForceRowSecurity { table, force } => format!(
+            "table {table}: forced row level security {} wanted, current {}",
+            on_off(*force),
+            on_off(!force)
+        ),
+        Change::CreatePolicy { table, policy } => format!(
+            "table {table}: policy {} ({}) wanted, missing",
+            crate::quote::quote_ident(&policy.name),
+            policy_desc(policy)
+        ),
+        Change::DropPolicy { table, policy } => format!(
+            "table {table}: policy {} ({}) exists, not wanted as it is",
+            crate::quote::quote_ident(&policy.name),
+            policy_desc(policy)
+        ),
+        Change::CreateExtension { ext } => format!(
+            "extension {}: wanted (in schema {}), missing",
+            crate::quote::quote_ident(&ext.name),
+            ext.schema
+        ),
+        Change::AlterExtension { from, to } => {
+            let v = |e: &crate::schema::Extension| {
+                format!(
+                    "schema {}{}",
+                    e.schema,
+                    e.version
+                        .as_deref()
+                        .map_or(String::new(), |v| format!(", version {v}"))
+                )
+            };
+            format!(
+                "extension {}: {} wanted, current {}",
+                crate::quote::quote_ident(&to.name),
+                v(to),
+                v(from)
+            )
+        }
+        Change::DropExtension { ext, replaced } => format!(
+            "extension {}: installed{}, {}",
+            crate::quote::quote_ident(&ext.name),
+            ext.version
+                .as_deref()
+                .map_or(String::new(), |v| format!(" at version {v}")),
+            if *replaced {
+                "wanted at an older version: installed again (extensions only update forward)"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::SetLogged { table, unlogged } => format!(
+            "table {table}: {} wanted, current {}",
+            if *unlogged { "UNLOGGED" } else { "LOGGED" },
+            if *unlogged { "LOGGED" } else { "UNLOGGED" }
+        ),
+        Change::CreateView { view, recreated } => match recreated {
+            None => format!(
+                "{} {}: in the desired schema ({}), missing in the current one",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+            Some(why) => format!(
+                "{} {}: created again ({why}) as {}",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+        },
+        Change::DropView { view, recreated } => match recreated {
+            None => format!(
+                "{} {}: exists ({}), not in the desired schema",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+            Some(why) => format!(
+                "{} {}: dropped to be created again: {why} (current: {})",
+                view_kind(view.materialized),
+                view.name,
+                query_of(view)
+            ),
+        },
+        Change::CommentView {
+            name,
+            materialized,
+            from,
+            to,
+        } => format!(
+            "{} {name}: comment {} wanted, current {}",
+            view_kind(*materialized),
+            opt(to),
+            opt(from)
+        ),
+        Change::CreateSchema {
+            name,
+            if_not_exists: false,
+        } => format!("schema {name}: in the desired schema, missing in the current one"),
+        Change::CreateSchema {
+            name,
+            if_not_exists: true,
+        } => format!(
+            "schema {name}: holds tables the plan creates; the current side does not show whether it exists"
+        ),
+        Change::DropSchema { name } => {
+            format!("schema {name}: exists, not in the desired schema")
+        }
+        Change::CreateEnum { ty } => format!(
+            "type {}: enum ({}) wanted, missing",
+            ty.name,
+            ty.values.join(", ")
+        ),
+        Change::AddEnumValue { name, value, .. } => {
+            format!("type {name}: label {value:?} wanted, missing")
+        }
+        Change::DropEnum { ty } => format!("type {}: exists, not in the desired schema", ty.name),
+        Change::RebuildEnum { from, to, .. } => format!(
+            "type {}: labels ({}) wanted, current ({}): labels removed or reordered",
+            to.name,
+            to.values.join(", "),
+            from.values.join(", ")
+        ),
+        Change::CreateSequence { seq } => format!("sequence {}: wanted, missing", seq.name),
+        Change::AlterSequence { from, to } if from.owned_by != to.owned_by => {
+            let owner = |s: &crate::schema::Sequence| match &s.owned_by {
+                Some((t, c)) => format!("owned by {}", at(t, c)),
+                None => "free-standing".to_string(),
+            };
+            format!(
+                "sequence {}: {} ({}) wanted, current {} ({}); the sequence and its value are kept",
+                to.name,
+                owner(to),
+                to.data_type,
+                owner(from),
+                from.data_type
+            )
+        }
+        Change::AlterSequence { to, .. } => format!("sequence {}: options differ", to.name),
+        Change::DropSequence { seq } => {
+            format!("sequence {}: exists, not in the desired schema", seq.name)
+        }
+        Change::CreateTable { table } => format!(
+            "table {}: in the desired schema, missing in the current one",
+            table.name
+        ),
+        Change::DropTable { table } => {
+            format!("table {}: exists, not in the desired schema", table.name)
+        }
+        Change::AddColumn { table, column } => format!(
+            "{}: in the desired schema ({}), missing in the current one",
+            at(table, &column.name),
+            col_desc(column)
+        ),
+        Change::DropColumn { table, column } => format!(
+            "{}: exists ({}), not in the desired schema",
+            at(table, &column.name),
+            col_desc(column)
+        ),
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            from_collation,
+            to_collation,
+            ..
+        } => {
+            if from == to {
+                format!(
+                    "{}: collation {} wanted, current {}",
+                    at(table, column),
+                    opt(to_collation),
+                    opt(from_collation)
+                )
+            } else {
+                format!("{}: type {to} wanted, current {from}", at(table, column))
+            }
+        }
+        Change::SetNotNull { table, column } => {
+            format!("{}: desired NOT NULL, current nullable", at(table, column))
+        }
+        Change::Backfill { table, column } => format!(
+            "BACKFILL {}: NOT NULL without a default; give existing rows a value here, or the next step fails on them",
+            at(table, column)
+        ),
+        Change::DropNotNull { table, column } => {
+            format!("{}: desired nullable, current NOT NULL", at(table, column))
+        }
+        Change::SetDefault {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{}: default {} wanted, current {}",
+            at(table, column),
+            to.sql,
+            from.as_ref().map_or("none".to_string(), |f| f.sql.clone())
+        ),
+        Change::DropDefault {
+            table,
+            column,
+            from,
+        } => {
+            format!(
+                "{}: no default wanted, current {}",
+                at(table, column),
+                from.sql
+            )
+        }
+        Change::AddIdentity { table, column, .. } => format!(
+            "{}: identity wanted, current plain column",
+            at(table, column)
+        ),
+        Change::SetIdentity {
+            table, column, to, ..
+        } => format!("{}: identity {to:?} wanted", at(table, column)),
+        Change::SetIdentityOptions {
+            table,
+            column,
+            from,
+            to,
+        } => format!(
+            "{}: identity sequence ({}) wanted, current ({})",
+            at(table, column),
+            crate::sql::identity_options_sql(to, "defaults"),
+            crate::sql::identity_options_sql(from, "defaults")
+        ),
+        Change::DropIdentity { table, column } => {
+            format!("{}: identity not wanted", at(table, column))
+        }
+        Change::AddSerial { table, column, .. } => {
+            format!("{}: serial wanted, current plain column", at(table, column))
+        }
+        Change::DropSerial { table, column } => format!("{}: serial not wanted", at(table, column)),
+        Change::AddPrimaryKey { table, pk } => format!(
+            "{table}: primary key {} ({}) wanted, missing",
+            pk.name,
+            pk.columns.join(", ")
+        ),
+        Change::DropPrimaryKey { table, pk } => {
+            format!("{table}: primary key {} not wanted", pk.name)
+        }
+        Change::AddUnique { table, unique } => format!(
+            "{table}: unique constraint {} ({}) wanted, missing",
+            unique.name,
+            unique.columns.join(", ")
+        ),
+        Change::DropUnique { table, unique } => {
+            format!("{table}: unique constraint {} not wanted", unique.name)
+        }
+        Change::AddCheck { table, check } => format!(
+            "{table}: check {} {} wanted, missing",
+            check.name, check.expr.sql
+        ),
+        Change::DropCheck { table, check } => format!("{table}: check {} not wanted", check.name),
+        Change::AddForeignKey { table, fk } => format!(
+            "{table}: foreign key {} ({}) → {} wanted, missing",
+            fk.name,
+            fk.columns.join(", "),
+            fk.ref_table
+        ),
+        Change::DropForeignKey { table, fk } => {
+            format!("{table}: foreign key {} not wanted", fk.name)
+        }
+        Change::ValidateConstraint { table, name } => format!(
+            "{table}: constraint {name} is NOT VALID in the database (rows from before it were never checked), validated in the desired schema"
+        ),
+        Change::CreateIndex { table, index } => {
+            format!("{table}: index {} wanted, missing", index.name)
+        }
+        Change::AddExclusion { table, exclusion } => {
+            format!(
+                "{table}: exclusion constraint {} wanted, missing",
+                exclusion.name
+            )
+        }
+        Change::DropExclusion { table, exclusion } => {
+            format!(
+                "{table}: exclusion constraint {} not wanted",
+                exclusion.name
+            )
+        }
+        Change::DropIndex { table, index } if index.invalid => format!(
+            "{table}: index {} is INVALID (left by a failed or interrupted CREATE INDEX CONCURRENTLY; it enforces nothing): dropped to be built again",
+            index.name
+        ),
+        Change::DropIndex { table, index } => format!("{table}: index {} not wanted", index.name),
+        Change::RenameConstraint { table, from, to } => {
+            format!("{table}: constraint {from} is named {to} in the desired schema")
+        }
+        Change::RenameTable { from, to } => format!(
+            "{from}: renamed to {} (a confirmed rename: the table keeps its rows)",
+            crate::quote::quote_ident(to)
+        ),
+        Change::RenameColumn { table, from, to } => format!(
+            "{}: renamed to {to} (a confirmed rename: the column keeps its data)",
+            at(table, from)
+        ),
+        Change::RenameIndex { table, from, to } => {
+            format!("{table}: index {from} is named {to} in the desired schema")
+        }
+        Change::CommentTable { table, from, to } => {
+            format!("{table}: comment {} wanted, current {}", opt(to), opt(from))
+        }
+        Change::CommentColumn {
+            table,
+            column,
+            from,
+            to,
+        } => {
+            format!(
+                "{}: comment {} wanted, current {}",
+                at(table, column),
+                opt(to),
+                opt(from)
+            )
+        }
+        Change::CommentIndex {
+            table,
+            index,
+            from,
+            to,
+        } => format!(
+            "{table}: comment on index {index} {} wanted, current {}",
+            opt(to),
+            opt(from)
+        ),
+        Change::CommentType { name, from, to } => format!(
+            "type {name}: comment {} wanted, current {}",
+            opt(to),
+            opt(from)
+        ),
+    }
+}

@@ -1,0 +1,840 @@
+//! Canonical expressions: an expression in the form PostgreSQL stores and prints it
+//! (`canon_in` resolves column references in a query's scope).
+
+use super::*;
+
+pub(super) fn strip_nested(e: &ast::Expr) -> &ast::Expr {
+    match e {
+        ast::Expr::Nested(x) => strip_nested(x),
+        other => other,
+    }
+}
+
+/// [`make_expr`] for an expression of a table (a check, a generated column), whose column
+/// types are known.
+pub(super) fn make_table_expr(e: &ast::Expr, types: Vec<(String, String)>) -> Expr {
+    Expr {
+        sql: print::sql(e),
+        canon: canon_in(Some(&views::Cols::table(types)), e),
+    }
+}
+
+/// Is `e` an operand of type numeric: a numeric column, a cast to numeric, a decimal literal, or
+/// arithmetic on one?
+pub(super) fn is_numeric_operand(s: &views::Cols, e: &ast::Expr) -> bool {
+    match strip_nested(e) {
+        ast::Expr::Cast { data_type, .. } => canon_data_type(data_type).starts_with("numeric"),
+        ast::Expr::Value(v) => matches!(&v.value, Value::Number(n, _) if n.contains('.')),
+        ast::Expr::BinaryOp { left, op, right } => {
+            matches!(
+                op,
+                ast::BinaryOperator::Plus
+                    | ast::BinaryOperator::Minus
+                    | ast::BinaryOperator::Multiply
+                    | ast::BinaryOperator::Divide
+                    | ast::BinaryOperator::Modulo
+            ) && (is_numeric_operand(s, left) || is_numeric_operand(s, right))
+        }
+        other => s.type_of(other).is_some_and(|t| t.starts_with("numeric")),
+    }
+}
+
+pub(super) fn is_integer_column(s: &views::Cols, e: &ast::Expr) -> bool {
+    s.type_of(strip_nested(e))
+        .is_some_and(|t| matches!(t, "smallint" | "integer" | "bigint"))
+}
+
+pub(super) fn make_expr(e: &ast::Expr) -> Expr {
+    Expr {
+        sql: print::sql(e),
+        canon: canon_expr(e),
+    }
+}
+
+/// Types whose casts PostgreSQL inserts implicitly (string-like coercions) and that therefore
+/// carry no meaning for comparison.
+pub(super) fn is_implicit_cast_target(ty: &str) -> bool {
+    let base = ty.trim_end_matches("[]");
+    base == "text"
+        || base == "name"
+        || base.starts_with("character varying")
+        || base.starts_with("character(")
+        || base.starts_with("bpchar")
+        || base == "regclass"
+}
+
+pub(super) fn is_numeric_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "integer" | "bigint" | "smallint" | "real" | "double precision" | "oid"
+    ) || ty.starts_with("numeric")
+}
+
+pub(super) fn is_literal(e: &ast::Expr) -> bool {
+    match strip_nested(e) {
+        ast::Expr::Value(_) | ast::Expr::TypedString(_) => true,
+        ast::Expr::UnaryOp {
+            op: ast::UnaryOperator::Minus,
+            expr,
+        } => is_literal(expr),
+        ast::Expr::Array(a) => a.elem.iter().all(is_literal),
+        ast::Expr::Cast { expr, .. } => is_literal(expr),
+        _ => false,
+    }
+}
+
+pub(super) fn looks_numeric(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.chars().filter(|&c| c == '.').count() <= 1
+        && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Canonical text of an expression: fully parenthesised operators, implicit casts and casts of
+/// literals removed, `IN` as `= ANY (ARRAY[…])`, `BETWEEN` expanded, `LIKE` as `~~`,
+/// function names lower-cased without `pg_catalog.`. Equal for expressions PostgreSQL would
+/// store identically (and, rarely, for some it would not: it is a comparison key).
+pub(super) fn canon_expr(e: &ast::Expr) -> String {
+    canon_in(None, e)
+}
+
+/// [`canon_expr`] with column references resolved in a query's scope (`a` → `t.a`).
+pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
+    use ast::Expr as E;
+    match e {
+        E::Nested(x) => canon_in(s, x),
+        E::Identifier(i) => match s {
+            Some(s) => s.column(&[ident(i)]),
+            None => quote_ident(&ident(i)),
+        },
+        E::CompoundIdentifier(ids) => {
+            let parts: Vec<String> = ids.iter().map(ident).collect();
+            match s {
+                Some(s) => s.column(&parts),
+                None => parts
+                    .iter()
+                    .map(|p| quote_ident(p))
+                    .collect::<Vec<_>>()
+                    .join("."),
+            }
+        }
+        E::Value(v) => canon_value(&v.value),
+        E::TypedString(ts) => {
+            let v = canon_value(&ts.value.value);
+            canon_typed_literal(&v, &canon_data_type(&ts.data_type))
+        }
+        E::Interval(iv) if iv.leading_field.is_none() && iv.last_field.is_none() => {
+            canon_typed_literal(&canon_in(s, &iv.value), "interval")
+        }
+        E::Interval(iv) if iv.last_field.is_none() => {
+            // `INTERVAL '90' MINUTE` as PostgreSQL stores it: '01:30:00'.
+            let text = match (iv.value.as_ref(), &iv.leading_field) {
+                (E::Value(v), Some(f)) => match &v.value {
+                    Value::SingleQuotedString(t) => interval_text(t, f),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match text {
+                Some(t) => quote_literal(&t),
+                None => e.to_string(),
+            }
+        }
+        E::Tuple(items) => format!(
+            "ROW({})",
+            items
+                .iter()
+                .map(|x| canon_in(s, x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        E::Cast {
+            expr, data_type, ..
+        } => {
+            let ty = canon_data_type(data_type);
+            let inner = canon_in(s, expr);
+            if ty == "money" && is_literal(expr) {
+                if let Some(m) = canon_money(&inner) {
+                    return m;
+                }
+            }
+            if is_literal(expr) || is_implicit_cast_target(&ty) {
+                if ty == "boolean" || ty == "interval" {
+                    return canon_typed_literal(&inner, &ty);
+                }
+                if is_numeric_type(&ty) {
+                    let t = inner.trim_matches('\'');
+                    if looks_numeric(t) {
+                        return t.to_string();
+                    }
+                }
+                return inner;
+            }
+            format!("({inner})::{ty}")
+        }
+        E::UnaryOp { op, expr } => {
+            let inner = canon_in(s, expr);
+            match op {
+                ast::UnaryOperator::Minus if looks_numeric(&inner) => format!("-{inner}"),
+                ast::UnaryOperator::Plus => inner,
+                ast::UnaryOperator::Not => format!("(NOT {inner})"),
+                _ => format!("({op} {inner})"),
+            }
+        }
+        E::BinaryOp { left, op, right } => {
+            let op = match op {
+                ast::BinaryOperator::NotEq => "<>".to_string(),
+                ast::BinaryOperator::PGLikeMatch => "~~".to_string(),
+                ast::BinaryOperator::PGNotLikeMatch => "!~~".to_string(),
+                ast::BinaryOperator::PGILikeMatch => "~~*".to_string(),
+                ast::BinaryOperator::PGNotILikeMatch => "!~~*".to_string(),
+                other => other.to_string().to_ascii_uppercase(),
+            };
+            let (mut l, mut r) = (canon_in(s, left), canon_in(s, right));
+            if let Some(sc) = s.filter(|_| op == "-") {
+                // There is no `timestamptz - date`: the date is cast.
+                let (lt, rt) = (expr_type(sc, left), expr_type(sc, right));
+                match (lt.as_deref(), rt.as_deref()) {
+                    (Some(TIMESTAMPTZ), Some("date")) if !is_literal(right) => {
+                        r = format!("({r})::{TIMESTAMPTZ}")
+                    }
+                    (Some("date"), Some(TIMESTAMPTZ)) if !is_literal(left) => {
+                        l = format!("({l})::{TIMESTAMPTZ}")
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(sc) = s.filter(|_| {
+                matches!(
+                    op.as_str(),
+                    "+" | "-" | "*" | "/" | "%" | "=" | "<>" | "<" | ">" | "<=" | ">="
+                )
+            }) {
+                // An integer column meeting a numeric operand is cast by PostgreSQL, which
+                // prints the cast: written out here too.
+                if is_numeric_operand(sc, right) && is_integer_column(sc, left) {
+                    l = format!("({l})::numeric");
+                }
+                if is_numeric_operand(sc, left) && is_integer_column(sc, right) {
+                    r = format!("({r})::numeric");
+                }
+            }
+            format!("({l} {op} {r})")
+        }
+        E::IsNull(x) => format!("({} IS NULL)", canon_in(s, x)),
+        E::IsNotNull(x) => format!("({} IS NOT NULL)", canon_in(s, x)),
+        E::IsTrue(x) => format!("({} IS TRUE)", canon_in(s, x)),
+        E::IsFalse(x) => format!("({} IS FALSE)", canon_in(s, x)),
+        E::IsNotTrue(x) => format!("({} IS NOT TRUE)", canon_in(s, x)),
+        E::IsNotFalse(x) => format!("({} IS NOT FALSE)", canon_in(s, x)),
+        E::IsDistinctFrom(a, b) => {
+            format!("({} IS DISTINCT FROM {})", canon_in(s, a), canon_in(s, b))
+        }
+        E::IsNotDistinctFrom(a, b) => {
+            format!(
+                "({} IS NOT DISTINCT FROM {})",
+                canon_in(s, a),
+                canon_in(s, b)
+            )
+        }
+        E::In {
+            expr,
+            target: ast::InTarget::List(list),
+            negated,
+            ..
+        } if list.len() == 1 => {
+            // PostgreSQL stores a one-element IN list as a plain comparison.
+            let op = if *negated { "<>" } else { "=" };
+            format!("({} {op} {})", canon_in(s, expr), canon_in(s, &list[0]))
+        }
+        E::In {
+            expr,
+            target: ast::InTarget::List(list),
+            negated,
+            ..
+        } => {
+            let items: Vec<String> = list.iter().map(|x| canon_in(s, x)).collect();
+            let (op, q) = if *negated {
+                ("<>", "ALL")
+            } else {
+                ("=", "ANY")
+            };
+            format!(
+                "({} {op} {q} (ARRAY[{}]))",
+                canon_in(s, expr),
+                items.join(", ")
+            )
+        }
+        E::AnyOp {
+            left,
+            compare_op,
+            right,
+            ..
+        } => {
+            format!(
+                "({} {} ANY ({}))",
+                canon_in(s, left),
+                canon_op(compare_op),
+                canon_in(s, right)
+            )
+        }
+        E::AllOp {
+            left,
+            compare_op,
+            right,
+        } => {
+            format!(
+                "({} {} ALL ({}))",
+                canon_in(s, left),
+                canon_op(compare_op),
+                canon_in(s, right)
+            )
+        }
+        E::Array(a) => format!(
+            "ARRAY[{}]",
+            a.elem
+                .iter()
+                .map(|x| canon_in(s, x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        E::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
+            let (x, lo, hi) = (canon_in(s, expr), canon_in(s, low), canon_in(s, high));
+            if *negated {
+                format!("(({x} < {lo}) OR ({x} > {hi}))")
+            } else {
+                format!("(({x} >= {lo}) AND ({x} <= {hi}))")
+            }
+        }
+        E::Like {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => {
+            format!(
+                "({} {} {})",
+                canon_in(s, expr),
+                if *negated { "!~~" } else { "~~" },
+                canon_in(s, pattern)
+            )
+        }
+        E::ILike {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => {
+            format!(
+                "({} {} {})",
+                canon_in(s, expr),
+                if *negated { "!~~*" } else { "~~*" },
+                canon_in(s, pattern)
+            )
+        }
+        E::Function(f) => {
+            let name = f
+                .name
+                .0
+                .iter()
+                .map(part_text)
+                // `pg_dump` qualifies functions of `public` (its search path is empty); the
+                // default search path finds them either way.
+                .filter(|p| p != "pg_catalog" && p != "public")
+                .collect::<Vec<_>>()
+                .join(".");
+            match &f.args {
+                FunctionArguments::None => name.to_ascii_uppercase(),
+                FunctionArguments::List(l)
+                    if l.clauses.is_empty()
+                        && match &f.over {
+                            None => true,
+                            Some(ast::WindowType::WindowSpec(w)) => {
+                                w.window_name.is_none() && w.window_frame.is_none()
+                            }
+                            Some(_) => false,
+                        } =>
+                {
+                    let mut args: Vec<String> = l
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => {
+                                let c = canon_in(s, x);
+                                if name == "nextval" {
+                                    // `'public.seq'` and `'seq'` name the same sequence.
+                                    c.replacen("'public.", "'", 1)
+                                } else {
+                                    c
+                                }
+                            }
+                            other => other.to_string(),
+                        })
+                        .collect();
+                    if let Some(sc) = s {
+                        let exprs: Option<Vec<&ast::Expr>> = l
+                            .args
+                            .iter()
+                            .map(|a| match a {
+                                FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => Some(x),
+                                _ => None,
+                            })
+                            .collect();
+                        if let Some(exprs) = exprs {
+                            implicit_arg_casts(sc, &name.to_ascii_lowercase(), &exprs, &mut args);
+                        }
+                    }
+                    let distinct = match l.duplicate_treatment {
+                        Some(ast::DuplicateTreatment::Distinct) => "DISTINCT ",
+                        _ => "",
+                    };
+                    let mut out = if name == "row" {
+                        // `ROW(a, b)` and `(a, b)` are one row constructor.
+                        format!("ROW({})", args.join(", "))
+                    } else {
+                        format!("{name}({distinct}{})", args.join(", "))
+                    };
+                    if let Some(filter) = &f.filter {
+                        out.push_str(&format!(" FILTER (WHERE {})", canon_in(s, filter)));
+                    }
+                    if let Some(ast::WindowType::WindowSpec(w)) = &f.over {
+                        let mut spec = Vec::new();
+                        if !w.partition_by.is_empty() {
+                            let keys: Vec<String> =
+                                w.partition_by.iter().map(|x| canon_in(s, x)).collect();
+                            spec.push(format!("PARTITION BY {}", keys.join(", ")));
+                        }
+                        if !w.order_by.is_empty() {
+                            let keys: Vec<String> =
+                                w.order_by.iter().map(|o| canon_order_key(s, o)).collect();
+                            spec.push(format!("ORDER BY {}", keys.join(", ")));
+                        }
+                        out.push_str(&format!(" OVER ({})", spec.join(" ")));
+                    }
+                    out
+                }
+                _ => e.to_string(),
+            }
+        }
+        // Subqueries of a view's expressions, in the view's scope (a table's expressions
+        // have none).
+        E::Subquery(q) => match s.and_then(|s| s.subquery(q)) {
+            Some(t) => format!("({t})"),
+            None => e.to_string(),
+        },
+        E::Exists { subquery, negated } => match s.and_then(|s| s.subquery(subquery)) {
+            Some(t) if *negated => format!("(NOT EXISTS ({t}))"),
+            Some(t) => format!("EXISTS ({t})"),
+            None => e.to_string(),
+        },
+        E::In {
+            expr,
+            target: ast::InTarget::Subquery(subquery),
+            negated,
+            ..
+        } => match s.and_then(|s| s.subquery(subquery)) {
+            // PostgreSQL prints `NOT IN` as `NOT (… IN …)`.
+            Some(t) if *negated => format!("(NOT ({} IN ({t})))", canon_in(s, expr)),
+            Some(t) => format!("({} IN ({t}))", canon_in(s, expr)),
+            None => e.to_string(),
+        },
+        E::Extract { field, expr, .. } => format!("EXTRACT({field} FROM {})", canon_in(s, expr)),
+        E::AtTimeZone {
+            timestamp,
+            time_zone,
+        } => {
+            format!(
+                "({} AT TIME ZONE {})",
+                canon_in(s, timestamp),
+                canon_in(s, time_zone)
+            )
+        }
+        E::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            let mut out = String::from("CASE");
+            if let Some(o) = operand {
+                out.push(' ');
+                out.push_str(&canon_in(s, o));
+            }
+            for c in conditions {
+                out.push_str(&format!(
+                    " WHEN {} THEN {}",
+                    canon_in(s, &c.condition),
+                    canon_in(s, &c.result)
+                ));
+            }
+            // PostgreSQL prints a missing ELSE as `ELSE NULL`.
+            if let Some(x) = else_result {
+                let x = canon_in(s, x);
+                if x != "NULL" {
+                    out.push_str(&format!(" ELSE {x}"));
+                }
+            }
+            out.push_str(" END");
+            out
+        }
+        other => other.to_string(),
+    }
+}
+
+pub(super) const TIMESTAMPTZ: &str = "timestamp with time zone";
+pub(super) const FLOAT8: &str = "double precision";
+
+/// The type of an expression where a view's stored form depends on it: a column's (when the
+/// schema knows it), a cast's, a number's, and the result of a few date/time functions.
+pub(super) fn expr_type(s: &views::Cols, e: &ast::Expr) -> Option<String> {
+    use ast::Expr as E;
+    match strip_nested(e) {
+        E::Cast { data_type, .. } => Some(canon_data_type(data_type)),
+        E::Value(v) => match &v.value {
+            Value::Number(n, _) if n.parse::<i32>().is_ok() => Some("integer".into()),
+            Value::Number(n, _) if n.parse::<i64>().is_ok() => Some("bigint".into()),
+            Value::Number(..) => Some("numeric".into()),
+            _ => None,
+        },
+        E::Function(f) => {
+            let name = f.name.0.last().map(part_text)?.to_ascii_lowercase();
+            match name.as_str() {
+                "now"
+                | "current_timestamp"
+                | "to_timestamp"
+                | "statement_timestamp"
+                | "transaction_timestamp"
+                | "clock_timestamp" => Some(TIMESTAMPTZ.into()),
+                "current_date" => Some("date".into()),
+                "localtimestamp" => Some("timestamp without time zone".into()),
+                "count" => Some("bigint".into()),
+                _ => None,
+            }
+        }
+        other => s.type_of(other).map(str::to_string),
+    }
+}
+
+/// The casts PostgreSQL writes into a call's arguments when it resolves the call to a
+/// built-in function of other argument types (`round(i)` is stored as
+/// `round((i)::double precision)`, `date_trunc('day', d)` with `d` a date as
+/// `date_trunc('day', (d)::timestamp with time zone)`): for the common numeric and date/time
+/// functions. Literals are left alone (their casts are not compared).
+pub(super) fn implicit_arg_casts(
+    s: &views::Cols,
+    name: &str,
+    exprs: &[&ast::Expr],
+    args: &mut [String],
+) {
+    let types: Vec<Option<String>> = exprs.iter().map(|x| expr_type(s, x)).collect();
+    let t = |i: usize| types.get(i).and_then(|t| t.as_deref());
+    let rank = |ty: Option<&str>| match ty {
+        Some("smallint") => Some(1),
+        Some("integer") => Some(2),
+        Some("bigint") => Some(3),
+        _ => None,
+    };
+    let float_or_int = |ty: Option<&str>| rank(ty).is_some() || ty == Some("real");
+    let numeric = |ty: Option<&str>| ty.is_some_and(|t| t.starts_with("numeric"));
+    let mut want: Vec<Option<&str>> = vec![None; args.len()];
+    match (name, args.len()) {
+        ("round" | "trunc", 2) if rank(t(0)).is_some() => want[0] = Some("numeric"),
+        (
+            "round" | "trunc" | "floor" | "ceil" | "ceiling" | "sqrt" | "cbrt" | "exp" | "ln"
+            | "log" | "log10" | "sign" | "degrees" | "radians",
+            1,
+        ) if float_or_int(t(0)) => want[0] = Some(FLOAT8),
+        ("sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "cot", 1)
+            if float_or_int(t(0)) || numeric(t(0)) =>
+        {
+            want[0] = Some(FLOAT8)
+        }
+        ("power" | "pow", 2) => {
+            let target = if numeric(t(0)) || numeric(t(1)) {
+                "numeric"
+            } else {
+                FLOAT8
+            };
+            for (i, w) in want.iter_mut().enumerate() {
+                if float_or_int(t(i)) {
+                    *w = Some(target);
+                }
+            }
+        }
+        ("to_timestamp", 1) if float_or_int(t(0)) || numeric(t(0)) => want[0] = Some(FLOAT8),
+        ("to_char", 2) | ("age", 1) if t(0) == Some("date") => want[0] = Some(TIMESTAMPTZ),
+        ("date_trunc", 2 | 3) if t(1) == Some("date") => want[1] = Some(TIMESTAMPTZ),
+        ("div", 2) => {
+            for (i, w) in want.iter_mut().enumerate() {
+                if rank(t(i)).is_some() {
+                    *w = Some("numeric");
+                }
+            }
+        }
+        ("mod", 2) => {
+            // The narrower integer is widened to the other's type.
+            if let (Some(a), Some(b)) = (rank(t(0)), rank(t(1))) {
+                if a < b {
+                    want[0] = t(1);
+                } else if b < a {
+                    want[1] = t(0);
+                }
+            }
+        }
+        _ => {}
+    }
+    for (i, w) in want.into_iter().enumerate() {
+        if let Some(w) = w {
+            if t(i) != Some(w) && !is_literal(exprs[i]) {
+                args[i] = format!("({})::{w}", args[i]);
+            }
+        }
+    }
+}
+
+/// One `ORDER BY` key: the expression, `DESC`, and `NULLS FIRST/LAST` where not the default.
+pub(super) fn canon_order_key(s: Option<&views::Cols>, o: &ast::OrderByExpr) -> String {
+    let mut k = canon_in(s, &o.expr);
+    let desc = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
+    match &o.options.sort {
+        Some(ast::OrderBySort::Desc) => k.push_str(" DESC"),
+        Some(ast::OrderBySort::Using(op)) => k.push_str(&format!(" USING {op}")),
+        _ => {}
+    }
+    match o.options.nulls_first {
+        Some(true) if !desc => k.push_str(" NULLS FIRST"),
+        Some(false) if desc => k.push_str(" NULLS LAST"),
+        _ => {}
+    }
+    k
+}
+
+/// A literal of a known type as PostgreSQL stores it (`BOOLEAN 't'` → `true`).
+pub(super) fn canon_typed_literal(v: &str, ty: &str) -> String {
+    if ty == "money" {
+        if let Some(m) = canon_money(v) {
+            return m;
+        }
+    }
+    if ty == "interval" {
+        if let Some(t) = v
+            .strip_prefix('\'')
+            .and_then(|x| x.strip_suffix('\''))
+            .filter(|x| !x.contains('\''))
+            .and_then(interval_literal)
+        {
+            return quote_literal(&t);
+        }
+    }
+    if ty == "boolean" {
+        match v.trim_matches('\'').to_ascii_lowercase().as_str() {
+            "t" | "true" | "y" | "yes" | "on" | "1" => return "true".into(),
+            "f" | "false" | "n" | "no" | "off" | "0" => return "false".into(),
+            _ => {}
+        }
+    }
+    v.to_string()
+}
+
+pub(super) fn canon_op(op: &ast::BinaryOperator) -> String {
+    match op {
+        ast::BinaryOperator::NotEq => "<>".to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub(super) fn canon_data_type(t: &DataType) -> String {
+    canonical_type(&print::sql_type(t))
+}
+
+pub(super) fn canon_value(v: &Value) -> String {
+    match v {
+        Value::Number(n, _) => n.trim_start_matches('+').to_string(),
+        Value::SingleQuotedString(s)
+        | Value::EscapedStringLiteral(s)
+        | Value::UnicodeStringLiteral(s)
+        | Value::NationalStringLiteral(s)
+        | Value::DollarQuotedString(sqlparser::ast::DollarQuotedString { value: s, .. }) => {
+            if looks_numeric(s) {
+                s.clone()
+            } else {
+                quote_literal(s)
+            }
+        }
+        // Bit strings as PostgreSQL prints them: `X'1F'` and `B'00011111'` are '00011111'.
+        Value::HexStringLiteral(h) => {
+            let bits: Option<String> = h
+                .chars()
+                .map(|c| c.to_digit(16).map(|d| format!("{d:04b}")))
+                .collect();
+            match bits {
+                Some(b) => b,
+                None => v.to_string(),
+            }
+        }
+        Value::SingleQuotedByteStringLiteral(b) if b.chars().all(|c| c == '0' || c == '1') => {
+            b.clone()
+        }
+        Value::Boolean(b) => b.to_string(),
+        Value::Null => "NULL".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A money literal as PostgreSQL prints it with an English-style `lc_monetary` (the C locale's
+/// too): rounded to cents, `$`, thousands separated (`1999.999` → `'$2,000.00'`). `None` for
+/// text that is not a plain amount.
+pub(super) fn canon_money(v: &str) -> Option<String> {
+    let t = v.trim_matches('\'').trim();
+    let negative = t.starts_with('-') || (t.starts_with('(') && t.ends_with(')'));
+    let body: String = t
+        .chars()
+        .filter(|c| !matches!(c, '-' | '$' | ',' | '(' | ')' | ' '))
+        .collect();
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let (int, frac) = body.split_once('.').unwrap_or((&body, ""));
+    if frac.contains('.') || int.len() > 20 {
+        return None;
+    }
+    let int: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let digit = |i: usize| frac.as_bytes().get(i).map_or(0, |b| u128::from(b - b'0'));
+    let mut cents = int * 100 + digit(0) * 10 + digit(1);
+    if digit(2) >= 5 {
+        cents += 1;
+    }
+    let dollars = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in dollars.chars().enumerate() {
+        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative && cents > 0 { "-" } else { "" };
+    Some(quote_literal(&format!(
+        "{sign}${grouped}.{:02}",
+        cents % 100
+    )))
+}
+
+/// The text PostgreSQL stores for `INTERVAL 'v' FIELD` with a plain number `v` (the style
+/// `postgres`): fields above seconds keep the whole part only.
+pub(super) fn interval_text(v: &str, field: &ast::DateTimeField) -> Option<String> {
+    use ast::DateTimeField as F;
+    let x: f64 = v.trim().parse().ok()?;
+    if !x.is_finite() || x.abs() > 1e12 {
+        return None;
+    }
+    let whole = x.trunc() as i64;
+    let (months, days, micros) = match field {
+        F::Year | F::Years => (whole * 12, 0, 0),
+        F::Month | F::Months => (whole, 0, 0),
+        F::Day | F::Days => (0, whole, 0),
+        F::Hour | F::Hours => (0, 0, whole * 3_600_000_000),
+        F::Minute | F::Minutes => (0, 0, whole * 60_000_000),
+        F::Second | F::Seconds => (0, 0, (x * 1e6).round() as i64),
+        _ => return None,
+    };
+    Some(interval_output(months, days, micros))
+}
+
+/// An interval literal's text as PostgreSQL prints the value (`'1 YEAR'` → `'1 year'`,
+/// `'90 minutes'` → `'01:30:00'`, `'2 weeks'` → `'14 days'`): whole numbers of units and an
+/// `h:m[:s]` time; anything else (fractions of a day, ISO 8601 forms) stays as written.
+pub(super) fn interval_literal(v: &str) -> Option<String> {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    let (words, sign) = match words.split_last() {
+        Some((last, rest)) if last.eq_ignore_ascii_case("ago") => (rest, -1),
+        _ => (words.as_slice(), 1),
+    };
+    if words.is_empty() {
+        return None;
+    }
+    let (mut months, mut days, mut micros) = (0i64, 0i64, 0i64);
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if w.contains(':') {
+            let (neg, t) = match w.strip_prefix('-') {
+                Some(t) => (true, t),
+                None => (false, w.strip_prefix('+').unwrap_or(w)),
+            };
+            let f: Vec<&str> = t.split(':').collect();
+            if f.len() > 3 || f[..f.len() - 1].iter().any(|x| x.parse::<u32>().is_err()) {
+                return None;
+            }
+            let h: i64 = f[0].parse().ok()?;
+            let m: i64 = f[1].parse().ok()?;
+            let sec: f64 = f.get(2).map_or(Ok(0.0), |x| x.parse()).ok()?;
+            if !sec.is_finite() || m >= 60 || !(0.0..60.0).contains(&sec) || h > 1_000_000 {
+                return None;
+            }
+            let t = h * 3_600_000_000 + m * 60_000_000 + (sec * 1e6).round() as i64;
+            micros += if neg { -t } else { t };
+            i += 1;
+            continue;
+        }
+        let n: i64 = w.parse().ok().filter(|n: &i64| n.abs() <= 1_000_000)?;
+        let unit = words.get(i + 1)?.to_ascii_lowercase();
+        match unit.as_str() {
+            "year" | "years" | "yr" | "yrs" | "y" => months += n * 12,
+            "month" | "months" | "mon" | "mons" => months += n,
+            "week" | "weeks" | "w" => days += n * 7,
+            "day" | "days" | "d" => days += n,
+            "hour" | "hours" | "hr" | "hrs" | "h" => micros += n * 3_600_000_000,
+            "minute" | "minutes" | "min" | "mins" | "m" => micros += n * 60_000_000,
+            "second" | "seconds" | "sec" | "secs" | "s" => micros += n * 1_000_000,
+            "millisecond" | "milliseconds" | "ms" => micros += n * 1_000,
+            _ => return None,
+        }
+        i += 2;
+    }
+    Some(interval_output(months * sign, days * sign, micros * sign))
+}
+
+/// An interval value as PostgreSQL's default output style prints it.
+pub(super) fn interval_output(months: i64, days: i64, micros: i64) -> String {
+    // After a negative field, a positive one carries its sign (`-1 days +01:00:00`).
+    let mut before = false;
+    let mut parts = Vec::new();
+    let mut unit = |n: i64, one: &str, many: &str| {
+        if n != 0 {
+            let plus = if before && n > 0 { "+" } else { "" };
+            parts.push(format!("{plus}{n} {}", if n == 1 { one } else { many }));
+            before |= n < 0;
+        }
+    };
+    unit(months / 12, "year", "years");
+    unit(months % 12, "mon", "mons");
+    unit(days, "day", "days");
+    if micros != 0 || parts.is_empty() {
+        let a = micros.unsigned_abs();
+        let (h, m, sec, frac) = (
+            a / 3_600_000_000,
+            a / 60_000_000 % 60,
+            a / 1_000_000 % 60,
+            a % 1_000_000,
+        );
+        let sign = if micros < 0 {
+            "-"
+        } else if before {
+            "+"
+        } else {
+            ""
+        };
+        let mut t = format!("{sign}{h:02}:{m:02}:{sec:02}");
+        if frac != 0 {
+            t.push_str(format!(".{frac:06}").trim_end_matches('0'));
+        }
+        parts.push(t);
+    }
+    parts.join(" ")
+}
