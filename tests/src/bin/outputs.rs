@@ -36,8 +36,16 @@ fn sql_pair(name: String, from: String, to: String) -> Pair {
 
 /// Both directions of a pair of DDL texts.
 fn both_ways(out: &mut Vec<Pair>, name: &str, a: &str, b: &str) {
-    out.push(sql_pair(format!("{name}.fwd"), a.to_string(), b.to_string()));
-    out.push(sql_pair(format!("{name}.back"), b.to_string(), a.to_string()));
+    out.push(sql_pair(
+        format!("{name}.fwd"),
+        a.to_string(),
+        b.to_string(),
+    ));
+    out.push(sql_pair(
+        format!("{name}.back"),
+        b.to_string(),
+        a.to_string(),
+    ));
 }
 
 fn sorted_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -51,13 +59,20 @@ fn sorted_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 fn pairs(shared: &Path, repo: &Path) -> Result<Vec<Pair>> {
     let mut out = Vec::new();
-    for case in sqldef_cases(shared)?.into_iter().chain(migra_cases(shared)?) {
+    for case in sqldef_cases(shared)?
+        .into_iter()
+        .chain(migra_cases(shared)?)
+    {
         let name = format!("{}/{}", case.corpus, case.name.replace('/', "_"));
         both_ways(&mut out, &name, &case.current, &case.desired);
     }
     let apgdiff = shared.join("conformance/apgdiff/cases");
     for f in sorted_files(&apgdiff)? {
-        let file = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let file = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if let Some(stem) = file.strip_suffix("_original.sql") {
             let new = apgdiff.join(format!("{stem}_new.sql"));
             if new.exists() {
@@ -72,7 +87,11 @@ fn pairs(shared: &Path, repo: &Path) -> Result<Vec<Pair>> {
     }
     let pgquarrel = shared.join("conformance/pgquarrel");
     for f in sorted_files(&pgquarrel)? {
-        let file = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let file = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if let Some(stem) = file.strip_prefix("from-") {
             let to = pgquarrel.join(format!("to-{stem}"));
             if to.exists() {
@@ -90,7 +109,11 @@ fn pairs(shared: &Path, repo: &Path) -> Result<Vec<Pair>> {
         if !dir.is_dir() {
             continue;
         }
-        let project = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let project = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let new = read(&dir.join("new.sql"))?;
         if dir.join("old.sql").exists() {
             both_ways(
@@ -116,9 +139,17 @@ fn pairs(shared: &Path, repo: &Path) -> Result<Vec<Pair>> {
         if !version.is_dir() {
             continue;
         }
-        let v = version.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let v = version
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         for f in sorted_files(&version)? {
-            let file = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let file = f
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             let Some(stem) = file.strip_suffix(".txt") else {
                 continue;
             };
@@ -146,7 +177,11 @@ fn pairs(shared: &Path, repo: &Path) -> Result<Vec<Pair>> {
     }
     // Model fixtures from an empty database, and the seed.
     for f in sorted_files(&repo.join("tests/fixtures/sqlalchemy"))? {
-        let file = f.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let file = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if let Some(stem) = file.strip_suffix(".py") {
             out.push(Pair {
                 name: format!("models/{stem}"),
@@ -170,9 +205,7 @@ fn pairs(shared: &Path, repo: &Path) -> Result<Vec<Pair>> {
 
 fn outputs(p: &Pair) -> String {
     let mut s = String::new();
-    let run = |options: &PlanOptions| {
-        migrate(&p.from, p.from_format, &p.to, p.to_format, options)
-    };
+    let run = |options: &PlanOptions| migrate(&p.from, p.from_format, &p.to, p.to_format, options);
     let destructive = PlanOptions {
         allow_destructive: true,
         ..Default::default()

@@ -447,6 +447,7 @@ pub(super) fn identity_options(options: &[ast::SequenceOptions]) -> IdentityOpti
     }
     o
 }
+
 /// Identity options from pg_dump's hand-read `( SEQUENCE NAME s START WITH 1 … )` (upper-cased
 /// words).
 pub(super) fn identity_options_from_words(up: &[String]) -> IdentityOptions {
@@ -472,6 +473,7 @@ pub(super) fn identity_options_from_words(up: &[String]) -> IdentityOptions {
     }
     o
 }
+
 /// Brings a sequence's options to canonical form: values equal to PostgreSQL's defaults become
 /// `None`, so `CREATE SEQUENCE s` and pg_dump's spelled-out form compare equal.
 pub(crate) fn normalize_sequence(seq: &mut Sequence) {

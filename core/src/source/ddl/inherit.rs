@@ -16,6 +16,7 @@ pub(super) fn promotable(table: &Table, name: &str) -> bool {
                 .all(|k| k.is_column && !k.desc && k.nulls_first.is_none() && k.opclass.is_none())
     })
 }
+
 /// PostgreSQL keeps one of several identical key constraints declared in one CREATE TABLE
 /// (`id int PRIMARY KEY UNIQUE`): the primary key, else the first unique one.
 pub(super) fn drop_redundant_keys(t: &mut Table) {
@@ -38,6 +39,7 @@ pub(super) fn drop_redundant_keys(t: &mut Table) {
         }
     });
 }
+
 /// Gives inheritance children and partitions what PostgreSQL gives them from their parents:
 /// the parents' columns (first, merged with the child's own), inheritable checks, and for
 /// partitions clones of the parent's keys and indexes under PostgreSQL's names.
@@ -79,6 +81,7 @@ pub(super) fn inherit(schema: &mut Schema) {
         }
     }
 }
+
 pub(super) fn parents_of(t: &Table) -> Vec<QualName> {
     let mut v = t.inherits.clone();
     if let Some(p) = &t.partition_of {
@@ -86,6 +89,7 @@ pub(super) fn parents_of(t: &Table) -> Vec<QualName> {
     }
     v
 }
+
 pub(super) fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
     let mut columns: Vec<Column> = Vec::new();
     for pc in &p.columns {

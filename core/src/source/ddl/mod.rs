@@ -9,6 +9,7 @@ use sqlparser::ast::{
     FunctionArgExpr, FunctionArguments, GeneratedAs, ObjectName, ObjectNamePart, Statement,
     TableConstraint, UserDefinedTypeRepresentation, Value,
 };
+
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
@@ -39,6 +40,7 @@ use crate::normalize::{
     canonical_type, canonical_type_name, finish, index_name_columns, is_serial_type,
     make_object_name, table_names_in_use, unique_name,
 };
+
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
     clause_expr, push_lean, Check, Collation, Column, Deferrable, EnumType, Exclusion, Expr,

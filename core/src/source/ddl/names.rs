@@ -33,10 +33,12 @@ pub(super) fn sql_words(text: &str) -> Vec<String> {
     }
     out
 }
+
 /// A statement's text as written, without its `;`.
 pub(super) fn as_written(text: &str) -> String {
     text.trim().trim_end_matches(';').trim_end().to_string()
 }
+
 /// Splits `a."B".c` into its identifiers as PostgreSQL stores them.
 pub(crate) fn split_qualified(text: &str) -> Vec<String> {
     let mut parts = Vec::new();
@@ -80,6 +82,7 @@ pub(crate) fn split_qualified(text: &str) -> Vec<String> {
         .map(crate::normalize::truncate_identifier)
         .collect()
 }
+
 /// One identifier's stored text (`"Foo"` → `Foo`, `Foo` → `foo`).
 pub(super) fn ident_text(text: &str) -> String {
     let t = text.trim();
@@ -89,6 +92,7 @@ pub(super) fn ident_text(text: &str) -> String {
     }
     split_qualified(text.trim()).pop().unwrap_or_default()
 }
+
 /// An identifier as PostgreSQL stores it: unquoted ones folded to lower case (ASCII letters
 /// only, as `downcase_identifier` does in a multibyte encoding), every one cut to 63 bytes.
 pub(super) fn ident(i: &ast::Ident) -> String {
@@ -98,18 +102,21 @@ pub(super) fn ident(i: &ast::Ident) -> String {
         i.value.to_ascii_lowercase()
     })
 }
+
 pub(super) fn part_text(p: &ObjectNamePart) -> String {
     match p {
         ObjectNamePart::Identifier(i) => ident(i),
         ObjectNamePart::Function(f) => f.to_string(),
     }
 }
+
 pub(super) fn index_column_name(c: &ast::IndexColumn) -> String {
     match strip_nested(&c.column.expr) {
         ast::Expr::Identifier(i) => ident(i),
         other => other.to_string(),
     }
 }
+
 /// The columns an expression references, in first-seen order.
 pub(super) fn referenced_columns(e: &ast::Expr) -> Vec<String> {
     // The canonical text lists identifiers; reparsing would be wasteful, so walk the common
@@ -118,6 +125,7 @@ pub(super) fn referenced_columns(e: &ast::Expr) -> Vec<String> {
     collect_idents(e, &mut out);
     out
 }
+
 pub(super) fn collect_idents(e: &ast::Expr, out: &mut Vec<String>) {
     use ast::Expr as E;
     let mut push = |s: String| {
@@ -200,6 +208,7 @@ pub(super) fn collect_idents(e: &ast::Expr, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
 /// The sequence named by a canonical `nextval('…')` default.
 pub(crate) fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
     let inner = canon.strip_prefix("nextval('")?.strip_suffix("')")?;
@@ -207,6 +216,7 @@ pub(crate) fn nextval_target(canon: &str, search_path: &str) -> Option<QualName>
     let parts = split_qualified(&inner);
     (!parts.is_empty()).then(|| resolve(&parts, search_path))
 }
+
 /// A possibly qualified object name: the last part is the name, the one before it the schema
 /// (a database part in front is ignored), `search_path` when unqualified.
 pub(crate) fn resolve(parts: &[String], search_path: &str) -> QualName {
@@ -216,6 +226,7 @@ pub(crate) fn resolve(parts: &[String], search_path: &str) -> QualName {
         [] => QualName::new(search_path, String::new()),
     }
 }
+
 /// A column reference `[schema.]table.column`.
 pub(super) fn resolve_column(parts: &[String], search_path: &str) -> Option<(QualName, String)> {
     let (column, table) = parts.split_last()?;

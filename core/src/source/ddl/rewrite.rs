@@ -14,6 +14,7 @@ pub(super) fn with_clause_len(s: &str) -> Option<usize> {
     let close = open + s[open..].find(')')?;
     Some(close + 1)
 }
+
 /// Rewrites casts to the SQL-standard time types that PostgreSQL prints (`::timestamp with time
 /// zone`, `::time(3) without time zone`), which the parser cannot read after `::`, into their
 /// short names (`::timestamptz`), padded with blanks so that every offset stays where it was.
@@ -57,6 +58,7 @@ pub(super) fn spell_casts_for_parser(input: &str) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(out)
 }
+
 /// `f(a, VARIADIC ARRAY[x, y])` is the call `f(a, x, y)` (PostgreSQL prints calls to variadic
 /// functions that way; the parser lacks `VARIADIC`): blank out `VARIADIC ARRAY[` and its `]`,
 /// keeping every offset.
@@ -100,6 +102,7 @@ pub(super) fn expand_variadic_arrays(text: &str) -> String {
     }
     String::from_utf8(b).unwrap_or_else(|_| text.to_string())
 }
+
 /// The index of the `]` closing the `[` at `open`, skipping quoted text.
 pub(super) fn matching_bracket(b: &[u8], open: usize) -> Option<usize> {
     let mut depth = 0usize;
@@ -123,6 +126,7 @@ pub(super) fn matching_bracket(b: &[u8], open: usize) -> Option<usize> {
     }
     None
 }
+
 /// `timestamp(3) with time zone…` → (bytes matched, `timestamptz(3)`).
 pub(super) fn long_time_type(s: &str) -> Option<(usize, String)> {
     let lower = s.to_ascii_lowercase();
@@ -162,6 +166,7 @@ pub(super) fn long_time_type(s: &str) -> Option<(usize, String)> {
     };
     Some((pos, format!("{short}{typmod}")))
 }
+
 /// Removes a trailing `WITH [NO] DATA` from a `CREATE MATERIALIZED VIEW`.
 /// `CREATE INDEX … ON ONLY t` with `ONLY` blanked out (offsets kept).
 pub(super) fn blank_on_only(text: &mut String) {
@@ -194,6 +199,7 @@ pub(super) fn blank_on_only(text: &mut String) {
         from = at;
     }
 }
+
 pub(super) fn strip_with_data(text: &mut String) {
     let body = text.trim_end().trim_end_matches(';').trim_end();
     let up = body.to_ascii_uppercase();
@@ -214,6 +220,7 @@ pub(super) fn strip_with_data(text: &mut String) {
         text.truncate(end);
     }
 }
+
 /// Where the parser says an error is: (line, column) within the statement.
 /// Where nesting in `text` first goes deeper than the parser follows (sqlparser's recursion
 /// limit is 50 levels; brackets are counted, strings and comments are not looked into).
@@ -233,6 +240,7 @@ pub(super) fn too_deep_at(text: &str) -> usize {
     }
     0
 }
+
 pub(super) fn error_position(msg: &str) -> (usize, usize) {
     let num_after = |key: &str| -> Option<usize> {
         let i = msg.find(key)? + key.len();
@@ -248,6 +256,7 @@ pub(super) fn error_position(msg: &str) -> (usize, usize) {
         num_after("Column:").unwrap_or(1),
     )
 }
+
 pub(super) fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {

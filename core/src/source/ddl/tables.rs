@@ -498,6 +498,7 @@ pub(super) fn deferrable(c: Option<&ast::ConstraintCharacteristics>) -> Deferrab
         _ => Deferrable::No,
     }
 }
+
 pub(super) fn fk_action(a: Option<ast::ReferentialAction>) -> FkAction {
     match a {
         Some(ast::ReferentialAction::Restrict) => FkAction::Restrict,
@@ -507,6 +508,7 @@ pub(super) fn fk_action(a: Option<ast::ReferentialAction>) -> FkAction {
         _ => FkAction::NoAction,
     }
 }
+
 /// One index (or exclusion constraint) key.
 pub(super) fn index_key(ic: &ast::IndexColumn) -> IndexKey {
     let e = strip_nested(&ic.column.expr);
@@ -546,6 +548,7 @@ pub(super) fn index_key(ic: &ast::IndexColumn) -> IndexKey {
         nulls_first,
     }
 }
+
 /// Storage parameters as `name=value` with the value unquoted, sorted.
 pub(super) fn storage_params(with: &[ast::Expr]) -> Vec<String> {
     let out: Vec<String> = with
@@ -582,6 +585,7 @@ pub(super) fn storage_params(with: &[ast::Expr]) -> Vec<String> {
         .collect();
     out
 }
+
 /// Operator classes that are the default for their type under btree, hash or GIN: naming one
 /// changes nothing, and pg_dump leaves it out.
 pub(super) fn is_default_opclass(name: &str) -> bool {

@@ -1,0 +1,707 @@
+//! Reading a model's columns: `Column(...)`, `mapped_column(...)`, annotations, SQLModel fields,
+//! types, foreign keys, identities, server defaults, `__table_args__` and Core tables.
+
+use super::*;
+
+impl Sx<'_> {
+    /// `x = Column(...)` / `x = mapped_column(...)` / `x = db.Column(...)` / `Field(...)`.
+    pub(super) fn column_value(
+        &mut self,
+        attr: &str,
+        annotation: Option<(String, bool)>,
+        value: &Expr,
+    ) -> Option<Col> {
+        let callee = self.callee(value)?;
+        let Expr::Call(call) = value else { return None };
+        match last(&callee) {
+            "Column" | "mapped_column" => Some(self.column_call(attr, annotation, call)),
+            "relationship" | "synonym" | "column_property" | "association_proxy"
+            | "hybrid_property" | "backref" | "Relationship" => None,
+            "Field" => self.sqlmodel_field(attr, annotation, call),
+            _ => None,
+        }
+    }
+
+    /// `x: Mapped[T] [= mapped_column(...)]`, SQLModel `x: T [= Field(...)]`.
+    pub(super) fn annotated(
+        &mut self,
+        attr: &str,
+        ann: &Expr,
+        value: Option<&Expr>,
+        sqlmodel: bool,
+        at: usize,
+    ) -> Option<Col> {
+        let (inner, is_mapped) = match ann {
+            Expr::Subscript(s) if self.dotted(&s.value).as_deref().map(last) == Some("Mapped") => {
+                (s.slice.as_ref(), true)
+            }
+            _ if sqlmodel => (ann, false),
+            _ => return value.and_then(|v| self.column_value(attr, None, v)),
+        };
+        let (t, optional) = self.unwrap_optional(inner);
+        let py_type = self.dotted(t).unwrap_or_default();
+        let relationship = matches!(
+            last(&py_type),
+            "List" | "list" | "Set" | "set" | "Dict" | "dict"
+        ) && matches!(t, Expr::Subscript(_))
+            || matches!(t, Expr::Constant(_))
+            || self.classes.contains_key(&py_type);
+        if let Some(v) = value {
+            if let Some(callee) = self.callee(v) {
+                if matches!(
+                    last(&callee),
+                    "relationship" | "Relationship" | "column_property" | "synonym"
+                ) {
+                    return None;
+                }
+            }
+        }
+        if relationship && is_mapped {
+            return None;
+        }
+        let ann = Some((py_type.clone(), optional));
+        let mut col = match value {
+            Some(v) if self.callee(v).is_some() => self.column_value(attr, ann, v),
+            Some(v) if sqlmodel => {
+                // `x: int = 5`: a Python-side default only.
+                let mut col = self.column_from_annotation(attr, &py_type, optional, at)?;
+                col.model_default = literal_sql(v);
+                Some(col)
+            }
+            _ => self.column_from_annotation(attr, &py_type, optional, at),
+        }?;
+        // SQLModel maps `datetime` to a timezone-aware DateTime.
+        if sqlmodel
+            && !is_mapped
+            && last(&py_type) == "datetime"
+            && col.sql_type == "TIMESTAMP WITHOUT TIME ZONE"
+        {
+            col.sql_type = "TIMESTAMP WITH TIME ZONE".into();
+        }
+        Some(col)
+    }
+
+    pub(super) fn unwrap_optional<'e>(&self, e: &'e Expr) -> (&'e Expr, bool) {
+        match e {
+            Expr::Subscript(s)
+                if self.dotted(&s.value).as_deref().map(last) == Some("Optional") =>
+            {
+                (s.slice.as_ref(), true)
+            }
+            Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => {
+                if is_none(&b.right) {
+                    (b.left.as_ref(), true)
+                } else if is_none(&b.left) {
+                    (b.right.as_ref(), true)
+                } else {
+                    (e, false)
+                }
+            }
+            Expr::Subscript(s) if self.dotted(&s.value).as_deref().map(last) == Some("Union") => {
+                if let Expr::Tuple(t) = s.slice.as_ref() {
+                    let rest: Vec<&Expr> = t.elts.iter().filter(|x| !is_none(x)).collect();
+                    if rest.len() == 1 && rest.len() < t.elts.len() {
+                        return (rest[0], true);
+                    }
+                }
+                (e, false)
+            }
+            _ => (e, false),
+        }
+    }
+
+    /// The SQL type SQLAlchemy's default type map gives a Python annotation.
+    pub(super) fn annotation_type(&mut self, py_type: &str, at: usize) -> Option<(String, bool)> {
+        let t = match last(py_type) {
+            "int" => ("INTEGER".to_string(), true),
+            "str" => ("VARCHAR".to_string(), false),
+            "bool" => ("BOOLEAN".to_string(), false),
+            "float" => ("FLOAT".to_string(), false),
+            "Decimal" => ("NUMERIC".to_string(), false),
+            "datetime" => ("TIMESTAMP WITHOUT TIME ZONE".to_string(), false),
+            "date" => ("DATE".to_string(), false),
+            "time" => ("TIME WITHOUT TIME ZONE".to_string(), false),
+            "timedelta" => ("INTERVAL".to_string(), false),
+            "bytes" => ("BYTEA".to_string(), false),
+            "UUID" => ("UUID".to_string(), false),
+            other if self.py_enums.contains_key(other) => {
+                let labels = self.py_enums[other].clone();
+                let name = other.to_lowercase();
+                self.enums.entry(name.clone()).or_insert((labels, at));
+                (crate::quote::quote_ident(&name), false)
+            }
+            other => {
+                self.diag(
+                    Severity::Warning,
+                    DiagKind::UnknownObject,
+                    format!("line {}: no SQL type for the annotation `{other}` (SQLAlchemy's default type map has none); the column is skipped", self.line(at)),
+                    at,
+                );
+                return None;
+            }
+        };
+        Some(t)
+    }
+
+    pub(super) fn column_from_annotation(
+        &mut self,
+        attr: &str,
+        py_type: &str,
+        optional: bool,
+        at: usize,
+    ) -> Option<Col> {
+        let (sql_type, integer) = self.annotation_type(py_type, at)?;
+        let mut col = Col::new(attr, at);
+        col.sql_type = sql_type;
+        col.integer = integer;
+        col.nullable = Some(optional);
+        Some(col)
+    }
+
+    /// `Column("name", Type, ForeignKey(...), primary_key=..., ...)` and `mapped_column(...)`.
+    pub(super) fn column_call(
+        &mut self,
+        attr: &str,
+        annotation: Option<(String, bool)>,
+        call: &ast::ExprCall,
+    ) -> Col {
+        let at = call.range.start().to_usize();
+        let mut col = Col::new(attr, at);
+        for a in &call.args {
+            if let Some(s) = str_const(a) {
+                col.name = s;
+                continue;
+            }
+            let callee = self
+                .callee(a)
+                .or_else(|| self.dotted(a))
+                .unwrap_or_default();
+            match last(&callee) {
+                "ForeignKey" => col.fk = self.foreign_key(a),
+                "Identity" => col.identity = Some(self.identity(a)),
+                "Sequence" => {
+                    if let Expr::Call(c) = a {
+                        if let Some(n) = c.args.first().and_then(str_const) {
+                            col.sequence = Some((n, kw(c, "start").and_then(int_const)));
+                        }
+                    }
+                }
+                "Computed" => {
+                    if let Expr::Call(c) = a {
+                        col.computed = c.args.first().and_then(|x| self.sql_text(x));
+                    }
+                }
+                _ => {
+                    if let Some((t, int)) = self.type_expr(a) {
+                        col.sql_type = t;
+                        col.integer = int;
+                    }
+                }
+            }
+        }
+        if let Some(t) = kw(call, "type_") {
+            if let Some((t, int)) = self.type_expr(t) {
+                col.sql_type = t;
+                col.integer = int;
+            }
+        }
+        if let Some(n) = kw(call, "name").and_then(str_const) {
+            col.name = n;
+        }
+        col.primary_key = kw_bool(call, "primary_key").unwrap_or(false);
+        col.nullable = kw_bool(call, "nullable");
+        col.unique = kw_bool(call, "unique").unwrap_or(false);
+        col.index = kw_bool(call, "index").unwrap_or(false);
+        col.autoincrement = kw_bool(call, "autoincrement");
+        col.comment = kw(call, "comment").and_then(str_const);
+        if let Some(sd) = kw(call, "server_default") {
+            col.server_default = self.server_default(sd);
+        }
+        if let Some(d) = kw(call, "default") {
+            col.model_default = literal_sql(d);
+        }
+        if let Some((py_type, optional)) = annotation {
+            if col.sql_type.is_empty() {
+                if let Some((t, int)) = self.annotation_type(&py_type, at) {
+                    col.sql_type = t;
+                    col.integer = int;
+                }
+            }
+            if col.nullable.is_none() {
+                col.nullable = Some(optional);
+            }
+        }
+        if col.sql_type.is_empty() {
+            if let Some(fk) = &col.fk {
+                // A column typed by its foreign key takes the referenced column's type; resolved later.
+                col.sql_type = format!("@fk:{}", fk.target);
+            } else {
+                self.diag(
+                    Severity::Error,
+                    DiagKind::UnknownObject,
+                    format!(
+                        "line {}: column {} has no type schemafix can read",
+                        self.line(at),
+                        col.name
+                    ),
+                    at,
+                );
+                col.sql_type = "TEXT".into();
+            }
+        }
+        col
+    }
+
+    /// SQLModel's `Field(...)`.
+    pub(super) fn sqlmodel_field(
+        &mut self,
+        attr: &str,
+        annotation: Option<(String, bool)>,
+        call: &ast::ExprCall,
+    ) -> Option<Col> {
+        if let Some(sa) = kw(call, "sa_column") {
+            return self.column_value(attr, None, sa);
+        }
+        let at = call.range.start().to_usize();
+        let (py_type, optional) = annotation.unwrap_or_default();
+        let mut col = self.column_from_annotation(attr, &py_type, optional, at)?;
+        if last(&py_type) == "str" {
+            if let Some(n) = kw(call, "max_length").and_then(int_const) {
+                col.sql_type = format!("VARCHAR({n})");
+            }
+        }
+        col.primary_key = kw_bool(call, "primary_key").unwrap_or(false);
+        if let Some(n) = kw_bool(call, "nullable") {
+            col.nullable = Some(n);
+        } else if col.primary_key {
+            col.nullable = Some(false);
+        }
+        col.unique = kw_bool(call, "unique").unwrap_or(false);
+        col.index = kw_bool(call, "index").unwrap_or(false);
+        if let Some(fk) = kw(call, "foreign_key").and_then(str_const) {
+            col.fk = Some(Fk {
+                target: fk,
+                name: None,
+                ondelete: kw(call, "ondelete").and_then(str_const),
+                onupdate: None,
+            });
+        }
+        if let Some(Expr::Dict(d)) = kw(call, "sa_column_kwargs") {
+            for (k, v) in d.keys.iter().zip(&d.values) {
+                if k.as_ref().and_then(str_const).as_deref() == Some("server_default") {
+                    col.server_default = self.server_default(v);
+                }
+            }
+        }
+        if let Some(d) = kw(call, "default") {
+            col.model_default = literal_sql(d);
+        }
+        Some(col)
+    }
+
+    pub(super) fn foreign_key(&mut self, e: &Expr) -> Option<Fk> {
+        let Expr::Call(c) = e else { return None };
+        let target = match c.args.first() {
+            Some(a) => match str_const(a) {
+                Some(s) => s,
+                None => {
+                    // `ForeignKey(User.id)`: a class attribute.
+                    let d = self.dotted(a)?;
+                    let (cls, col) = d.rsplit_once('.')?;
+                    let table = self.classes.get(last(cls))?.tablename.clone()?;
+                    format!("{table}.{col}")
+                }
+            },
+            None => return None,
+        };
+        Some(Fk {
+            target,
+            name: kw(c, "name").and_then(str_const),
+            ondelete: kw(c, "ondelete").and_then(str_const),
+            onupdate: kw(c, "onupdate").and_then(str_const),
+        })
+    }
+
+    pub(super) fn identity(&self, e: &Expr) -> String {
+        let Expr::Call(c) = e else {
+            return "GENERATED BY DEFAULT AS IDENTITY".into();
+        };
+        let always = kw_bool(c, "always").unwrap_or(false);
+        let mut opts = Vec::new();
+        for (k, word) in [
+            ("start", "START WITH"),
+            ("increment", "INCREMENT BY"),
+            ("minvalue", "MINVALUE"),
+            ("maxvalue", "MAXVALUE"),
+            ("cache", "CACHE"),
+        ] {
+            if let Some(v) = kw(c, k).and_then(int_const) {
+                opts.push(format!("{word} {v}"));
+            }
+        }
+        if kw_bool(c, "cycle") == Some(true) {
+            opts.push("CYCLE".into());
+        }
+        format!(
+            "GENERATED {} AS IDENTITY{}",
+            if always { "ALWAYS" } else { "BY DEFAULT" },
+            if opts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", opts.join(" "))
+            }
+        )
+    }
+
+    /// A SQLAlchemy type expression → its PostgreSQL DDL spelling, and whether it is an integer.
+    pub(super) fn type_expr(&mut self, e: &Expr) -> Option<(String, bool)> {
+        let (name, call) = match e {
+            Expr::Call(c) => (self.dotted(&c.func)?, Some(c)),
+            _ => (self.dotted(e)?, None),
+        };
+        let arg = |i: usize| call.and_then(|c| c.args.get(i));
+        let int_arg = |i: usize, k: &str| {
+            call.and_then(|c| {
+                c.args
+                    .get(i)
+                    .and_then(int_const)
+                    .or_else(|| kw(c, k).and_then(int_const))
+            })
+        };
+        let tz = call.and_then(|c| kw_bool(c, "timezone")).unwrap_or(false);
+        let with_len = |base: &str, n: Option<i64>| match n {
+            Some(n) => format!("{base}({n})"),
+            None => base.to_string(),
+        };
+        let t = match last(&name) {
+            "Integer" | "INTEGER" | "INT" => return Some(("INTEGER".into(), true)),
+            "BigInteger" | "BIGINT" => return Some(("BIGINT".into(), true)),
+            "SmallInteger" | "SMALLINT" => return Some(("SMALLINT".into(), true)),
+            "String" | "Unicode" | "VARCHAR" | "NVARCHAR" | "AutoString" => {
+                with_len("VARCHAR", int_arg(0, "length"))
+            }
+            "CHAR" | "NCHAR" => with_len("CHAR", int_arg(0, "length")),
+            "Text" | "UnicodeText" | "TEXT" => "TEXT".into(),
+            "Boolean" | "BOOLEAN" => "BOOLEAN".into(),
+            "DateTime" => {
+                if tz {
+                    "TIMESTAMP WITH TIME ZONE".into()
+                } else {
+                    "TIMESTAMP WITHOUT TIME ZONE".into()
+                }
+            }
+            "TIMESTAMP" => {
+                let p = int_arg(99, "precision")
+                    .map(|p| format!("({p})"))
+                    .unwrap_or_default();
+                format!(
+                    "TIMESTAMP{p} {}",
+                    if tz {
+                        "WITH TIME ZONE"
+                    } else {
+                        "WITHOUT TIME ZONE"
+                    }
+                )
+            }
+            "Date" | "DATE" => "DATE".into(),
+            "Time" | "TIME" => {
+                if tz {
+                    "TIME WITH TIME ZONE".into()
+                } else {
+                    "TIME WITHOUT TIME ZONE".into()
+                }
+            }
+            "Interval" | "INTERVAL" => "INTERVAL".into(),
+            "Numeric" | "NUMERIC" | "DECIMAL" => {
+                match (int_arg(0, "precision"), int_arg(1, "scale")) {
+                    (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
+                    (Some(p), None) => format!("NUMERIC({p})"),
+                    _ => "NUMERIC".into(),
+                }
+            }
+            "Float" | "FLOAT" => with_len("FLOAT", int_arg(0, "precision")),
+            "Double" | "DOUBLE" | "DOUBLE_PRECISION" => "DOUBLE PRECISION".into(),
+            "REAL" => "REAL".into(),
+            "LargeBinary" | "BYTEA" | "LargeBinaryType" => "BYTEA".into(),
+            "JSON" => "JSON".into(),
+            "JSONB" => "JSONB".into(),
+            "UUID" | "Uuid" => "UUID".into(),
+            "INET" => "INET".into(),
+            "CIDR" => "CIDR".into(),
+            "MACADDR" => "MACADDR".into(),
+            "TSVECTOR" => "TSVECTOR".into(),
+            "MONEY" => "MONEY".into(),
+            "CITEXT" => "CITEXT".into(),
+            "HSTORE" => "HSTORE".into(),
+            "ARRAY" => {
+                let inner = arg(0).and_then(|a| self.type_expr(a))?;
+                format!("{}[]", inner.0)
+            }
+            "Enum" => {
+                return self
+                    .enum_type(call?, e.range().start().to_usize())
+                    .map(|t| (t, false))
+            }
+            other => {
+                let at = e.range().start().to_usize();
+                self.diag(
+                    Severity::Warning,
+                    DiagKind::UnknownObject,
+                    format!("line {}: type `{other}` is not one schemafix knows (a TypeDecorator or a type from another module?)", self.line(at)),
+                    at,
+                );
+                return None;
+            }
+        };
+        Some((t, false))
+    }
+
+    /// `Enum(PyEnum)`, `Enum("a", "b", name="x")`, `native_enum=False`.
+    pub(super) fn enum_type(&mut self, call: &ast::ExprCall, at: usize) -> Option<String> {
+        let mut labels = Vec::new();
+        let mut name = kw(call, "name").and_then(str_const);
+        for a in &call.args {
+            if let Some(s) = str_const(a) {
+                labels.push(s);
+            } else if let Some(d) = self.dotted(a) {
+                if let Some(members) = self.py_enums.get(last(&d)) {
+                    labels = members.clone();
+                    name.get_or_insert_with(|| last(&d).to_lowercase());
+                }
+            }
+        }
+        if kw_bool(call, "native_enum") == Some(false) {
+            let len = kw(call, "length").and_then(int_const).unwrap_or_else(|| {
+                labels
+                    .iter()
+                    .map(|l| l.chars().count() as i64)
+                    .max()
+                    .unwrap_or(1)
+            });
+            return Some(format!("VARCHAR({len})"));
+        }
+        let Some(name) = name else {
+            self.diag(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                format!("line {}: an Enum of strings needs name=… on PostgreSQL (SQLAlchemy refuses it too)", self.line(at)),
+                at,
+            );
+            return None;
+        };
+        self.enums.entry(name.clone()).or_insert((labels, at));
+        Some(crate::quote::quote_ident(&name))
+    }
+
+    /// `server_default=` as SQL: a string is a literal, `text(...)` raw SQL, `func.x()` a call.
+    pub(super) fn server_default(&mut self, e: &Expr) -> Option<String> {
+        if let Some(s) = str_const(e) {
+            return Some(quote_literal(&s));
+        }
+        let at = e.range().start().to_usize();
+        let sql = self.sql_text(e);
+        if sql.is_none() {
+            self.diag(
+                Severity::Warning,
+                DiagKind::IgnoredClause,
+                format!(
+                    "line {}: this server_default cannot be read statically; it is not compared",
+                    self.line(at)
+                ),
+                at,
+            );
+        }
+        sql
+    }
+
+    /// SQL from `text("...")`, `func.now()`, `sa.true()`, `literal_column("...")`.
+    pub(super) fn sql_text(&self, e: &Expr) -> Option<String> {
+        if let Some(s) = str_const(e) {
+            return Some(s);
+        }
+        let Expr::Call(c) = e else { return None };
+        let callee = self.dotted(&c.func)?;
+        match last(&callee) {
+            "text" | "literal_column" => c.args.first().and_then(str_const),
+            "true" => Some("true".into()),
+            "false" => Some("false".into()),
+            "null" => Some("NULL".into()),
+            _ if callee.contains("func.") => {
+                let fname = last(&callee);
+                let args: Option<Vec<String>> = c
+                    .args
+                    .iter()
+                    .map(|a| literal_sql(a).or_else(|| self.sql_text(a)))
+                    .collect();
+                let special = match fname.to_ascii_lowercase().as_str() {
+                    "current_timestamp" => Some("CURRENT_TIMESTAMP"),
+                    "current_date" => Some("CURRENT_DATE"),
+                    "current_time" => Some("CURRENT_TIME"),
+                    "localtimestamp" => Some("LOCALTIMESTAMP"),
+                    "current_user" => Some("CURRENT_USER"),
+                    _ => None,
+                };
+                match special {
+                    Some(s) if c.args.is_empty() => Some(s.to_string()),
+                    _ => Some(format!("{fname}({})", args?.join(", "))),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `__table_args__ = (UniqueConstraint(...), Index(...), {"schema": ...})` or a dict.
+    pub(super) fn table_args(&mut self, e: &Expr, info: &mut ClassInfo) {
+        let elts: Vec<&Expr> = match e {
+            Expr::Tuple(t) => t.elts.iter().collect(),
+            Expr::List(l) => l.elts.iter().collect(),
+            Expr::Dict(_) => vec![e],
+            _ => {
+                let at = e.range().start().to_usize();
+                self.diag(
+                    Severity::Warning,
+                    DiagKind::IgnoredClause,
+                    format!(
+                        "line {}: __table_args__ is computed; it cannot be read statically",
+                        self.line(at)
+                    ),
+                    at,
+                );
+                return;
+            }
+        };
+        for x in elts {
+            if let Expr::Dict(d) = x {
+                for (k, v) in d.keys.iter().zip(&d.values) {
+                    match k.as_ref().and_then(str_const).as_deref() {
+                        Some("schema") => info.schema = str_const(v),
+                        Some("comment") => info.comment = str_const(v),
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            if let Some(item) = self.table_item(x) {
+                info.items.push(item);
+            }
+        }
+    }
+
+    pub(super) fn table_item(&mut self, x: &Expr) -> Option<TableItem> {
+        let Expr::Call(c) = x else { return None };
+        let callee = self.dotted(&c.func)?;
+        let name = kw(c, "name").and_then(str_const);
+        let names = |args: &[Expr], skip: usize| -> Vec<String> {
+            args.iter()
+                .skip(skip)
+                .filter_map(|a| {
+                    str_const(a).or_else(|| self.dotted(a).map(|d| last(&d).to_string()))
+                })
+                .collect()
+        };
+        let at = x.range().start().to_usize();
+        Some(match last(&callee) {
+            "UniqueConstraint" => TableItem::Unique(name, names(&c.args, 0)),
+            "PrimaryKeyConstraint" => TableItem::PrimaryKey(name, names(&c.args, 0)),
+            "CheckConstraint" => {
+                TableItem::Check(name, c.args.first().and_then(|a| self.sql_text(a))?)
+            }
+            "Index" => {
+                let keys = c
+                    .args
+                    .iter()
+                    .skip(1)
+                    .filter_map(|a| {
+                        str_const(a)
+                            .map(|n| crate::quote::quote_ident(&n))
+                            .or_else(|| {
+                                matches!(a, Expr::Call(_))
+                                    .then(|| self.sql_text(a))
+                                    .flatten()
+                            })
+                            .or_else(|| self.dotted(a).map(|d| crate::quote::quote_ident(last(&d))))
+                    })
+                    .collect();
+                let include = match kw(c, "postgresql_include") {
+                    Some(Expr::List(l)) => l.elts.iter().filter_map(str_const).collect(),
+                    Some(Expr::Tuple(t)) => t.elts.iter().filter_map(str_const).collect(),
+                    _ => Vec::new(),
+                };
+                TableItem::Index(IndexItem {
+                    name: c.args.first().and_then(str_const),
+                    keys,
+                    unique: kw_bool(c, "unique").unwrap_or(false),
+                    using: kw(c, "postgresql_using").and_then(str_const),
+                    predicate: kw(c, "postgresql_where").and_then(|w| self.sql_text(w)),
+                    include,
+                })
+            }
+            "ForeignKeyConstraint" => {
+                let list = |e: Option<&Expr>| -> Vec<String> {
+                    match e {
+                        Some(Expr::List(l)) => l.elts.iter().filter_map(str_const).collect(),
+                        Some(Expr::Tuple(t)) => t.elts.iter().filter_map(str_const).collect(),
+                        _ => Vec::new(),
+                    }
+                };
+                TableItem::ForeignKey(
+                    name,
+                    list(c.args.first()),
+                    list(c.args.get(1)),
+                    kw(c, "ondelete").and_then(str_const),
+                    kw(c, "onupdate").and_then(str_const),
+                )
+            }
+            "Column" => return None,
+            other => {
+                self.diag(
+                    Severity::Warning,
+                    DiagKind::IgnoredClause,
+                    format!(
+                        "line {}: `{other}` in the table's arguments is not read",
+                        self.line(at)
+                    ),
+                    at,
+                );
+                return None;
+            }
+        })
+    }
+
+    /// Core: `users = Table("users", metadata, Column(...), ..., schema=...)`.
+    pub(super) fn core_table(&mut self, call: &ast::ExprCall, at: usize) {
+        let Some(name) = call.args.first().and_then(str_const) else {
+            return;
+        };
+        let mut spec = TableSpec {
+            name,
+            schema: kw(call, "schema").and_then(str_const),
+            comment: kw(call, "comment").and_then(str_const),
+            at,
+            ..TableSpec::default()
+        };
+        // `Table(name, metadata, *columns)`; Flask-SQLAlchemy's `db.Table(name, *columns)`
+        // has no metadata argument: anything that is not a call is skipped.
+        for a in call
+            .args
+            .iter()
+            .skip(1)
+            .filter(|a| matches!(a, Expr::Call(_)))
+        {
+            match self.callee(a).as_deref().map(last) {
+                Some("Column") => {
+                    if let Expr::Call(c) = a {
+                        let col = self.column_call("", None, c);
+                        spec.columns.push(col);
+                    }
+                }
+                _ => {
+                    if let Some(item) = self.table_item(a) {
+                        spec.items.push(item);
+                    }
+                }
+            }
+        }
+        self.tables.push(spec);
+    }
+}

@@ -1,0 +1,398 @@
+//! Emitting the DDL `create_all` would run for what was read, each statement mapped back to
+//! its model line, and applying it through the DDL source.
+
+use super::*;
+
+impl Sx<'_> {
+    /// Writes the DDL `create_all` would run, applies it, and adds what the model says beyond it.
+    pub(super) fn finish(mut self) -> Parsed {
+        let mut ddl = String::new();
+        let mut origin: Vec<Span> = Vec::new();
+        let emit = |ddl: &mut String, origin: &mut Vec<Span>, sql: String, span: Span| {
+            ddl.push_str(&crate::source::one_line(&sql));
+            ddl.push_str(";\n");
+            origin.push(span);
+        };
+        for (name, (labels, at)) in self.enums.clone() {
+            let labels: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
+            emit(
+                &mut ddl,
+                &mut origin,
+                format!(
+                    "CREATE TYPE {} AS ENUM ({})",
+                    crate::quote::quote_ident(&name),
+                    labels.join(", ")
+                ),
+                self.span(at),
+            );
+        }
+        let tables = self.tables.clone();
+        let mut column_at: BTreeMap<(QualName, String), usize> = BTreeMap::new();
+        for t in &tables {
+            let q = QualName::new(
+                t.schema.clone().unwrap_or_else(|| "public".into()),
+                t.name.clone(),
+            );
+            for c in &t.columns {
+                column_at.insert((q.clone(), c.name.clone()), c.at);
+            }
+        }
+        // Types of columns that take them from their foreign key.
+        let type_of = |target: &str| -> Option<String> {
+            let (t, c) = target.rsplit_once('.')?;
+            let t = last(t);
+            let col = tables
+                .iter()
+                .find(|x| x.name == t)?
+                .columns
+                .iter()
+                .find(|x| x.name == c)?;
+            Some(match col.sql_type.as_str() {
+                "SERIAL" => "INTEGER".into(),
+                "BIGSERIAL" => "BIGINT".into(),
+                other => other.to_string(),
+            })
+        };
+        for t in &tables {
+            for c in &t.columns {
+                if let Some((seq, start)) = &c.sequence {
+                    let start = start
+                        .map(|v| format!(" START WITH {v}"))
+                        .unwrap_or_default();
+                    emit(
+                        &mut ddl,
+                        &mut origin,
+                        format!("CREATE SEQUENCE {}{start}", crate::quote::quote_ident(seq)),
+                        self.span(c.at),
+                    );
+                }
+            }
+        }
+        for t in &tables {
+            let qt = match &t.schema {
+                Some(s) => format!(
+                    "{}.{}",
+                    crate::quote::quote_ident(s),
+                    crate::quote::quote_ident(&t.name)
+                ),
+                None => crate::quote::quote_ident(&t.name),
+            };
+            let mut items: Vec<String> = Vec::new();
+            let pk_cols: Vec<&Col> = t.columns.iter().filter(|c| c.primary_key).collect();
+            for c in &t.columns {
+                let mut ty = c.sql_type.clone();
+                if let Some(target) = ty.strip_prefix("@fk:") {
+                    ty = type_of(target).unwrap_or_else(|| "INTEGER".into());
+                }
+                let integer = c.integer || matches!(ty.as_str(), "INTEGER" | "BIGINT" | "SMALLINT");
+                // SQLAlchemy's autoincrement: the one integer primary key column without a
+                // foreign key, default or identity becomes SERIAL.
+                let serial = c.primary_key
+                    && pk_cols.len() == 1
+                    && integer
+                    && c.fk.is_none()
+                    && c.identity.is_none()
+                    && c.sequence.is_none()
+                    && c.server_default.is_none()
+                    && c.autoincrement != Some(false);
+                if serial {
+                    ty = match ty.as_str() {
+                        "BIGINT" => "BIGSERIAL".into(),
+                        "SMALLINT" => "SMALLSERIAL".into(),
+                        _ => "SERIAL".into(),
+                    };
+                }
+                let mut s = format!("{} {ty}", crate::quote::quote_ident(&c.name));
+                if let Some(g) = &c.computed {
+                    s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+                }
+                if let Some(d) = &c.server_default {
+                    s.push_str(&format!(" DEFAULT {d}"));
+                }
+                if let Some(i) = &c.identity {
+                    s.push(' ');
+                    s.push_str(i);
+                }
+                let nullable = c.nullable.unwrap_or(!c.primary_key);
+                if !nullable || c.primary_key {
+                    s.push_str(" NOT NULL");
+                }
+                items.push(s);
+                if let (Some(d), None) = (&c.model_default, &c.server_default) {
+                    self.model_defaults.push((
+                        QualName::new(
+                            t.schema.clone().unwrap_or_else(|| "public".into()),
+                            t.name.clone(),
+                        ),
+                        c.name.clone(),
+                        d.clone(),
+                    ));
+                }
+            }
+            let cols_sql = |v: &[String]| {
+                v.iter()
+                    .map(|c| crate::quote::quote_ident(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let named =
+                |kind: &str, explicit: &Option<String>, col0: &str, referred: &str| -> String {
+                    let conv = self.naming.get(kind);
+                    match (explicit, conv) {
+                        (Some(n), Some(c)) if c.contains("%(constraint_name)s") => {
+                            let n = c
+                                .replace("%(table_name)s", &t.name)
+                                .replace("%(column_0_name)s", col0)
+                                .replace("%(column_0_label)s", &format!("{}_{col0}", t.name))
+                                .replace("%(referred_table_name)s", referred)
+                                .replace("%(constraint_name)s", n);
+                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&n))
+                        }
+                        (Some(n), _) => format!("CONSTRAINT {} ", crate::quote::quote_ident(n)),
+                        (None, Some(c)) if !c.contains("%(constraint_name)s") => {
+                            let n = c
+                                .replace("%(table_name)s", &t.name)
+                                .replace("%(column_0_name)s", col0)
+                                .replace("%(column_0_label)s", &format!("{}_{col0}", t.name))
+                                .replace("%(referred_table_name)s", referred);
+                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&n))
+                        }
+                        _ => String::new(),
+                    }
+                };
+            let explicit_pk = t.items.iter().find_map(|i| match i {
+                TableItem::PrimaryKey(n, cols) => Some((n.clone(), cols.clone())),
+                _ => None,
+            });
+            match explicit_pk {
+                Some((n, cols)) => {
+                    let c0 = cols.first().cloned().unwrap_or_default();
+                    items.push(format!(
+                        "{}PRIMARY KEY ({})",
+                        named("pk", &n, &c0, ""),
+                        cols_sql(&cols)
+                    ));
+                }
+                None if !pk_cols.is_empty() => {
+                    let cols: Vec<String> = pk_cols.iter().map(|c| c.name.clone()).collect();
+                    items.push(format!(
+                        "{}PRIMARY KEY ({})",
+                        named("pk", &None, &cols[0], ""),
+                        cols_sql(&cols)
+                    ));
+                }
+                None => {}
+            }
+            for c in &t.columns {
+                if c.unique && !c.index {
+                    items.push(format!(
+                        "{}UNIQUE ({})",
+                        named("uq", &None, &c.name, ""),
+                        crate::quote::quote_ident(&c.name)
+                    ));
+                }
+            }
+            for i in &t.items {
+                match i {
+                    TableItem::Unique(n, cols) => {
+                        let c0 = cols.first().cloned().unwrap_or_default();
+                        items.push(format!(
+                            "{}UNIQUE ({})",
+                            named("uq", n, &c0, ""),
+                            cols_sql(cols)
+                        ));
+                    }
+                    TableItem::Check(n, sql) => {
+                        items.push(format!("{}CHECK ({sql})", named("ck", n, "", "")));
+                    }
+                    TableItem::ForeignKey(n, cols, refs, ondelete, onupdate) => {
+                        let (rt, rcols): (Vec<String>, Vec<String>) = refs
+                            .iter()
+                            .filter_map(|r| {
+                                r.rsplit_once('.')
+                                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                            })
+                            .unzip();
+                        let Some(rt) = rt.first() else { continue };
+                        let c0 = cols.first().cloned().unwrap_or_default();
+                        let mut s = format!(
+                            "{}FOREIGN KEY({}) REFERENCES {} ({})",
+                            named("fk", n, &c0, last(rt)),
+                            cols_sql(cols),
+                            qualified_target(rt),
+                            cols_sql(&rcols)
+                        );
+                        if let Some(d) = ondelete {
+                            s.push_str(&format!(" ON DELETE {d}"));
+                        }
+                        if let Some(u) = onupdate {
+                            s.push_str(&format!(" ON UPDATE {u}"));
+                        }
+                        items.push(s);
+                    }
+                    _ => {}
+                }
+            }
+            for c in &t.columns {
+                if let Some(fk) = &c.fk {
+                    let Some((rt, rc)) = fk.target.rsplit_once('.') else {
+                        continue;
+                    };
+                    let mut s = format!(
+                        "{}FOREIGN KEY({}) REFERENCES {} ({})",
+                        named("fk", &fk.name, &c.name, last(rt)),
+                        crate::quote::quote_ident(&c.name),
+                        qualified_target(rt),
+                        crate::quote::quote_ident(rc)
+                    );
+                    if let Some(d) = &fk.ondelete {
+                        s.push_str(&format!(" ON DELETE {d}"));
+                    }
+                    if let Some(u) = &fk.onupdate {
+                        s.push_str(&format!(" ON UPDATE {u}"));
+                    }
+                    items.push(s);
+                }
+            }
+            let span = self.span(t.at);
+            emit(
+                &mut ddl,
+                &mut origin,
+                format!("CREATE TABLE {qt} ({})", items.join(", ")),
+                span,
+            );
+            for c in &t.columns {
+                if c.index {
+                    let n = match self.naming.get("ix") {
+                        Some(conv) => conv
+                            .replace("%(column_0_label)s", &format!("{}_{}", t.name, c.name))
+                            .replace("%(table_name)s", &t.name)
+                            .replace("%(column_0_name)s", &c.name),
+                        None => format!("ix_{}_{}", t.name, c.name),
+                    };
+                    let n = if t.schema.is_some() && !self.naming.contains_key("ix") {
+                        format!(
+                            "ix_{}_{}_{}",
+                            t.schema.clone().unwrap_or_default(),
+                            t.name,
+                            c.name
+                        )
+                    } else {
+                        n
+                    };
+                    emit(
+                        &mut ddl,
+                        &mut origin,
+                        format!(
+                            "CREATE {}INDEX {} ON {qt} ({})",
+                            if c.unique { "UNIQUE " } else { "" },
+                            crate::quote::quote_ident(&n),
+                            crate::quote::quote_ident(&c.name)
+                        ),
+                        self.span(c.at),
+                    );
+                }
+            }
+            for i in &t.items {
+                if let TableItem::Index(ix) = i {
+                    let Some(n) = &ix.name else { continue };
+                    let mut sql = format!(
+                        "CREATE {}INDEX {} ON {qt}{} ({})",
+                        if ix.unique { "UNIQUE " } else { "" },
+                        crate::quote::quote_ident(n),
+                        ix.using
+                            .as_ref()
+                            .map(|u| format!(" USING {}", crate::quote::quote_ident(u)))
+                            .unwrap_or_default(),
+                        ix.keys.join(", ")
+                    );
+                    if !ix.include.is_empty() {
+                        sql.push_str(&format!(" INCLUDE ({})", cols_sql(&ix.include)));
+                    }
+                    if let Some(p) = &ix.predicate {
+                        sql.push_str(&format!(" WHERE {p}"));
+                    }
+                    emit(&mut ddl, &mut origin, sql, span);
+                }
+            }
+            if let Some(cm) = &t.comment {
+                emit(
+                    &mut ddl,
+                    &mut origin,
+                    format!("COMMENT ON TABLE {qt} IS {}", quote_literal(cm)),
+                    span,
+                );
+            }
+            for c in &t.columns {
+                if let Some(cm) = &c.comment {
+                    emit(
+                        &mut ddl,
+                        &mut origin,
+                        format!(
+                            "COMMENT ON COLUMN {qt}.{} IS {}",
+                            crate::quote::quote_ident(&c.name),
+                            quote_literal(cm)
+                        ),
+                        self.span(c.at),
+                    );
+                }
+            }
+        }
+        let (mut schema, diags) = apply_written_ddl(Default::default(), &ddl, &origin);
+        self.diagnostics.extend(diags);
+        // Spans of tables and columns: the model lines they came from.
+        for t in schema.tables_mut() {
+            t.span = origin_of(&origin, t.span);
+            for c in &mut t.columns {
+                if let Some(at) = column_at.get(&(t.name.clone(), c.name.to_string())) {
+                    c.span = self.index.span(self.text, *at, *at);
+                } else {
+                    c.span = t.span;
+                }
+            }
+        }
+        for (table, column, lit) in std::mem::take(&mut self.model_defaults) {
+            if let (Some(t), Ok(e)) = (schema.table_mut(&table), parse_expr(&lit)) {
+                let tname = t.name.clone();
+                if let Some(c) = t.column_mut(&column) {
+                    c.model_default = Hint(Some(Box::new(SqlExpr {
+                        sql: e.sql,
+                        canon: e.canon,
+                    })));
+                    let msg = format!(
+                        "{}.{}: default={lit} is Python-side, not a database default; a database default equal to it is kept",
+                        tname,
+                        crate::quote::quote_ident(&column)
+                    );
+                    self.diagnostics.push(Diagnostic::new(
+                        Severity::Note,
+                        DiagKind::IgnoredClause,
+                        msg,
+                        c.span,
+                    ));
+                }
+            }
+        }
+        if schema.tables.is_empty()
+            && !self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+        {
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                DiagKind::Empty,
+                "no SQLAlchemy table found (a class with __tablename__ on a declarative base, or Table(...))",
+                self.span(0),
+            ));
+        }
+        finish(&mut schema);
+        // A model maps tables; the database's views are neither wanted nor unwanted.
+        schema.hidden.hide_all_but_tables();
+        self.diagnostics.sort_by_key(|d| d.span.start);
+        Parsed {
+            schema,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
