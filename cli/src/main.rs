@@ -12,8 +12,8 @@ use schemafix_cli::connect::{
 use schemafix_cli::db::{apply, read_schema, ApplyOptions, Cause, DbError, Timeouts};
 use schemafix_cli::report;
 use schemafix_core::{
-    check_statements, migrate_parsed, parse, plan, render_sqlalchemy, step_sql, DiagKind,
-    Diagnostic, Format, Migration, Parsed, PlanOptions, Rename, Revision, Schema, Severity,
+    creation_statements, migrate_parsed, parse, render_sqlalchemy, DiagKind, Diagnostic, Format,
+    Migration, Parsed, PlanOptions, Rename, Revision, Schema, Severity,
 };
 
 /// `print!` that ends the program quietly when the reader of standard output has gone
@@ -645,22 +645,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 /// The DDL that creates `schema` from nothing (the plan from an empty database, without the
 /// per-step reasons, which would all say "missing").
 fn schema_sql(schema: &Schema) -> Result<String, Failure> {
-    let p = plan(
-        &schemafix_core::diff(&Schema::default(), schema),
-        &PlanOptions {
-            allow_destructive: true,
-            ..Default::default()
-        },
-    );
-    check_statements(&p).map_err(bad_input)?;
-    let mut out = String::new();
-    for step in &p.steps {
-        for s in step_sql(&step.change) {
-            out.push_str(&s);
-            out.push_str(";\n");
-        }
-    }
-    Ok(out)
+    let statements = creation_statements(schema).map_err(bad_input)?;
+    Ok(statements.iter().map(|s| format!("{s};\n")).collect())
 }
 
 fn main() -> ExitCode {

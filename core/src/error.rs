@@ -24,7 +24,7 @@ pub enum Severity {
 pub enum DiagKind {
     /// Text that is not valid SQL.
     Syntax,
-    /// A statement for objects schemafix does not compare (views, functions, …).
+    /// A statement for objects schemafix does not compare (domains, privileges, …).
     OutOfScope,
     /// A session or ownership statement with no schema content (SET, OWNER TO, GRANT).
     NoSchemaContent,

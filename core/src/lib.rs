@@ -1,6 +1,6 @@
-//! schemafix-core: parse PostgreSQL schemas from DDL (and, as they land, psql `\d` pastes and
-//! SQLAlchemy models), normalize them, diff them, and plan and render the migration. No I/O:
-//! the same code runs natively and in WebAssembly.
+//! schemafix-core: parse PostgreSQL schemas (DDL and `pg_dump` output, psql `\d` pastes,
+//! SQLAlchemy models, a live catalog's rows), normalize them, diff them, and plan and render the
+//! migration. No I/O: the same code runs natively and in WebAssembly.
 //!
 //! ```
 //! use schemafix_core::{migrate, Format, PlanOptions};
@@ -43,7 +43,8 @@ pub use quote::{quote_ident, quote_literal};
 pub use rename::{Rename, RenameSuggestion};
 pub use render::alembic::{render_alembic, Revision};
 pub use render::sql::{
-    check_statements, is_one_statement, online_phases, phase_label, render_sql, PhaseBlock,
+    check_statements, creation_statements, is_one_statement, online_phases, phase_label,
+    render_sql, PhaseBlock,
 };
 pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
@@ -52,106 +53,11 @@ pub use schema::{
     QualName, Schema, Scope, Sequence, Span, Table, TypeName, Unique,
 };
 pub use source::detect::{detect, Format};
-pub use source::Parsed;
+pub use source::{parse, Parsed};
 pub use sql::step_sql;
 pub use verify::{batches, outcome, script, Batch, Outcome, Script, ScriptStatement};
 
 use serde::{Deserialize, Serialize};
-
-/// Parses `text` in `format` (detected from the content when `None`). Detection refuses text
-/// holding two formats (a `\d` paste followed by a model …): an error names both and where the
-/// second begins; a format given explicitly is read as that format.
-pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
-    // A UTF-8 byte-order mark is no part of the text (editors on Windows write one).
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // No schema text holds a NUL character; a file read as text that does is binary.
-    if let Some(at) = text.find('\0') {
-        let span = error::LineIndex::new(text).span(text, at, at + 1);
-        return (
-            format.unwrap_or(Format::Sql),
-            Parsed {
-                schema: Schema::default(),
-                diagnostics: vec![Diagnostic::new(
-                    Severity::Error,
-                    DiagKind::Syntax,
-                    format!("binary data, not a schema (a NUL character at offset {at})"),
-                    span,
-                )],
-            },
-        );
-    }
-    if format.is_none() {
-        if let Some(m) = source::detect::mixed(text) {
-            let (second, at, line) = m.second;
-            let (first, _, first_line) = m.first;
-            let end = text[at..].find('\n').map_or(text.len(), |e| at + e);
-            let span = error::LineIndex::new(text).span(text, at, end);
-            let message = format!(
-                "the input mixes {} (from line {first_line}) and {} (from line {line}): give each side one format, or choose the format to read",
-                source::detect::describe(first),
-                source::detect::describe(second)
-            );
-            return (
-                first,
-                Parsed {
-                    schema: Schema::default(),
-                    diagnostics: vec![Diagnostic::new(
-                        Severity::Error,
-                        DiagKind::Syntax,
-                        message,
-                        span,
-                    )],
-                },
-            );
-        }
-    }
-    let format = format.unwrap_or_else(|| detect(text));
-    let parsed = match format {
-        Format::Sql => source::ddl::parse_ddl(text),
-        Format::Psql => source::psql::parse_psql(text),
-        Format::SqlAlchemy => source::sqlalchemy::parse_sqlalchemy(text),
-        Format::Database => Parsed {
-            schema: Schema::default(),
-            diagnostics: vec![Diagnostic::new(
-                Severity::Error,
-                DiagKind::Empty,
-                "a database is read with the catalog queries (decode_catalog), not from text",
-                Span::default(),
-            )],
-        },
-    };
-    let mut parsed = parsed;
-    if matches!(format, Format::Psql | Format::Sql) {
-        if let Some(hint) = localized_psql(text, &parsed) {
-            parsed.diagnostics.push(hint);
-        }
-    }
-    (format, parsed)
-}
-
-/// psql translates its headings (`Tabelle »public.users«`, `Spalte | Typ`): a paste that could
-/// not be read and has an aligned table but no English heading gets the way to an English one.
-fn localized_psql(text: &str, parsed: &Parsed) -> Option<Diagnostic> {
-    let separator = |l: &str| {
-        let t = l.trim();
-        t.contains('+') && t.chars().all(|c| c == '-' || c == '+')
-    };
-    // psql's English headings: a `Column` or `Type` cell (tables, views, sequences, indexes,
-    // composite types all have one).
-    let english = text.lines().any(|l| {
-        l.contains('|')
-            && l.split('|')
-                .any(|cell| matches!(cell.trim(), "Column" | "Type"))
-    });
-    (parsed.has_errors() && !english && text.lines().any(separator)).then(|| {
-        Diagnostic::new(
-            Severity::Error,
-            DiagKind::Syntax,
-            "this looks like psql `\\d` output with headings in another language, which schemafix cannot read: run psql with English messages and paste that (`LC_MESSAGES=C psql -c '\\d+ users'`)",
-            error::LineIndex::new(text).span(text, 0, 0),
-        )
-    })
-}
 
 /// Parses one SQL expression into its canonical form (used by sources that read expressions
 /// out of other formats, and by tests).

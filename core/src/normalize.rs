@@ -326,7 +326,7 @@ pub(crate) fn index_name_columns<'a>(
 ) -> String {
     let mut names: Vec<String> = Vec::new();
     for k in keys {
-        let base = crate::source::ddl::index_colname(k);
+        let base = k.name_in_index_name();
         let mut name = base.clone();
         let mut n = 1;
         while names.contains(&name) {
@@ -342,10 +342,106 @@ pub(crate) fn index_name_columns<'a>(
 /// the column's type).
 pub(crate) fn normalize_identity(o: &mut IdentityOptions, data_type: &str) {
     let mut seq = Sequence::with_options(QualName::new("", ""), data_type, o, Span::default());
-    crate::source::ddl::normalize_sequence(&mut seq);
+    normalize_sequence(&mut seq);
     o.min_value = seq.min_value;
     o.max_value = seq.max_value;
     o.start = seq.start;
+}
+
+/// Splits `a."B".c` into its identifiers as PostgreSQL stores them.
+pub(crate) fn split_qualified(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut in_q = false;
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if in_q {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    cur.push('"');
+                    chars.next();
+                } else {
+                    in_q = false;
+                }
+            } else {
+                cur.push(c);
+            }
+        } else if c == '"' {
+            in_q = true;
+            quoted = true;
+        } else if c == '.' {
+            parts.push(if quoted {
+                std::mem::take(&mut cur)
+            } else {
+                std::mem::take(&mut cur).to_ascii_lowercase()
+            });
+            quoted = false;
+        } else {
+            cur.push(c);
+        }
+    }
+    parts.push(if quoted {
+        cur
+    } else {
+        cur.to_ascii_lowercase()
+    });
+    parts
+        .into_iter()
+        .map(crate::normalize::truncate_identifier)
+        .collect()
+}
+
+/// The sequence named by a canonical `nextval('…')` default.
+pub(crate) fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
+    let inner = canon.strip_prefix("nextval('")?.strip_suffix("')")?;
+    let inner = inner.replace("''", "'");
+    let parts = split_qualified(&inner);
+    (!parts.is_empty()).then(|| resolve(&parts, search_path))
+}
+
+/// A possibly qualified object name: the last part is the name, the one before it the schema
+/// (a database part in front is ignored), `search_path` when unqualified.
+pub(crate) fn resolve(parts: &[String], search_path: &str) -> QualName {
+    match parts {
+        [n] => QualName::new(search_path, n.clone()),
+        [.., s, n] => QualName::new(s.clone(), n.clone()),
+        [] => QualName::new(search_path, String::new()),
+    }
+}
+
+/// Brings a sequence's options to canonical form: values equal to PostgreSQL's defaults become
+/// `None`, so `CREATE SEQUENCE s` and pg_dump's spelled-out form compare equal.
+pub(crate) fn normalize_sequence(seq: &mut Sequence) {
+    let type_max = match seq.data_type.as_str() {
+        "smallint" => i64::from(i16::MAX),
+        "integer" => i64::from(i32::MAX),
+        _ => i64::MAX,
+    };
+    let type_min = match seq.data_type.as_str() {
+        "smallint" => i64::from(i16::MIN),
+        "integer" => i64::from(i32::MIN),
+        _ => i64::MIN,
+    };
+    let (def_min, def_max) = if seq.increment > 0 {
+        (1, type_max)
+    } else {
+        (type_min, -1)
+    };
+    if seq.min_value == Some(def_min) {
+        seq.min_value = None;
+    }
+    if seq.max_value == Some(def_max) {
+        seq.max_value = None;
+    }
+    let eff_start = if seq.increment > 0 {
+        seq.min_value.unwrap_or(def_min)
+    } else {
+        seq.max_value.unwrap_or(def_max)
+    };
+    if seq.start == Some(eff_start) {
+        seq.start = None;
+    }
 }
 
 #[cfg(test)]

@@ -34,8 +34,8 @@ impl Rename {
             format!("{text:?}: a rename is TABLE.COLUMN=NEW_NAME (e.g. users.login=username) or TABLE=NEW_NAME")
         };
         let (left, to) = text.split_once('=').ok_or_else(bad)?;
-        let parts = crate::source::ddl::split_qualified(left.trim());
-        let to = match crate::source::ddl::split_qualified(to.trim()).as_slice() {
+        let parts = crate::normalize::split_qualified(left.trim());
+        let to = match crate::normalize::split_qualified(to.trim()).as_slice() {
             [to] if !to.is_empty() => to.clone(),
             _ => return Err(bad()),
         };

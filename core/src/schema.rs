@@ -941,7 +941,7 @@ pub struct Exclusion {
 }
 
 /// One key of an index: a column or an expression, with its ordering.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexKey {
     /// The column name or expression; a plain column's canonical form is its name.
     pub expr: Expr,
@@ -953,6 +953,37 @@ pub struct IndexKey {
     pub desc: bool,
     /// `NULLS FIRST` / `NULLS LAST` when it differs from the default for the direction.
     pub nulls_first: Option<bool>,
+    /// An expression key's name in a default index name, as PostgreSQL's `FigureIndexColname`
+    /// figures it from the expression (a function's name, a cast's column …), found when the
+    /// key is read; `None`: `expr`. A plain column's is its name. Neither compared nor
+    /// serialized: it follows from the expression.
+    #[serde(skip)]
+    pub figured_name: Option<String>,
+}
+
+impl PartialEq for IndexKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.expr == other.expr
+            && self.is_column == other.is_column
+            && self.opclass == other.opclass
+            && self.desc == other.desc
+            && self.nulls_first == other.nulls_first
+    }
+}
+
+impl Eq for IndexKey {}
+
+impl IndexKey {
+    /// The key's name in a default index name (`FigureIndexColname`): a column's name, else
+    /// what [`IndexKey::figured_name`] holds, else `expr`.
+    pub fn name_in_index_name(&self) -> String {
+        if self.is_column {
+            return self.expr.canon.trim_matches('"').to_string();
+        }
+        self.figured_name
+            .clone()
+            .unwrap_or_else(|| "expr".to_string())
+    }
 }
 
 /// An index not backing a constraint.
@@ -1098,82 +1129,4 @@ pub struct Sequence {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lean_pushes_grow_by_half_from_one_slot() {
-        let mut list = Vec::new();
-        let mut capacities = Vec::new();
-        for i in 0..8 {
-            push_lean(&mut list, i);
-            capacities.push(list.capacity());
-        }
-        assert_eq!(list, (0..8).collect::<Vec<_>>());
-        // At most what was asked for (a plain push holds 4 slots for the first item).
-        for (got, most) in capacities.iter().zip([1, 2, 4, 4, 7, 7, 7, 11]) {
-            assert!(*got <= most, "{capacities:?}");
-        }
-    }
-
-    /// A dump holds hundreds of thousands of columns and the pipeline keeps a few copies of each
-    /// (RELIABILITY.md, "Large inputs"): what most columns lack stays out of line.
-    #[test]
-    fn a_column_stays_small() {
-        let size = std::mem::size_of::<Column>();
-        println!(
-            "Column: {size} bytes, Table: {}, Change: {}, Step: {}",
-            std::mem::size_of::<Table>(),
-            std::mem::size_of::<crate::diff::Change>(),
-            std::mem::size_of::<crate::plan::Step>()
-        );
-        assert!(size <= 128, "Column is {size} bytes");
-        assert_eq!(std::mem::size_of::<Span>(), 16);
-    }
-
-    #[test]
-    fn columns_of_one_type_share_its_name() {
-        let sql = "CREATE TABLE a (x integer, y text COLLATE \"C\");\n\
-                   CREATE TABLE b (x integer, y character varying(20));\n\
-                   COMMENT ON COLUMN b.x IS 'the x';";
-        let (_, parsed) = crate::parse(sql, None);
-        assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
-        let table = |n: &str| &parsed.schema.tables[&QualName::new("public", n)];
-        let (a, b) = (table("a"), table("b"));
-        assert!(Arc::ptr_eq(
-            &a.columns[0].data_type.0,
-            &b.columns[0].data_type.0
-        ));
-        assert!(!Arc::ptr_eq(
-            &a.columns[1].data_type.0,
-            &b.columns[1].data_type.0
-        ));
-        assert_eq!(b.columns[1].data_type, "character varying(20)");
-        assert_eq!(a.columns[1].collation.as_deref(), Some("C"));
-        assert_eq!(b.columns[0].comment.as_deref(), Some("the x"));
-        // Shared or not, a type name reads, compares and serializes as its text.
-        let json = serde_json::to_value(&b.columns[0]).unwrap();
-        assert_eq!(json["data_type"], "integer");
-        assert_eq!(json["comment"], "the x");
-        let back: Column = serde_json::from_value(json).unwrap();
-        assert_eq!(back, b.columns[0]);
-        assert!(Arc::ptr_eq(&back.data_type.0, &a.columns[0].data_type.0));
-        let (text, uuid) = (TypeName::from("text"), TypeName::new("uuid"));
-        assert!(text == "text" && text < uuid && Arc::ptr_eq(&text.0, &TypeName::new("text").0));
-    }
-
-    #[test]
-    fn identity_options_read_as_defaults_until_written() {
-        let mut o = IdentityOpts::default();
-        assert!(o.is_default() && o.0.is_none());
-        assert_eq!(o, IdentityOptions::default().into());
-        o.start = Some(100);
-        assert_eq!(o.effective_start(), Some(100));
-        assert_ne!(o, IdentityOpts::default());
-        let json = serde_json::to_string(&o).unwrap();
-        assert_eq!(serde_json::from_str::<IdentityOpts>(&json).unwrap(), o);
-        // Written back to the defaults, it equals the unset options again.
-        o.start = None;
-        assert_eq!(o, IdentityOpts::default());
-    }
-}
+mod tests;

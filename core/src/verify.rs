@@ -12,7 +12,7 @@ use crate::catalog::{decode_catalog, Row, CATALOG_QUERIES, CATALOG_SETUP};
 use crate::diff::{diff, Change};
 use crate::error::{Diagnostic, Severity};
 use crate::plan::{plan_owned, Phase, Plan, PlanOptions};
-use crate::render::sql::online_phases;
+use crate::render::sql::{creation_statements, online_phases};
 use crate::schema::Schema;
 use crate::source::detect::Format;
 use crate::source::Parsed;
@@ -67,7 +67,7 @@ pub struct Script {
 /// detected) on an empty database, run `plan` on it and read the catalog back. `desired` (the
 /// plan's target) lends the definitions of the types and sequences a paste only names.
 pub fn script(from: &str, format: Option<Format>, plan: &Plan, desired: &Schema) -> Script {
-    let (format, parsed) = crate::parse(from, format);
+    let (format, parsed) = crate::source::parse(from, format);
     let mut setup = Vec::new();
     let mut left_out = Vec::new();
     let mut borrowed = Vec::new();
@@ -90,23 +90,20 @@ pub fn script(from: &str, format: Option<Format>, plan: &Plan, desired: &Schema)
                 current.external.insert(name);
             }
         }
-        let create = plan_owned(
-            diff(&Schema::default(), &current),
-            &PlanOptions {
-                allow_destructive: true,
-                ..Default::default()
-            },
-        );
-        setup = create
-            .steps
-            .iter()
-            .flat_map(|s| step_sql(&s.change))
-            .map(|sql| ScriptStatement {
-                sql,
-                line: None,
-                step: None,
-            })
-            .collect();
+        setup = match creation_statements(&current) {
+            Ok(statements) => statements,
+            Err(message) => {
+                left_out.push(message);
+                Vec::new()
+            }
+        }
+        .into_iter()
+        .map(|sql| ScriptStatement {
+            sql,
+            line: None,
+            step: None,
+        })
+        .collect();
     } else {
         let lines = crate::error::LineIndex::new(from);
         for st in crate::source::split::split_statements(from) {

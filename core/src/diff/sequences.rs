@@ -52,7 +52,7 @@ fn implicit_sequence(table: &QualName, column: &str, data_type: &str) -> Sequenc
         Default::default(),
     );
     seq.owned_by = Some((table.clone(), column.to_string()));
-    crate::source::ddl::normalize_sequence(&mut seq);
+    crate::normalize::normalize_sequence(&mut seq);
     seq
 }
 
@@ -63,7 +63,7 @@ fn defaults_to(schema: &Schema, table: &QualName, column: &str, seq: &QualName) 
         .get(table)
         .and_then(|t| t.column(column))
         .and_then(|c| c.default.as_ref())
-        .and_then(|d| crate::source::ddl::nextval_target(&d.canon, "public"))
+        .and_then(|d| crate::normalize::nextval_target(&d.canon, "public"))
         .is_some_and(|n| n == *seq)
 }
 

@@ -163,7 +163,7 @@ fn concurrent_detach_check(
     let inner = key.sql.split_once('(')?.1.trim_end().strip_suffix(')')?;
     let mut columns = Vec::new();
     for part in inner.split(',') {
-        let name = crate::source::ddl::split_qualified(part.trim());
+        let name = crate::normalize::split_qualified(part.trim());
         match name.as_slice() {
             [c] if !c.is_empty()
                 && (part.trim().starts_with('"')

@@ -250,80 +250,92 @@ pub(super) fn change_table(c: &Change) -> Option<&QualName> {
 /// A step's hazards on PostgreSQL `version` (`None`: any supported release), in its online
 /// form when `online`.
 pub(super) fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Hazard> {
-    use Hazard as H;
     if online {
-        let mut h = match c {
-            // CONCURRENTLY: SHARE UPDATE EXCLUSIVE, reads and writes go on.
-            Change::CreateIndex { index, .. } => {
-                let mut h = vec![H::IndexBuild, H::NotTransactional];
-                if index.unique {
-                    h.push(H::FailsOnExistingRows);
-                }
-                h
-            }
-            Change::DropIndex { .. } => vec![H::IndexDropped, H::NotTransactional],
-            // The index is built concurrently; attaching it as the constraint is a brief
-            // ACCESS EXCLUSIVE lock (a primary key on nullable columns also scans for NULLs).
-            Change::AddUnique { .. } => vec![
-                H::IndexBuild,
-                H::NotTransactional,
-                H::FailsOnExistingRows,
-                H::AccessExclusiveLock,
-            ],
-            Change::AddPrimaryKey { .. } => vec![
-                H::IndexBuild,
-                H::NotTransactional,
-                H::FailsOnExistingRows,
-                H::AccessExclusiveLock,
-                H::FullTableScan,
-            ],
-            // NOT VALID is a brief lock; VALIDATE reads every row without blocking writes.
-            Change::AddCheck { .. } | Change::SetNotNull { .. } => vec![
-                H::AccessExclusiveLock,
-                H::FullTableScan,
-                H::FailsOnExistingRows,
-            ],
-            Change::AddForeignKey { .. } | Change::ValidateConstraint { .. } => {
-                vec![H::FullTableScan, H::FailsOnExistingRows]
-            }
-            // Added bare and its default set (brief locks), the existing rows filled by an
-            // UPDATE that reads and writes each of them, NOT NULL through a validated check.
-            Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
-            // The new column added and swapped in (brief locks), every row read and written by
-            // the backfill, which fails on a value the new type cannot hold.
-            Change::AlterColumnType { from, to, swap, .. } => {
-                let mut h = vec![H::AccessExclusiveLock, H::FullTableScan];
-                if !widening(from, to) {
-                    h.push(H::FailsOnExistingRows);
-                }
-                // Its indexes built again on the new column, concurrently.
-                if let Some(s) = swap {
-                    let keys = s.primary_key.is_some() || !s.uniques.is_empty();
-                    if keys || !s.indexes.is_empty() {
-                        h.extend([H::IndexBuild, H::NotTransactional]);
-                    }
-                    // A key, a unique index or a foreign key the new values may break.
-                    if keys || !s.foreign_keys.is_empty() || s.indexes.iter().any(|(i, _)| i.unique)
-                    {
-                        h.push(H::FailsOnExistingRows);
-                    }
-                }
-                h
-            }
-            // A default the swap sets or drops: nothing of its own.
-            Change::DropDefault { .. } | Change::SetDefault { .. } => Vec::new(),
-            // The parent is not blocked; the partition is, briefly, at the end.
-            Change::DetachPartition { .. } => vec![H::AccessExclusiveLock, H::NotTransactional],
-            // Filled in its transaction; its indexes built concurrently after.
-            Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
-                vec![H::FullTableScan, H::IndexBuild, H::NotTransactional]
-            }
-            other => return hazards(other, version, false),
-        };
-        h.sort();
-        h.dedup();
-        return h;
+        if let Some(mut h) = online_hazards(c) {
+            h.sort();
+            h.dedup();
+            return h;
+        }
     }
+    default_hazards(c, version)
+}
+
+/// The hazards of a step's online form, for the kinds of change that have one (`None`: the
+/// step runs as it would by default, with its default hazards).
+fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
+    use Hazard as H;
+    Some(match c {
+        // CONCURRENTLY: SHARE UPDATE EXCLUSIVE, reads and writes go on.
+        Change::CreateIndex { index, .. } => {
+            let mut h = vec![H::IndexBuild, H::NotTransactional];
+            if index.unique {
+                h.push(H::FailsOnExistingRows);
+            }
+            h
+        }
+        Change::DropIndex { .. } => vec![H::IndexDropped, H::NotTransactional],
+        // The index is built concurrently; attaching it as the constraint is a brief
+        // ACCESS EXCLUSIVE lock (a primary key on nullable columns also scans for NULLs).
+        Change::AddUnique { .. } => vec![
+            H::IndexBuild,
+            H::NotTransactional,
+            H::FailsOnExistingRows,
+            H::AccessExclusiveLock,
+        ],
+        Change::AddPrimaryKey { .. } => vec![
+            H::IndexBuild,
+            H::NotTransactional,
+            H::FailsOnExistingRows,
+            H::AccessExclusiveLock,
+            H::FullTableScan,
+        ],
+        // NOT VALID is a brief lock; VALIDATE reads every row without blocking writes.
+        Change::AddCheck { .. } | Change::SetNotNull { .. } => vec![
+            H::AccessExclusiveLock,
+            H::FullTableScan,
+            H::FailsOnExistingRows,
+        ],
+        Change::AddForeignKey { .. } | Change::ValidateConstraint { .. } => {
+            vec![H::FullTableScan, H::FailsOnExistingRows]
+        }
+        // Added bare and its default set (brief locks), the existing rows filled by an
+        // UPDATE that reads and writes each of them, NOT NULL through a validated check.
+        Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
+        // The new column added and swapped in (brief locks), every row read and written by
+        // the backfill, which fails on a value the new type cannot hold.
+        Change::AlterColumnType { from, to, swap, .. } => {
+            let mut h = vec![H::AccessExclusiveLock, H::FullTableScan];
+            if !widening(from, to) {
+                h.push(H::FailsOnExistingRows);
+            }
+            // Its indexes built again on the new column, concurrently.
+            if let Some(s) = swap {
+                let keys = s.primary_key.is_some() || !s.uniques.is_empty();
+                if keys || !s.indexes.is_empty() {
+                    h.extend([H::IndexBuild, H::NotTransactional]);
+                }
+                // A key, a unique index or a foreign key the new values may break.
+                if keys || !s.foreign_keys.is_empty() || s.indexes.iter().any(|(i, _)| i.unique) {
+                    h.push(H::FailsOnExistingRows);
+                }
+            }
+            h
+        }
+        // A default the swap sets or drops: nothing of its own.
+        Change::DropDefault { .. } | Change::SetDefault { .. } => Vec::new(),
+        // The parent is not blocked; the partition is, briefly, at the end.
+        Change::DetachPartition { .. } => vec![H::AccessExclusiveLock, H::NotTransactional],
+        // Filled in its transaction; its indexes built concurrently after.
+        Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
+            vec![H::FullTableScan, H::IndexBuild, H::NotTransactional]
+        }
+        _ => return None,
+    })
+}
+
+/// A step's hazards when it runs as its statements say (not in an online form).
+fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
+    use Hazard as H;
     let mut h = match c {
         Change::DropTable { .. }
         | Change::DropColumn { .. }
@@ -436,7 +448,38 @@ pub(super) fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Haz
             }
             h
         }
-        _ => vec![],
+        Change::CreateSchema { .. }
+        | Change::DropSchema { .. }
+        | Change::CreateCollation { .. }
+        | Change::DropCollation { .. }
+        | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::CreateEnum { .. }
+        | Change::DropEnum { .. }
+        | Change::CreateSequence { .. }
+        | Change::AlterSequence { .. }
+        | Change::CreateTable { .. }
+        | Change::DropNotNull { .. }
+        | Change::SetDefault { .. }
+        | Change::DropDefault { .. }
+        | Change::DropSerial { .. }
+        | Change::DropCheck { .. }
+        | Change::DropForeignKey { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
+        | Change::CommentTable { .. }
+        | Change::CommentColumn { .. }
+        | Change::CommentIndex { .. }
+        | Change::CommentConstraint { .. }
+        | Change::CommentType { .. }
+        | Change::CreateFunction { .. }
+        | Change::ReplaceFunction { .. }
+        | Change::DropFunction { .. }
+        | Change::CommentFunction { .. }
+        | Change::CommentTrigger { .. }
+        | Change::CreateView { .. }
+        | Change::CommentView { .. } => vec![],
     };
     h.sort();
     h.dedup();

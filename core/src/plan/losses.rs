@@ -99,6 +99,67 @@ pub(super) fn loses(c: &Change) -> Option<String> {
                 ))
             }
         }
-        _ => None,
+        Change::CreateSchema { .. }
+        | Change::CreateCollation { .. }
+        | Change::DropCollation { .. }
+        | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
+        | Change::CreateEnum { .. }
+        | Change::AddEnumValue { .. }
+        | Change::CreateSequence { .. }
+        | Change::AlterSequence { .. }
+        | Change::CreateTable { .. }
+        | Change::SetLogged { .. }
+        | Change::DetachPartition { .. }
+        | Change::AttachPartition { .. }
+        | Change::AddColumn { .. }
+        | Change::AlterColumnType { .. }
+        | Change::SetNotNull { .. }
+        | Change::Backfill { .. }
+        | Change::DropNotNull { .. }
+        | Change::SetDefault { .. }
+        | Change::DropDefault { .. }
+        | Change::AddIdentity { .. }
+        | Change::SetIdentityOptions { .. }
+        | Change::SetIdentity { .. }
+        | Change::DropIdentity { .. }
+        | Change::AddSerial { .. }
+        | Change::DropSerial { .. }
+        | Change::AddPrimaryKey { .. }
+        | Change::DropPrimaryKey { .. }
+        | Change::AddUnique { .. }
+        | Change::DropUnique { .. }
+        | Change::AddCheck { .. }
+        | Change::DropCheck { .. }
+        | Change::AddForeignKey { .. }
+        | Change::DropForeignKey { .. }
+        | Change::ValidateConstraint { .. }
+        | Change::AddExclusion { .. }
+        | Change::DropExclusion { .. }
+        | Change::CreateIndex { .. }
+        | Change::DropIndex { .. }
+        | Change::RenameTable { .. }
+        | Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
+        | Change::CommentTable { .. }
+        | Change::CommentColumn { .. }
+        | Change::CommentIndex { .. }
+        | Change::CommentConstraint { .. }
+        | Change::CommentType { .. }
+        | Change::SetRowSecurity { .. }
+        | Change::SetForceRowSecurity { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::CreateFunction { .. }
+        | Change::ReplaceFunction { .. }
+        | Change::DropFunction { .. }
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::CommentFunction { .. }
+        | Change::CommentTrigger { .. }
+        | Change::CreateView { .. }
+        | Change::DropView { .. }
+        | Change::CommentView { .. } => None,
     }
 }

@@ -200,7 +200,68 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             }
             forms
         }
-        _ => return None,
+        Change::CreateSchema { .. }
+        | Change::DropSchema { .. }
+        | Change::CreateCollation { .. }
+        | Change::DropCollation { .. }
+        | Change::CreateExtension { .. }
+        | Change::AlterExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::CreateEnum { .. }
+        | Change::AddEnumValue { .. }
+        | Change::DropEnum { .. }
+        | Change::RebuildEnum { .. }
+        | Change::CreateSequence { .. }
+        | Change::AlterSequence { .. }
+        | Change::DropSequence { .. }
+        | Change::CreateTable { .. }
+        | Change::DropTable { .. }
+        | Change::RecreateTable { .. }
+        | Change::SetLogged { .. }
+        | Change::DetachPartition { .. }
+        | Change::AttachPartition { .. }
+        | Change::AddColumn { .. }
+        | Change::DropColumn { .. }
+        | Change::SetNotNull { .. }
+        | Change::Backfill { .. }
+        | Change::DropNotNull { .. }
+        | Change::SetDefault { .. }
+        | Change::DropDefault { .. }
+        | Change::AddIdentity { .. }
+        | Change::SetIdentityOptions { .. }
+        | Change::SetIdentity { .. }
+        | Change::DropIdentity { .. }
+        | Change::AddSerial { .. }
+        | Change::DropSerial { .. }
+        | Change::DropPrimaryKey { .. }
+        | Change::DropUnique { .. }
+        | Change::DropCheck { .. }
+        | Change::DropForeignKey { .. }
+        | Change::AddExclusion { .. }
+        | Change::DropExclusion { .. }
+        | Change::RenameTable { .. }
+        | Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
+        | Change::CommentTable { .. }
+        | Change::CommentColumn { .. }
+        | Change::CommentIndex { .. }
+        | Change::CommentConstraint { .. }
+        | Change::CommentType { .. }
+        | Change::SetRowSecurity { .. }
+        | Change::SetForceRowSecurity { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::CreateFunction { .. }
+        | Change::ReplaceFunction { .. }
+        | Change::DropFunction { .. }
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::CommentFunction { .. }
+        | Change::CommentTrigger { .. }
+        | Change::CreateView { .. }
+        | Change::DropView { .. }
+        | Change::CommentView { .. } => return None,
     };
     Some(forms)
 }

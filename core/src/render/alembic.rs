@@ -480,7 +480,57 @@ impl Ctx<'_> {
                 py(&ty.name.name),
                 schema_kw(&ty.name, "schema")
             ),
-            _ => return None,
+            Change::CreateSchema { .. }
+            | Change::DropSchema { .. }
+            | Change::CreateCollation { .. }
+            | Change::DropCollation { .. }
+            | Change::CreateExtension { .. }
+            | Change::AlterExtension { .. }
+            | Change::DropExtension { .. }
+            | Change::CreateEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RebuildEnum { .. }
+            | Change::CreateSequence { .. }
+            | Change::AlterSequence { .. }
+            | Change::DropSequence { .. }
+            | Change::RecreateTable { .. }
+            | Change::SetLogged { .. }
+            | Change::DetachPartition { .. }
+            | Change::AttachPartition { .. }
+            | Change::AlterColumnType { .. }
+            | Change::Backfill { .. }
+            | Change::AddIdentity { .. }
+            | Change::SetIdentityOptions { .. }
+            | Change::SetIdentity { .. }
+            | Change::DropIdentity { .. }
+            | Change::AddSerial { .. }
+            | Change::DropSerial { .. }
+            | Change::AddPrimaryKey { .. }
+            | Change::AddUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::ValidateConstraint { .. }
+            | Change::AddExclusion { .. }
+            | Change::DropExclusion { .. }
+            | Change::CreateIndex { .. }
+            | Change::RenameConstraint { .. }
+            | Change::RenameIndex { .. }
+            | Change::CommentIndex { .. }
+            | Change::CommentConstraint { .. }
+            | Change::CommentType { .. }
+            | Change::SetRowSecurity { .. }
+            | Change::SetForceRowSecurity { .. }
+            | Change::CreatePolicy { .. }
+            | Change::DropPolicy { .. }
+            | Change::CreateFunction { .. }
+            | Change::ReplaceFunction { .. }
+            | Change::DropFunction { .. }
+            | Change::CreateTrigger { .. }
+            | Change::DropTrigger { .. }
+            | Change::CommentFunction { .. }
+            | Change::CommentTrigger { .. }
+            | Change::CreateView { .. }
+            | Change::DropView { .. }
+            | Change::CommentView { .. } => return None,
         })
     }
 }

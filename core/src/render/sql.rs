@@ -1,11 +1,11 @@
 //! The SQL renderer: a plan as a migration script, each step's statements (from `sql`) after a
 //! `-- reason` comment; an online plan as a script of labelled phases.
 
-use crate::diff::Change;
-use crate::plan::{Phase, Plan, Step};
+use crate::diff::{diff, Change};
+use crate::plan::{plan_owned, Phase, Plan, PlanOptions, Step};
+use crate::schema::Schema;
 use crate::sql::{q, step_sql};
 
-/// The whole plan as a migration script.
 /// True when `sql` is exactly one SQL statement (a `;` at its end allowed): what the
 /// statement splitter, which follows PostgreSQL's lexical rules, finds in it.
 pub fn is_one_statement(sql: &str) -> bool {
@@ -33,6 +33,25 @@ pub fn check_statements(plan: &Plan) -> Result<(), String> {
     Ok(())
 }
 
+/// The statements that create `schema` from nothing: the plan from an empty database, checked
+/// as [`check_statements`] checks every plan (an `Err` names the statement that is not one).
+pub fn creation_statements(schema: &Schema) -> Result<Vec<String>, String> {
+    let plan = plan_owned(
+        diff(&Schema::default(), schema),
+        &PlanOptions {
+            allow_destructive: true,
+            ..Default::default()
+        },
+    );
+    check_statements(&plan)?;
+    Ok(plan
+        .steps
+        .iter()
+        .flat_map(|s| step_sql(&s.change))
+        .collect())
+}
+
+/// The whole plan as a migration script.
 pub fn render_sql(plan: &Plan) -> String {
     let mut out = if plan.online {
         render_phases(&plan.steps)

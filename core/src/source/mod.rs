@@ -8,8 +8,9 @@ pub(crate) mod sqlalchemy;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Diagnostic, Severity};
-use crate::schema::Schema;
+use crate::error::{DiagKind, Diagnostic, Severity};
+use crate::schema::{Schema, Span};
+use detect::Format;
 
 /// What a source understood, and what it could not use.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -27,6 +28,101 @@ impl Parsed {
             .iter()
             .any(|d| d.severity == Severity::Error)
     }
+}
+
+/// Parses `text` in `format` (detected from the content when `None`). Detection refuses text
+/// holding two formats (a `\d` paste followed by a model …): an error names both and where the
+/// second begins; a format given explicitly is read as that format.
+pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
+    // A UTF-8 byte-order mark is no part of the text (editors on Windows write one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // No schema text holds a NUL character; a file read as text that does is binary.
+    if let Some(at) = text.find('\0') {
+        let span = crate::error::LineIndex::new(text).span(text, at, at + 1);
+        return (
+            format.unwrap_or(Format::Sql),
+            Parsed {
+                schema: Schema::default(),
+                diagnostics: vec![Diagnostic::new(
+                    Severity::Error,
+                    DiagKind::Syntax,
+                    format!("binary data, not a schema (a NUL character at offset {at})"),
+                    span,
+                )],
+            },
+        );
+    }
+    if format.is_none() {
+        if let Some(m) = detect::mixed(text) {
+            let (second, at, line) = m.second;
+            let (first, _, first_line) = m.first;
+            let end = text[at..].find('\n').map_or(text.len(), |e| at + e);
+            let span = crate::error::LineIndex::new(text).span(text, at, end);
+            let message = format!(
+                "the input mixes {} (from line {first_line}) and {} (from line {line}): give each side one format, or choose the format to read",
+                detect::describe(first),
+                detect::describe(second)
+            );
+            return (
+                first,
+                Parsed {
+                    schema: Schema::default(),
+                    diagnostics: vec![Diagnostic::new(
+                        Severity::Error,
+                        DiagKind::Syntax,
+                        message,
+                        span,
+                    )],
+                },
+            );
+        }
+    }
+    let format = format.unwrap_or_else(|| detect::detect(text));
+    let parsed = match format {
+        Format::Sql => ddl::parse_ddl(text),
+        Format::Psql => psql::parse_psql(text),
+        Format::SqlAlchemy => sqlalchemy::parse_sqlalchemy(text),
+        Format::Database => Parsed {
+            schema: Schema::default(),
+            diagnostics: vec![Diagnostic::new(
+                Severity::Error,
+                DiagKind::Empty,
+                "a database is read with the catalog queries (decode_catalog), not from text",
+                Span::default(),
+            )],
+        },
+    };
+    let mut parsed = parsed;
+    if matches!(format, Format::Psql | Format::Sql) {
+        if let Some(hint) = localized_psql(text, &parsed) {
+            parsed.diagnostics.push(hint);
+        }
+    }
+    (format, parsed)
+}
+
+/// psql translates its headings (`Tabelle »public.users«`, `Spalte | Typ`): a paste that could
+/// not be read and has an aligned table but no English heading gets the way to an English one.
+fn localized_psql(text: &str, parsed: &Parsed) -> Option<Diagnostic> {
+    let separator = |l: &str| {
+        let t = l.trim();
+        t.contains('+') && t.chars().all(|c| c == '-' || c == '+')
+    };
+    // psql's English headings: a `Column` or `Type` cell (tables, views, sequences, indexes,
+    // composite types all have one).
+    let english = text.lines().any(|l| {
+        l.contains('|')
+            && l.split('|')
+                .any(|cell| matches!(cell.trim(), "Column" | "Type"))
+    });
+    (parsed.has_errors() && !english && text.lines().any(separator)).then(|| {
+        Diagnostic::new(
+            Severity::Error,
+            DiagKind::Syntax,
+            "this looks like psql `\\d` output with headings in another language, which schemafix cannot read: run psql with English messages and paste that (`LC_MESSAGES=C psql -c '\\d+ users'`)",
+            crate::error::LineIndex::new(text).span(text, 0, 0),
+        )
+    })
 }
 
 /// `sql` on one line (the psql and SQLAlchemy sources write their DDL one statement a line): a

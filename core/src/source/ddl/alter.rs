@@ -473,37 +473,3 @@ pub(super) fn identity_options_from_words(up: &[String]) -> IdentityOptions {
     }
     o
 }
-
-/// Brings a sequence's options to canonical form: values equal to PostgreSQL's defaults become
-/// `None`, so `CREATE SEQUENCE s` and pg_dump's spelled-out form compare equal.
-pub(crate) fn normalize_sequence(seq: &mut Sequence) {
-    let type_max = match seq.data_type.as_str() {
-        "smallint" => i64::from(i16::MAX),
-        "integer" => i64::from(i32::MAX),
-        _ => i64::MAX,
-    };
-    let type_min = match seq.data_type.as_str() {
-        "smallint" => i64::from(i16::MIN),
-        "integer" => i64::from(i32::MIN),
-        _ => i64::MIN,
-    };
-    let (def_min, def_max) = if seq.increment > 0 {
-        (1, type_max)
-    } else {
-        (type_min, -1)
-    };
-    if seq.min_value == Some(def_min) {
-        seq.min_value = None;
-    }
-    if seq.max_value == Some(def_max) {
-        seq.max_value = None;
-    }
-    let eff_start = if seq.increment > 0 {
-        seq.min_value.unwrap_or(def_min)
-    } else {
-        seq.max_value.unwrap_or(def_max)
-    };
-    if seq.start == Some(eff_start) {
-        seq.start = None;
-    }
-}

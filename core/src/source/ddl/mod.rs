@@ -30,15 +30,13 @@ use inherit::*;
 use names::*;
 use rewrite::*;
 
-pub(crate) use alter::normalize_sequence;
-pub(crate) use names::{nextval_target, resolve, split_qualified};
-
 use super::split::{split_statements, RawStatement};
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::{
     canonical_type, canonical_type_name, finish, index_name_columns, is_serial_type,
-    make_object_name, table_names_in_use, unique_name,
+    make_object_name, nextval_target, normalize_sequence, resolve, split_qualified,
+    table_names_in_use, unique_name,
 };
 
 use crate::quote::{quote_ident, quote_literal};
@@ -184,23 +182,6 @@ pub fn parse_expr(text: &str) -> Result<Expr, String> {
         .map_err(|e| e.to_string())?;
     let expr = parser.parse_expr().map_err(|e| e.to_string())?;
     Ok(make_expr(&expr))
-}
-
-/// The name PostgreSQL gives an index column in a default index name (`FigureIndexColname`):
-/// a column's name, a function's name, a cast's type, `expr` when nothing names it.
-pub(crate) fn index_colname(k: &IndexKey) -> String {
-    if k.is_column {
-        return k.expr.canon.trim_matches('"').to_string();
-    }
-    let dialect = PostgreSqlDialect {};
-    let text = spell_casts_for_parser(&k.expr.sql);
-    Parser::new(&dialect)
-        .try_with_sql(&text)
-        .and_then(|mut p| p.parse_expr())
-        .ok()
-        .map(|e| views::figure(&e))
-        .filter(|(_, strength)| *strength > 0)
-        .map_or_else(|| "expr".to_string(), |(name, _)| name)
 }
 
 struct Cx<'a> {

@@ -39,50 +39,6 @@ pub(super) fn as_written(text: &str) -> String {
     text.trim().trim_end_matches(';').trim_end().to_string()
 }
 
-/// Splits `a."B".c` into its identifiers as PostgreSQL stores them.
-pub(crate) fn split_qualified(text: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut in_q = false;
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        if in_q {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    cur.push('"');
-                    chars.next();
-                } else {
-                    in_q = false;
-                }
-            } else {
-                cur.push(c);
-            }
-        } else if c == '"' {
-            in_q = true;
-            quoted = true;
-        } else if c == '.' {
-            parts.push(if quoted {
-                std::mem::take(&mut cur)
-            } else {
-                std::mem::take(&mut cur).to_ascii_lowercase()
-            });
-            quoted = false;
-        } else {
-            cur.push(c);
-        }
-    }
-    parts.push(if quoted {
-        cur
-    } else {
-        cur.to_ascii_lowercase()
-    });
-    parts
-        .into_iter()
-        .map(crate::normalize::truncate_identifier)
-        .collect()
-}
-
 /// One identifier's stored text (`"Foo"` → `Foo`, `Foo` → `foo`).
 pub(super) fn ident_text(text: &str) -> String {
     let t = text.trim();
@@ -206,24 +162,6 @@ pub(super) fn collect_idents(e: &ast::Expr, out: &mut Vec<String>) {
             }
         }
         _ => {}
-    }
-}
-
-/// The sequence named by a canonical `nextval('…')` default.
-pub(crate) fn nextval_target(canon: &str, search_path: &str) -> Option<QualName> {
-    let inner = canon.strip_prefix("nextval('")?.strip_suffix("')")?;
-    let inner = inner.replace("''", "'");
-    let parts = split_qualified(&inner);
-    (!parts.is_empty()).then(|| resolve(&parts, search_path))
-}
-
-/// A possibly qualified object name: the last part is the name, the one before it the schema
-/// (a database part in front is ignored), `search_path` when unqualified.
-pub(crate) fn resolve(parts: &[String], search_path: &str) -> QualName {
-    match parts {
-        [n] => QualName::new(search_path, n.clone()),
-        [.., s, n] => QualName::new(s.clone(), n.clone()),
-        [] => QualName::new(search_path, String::new()),
     }
 }
 

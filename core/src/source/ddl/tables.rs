@@ -546,6 +546,10 @@ pub(super) fn index_key(ic: &ast::IndexColumn) -> IndexKey {
             .filter(|o| !is_default_opclass(o)),
         desc,
         nulls_first,
+        figured_name: (!is_column)
+            .then(|| views::figure(e))
+            .filter(|(_, strength)| *strength > 0)
+            .map(|(name, _)| name),
     }
 }
 

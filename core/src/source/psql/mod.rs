@@ -17,13 +17,13 @@ use std::collections::BTreeSet;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::ddl::{
-    apply_written_ddl, nextval_target, origin_of, parse_expr, resolve, split_qualified,
-};
+use super::ddl::{apply_written_ddl, origin_of, parse_expr};
 
 use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
-use crate::normalize::{canonical_type_name, finish, make_object_name};
+use crate::normalize::{
+    canonical_type_name, finish, make_object_name, nextval_target, resolve, split_qualified,
+};
 use crate::schema::{
     clause_expr, Column, Identity, PartitionOf, QualName, Schema, Scope, Span, Table,
 };
