@@ -291,27 +291,6 @@ fn every_path_the_architecture_map_names_exists() {
     );
 }
 
-/// The variant names of `pub enum Change` in `diff/mod.rs`.
-fn change_variants() -> Vec<String> {
-    let text = std::fs::read_to_string(core_src().join("diff/mod.rs")).expect("diff/mod.rs");
-    let start = text.find("pub enum Change {").expect("the Change enum");
-    let body = &text[start..];
-    let end = body.find("\n}\n").expect("the enum's end");
-    body[..end]
-        .lines()
-        .filter_map(|l| {
-            let rest = l.strip_prefix("    ")?;
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
-            (name.chars().next()?.is_ascii_uppercase()
-                && rest[name.len()..].starts_with([' ', ',', '{', '(']))
-            .then_some(name)
-        })
-        .collect()
-}
-
 fn kebab(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
@@ -325,7 +304,7 @@ fn kebab(name: &str) -> String {
 
 #[test]
 fn every_change_id_is_its_serde_tag() {
-    let variants = change_variants();
+    let variants = variants_of("diff/mod.rs", "Change");
     assert!(
         variants.len() > 40,
         "only {} variants read from the Change enum",
@@ -348,7 +327,7 @@ fn every_change_id_is_its_serde_tag() {
 /// (a wildcard in `hazards` or `loses` would let a destructive kind skip the guard).
 const EXHAUSTIVE: &[(&str, &str, &str)] = &[
     ("diff/mod.rs", "pub fn id(&self)", "match self {"),
-    ("plan/order.rs", "fn phase(", "match c {"),
+    ("plan/order.rs", "fn stage(", "match c {"),
     ("plan/reasons.rs", "fn reason(", "match c {"),
     ("plan/hazards.rs", "fn default_hazards(", "match c {"),
     ("plan/losses.rs", "fn loses(", "match c {"),
@@ -397,4 +376,58 @@ fn what_each_change_does_is_decided_for_every_kind() {
         "wildcard arms over Change:\n{}",
         wild.join("\n")
     );
+}
+
+/// The variant names of `pub enum <name>` in `file` (under `core/src`).
+fn variants_of(file: &str, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(core_src().join(file)).expect("a source file");
+    let start = text
+        .find(&format!("pub enum {name} {{"))
+        .unwrap_or_else(|| panic!("{file}: no enum {name}"));
+    let body = &text[start..];
+    let body = &body[..body.find("\n}\n").expect("the enum's end")];
+    body.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("    ")?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            (name.chars().next()?.is_ascii_uppercase()
+                && rest[name.len()..].trim_start().starts_with([',', '{', '(']))
+            .then_some(name)
+        })
+        .collect()
+}
+
+/// The string members of the TypeScript union `export type <name> = "a" | "b";`.
+fn ts_union(ts: &str, name: &str) -> Vec<String> {
+    let start = ts
+        .find(&format!("export type {name} ="))
+        .unwrap_or_else(|| panic!("web/src/api.rs declares no type {name}"));
+    let body = &ts[start..];
+    let body = &body[body.find('=').expect("=") + 1..body.find(';').expect("its end")];
+    body.split('|')
+        .map(|m| m.trim().trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn the_typescript_types_name_every_kind_core_serializes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let ts = std::fs::read_to_string(root.join("web/src/api.rs")).expect("web/src/api.rs");
+    for (file, rust, union) in [
+        ("diff/mod.rs", "Change", "ChangeKind"),
+        ("plan/mod.rs", "Hazard", "Hazard"),
+        ("error.rs", "DiagKind", "DiagnosticKind"),
+        ("plan/mod.rs", "Phase", "Phase"),
+    ] {
+        let want: Vec<String> = variants_of(file, rust).iter().map(|v| kebab(v)).collect();
+        assert!(want.len() > 3, "{rust}: only {want:?} read");
+        assert_eq!(
+            ts_union(&ts, union),
+            want,
+            "the TypeScript type {union} in web/src/api.rs is not core's {rust}"
+        );
+    }
 }

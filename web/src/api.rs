@@ -22,22 +22,121 @@ export interface DiffOptions {
      *  or, without `from`, the table itself; RENAME COLUMN / RENAME TO, data kept. */
     renames?: { table: { schema: string; name: string }; from?: string; to: string }[];
 }
+/** Every kind of change (`Step.change.kind`), as core names them. */
+export type ChangeKind =
+    "create-schema" |
+    "drop-schema" |
+    "create-collation" |
+    "drop-collation" |
+    "create-extension" |
+    "alter-extension" |
+    "drop-extension" |
+    "create-enum" |
+    "add-enum-value" |
+    "drop-enum" |
+    "rebuild-enum" |
+    "create-sequence" |
+    "alter-sequence" |
+    "drop-sequence" |
+    "create-table" |
+    "drop-table" |
+    "recreate-table" |
+    "set-logged" |
+    "detach-partition" |
+    "attach-partition" |
+    "add-column" |
+    "drop-column" |
+    "alter-column-type" |
+    "set-not-null" |
+    "backfill" |
+    "drop-not-null" |
+    "set-default" |
+    "drop-default" |
+    "add-identity" |
+    "set-identity-options" |
+    "set-identity" |
+    "drop-identity" |
+    "add-serial" |
+    "drop-serial" |
+    "add-primary-key" |
+    "drop-primary-key" |
+    "add-unique" |
+    "drop-unique" |
+    "add-check" |
+    "drop-check" |
+    "add-foreign-key" |
+    "drop-foreign-key" |
+    "validate-constraint" |
+    "add-exclusion" |
+    "drop-exclusion" |
+    "create-index" |
+    "drop-index" |
+    "rename-table" |
+    "rename-column" |
+    "rename-constraint" |
+    "rename-index" |
+    "comment-table" |
+    "comment-column" |
+    "comment-index" |
+    "comment-constraint" |
+    "comment-type" |
+    "set-row-security" |
+    "set-force-row-security" |
+    "create-policy" |
+    "drop-policy" |
+    "create-function" |
+    "replace-function" |
+    "drop-function" |
+    "create-trigger" |
+    "drop-trigger" |
+    "comment-function" |
+    "comment-trigger" |
+    "create-view" |
+    "drop-view" |
+    "comment-view";
+/** A risk a step carries on a live database. */
+export type Hazard =
+    "deletes-data" |
+    "table-rewrite" |
+    "access-exclusive-lock" |
+    "share-lock" |
+    "full-table-scan" |
+    "fails-on-existing-rows" |
+    "index-build" |
+    "index-dropped" |
+    "not-transactional" |
+    "authorization-change";
+/** What kind of problem a diagnostic reports. */
+export type DiagnosticKind =
+    "syntax" |
+    "out-of-scope" |
+    "no-schema-content" |
+    "ignored-clause" |
+    "unknown-object" |
+    "empty" |
+    "internal";
+/** How a statement of an online plan runs. */
+export type Phase =
+    "transactional" |
+    "not-transactional" |
+    "validate" |
+    "backfill";
 /** A problem in an input, with its 1-based line and column. */
 export interface Diagnostic {
     severity: "note" | "warning" | "error";
-    kind: string;
+    kind: DiagnosticKind;
     message: string;
     span: { start: number; end: number; line: number; column: number };
 }
 /** One step of a plan: its kind, why, its risks, and what it would lose. */
 export interface Step {
     id: string;
-    change: { kind: string; [field: string]: unknown };
+    change: { kind: ChangeKind; [field: string]: unknown };
     reason: string;
-    hazards: string[];
+    hazards: Hazard[];
     loses: string | null;
     /** In online mode, when the step runs in another form: its statements and their phase. */
-    online?: { phase: "transactional" | "not-transactional" | "validate" | "backfill"; sql: string }[];
+    online?: { phase: Phase; sql: string }[];
 }
 export interface Plan {
     steps: Step[];
@@ -86,7 +185,7 @@ export interface Verification {
     borrowed: string[];
     error: PgError | null;
     /** The hazards the plan listed for the refused step. */
-    errorHazards: string[];
+    errorHazards: Hazard[];
     /** Steps still needed after the migration ran. */
     left: Step[];
     leftSql: string;

@@ -219,18 +219,18 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         }
         d
     };
-    let mut order: Vec<(u32, u32, usize)> = diff
+    let mut order: Vec<(order::Stage, u32, usize)> = diff
         .changes
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            // Within their phase, dropped tables come first (a view of the same name follows),
+            // Within their stage, dropped tables come first (a view of the same name follows),
             // children before parents.
             let first = match c {
                 Change::DropTable { table } => u32::MAX / 2 - depth(&table.name),
                 _ => u32::MAX,
             };
-            (phase(c), first, i)
+            (stage(c), first, i)
         })
         .collect();
     order.sort_unstable();
@@ -438,7 +438,7 @@ mod reasons;
 use hazards::{change_table, hazards};
 pub(crate) use hazards::{fills_each_row, swap_of};
 use losses::loses;
-use order::phase;
+use order::stage;
 use reasons::{at, col_desc, reason};
 #[cfg(test)]
 mod tests;

@@ -2,85 +2,141 @@
 
 use crate::diff::Change;
 
+/// The stages of a plan, in the order they run: each change has one ([`stage`]); within a stage
+/// changes keep the diff's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Stage {
+    /// Schemas, extensions and collations created (a replaced extension or collation dropped first).
+    Setup,
+    /// Enum types created and labels added; views, triggers and replaced functions dropped before what they read changes.
+    TypesAndDependantsOut,
+    /// Sequences created and altered; functions in languages whose bodies are not checked at creation, before the defaults and checks that call them.
+    SequencesAndRoutines,
+    /// Foreign keys and policies dropped; tables and columns renamed, before anything else names them.
+    ReferencesOutAndRenames,
+    /// Indexes, unique, check, primary key and exclusion constraints dropped.
+    KeysAndIndexesOut,
+    /// Constraints and indexes renamed; partitions detached.
+    NamesAndDetach,
+    /// Columns dropped.
+    ColumnsOut,
+    /// Tables created (or created again).
+    Tables,
+    /// Columns added; tables set logged or unlogged.
+    Columns,
+    /// Identities, serials and defaults dropped, before a type change.
+    ColumnDefaultsOut,
+    /// Enum types rebuilt.
+    EnumRebuilds,
+    /// Column types changed.
+    ColumnTypes,
+    /// Defaults set.
+    ColumnDefaults,
+    /// NOT NULL set or dropped; backfills.
+    Nullability,
+    /// Identities and serials added or changed.
+    Identities,
+    /// Primary keys, unique, check and exclusion constraints added; partitions attached.
+    Constraints,
+    /// Indexes created.
+    Indexes,
+    /// Foreign keys added and constraints validated; row security and policies.
+    ReferencesAndSecurity,
+    /// Tables dropped; views, SQL functions and triggers created, once what they read exists.
+    TablesOutAndDependants,
+    /// Sequences and functions no longer wanted dropped.
+    SequencesOut,
+    /// Enum types, extensions and collations dropped.
+    TypesOut,
+    /// Comments.
+    Comments,
+    /// Schemas dropped.
+    SchemasOut,
+}
+
 /// An SQL function's body is checked when it is created: it comes after the tables and views it
 /// reads; other languages' bodies are not, and come before the tables whose defaults and checks
 /// may call them.
-fn function_phase(function: &crate::schema::Function) -> u32 {
+fn function_stage(function: &crate::schema::Function) -> Stage {
     if function.language == "sql" {
-        18
+        Stage::TablesOutAndDependants
     } else {
-        2
+        Stage::SequencesAndRoutines
     }
 }
 
 /// Dependency order: types and sequences before tables, drops of dependants before what they
 /// depend on, tables before their foreign keys.
-pub(super) fn phase(c: &Change) -> u32 {
+pub(super) fn stage(c: &Change) -> Stage {
     match c {
         Change::CreateSchema { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::DropCollation { replaced: true, .. }
         | Change::DropExtension { replaced: true, .. }
-        | Change::CreateCollation { .. } => 0,
+        | Change::CreateCollation { .. } => Stage::Setup,
         Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
         | Change::DropView { .. }
         | Change::DropTrigger { .. }
-        | Change::DropFunction { replaced: true, .. } => 1,
-        Change::CreateFunction { function } => function_phase(function),
-        Change::ReplaceFunction { to, .. } => function_phase(to),
-        Change::CreateTrigger { .. } => 18,
+        | Change::DropFunction { replaced: true, .. } => Stage::TypesAndDependantsOut,
+        Change::CreateFunction { function } => function_stage(function),
+        Change::ReplaceFunction { to, .. } => function_stage(to),
+        Change::CreateTrigger { .. } => Stage::TablesOutAndDependants,
         Change::DropFunction {
             replaced: false, ..
-        } => 19,
-        Change::CreateSequence { .. } | Change::AlterSequence { .. } => 2,
-        Change::DropForeignKey { .. } | Change::DropPolicy { .. } => 3,
+        } => Stage::SequencesOut,
+        Change::CreateSequence { .. } | Change::AlterSequence { .. } => Stage::SequencesAndRoutines,
+        Change::DropForeignKey { .. } | Change::DropPolicy { .. } => Stage::ReferencesOutAndRenames,
         Change::DropIndex { .. }
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
         | Change::DropPrimaryKey { .. }
-        | Change::DropExclusion { .. } => 4,
+        | Change::DropExclusion { .. } => Stage::KeysAndIndexesOut,
         // Before everything else that names the column (its drops see the old name only
         // through the current schema, which the rename already changed).
-        Change::RenameTable { .. } | Change::RenameColumn { .. } => 3,
+        Change::RenameTable { .. } | Change::RenameColumn { .. } => Stage::ReferencesOutAndRenames,
         Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }
-        | Change::DetachPartition { .. } => 5,
-        Change::DropColumn { .. } => 6,
-        Change::CreateTable { .. } | Change::RecreateTable { .. } => 7,
-        Change::SetLogged { .. } => 8,
-        Change::AddColumn { .. } => 8,
-        Change::DropIdentity { .. } | Change::DropSerial { .. } | Change::DropDefault { .. } => 9,
-        Change::RebuildEnum { .. } => 10,
-        Change::AlterColumnType { .. } => 11,
-        Change::SetDefault { .. } => 12,
-        Change::DropNotNull { .. } | Change::SetNotNull { .. } | Change::Backfill { .. } => 13,
+        | Change::DetachPartition { .. } => Stage::NamesAndDetach,
+        Change::DropColumn { .. } => Stage::ColumnsOut,
+        Change::CreateTable { .. } | Change::RecreateTable { .. } => Stage::Tables,
+        Change::SetLogged { .. } => Stage::Columns,
+        Change::AddColumn { .. } => Stage::Columns,
+        Change::DropIdentity { .. } | Change::DropSerial { .. } | Change::DropDefault { .. } => {
+            Stage::ColumnDefaultsOut
+        }
+        Change::RebuildEnum { .. } => Stage::EnumRebuilds,
+        Change::AlterColumnType { .. } => Stage::ColumnTypes,
+        Change::SetDefault { .. } => Stage::ColumnDefaults,
+        Change::DropNotNull { .. } | Change::SetNotNull { .. } | Change::Backfill { .. } => {
+            Stage::Nullability
+        }
         Change::AddSerial { .. }
         | Change::AddIdentity { .. }
         | Change::SetIdentity { .. }
-        | Change::SetIdentityOptions { .. } => 14,
+        | Change::SetIdentityOptions { .. } => Stage::Identities,
         Change::AddPrimaryKey { .. }
         | Change::AddUnique { .. }
         | Change::AddCheck { .. }
         | Change::AddExclusion { .. }
-        | Change::AttachPartition { .. } => 15,
-        Change::CreateIndex { .. } => 16,
+        | Change::AttachPartition { .. } => Stage::Constraints,
+        Change::CreateIndex { .. } => Stage::Indexes,
         Change::AddForeignKey { .. }
         | Change::ValidateConstraint { .. }
         | Change::SetRowSecurity { .. }
         | Change::SetForceRowSecurity { .. }
-        | Change::CreatePolicy { .. } => 17,
-        // A view replacing a dropped table of the same name comes after it (both are 18; the
-        // diff lists tables first).
-        Change::DropTable { .. } | Change::CreateView { .. } => 18,
-        Change::DropSequence { .. } => 19,
+        | Change::CreatePolicy { .. } => Stage::ReferencesAndSecurity,
+        // A view replacing a dropped table of the same name comes after it (both in
+        // `TablesOutAndDependants`; the diff lists tables first).
+        Change::DropTable { .. } | Change::CreateView { .. } => Stage::TablesOutAndDependants,
+        Change::DropSequence { .. } => Stage::SequencesOut,
         Change::DropEnum { .. }
         | Change::DropExtension { .. }
         | Change::DropCollation {
             replaced: false, ..
-        } => 20,
-        Change::DropSchema { .. } => 22,
+        } => Stage::TypesOut,
+        Change::DropSchema { .. } => Stage::SchemasOut,
         Change::CommentTable { .. }
         | Change::CommentColumn { .. }
         | Change::CommentIndex { .. }
@@ -88,6 +144,6 @@ pub(super) fn phase(c: &Change) -> u32 {
         | Change::CommentConstraint { .. }
         | Change::CommentFunction { .. }
         | Change::CommentTrigger { .. }
-        | Change::CommentView { .. } => 21,
+        | Change::CommentView { .. } => Stage::Comments,
     }
 }

@@ -9,7 +9,7 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 use super::{parse_expr, resolve};
 use crate::normalize::canonical_type;
 use crate::quote::quote_ident;
-use crate::schema::QualName;
+use crate::schema::{Collation, QualName, Span};
 
 /// What a `CREATE FUNCTION` / `CREATE PROCEDURE` statement defines.
 pub(super) struct RoutineDef {
@@ -471,12 +471,8 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
     })
 }
 
-/// What a `CREATE COLLATION` statement defines: (name, provider, lc_collate, lc_ctype,
-/// deterministic).
-pub(super) fn collation(
-    text: &str,
-    search_path: &str,
-) -> Result<(QualName, String, String, String, bool), String> {
+/// What a `CREATE COLLATION` statement defines (its span left for the caller).
+pub(super) fn collation(text: &str, search_path: &str) -> Result<Collation, String> {
     let toks = tokens(text)?;
     let mut i = toks
         .iter()
@@ -501,7 +497,14 @@ pub(super) fn collation(
             Some(l) => ("icu", l.to_string()),
             None => ("libc", from.clone()),
         };
-        return Ok((name, provider.into(), locale.clone(), locale, true));
+        return Ok(Collation {
+            name,
+            provider: provider.into(),
+            lc_collate: locale.clone(),
+            lc_ctype: locale,
+            deterministic: true,
+            span: Span::default(),
+        });
     }
     if !matches!(toks.get(i), Some(Token::LParen)) {
         return Err("no option list".into());
@@ -525,7 +528,14 @@ pub(super) fn collation(
     }
     let collate = collate.or(locale.clone()).unwrap_or_default();
     let ctype = ctype.or(locale).unwrap_or_default();
-    Ok((name, provider, collate, ctype, deterministic))
+    Ok(Collation {
+        name,
+        provider,
+        lc_collate: collate,
+        lc_ctype: ctype,
+        deterministic,
+        span: Span::default(),
+    })
 }
 
 /// Reads `COMMENT ON CONSTRAINT name ON table IS 'text' | NULL` (which the parser lacks):

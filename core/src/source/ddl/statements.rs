@@ -107,19 +107,11 @@ impl Cx<'_> {
             | ["CREATE", "MATERIALIZED", "VIEW", ..] => self.parsed(st, &kind, line),
             ["ALTER", "SEQUENCE", ..] => self.alter_sequence(st, line),
             ["CREATE", "COLLATION", ..] => match routines::collation(st.text, &self.search_path) {
-                Ok((name, provider, lc_collate, lc_ctype, deterministic)) => {
+                Ok(collation) => {
                     let span = self.span(st.start, st.end);
-                    self.schema.collations.insert(
-                        name.clone(),
-                        Collation {
-                            name,
-                            provider,
-                            lc_collate,
-                            lc_ctype,
-                            deterministic,
-                            span,
-                        },
-                    );
+                    self.schema
+                        .collations
+                        .insert(collation.name.clone(), Collation { span, ..collation });
                 }
                 Err(e) => self.unreadable(st, "CREATE COLLATION", line, &e),
             },

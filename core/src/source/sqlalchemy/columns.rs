@@ -232,9 +232,9 @@ impl Sx<'_> {
             }
         }
         if col.sql_type.is_empty() {
-            if let Some(fk) = &col.fk {
+            if col.fk.is_some() {
                 // A column typed by its foreign key takes the referenced column's type; resolved later.
-                col.sql_type = format!("@fk:{}", fk.target);
+                col.typed_by_fk = true;
             } else {
                 self.diag(
                     Severity::Error,
@@ -644,13 +644,13 @@ impl Sx<'_> {
                         _ => Vec::new(),
                     }
                 };
-                TableItem::ForeignKey(
+                TableItem::ForeignKey {
                     name,
-                    list(c.args.first()),
-                    list(c.args.get(1)),
-                    kw(c, "ondelete").and_then(str_const),
-                    kw(c, "onupdate").and_then(str_const),
-                )
+                    columns: list(c.args.first()),
+                    refs: list(c.args.get(1)),
+                    ondelete: kw(c, "ondelete").and_then(str_const),
+                    onupdate: kw(c, "onupdate").and_then(str_const),
+                }
             }
             "Column" => return None,
             other => {

@@ -37,21 +37,30 @@ impl Sx<'_> {
                 column_at.insert((q.clone(), c.name.clone()), c.at);
             }
         }
-        // Types of columns that take them from their foreign key.
+        // Types of columns that take them from their foreign key (through a chain of such
+        // columns, as far as it goes).
         let type_of = |target: &str| -> Option<String> {
-            let (t, c) = target.rsplit_once('.')?;
-            let t = last(t);
-            let col = tables
-                .iter()
-                .find(|x| x.name == t)?
-                .columns
-                .iter()
-                .find(|x| x.name == c)?;
-            Some(match col.sql_type.as_str() {
-                "SERIAL" => "INTEGER".into(),
-                "BIGSERIAL" => "BIGINT".into(),
-                other => other.to_string(),
-            })
+            let mut target = target.to_string();
+            for _ in 0..=tables.len() {
+                let (t, c) = target.rsplit_once('.')?;
+                let t = last(t);
+                let col = tables
+                    .iter()
+                    .find(|x| x.name == t)?
+                    .columns
+                    .iter()
+                    .find(|x| x.name == c)?;
+                if col.typed_by_fk {
+                    target = col.fk.as_ref()?.target.clone();
+                    continue;
+                }
+                return Some(match col.sql_type.as_str() {
+                    "SERIAL" => "INTEGER".into(),
+                    "BIGSERIAL" => "BIGINT".into(),
+                    other => other.to_string(),
+                });
+            }
+            None
         };
         for t in &tables {
             for c in &t.columns {
@@ -81,8 +90,11 @@ impl Sx<'_> {
             let pk_cols: Vec<&Col> = t.columns.iter().filter(|c| c.primary_key).collect();
             for c in &t.columns {
                 let mut ty = c.sql_type.clone();
-                if let Some(target) = ty.strip_prefix("@fk:") {
-                    ty = type_of(target).unwrap_or_else(|| "INTEGER".into());
+                if c.typed_by_fk {
+                    ty =
+                        c.fk.as_ref()
+                            .and_then(|fk| type_of(&fk.target))
+                            .unwrap_or_else(|| "INTEGER".into());
                 }
                 let integer = c.integer || matches!(ty.as_str(), "INTEGER" | "BIGINT" | "SMALLINT");
                 // SQLAlchemy's autoincrement: the one integer primary key column without a
@@ -205,7 +217,13 @@ impl Sx<'_> {
                     TableItem::Check(n, sql) => {
                         items.push(format!("{}CHECK ({sql})", named("ck", n, "", "")));
                     }
-                    TableItem::ForeignKey(n, cols, refs, ondelete, onupdate) => {
+                    TableItem::ForeignKey {
+                        name: n,
+                        columns: cols,
+                        refs,
+                        ondelete,
+                        onupdate,
+                    } => {
                         let (rt, rcols): (Vec<String>, Vec<String>) = refs
                             .iter()
                             .filter_map(|r| {

@@ -81,7 +81,11 @@ pub fn parse_sqlalchemy(text: &str) -> Parsed {
 #[derive(Debug, Clone)]
 struct Col {
     name: String,
+    /// The type as SQLAlchemy emits it; empty while [`Col::typed_by_fk`].
     sql_type: String,
+    /// No type of its own: it takes the type of the column its foreign key references
+    /// (resolved when the DDL is written, once every table is known).
+    typed_by_fk: bool,
     nullable: Option<bool>,
     primary_key: bool,
     unique: bool,
@@ -105,6 +109,7 @@ impl Col {
         Col {
             name: name.to_string(),
             sql_type: String::new(),
+            typed_by_fk: false,
             nullable: None,
             primary_key: false,
             unique: false,
@@ -150,13 +155,15 @@ enum TableItem {
     Index(IndexItem),
     Check(Option<String>, String),
     PrimaryKey(Option<String>, Vec<String>),
-    ForeignKey(
-        Option<String>,
-        Vec<String>,
-        Vec<String>,
-        Option<String>,
-        Option<String>,
-    ),
+    /// `ForeignKeyConstraint(columns, refcolumns, name=, ondelete=, onupdate=)`.
+    ForeignKey {
+        name: Option<String>,
+        columns: Vec<String>,
+        /// `table.column` (or `schema.table.column`) for each of `columns`.
+        refs: Vec<String>,
+        ondelete: Option<String>,
+        onupdate: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
