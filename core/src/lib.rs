@@ -33,7 +33,7 @@ mod verify;
 pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
-pub use diff::{diff, Change, Diff, Swap};
+pub use diff::{diff, online_swaps, Change, Diff, Swap};
 pub use error::{DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
 pub use leftovers::{strip_leftovers, Leftover};
@@ -166,6 +166,9 @@ pub fn migrate_parsed(
     }
     if !m.has_errors() {
         let mut d = diff(&from_schema, &tp.schema);
+        if options.online {
+            online_swaps(&mut d, &from_schema, &tp.schema);
+        }
         // Confirmed renames run first: the current schema above already has the new names.
         d.changes.splice(0..0, renamed);
         m.plan = plan::plan_owned(d, options);

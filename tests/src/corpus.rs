@@ -326,8 +326,10 @@ fn full_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
 
 /// [`full_plan`] in online mode, for the test server's version.
 fn online_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
+    let mut d = diff(from, to);
+    schemafix_core::online_swaps(&mut d, from, to);
     plan(
-        &diff(from, to),
+        &d,
         &PlanOptions {
             allow_destructive: true,
             online: true,

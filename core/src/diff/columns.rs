@@ -11,7 +11,6 @@ pub(super) fn diff_columns(
     t: &Table,
     from: &Schema,
     to: &Schema,
-    relations: &Relations,
     out: &mut Vec<Change>,
 ) {
     let table = &t.name;
@@ -31,7 +30,7 @@ pub(super) fn diff_columns(
                     });
                 }
             }
-            Some(fc) => diff_column((f, t), fc, tc, (from, to), relations, out),
+            Some(fc) => diff_column((f, t), fc, tc, (from, to), out),
         }
     }
     for fc in &f.columns {
@@ -49,7 +48,6 @@ fn diff_column(
     f: &Column,
     t: &Column,
     (from, to): (&Schema, &Schema),
-    relations: &Relations,
     out: &mut Vec<Change>,
 ) {
     let table = &tables.1.name;
@@ -127,7 +125,8 @@ fn diff_column(
                 None
             },
             serial: f.serial && t.serial,
-            swap: swap(tables, f, t, relations).map(Box::new),
+            // Found by `online_swaps`, only for a plan in online mode.
+            swap: None,
         });
     }
     let drop_default = |out: &mut Vec<Change>, from: &Option<Box<Expr>>| {
@@ -239,6 +238,31 @@ pub(crate) fn needs_using(from: &str, to: &str) -> bool {
         return from.trim_end_matches("[]") != to.trim_end_matches("[]");
     }
     !(a == b && a != "other") && b != "string"
+}
+
+/// Fills in, for each type change of `diff`, the [`Swap`] online mode may make it through,
+/// where one is possible: what it takes is looked up across both schemas, so it is done only
+/// for a plan in online mode (`migrate` calls it then; a caller planning online from its own
+/// diff calls it first).
+pub fn online_swaps(diff: &mut super::Diff, from: &Schema, to: &Schema) {
+    let relations = Relations::new(from, to);
+    for c in &mut diff.changes {
+        if let Change::AlterColumnType {
+            table,
+            column,
+            swap: found,
+            ..
+        } = c
+        {
+            let (Some(ft), Some(tt)) = (from.tables.get(table), to.tables.get(table)) else {
+                continue;
+            };
+            let (Some(f), Some(t)) = (ft.column(column), tt.column(column)) else {
+                continue;
+            };
+            *found = swap((ft, tt), f, t, &relations).map(Box::new);
+        }
+    }
 }
 
 /// The expand and contract online mode may change `f`'s type through (see [`Swap`]), or

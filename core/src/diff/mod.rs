@@ -14,6 +14,8 @@ mod sequences;
 pub(crate) mod tables;
 pub(crate) mod views;
 
+pub use columns::online_swaps;
+
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -664,7 +666,6 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     enums::diff_enums(from, to, whole, &mut out, &mut not_compared);
     sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 
-    let relations = columns::Relations::new(from, to);
     // Parents (INHERITS, partitions) before their children, whatever their names: a partition
     // in another schema is created after its parent (a stable sort by how many ancestors a
     // table has in the desired schema).
@@ -672,7 +673,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     ordered.sort_by_key(|(_, t)| ancestors(t, to));
     for (name, t) in ordered {
         match from.tables.get(name) {
-            Some(f) => tables::diff_table(f, t, from, to, &relations, &mut out),
+            Some(f) => tables::diff_table(f, t, from, to, &mut out),
             None if in_scope(from, name) => {
                 tables::create_table(tables::local_shared(t, to), true, &mut out)
             }

@@ -209,7 +209,6 @@ pub(super) fn diff_table(
     t: &Arc<Table>,
     from: &Schema,
     to: &Schema,
-    relations: &columns::Relations,
     out: &mut Vec<Change>,
 ) {
     if f.partition_by != t.partition_by {
@@ -245,14 +244,7 @@ pub(super) fn diff_table(
         let mut whole_t = Table::clone(t);
         whole_t.partition_of = None;
         let whole_f = local_view(&whole_f, from);
-        columns::diff_columns(
-            &whole_f,
-            &local_view(&whole_t, to),
-            from,
-            to,
-            relations,
-            out,
-        );
+        columns::diff_columns(&whole_f, &local_view(&whole_t, to), from, to, out);
         let own_t = local_view(t, to);
         constraints::diff_constraints(&whole_f, &own_t, out);
         indexes::diff_indexes(&whole_f, &own_t, out);
@@ -281,7 +273,7 @@ pub(super) fn diff_table(
         });
     }
     let (f, t) = (&local_view(f, to), &local_view(t, to));
-    columns::diff_columns(f, t, from, to, relations, out);
+    columns::diff_columns(f, t, from, to, out);
     constraints::diff_constraints(f, t, out);
     indexes::diff_indexes(f, t, out);
     row_security(f, t, out);
