@@ -73,8 +73,11 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             to: from,
             columns,
         },
-        CreateSequence { seq } => DropSequence { seq },
-        DropSequence { seq } => CreateSequence { seq },
+        CreateSequence { seq } => DropSequence {
+            seq,
+            owner_dropped: false,
+        },
+        DropSequence { seq, .. } => CreateSequence { seq },
         AlterSequence { from, to } => AlterSequence { from: to, to: from },
         CreateTable { table } => DropTable { table },
         AddColumn { table, column } => DropColumn { table, column },

@@ -85,7 +85,13 @@ pub enum Change {
         to: Box<Sequence>,
     },
     /// `DROP SEQUENCE`.
-    DropSequence { seq: Sequence },
+    DropSequence {
+        seq: Sequence,
+        /// Its owner (`OWNED BY`), a table or column the plan drops, takes it along: the step
+        /// says so and runs nothing (set by the plan).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        owner_dropped: bool,
+    },
     /// `CREATE TABLE`. The table is the desired one, shared; its foreign keys, indexes, policies
     /// and row security come as changes of their own, so renderers skip them and its JSON
     /// leaves them out ([`tables::bare`]).

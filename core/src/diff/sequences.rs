@@ -37,7 +37,10 @@ pub(super) fn diff_sequences(
     if whole {
         for (name, f) in &from.sequences {
             if !to.sequences.contains_key(name) {
-                out.push(Change::DropSequence { seq: f.clone() });
+                out.push(Change::DropSequence {
+                    seq: f.clone(),
+                    owner_dropped: false,
+                });
             }
         }
     }
@@ -127,7 +130,7 @@ pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>)
                     continue;
                 }
                 let others = positions(out, |o| match o {
-                    Change::DropSequence { seq: s } => s.name == seq,
+                    Change::DropSequence { seq: s, .. } => s.name == seq,
                     Change::DropDefault {
                         table: t,
                         column: c,

@@ -12,11 +12,23 @@ use crate::schema::{Schema, Table};
 /// changes to those are made on the parent and reach the child from there.
 /// A table with no parents is its own local view, borrowed rather than copied.
 pub(super) fn local_view<'a>(t: &'a Table, schema: &Schema) -> Cow<'a, Table> {
+    local_view_in(t, schema, None)
+}
+
+/// [`local_view`] with each parent looked up in `schema`, or in `fallback` where `schema`
+/// does not show it (a paste of the child alone).
+fn local_view_in<'a>(t: &'a Table, schema: &Schema, fallback: Option<&Schema>) -> Cow<'a, Table> {
     let parents: Vec<&Table> = t
         .inherits
         .iter()
         .chain(t.partition_of.as_ref().map(|p| &p.parent))
-        .filter_map(|p| schema.tables.get(p).map(|t| &**t))
+        .filter_map(|p| {
+            schema
+                .tables
+                .get(p)
+                .or_else(|| fallback.and_then(|f| f.tables.get(p)))
+                .map(|t| &**t)
+        })
         .collect();
     let known = parents.len() == t.inherits.len() + usize::from(t.partition_of.is_some());
     if parents.is_empty() && t.partition_of.is_none() {
@@ -272,7 +284,13 @@ pub(super) fn diff_table(
             unlogged: t.unlogged,
         });
     }
-    let (f, t) = (&local_view(f, to), &local_view(t, to));
+    // Each side through its own parents (from the other side where it does not show them, as
+    // a paste of the child alone does): what the current side inherits is not the child's to
+    // drop, even where the desired parent no longer has it.
+    let (f, t) = (
+        &local_view_in(f, from, Some(to)),
+        &local_view_in(t, to, Some(from)),
+    );
     columns::diff_columns(f, t, from, to, out);
     constraints::diff_constraints(f, t, out);
     indexes::diff_indexes(f, t, out);

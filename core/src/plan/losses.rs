@@ -15,7 +15,9 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         Change::DropColumn { table, column } => {
             Some(format!("every value of column {}", at(table, &column.name)))
         }
-        Change::DropSequence { seq } => Some(format!("the current value of sequence {}", seq.name)),
+        Change::DropSequence { seq, .. } => {
+            Some(format!("the current value of sequence {}", seq.name))
+        }
         Change::DropEnum { ty } => Some(format!("type {}", ty.name)),
         Change::DropSchema { name } => Some(format!("schema {name}")),
         Change::DropCollation {

@@ -185,7 +185,7 @@ pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
 pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
     // Renames are judged on the columns as wanted (before a NOT NULL one is split).
     let renames = crate::rename::suggest(&diff);
-    let diff = split_required_columns(diff);
+    let diff = sequence_owners(split_required_columns(diff));
     let backfilled: std::collections::BTreeSet<(QualName, String)> = diff
         .changes
         .iter()
@@ -385,6 +385,60 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         }
     }
     plan
+}
+
+/// What the plan's other changes do to sequences with an owner (`OWNED BY`): one whose owning
+/// table or column the plan drops goes with it, so its own drop runs nothing; one created for a
+/// table or column the plan creates is created without its owner, which an `ALTER SEQUENCE`
+/// sets once the column exists (the table may need the sequence first, for its default).
+fn sequence_owners(mut diff: Diff) -> Diff {
+    use std::collections::BTreeSet;
+    let mut dropped: BTreeSet<(QualName, Option<String>)> = BTreeSet::new();
+    let mut created: BTreeSet<(QualName, Option<String>)> = BTreeSet::new();
+    for c in &diff.changes {
+        match c {
+            Change::DropTable { table } => {
+                dropped.insert((table.name.clone(), None));
+            }
+            Change::DropColumn { table, column } => {
+                dropped.insert((table.clone(), Some(column.name.to_string())));
+            }
+            Change::CreateTable { table } => {
+                created.insert((table.name.clone(), None));
+            }
+            Change::RecreateTable { to, .. } => {
+                created.insert((to.name.clone(), None));
+            }
+            Change::AddColumn { table, column } => {
+                created.insert((table.clone(), Some(column.name.to_string())));
+            }
+            _ => {}
+        }
+    }
+    let by = |set: &BTreeSet<(QualName, Option<String>)>, (t, c): &(QualName, String)| {
+        set.contains(&(t.clone(), None)) || set.contains(&(t.clone(), Some(c.clone())))
+    };
+    let mut owners_set = Vec::new();
+    for c in &mut diff.changes {
+        match c {
+            Change::DropSequence { seq, owner_dropped } => {
+                *owner_dropped = seq.owned_by.as_ref().is_some_and(|o| by(&dropped, o));
+            }
+            Change::CreateSequence { seq }
+                if seq.owned_by.as_ref().is_some_and(|o| by(&created, o)) =>
+            {
+                let owned = seq.clone();
+                seq.owned_by = None;
+                owners_set.push(Change::AlterSequence {
+                    from: Box::new(seq.clone()),
+                    to: Box::new(owned),
+                });
+            }
+            _ => {}
+        }
+    }
+    diff.changes.extend(owners_set);
+    diff
 }
 
 /// A NOT NULL column without a default added to an existing table fails on its rows: it is

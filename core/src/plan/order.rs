@@ -86,6 +86,11 @@ pub(super) fn stage(c: &Change) -> Stage {
         Change::DropFunction {
             replaced: false, ..
         } => Stage::SequencesOut,
+        // An owner given to a sequence that had none: once the column exists (the plan creates
+        // a sequence owned by a new table's column without its owner, then sets it).
+        Change::AlterSequence { from, to } if from.owned_by.is_none() && to.owned_by.is_some() => {
+            Stage::ColumnDefaults
+        }
         Change::CreateSequence { .. } | Change::AlterSequence { .. } => Stage::SequencesAndRoutines,
         Change::DropForeignKey { .. } | Change::DropPolicy { .. } => Stage::ReferencesOutAndRenames,
         Change::DropIndex { .. }

@@ -371,8 +371,15 @@ pub(super) fn reason(c: &Change) -> String {
             )
         }
         Change::AlterSequence { to, .. } => format!("sequence {}: options differ", to.name),
-        Change::DropSequence { seq } => {
-            format!("sequence {}: exists, not in the desired schema", seq.name)
+        Change::DropSequence { seq, owner_dropped } => {
+            let mut r = format!("sequence {}: exists, not in the desired schema", seq.name);
+            if let (true, Some((table, column))) = (owner_dropped, &seq.owned_by) {
+                r.push_str(&format!(
+                    "; dropped with {}, which owns it (nothing to run)",
+                    at(table, column)
+                ));
+            }
+            r
         }
         Change::CreateTable { table } => format!(
             "table {}: in the desired schema, missing in the current one",

@@ -735,7 +735,11 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             ));
             out
         }
-        Change::DropSequence { seq } => vec![format!("DROP SEQUENCE {}", seq.name)],
+        Change::DropSequence {
+            owner_dropped: true,
+            ..
+        } => Vec::new(),
+        Change::DropSequence { seq, .. } => vec![format!("DROP SEQUENCE {}", seq.name)],
         Change::CreateTable { table } => vec![create_table(table)],
         Change::DropTable { table } => vec![format!("DROP TABLE {}", table.name)],
         Change::AddColumn { table, column } => vec![format!(
