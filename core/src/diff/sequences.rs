@@ -147,6 +147,39 @@ pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>)
                     },
                 ));
             }
+            // A dropped table's serial sequence that the desired schema keeps, as a sequence
+            // of its own (a table renamed by a migration keeps its column's sequence under
+            // the old name): altered to what is wanted instead of created again, which fails
+            // while the table still holds it.
+            Change::DropTable { table } => {
+                for c in table.columns.iter().filter(|c| c.serial) {
+                    let seq = serial_sequence(&table.name, &c.name);
+                    let Some(want) = to.sequences.get(&seq) else {
+                        continue;
+                    };
+                    if from.sequences.contains_key(&seq) {
+                        continue;
+                    }
+                    let created = positions(
+                        out,
+                        |o| matches!(o, Change::CreateSequence { seq: s } if s.name == seq),
+                    );
+                    if let Some(&at) = created.first() {
+                        replace.push((
+                            at,
+                            Vec::new(),
+                            Change::AlterSequence {
+                                from: Box::new(implicit_sequence(
+                                    &table.name,
+                                    &c.name,
+                                    &c.data_type,
+                                )),
+                                to: Box::new(want.clone()),
+                            },
+                        ));
+                    }
+                }
+            }
             _ => {}
         }
     }

@@ -388,9 +388,10 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
 }
 
 /// What the plan's other changes do to sequences with an owner (`OWNED BY`): one whose owning
-/// table or column the plan drops goes with it, so its own drop runs nothing; one created for a
-/// table or column the plan creates is created without its owner, which an `ALTER SEQUENCE`
-/// sets once the column exists (the table may need the sequence first, for its default).
+/// table or column the plan drops goes with it, so its own drop runs nothing; one created for
+/// (or handed to) a table or column the plan creates is created without its owner (or released
+/// from the old one), and an `ALTER SEQUENCE` sets the owner once the column exists (the table
+/// may need the sequence first, for its default).
 fn sequence_owners(mut diff: Diff) -> Diff {
     use std::collections::BTreeSet;
     let mut dropped: BTreeSet<(QualName, Option<String>)> = BTreeSet::new();
@@ -423,6 +424,21 @@ fn sequence_owners(mut diff: Diff) -> Diff {
         match c {
             Change::DropSequence { seq, owner_dropped } => {
                 *owner_dropped = seq.owned_by.as_ref().is_some_and(|o| by(&dropped, o));
+            }
+            // Handed from one owner to one the plan creates: released first (before the old
+            // owner may go), given to the new one once it exists.
+            Change::AlterSequence { from, to }
+                if from.owned_by.is_some()
+                    && from.owned_by != to.owned_by
+                    && to.owned_by.as_ref().is_some_and(|o| by(&created, o)) =>
+            {
+                let mut released = (**to).clone();
+                released.owned_by = None;
+                owners_set.push(Change::AlterSequence {
+                    from: Box::new(released.clone()),
+                    to: to.clone(),
+                });
+                *to = Box::new(released);
             }
             Change::CreateSequence { seq }
                 if seq.owned_by.as_ref().is_some_and(|o| by(&created, o)) =>
