@@ -438,7 +438,7 @@ fn sequence_owners(mut diff: Diff) -> Diff {
                     from: Box::new(released.clone()),
                     to: to.clone(),
                 });
-                *to = Box::new(released);
+                **to = released;
             }
             Change::CreateSequence { seq }
                 if seq.owned_by.as_ref().is_some_and(|o| by(&created, o)) =>
