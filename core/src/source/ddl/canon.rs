@@ -483,6 +483,43 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
             out.push_str(" END");
             out
         }
+        // Array subscripts and slices: a column's as `t.tags[1]` (brackets around it dropped,
+        // the column resolved like any other), anything else's in brackets, as PostgreSQL
+        // prints them.
+        E::CompoundFieldAccess { root, access_chain }
+            if access_chain.iter().all(|a| {
+                matches!(
+                    a,
+                    ast::AccessExpr::Subscript(
+                        ast::Subscript::Index { .. } | ast::Subscript::Slice { stride: None, .. }
+                    )
+                )
+            }) =>
+        {
+            let root = strip_nested(root);
+            let mut out = match root {
+                E::Identifier(_) | E::CompoundIdentifier(_) => canon_in(s, root),
+                other => format!("({})", canon_in(s, other)),
+            };
+            let bound =
+                |b: &Option<ast::Expr>| b.as_ref().map(|b| canon_in(s, b)).unwrap_or_default();
+            for access in access_chain {
+                match access {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                        out.push_str(&format!("[{}]", canon_in(s, index)));
+                    }
+                    ast::AccessExpr::Subscript(ast::Subscript::Slice {
+                        lower_bound,
+                        upper_bound,
+                        ..
+                    }) => {
+                        out.push_str(&format!("[{}:{}]", bound(lower_bound), bound(upper_bound)));
+                    }
+                    ast::AccessExpr::Dot(_) => {}
+                }
+            }
+            out
+        }
         other => other.to_string(),
     }
 }
