@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::error::{DiagKind, Diagnostic, Severity};
 use crate::normalize::finish;
 use crate::quote::{quote_ident, quote_literal};
-use crate::schema::{Schema, Span};
+use crate::schema::{Schema, Span, TriggerFiring};
 use crate::source::ddl::apply_ddl;
 use crate::source::Parsed;
 
@@ -242,7 +242,8 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         name: "triggers",
         sql: concat!(
             "SELECT pg_catalog.pg_get_triggerdef(t.oid), pg_catalog.quote_ident(t.tgname), ",
-            "t.tgrelid::pg_catalog.regclass::text, pg_catalog.obj_description(t.oid, 'pg_trigger') ",
+            "t.tgrelid::pg_catalog.regclass::text, pg_catalog.obj_description(t.oid, 'pg_trigger'), ",
+            "t.tgenabled::text ",
             "FROM pg_catalog.pg_trigger t ",
             "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid ",
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
@@ -847,6 +848,24 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
     for r in triggers {
         let what = format!("trigger {} on {}", req(r, 1)?, req(r, 2)?);
         w.push(&what, req(r, 0)?.to_string());
+        // How it fires, as pg_dump writes it after the trigger.
+        let firing = TriggerFiring::from_tgenabled(req(r, 4)?).ok_or_else(|| {
+            format!(
+                "{what}: unknown tgenabled {:?}",
+                req(r, 4).unwrap_or_default()
+            )
+        })?;
+        if !firing.is_origin() {
+            w.push(
+                &what,
+                format!(
+                    "ALTER TABLE {} {} TRIGGER {}",
+                    req(r, 2)?,
+                    firing.clause(),
+                    req(r, 1)?
+                ),
+            );
+        }
         if let Some(c) = col(r, 3)? {
             w.push(
                 &what,

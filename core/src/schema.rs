@@ -238,8 +238,56 @@ pub struct Trigger {
     /// `COMMENT ON TRIGGER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// When it fires (`ALTER TABLE … ENABLE ALWAYS TRIGGER …`; by default on origin).
+    #[serde(default, skip_serializing_if = "TriggerFiring::is_origin")]
+    pub firing: TriggerFiring,
     /// Where it was declared.
     pub span: Span,
+}
+
+/// When a trigger fires, as `ALTER TABLE … ENABLE [ALWAYS | REPLICA] | DISABLE TRIGGER` sets it
+/// (`pg_trigger.tgenabled`: `O`, `A`, `R`, `D`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TriggerFiring {
+    /// `ENABLE`: in origin and local sessions (`session_replication_role` `origin`), the
+    /// default.
+    #[default]
+    Origin,
+    /// `ENABLE ALWAYS`: whatever the session's replication role.
+    Always,
+    /// `ENABLE REPLICA`: only in replica sessions.
+    Replica,
+    /// `DISABLE`: never.
+    Disabled,
+}
+
+impl TriggerFiring {
+    /// The default: fires on origin.
+    pub fn is_origin(&self) -> bool {
+        *self == TriggerFiring::Origin
+    }
+
+    /// The `ALTER TABLE` clause that sets it, before `TRIGGER name`.
+    pub fn clause(self) -> &'static str {
+        match self {
+            TriggerFiring::Origin => "ENABLE",
+            TriggerFiring::Always => "ENABLE ALWAYS",
+            TriggerFiring::Replica => "ENABLE REPLICA",
+            TriggerFiring::Disabled => "DISABLE",
+        }
+    }
+
+    /// From `pg_trigger.tgenabled`.
+    pub fn from_tgenabled(code: &str) -> Option<TriggerFiring> {
+        Some(match code {
+            "O" => TriggerFiring::Origin,
+            "A" => TriggerFiring::Always,
+            "R" => TriggerFiring::Replica,
+            "D" => TriggerFiring::Disabled,
+            _ => return None,
+        })
+    }
 }
 
 impl Trigger {

@@ -1,4 +1,4 @@
-//! Alembic revisions (issue 8): the revision schemafix writes runs under real Alembic, upgrade
+//! Alembic revisions: the revision schemafix writes runs under real Alembic, upgrade
 //! converges to the model, downgrade returns to the original catalog.
 
 use std::process::{Command, Stdio};

@@ -1,4 +1,4 @@
-//! Bad input through the CLI (issue 9): one case per class. Each is an error — exit 2, nothing on
+//! Bad input through the CLI: one case per class. Each is an error — exit 2, nothing on
 //! stdout, `file:line:column` on stderr — except input that is valid but holds statements
 //! outside what schemafix compares, which gets a warning per statement and SQL for the rest.
 

@@ -1,4 +1,4 @@
-//! Injection (issue 9): names, defaults, comments, check expressions and enum labels holding
+//! Injection: names, defaults, comments, check expressions and enum labels holding
 //! `"`, `'`, `;`, `--`, `*/`, `$$`, backslashes, newlines and non-ASCII go through schemafix to
 //! PostgreSQL and come back exactly; nothing else is created or dropped, and the `users` table
 //! keeps its rows. And identifiers of every kind of character survive our quoting.

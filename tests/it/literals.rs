@@ -1,4 +1,4 @@
-//! Literal values through every source (issue 27): random strings of quotes, backslashes,
+//! Literal values through every source: random strings of quotes, backslashes,
 //! dollar quotes, newlines, comment marks and non-ASCII text used as column defaults, check
 //! literals, comments, enum labels, view literals and index predicates, read from DDL, a `\d+`
 //! paste, a SQLAlchemy model and the live catalog, and applied with `schemafix apply` to a

@@ -1,4 +1,4 @@
-//! The CLI against a live PostgreSQL (issue 5): apply with confirmation, one transaction,
+//! The CLI against a live PostgreSQL: apply with confirmation, one transaction,
 //! timeouts, the advisory lock and verification; diff/check with URLs; connection errors.
 
 use std::process::{Command, Output, Stdio};

@@ -1,4 +1,4 @@
-//! Names as PostgreSQL stores them (issue 30 item 10): identifiers longer than 63 bytes cut to
+//! Names as PostgreSQL stores them: identifiers longer than 63 bytes cut to
 //! 63 (at a character boundary, never inside a multibyte character), unquoted ones folded to
 //! lower case in ASCII only. A schema with such names converges and then plans nothing.
 

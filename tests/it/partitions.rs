@@ -1,7 +1,8 @@
-//! Partitioned tables as real dumps hold them (issue 30): indexes created `ON ONLY` the parent
+//! Partitioned tables as real dumps hold them: indexes created `ON ONLY` the parent
 //! with the partitions' own indexes attached (`ALTER INDEX … ATTACH PARTITION`), keys likewise,
 //! and partitions in another schema than their parent. Read from DDL, from `pg_dump` and from
 //! the live catalog alike; created from nothing and dropped again in one transaction each.
+//! Also what such dumps say of triggers: their firing states.
 
 use std::process::Output;
 
@@ -100,7 +101,7 @@ fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
 
 /// `\d+` of a partition whose parent has a foreign key: psql 15 prints the key as the parent's
 /// (`TABLE "parent" CONSTRAINT …`); it is read as the parent's, and the paste equals the
-/// database (issue 30 item 6).
+/// database.
 #[test]
 fn a_partition_paste_shows_its_parents_foreign_key_as_the_parents() {
     let pg = Pg::get().expect("PostgreSQL");
@@ -126,5 +127,71 @@ fn a_partition_paste_shows_its_parents_foreign_key_as_the_parents() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Triggers disabled or set to fire always or on replicas only, as `pg_dump` writes them
+/// (`ALTER TABLE … DISABLE TRIGGER …` after the trigger): read alike from the file, its dump
+/// and the live catalog, and applied to a database whose triggers fire by default.
+#[test]
+fn trigger_firing_states_are_compared_and_applied() {
+    const TRIGGERS: &str = "\
+CREATE TABLE tt (id int, v text);
+CREATE FUNCTION tt_f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER tt_a BEFORE INSERT ON tt FOR EACH ROW EXECUTE FUNCTION tt_f();
+CREATE TRIGGER tt_b BEFORE UPDATE ON tt FOR EACH ROW EXECUTE FUNCTION tt_f();
+CREATE TRIGGER tt_c BEFORE DELETE ON tt FOR EACH ROW EXECUTE FUNCTION tt_f();
+";
+    const FIRING: &str = "\
+ALTER TABLE tt DISABLE TRIGGER tt_a;
+ALTER TABLE tt ENABLE ALWAYS TRIGGER tt_b;
+ALTER TABLE tt ENABLE REPLICA TRIGGER tt_c;
+";
+    let pg = Pg::get().expect("PostgreSQL");
+    let dir = std::env::temp_dir().join(format!("schemafix-triggers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plain = dir.join("plain.sql");
+    std::fs::write(&plain, TRIGGERS).unwrap();
+    let wanted = dir.join("wanted.sql");
+    std::fs::write(&wanted, format!("{TRIGGERS}{FIRING}")).unwrap();
+    let (plain, wanted) = (plain.to_str().unwrap(), wanted.to_str().unwrap());
+    let db = pg.create_db().unwrap();
+    db.exec(TRIGGERS).unwrap();
+    // The live catalog sees the states it lacks, and the plan sets them.
+    let out = run(&["check", &db.url(), wanted]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["apply", "--db", &db.url(), wanted, "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let states = db
+        .query("SELECT string_agg(tgname || '=' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal")
+        .unwrap();
+    assert_eq!(states.trim(), "tt_a=D,tt_b=A,tt_c=R");
+    // Now the file, the live database and its dump agree; the file without them does not.
+    let dumped = dir.join("dumped.sql");
+    std::fs::write(&dumped, db.dump().unwrap()).unwrap();
+    let dumped = dumped.to_str().unwrap();
+    for (a, b, code) in [
+        (db.url(), wanted.to_string(), 0),
+        (dumped.to_string(), wanted.to_string(), 0),
+        (db.url(), plain.to_string(), 1),
+    ] {
+        let out = run(&["check", &a, &b]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{a} against {b}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
     std::fs::remove_dir_all(&dir).ok();
 }

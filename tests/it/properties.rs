@@ -1,4 +1,4 @@
-//! Property tests (issue 9), with proptest: random schemas, written as DDL.
+//! Property tests, with proptest: random schemas, written as DDL.
 //! - Rendering round trip: parse(DDL) → the CREATE statements schemafix renders for it → parsed
 //!   again → the same IR.
 //! - Convergence: a random pair (A, B) where B changes A (columns added, dropped, retyped within

@@ -1,4 +1,4 @@
-//! Attacks and faults (issue 27), each against a real PostgreSQL: SQL smuggled through a
+//! Attacks and faults, each against a real PostgreSQL: SQL smuggled through a
 //! literal, a byte-order mark, text that is not a schema, an empty desired side, an INVALID
 //! index, a COMMIT whose answer is lost, a mistyped rename, passwords in malformed connection
 //! strings, a catalog read behind a lock, `CONCURRENTLY` inside a function body, and the

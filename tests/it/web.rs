@@ -1,4 +1,4 @@
-//! The web playground (issue 6) and the embeddable widget (issue 7) in a real browser: the files
+//! The web playground and the embeddable widget in a real browser: the files
 //! `cargo xtask test` built into `target/dist`, served by a small static server, driven in
 //! Debian's headless Chromium by `tests/web/e2e.mjs` and `tests/web/embed.mjs` (playwright-core,
 //! no browser download).

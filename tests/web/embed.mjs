@@ -1,4 +1,4 @@
-// End-to-end test of the embeddable widget (issue 7) in Debian's headless Chromium, driven by
+// End-to-end test of the embeddable widget in Debian's headless Chromium, driven by
 // playwright-core: the sample docs page examples/runbook/ (two <schemafix-diff> elements, one
 // plain <iframe>, a page script calling the JS API), as `cargo xtask test` built it into
 // target/dist. Usage: node embed.mjs BASE_URL

@@ -1,4 +1,4 @@
-//! `cargo xtask size`: where the playground's WebAssembly goes, the profile behind issue 10's
+//! `cargo xtask size`: where the playground's WebAssembly goes, the profile behind the page's
 //! size target. It builds the page, runs the same `wasm-opt -Oz` again on wasm-bindgen's output
 //! with the function names kept (`-g`), sorts the code section's function bodies into the crate
 //! each one's name points to, gzips each crate's bodies on their own (`gzip -9`), and rewrites

@@ -118,7 +118,7 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
         let goes_anyway = gone.contains(&f.table);
         let kept = wanted
             .get(key)
-            .is_some_and(|t| t.definition == f.definition);
+            .is_some_and(|t| t.definition == f.definition && t.firing == f.firing);
         if !goes_anyway && (!kept || refunctioned.contains(&f.function)) {
             out.push(Change::DropTrigger {
                 trigger: f.clone(),
@@ -132,7 +132,7 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
         let same = from
             .triggers
             .get(key)
-            .is_some_and(|f| f.definition == t.definition);
+            .is_some_and(|f| f.definition == t.definition && f.firing == t.firing);
         let again = recreated.contains(&t.table) || refunctioned.contains(&t.function);
         let created = !same || again;
         if created {

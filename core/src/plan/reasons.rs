@@ -103,6 +103,15 @@ pub(super) fn at(t: &QualName, c: &str) -> String {
     format!("{}.{}", t, crate::quote::quote_ident(c))
 }
 
+/// How a trigger fires, when not by default (` (DISABLE)`).
+fn firing(t: &crate::schema::Trigger) -> String {
+    if t.firing.is_origin() {
+        String::new()
+    } else {
+        format!(" ({})", t.firing.clause())
+    }
+}
+
 /// The reason for a change: what each side says.
 pub(super) fn reason(c: &Change) -> String {
     match c {
@@ -211,18 +220,20 @@ pub(super) fn reason(c: &Change) -> String {
                 )
             } else {
                 format!(
-                    "trigger {} on {}: {} wanted",
+                    "trigger {} on {}: {} wanted{}",
                     crate::quote::quote_ident(&trigger.name),
                     trigger.table,
-                    shorten(&trigger.definition.canon)
+                    shorten(&trigger.definition.canon),
+                    firing(trigger)
                 )
             }
         }
         Change::DropTrigger { trigger, recreated } => format!(
-            "trigger {} on {}: {} exists, {}",
+            "trigger {} on {}: {}{} exists, {}",
             crate::quote::quote_ident(&trigger.name),
             trigger.table,
             shorten(&trigger.definition.canon),
+            firing(trigger),
             if *recreated {
                 "dropped to be created again"
             } else {

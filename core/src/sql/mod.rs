@@ -527,7 +527,18 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             function.name,
             function.identity
         )],
-        Change::CreateTrigger { trigger, .. } => vec![trigger.definition.sql.clone()],
+        Change::CreateTrigger { trigger, .. } => {
+            let mut out = vec![trigger.definition.sql.clone()];
+            if !trigger.firing.is_origin() {
+                out.push(format!(
+                    "ALTER TABLE {} {} TRIGGER {}",
+                    trigger.table,
+                    trigger.firing.clause(),
+                    q(&trigger.name)
+                ));
+            }
+            out
+        }
         Change::CommentFunction { function, to, .. } => vec![comment(
             if function.procedure {
                 "PROCEDURE"

@@ -150,6 +150,38 @@ impl Cx<'_> {
                     }
                 }
                 AlterTableOperation::OwnerTo { .. } => {}
+                AlterTableOperation::EnableTrigger { name: ref trigger }
+                | AlterTableOperation::EnableAlwaysTrigger { name: ref trigger }
+                | AlterTableOperation::EnableReplicaTrigger { name: ref trigger }
+                | AlterTableOperation::DisableTrigger { name: ref trigger }
+                    if !(trigger.quote_style.is_none()
+                        && matches!(
+                            trigger.value.to_ascii_uppercase().as_str(),
+                            "ALL" | "USER"
+                        )) =>
+                {
+                    let firing = match &op {
+                        AlterTableOperation::EnableAlwaysTrigger { .. } => TriggerFiring::Always,
+                        AlterTableOperation::EnableReplicaTrigger { .. } => TriggerFiring::Replica,
+                        AlterTableOperation::DisableTrigger { .. } => TriggerFiring::Disabled,
+                        _ => TriggerFiring::Origin,
+                    };
+                    let key = format!("{name}/{}", ident(trigger));
+                    match self.schema.triggers.get_mut(&key) {
+                        Some(t) => t.firing = firing,
+                        None => self.diag(
+                            Severity::Warning,
+                            DiagKind::UnknownObject,
+                            format!(
+                                "ALTER TABLE {name} {} TRIGGER (line {line}): no trigger {} on {name} here; not compared",
+                                firing.clause(),
+                                quote_ident(&ident(trigger))
+                            ),
+                            st.start,
+                            st.end,
+                        ),
+                    }
+                }
                 other => {
                     let text = other.to_string();
                     self.diag(

@@ -43,8 +43,8 @@ use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
     clause_expr, push_lean, Check, Collation, Column, Deferrable, EnumType, Exclusion, Expr,
     Extension, FkAction, ForeignKey, Function, Identity, IdentityOptions, Index, IndexKey, Params,
-    PartitionOf, Policy, PrimaryKey, QualName, Schema, Sequence, Span, Table, Trigger, Unique,
-    View,
+    PartitionOf, Policy, PrimaryKey, QualName, Schema, Sequence, Span, Table, Trigger,
+    TriggerFiring, Unique, View,
 };
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.

@@ -596,6 +596,7 @@ impl Cx<'_> {
                         canon: t.canon,
                     },
                     comment: None,
+                    firing: TriggerFiring::Origin,
                     span: self.span(st.start, st.end),
                 };
                 self.schema.triggers.insert(t.key(), t);
