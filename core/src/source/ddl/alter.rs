@@ -442,13 +442,9 @@ impl Cx<'_> {
             if c.identity.is_some() {
                 // pg_dump names the identity sequence; it is part of the identity.
                 self.schema.sequences.remove(&seq);
-            } else if has_default
-                && default_matches
-                && seq == crate::normalize::serial_sequence(&table, &col)
-            {
-                // What `serial` makes: the sequence it names `<table>_<column>_seq`, as the
-                // psql source reads it. A sequence of another name stays one of its own,
-                // owned by the column, which keeps its `nextval` default.
+            } else if has_default && default_matches {
+                // Whatever the sequence's name: a table renamed keeps its serial column's
+                // sequence under the old name, and the column is as serial as before.
                 c.serial = true;
                 c.default = None;
                 self.schema.sequences.remove(&seq);
