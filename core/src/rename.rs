@@ -161,6 +161,33 @@ fn name_similarity(a: &str, b: &str) -> f64 {
     1.0 - prev[b.len()] as f64 / longer as f64
 }
 
+/// How alike two names are word by word, 0 to 1: the words (split at anything but a letter or
+/// digit) the two share,
+/// counted on both sides, over all their words; two words are the same when they are alike
+/// letter by letter (`topic` and `topics`). `forum_posts_count` and `posts_count` share more
+/// than `uploads_count` and `posts_count`, which an edit distance rates the other way.
+fn word_similarity(a: &str, b: &str) -> f64 {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let mut taken = vec![false; b.len()];
+    let mut shared = 0;
+    for w in &a {
+        if let Some(j) = (0..b.len()).find(|&j| !taken[j] && name_similarity(w, &b[j]) >= 0.8) {
+            taken[j] = true;
+            shared += 1;
+        }
+    }
+    (2 * shared) as f64 / (a.len() + b.len()) as f64
+}
+
 /// 0.5 for the definition, 0.3 more when the pair is the only one of its place (the table's
 /// only dropped and only added column; the schema's only dropped and created table), up to 0.2
 /// more for similar names; in percent.
@@ -168,6 +195,11 @@ fn confidence(only: bool, from: &str, to: &str) -> u8 {
     let c = 0.5 + if only { 0.3 } else { 0.0 } + 0.2 * name_similarity(from, to);
     (c * 100.0).round().clamp(0.0, 100.0) as u8
 }
+
+/// How alike the names of a dropped and an added column must be (word by word or letter by
+/// letter, whichever is more) to be suggested as a rename, where the table drops or adds more
+/// than one alike column.
+const MIN_SIMILARITY: f64 = 0.65;
 
 /// At most this many alike candidates for one dropped table: more is no likely rename (a dump
 /// of tables of one shape), and pairing them all would grow with the square of their number.
@@ -214,15 +246,38 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
     }
     for (table, (dropped, added)) in &columns {
         let only = dropped.len() == 1 && added.len() == 1;
-        for d in dropped {
-            for a in added.iter().filter(|a| alike(d, a)) {
-                out.push(RenameSuggestion {
-                    table: (*table).clone(),
-                    from: Some(d.name.to_string()),
-                    to: a.name.to_string(),
-                    confidence: confidence(only, &d.name, &a.name),
-                });
+        // Where a table drops and adds several alike columns, each is paired at most once,
+        // the most alike names first, and only names alike enough: every pairing of a few
+        // counters dropped and a few added is no likely rename.
+        let mut pairs: Vec<(f64, &Column, &Column)> = dropped
+            .iter()
+            .flat_map(|d| added.iter().map(move |a| (d, a)))
+            .filter(|(d, a)| alike(d, a))
+            .map(|(d, a)| {
+                let similarity =
+                    word_similarity(&d.name, &a.name).max(name_similarity(&d.name, &a.name));
+                (similarity, *d, *a)
+            })
+            .filter(|(similarity, _, _)| only || *similarity >= MIN_SIMILARITY)
+            .collect();
+        pairs.sort_by(|x, y| {
+            y.0.total_cmp(&x.0).then_with(|| {
+                (x.1.name.as_str(), x.2.name.as_str()).cmp(&(y.1.name.as_str(), y.2.name.as_str()))
+            })
+        });
+        let mut used: (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+        for (_, d, a) in pairs {
+            if used.0.contains(&d.name.as_str()) || used.1.contains(&a.name.as_str()) {
+                continue;
             }
+            used.0.push(d.name.as_str());
+            used.1.push(a.name.as_str());
+            out.push(RenameSuggestion {
+                table: (*table).clone(),
+                from: Some(d.name.to_string()),
+                to: a.name.to_string(),
+                confidence: confidence(only, &d.name, &a.name),
+            });
         }
     }
     for d in dropped_tables {
@@ -652,6 +707,30 @@ mod tests {
                 ..Default::default()
             },
         )
+    }
+
+    /// Several alike columns dropped and added in one table: each paired at most once, the most
+    /// alike names first, and names too unlike never (three counters gone and three new ones
+    /// were nine suggestions).
+    #[test]
+    fn many_alike_columns_are_paired_once_by_their_names() {
+        let from =
+            "CREATE TABLE u (id int, topic_count int, forum_posts_count int, uploads_count int);";
+        let to = "CREATE TABLE u (id int, topics_count int, posts_count int, images_count int);";
+        let m = migrate(from, to, vec![]);
+        let got: Vec<(Option<&str>, &str)> = m
+            .plan
+            .renames
+            .iter()
+            .map(|r| (r.from.as_deref(), r.to.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("topic_count"), "topics_count"),
+                (Some("forum_posts_count"), "posts_count")
+            ]
+        );
     }
 
     /// A rename is suggested for alike columns only; a confirmed one is one step, however
