@@ -849,22 +849,11 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
         let what = format!("trigger {} on {}", req(r, 1)?, req(r, 2)?);
         w.push(&what, req(r, 0)?.to_string());
         // How it fires, as pg_dump writes it after the trigger.
-        let firing = TriggerFiring::from_tgenabled(req(r, 4)?).ok_or_else(|| {
-            format!(
-                "{what}: unknown tgenabled {:?}",
-                req(r, 4).unwrap_or_default()
-            )
-        })?;
-        if !firing.is_origin() {
-            w.push(
-                &what,
-                format!(
-                    "ALTER TABLE {} {} TRIGGER {}",
-                    req(r, 2)?,
-                    firing.clause(),
-                    req(r, 1)?
-                ),
-            );
+        let code = req(r, 4)?;
+        let firing = TriggerFiring::from_tgenabled(code)
+            .ok_or_else(|| format!("{what}: unknown tgenabled {code:?}"))?;
+        if let Some(st) = firing.statement(req(r, 2)?, req(r, 1)?) {
+            w.push(&what, st);
         }
         if let Some(c) = col(r, 3)? {
             w.push(

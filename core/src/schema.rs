@@ -278,6 +278,17 @@ impl TriggerFiring {
         }
     }
 
+    /// The statement that sets it on trigger `quoted_name` of `table` (as `pg_dump` writes it
+    /// after the trigger), `None` for the default.
+    pub fn statement(self, table: &str, quoted_name: &str) -> Option<String> {
+        (!self.is_origin()).then(|| {
+            format!(
+                "ALTER TABLE {table} {} TRIGGER {quoted_name}",
+                self.clause()
+            )
+        })
+    }
+
     /// From `pg_trigger.tgenabled`.
     pub fn from_tgenabled(code: &str) -> Option<TriggerFiring> {
         Some(match code {

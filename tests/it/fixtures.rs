@@ -235,11 +235,11 @@ fn reads_back(sql: &str, what: &str) -> Result<()> {
 fn apply(pg: &'static Pg, case: &Case, m: &Migration, online: &Migration) -> Result<()> {
     let want_to = {
         let db = pg.create_db()?;
-        db.exec(&side_sql(&case.to, &m.to_schema)?)
+        db.exec(&side_sql(&case.to, m.to_format, &m.to_schema)?)
             .context("loading to")?;
         normalize_dump(&db.dump()?)
     };
-    let from_sql = side_sql(&case.from, &m.from_schema)?;
+    let from_sql = side_sql(&case.from, m.from_format, &m.from_schema)?;
     let db = pg.create_db()?;
     db.exec(&from_sql).context("loading from")?;
     let want_from = normalize_dump(&db.dump()?);
@@ -268,7 +268,7 @@ fn apply(pg: &'static Pg, case: &Case, m: &Migration, online: &Migration) -> Res
         );
     }
     let got = normalize_dump(&dump);
-    if got != want_to && schemafix_core::detect(&case.to) == Format::Sql {
+    if got != want_to && m.to_format == Format::Sql {
         bail!("after the SQL: {}", dump_difference(&got, &want_to));
     }
     if case.toml.down_fails.is_none() {
@@ -286,16 +286,16 @@ fn apply(pg: &'static Pg, case: &Case, m: &Migration, online: &Migration) -> Res
         db.exec(&online.sql).context("applying the online SQL")?;
     }
     let got = normalize_dump(&db.dump()?);
-    if got != want_to && schemafix_core::detect(&case.to) == Format::Sql {
+    if got != want_to && m.to_format == Format::Sql {
         bail!("after the online SQL: {}", dump_difference(&got, &want_to));
     }
     Ok(())
 }
 
-/// A side as SQL PostgreSQL runs: the text itself when it is SQL, else the DDL that creates
-/// what was read from it (a paste or a model).
-fn side_sql(text: &str, schema: &schemafix_core::Schema) -> Result<String> {
-    if schemafix_core::detect(text) == Format::Sql {
+/// A side as SQL PostgreSQL runs: the text itself when it was read as SQL, else the DDL that
+/// creates what was read from it (a paste or a model).
+fn side_sql(text: &str, format: Format, schema: &schemafix_core::Schema) -> Result<String> {
+    if format == Format::Sql {
         return Ok(text.to_string());
     }
     schemafix_core::creation_statements(schema)

@@ -21,20 +21,26 @@ pub fn check_statements(plan: &Plan) -> Result<(), String> {
         let online = step.online.iter().flatten().map(|f| f.sql.clone());
         for sql in step_sql(&step.change).into_iter().chain(online) {
             if !is_one_statement(&sql) {
-                return Err(format!(
-                    "internal error: the statement generated for step {} ({}) is not exactly one SQL statement, so nothing is printed or applied: {}",
-                    step.id,
-                    step.reason.lines().next().unwrap_or_default(),
-                    sql.lines().next().unwrap_or_default()
-                ));
+                return Err(not_one_statement(step, &sql));
             }
         }
     }
     Ok(())
 }
 
-/// The statements that create `schema` from nothing: the plan from an empty database, checked
-/// as [`check_statements`] checks every plan (an `Err` names the statement that is not one).
+/// What [`check_statements`] says of `sql`, a statement of `step` that is not exactly one.
+fn not_one_statement(step: &Step, sql: &str) -> String {
+    format!(
+        "internal error: the statement generated for step {} ({}) is not exactly one SQL statement, so nothing is printed or applied: {}",
+        step.id,
+        step.reason.lines().next().unwrap_or_default(),
+        sql.lines().next().unwrap_or_default()
+    )
+}
+
+/// The statements that create `schema` from nothing: the plan from an empty database, each
+/// statement checked as [`check_statements`] checks every plan (an `Err` names the first that
+/// is not one).
 pub fn creation_statements(schema: &Schema) -> Result<Vec<String>, String> {
     let plan = plan_owned(
         diff(&Schema::default(), schema),
@@ -43,12 +49,16 @@ pub fn creation_statements(schema: &Schema) -> Result<Vec<String>, String> {
             ..Default::default()
         },
     );
-    check_statements(&plan)?;
-    Ok(plan
-        .steps
-        .iter()
-        .flat_map(|s| step_sql(&s.change))
-        .collect())
+    let mut out = Vec::new();
+    for step in &plan.steps {
+        for sql in step_sql(&step.change) {
+            if !is_one_statement(&sql) {
+                return Err(not_one_statement(step, &sql));
+            }
+            out.push(sql);
+        }
+    }
+    Ok(out)
 }
 
 /// The whole plan as a migration script.

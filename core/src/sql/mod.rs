@@ -529,14 +529,8 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         )],
         Change::CreateTrigger { trigger, .. } => {
             let mut out = vec![trigger.definition.sql.clone()];
-            if !trigger.firing.is_origin() {
-                out.push(format!(
-                    "ALTER TABLE {} {} TRIGGER {}",
-                    trigger.table,
-                    trigger.firing.clause(),
-                    q(&trigger.name)
-                ));
-            }
+            let table = trigger.table.to_string();
+            out.extend(trigger.firing.statement(&table, &q(&trigger.name)));
             out
         }
         Change::CommentFunction { function, to, .. } => vec![comment(

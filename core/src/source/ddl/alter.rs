@@ -26,6 +26,24 @@ impl Cx<'_> {
             return;
         }
         for op in at.operations {
+            if let Some((trigger, firing)) = trigger_firing(&op) {
+                let key = format!("{name}/{}", ident(trigger));
+                match self.schema.triggers.get_mut(&key) {
+                    Some(t) => t.firing = firing,
+                    None => self.diag(
+                        Severity::Warning,
+                        DiagKind::UnknownObject,
+                        format!(
+                            "ALTER TABLE {name} {} TRIGGER (line {line}): no trigger {} on {name} here; not compared",
+                            firing.clause(),
+                            quote_ident(&ident(trigger))
+                        ),
+                        st.start,
+                        st.end,
+                    ),
+                }
+                continue;
+            }
             match op {
                 AlterTableOperation::AddConstraint {
                     constraint,
@@ -150,38 +168,6 @@ impl Cx<'_> {
                     }
                 }
                 AlterTableOperation::OwnerTo { .. } => {}
-                AlterTableOperation::EnableTrigger { name: ref trigger }
-                | AlterTableOperation::EnableAlwaysTrigger { name: ref trigger }
-                | AlterTableOperation::EnableReplicaTrigger { name: ref trigger }
-                | AlterTableOperation::DisableTrigger { name: ref trigger }
-                    if !(trigger.quote_style.is_none()
-                        && matches!(
-                            trigger.value.to_ascii_uppercase().as_str(),
-                            "ALL" | "USER"
-                        )) =>
-                {
-                    let firing = match &op {
-                        AlterTableOperation::EnableAlwaysTrigger { .. } => TriggerFiring::Always,
-                        AlterTableOperation::EnableReplicaTrigger { .. } => TriggerFiring::Replica,
-                        AlterTableOperation::DisableTrigger { .. } => TriggerFiring::Disabled,
-                        _ => TriggerFiring::Origin,
-                    };
-                    let key = format!("{name}/{}", ident(trigger));
-                    match self.schema.triggers.get_mut(&key) {
-                        Some(t) => t.firing = firing,
-                        None => self.diag(
-                            Severity::Warning,
-                            DiagKind::UnknownObject,
-                            format!(
-                                "ALTER TABLE {name} {} TRIGGER (line {line}): no trigger {} on {name} here; not compared",
-                                firing.clause(),
-                                quote_ident(&ident(trigger))
-                            ),
-                            st.start,
-                            st.end,
-                        ),
-                    }
-                }
                 other => {
                     let text = other.to_string();
                     self.diag(
@@ -461,6 +447,21 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+/// `ENABLE [ALWAYS | REPLICA] TRIGGER name` or `DISABLE TRIGGER name`: the trigger and how it
+/// is to fire (`None` for any other operation, and for `ALL` or `USER`, which name no trigger).
+fn trigger_firing(op: &AlterTableOperation) -> Option<(&ast::Ident, TriggerFiring)> {
+    let (trigger, firing) = match op {
+        AlterTableOperation::EnableTrigger { name } => (name, TriggerFiring::Origin),
+        AlterTableOperation::EnableAlwaysTrigger { name } => (name, TriggerFiring::Always),
+        AlterTableOperation::EnableReplicaTrigger { name } => (name, TriggerFiring::Replica),
+        AlterTableOperation::DisableTrigger { name } => (name, TriggerFiring::Disabled),
+        _ => return None,
+    };
+    let all_or_user = trigger.quote_style.is_none()
+        && matches!(trigger.value.to_ascii_uppercase().as_str(), "ALL" | "USER");
+    (!all_or_user).then_some((trigger, firing))
 }
 
 /// Sequence options (of a sequence or an identity column) from the parser's, not yet
