@@ -2,7 +2,8 @@
 //! with the partitions' own indexes attached (`ALTER INDEX … ATTACH PARTITION`), keys likewise,
 //! and partitions in another schema than their parent. Read from DDL, from `pg_dump` and from
 //! the live catalog alike; created from nothing and dropped again in one transaction each.
-//! Also what such dumps say of triggers: their firing states.
+//! Also what such dumps say of triggers: their firing states; and a sequence that a parent and
+//! its children all draw from, owned by one child.
 
 use std::process::Output;
 
@@ -95,6 +96,58 @@ fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
     assert_eq!(
         normalize_dump(&fresh.dump().unwrap()),
         normalize_dump(&blank.dump().unwrap())
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A journal table and its INHERITS children draw ids from one sequence, which pg_dump shows
+/// owned by one child (as partman-style journals have it): it is a sequence of its own, not that
+/// child's serial, read alike from DDL, from pg_dump and from the live catalog.
+#[test]
+fn a_sequence_shared_by_a_parent_and_its_children_is_not_a_serial() {
+    const SHARED: &str = "\
+CREATE SEQUENCE journal_id_seq;
+CREATE TABLE journal (id bigint DEFAULT nextval('journal_id_seq') NOT NULL, at date NOT NULL);
+CREATE TABLE journal_2025 () INHERITS (journal);
+CREATE TABLE journal_default () INHERITS (journal);
+ALTER SEQUENCE journal_id_seq OWNED BY journal_default.id;
+";
+    let pg = Pg::get().expect("PostgreSQL");
+    let dir = std::env::temp_dir().join(format!("schemafix-shared-seq-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let loaded = pg.create_db().unwrap();
+    loaded.exec(SHARED).unwrap();
+    let (written, dumped) = (dir.join("written.sql"), dir.join("dumped.sql"));
+    std::fs::write(&written, SHARED).unwrap();
+    std::fs::write(&dumped, loaded.dump().unwrap()).unwrap();
+    let (written, dumped) = (written.to_str().unwrap(), dumped.to_str().unwrap());
+    let url = loaded.url();
+    for (a, b) in [
+        (url.as_str(), written),
+        (url.as_str(), dumped),
+        (written, dumped),
+    ] {
+        let out = run(&["check", a, b]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{a} against {b}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (_, parsed) = schemafix_core::parse(SHARED, Some(schemafix_core::Format::Sql));
+    let seq = parsed
+        .schema
+        .sequences
+        .values()
+        .next()
+        .expect("the sequence is kept");
+    assert_eq!(
+        seq.owned_by
+            .as_ref()
+            .map(|(t, c)| (t.name.as_str(), c.as_str())),
+        Some(("journal_default", "id"))
     );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -325,10 +325,24 @@ fn test() -> Result<()> {
 
 /// The integration tests whose names hold `filter`, with the environment variable `var` set.
 fn it_tests(filter: &str, var: &str, what: &str) -> Result<()> {
+    it_tests_with(filter, var, "1", what)
+}
+
+fn it_tests_with(filter: &str, var: &str, value: &str, what: &str) -> Result<()> {
     let mut t = cargo();
     t.args(["test", "-p", "schemafix-tests", "--test", "it", filter])
-        .env(var, "1");
+        .env(var, value);
     run(t, what)
+}
+
+/// The generated dependency chains whole: 1,000 seeds (CI runs the first 120).
+fn dependencies() -> Result<()> {
+    it_tests_with(
+        "dependencies::generated_dependency_chains_apply_both_ways",
+        "SCHEMAFIX_DEPENDENCY_CASES",
+        "1000",
+        "generated dependency chains, 1,000 seeds",
+    )
 }
 
 fn bless() -> Result<()> {
@@ -374,6 +388,7 @@ fn main() -> ExitCode {
         "test" => test(),
         "bless" => bless(),
         "interrupts" => interrupts(),
+        "dependencies" => dependencies(),
         "outputs" => outputs(std::env::args().nth(2)),
         "dist" => dist(),
         "serve" => serve(),
@@ -382,7 +397,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test|bless|interrupts|outputs DIR|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
+                "usage: cargo xtask <test|bless|interrupts|dependencies|outputs DIR|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
             );
             return ExitCode::from(2);
         }

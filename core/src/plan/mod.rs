@@ -219,21 +219,20 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         }
         d
     };
-    let mut order: Vec<(order::Stage, u32, usize)> = diff
+    // Within their stage, dropped tables come first (a view of the same name follows),
+    // children before parents.
+    let priority: Vec<(order::Stage, u32)> = diff
         .changes
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            // Within their stage, dropped tables come first (a view of the same name follows),
-            // children before parents.
+        .map(|c| {
             let first = match c {
                 Change::DropTable { table } => u32::MAX / 2 - depth(&table.name),
                 _ => u32::MAX,
             };
-            (stage(c), first, i)
+            (stage(c), first)
         })
         .collect();
-    order.sort_unstable();
+    let order = graph::order(&diff.changes, &priority);
     let mut skipped_columns: std::collections::BTreeSet<(QualName, String)> = Default::default();
     // A table that stays (its drop is destructive and not allowed) keeps its foreign keys too:
     // their drops only clear the way for the table's.
@@ -293,7 +292,7 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         ..Plan::default()
     };
     let mut changes: Vec<Option<Change>> = diff.changes.into_iter().map(Some).collect();
-    for (_, _, i) in order {
+    for i in order {
         let Some(change) = changes[i].take() else {
             continue;
         };
@@ -500,6 +499,7 @@ fn needs_split_column(column: &Column) -> bool {
         && column.generated.is_none()
 }
 
+mod graph;
 mod hazards;
 mod losses;
 mod order;

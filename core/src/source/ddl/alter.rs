@@ -2,6 +2,7 @@
 //! statement is read.
 
 use super::*;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Cx<'_> {
     pub(super) fn alter_table(
@@ -408,7 +409,38 @@ impl Cx<'_> {
     /// A column whose default is `nextval` of a sequence the column owns is a serial column:
     /// its sequence and default fold into `serial = true`.
     pub(super) fn resolve_serials(&mut self) {
+        // Which tables' columns default to each sequence: one that other tables use too (a
+        // parent's and its siblings' journal ids drawn from one sequence) is a sequence of its
+        // own, owned by one of them, not a serial.
+        let mut users: BTreeMap<QualName, BTreeSet<QualName>> = BTreeMap::new();
+        for t in self.schema.tables.values() {
+            for c in &t.columns {
+                // An unqualified name is taken in the table's own schema (a dump sets the
+                // search path to it; the path at the end of the file may be another's).
+                if let Some(s) = c
+                    .default
+                    .as_ref()
+                    .and_then(|d| nextval_target(&d.canon, &t.name.schema))
+                {
+                    users.entry(s).or_default().insert(t.name.clone());
+                }
+            }
+        }
+        for (t, _, s) in &self.defaults {
+            users.entry(s.clone()).or_default().insert(t.clone());
+        }
         for (seq, table, col) in std::mem::take(&mut self.owned) {
+            let shared = users.get(&seq).is_some_and(|tables| {
+                tables
+                    .iter()
+                    .any(|t| *t != table && !descends_from(&self.schema, t, &table))
+            });
+            if shared {
+                if let Some(s) = self.schema.sequences.get_mut(&seq) {
+                    s.owned_by = Some((table, col));
+                }
+                continue;
+            }
             let has_default = self
                 .defaults
                 .iter()
@@ -507,4 +539,30 @@ pub(super) fn identity_options_from_words(up: &[String]) -> IdentityOptions {
         i += 1;
     }
     o
+}
+
+/// Whether `table` is a child or partition of `ancestor`, at any depth (as far as the
+/// statements read so far say).
+fn descends_from(schema: &Schema, table: &QualName, ancestor: &QualName) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![table.clone()];
+    while let Some(t) = todo.pop() {
+        if !seen.insert(t.clone()) {
+            continue;
+        }
+        let Some(tb) = schema.tables.get(&t) else {
+            continue;
+        };
+        for p in tb
+            .inherits
+            .iter()
+            .chain(tb.partition_of.iter().map(|p| &p.parent))
+        {
+            if p == ancestor {
+                return true;
+            }
+            todo.push(p.clone());
+        }
+    }
+    false
 }

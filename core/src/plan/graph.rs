@@ -1,0 +1,655 @@
+//! The dependency graph of a plan's changes, like `pg_depend` but between changes: what each
+//! change brings into being, takes away, needs (on the desired side) and holds on to (on the
+//! current side), from the IR and from the names every expression, view query and SQL function
+//! body uses. The plan runs in a topological order of it — a change after the changes that create
+//! what it needs, a drop before the changes that remove what it holds — with the stage
+//! ([`super::order::Stage`]) as the tie-break; a cycle is broken by the stage order.
+//!
+//! Names in text are found by a scanner, not a parser: a name that only looks like a reference
+//! (a column named like a table) adds an ordering edge, never a statement, so a false match costs
+//! at most a different order; names are matched against what the plan itself creates and drops,
+//! so the catalog's own objects never count.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use crate::diff::Change;
+use crate::schema::{Column, Expr, Index, QualName, Table};
+
+/// Something a change can create, remove or refer to. Relations (tables, views, sequences,
+/// indexes, the index of a key) share one namespace per schema, as in `pg_class`; functions
+/// are known by name, all overloads together.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Obj {
+    Schema(String),
+    Relation(QualName),
+    Type(QualName),
+    Function(QualName),
+}
+
+/// What one change does to the graph.
+#[derive(Debug, Default)]
+struct Deps {
+    /// Exists after the change (created, created again, renamed to).
+    creates: Vec<Obj>,
+    /// Gone after the change (dropped, renamed from).
+    removes: Vec<Obj>,
+    /// Must exist before it runs (what the desired definition uses).
+    needs: Vec<Obj>,
+    /// Must still exist while it runs: what the current definition a drop removes uses.
+    holds: Vec<Obj>,
+}
+
+/// How a name appears in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// `f(…)`.
+    Call,
+    /// `…::t`.
+    Cast,
+    /// Any other identifier chain.
+    Name,
+    /// Inside a string literal (`'s'::regclass`, a function body).
+    Quoted,
+}
+
+/// The identifier chains in `sql` (lower-cased unless quoted), with how each is used; string
+/// literals' and dollar-quoted bodies' contents are scanned too when `strings`, their chains
+/// marked [`Use::Quoted`] (a SQL function's body, `nextval('s'::regclass)`).
+fn scan(sql: &str, strings: bool, quoted: bool, out: &mut Vec<(Vec<String>, Use)>) {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut cast = false;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'-' && b.get(i + 1) == Some(&b'-') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i = sql[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+        } else if c == b'\'' {
+            let start = i + 1;
+            i = start;
+            while i < b.len() {
+                if b[i] == b'\'' {
+                    if b.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            if strings {
+                scan(
+                    &sql[start..i.min(b.len())].replace("''", "'"),
+                    strings,
+                    true,
+                    out,
+                );
+            }
+            i += 1;
+            cast = false;
+            continue;
+        } else if c == b'$' && (i == 0 || !is_ident(b[i - 1])) {
+            // `$tag$ … $tag$` (a positional parameter `$1` is skipped as it is).
+            let tag_end = sql[i + 1..]
+                .find('$')
+                .map(|e| i + 1 + e)
+                .filter(|&e| sql[i + 1..e].bytes().all(is_ident_start_or_digit_free));
+            if let Some(e) = tag_end {
+                let tag = &sql[i..=e];
+                let body = e + 1;
+                let end = sql[body..].find(tag).map_or(b.len(), |x| body + x);
+                if strings {
+                    scan(&sql[body..end], strings, true, out);
+                }
+                i = (end + tag.len()).min(b.len());
+                cast = false;
+                continue;
+            }
+            i += 1;
+        } else if c == b'"' || is_ident_start(c) {
+            let mut parts = Vec::new();
+            loop {
+                let (part, next) = ident(sql, i);
+                parts.push(part);
+                i = next;
+                let mut j = i;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b'.')
+                    && b.get(j + 1)
+                        .is_some_and(|&n| n == b'"' || is_ident_start(n))
+                {
+                    i = j + 1;
+                    continue;
+                }
+                break;
+            }
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let how = if cast {
+                Use::Cast
+            } else if b.get(j) == Some(&b'(') {
+                Use::Call
+            } else if quoted {
+                Use::Quoted
+            } else {
+                Use::Name
+            };
+            out.push((parts, how));
+            cast = false;
+            continue;
+        } else if c == b':' && b.get(i + 1) == Some(&b':') {
+            cast = true;
+            i += 2;
+            continue;
+        } else if !c.is_ascii_whitespace() {
+            cast = false;
+        }
+        i += 1;
+    }
+}
+
+fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+}
+
+fn is_ident(c: u8) -> bool {
+    is_ident_start(c) || c.is_ascii_digit() || c == b'$'
+}
+
+/// A dollar-quote tag's character (no `$`; a tag does not start with a digit, checked by the
+/// caller's `find`: `$1` has no closing `$` right after an identifier).
+fn is_ident_start_or_digit_free(c: u8) -> bool {
+    is_ident_start(c) || c.is_ascii_digit()
+}
+
+/// The identifier at `i` (quoted or not) and where it ends.
+fn ident(sql: &str, i: usize) -> (String, usize) {
+    let b = sql.as_bytes();
+    if b[i] == b'"' {
+        let mut s = String::new();
+        let mut j = i + 1;
+        while j < b.len() {
+            if b[j] == b'"' {
+                if b.get(j + 1) == Some(&b'"') {
+                    s.push('"');
+                    j += 2;
+                    continue;
+                }
+                return (s, j + 1);
+            }
+            let ch = sql[j..].chars().next().unwrap_or('"');
+            s.push(ch);
+            j += ch.len_utf8();
+        }
+        (s, j)
+    } else {
+        let mut j = i;
+        while j < b.len() && is_ident(b[j]) {
+            j += 1;
+        }
+        // Not on a char boundary only inside a multi-byte character, which `is_ident` takes whole.
+        (sql[i..j].to_lowercase(), j)
+    }
+}
+
+/// The objects a name used in `sql` may be, for an object in schema `own`: qualified as
+/// written, or unqualified in `public` or `own`. `relations`: plain names may be relations
+/// (a view's query, a SQL function's body); otherwise only quoted names are (`'s'::regclass`).
+fn refs(sql: &str, own: &str, strings: bool, relations: bool, out: &mut Vec<Obj>) {
+    let mut found = Vec::new();
+    scan(sql, strings, false, &mut found);
+    for (parts, how) in found {
+        let mut names = Vec::new();
+        match parts.as_slice() {
+            [one] => {
+                names.push(QualName::new("public", one.clone()));
+                if own != "public" {
+                    names.push(QualName::new(own, one.clone()));
+                }
+            }
+            [schema, name, ..] => {
+                names.push(QualName::new(schema.clone(), name.clone()));
+                // `table.column` or `alias.column`: the first part may be the relation.
+                if relations || how == Use::Quoted {
+                    names.push(QualName::new("public", schema.clone()));
+                    if own != "public" {
+                        names.push(QualName::new(own, schema.clone()));
+                    }
+                }
+            }
+            [] => {}
+        }
+        for n in names {
+            match how {
+                Use::Call => out.push(Obj::Function(n)),
+                Use::Cast => out.push(Obj::Type(n)),
+                Use::Name | Use::Quoted => {
+                    if relations || how == Use::Quoted {
+                        out.push(Obj::Relation(n.clone()));
+                        out.push(Obj::Type(n));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn expr_refs(e: &Expr, own: &str, out: &mut Vec<Obj>) {
+    refs(&e.sql, own, true, false, out);
+}
+
+/// The type a column's type name may be (`public.mood[]`: types not in `public` are written
+/// qualified).
+fn type_refs(type_name: &str, out: &mut Vec<Obj>) {
+    let mut found = Vec::new();
+    scan(type_name, false, false, &mut found);
+    for (parts, _) in found {
+        match parts.as_slice() {
+            [one] => out.push(Obj::Type(QualName::new("public", one.clone()))),
+            [schema, name, ..] => out.push(Obj::Type(QualName::new(schema.clone(), name.clone()))),
+            [] => {}
+        }
+    }
+}
+
+fn column_refs(table: &QualName, c: &Column, out: &mut Vec<Obj>) {
+    type_refs(&c.data_type, out);
+    for e in c.default.iter().chain(c.generated.iter()) {
+        expr_refs(e, &table.schema, out);
+    }
+}
+
+fn index_refs(table: &QualName, i: &Index, out: &mut Vec<Obj>) {
+    for k in &i.keys {
+        if !k.is_column {
+            expr_refs(&k.expr, &table.schema, out);
+        }
+    }
+    if let Some(p) = &i.predicate {
+        expr_refs(p, &table.schema, out);
+    }
+}
+
+/// A name in the schema of `table` (an index's, a key's).
+fn relation_in(table: &QualName, name: &str) -> Obj {
+    Obj::Relation(QualName::new(table.schema.clone(), name))
+}
+
+/// What a table's definition uses: its schema, parents, column types, defaults, generated
+/// columns, checks (the keys, indexes and foreign keys are changes of their own).
+fn table_uses(t: &Table, out: &mut Vec<Obj>) {
+    out.push(Obj::Schema(t.name.schema.clone()));
+    for p in t
+        .inherits
+        .iter()
+        .chain(t.partition_of.iter().map(|p| &p.parent))
+    {
+        out.push(Obj::Relation(p.clone()));
+    }
+    for c in &t.columns {
+        column_refs(&t.name, c, out);
+    }
+    for c in &t.checks {
+        expr_refs(&c.expr, &t.name.schema, out);
+    }
+}
+
+/// The relations a table brings along: itself and the indexes of its keys.
+fn table_relations(t: &Table, out: &mut Vec<Obj>) {
+    out.push(Obj::Relation(t.name.clone()));
+    for n in t
+        .primary_key
+        .iter()
+        .map(|k| &k.name)
+        .chain(t.uniques.iter().map(|u| &u.name))
+        .chain(t.exclusions.iter().map(|x| &x.name))
+    {
+        out.push(relation_in(&t.name, n));
+    }
+}
+
+fn function_uses(f: &crate::schema::Function, out: &mut Vec<Obj>) {
+    out.push(Obj::Schema(f.name.schema.clone()));
+    // A SQL function's body is checked when it is created: what it reads must exist. Other
+    // languages' bodies are not; their signature's types (a row type too) must.
+    refs(
+        &f.definition.sql,
+        &f.name.schema,
+        f.language == "sql",
+        true,
+        out,
+    );
+}
+
+fn deps(c: &Change) -> Deps {
+    let mut d = Deps::default();
+    let table_of = |t: &QualName| Obj::Relation(t.clone());
+    match c {
+        Change::CreateSchema { name, .. } => d.creates.push(Obj::Schema(name.clone())),
+        Change::DropSchema { name } => d.removes.push(Obj::Schema(name.clone())),
+        Change::CreateEnum { ty } => {
+            d.creates.push(Obj::Type(ty.name.clone()));
+            d.needs.push(Obj::Schema(ty.name.schema.clone()));
+        }
+        Change::DropEnum { ty } => d.removes.push(Obj::Type(ty.name.clone())),
+        // The type keeps its name throughout (the old one renamed, then dropped); its columns'
+        // tables must exist.
+        Change::RebuildEnum { columns, .. } => {
+            d.needs.extend(columns.iter().map(|(t, _, _)| table_of(t)));
+        }
+        Change::CreateSequence { seq } => {
+            d.creates.push(Obj::Relation(seq.name.clone()));
+            d.needs.push(Obj::Schema(seq.name.schema.clone()));
+            d.needs
+                .extend(seq.owned_by.iter().map(|(t, _)| table_of(t)));
+        }
+        Change::AlterSequence { to, .. } => {
+            d.needs.push(Obj::Relation(to.name.clone()));
+            d.needs.extend(to.owned_by.iter().map(|(t, _)| table_of(t)));
+        }
+        Change::DropSequence { seq, .. } => d.removes.push(Obj::Relation(seq.name.clone())),
+        Change::CreateTable { table } => {
+            table_relations(table, &mut d.creates);
+            table_uses(table, &mut d.needs);
+        }
+        Change::RecreateTable { from, to } => {
+            table_relations(from, &mut d.removes);
+            table_relations(to, &mut d.creates);
+            table_uses(to, &mut d.needs);
+        }
+        Change::DropTable { table } => {
+            table_relations(table, &mut d.removes);
+            d.removes.extend(
+                table
+                    .indexes
+                    .iter()
+                    .map(|i| relation_in(&table.name, &i.name)),
+            );
+            table_uses(table, &mut d.holds);
+        }
+        Change::RenameTable { from, to } => {
+            d.removes.push(Obj::Relation(from.clone()));
+            d.creates.push(Obj::Relation(QualName::new(
+                from.schema.clone(),
+                to.clone(),
+            )));
+        }
+        Change::AttachPartition { table, parent, .. } => {
+            d.needs.push(table_of(table));
+            d.needs.push(table_of(parent));
+        }
+        Change::AddColumn { table, column } => {
+            d.needs.push(table_of(table));
+            column_refs(table, column, &mut d.needs);
+        }
+        Change::DropColumn { table, column } => column_refs(table, column, &mut d.holds),
+        Change::AlterColumnType { table, to, .. } => {
+            d.needs.push(table_of(table));
+            type_refs(to, &mut d.needs);
+        }
+        Change::SetDefault { table, to, .. } => {
+            d.needs.push(table_of(table));
+            expr_refs(to, &table.schema, &mut d.needs);
+        }
+        Change::DropDefault { table, from, .. } => expr_refs(from, &table.schema, &mut d.holds),
+        Change::AddPrimaryKey { table, pk } => {
+            d.needs.push(table_of(table));
+            d.creates.push(relation_in(table, &pk.name));
+        }
+        Change::AddUnique { table, unique } => {
+            d.needs.push(table_of(table));
+            d.creates.push(relation_in(table, &unique.name));
+        }
+        Change::AddExclusion { table, exclusion } => {
+            d.needs.push(table_of(table));
+            d.creates.push(relation_in(table, &exclusion.name));
+            for (k, _) in &exclusion.elements {
+                if !k.is_column {
+                    expr_refs(&k.expr, &table.schema, &mut d.needs);
+                }
+            }
+            if let Some(p) = &exclusion.predicate {
+                expr_refs(p, &table.schema, &mut d.needs);
+            }
+        }
+        Change::DropPrimaryKey { table, pk } => d.removes.push(relation_in(table, &pk.name)),
+        Change::DropUnique { table, unique } => d.removes.push(relation_in(table, &unique.name)),
+        Change::DropExclusion { table, exclusion } => {
+            d.removes.push(relation_in(table, &exclusion.name))
+        }
+        Change::AddCheck { table, check } => {
+            d.needs.push(table_of(table));
+            expr_refs(&check.expr, &table.schema, &mut d.needs);
+        }
+        Change::DropCheck { table, check } => expr_refs(&check.expr, &table.schema, &mut d.holds),
+        Change::AddForeignKey { table, fk } => {
+            d.needs.push(table_of(table));
+            d.needs.push(table_of(&fk.ref_table));
+        }
+        Change::CreateIndex { table, index } => {
+            d.needs.push(table_of(table));
+            d.creates.push(relation_in(table, &index.name));
+            index_refs(table, index, &mut d.needs);
+        }
+        Change::DropIndex { table, index } => {
+            d.removes.push(relation_in(table, &index.name));
+            index_refs(table, index, &mut d.holds);
+        }
+        Change::RenameIndex { table, from, to } | Change::RenameConstraint { table, from, to } => {
+            d.removes.push(relation_in(table, from));
+            d.creates.push(relation_in(table, to));
+        }
+        Change::CreatePolicy { table, policy } => {
+            d.needs.push(table_of(table));
+            for e in policy.using.iter().chain(policy.check.iter()) {
+                refs(&e.sql, &table.schema, true, true, &mut d.needs);
+            }
+        }
+        Change::DropPolicy { table, policy } => {
+            for e in policy.using.iter().chain(policy.check.iter()) {
+                refs(&e.sql, &table.schema, true, true, &mut d.holds);
+            }
+        }
+        Change::CreateFunction { function } => {
+            d.creates.push(Obj::Function(function.name.clone()));
+            function_uses(function, &mut d.needs);
+        }
+        Change::ReplaceFunction { to, .. } => {
+            d.creates.push(Obj::Function(to.name.clone()));
+            function_uses(to, &mut d.needs);
+        }
+        Change::DropFunction { function, .. } => {
+            d.removes.push(Obj::Function(function.name.clone()))
+        }
+        Change::CreateTrigger { trigger, .. } => {
+            d.needs.push(table_of(&trigger.table));
+            d.needs.push(Obj::Function(trigger.function.clone()));
+            refs(
+                &trigger.definition.sql,
+                &trigger.table.schema,
+                false,
+                false,
+                &mut d.needs,
+            );
+        }
+        Change::DropTrigger { trigger, .. } => {
+            d.holds.push(Obj::Function(trigger.function.clone()));
+        }
+        Change::CommentFunction { function, .. } => {
+            d.needs.push(Obj::Function(function.name.clone()))
+        }
+        Change::CommentType { name, .. } => d.needs.push(Obj::Type(name.clone())),
+        Change::CreateView { view, .. } => {
+            d.creates.push(Obj::Relation(view.name.clone()));
+            d.needs.push(Obj::Schema(view.name.schema.clone()));
+            d.needs.extend(view.reads.iter().map(table_of));
+            refs(&view.query.sql, &view.name.schema, true, true, &mut d.needs);
+        }
+        Change::DropView { view, .. } => {
+            d.removes.push(Obj::Relation(view.name.clone()));
+            d.holds.extend(view.reads.iter().map(table_of));
+            refs(&view.query.sql, &view.name.schema, true, true, &mut d.holds);
+        }
+        _ => {}
+    }
+    if let Some(t) = works_on(c) {
+        d.needs.push(table_of(t));
+    }
+    d
+}
+
+/// The table or view a change alters, which must exist first (the changes that create,
+/// remove or rename it, and those whose needs are listed above, excepted).
+fn works_on(c: &Change) -> Option<&QualName> {
+    match c {
+        Change::SetLogged { table, .. }
+        | Change::DetachPartition { table, .. }
+        | Change::SetNotNull { table, .. }
+        | Change::Backfill { table, .. }
+        | Change::DropNotNull { table, .. }
+        | Change::AddIdentity { table, .. }
+        | Change::SetIdentityOptions { table, .. }
+        | Change::SetIdentity { table, .. }
+        | Change::DropIdentity { table, .. }
+        | Change::AddSerial { table, .. }
+        | Change::DropSerial { table, .. }
+        | Change::ValidateConstraint { table, .. }
+        | Change::RenameColumn { table, .. }
+        | Change::RenameConstraint { table, .. }
+        | Change::RenameIndex { table, .. }
+        | Change::CommentTable { table, .. }
+        | Change::CommentColumn { table, .. }
+        | Change::CommentIndex { table, .. }
+        | Change::CommentConstraint { table, .. }
+        | Change::SetRowSecurity { table, .. }
+        | Change::SetForceRowSecurity { table, .. } => Some(table),
+        Change::CommentView { name, .. } => Some(name),
+        _ => None,
+    }
+}
+
+/// The order to run `changes` in: each index once; `priority` of each (its stage, and a
+/// tie-break) orders what the graph leaves free, and breaks cycles.
+pub(super) fn order<P: Ord + Copy>(changes: &[Change], priority: &[P]) -> Vec<usize> {
+    let all: Vec<Deps> = changes.iter().map(deps).collect();
+    let mut created: BTreeMap<&Obj, Vec<usize>> = BTreeMap::new();
+    let mut removed: BTreeMap<&Obj, Vec<usize>> = BTreeMap::new();
+    for (i, d) in all.iter().enumerate() {
+        for o in &d.creates {
+            created.entry(o).or_default().push(i);
+        }
+        for o in &d.removes {
+            removed.entry(o).or_default().push(i);
+        }
+    }
+    let n = changes.len();
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut waiting = vec![0usize; n];
+    let mut edge = |before: usize, then: usize| {
+        if before != then {
+            after[before].push(then);
+            waiting[then] += 1;
+        }
+    };
+    for (i, d) in all.iter().enumerate() {
+        for o in &d.needs {
+            for &j in created.get(o).into_iter().flatten() {
+                edge(j, i);
+            }
+        }
+        for o in &d.holds {
+            for &j in removed.get(o).into_iter().flatten() {
+                edge(i, j);
+            }
+        }
+        // A name is free once what held it is gone (a table renamed or dropped before
+        // another takes its name, or its key's index name; a function's signature, when it
+        // is dropped to be created again: other overloads of its name stay side by side).
+        for o in &d.creates {
+            for &j in removed.get(o).into_iter().flatten() {
+                let overload = matches!(o, Obj::Function(_))
+                    && !matches!(changes[j], Change::DropFunction { replaced: true, .. });
+                if !all[j].creates.contains(o) && !overload {
+                    edge(j, i);
+                }
+            }
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<(P, usize)>> = (0..n)
+        .filter(|&i| waiting[i] == 0)
+        .map(|i| Reverse((priority[i], i)))
+        .collect();
+    let mut done = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    // The rest by priority, for breaking cycles.
+    let mut by_priority: Vec<usize> = (0..n).collect();
+    by_priority.sort_by_key(|&i| (priority[i], i));
+    let mut next_forced = 0;
+    while out.len() < n {
+        let i = match ready.pop() {
+            Some(Reverse((_, i))) if !done[i] => i,
+            Some(_) => continue,
+            None => {
+                // A cycle: the first change left by priority goes, whatever it waits for.
+                while done[by_priority[next_forced]] {
+                    next_forced += 1;
+                }
+                by_priority[next_forced]
+            }
+        };
+        done[i] = true;
+        out.push(i);
+        for &j in &after[i] {
+            waiting[j] = waiting[j].saturating_sub(1);
+            if waiting[j] == 0 && !done[j] {
+                ready.push(Reverse((priority[j], j)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(sql: &str, strings: bool) -> Vec<(String, Use)> {
+        let mut out = Vec::new();
+        scan(sql, strings, false, &mut out);
+        out.into_iter().map(|(p, u)| (p.join("."), u)).collect()
+    }
+
+    #[test]
+    fn scans_calls_casts_quoted_names_and_bodies() {
+        assert_eq!(
+            names("nextval('app.\"Seq\"'::regclass) + f (x)::Mood", true),
+            vec![
+                ("nextval".into(), Use::Call),
+                ("app.Seq".into(), Use::Quoted),
+                ("regclass".into(), Use::Cast),
+                ("f".into(), Use::Call),
+                ("x".into(), Use::Name),
+                ("mood".into(), Use::Cast),
+            ]
+        );
+        // Dollar-quoted bodies are scanned only when asked; `$1` is a parameter.
+        let body =
+            "CREATE FUNCTION f(int) RETURNS int AS $fn$ SELECT g($1) FROM t $fn$ LANGUAGE sql";
+        let with = names(body, true);
+        assert!(with.contains(&("t".into(), Use::Quoted)));
+        assert!(with.contains(&("g".into(), Use::Call)));
+        let without = names(body, false);
+        assert!(!without.iter().any(|(n, _)| n == "t" || n == "g"));
+        assert!(without.contains(&("sql".into(), Use::Name)));
+        // Comments hide names.
+        assert_eq!(names("a -- b\n/* c */ d", false).len(), 2);
+    }
+}
