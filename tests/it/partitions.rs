@@ -30,6 +30,20 @@ fn run(args: &[&str]) -> Output {
     crate::run_schemafix(args)
 }
 
+/// `schemafix check` finds nothing to change between each pair.
+fn nothing_to_change(pairs: &[(&str, &str)]) {
+    for (a, b) in pairs {
+        let out = run(&["check", a, b]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{a} against {b}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
     let pg = Pg::get().expect("PostgreSQL");
@@ -44,21 +58,12 @@ fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
     let (written, dumped) = (written.to_str().unwrap(), dumped.to_str().unwrap());
     let url = loaded.url();
     // Written, dumped and live, each against the others: nothing to change.
-    for (a, b) in [
+    nothing_to_change(&[
         (written, dumped),
         (dumped, dumped),
         (url.as_str(), written),
         (url.as_str(), dumped),
-    ] {
-        let out = run(&["check", a, b]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{a} against {b}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    ]);
     // From nothing to the dump (the partition in p2024 after its parent in public), and back.
     let fresh = pg.create_db().unwrap();
     let out = run(&["apply", "--db", &fresh.url(), dumped, "--yes"]);
@@ -122,20 +127,11 @@ ALTER SEQUENCE journal_id_seq OWNED BY journal_default.id;
     std::fs::write(&dumped, loaded.dump().unwrap()).unwrap();
     let (written, dumped) = (written.to_str().unwrap(), dumped.to_str().unwrap());
     let url = loaded.url();
-    for (a, b) in [
+    nothing_to_change(&[
         (url.as_str(), written),
         (url.as_str(), dumped),
         (written, dumped),
-    ] {
-        let out = run(&["check", a, b]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{a} against {b}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    ]);
     let (_, parsed) = schemafix_core::parse(SHARED, Some(schemafix_core::Format::Sql));
     let seq = parsed
         .schema
