@@ -68,6 +68,7 @@ fn scan(sql: &str, strings: bool, quoted: bool, out: &mut Vec<(Vec<String>, Use)
             }
         } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
             i = sql[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            continue;
         } else if c == b'\'' {
             let start = i + 1;
             i = start;
@@ -109,7 +110,6 @@ fn scan(sql: &str, strings: bool, quoted: bool, out: &mut Vec<(Vec<String>, Use)
                 cast = false;
                 continue;
             }
-            i += 1;
         } else if c == b'"' || is_ident_start(c) {
             let mut parts = Vec::new();
             loop {
@@ -152,7 +152,8 @@ fn scan(sql: &str, strings: bool, quoted: bool, out: &mut Vec<(Vec<String>, Use)
         } else if !c.is_ascii_whitespace() {
             cast = false;
         }
-        i += 1;
+        // A whole character: `i` stays on character boundaries.
+        i += sql[i..].chars().next().map_or(1, char::len_utf8);
     }
 }
 
@@ -651,5 +652,22 @@ mod tests {
         assert!(without.contains(&("sql".into(), Use::Name)));
         // Comments hide names.
         assert_eq!(names("a -- b\n/* c */ d", false).len(), 2);
+        // Any text scans without a panic, multi-byte characters next to quotes and comments.
+        for text in [
+            "$é\"%s/*$tag$*/",
+            "$é",
+            "/*x*/é",
+            "é$$é$$é",
+            "'é''é'",
+            "\"é",
+            "$1é",
+            "a.\"é",
+            "--é",
+            "/*",
+            "$a$é",
+        ] {
+            names(text, true);
+            names(text, false);
+        }
     }
 }
