@@ -526,6 +526,7 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
                 changes,
                 not_compared: up.not_compared.clone(),
                 partitioned: crate::diff::partitioned_tables(current, desired),
+                rebuilt: Vec::new(),
             },
             &options,
         )

@@ -1,6 +1,8 @@
 //! Generated dependency chains: each seed makes two schemas from the same set of linked objects
 //! (tables, views of views, SQL and PL/pgSQL functions, checks, defaults and index expressions
-//! calling them, policies, triggers, a partitioned table in another schema with partitions in
+//! calling them, policies, triggers, a function whose result type changes under a default, a
+//! check, an index, a policy and a view, a column retyped under a policy, a unique key becoming
+//! the primary key under a foreign key, a partitioned table in another schema with partitions in
 //! `public`, inheritance, a function returning a table's rows), each side choosing which links
 //! exist and in which variant. The plan between them, both ways, must apply on PostgreSQL in one
 //! transaction, give the other side's catalog, and plan nothing more.
@@ -65,6 +67,18 @@ struct Side {
     policy: Option<u64>,
     /// A trigger on `items`.
     trigger: bool,
+    /// `weight(integer)`, SQL, returning 0 `integer` or 1 `bigint` (a change drops and creates it
+    /// again, with everything calling it).
+    weight: Option<u64>,
+    /// What of `items` calls `weight`: a default, a check, an index, a policy (bits).
+    weight_users: u64,
+    /// A view calling `weight`.
+    v4: bool,
+    /// `items.label`'s type (0 `text`, 1 `varchar(40)`), read by a policy when `label_policy`.
+    label_type: u64,
+    label_policy: bool,
+    /// `tags.name` is 0 unique, 1 the primary key; `item_tags` references it.
+    tags: Option<u64>,
     /// `part.events` partitioned, with this many partitions in `public`.
     partitions: Option<u64>,
     /// `animals` with a child `cats` (INHERITS); the child's extra column variant.
@@ -86,7 +100,20 @@ impl Side {
             .then(|| rng.maybe(60, 2))
             .flatten();
         let trigger = items.is_some() && touch.is_some() && rng.chance(60);
+        let weight = rng.maybe(60, 2);
+        let weight_users = if weight.is_some() && items.is_some() {
+            rng.below(16)
+        } else {
+            0
+        };
+        let v4 = weight.is_some() && rng.chance(50);
         Side {
+            weight,
+            weight_users,
+            v4,
+            label_type: rng.below(2),
+            label_policy: items.is_some() && rng.chance(50),
+            tags: rng.maybe(60, 2),
             val_type: rng.below(2),
             positive,
             count,
@@ -137,6 +164,12 @@ impl Side {
         if self.rows {
             s += "CREATE FUNCTION all_base() RETURNS SETOF base LANGUAGE sql STABLE AS $$ SELECT * FROM public.base $$;\n";
         }
+        if let Some(v) = self.weight {
+            let (ty, body) = [("integer", "x + 1"), ("bigint", "x::bigint + 1")][v as usize];
+            s += &format!(
+                "CREATE FUNCTION weight(x integer) RETURNS {ty} LANGUAGE sql IMMUTABLE AS $$ SELECT {body} $$;\n"
+            );
+        }
         if let Some(v) = self.items {
             let mut cols = vec![
                 "id integer PRIMARY KEY".to_string(),
@@ -148,6 +181,19 @@ impl Side {
                 cols.push("code text".into());
             }
             cols.push("touched timestamp with time zone".into());
+            cols.push(format!(
+                "label {}",
+                ["text", "varchar(40)"][self.label_type as usize]
+            ));
+            let w = self.weight_users;
+            cols.push(if w & 1 != 0 {
+                "grams integer DEFAULT weight(1)".into()
+            } else {
+                "grams integer".into()
+            });
+            if w & 2 != 0 {
+                cols.push("CONSTRAINT items_weight CHECK (weight(qty) > 0)".into());
+            }
             if v == 1 {
                 cols.push("base_id integer REFERENCES base (id)".into());
             }
@@ -157,6 +203,9 @@ impl Side {
             s += &format!("CREATE TABLE items ({});\n", cols.join(", "));
             if self.positive.is_some() && v == 2 {
                 s += "CREATE INDEX items_positive ON items (is_positive(qty));\n";
+            }
+            if self.weight_users & 4 != 0 {
+                s += "CREATE INDEX items_weight_idx ON items (weight(grams));\n";
             }
         }
         if let Some(v) = self.v1 {
@@ -169,6 +218,23 @@ impl Side {
         }
         if self.v3 {
             s += "CREATE VIEW v3 AS SELECT base_count() AS n;\n";
+        }
+        if self.v4 {
+            s += "CREATE VIEW v4 AS SELECT id, weight(id) AS w FROM base;\n";
+        }
+        if self.items.is_some() && (self.weight_users & 8 != 0 || self.label_policy) {
+            s += "ALTER TABLE items ENABLE ROW LEVEL SECURITY;\n";
+            if self.weight_users & 8 != 0 {
+                s += "CREATE POLICY items_heavy ON items USING (weight(grams) > 10);\n";
+            }
+            if self.label_policy {
+                s += "CREATE POLICY items_labelled ON items USING (label <> '');\n";
+            }
+        }
+        if let Some(v) = self.tags {
+            let key = ["UNIQUE", "PRIMARY KEY"][v as usize];
+            s += &format!("CREATE TABLE tags (id integer NOT NULL, name text NOT NULL, CONSTRAINT tags_name_key {key} (name));\n");
+            s += "CREATE TABLE item_tags (item integer, tag text REFERENCES tags (name));\n";
         }
         if let Some(v) = self.policy {
             s += "ALTER TABLE items ENABLE ROW LEVEL SECURITY;\n";
@@ -287,6 +353,8 @@ fn generated_dependency_chains_apply_both_ways() {
     assert!(sides
         .iter()
         .any(|s| s.v3 && s.rows && s.partitions == Some(3)));
+    assert!(sides.iter().any(|s| s.weight_users == 15 && s.v4));
+    assert!(sides.iter().any(|s| s.label_policy && s.tags == Some(1)));
     assert!(
         failed.is_empty(),
         "{} of {} seeds failed:\n{}",

@@ -9,6 +9,8 @@ mod constraints;
 pub(crate) mod enums;
 mod extensions;
 pub(crate) mod indexes;
+pub(crate) mod rebuild;
+pub(crate) mod refs;
 pub(crate) mod routines;
 mod sequences;
 pub(crate) mod tables;
@@ -435,6 +437,10 @@ pub struct Diff {
     /// Partitioned tables of either side (an index of one cannot be built concurrently).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitioned: Vec<QualName>,
+    /// Changes that drop a dependant to create it again around another change PostgreSQL
+    /// refuses while it exists, and those that create it again, with the reason each says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rebuilt: Vec<(Change, String)>,
 }
 
 /// A type change online mode can make through a second column: the new column is added
@@ -748,11 +754,14 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         | Change::DropPolicy { .. } => !(from.hidden.row_security || to.hidden.row_security),
         _ => true,
     });
+    let mut rebuilt = Vec::new();
+    rebuild::rebuild_dependants(from, to, &mut out, &mut rebuilt);
     not_compared.sort();
     not_compared.dedup();
     Diff {
         changes: out,
         not_compared,
         partitioned: partitioned_tables(from, to),
+        rebuilt,
     }
 }

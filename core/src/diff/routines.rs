@@ -16,6 +16,22 @@ fn returns(f: &Function) -> &str {
     }
 }
 
+/// Functions both sides have that are dropped and created again (what they return changes),
+/// where both sides show functions.
+pub(crate) fn recreated<'a>(from: &'a Schema, to: &Schema) -> Vec<&'a QualName> {
+    if from.hidden.routines || to.hidden.routines {
+        return Vec::new();
+    }
+    to.functions
+        .iter()
+        .filter_map(|(sig, t)| from.functions.get(sig).map(|f| (f, t)))
+        .filter(|(f, t)| {
+            f.definition != t.definition && (returns(f) != returns(t) || f.procedure != t.procedure)
+        })
+        .map(|(f, _)| &f.name)
+        .collect()
+}
+
 /// Adds function and trigger changes, given the table and view changes already in `out`.
 pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<Change>) {
     if from.hidden.routines {

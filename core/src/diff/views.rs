@@ -47,6 +47,8 @@ pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
         disturbed.entry(t).or_insert(what);
     }
 
+    // Functions dropped and created again: the views that call them go and come back too.
+    let refunctioned = super::routines::recreated(from, to);
     // Views that go: gone from the desired schema, redefined, or in the way.
     let mut dropped: BTreeMap<QualName, Option<String>> = BTreeMap::new();
     for (name, v) in &from.views {
@@ -66,14 +68,20 @@ pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
             if dropped.contains_key(name) {
                 continue;
             }
-            let why = v.reads.iter().find_map(|r| {
-                if let Some(what) = disturbed.get(r) {
-                    Some(format!("it reads {r}, which {what}"))
-                } else if dropped.contains_key(r) && r != name {
-                    Some(format!("it reads view {r}, which is dropped first"))
-                } else {
-                    None
-                }
+            let calls = refunctioned
+                .iter()
+                .find(|f| super::refs::calls(&v.query.sql, f))
+                .map(|f| format!("it calls {f}, which is dropped and created again"));
+            let why = calls.or_else(|| {
+                v.reads.iter().find_map(|r| {
+                    if let Some(what) = disturbed.get(r) {
+                        Some(format!("it reads {r}, which {what}"))
+                    } else if dropped.contains_key(r) && r != name {
+                        Some(format!("it reads view {r}, which is dropped first"))
+                    } else {
+                        None
+                    }
+                })
             });
             if let Some(why) = why {
                 more.push((name.clone(), why));

@@ -13,6 +13,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+use crate::diff::refs::{scan, Use};
 use crate::diff::Change;
 use crate::schema::{Column, Expr, Index, QualName, Table};
 
@@ -38,167 +39,6 @@ struct Deps {
     needs: Vec<Obj>,
     /// Must still exist while it runs: what the current definition a drop removes uses.
     holds: Vec<Obj>,
-}
-
-/// How a name appears in text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Use {
-    /// `f(…)`.
-    Call,
-    /// `…::t`.
-    Cast,
-    /// Any other identifier chain.
-    Name,
-    /// Inside a string literal (`'s'::regclass`, a function body).
-    Quoted,
-}
-
-/// The identifier chains in `sql` (lower-cased unless quoted), with how each is used; string
-/// literals' and dollar-quoted bodies' contents are scanned too when `strings`, their chains
-/// marked [`Use::Quoted`] (a SQL function's body, `nextval('s'::regclass)`).
-fn scan(sql: &str, strings: bool, quoted: bool, out: &mut Vec<(Vec<String>, Use)>) {
-    let b = sql.as_bytes();
-    let mut i = 0;
-    let mut cast = false;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'-' && b.get(i + 1) == Some(&b'-') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i = sql[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
-            continue;
-        } else if c == b'\'' {
-            let start = i + 1;
-            i = start;
-            while i < b.len() {
-                if b[i] == b'\'' {
-                    if b.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                i += 1;
-            }
-            if strings {
-                scan(
-                    &sql[start..i.min(b.len())].replace("''", "'"),
-                    strings,
-                    true,
-                    out,
-                );
-            }
-            i += 1;
-            cast = false;
-            continue;
-        } else if c == b'$' && (i == 0 || !is_ident(b[i - 1])) {
-            // `$tag$ … $tag$` (a positional parameter `$1` is skipped as it is).
-            let tag_end = sql[i + 1..]
-                .find('$')
-                .map(|e| i + 1 + e)
-                .filter(|&e| sql[i + 1..e].bytes().all(is_ident_start_or_digit_free));
-            if let Some(e) = tag_end {
-                let tag = &sql[i..=e];
-                let body = e + 1;
-                let end = sql[body..].find(tag).map_or(b.len(), |x| body + x);
-                if strings {
-                    scan(&sql[body..end], strings, true, out);
-                }
-                i = (end + tag.len()).min(b.len());
-                cast = false;
-                continue;
-            }
-        } else if c == b'"' || is_ident_start(c) {
-            let mut parts = Vec::new();
-            loop {
-                let (part, next) = ident(sql, i);
-                parts.push(part);
-                i = next;
-                let mut j = i;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                if b.get(j) == Some(&b'.')
-                    && b.get(j + 1)
-                        .is_some_and(|&n| n == b'"' || is_ident_start(n))
-                {
-                    i = j + 1;
-                    continue;
-                }
-                break;
-            }
-            let mut j = i;
-            while j < b.len() && b[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            let how = if cast {
-                Use::Cast
-            } else if b.get(j) == Some(&b'(') {
-                Use::Call
-            } else if quoted {
-                Use::Quoted
-            } else {
-                Use::Name
-            };
-            out.push((parts, how));
-            cast = false;
-            continue;
-        } else if c == b':' && b.get(i + 1) == Some(&b':') {
-            cast = true;
-            i += 2;
-            continue;
-        } else if !c.is_ascii_whitespace() {
-            cast = false;
-        }
-        // A whole character: `i` stays on character boundaries.
-        i += sql[i..].chars().next().map_or(1, char::len_utf8);
-    }
-}
-
-fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
-}
-
-fn is_ident(c: u8) -> bool {
-    is_ident_start(c) || c.is_ascii_digit() || c == b'$'
-}
-
-/// A dollar-quote tag's character (no `$`; a tag does not start with a digit, checked by the
-/// caller's `find`: `$1` has no closing `$` right after an identifier).
-fn is_ident_start_or_digit_free(c: u8) -> bool {
-    is_ident_start(c) || c.is_ascii_digit()
-}
-
-/// The identifier at `i` (quoted or not) and where it ends.
-fn ident(sql: &str, i: usize) -> (String, usize) {
-    let b = sql.as_bytes();
-    if b[i] == b'"' {
-        let mut s = String::new();
-        let mut j = i + 1;
-        while j < b.len() {
-            if b[j] == b'"' {
-                if b.get(j + 1) == Some(&b'"') {
-                    s.push('"');
-                    j += 2;
-                    continue;
-                }
-                return (s, j + 1);
-            }
-            let ch = sql[j..].chars().next().unwrap_or('"');
-            s.push(ch);
-            j += ch.len_utf8();
-        }
-        (s, j)
-    } else {
-        let mut j = i;
-        while j < b.len() && is_ident(b[j]) {
-            j += 1;
-        }
-        // Not on a char boundary only inside a multi-byte character, which `is_ident` takes whole.
-        (sql[i..j].to_lowercase(), j)
-    }
 }
 
 /// The objects a name used in `sql` may be, for an object in schema `own`: qualified as
@@ -375,6 +215,17 @@ fn deps(c: &Change) -> Deps {
                     .map(|i| relation_in(&table.name, &i.name)),
             );
             table_uses(table, &mut d.holds);
+            // Its indexes and policies go with it: what they use stays until then.
+            for i in &table.indexes {
+                index_refs(&table.name, i, &mut d.holds);
+            }
+            for e in table
+                .policies
+                .iter()
+                .flat_map(|p| p.using.iter().chain(p.check.iter()))
+            {
+                refs(&e.sql, &table.name.schema, true, true, &mut d.holds);
+            }
         }
         Change::RenameTable { from, to } => {
             d.removes.push(Obj::Relation(from.clone()));
@@ -616,58 +467,4 @@ pub(super) fn order<P: Ord + Copy>(changes: &[Change], priority: &[P]) -> Vec<us
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn names(sql: &str, strings: bool) -> Vec<(String, Use)> {
-        let mut out = Vec::new();
-        scan(sql, strings, false, &mut out);
-        out.into_iter().map(|(p, u)| (p.join("."), u)).collect()
-    }
-
-    #[test]
-    fn scans_calls_casts_quoted_names_and_bodies() {
-        assert_eq!(
-            names("nextval('app.\"Seq\"'::regclass) + f (x)::Mood", true),
-            vec![
-                ("nextval".into(), Use::Call),
-                ("app.Seq".into(), Use::Quoted),
-                ("regclass".into(), Use::Cast),
-                ("f".into(), Use::Call),
-                ("x".into(), Use::Name),
-                ("mood".into(), Use::Cast),
-            ]
-        );
-        // Dollar-quoted bodies are scanned only when asked; `$1` is a parameter.
-        let body =
-            "CREATE FUNCTION f(int) RETURNS int AS $fn$ SELECT g($1) FROM t $fn$ LANGUAGE sql";
-        let with = names(body, true);
-        assert!(with.contains(&("t".into(), Use::Quoted)));
-        assert!(with.contains(&("g".into(), Use::Call)));
-        let without = names(body, false);
-        assert!(!without.iter().any(|(n, _)| n == "t" || n == "g"));
-        assert!(without.contains(&("sql".into(), Use::Name)));
-        // Comments hide names.
-        assert_eq!(names("a -- b\n/* c */ d", false).len(), 2);
-        // Any text scans without a panic, multi-byte characters next to quotes and comments.
-        for text in [
-            "$é\"%s/*$tag$*/",
-            "$é",
-            "/*x*/é",
-            "é$$é$$é",
-            "'é''é'",
-            "\"é",
-            "$1é",
-            "a.\"é",
-            "--é",
-            "/*",
-            "$a$é",
-        ] {
-            names(text, true);
-            names(text, false);
-        }
-    }
 }

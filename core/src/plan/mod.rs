@@ -185,7 +185,8 @@ pub fn plan(diff: &Diff, options: &PlanOptions) -> Plan {
 pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
     // Renames are judged on the columns as wanted (before a NOT NULL one is split).
     let renames = crate::rename::suggest(&diff);
-    let diff = sequence_owners(split_required_columns(diff));
+    let mut diff = sequence_owners(split_required_columns(diff));
+    let rebuilt = std::mem::take(&mut diff.rebuilt);
     let backfilled: std::collections::BTreeSet<(QualName, String)> = diff
         .changes
         .iter()
@@ -301,7 +302,9 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
                 continue;
             }
         }
+        let rebuilt_why = rebuilt.iter().find(|(c, _)| *c == change).map(|(_, w)| w);
         let reason = match &change {
+            _ if rebuilt_why.is_some() => rebuilt_why.cloned().unwrap_or_default(),
             c @ Change::AlterColumnType { table, column, .. } if swapped(table, column) => format!(
                 "{}; online through a second column, swapped in at the end (the column then comes last in the table)",
                 reason(c)

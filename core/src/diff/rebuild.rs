@@ -1,0 +1,315 @@
+//! Dependants rebuilt around a change PostgreSQL refuses while they exist: a function dropped
+//! and created again (its result changes) under a column default, a check, an index or a
+//! policy calling it; a column whose type changes under a policy that reads it; a unique key or
+//! primary key dropped under the foreign keys that reference it. Each such dependant that both
+//! sides keep is dropped before the change and created again after it (the plan's dependency
+//! graph orders them), with the reason. Views are rebuilt by `views.rs`, triggers by
+//! `routines.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::refs::{calls, names_column};
+use super::Change;
+use crate::schema::{QualName, Schema, Table};
+
+/// Adds the rebuilds to `out`; `rebuilt` gets the reason of each change added (or changed).
+pub(crate) fn rebuild_dependants(
+    from: &Schema,
+    to: &Schema,
+    out: &mut Vec<Change>,
+    rebuilt: &mut Vec<(Change, String)>,
+) {
+    let mut refunctioned: BTreeMap<QualName, String> = BTreeMap::new();
+    let mut retyped: BTreeSet<(QualName, String)> = BTreeSet::new();
+    let mut keys_dropped: Vec<(QualName, BTreeSet<String>, String)> = Vec::new();
+    let mut gone: BTreeSet<QualName> = BTreeSet::new();
+    for c in out.iter() {
+        match c {
+            Change::DropFunction {
+                function,
+                replaced: true,
+            } => {
+                refunctioned.insert(
+                    function.name.clone(),
+                    format!(
+                        "it calls {}, which is dropped and created again (what it returns changes)",
+                        function.signature()
+                    ),
+                );
+            }
+            Change::AlterColumnType { table, column, .. } => {
+                retyped.insert((table.clone(), column.clone()));
+            }
+            Change::DropUnique { table, unique } => {
+                keys_dropped.push((
+                    table.clone(),
+                    unique.columns.iter().cloned().collect(),
+                    unique.name.clone(),
+                ));
+            }
+            Change::DropPrimaryKey { table, pk } => {
+                keys_dropped.push((
+                    table.clone(),
+                    pk.columns.iter().cloned().collect(),
+                    pk.name.clone(),
+                ));
+            }
+            Change::DropIndex { table, index }
+                if index.unique
+                    && index.predicate.is_none()
+                    && index.keys.iter().all(|k| k.is_column) =>
+            {
+                keys_dropped.push((
+                    table.clone(),
+                    index.keys.iter().map(|k| k.expr.canon.clone()).collect(),
+                    index.name.clone(),
+                ));
+            }
+            Change::DropTable { table } => {
+                gone.insert(table.name.clone());
+            }
+            Change::RecreateTable { to, .. } => {
+                gone.insert(to.name.clone());
+            }
+            _ => {}
+        }
+    }
+    if refunctioned.is_empty() && retyped.is_empty() && keys_dropped.is_empty() {
+        return;
+    }
+    let calls_any = |sql: &str| refunctioned.iter().find(|(f, _)| calls(sql, f));
+    let mut add: Vec<(Change, String)> = Vec::new();
+    for (name, ft) in &from.tables {
+        let Some(tt) = to.tables.get(name) else {
+            continue;
+        };
+        if gone.contains(name) {
+            continue;
+        }
+        // Parts a partition or child takes from its parent go and come back with the parent's.
+        let own = |n: &str| !inherited_check(from, ft, n);
+        for c in &ft.columns {
+            let Some(d) = &c.default else { continue };
+            let Some((_, why)) = calls_any(&d.sql) else {
+                continue;
+            };
+            let Some(want) = tt.column(&c.name).and_then(|w| w.default.as_deref()) else {
+                continue;
+            };
+            let col = c.name.to_string();
+            let on = |x: &Change| match x {
+                Change::DropDefault { table, column, .. }
+                | Change::SetDefault { table, column, .. } => table == name && *column == col,
+                Change::DropColumn { table, column } => table == name && *column.name == *col,
+                _ => false,
+            };
+            if out
+                .iter()
+                .any(|x| on(x) && !matches!(x, Change::SetDefault { .. }))
+            {
+                continue;
+            }
+            out.retain(|x| !on(x));
+            let at = format!("{name}.{}", crate::quote::quote_ident(&col));
+            add.push((
+                Change::DropDefault {
+                    table: name.clone(),
+                    column: col.clone(),
+                    from: (**d).clone(),
+                },
+                format!("{at}: default {} dropped to be set again: {why}", d.sql),
+            ));
+            add.push((
+                Change::SetDefault {
+                    table: name.clone(),
+                    column: col,
+                    from: None,
+                    to: want.clone(),
+                },
+                format!("{at}: default {} set again: {why}", want.sql),
+            ));
+        }
+        for k in &ft.checks {
+            let Some((_, why)) = calls_any(&k.expr.sql) else {
+                continue;
+            };
+            let Some(want) = tt.checks.iter().find(|w| w.name == k.name) else {
+                continue;
+            };
+            let dropped = out.iter().any(
+                |x| matches!(x, Change::DropCheck { table, check } if table == name && check.name == k.name),
+            );
+            if dropped || !own(&k.name) {
+                continue;
+            }
+            add.push((
+                Change::DropCheck {
+                    table: name.clone(),
+                    check: k.clone(),
+                },
+                format!(
+                    "{name}: check {} dropped to be created again: {why}",
+                    k.name
+                ),
+            ));
+            add.push((
+                Change::AddCheck {
+                    table: name.clone(),
+                    check: want.clone(),
+                },
+                format!("{name}: check {} created again: {why}", k.name),
+            ));
+        }
+        if ft.partition_of.is_none() {
+            for i in &ft.indexes {
+                let exprs = i
+                    .keys
+                    .iter()
+                    .filter(|k| !k.is_column)
+                    .map(|k| &k.expr.sql)
+                    .chain(i.predicate.iter().map(|p| &p.sql));
+                let Some(why) = exprs.into_iter().find_map(|e| calls_any(e).map(|(_, w)| w)) else {
+                    continue;
+                };
+                let Some(want) = tt.indexes.iter().find(|w| w.name == i.name) else {
+                    continue;
+                };
+                let dropped = out.iter().any(
+                    |x| matches!(x, Change::DropIndex { table, index } if table == name && index.name == i.name),
+                );
+                if dropped {
+                    continue;
+                }
+                add.push((
+                    Change::DropIndex {
+                        table: name.clone(),
+                        index: i.clone(),
+                    },
+                    format!("{name}: index {} dropped to be built again: {why}", i.name),
+                ));
+                add.push((
+                    Change::CreateIndex {
+                        table: name.clone(),
+                        index: want.clone(),
+                    },
+                    format!("{name}: index {} built again: {why}", i.name),
+                ));
+            }
+        }
+        for p in &ft.policies {
+            let texts: Vec<&str> = p
+                .using
+                .iter()
+                .chain(p.check.iter())
+                .map(|e| e.sql.as_str())
+                .collect();
+            let why = texts
+                .iter()
+                .find_map(|e| calls_any(e).map(|(_, w)| w.clone()))
+                .or_else(|| {
+                    retyped
+                        .iter()
+                        .filter(|(t, _)| t == name)
+                        .find(|(_, c)| texts.iter().any(|e| names_column(e, c)))
+                        .map(|(t, c)| {
+                            format!(
+                                "it reads {t}.{}, whose type changes",
+                                crate::quote::quote_ident(c)
+                            )
+                        })
+                });
+            let Some(why) = why else { continue };
+            // A side that hides policies keeps the current one.
+            let want = if to.hidden.row_security {
+                Some(p)
+            } else {
+                tt.policies.iter().find(|w| w.name == p.name)
+            };
+            let Some(want) = want else { continue };
+            let dropped = out.iter().any(
+                |x| matches!(x, Change::DropPolicy { table, policy } if table == name && policy.name == p.name),
+            );
+            if dropped {
+                continue;
+            }
+            add.push((
+                Change::DropPolicy {
+                    table: name.clone(),
+                    policy: p.clone(),
+                },
+                format!(
+                    "table {name}: policy {} dropped to be created again: {why}",
+                    crate::quote::quote_ident(&p.name)
+                ),
+            ));
+            add.push((
+                Change::CreatePolicy {
+                    table: name.clone(),
+                    policy: want.clone(),
+                },
+                format!(
+                    "table {name}: policy {} created again: {why}",
+                    crate::quote::quote_ident(&p.name)
+                ),
+            ));
+        }
+        // Foreign keys on a key that is dropped (a unique constraint becoming the primary key).
+        if ft.partition_of.is_some() {
+            continue;
+        }
+        for fk in &ft.foreign_keys {
+            let cols: BTreeSet<String> = fk.ref_columns.iter().cloned().collect();
+            let Some((_, _, key)) = keys_dropped
+                .iter()
+                .find(|(t, c, _)| *t == fk.ref_table && *c == cols)
+            else {
+                continue;
+            };
+            let Some(want) = tt.foreign_keys.iter().find(|w| w.name == fk.name) else {
+                continue;
+            };
+            let dropped = out.iter().any(
+                |x| matches!(x, Change::DropForeignKey { table, fk: f } if table == name && f.name == fk.name),
+            );
+            if dropped {
+                continue;
+            }
+            let why = format!(
+                "it references {} ({}), whose key {key} is dropped",
+                fk.ref_table,
+                fk.ref_columns.join(", ")
+            );
+            add.push((
+                Change::DropForeignKey {
+                    table: name.clone(),
+                    fk: fk.clone(),
+                },
+                format!(
+                    "{name}: foreign key {} dropped to be added again: {why}",
+                    fk.name
+                ),
+            ));
+            add.push((
+                Change::AddForeignKey {
+                    table: name.clone(),
+                    fk: want.clone(),
+                },
+                format!("{name}: foreign key {} added again: {why}", fk.name),
+            ));
+        }
+    }
+    for (c, why) in add {
+        out.push(c.clone());
+        rebuilt.push((c, why));
+    }
+}
+
+/// Whether check `name` of `table` comes from one of its parents (which carries its rebuild).
+fn inherited_check(schema: &Schema, table: &Table, name: &str) -> bool {
+    table
+        .inherits
+        .iter()
+        .chain(table.partition_of.iter().map(|p| &p.parent))
+        .filter_map(|p| schema.tables.get(p))
+        .any(|p| p.checks.iter().any(|c| c.name == name))
+}
