@@ -68,6 +68,46 @@ fn ensure_tools() -> Result<()> {
     if !has_pg && std::env::var_os("DATABASE_URL").is_none() {
         bail!("PostgreSQL server binaries are missing: apt-get install postgresql (or set DATABASE_URL)");
     }
+    // The real-world dumps load PostGIS and pg_partman (Debian's builds for the server's major).
+    if has_pg && std::env::var_os("DATABASE_URL").is_none() {
+        let major = version_of("pg_config", "--version")
+            .split_whitespace()
+            .nth(1)
+            .and_then(|v| v.split('.').next())
+            .unwrap_or_default()
+            .to_string();
+        let extensions = Path::new("/usr/share/postgresql")
+            .join(&major)
+            .join("extension");
+        let present = ["postgis.control", "pg_partman.control"]
+            .iter()
+            .all(|f| extensions.join(f).exists());
+        if !major.is_empty() && !present {
+            apt_install(&[
+                &format!("postgresql-{major}-postgis-3"),
+                &format!("postgresql-{major}-partman"),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// `apt-get install` (after `apt-get update` when the package lists are stale).
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let what = format!("apt-get install {}", packages.join(" "));
+    let install = || {
+        let mut c = Command::new("apt-get");
+        c.args(["install", "-y", "-q"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    if run(install(), &what).is_err() {
+        let mut u = Command::new("apt-get");
+        u.arg("update");
+        run(u, "apt-get update")?;
+        run(install(), &what)?;
+    }
     Ok(())
 }
 
@@ -181,18 +221,7 @@ fn ensure_web_tools(browser: bool) -> Result<()> {
     }
     stage_pglite(&pglite.join("dist"), &root().join("target/pglite"))?;
     if browser && !Path::new("/usr/bin/chromium").exists() {
-        let mut c = Command::new("apt-get");
-        c.args(["install", "-y", "-q", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive");
-        if run(c, "apt-get install chromium chromium-driver").is_err() {
-            let mut u = Command::new("apt-get");
-            u.arg("update");
-            run(u, "apt-get update")?;
-            let mut c = Command::new("apt-get");
-            c.args(["install", "-y", "-q", "chromium", "chromium-driver"])
-                .env("DEBIAN_FRONTEND", "noninteractive");
-            run(c, "apt-get install chromium chromium-driver")?;
-        }
+        apt_install(&["chromium", "chromium-driver"])?;
     }
     let mut f = cargo();
     f.arg("fetch");

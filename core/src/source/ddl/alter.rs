@@ -406,8 +406,24 @@ impl Cx<'_> {
         );
     }
 
-    /// A column whose default is `nextval` of a sequence the column owns is a serial column:
-    /// its sequence and default fold into `serial = true`.
+    /// Whether `seq` has the options `serial` gives its sequence (a sequence started at ten
+    /// million, say, is a sequence of its own: folded into `serial`, its start would be lost).
+    fn plain_sequence(&self, seq: &QualName) -> bool {
+        let Some(s) = self.schema.sequences.get(seq) else {
+            return true;
+        };
+        let mut s = s.clone();
+        crate::normalize::normalize_sequence(&mut s);
+        s.increment == 1
+            && s.start.is_none()
+            && s.min_value.is_none()
+            && s.max_value.is_none()
+            && s.cache == 1
+            && !s.cycle
+    }
+
+    /// A column whose default is `nextval` of a sequence the column owns, with the options
+    /// `serial` gives it, is a serial column: its sequence and default fold into `serial = true`.
     pub(super) fn resolve_serials(&mut self) {
         // Which tables' columns default to each sequence: one that other tables use too (a
         // parent's and its siblings' journal ids drawn from one sequence) is a sequence of its
@@ -441,6 +457,7 @@ impl Cx<'_> {
                 }
                 continue;
             }
+            let plain = self.plain_sequence(&seq);
             let has_default = self
                 .defaults
                 .iter()
@@ -460,7 +477,7 @@ impl Cx<'_> {
             if c.identity.is_some() {
                 // pg_dump names the identity sequence; it is part of the identity.
                 self.schema.sequences.remove(&seq);
-            } else if has_default && default_matches {
+            } else if has_default && default_matches && plain {
                 // Whatever the sequence's name: a table renamed keeps its serial column's
                 // sequence under the old name, and the column is as serial as before.
                 c.serial = true;
