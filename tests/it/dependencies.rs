@@ -67,8 +67,9 @@ struct Side {
     policy: Option<u64>,
     /// A trigger on `items`.
     trigger: bool,
-    /// `weight(integer)`, SQL, returning 0 `integer` or 1 `bigint` (a change drops and creates it
-    /// again, with everything calling it).
+    /// `weight(integer)`, SQL, returning `integer` or `bigint` (bit 0), its parameter named `x`
+    /// or `grams` (bit 1): a change of either drops and creates it again, with everything
+    /// calling it.
     weight: Option<u64>,
     /// What of `items` calls `weight`: a default, a check, an index, a policy (bits).
     weight_users: u64,
@@ -100,7 +101,7 @@ impl Side {
             .then(|| rng.maybe(60, 2))
             .flatten();
         let trigger = items.is_some() && touch.is_some() && rng.chance(60);
-        let weight = rng.maybe(60, 2);
+        let weight = rng.maybe(60, 4);
         let weight_users = if weight.is_some() && items.is_some() {
             rng.below(16)
         } else {
@@ -165,9 +166,10 @@ impl Side {
             s += "CREATE FUNCTION all_base() RETURNS SETOF base LANGUAGE sql STABLE AS $$ SELECT * FROM public.base $$;\n";
         }
         if let Some(v) = self.weight {
-            let (ty, body) = [("integer", "x + 1"), ("bigint", "x::bigint + 1")][v as usize];
+            let ty = ["integer", "bigint"][(v & 1) as usize];
+            let x = ["x", "grams"][(v >> 1) as usize];
             s += &format!(
-                "CREATE FUNCTION weight(x integer) RETURNS {ty} LANGUAGE sql IMMUTABLE AS $$ SELECT {body} $$;\n"
+                "CREATE FUNCTION weight({x} integer) RETURNS {ty} LANGUAGE sql IMMUTABLE AS $$ SELECT {x}::{ty} + 1 $$;\n"
             );
         }
         if let Some(v) = self.items {

@@ -32,7 +32,7 @@ pub(crate) fn rebuild_dependants(
                 refunctioned.insert(
                     function.name.clone(),
                     format!(
-                        "it calls {}, which is dropped and created again (what it returns changes)",
+                        "it calls {}, which is dropped and created again (its parameters or result change)",
                         function.signature()
                     ),
                 );

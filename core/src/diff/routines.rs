@@ -1,5 +1,5 @@
 //! Functions, procedures and triggers. Functions are replaced in place (`CREATE OR REPLACE`)
-//! unless what they return changes; triggers are dropped and created again, and created again
+//! unless their parameters or what they return change; triggers are dropped and created again, and created again
 //! on a view that the plan drops and creates (a view's triggers go with it).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -7,16 +7,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Change;
 use crate::schema::{Function, QualName, Schema, Trigger};
 
-/// What follows `RETURNS` in a canonical definition (empty for a procedure).
-fn returns(f: &Function) -> &str {
+/// A canonical definition up to `LANGUAGE`: the name, the parameters with their names, modes
+/// and defaults, and what follows `RETURNS`.
+fn head(f: &Function) -> &str {
     let c = &f.definition.canon;
-    match (c.find(" RETURNS "), c.find(" LANGUAGE ")) {
-        (Some(a), Some(b)) if a < b => &c[a..b],
-        _ => "",
-    }
+    c.find(" LANGUAGE ").map_or(c.as_str(), |b| &c[..b])
 }
 
-/// Functions both sides have that are dropped and created again (what they return changes),
+/// Whether `CREATE OR REPLACE` can turn `f` into `t`: PostgreSQL refuses it when a parameter's
+/// name, mode or default, or the result, changes (a parameter renamed, a default removed, OUT
+/// parameters or a return type changed), or a function becomes a procedure.
+fn replaceable(f: &Function, t: &Function) -> bool {
+    head(f) == head(t) && f.procedure == t.procedure
+}
+
+/// Functions both sides have that are dropped and created again (their parameters or result
+/// change),
 /// where both sides show functions.
 pub(crate) fn recreated<'a>(from: &'a Schema, to: &Schema) -> Vec<&'a QualName> {
     if from.hidden.routines || to.hidden.routines {
@@ -25,9 +31,7 @@ pub(crate) fn recreated<'a>(from: &'a Schema, to: &Schema) -> Vec<&'a QualName> 
     to.functions
         .iter()
         .filter_map(|(sig, t)| from.functions.get(sig).map(|f| (f, t)))
-        .filter(|(f, t)| {
-            f.definition != t.definition && (returns(f) != returns(t) || f.procedure != t.procedure)
-        })
+        .filter(|(f, t)| f.definition != t.definition && !replaceable(f, t))
         .map(|(f, _)| &f.name)
         .collect()
 }
@@ -57,7 +61,7 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
                     }
                 }
                 Some(f) if f.definition != t.definition => {
-                    if returns(f) == returns(t) && f.procedure == t.procedure {
+                    if replaceable(f, t) {
                         out.push(Change::ReplaceFunction {
                             from: Box::new(f.clone()),
                             to: Box::new(t.clone()),

@@ -199,7 +199,7 @@ pub(super) fn reason(c: &Change) -> String {
         } => {
             if *replaced {
                 format!(
-                    "{} {}: what it returns changes; dropped to be created again",
+                    "{} {}: its parameters or what it returns change; dropped to be created again",
                     routine_kind(f),
                     f.signature()
                 )
