@@ -1,6 +1,7 @@
 //! Functions, procedures and triggers. Functions are replaced in place (`CREATE OR REPLACE`)
-//! unless their parameters or what they return change; triggers are dropped and created again, and created again
-//! on a view that the plan drops and creates (a view's triggers go with it).
+//! unless their parameters or what they return change; triggers are dropped and created
+//! again, and created again on a view that the plan drops and creates (a view's triggers go
+//! with it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,8 +23,7 @@ fn replaceable(f: &Function, t: &Function) -> bool {
 }
 
 /// Functions both sides have that are dropped and created again (their parameters or result
-/// change),
-/// where both sides show functions.
+/// change), where both sides show functions.
 pub(crate) fn recreated<'a>(from: &'a Schema, to: &Schema) -> Vec<&'a QualName> {
     if from.hidden.routines || to.hidden.routines {
         return Vec::new();
