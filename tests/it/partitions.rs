@@ -40,15 +40,12 @@ fn nothing_to_change(pairs: &[(&str, &str)]) {
 #[test]
 fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
     let pg = Pg::get().expect("PostgreSQL");
-    let dir = std::env::temp_dir().join(format!("schemafix-partitions-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let written = dir.join("written.sql");
-    std::fs::write(&written, DDL).unwrap();
+    let dir = crate::Scratch::new("partitions");
+    let written = dir.file("written.sql", DDL);
     let loaded = pg.create_db().unwrap();
     loaded.exec(DDL).unwrap();
-    let dumped = dir.join("dumped.sql");
-    std::fs::write(&dumped, loaded.dump().unwrap()).unwrap();
-    let (written, dumped) = (written.to_str().unwrap(), dumped.to_str().unwrap());
+    let dumped = dir.file("dumped.sql", loaded.dump().unwrap());
+    let (written, dumped) = (written.as_str(), dumped.as_str());
     let url = loaded.url();
     // Written, dumped and live, each against the others: nothing to change.
     nothing_to_change(&[
@@ -59,43 +56,23 @@ fn on_only_indexes_attached_partitions_and_partitions_in_other_schemas() {
     ]);
     // From nothing to the dump (the partition in p2024 after its parent in public), and back.
     let fresh = pg.create_db().unwrap();
-    let out = run(&["apply", "--db", &fresh.url(), dumped, "--yes"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["check", &fresh.url(), dumped]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let empty = dir.join("empty.sql");
-    std::fs::write(&empty, "-- nothing\n").unwrap();
-    let out = run(&[
+    crate::assert_succeeds(&["apply", "--db", &fresh.url(), dumped, "--yes"]);
+    crate::assert_succeeds(&["check", &fresh.url(), dumped]);
+    let empty = dir.file("empty.sql", "-- nothing\n");
+    crate::assert_succeeds(&[
         "apply",
         "--db",
         &fresh.url(),
-        empty.to_str().unwrap(),
+        &empty,
         "--yes",
         "--allow-destructive",
         "--allow-empty",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let blank = pg.create_db().unwrap();
     assert_eq!(
         normalize_dump(&fresh.dump().unwrap()),
         normalize_dump(&blank.dump().unwrap())
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A journal table and its INHERITS children draw ids from one sequence, which pg_dump shows
@@ -111,19 +88,16 @@ CREATE TABLE journal_default () INHERITS (journal);
 ALTER SEQUENCE journal_id_seq OWNED BY journal_default.id;
 ";
     let pg = Pg::get().expect("PostgreSQL");
-    let dir = std::env::temp_dir().join(format!("schemafix-shared-seq-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::Scratch::new("shared-seq");
     let loaded = pg.create_db().unwrap();
     loaded.exec(SHARED).unwrap();
-    let (written, dumped) = (dir.join("written.sql"), dir.join("dumped.sql"));
-    std::fs::write(&written, SHARED).unwrap();
-    std::fs::write(&dumped, loaded.dump().unwrap()).unwrap();
-    let (written, dumped) = (written.to_str().unwrap(), dumped.to_str().unwrap());
+    let written = dir.file("written.sql", SHARED);
+    let dumped = dir.file("dumped.sql", loaded.dump().unwrap());
     let url = loaded.url();
     nothing_to_change(&[
-        (url.as_str(), written),
-        (url.as_str(), dumped),
-        (written, dumped),
+        (url.as_str(), &written),
+        (url.as_str(), &dumped),
+        (&written, &dumped),
     ]);
     let (_, parsed) = schemafix_core::parse(SHARED, Some(schemafix_core::Format::Sql));
     let seq = parsed
@@ -138,7 +112,6 @@ ALTER SEQUENCE journal_id_seq OWNED BY journal_default.id;
             .map(|(t, c)| (t.name.as_str(), c.as_str())),
         Some(("journal_default", "id"))
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// `\d+` of a partition whose parent has a foreign key: psql 15 prints the key as the parent's
@@ -157,19 +130,9 @@ fn a_partition_paste_shows_its_parents_foreign_key_as_the_parents() {
     .unwrap();
     let paste = db.describe("\\d+ ev_2024", &[]).unwrap();
     assert!(paste.contains("TABLE \"ev\" CONSTRAINT"), "{paste}");
-    let dir = std::env::temp_dir().join(format!("schemafix-partfk-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("ev_2024.d.txt");
-    std::fs::write(&file, &paste).unwrap();
-    let out = run(&["check", &db.url(), file.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::remove_dir_all(&dir).ok();
+    let dir = crate::Scratch::new("partfk");
+    let file = dir.file("ev_2024.d.txt", &paste);
+    crate::assert_succeeds(&["check", &db.url(), &file]);
 }
 
 /// Triggers disabled or set to fire always or on replicas only, as `pg_dump` writes them
@@ -190,42 +153,30 @@ ALTER TABLE tt ENABLE ALWAYS TRIGGER tt_b;
 ALTER TABLE tt ENABLE REPLICA TRIGGER tt_c;
 ";
     let pg = Pg::get().expect("PostgreSQL");
-    let dir = std::env::temp_dir().join(format!("schemafix-triggers-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let plain = dir.join("plain.sql");
-    std::fs::write(&plain, TRIGGERS).unwrap();
-    let wanted = dir.join("wanted.sql");
-    std::fs::write(&wanted, format!("{TRIGGERS}{FIRING}")).unwrap();
-    let (plain, wanted) = (plain.to_str().unwrap(), wanted.to_str().unwrap());
+    let dir = crate::Scratch::new("triggers");
+    let plain = dir.file("plain.sql", TRIGGERS);
+    let wanted = dir.file("wanted.sql", format!("{TRIGGERS}{FIRING}"));
     let db = pg.create_db().unwrap();
     db.exec(TRIGGERS).unwrap();
     // The live catalog sees the states it lacks, and the plan sets them.
-    let out = run(&["check", &db.url(), wanted]);
+    let out = run(&["check", &db.url(), &wanted]);
     assert_eq!(
         out.status.code(),
         Some(1),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let out = run(&["apply", "--db", &db.url(), wanted, "--yes"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::assert_succeeds(&["apply", "--db", &db.url(), &wanted, "--yes"]);
     let states = db
         .query("SELECT string_agg(tgname || '=' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal")
         .unwrap();
     assert_eq!(states.trim(), "tt_a=D,tt_b=A,tt_c=R");
     // Now the file, the live database and its dump agree; the file without them does not.
-    let dumped = dir.join("dumped.sql");
-    std::fs::write(&dumped, db.dump().unwrap()).unwrap();
-    let dumped = dumped.to_str().unwrap();
+    let dumped = dir.file("dumped.sql", db.dump().unwrap());
     for (a, b, code) in [
-        (db.url(), wanted.to_string(), 0),
-        (dumped.to_string(), wanted.to_string(), 0),
-        (db.url(), plain.to_string(), 1),
+        (db.url(), wanted.clone(), 0),
+        (dumped, wanted, 0),
+        (db.url(), plain, 1),
     ] {
         let out = run(&["check", &a, &b]);
         assert_eq!(
@@ -235,5 +186,4 @@ ALTER TABLE tt ENABLE REPLICA TRIGGER tt_c;
             String::from_utf8_lossy(&out.stdout)
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

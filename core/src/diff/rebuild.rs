@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::refs::{calls, names_column};
+use super::refs::{calls_one_of, names_one_of};
 use super::Change;
 use crate::schema::{QualName, Schema, Table};
 
@@ -77,7 +77,7 @@ pub(crate) fn rebuild_dependants(
     if refunctioned.is_empty() && retyped.is_empty() && keys_dropped.is_empty() {
         return;
     }
-    let calls_any = |sql: &str| refunctioned.iter().find(|(f, _)| calls(sql, f));
+    let calls_any = |sql: &str| calls_one_of(sql, refunctioned.keys()).map(|f| &refunctioned[f]);
     let mut add: Vec<(Change, String)> = Vec::new();
     for (name, ft) in &from.tables {
         let Some(tt) = to.tables.get(name) else {
@@ -90,7 +90,7 @@ pub(crate) fn rebuild_dependants(
         let own = |n: &str| !inherited_check(from, ft, n);
         for c in &ft.columns {
             let Some(d) = &c.default else { continue };
-            let Some((_, why)) = calls_any(&d.sql) else {
+            let Some(why) = calls_any(&d.sql) else {
                 continue;
             };
             let Some(want) = tt.column(&c.name).and_then(|w| w.default.as_deref()) else {
@@ -130,7 +130,7 @@ pub(crate) fn rebuild_dependants(
             ));
         }
         for k in &ft.checks {
-            let Some((_, why)) = calls_any(&k.expr.sql) else {
+            let Some(why) = calls_any(&k.expr.sql) else {
                 continue;
             };
             let Some(want) = tt.checks.iter().find(|w| w.name == k.name) else {
@@ -168,7 +168,7 @@ pub(crate) fn rebuild_dependants(
                     .filter(|k| !k.is_column)
                     .map(|k| &k.expr.sql)
                     .chain(i.predicate.iter().map(|p| &p.sql));
-                let Some(why) = exprs.into_iter().find_map(|e| calls_any(e).map(|(_, w)| w)) else {
+                let Some(why) = exprs.into_iter().find_map(|e| calls_any(e)) else {
                     continue;
                 };
                 let Some(want) = tt.indexes.iter().find(|w| w.name == i.name) else {
@@ -205,18 +205,18 @@ pub(crate) fn rebuild_dependants(
                 .collect();
             let why = texts
                 .iter()
-                .find_map(|e| calls_any(e).map(|(_, w)| w.clone()))
+                .find_map(|e| calls_any(e).cloned())
                 .or_else(|| {
-                    retyped
+                    let columns = retyped
                         .iter()
                         .filter(|(t, _)| t == name)
-                        .find(|(_, c)| texts.iter().any(|e| names_column(e, c)))
-                        .map(|(t, c)| {
-                            format!(
-                                "it reads {t}.{}, whose type changes",
-                                crate::quote::quote_ident(c)
-                            )
-                        })
+                        .map(|(_, c)| c.as_str());
+                    names_one_of(&texts, columns).map(|c| {
+                        format!(
+                            "it reads {name}.{}, whose type changes",
+                            crate::quote::quote_ident(c)
+                        )
+                    })
                 });
             let Some(why) = why else { continue };
             // A side that hides policies keeps the current one.

@@ -165,28 +165,44 @@ fn ident(sql: &str, i: usize) -> (String, usize) {
     }
 }
 
-/// Whether `sql` calls a function named `name` (`f(…)` or `schema.f(…)`; unqualified calls are
-/// taken to mean it whatever its schema).
-pub(crate) fn calls(sql: &str, name: &crate::schema::QualName) -> bool {
+/// The first of `names` that `sql` calls (`f(…)` or `schema.f(…)`; an unqualified call is
+/// taken to mean a function of that name in any schema). The text is scanned once.
+pub(crate) fn calls_one_of<'a>(
+    sql: &str,
+    names: impl IntoIterator<Item = &'a crate::schema::QualName>,
+) -> Option<&'a crate::schema::QualName> {
     let mut found = Vec::new();
     scan(sql, true, false, &mut found);
-    found.iter().any(|(parts, how)| {
-        *how == Use::Call
-            && match parts.as_slice() {
-                [f] => *f == name.name,
-                [.., s, f] => *f == name.name && *s == name.schema,
-                [] => false,
-            }
+    let calls: Vec<&[String]> = found
+        .iter()
+        .filter(|(_, how)| *how == Use::Call)
+        .map(|(parts, _)| parts.as_slice())
+        .collect();
+    names.into_iter().find(|name| {
+        calls.iter().any(|parts| match parts {
+            [f] => *f == name.name,
+            [.., s, f] => *f == name.name && *s == name.schema,
+            [] => false,
+        })
     })
 }
 
-/// Whether `sql` names `column` (alone or as the last part of a chain), outside string literals.
-pub(crate) fn names_column(sql: &str, column: &str) -> bool {
+/// The first of `columns` that any of `texts` names (alone or as the last part of a chain),
+/// outside string literals. Each text is scanned once.
+pub(crate) fn names_one_of<'a>(
+    texts: &[&str],
+    columns: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut found = Vec::new();
-    scan(sql, false, false, &mut found);
-    found
+    for sql in texts {
+        scan(sql, false, false, &mut found);
+    }
+    let names: Vec<&String> = found
         .iter()
-        .any(|(parts, how)| *how != Use::Call && parts.last().is_some_and(|p| p == column))
+        .filter(|(_, how)| *how != Use::Call)
+        .filter_map(|(parts, _)| parts.last())
+        .collect();
+    columns.into_iter().find(|c| names.iter().any(|n| n == c))
 }
 
 #[cfg(test)]

@@ -68,9 +68,7 @@ pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
             if dropped.contains_key(name) {
                 continue;
             }
-            let calls = refunctioned
-                .iter()
-                .find(|f| super::refs::calls(&v.query.sql, f))
+            let calls = super::refs::calls_one_of(&v.query.sql, refunctioned.iter().copied())
                 .map(|f| format!("it calls {f}, which is dropped and created again"));
             let why = calls.or_else(|| {
                 v.reads.iter().find_map(|r| {

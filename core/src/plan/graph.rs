@@ -119,6 +119,13 @@ fn index_refs(table: &QualName, i: &Index, out: &mut Vec<Obj>) {
     }
 }
 
+/// What a policy's `USING` and `WITH CHECK` use (a subquery may read relations).
+fn policy_refs(table: &QualName, p: &crate::schema::Policy, out: &mut Vec<Obj>) {
+    for e in p.using.iter().chain(p.check.iter()) {
+        refs(&e.sql, &table.schema, true, true, out);
+    }
+}
+
 /// A name in the schema of `table` (an index's, a key's).
 fn relation_in(table: &QualName, name: &str) -> Obj {
     Obj::Relation(QualName::new(table.schema.clone(), name))
@@ -219,12 +226,8 @@ fn deps(c: &Change) -> Deps {
             for i in &table.indexes {
                 index_refs(&table.name, i, &mut d.holds);
             }
-            for e in table
-                .policies
-                .iter()
-                .flat_map(|p| p.using.iter().chain(p.check.iter()))
-            {
-                refs(&e.sql, &table.name.schema, true, true, &mut d.holds);
+            for p in &table.policies {
+                policy_refs(&table.name, p, &mut d.holds);
             }
         }
         Change::RenameTable { from, to } => {
@@ -301,15 +304,9 @@ fn deps(c: &Change) -> Deps {
         }
         Change::CreatePolicy { table, policy } => {
             d.needs.push(table_of(table));
-            for e in policy.using.iter().chain(policy.check.iter()) {
-                refs(&e.sql, &table.schema, true, true, &mut d.needs);
-            }
+            policy_refs(table, policy, &mut d.needs);
         }
-        Change::DropPolicy { table, policy } => {
-            for e in policy.using.iter().chain(policy.check.iter()) {
-                refs(&e.sql, &table.schema, true, true, &mut d.holds);
-            }
-        }
+        Change::DropPolicy { table, policy } => policy_refs(table, policy, &mut d.holds),
         Change::CreateFunction { function } => {
             d.creates.push(Obj::Function(function.name.clone()));
             function_uses(function, &mut d.needs);

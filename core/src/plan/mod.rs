@@ -302,9 +302,10 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
                 continue;
             }
         }
+        // A dependant dropped or created again around another change says so.
         let rebuilt_why = rebuilt.iter().find(|(c, _)| *c == change).map(|(_, w)| w);
         let reason = match &change {
-            _ if rebuilt_why.is_some() => rebuilt_why.cloned().unwrap_or_default(),
+            _ if let Some(why) = rebuilt_why => why.clone(),
             c @ Change::AlterColumnType { table, column, .. } if swapped(table, column) => format!(
                 "{}; online through a second column, swapped in at the end (the column then comes last in the table)",
                 reason(c)
