@@ -33,7 +33,7 @@ mod verify;
 pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
-pub use diff::{diff, online_swaps, Change, Diff, Swap};
+pub use diff::{conversion, diff, online_swaps, Change, Conversion, Diff, Swap, Using};
 pub use error::{DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
 pub use leftovers::{strip_leftovers, Leftover};

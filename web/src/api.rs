@@ -105,7 +105,8 @@ export type Hazard =
     "index-build" |
     "index-dropped" |
     "not-transactional" |
-    "authorization-change";
+    "authorization-change" |
+    "changes-values";
 /** What kind of problem a diagnostic reports. */
 export type DiagnosticKind =
     "syntax" |

@@ -210,34 +210,9 @@ fn diff_column(
     }
 }
 
-/// Type families between which PostgreSQL has an assignment cast, so `ALTER COLUMN … TYPE`
-/// needs no `USING`.
-fn family(ty: &str) -> &'static str {
-    let base = ty.split('(').next().unwrap_or(ty);
-    if ty.ends_with("[]") {
-        return "array";
-    }
-    match base {
-        "text" | "character varying" | "character" | "bpchar" | "name" | "citext" => "string",
-        "smallint" | "integer" | "bigint" | "numeric" | "real" | "double precision" => "number",
-        "timestamp" | "date" => "time",
-        _ if base.starts_with("timestamp") => "time",
-        "bit" | "bit varying" => "bits",
-        _ => "other",
-    }
-}
-
-/// Whether changing `from` to `to` needs an explicit `USING column::to`.
+/// Whether changing `from` to `to` needs a `USING` clause (the type-pair table's answer).
 pub(crate) fn needs_using(from: &str, to: &str) -> bool {
-    let (a, b) = (family(from), family(to));
-    if a == "string" && b != "array" {
-        // Text has assignment casts only to other string types.
-        return b != "string";
-    }
-    if a == "array" || b == "array" {
-        return from.trim_end_matches("[]") != to.trim_end_matches("[]");
-    }
-    !(a == b && a != "other") && b != "string"
+    super::convert::conversion(from, to).using != super::convert::Using::Assign
 }
 
 /// Fills in, for each type change of `diff`, the [`Swap`] online mode may make it through,

@@ -6,6 +6,7 @@
 mod collations;
 pub(crate) mod columns;
 mod constraints;
+pub mod convert;
 pub(crate) mod enums;
 mod extensions;
 pub(crate) mod indexes;
@@ -17,6 +18,7 @@ pub(crate) mod tables;
 pub(crate) mod views;
 
 pub use columns::online_swaps;
+pub use convert::{conversion, Conversion, Using};
 
 use std::collections::BTreeSet;
 
@@ -135,7 +137,8 @@ pub enum Change {
         to: String,
         from_collation: Option<String>,
         to_collation: Option<String>,
-        /// `USING column::type` (`Some(false)`), through text (`Some(true)`), or none.
+        /// A `USING` clause as the type-pair table ([`convert::conversion`]) gives it
+        /// (`Some(false)`), through text (`Some(true)`, for enums), or none.
         using: Option<bool>,
         /// The column is serial on both sides: its sequence changes type with it.
         serial: bool,

@@ -1,7 +1,7 @@
 //! What a step risks on a live database: locks, rewrites, scans, version-dependent behaviour.
 
 use super::Hazard;
-use crate::diff::Change;
+use crate::diff::{conversion, Change};
 use crate::schema::{Column, QualName};
 
 /// A column added with a default that PostgreSQL `version` writes into every existing row,
@@ -157,57 +157,15 @@ const NON_VOLATILE: &[&str] = &[
     "float",
 ];
 
-/// Whether a type change keeps every value (widening).
-pub(super) fn widening(from: &str, to: &str) -> bool {
-    let len = |t: &str, base: &str| -> Option<Option<u32>> {
-        let rest = t.strip_prefix(base)?;
-        if rest.is_empty() {
-            return Some(None);
-        }
-        rest.strip_prefix('(')?
-            .strip_suffix(')')?
-            .parse()
-            .ok()
-            .map(Some)
-    };
-    let string_len = |t: &str| len(t, "character varying").or_else(|| len(t, "character"));
-    if to == "text" && (string_len(from).is_some() || from == "text") {
-        return true;
-    }
-    if let (Some(a), Some(b)) = (string_len(from), len(to, "character varying")) {
-        return match (a, b) {
-            (_, None) => true,
-            (Some(a), Some(b)) => b >= a,
-            (None, Some(_)) => false,
-        };
-    }
-    let ints = ["smallint", "integer", "bigint"];
-    if let (Some(a), Some(b)) = (
-        ints.iter().position(|x| *x == from),
-        ints.iter().position(|x| *x == to),
-    ) {
-        return b >= a;
-    }
-    if ints.contains(&from) && to == "numeric" {
-        return true;
-    }
-    if from == "real" && to == "double precision" {
-        return true;
-    }
-    if from.starts_with("numeric") && to == "numeric" {
-        return true;
-    }
-    let prec = |t: &str| -> Option<(u32, u32)> {
-        let inner = t.strip_prefix("numeric(")?.strip_suffix(')')?;
-        let mut it = inner.split(',');
-        let p = it.next()?.trim().parse().ok()?;
-        let s = it.next().map_or(Some(0), |s| s.trim().parse().ok())?;
-        Some((p, s))
-    };
-    if let (Some((p1, s1)), Some((p2, s2))) = (prec(from), prec(to)) {
-        return s2 >= s1 && p2 - s2 >= p1 - s1;
-    }
-    from == to
+/// Whether a type change may lose values or fail on some (the type-pair table's answer).
+fn narrowing(from: &str, to: &str) -> bool {
+    let c = conversion(from, to);
+    c.loses.is_some() || c.fails.is_some()
+}
+
+/// Whether a type change keeps every value but changes what some of them mean or look like.
+fn changes_values(from: &str, to: &str) -> bool {
+    conversion(from, to).changes.is_some()
 }
 
 /// The expand and contract an online type change goes through: where the diff found one
@@ -220,17 +178,9 @@ pub(crate) fn swap_of(c: &Change, pg_version: Option<u32>) -> Option<&crate::dif
             to,
             swap: Some(s),
             ..
-        } if !binary_coercible(from, to) && pg_version.is_none_or(|v| v >= 12) => Some(s),
+        } if conversion(from, to).rewrite && pg_version.is_none_or(|v| v >= 12) => Some(s),
         _ => None,
     }
-}
-
-/// Whether the change needs no rewrite (binary-coercible): longer varchar, varchar → text,
-/// numeric without a narrower precision.
-fn binary_coercible(from: &str, to: &str) -> bool {
-    let is_str = |t: &str| t == "text" || t.starts_with("character varying");
-    (is_str(from) && is_str(to) && widening(from, to))
-        || (from.starts_with("numeric") && to.starts_with("numeric") && widening(from, to))
 }
 
 /// The table a change of a table's column, constraint or index works on.
@@ -305,8 +255,11 @@ fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
         // the backfill, which fails on a value the new type cannot hold.
         Change::AlterColumnType { from, to, swap, .. } => {
             let mut h = vec![H::AccessExclusiveLock, H::FullTableScan];
-            if !widening(from, to) {
+            if narrowing(from, to) {
                 h.push(H::FailsOnExistingRows);
+            }
+            if changes_values(from, to) {
+                h.push(H::ChangesValues);
             }
             // Its indexes built again on the new column, concurrently.
             if let Some(s) = swap {
@@ -365,11 +318,14 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         }
         Change::AlterColumnType { from, to, .. } => {
             let mut h = vec![H::AccessExclusiveLock];
-            if !binary_coercible(from, to) {
+            if conversion(from, to).rewrite {
                 h.push(H::TableRewrite);
             }
-            if !widening(from, to) {
+            if narrowing(from, to) {
                 h.push(H::FailsOnExistingRows);
+            }
+            if changes_values(from, to) {
+                h.push(H::ChangesValues);
             }
             h
         }

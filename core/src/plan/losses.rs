@@ -1,6 +1,5 @@
 //! What a destructive step would lose.
 
-use super::hazards::widening;
 use super::reasons::{at, routine_kind};
 use crate::diff::Change;
 
@@ -61,10 +60,9 @@ pub(super) fn loses(c: &Change) -> Option<String> {
             from,
             to,
             ..
-        } if !widening(from, to) => Some(format!(
-            "values of {} that do not fit {to} (from {from})",
-            at(table, column)
-        )),
+        } => crate::diff::conversion(from, to)
+            .loses
+            .map(|what| format!("{}: {what} ({from} → {to})", at(table, column))),
         Change::RebuildEnum { from, to, .. } => {
             let gone: Vec<&String> = from
                 .values
@@ -115,7 +113,6 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::DetachPartition { .. }
         | Change::AttachPartition { .. }
         | Change::AddColumn { .. }
-        | Change::AlterColumnType { .. }
         | Change::SetNotNull { .. }
         | Change::Backfill { .. }
         | Change::DropNotNull { .. }

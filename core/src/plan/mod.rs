@@ -80,6 +80,9 @@ pub enum Hazard {
     NotTransactional,
     /// Who may read or write which rows changes (row security, policies).
     AuthorizationChange,
+    /// Some values change meaning or form though none is lost (`json` → `jsonb`, a
+    /// timestamp read in a time zone, integers read as booleans): the reason says which.
+    ChangesValues,
 }
 
 impl Hazard {
@@ -96,6 +99,7 @@ impl Hazard {
             Hazard::IndexDropped => "index-dropped",
             Hazard::NotTransactional => "not-transactional",
             Hazard::AuthorizationChange => "authorization-change",
+            Hazard::ChangesValues => "changes-values",
         }
     }
 }

@@ -173,6 +173,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         Change::AlterColumnType {
             table,
             column,
+            from,
             to,
             to_collation,
             using,
@@ -183,7 +184,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             let mut forms = retype_through_swap(
                 table,
                 column,
-                to,
+                (from, to),
                 to_collation.as_deref(),
                 *using,
                 swap,
@@ -277,7 +278,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
 fn retype_through_swap(
     table: &QualName,
     column: &str,
-    to: &str,
+    (from, to): (&str, &str),
     collation: Option<&str>,
     using: Option<bool>,
     swap: &crate::diff::Swap,
@@ -288,7 +289,7 @@ fn retype_through_swap(
         sql,
     };
     let (old, new) = (q(column), q(&swap.temp));
-    let value = |row: &str| converted(&format!("{row}{old}"), to, using);
+    let value = |row: &str| converted(&format!("{row}{old}"), from, to, using);
     let function = in_schema(table, &swap.sync);
     let body = format!("BEGIN NEW.{new} := {}; RETURN NEW; END;", value("NEW."));
     // A dollar-quote tag the body does not hold (names are quoted identifiers: they may hold

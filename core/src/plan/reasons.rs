@@ -426,7 +426,15 @@ pub(super) fn reason(c: &Change) -> String {
                     opt(from_collation)
                 )
             } else {
-                format!("{}: type {to} wanted, current {from}", at(table, column))
+                let mut s = format!("{}: type {to} wanted, current {from}", at(table, column));
+                let c = crate::diff::conversion(from, to);
+                if let Some(what) = &c.changes {
+                    s.push_str(&format!("; {what}"));
+                }
+                if let Some(what) = &c.fails {
+                    s.push_str(&format!("; fails on {what}"));
+                }
+                s
             }
         }
         Change::SetNotNull { table, column } => {

@@ -85,13 +85,19 @@ pub(crate) fn collate(coll: &str) -> String {
     )
 }
 
-/// `value` converted to `to` as a type change does: by assignment (`None`), by a cast
-/// (`Some(false)`), or through text (`Some(true)`, for enums).
-pub(crate) fn converted(value: &str, to: &str, using: Option<bool>) -> String {
+/// `value` converted from `from` to `to` as a type change does: by assignment (`None`), by
+/// the type-pair table's `USING` expression (`Some(false)`), or through text (`Some(true)`,
+/// for enums).
+pub(crate) fn converted(value: &str, from: &str, to: &str, using: Option<bool>) -> String {
+    use crate::diff::convert::{conversion, using_expr, Using};
     match using {
         None => value.to_string(),
-        Some(false) => format!("{value}::{to}"),
-        Some(true) => format!("{value}::text::{to}"),
+        Some(false) => match conversion(from, to).using {
+            // A caller asking for a cast where none is needed gets one.
+            Using::Assign => using_expr(value, to, Using::Cast),
+            u => using_expr(value, to, u),
+        },
+        Some(true) => using_expr(value, to, Using::ViaText),
     }
 }
 
@@ -758,6 +764,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::AlterColumnType {
             table,
             column,
+            from,
             to,
             to_collation,
             using,
@@ -769,7 +776,10 @@ pub fn step_sql(c: &Change) -> Vec<String> {
                 what.push_str(&collate(coll));
             }
             if using.is_some() {
-                what.push_str(&format!(" USING {}", converted(&q(column), to, *using)));
+                what.push_str(&format!(
+                    " USING {}",
+                    converted(&q(column), from, to, *using)
+                ));
             }
             let mut v = vec![alter_col(table, column, &what)];
             if *serial {
