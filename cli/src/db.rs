@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
 use schemafix_core::{
-    batches, decode_catalog, diff, migrate_parsed, plan, strip_leftovers, Batch, Format, Parsed,
-    Phase, Plan, PlanOptions, Row, ScriptStatement, Severity, CATALOG_QUERIES, CATALOG_SETUP,
-    MIN_SERVER_VERSION,
+    batches, decode_catalog, diff, migrate_parsed, plan, quote_ident, strip_leftovers, Batch,
+    Change, Format, Parsed, Phase, Plan, PlanOptions, Row, ScriptStatement, Severity,
+    CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
 
 use crate::connect::ConnSpec;
@@ -217,6 +217,9 @@ pub enum Applied {
     Refused,
     /// A step failed; everything was rolled back.
     RolledBack,
+    /// Nothing ran: a NOT NULL column the plan adds has no value for the table's existing
+    /// rows (no default, no scalar model default), so its `SET NOT NULL` would fail.
+    NeedsValues,
     /// Committed, but re-reading the catalog still finds changes.
     NotConverged,
     /// The connection was lost at COMMIT (or after it) and schemafix could not find out what
@@ -231,7 +234,7 @@ impl Applied {
         match self {
             Applied::NothingToDo | Applied::Converged | Applied::DryRun => 0,
             Applied::Refused | Applied::Declined => 2,
-            Applied::Busy | Applied::RolledBack | Applied::NotConverged => 3,
+            Applied::Busy | Applied::RolledBack | Applied::NeedsValues | Applied::NotConverged => 3,
             Applied::Unknown => 5,
         }
     }
@@ -402,6 +405,37 @@ pub fn apply(
         return Err(DbError::input(msgs.join("; ")));
     }
     let p = m.plan;
+    // A NOT NULL column added without any value for the rows already there: on a table with
+    // rows its SET NOT NULL would fail, so nothing runs and the message names the column.
+    let mut unfilled = Vec::new();
+    for step in &p.steps {
+        if let Change::Backfill {
+            table,
+            column,
+            value: None,
+        } = &step.change
+        {
+            let has_rows = rows(&mut tx, &format!("SELECT EXISTS (SELECT FROM {table})"))
+                .map_err(scrub)?
+                .first()
+                .and_then(|r| r.first().cloned().flatten())
+                .is_some_and(|v| v == "t");
+            if has_rows {
+                unfilled.push(format!("{table}.{}", quote_ident(column)));
+            }
+        }
+    }
+    if !unfilled.is_empty() {
+        tx.rollback().map_err(scrub)?;
+        write!(out, "{}", m.sql).map_err(io)?;
+        writeln!(
+            err,
+            "error: not applying: {}: NOT NULL without a default, and the table has rows that would need a value; give the model a server_default or a scalar default=, or add the column nullable and fill it first. Nothing was changed.",
+            unfilled.join(", ")
+        )
+        .map_err(io)?;
+        return Ok(Applied::NeedsValues);
+    }
     if p.steps.is_empty() && cleanup.is_empty() {
         tx.rollback().map_err(scrub)?;
         crate::report(err, &p).map_err(io)?;

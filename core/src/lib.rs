@@ -206,6 +206,7 @@ fn cite_desired_lines(plan: &mut Plan, to: &Schema, format: Format) {
             Change::AddColumn { table, column } => Some((table, column.name.as_str())),
             Change::AlterColumnType { table, column, .. }
             | Change::SetNotNull { table, column }
+            | Change::Backfill { table, column, .. }
             | Change::DropNotNull { table, column }
             | Change::SetDefault { table, column, .. }
             | Change::DropDefault { table, column, .. } => Some((table, column.as_str())),

@@ -197,12 +197,11 @@ fn a_plan_failing_midway_leaves_the_database_as_it_was() {
     let db = seed_db();
     let url = db.url();
     let before = normalize_dump(&db.dump().unwrap());
-    // Step 1 (a new nullable column) works; step 2 (NOT NULL without a default on a table
-    // with rows) fails.
+    // Step 1 (a new nullable column) works; step 2 (a check the existing rows break) fails.
     let desired = write_temp(
-        "not_null.sql",
+        "failing_check.sql",
         &format!(
-            "{}\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ADD COLUMN tenant_id integer NOT NULL;\n",
+            "{}\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email = 'nobody');\n",
             std::fs::read_to_string(seed_path("old.sql")).unwrap()
         ),
     );
@@ -211,6 +210,36 @@ fn a_plan_failing_midway_leaves_the_database_as_it_was() {
     insta::assert_snapshot!("failing_midway_stderr", sanitized(&db, &text(&out.stderr)));
     assert_eq!(normalize_dump(&db.dump().unwrap()), before);
     assert_eq!(db.query("SELECT count(*) FROM users").unwrap(), "2");
+}
+
+/// A NOT NULL column added with no value at all for the rows already there (no default, no
+/// scalar model default): on a table with rows nothing runs and the message names the column;
+/// on an empty table the plan applies.
+#[test]
+fn a_required_column_without_any_value_stops_before_anything_runs() {
+    let db = seed_db();
+    let url = db.url();
+    let before = normalize_dump(&db.dump().unwrap());
+    let desired = write_temp(
+        "required.sql",
+        &format!(
+            "{}\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ADD COLUMN tenant_id integer NOT NULL;\n",
+            std::fs::read_to_string(seed_path("old.sql")).unwrap()
+        ),
+    );
+    let out = run(&["apply", "--db", &url, &desired, "--yes"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("not applying: users.tenant_id: NOT NULL without a default")
+            && stderr.contains("Nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(normalize_dump(&db.dump().unwrap()), before);
+    db.exec("DELETE FROM users").unwrap();
+    let out = run(&["apply", "--db", &url, &desired, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(run(&["check", &url, &desired]).status.code(), Some(0));
 }
 
 /// A session of the test's own, to hold locks.

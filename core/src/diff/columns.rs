@@ -173,6 +173,17 @@ fn diff_column(
                 column: col(),
             });
         } else if !f.not_null && t.not_null {
+            // The NULL rows get the value the desired side states for a missing one (its
+            // default, or a model's Python-side scalar default) first, or SET NOT NULL fails
+            // on them. A serial column's default needs its sequence, which comes later.
+            let value = t.default.as_deref().or(t.model_default.0.as_deref());
+            if let (Some(v), false) = (value, t.serial) {
+                out.push(Change::Backfill {
+                    table: tbl(),
+                    column: col(),
+                    value: Some(Expr::clone(v)),
+                });
+            }
             out.push(Change::SetNotNull {
                 table: tbl(),
                 column: col(),

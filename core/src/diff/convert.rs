@@ -433,6 +433,29 @@ pub fn conversion(from: &str, to: &str) -> Conversion {
     }
 }
 
+/// The conversion of a type change as the diff planned it: `through_text` when an enum is on
+/// either side (an enum converts to and from other types only through text). A string becoming
+/// an enum keeps every value that is one of its labels and fails on the others (a check of the
+/// values that do not fit, nothing lost); other pairs through text follow [`conversion`].
+pub fn type_change(from: &str, to: &str, through_text: bool) -> Conversion {
+    if !through_text {
+        return conversion(from, to);
+    }
+    match (parse(from), parse(to)) {
+        (Ty::Str(_) | Ty::Char(_), _) => {
+            lossless(Using::ViaText, true).failing(&format!("values that are not labels of {to}"))
+        }
+        (_, Ty::Str(_) | Ty::Char(_)) => Conversion {
+            using: Using::ViaText,
+            ..conversion(from, to)
+        },
+        _ => loses(
+            Using::ViaText,
+            format!("values that are not labels of {to}, which fail"),
+        ),
+    }
+}
+
 /// The `USING` expression converting `value` (a quoted column, or `NEW."c"`) to `to` by
 /// `using`.
 pub fn using_expr(value: &str, to: &str, using: Using) -> String {

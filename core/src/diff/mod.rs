@@ -18,7 +18,7 @@ pub(crate) mod tables;
 pub(crate) mod views;
 
 pub use columns::online_swaps;
-pub use convert::{conversion, Conversion, Using};
+pub use convert::{conversion, type_change, Conversion, Using};
 
 use std::collections::BTreeSet;
 
@@ -149,9 +149,16 @@ pub enum Change {
     },
     /// `ALTER COLUMN … SET NOT NULL`.
     SetNotNull { table: QualName, column: String },
-    /// A placeholder, no statement: existing rows of a column just added without a default
-    /// need a value before its `SET NOT NULL` (the plan puts it between the two).
-    Backfill { table: QualName, column: String },
+    /// Existing rows' NULLs filled before `SET NOT NULL`: `UPDATE … SET column = value WHERE
+    /// column IS NULL` with the value the desired side states (its server default, or a
+    /// model's Python-side scalar default); without one, a placeholder with no statement
+    /// between a column just added nullable and its `SET NOT NULL`.
+    Backfill {
+        table: QualName,
+        column: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<crate::schema::Expr>,
+    },
     /// `ALTER COLUMN … DROP NOT NULL`.
     DropNotNull { table: QualName, column: String },
     /// `ALTER COLUMN … SET DEFAULT`.

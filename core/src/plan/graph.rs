@@ -19,13 +19,15 @@ use crate::schema::{Column, Expr, Index, QualName, Table};
 
 /// Something a change can create, remove or refer to. Relations (tables, views, sequences,
 /// indexes, the index of a key) share one namespace per schema, as in `pg_class`; functions
-/// are known by name, all overloads together.
+/// are known by name, all overloads together. A column is an object of its own only between
+/// the changes that add, drop or rename it and the changes made to it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Obj {
     Schema(String),
     Relation(QualName),
     Type(QualName),
     Function(QualName),
+    Column(QualName, String),
 }
 
 /// What one change does to the graph.
@@ -244,8 +246,18 @@ fn deps(c: &Change) -> Deps {
         Change::AddColumn { table, column } => {
             d.needs.push(table_of(table));
             column_refs(table, column, &mut d.needs);
+            d.creates
+                .push(Obj::Column(table.clone(), column.name.to_string()));
         }
-        Change::DropColumn { table, column } => column_refs(table, column, &mut d.holds),
+        Change::DropColumn { table, column } => {
+            column_refs(table, column, &mut d.holds);
+            d.removes
+                .push(Obj::Column(table.clone(), column.name.to_string()));
+        }
+        Change::RenameColumn { table, from, to } => {
+            d.removes.push(Obj::Column(table.clone(), from.clone()));
+            d.creates.push(Obj::Column(table.clone(), to.clone()));
+        }
         Change::AlterColumnType { table, to, .. } => {
             d.needs.push(table_of(table));
             type_refs(to, &mut d.needs);
@@ -255,6 +267,11 @@ fn deps(c: &Change) -> Deps {
             expr_refs(to, &table.schema, &mut d.needs);
         }
         Change::DropDefault { table, from, .. } => expr_refs(from, &table.schema, &mut d.holds),
+        Change::Backfill {
+            table,
+            value: Some(v),
+            ..
+        } => expr_refs(v, &table.schema, &mut d.needs),
         Change::AddPrimaryKey { table, pk } => {
             d.needs.push(table_of(table));
             d.creates.push(relation_in(table, &pk.name));
@@ -352,7 +369,30 @@ fn deps(c: &Change) -> Deps {
     if let Some(t) = works_on(c) {
         d.needs.push(table_of(t));
     }
+    if let Some((t, column)) = column_of(c) {
+        d.needs.push(Obj::Column(t.clone(), column.to_string()));
+    }
     d
+}
+
+/// The column a change alters (after the change that adds or renames it, if any).
+fn column_of(c: &Change) -> Option<(&QualName, &str)> {
+    match c {
+        Change::AlterColumnType { table, column, .. }
+        | Change::SetNotNull { table, column }
+        | Change::Backfill { table, column, .. }
+        | Change::DropNotNull { table, column }
+        | Change::SetDefault { table, column, .. }
+        | Change::DropDefault { table, column, .. }
+        | Change::AddIdentity { table, column, .. }
+        | Change::SetIdentityOptions { table, column, .. }
+        | Change::SetIdentity { table, column, .. }
+        | Change::DropIdentity { table, column }
+        | Change::AddSerial { table, column, .. }
+        | Change::DropSerial { table, column }
+        | Change::CommentColumn { table, column, .. } => Some((table, column)),
+        _ => None,
+    }
 }
 
 /// The table or view a change alters, which must exist first (the changes that create,

@@ -1,7 +1,7 @@
 //! What a step risks on a live database: locks, rewrites, scans, version-dependent behaviour.
 
 use super::Hazard;
-use crate::diff::{conversion, Change};
+use crate::diff::{type_change, Change, Conversion};
 use crate::schema::{Column, QualName};
 
 /// A column added with a default that PostgreSQL `version` writes into every existing row,
@@ -158,14 +158,13 @@ const NON_VOLATILE: &[&str] = &[
 ];
 
 /// Whether a type change may lose values or fail on some (the type-pair table's answer).
-fn narrowing(from: &str, to: &str) -> bool {
-    let c = conversion(from, to);
+fn narrowing(c: &Conversion) -> bool {
     c.loses.is_some() || c.fails.is_some()
 }
 
-/// Whether a type change keeps every value but changes what some of them mean or look like.
-fn changes_values(from: &str, to: &str) -> bool {
-    conversion(from, to).changes.is_some()
+/// The type-pair table's entry for a type change.
+fn of(from: &str, to: &str, using: &Option<bool>) -> Conversion {
+    type_change(from, to, *using == Some(true))
 }
 
 /// The expand and contract an online type change goes through: where the diff found one
@@ -176,9 +175,10 @@ pub(crate) fn swap_of(c: &Change, pg_version: Option<u32>) -> Option<&crate::dif
         Change::AlterColumnType {
             from,
             to,
+            using,
             swap: Some(s),
             ..
-        } if conversion(from, to).rewrite && pg_version.is_none_or(|v| v >= 12) => Some(s),
+        } if of(from, to, using).rewrite && pg_version.is_none_or(|v| v >= 12) => Some(s),
         _ => None,
     }
 }
@@ -253,12 +253,19 @@ fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
         Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
         // The new column added and swapped in (brief locks), every row read and written by
         // the backfill, which fails on a value the new type cannot hold.
-        Change::AlterColumnType { from, to, swap, .. } => {
+        Change::AlterColumnType {
+            from,
+            to,
+            using,
+            swap,
+            ..
+        } => {
             let mut h = vec![H::AccessExclusiveLock, H::FullTableScan];
-            if narrowing(from, to) {
+            let c = of(from, to, using);
+            if narrowing(&c) {
                 h.push(H::FailsOnExistingRows);
             }
-            if changes_values(from, to) {
+            if c.changes.is_some() {
                 h.push(H::ChangesValues);
             }
             // Its indexes built again on the new column, concurrently.
@@ -316,15 +323,18 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
             }
             h
         }
-        Change::AlterColumnType { from, to, .. } => {
+        Change::AlterColumnType {
+            from, to, using, ..
+        } => {
             let mut h = vec![H::AccessExclusiveLock];
-            if conversion(from, to).rewrite {
+            let c = of(from, to, using);
+            if c.rewrite {
                 h.push(H::TableRewrite);
             }
-            if narrowing(from, to) {
+            if narrowing(&c) {
                 h.push(H::FailsOnExistingRows);
             }
-            if changes_values(from, to) {
+            if c.changes.is_some() {
                 h.push(H::ChangesValues);
             }
             h
@@ -334,7 +344,9 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
             H::TableRewrite,
             H::FailsOnExistingRows,
         ],
-        Change::Backfill { .. } => vec![H::FailsOnExistingRows],
+        // An UPDATE of the NULL rows: it reads every row and locks those it writes.
+        Change::Backfill { value: Some(_), .. } => vec![H::FullTableScan],
+        Change::Backfill { value: None, .. } => vec![H::FailsOnExistingRows],
         Change::SetNotNull { .. } => vec![
             H::AccessExclusiveLock,
             H::FullTableScan,

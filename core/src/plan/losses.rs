@@ -59,8 +59,9 @@ pub(super) fn loses(c: &Change) -> Option<String> {
             column,
             from,
             to,
+            using,
             ..
-        } => crate::diff::conversion(from, to)
+        } => crate::diff::type_change(from, to, *using == Some(true))
             .loses
             .map(|what| format!("{}: {what} ({from} → {to})", at(table, column))),
         Change::RebuildEnum { from, to, .. } => {

@@ -195,7 +195,11 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         .changes
         .iter()
         .filter_map(|c| match c {
-            Change::Backfill { table, column } => Some((table.clone(), column.clone())),
+            Change::Backfill {
+                table,
+                column,
+                value: None,
+            } => Some((table.clone(), column.clone())),
             _ => None,
         })
         .collect();
@@ -262,6 +266,30 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
         })
         .collect();
     let retyped = |t: &QualName, c: &str| retyped.contains(&(t.clone(), c.to_string()));
+    // Columns added with a model's Python-side default as a temporary database default, which
+    // fills the existing rows and comes off right after.
+    let temporary: std::collections::BTreeSet<(QualName, String)> = {
+        let added: std::collections::BTreeSet<(&QualName, &str)> = diff
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::AddColumn { table, column } => Some((table, &*column.name)),
+                _ => None,
+            })
+            .collect();
+        diff.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropDefault { table, column, .. }
+                    if added.contains(&(table, column.as_str())) =>
+                {
+                    Some((table.clone(), column.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let temporary = |t: &QualName, c: &str| temporary.contains(&(t.clone(), c.to_string()));
     // Online mode: columns whose type changes through a second column, swapped in at the end
     // (their defaults come with the swap: the old column keeps its own until it goes).
     let swapped: std::collections::BTreeSet<(QualName, String)> = if options.online {
@@ -313,6 +341,25 @@ pub fn plan_owned(diff: Diff, options: &PlanOptions) -> Plan {
             c @ Change::AlterColumnType { table, column, .. } if swapped(table, column) => format!(
                 "{}; online through a second column, swapped in at the end (the column then comes last in the table)",
                 reason(c)
+            ),
+            Change::AddColumn { table, column } if temporary(table, &column.name) => {
+                let mut wanted = column.clone();
+                wanted.default = None;
+                format!(
+                    "{}: in the desired schema ({}), missing in the current one; added with the model's Python-side default {} as a temporary default, which fills the existing rows",
+                    at(table, &column.name),
+                    col_desc(&wanted),
+                    column.default.as_ref().map_or("", |d| d.sql.as_str())
+                )
+            }
+            Change::DropDefault {
+                table,
+                column,
+                from,
+            } if temporary(table, column) => format!(
+                "{}: the temporary default {} comes off (the model's default is Python-side, not the database's)",
+                at(table, column),
+                from.sql
             ),
             Change::DropDefault {
                 table,
@@ -464,7 +511,10 @@ fn sequence_owners(mut diff: Diff) -> Diff {
     diff
 }
 
-/// A NOT NULL column without a default added to an existing table fails on its rows: it is
+/// A NOT NULL column without a default added to an existing table fails on its rows. With a
+/// model's Python-side scalar default, the column is added with it as a temporary default
+/// (which fills the existing rows; a constant costs no rewrite from PostgreSQL 11) and the
+/// default comes off right after, as the model has none in the database. Without one, it is
 /// added nullable, a backfill placeholder follows, then `SET NOT NULL` (identity, serial and
 /// generated columns fill themselves and stay one step).
 fn split_required_columns(mut diff: Diff) -> Diff {
@@ -477,6 +527,20 @@ fn split_required_columns(mut diff: Diff) -> Diff {
     for c in diff.changes {
         match c {
             Change::AddColumn { table, mut column } if needs_split_column(&column) => {
+                if let Some(v) = column.model_default.0.clone() {
+                    column.default = Some(v.clone());
+                    let name = column.name.to_string();
+                    out.push(Change::AddColumn {
+                        table: table.clone(),
+                        column,
+                    });
+                    out.push(Change::DropDefault {
+                        table,
+                        column: name,
+                        from: *v,
+                    });
+                    continue;
+                }
                 column.not_null = false;
                 let name = column.name.clone();
                 out.push(Change::AddColumn {
@@ -486,6 +550,7 @@ fn split_required_columns(mut diff: Diff) -> Diff {
                 out.push(Change::Backfill {
                     table: table.clone(),
                     column: name.to_string(),
+                    value: None,
                 });
                 out.push(Change::SetNotNull {
                     table,

@@ -91,6 +91,11 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
             }
             forms
         }
+        // The NULL rows filled in a transaction of their own (row locks only).
+        Change::Backfill { value: Some(_), .. } => step_sql(c)
+            .into_iter()
+            .map(|sql| st(Phase::Backfill, sql))
+            .collect(),
         Change::SetNotNull { table, column } if pg_version.is_none_or(|v| v >= 12) => {
             not_null_through_check(table, column)
         }

@@ -416,6 +416,7 @@ pub(super) fn reason(c: &Change) -> String {
             to,
             from_collation,
             to_collation,
+            using,
             ..
         } => {
             if from == to {
@@ -427,7 +428,7 @@ pub(super) fn reason(c: &Change) -> String {
                 )
             } else {
                 let mut s = format!("{}: type {to} wanted, current {from}", at(table, column));
-                let c = crate::diff::conversion(from, to);
+                let c = crate::diff::type_change(from, to, *using == Some(true));
                 if let Some(what) = &c.changes {
                     s.push_str(&format!("; {what}"));
                 }
@@ -440,7 +441,20 @@ pub(super) fn reason(c: &Change) -> String {
         Change::SetNotNull { table, column } => {
             format!("{}: desired NOT NULL, current nullable", at(table, column))
         }
-        Change::Backfill { table, column } => format!(
+        Change::Backfill {
+            table,
+            column,
+            value: Some(v),
+        } => format!(
+            "{}: rows where it is NULL get {} before NOT NULL",
+            at(table, column),
+            v.sql
+        ),
+        Change::Backfill {
+            table,
+            column,
+            value: None,
+        } => format!(
             "BACKFILL {}: NOT NULL without a default; give existing rows a value here, or the next step fails on them",
             at(table, column)
         ),

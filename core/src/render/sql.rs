@@ -266,7 +266,11 @@ fn render_phases(steps: &[Step]) -> String {
 /// The statement a backfill placeholder suggests, as a comment.
 pub fn backfill_hint(c: &Change) -> Option<String> {
     match c {
-        Change::Backfill { table, column } => Some(comment_line(&format!(
+        Change::Backfill {
+            table,
+            column,
+            value: None,
+        } => Some(comment_line(&format!(
             "UPDATE {table} SET {} = /* value */ WHERE {} IS NULL;",
             q(column),
             q(column)

@@ -791,8 +791,18 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             v
         }
         Change::SetNotNull { table, column } => vec![alter_col(table, column, "SET NOT NULL")],
+        Change::Backfill {
+            table,
+            column,
+            value: Some(v),
+        } => vec![format!(
+            "UPDATE {table} SET {} = {} WHERE {} IS NULL",
+            q(column),
+            v.sql,
+            q(column)
+        )],
         // A placeholder: the renderers print [`backfill_hint`] instead.
-        Change::Backfill { .. } => vec![],
+        Change::Backfill { value: None, .. } => vec![],
         Change::DropNotNull { table, column } => vec![alter_col(table, column, "DROP NOT NULL")],
         Change::SetDefault {
             table, column, to, ..
