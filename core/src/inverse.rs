@@ -162,6 +162,7 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
                     .identity
                     .ok_or_else(|| format!("{}: was not an identity", c.name))?,
                 options: crate::schema::IdentityOptions::clone(&c.identity_options),
+                continues: None,
             }
         }
         SetIdentity {
@@ -186,8 +187,12 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             from: to,
             to: from,
         },
-        AddSerial { table, column, .. } => DropSerial { table, column },
-        DropSerial { table, column } => {
+        AddSerial { table, column, .. } => DropSerial {
+            table,
+            column,
+            keep_as: None,
+        },
+        DropSerial { table, column, .. } => {
             let c = column_of(lookup(&table, &column), &table, &column)?;
             AddSerial {
                 table,

@@ -91,10 +91,14 @@ fn diff_column(
         }
         _ => {}
     }
+    // A serial column becoming an identity hands its sequence's value on.
+    let handed_on = (f.serial && t.identity.is_some())
+        .then(|| crate::normalize::make_object_name(&table.name, Some(&f.name), "serial_seq"));
     if f.serial && !t.serial {
         out.push(Change::DropSerial {
             table: tbl(),
             column: col(),
+            keep_as: handed_on.clone(),
         });
     }
     let type_changed = f.data_type != t.data_type || f.collation != t.collation;
@@ -209,6 +213,7 @@ fn diff_column(
             column: col(),
             identity: b,
             options: crate::schema::IdentityOptions::clone(&t.identity_options),
+            continues: handed_on,
         });
     }
     if f.comment != t.comment {

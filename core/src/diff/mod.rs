@@ -180,6 +180,11 @@ pub enum Change {
         column: String,
         identity: Identity,
         options: IdentityOptions,
+        /// The former serial sequence (its name in the table's schema) the identity goes on
+        /// counting from, then dropped; without one, an identity on a column with rows goes
+        /// on from their largest value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continues: Option<String>,
     },
     /// `ALTER COLUMN … SET GENERATED …`.
     /// `ALTER COLUMN … SET INCREMENT BY … SET START WITH …` on an identity column.
@@ -203,8 +208,15 @@ pub enum Change {
         column: String,
         data_type: String,
     },
-    /// A column stops being serial: its default and owned sequence go.
-    DropSerial { table: QualName, column: String },
+    /// A column stops being serial: its default and owned sequence go; for a column becoming
+    /// an identity, the sequence is kept under the name `keep_as` (in the table's schema),
+    /// disowned, for the identity to go on counting from its value.
+    DropSerial {
+        table: QualName,
+        column: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keep_as: Option<String>,
+    },
     /// `ADD CONSTRAINT … PRIMARY KEY`.
     AddPrimaryKey { table: QualName, pk: PrimaryKey },
     /// `DROP CONSTRAINT` of a primary key.

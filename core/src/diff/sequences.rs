@@ -87,7 +87,7 @@ pub(super) fn adopt_sequences(from: &Schema, to: &Schema, out: &mut Vec<Change>)
     for (i, c) in out.iter().enumerate() {
         match c {
             // Serial → a free-standing sequence of the same name, still the default.
-            Change::DropSerial { table, column } => {
+            Change::DropSerial { table, column, .. } => {
                 let seq = serial_sequence(table, column);
                 let (Some(want), Some(old)) = (
                     to.sequences.get(&seq),

@@ -389,7 +389,7 @@ fn column_of(c: &Change) -> Option<(&QualName, &str)> {
         | Change::SetIdentity { table, column, .. }
         | Change::DropIdentity { table, column }
         | Change::AddSerial { table, column, .. }
-        | Change::DropSerial { table, column }
+        | Change::DropSerial { table, column, .. }
         | Change::CommentColumn { table, column, .. } => Some((table, column)),
         _ => None,
     }

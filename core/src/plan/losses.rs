@@ -64,14 +64,10 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         } => crate::diff::type_change(from, to, *using == Some(true))
             .loses
             .map(|what| format!("{}: {what} ({from} → {to})", at(table, column))),
+        // A removed label loses nothing: the conversion through text fails on a row holding
+        // it (the reason says so). Another order of the labels kept changes what comparisons
+        // and ORDER BY mean.
         Change::RebuildEnum { from, to, .. } => {
-            let gone: Vec<&String> = from
-                .values
-                .iter()
-                .filter(|v| !to.values.contains(v))
-                .collect();
-            // The labels both sides have, in the desired order: another order than the current
-            // one changes what comparisons and ORDER BY on the type's values mean.
             let kept: Vec<&String> = to
                 .values
                 .iter()
@@ -81,24 +77,13 @@ pub(super) fn loses(c: &Change) -> Option<String> {
                 .iter()
                 .copied()
                 .ne(from.values.iter().filter(|v| to.values.contains(v)));
-            if gone.is_empty() && !reordered {
-                None
-            } else if gone.is_empty() {
-                Some(format!(
+            reordered.then(|| {
+                format!(
                     "the current label order ({}), which comparisons and ORDER BY on {} values follow (no value is lost)",
                     from.values.join(", "),
                     to.name
-                ))
-            } else {
-                Some(format!(
-                    "rows whose {} value is one of the removed labels ({})",
-                    to.name,
-                    gone.iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            }
+                )
+            })
         }
         Change::CreateSchema { .. }
         | Change::CreateCollation { .. }

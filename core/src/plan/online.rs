@@ -163,6 +163,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
                     column: column.name.to_string(),
                     identity,
                     options: IdentityOptions::clone(&column.identity_options),
+                    continues: None,
                 })
                 .into_iter()
                 .map(t),

@@ -360,12 +360,27 @@ pub(super) fn reason(c: &Change) -> String {
             format!("type {name}: label {value:?} wanted, missing")
         }
         Change::DropEnum { ty } => format!("type {}: exists, not in the desired schema", ty.name),
-        Change::RebuildEnum { from, to, .. } => format!(
-            "type {}: labels ({}) wanted, current ({}): labels removed or reordered",
-            to.name,
-            to.values.join(", "),
-            from.values.join(", ")
-        ),
+        Change::RebuildEnum { from, to, .. } => {
+            let gone: Vec<&str> = from
+                .values
+                .iter()
+                .filter(|v| !to.values.contains(v))
+                .map(String::as_str)
+                .collect();
+            let mut s = format!(
+                "type {}: labels ({}) wanted, current ({}): labels removed or reordered",
+                to.name,
+                to.values.join(", "),
+                from.values.join(", ")
+            );
+            if !gone.is_empty() {
+                s.push_str(&format!(
+                    "; a row holding a removed label ({}) makes it fail, losing nothing",
+                    gone.join(", ")
+                ));
+            }
+            s
+        }
         Change::CreateSequence { seq } => format!("sequence {}: wanted, missing", seq.name),
         Change::AlterSequence { from, to } if from.owned_by != to.owned_by => {
             let owner = |s: &crate::schema::Sequence| match &s.owned_by {
@@ -507,7 +522,19 @@ pub(super) fn reason(c: &Change) -> String {
         Change::AddSerial { table, column, .. } => {
             format!("{}: serial wanted, current plain column", at(table, column))
         }
-        Change::DropSerial { table, column } => format!("{}: serial not wanted", at(table, column)),
+        Change::DropSerial {
+            table,
+            column,
+            keep_as: None,
+        } => format!("{}: serial not wanted", at(table, column)),
+        Change::DropSerial {
+            table,
+            column,
+            keep_as: Some(_),
+        } => format!(
+            "{}: serial not wanted; its sequence is kept aside for the identity to go on from its value",
+            at(table, column)
+        ),
         Change::AddPrimaryKey { table, pk } => format!(
             "{table}: primary key {} ({}) wanted, missing",
             pk.name,

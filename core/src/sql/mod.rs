@@ -813,17 +813,42 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             column,
             identity,
             options,
+            continues,
         } => {
             let opts = if options.is_default() {
                 String::new()
             } else {
                 format!(" ({})", identity_options_sql(options, ""))
             };
-            vec![alter_col(
+            let seq = format!(
+                "pg_catalog.pg_get_serial_sequence({}, {})",
+                quote_literal(&table.to_string()),
+                quote_literal(column)
+            );
+            let mut out = vec![alter_col(
                 table,
                 column,
                 &format!("ADD{}{opts}", identity_clause(*identity)),
-            )]
+            )];
+            match continues {
+                // The former serial's sequence: its value goes on, then it goes.
+                Some(aside) => {
+                    let aside = in_schema(table, aside);
+                    out.push(format!(
+                        "SELECT pg_catalog.setval({seq}, s.last_value, s.is_called) FROM {aside} AS s"
+                    ));
+                    out.push(format!("DROP SEQUENCE {aside}"));
+                }
+                // The rows' values: the identity goes on after the largest (an ascending one;
+                // none at or past its start leaves it at its start).
+                None if options.increment > 0 => out.push(format!(
+                    "SELECT pg_catalog.setval({seq}, max({c})) FROM {table} HAVING max({c}) >= {}",
+                    options.start.unwrap_or(options.min_value.unwrap_or(1)),
+                    c = q(column)
+                )),
+                None => {}
+            }
+            out
         }
         Change::SetIdentityOptions {
             table,
@@ -877,11 +902,30 @@ pub fn step_sql(c: &Change) -> Vec<String> {
                 ),
             ]
         }
-        Change::DropSerial { table, column } => {
+        Change::DropSerial {
+            table,
+            column,
+            keep_as: None,
+        } => {
             let seq = serial_sequence(table, column);
             vec![
                 alter_col(table, column, "DROP DEFAULT"),
                 format!("DROP SEQUENCE IF EXISTS {seq}"),
+            ]
+        }
+        // Disowned (a column owning it and its identity's sequence would make
+        // `pg_get_serial_sequence` ambiguous) and renamed (the identity's sequence takes the
+        // name PostgreSQL gives it), for the identity to read its value.
+        Change::DropSerial {
+            table,
+            column,
+            keep_as: Some(aside),
+        } => {
+            let seq = serial_sequence(table, column);
+            vec![
+                alter_col(table, column, "DROP DEFAULT"),
+                format!("ALTER SEQUENCE {seq} OWNED BY NONE"),
+                format!("ALTER SEQUENCE {seq} RENAME TO {}", q(aside)),
             ]
         }
         Change::AddPrimaryKey { table, pk } => vec![format!(
