@@ -150,7 +150,8 @@ enum Command {
         #[arg(long)]
         online: bool,
         /// A column or table renamed, not dropped and added (repeatable):
-        /// TABLE.COLUMN=NEW_NAME or TABLE=NEW_NAME.
+        /// TABLE.COLUMN=NEW_NAME or TABLE=NEW_NAME; ENUM.LABEL=NEW_LABEL renames an enum's
+        /// label (labels with capitals in double quotes).
         #[arg(long = "rename", value_name = "TABLE[.COLUMN]=NEW", value_parser = parse_rename)]
         renames: Vec<Rename>,
     },
@@ -215,7 +216,9 @@ struct DiffArgs {
     pg_version: Option<u32>,
     /// A column or table renamed, not dropped and added (repeatable): TABLE.COLUMN=NEW_NAME or
     /// TABLE=NEW_NAME, as the "likely rename" notes suggest; it becomes RENAME COLUMN (RENAME
-    /// TO) and keeps the data.
+    /// TO) and keeps the data. ENUM.LABEL=NEW_LABEL renames an enum's label (ALTER TYPE …
+    /// RENAME VALUE: the rows holding it hold the new one; labels with capitals in double
+    /// quotes).
     #[arg(long = "rename", value_name = "TABLE[.COLUMN]=NEW", value_parser = parse_rename)]
     renames: Vec<Rename>,
     #[command(flatten)]

@@ -225,6 +225,11 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             from: to,
             to: from,
         },
+        RenameEnumValue { name, from, to } => RenameEnumValue {
+            name,
+            from: to,
+            to: from,
+        },
         RenameIndex { table, from, to } => RenameIndex {
             table,
             from: to,
@@ -515,9 +520,14 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
     crate::diff::dependants(desired, current, whole, &mut changes);
     // Confirmed renames are undone last, latest first: every other undo step names tables and
     // columns as the desired schema does.
-    let (mut renames, changes): (Vec<Change>, Vec<Change>) = changes
-        .into_iter()
-        .partition(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }));
+    let (mut renames, changes): (Vec<Change>, Vec<Change>) = changes.into_iter().partition(|c| {
+        matches!(
+            c,
+            Change::RenameTable { .. }
+                | Change::RenameColumn { .. }
+                | Change::RenameEnumValue { .. }
+        )
+    });
     renames.reverse();
     let options = PlanOptions {
         allow_destructive: true,

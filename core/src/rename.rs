@@ -31,7 +31,7 @@ impl Rename {
     /// keep their case).
     pub fn parse(text: &str) -> Result<Rename, String> {
         let bad = || {
-            format!("{text:?}: a rename is TABLE.COLUMN=NEW_NAME (e.g. users.login=username) or TABLE=NEW_NAME")
+            format!("{text:?}: a rename is TABLE.COLUMN=NEW_NAME (e.g. users.login=username), TABLE=NEW_NAME, or ENUM.LABEL=NEW_LABEL")
         };
         let (left, to) = text.split_once('=').ok_or_else(bad)?;
         let parts = crate::normalize::split_qualified(left.trim());
@@ -297,6 +297,35 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
             });
         }
     }
+    // An enum that loses one label and gains one where it stood (others may be added too):
+    // perhaps the label renamed (then the rows holding it keep their meaning instead of
+    // failing the rebuild).
+    for c in &diff.changes {
+        if let Change::RebuildEnum { from, to, .. } = c {
+            let gone: Vec<(usize, &String)> = from
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !to.values.contains(v))
+                .collect();
+            let new: Vec<(usize, &String)> = to
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !from.values.contains(v))
+                .collect();
+            if let [(i, old)] = gone.as_slice() {
+                if let Some((_, label)) = new.iter().find(|(j, _)| j == i) {
+                    out.push(RenameSuggestion {
+                        table: to.name.clone(),
+                        from: Some(old.to_string()),
+                        to: label.to_string(),
+                        confidence: confidence(new.len() == 1, old, label),
+                    });
+                }
+            }
+        }
+    }
     // Most likely first; the same order whatever the maps' order.
     out.sort_by(|a, b| {
         b.confidence
@@ -317,6 +346,13 @@ pub fn apply(
     let mut changes = Vec::new();
     for r in renames {
         let arg = format!("--rename {}", r.argument());
+        // `type.label=new`: an enum's label (a table and a type never share a name).
+        if let (Some(label), Some(_)) = (&r.from, schema.enums.get(&r.table)) {
+            changes.push(rename_enum_label(
+                schema, desired, &r.table, label, &r.to, &arg,
+            )?);
+            continue;
+        }
         check_desired(schema, desired, renames, r, &arg)?;
         match &r.from {
             // `schema.table=new` reads as a column of `public.schema` unless that is no table
@@ -336,6 +372,49 @@ pub fn apply(
         }
     }
     Ok(changes)
+}
+
+/// A confirmed rename of label `from` of enum `name` to `to`, which the desired enum must have
+/// and the current one must not: applied to the current schema, so the diff sees the label as
+/// kept.
+fn rename_enum_label(
+    schema: &mut Schema,
+    desired: &Schema,
+    name: &QualName,
+    from: &str,
+    to: &str,
+    arg: &str,
+) -> Result<Change, String> {
+    let labels = |values: &[String]| listed(values.iter().map(String::as_str));
+    let wanted = desired
+        .enums
+        .get(name)
+        .ok_or_else(|| format!("{arg}: the desired schema has no enum {name}"))?;
+    if !wanted.values.iter().any(|v| v == to) {
+        return Err(format!(
+            "{arg}: the desired enum {name} has no label {to:?}; its labels: {}",
+            labels(&wanted.values)
+        ));
+    }
+    let ty = schema
+        .enums
+        .get_mut(name)
+        .ok_or_else(|| format!("{arg}: the current schema has no enum {name}"))?;
+    if ty.values.iter().any(|v| v == to) {
+        return Err(format!("{arg}: enum {name} already has a label {to:?}"));
+    }
+    let Some(at) = ty.values.iter().position(|v| v == from) else {
+        return Err(format!(
+            "{arg}: enum {name} has no label {from:?}; its labels: {}",
+            labels(&ty.values)
+        ));
+    };
+    ty.values[at] = to.to_string();
+    Ok(Change::RenameEnumValue {
+        name: name.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+    })
 }
 
 /// Up to 20 names, listed for a message.
@@ -707,6 +786,39 @@ mod tests {
                 ..Default::default()
             },
         )
+    }
+
+    /// A label lost and another gained where it stood is suggested as a rename; confirmed, it
+    /// is one `RENAME VALUE` instead of a rebuild; a label the desired enum lacks is refused.
+    #[test]
+    fn an_enum_label_renamed_is_suggested_and_confirmed() {
+        let from = "CREATE TYPE mood AS ENUM ('sad', 'meh'); CREATE TABLE t (m mood);";
+        let to = "CREATE TYPE mood AS ENUM ('sad', 'So So', 'glad'); CREATE TABLE t (m mood);";
+        let m = migrate(from, to, Vec::new());
+        let s = &m.plan.renames;
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].argument(), "mood.meh=\"So So\"");
+        let confirmed = migrate(from, to, vec![s[0].rename()]);
+        let statements: Vec<&str> = confirmed
+            .sql
+            .lines()
+            .filter(|l| !l.starts_with("--"))
+            .collect();
+        assert_eq!(
+            statements,
+            [
+                "ALTER TYPE mood RENAME VALUE 'meh' TO 'So So';",
+                "ALTER TYPE mood ADD VALUE 'glad' AFTER 'So So';"
+            ]
+        );
+        let typo = migrate(from, to, vec![Rename::parse("mood.meh=soso").unwrap()]);
+        assert!(
+            typo.from_diagnostics
+                .iter()
+                .any(|d| d.message.contains("has no label \"soso\"")),
+            "{:?}",
+            typo.from_diagnostics
+        );
     }
 
     /// Several alike columns dropped and added in one table: each paired at most once, the most

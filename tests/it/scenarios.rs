@@ -16,6 +16,8 @@
 //! #   1|f
 //! #   2|t
 //! ```
+//!
+//! and optionally `# args: --rename mood.meh=neutral` (more arguments for every way).
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,8 @@ use crate::run_schemafix;
 struct Scenario {
     path: PathBuf,
     current: String,
+    /// More arguments for `apply` and `diff`.
+    args: Vec<String>,
     /// (query, its rows as psql prints them unaligned)
     expects: Vec<(String, String)>,
 }
@@ -34,11 +38,14 @@ struct Scenario {
 fn read(path: &Path) -> Scenario {
     let text = std::fs::read_to_string(path).unwrap();
     let mut current = String::new();
+    let mut args = Vec::new();
     let mut expects: Vec<(String, String)> = Vec::new();
     let mut in_current = false;
     for line in text.lines().take_while(|l| l.starts_with('#')) {
         if line == "# current:" {
             in_current = true;
+        } else if let Some(more) = line.strip_prefix("# args: ") {
+            args.extend(more.split_whitespace().map(String::from));
         } else if let Some(q) = line.strip_prefix("# expect: ") {
             in_current = false;
             expects.push((q.to_string(), String::new()));
@@ -62,6 +69,7 @@ fn read(path: &Path) -> Scenario {
     Scenario {
         path: path.to_path_buf(),
         current,
+        args,
         expects,
     }
 }
@@ -111,19 +119,39 @@ fn one_way(s: &Scenario, reference: &Db, way: &str) -> Result<(), String> {
     let model = s.path.display().to_string();
     let url = db.url();
     let mut revision = String::new();
+    let with = |mut args: Vec<&'static str>| -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        let first = args.remove(0);
+        v.push(first.to_string());
+        if first == "apply" {
+            v.extend([
+                "--db".to_string(),
+                url.clone(),
+                model.clone(),
+                "--yes".to_string(),
+            ]);
+        } else {
+            v.extend([url.clone(), model.clone()]);
+        }
+        v.extend(args.into_iter().map(String::from));
+        v.extend(s.args.iter().cloned());
+        v
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        schemafix(&args)
+    };
     match way {
-        "apply" => schemafix(&["apply", "--db", &url, &model, "--yes"]).map(drop)?,
-        "online" => schemafix(&["apply", "--db", &url, &model, "--yes", "--online"]).map(drop)?,
+        "apply" => run(with(vec!["apply"])).map(drop)?,
+        "online" => run(with(vec!["apply", "--online"])).map(drop)?,
         _ => {
-            revision = schemafix(&[
+            revision = run(with(vec![
                 "diff",
-                &url,
-                &model,
                 "--format",
                 "alembic",
                 "--revision",
                 "0123456789ab",
-            ])?;
+            ]))?;
             let name = s.path.file_stem().unwrap().to_string_lossy().to_string();
             let project =
                 AlembicProject::new(&format!("rows-{name}"), &revision, &db.sqlalchemy_url())

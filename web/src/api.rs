@@ -33,6 +33,7 @@ export type ChangeKind =
     "drop-extension" |
     "create-enum" |
     "add-enum-value" |
+    "rename-enum-value" |
     "drop-enum" |
     "rebuild-enum" |
     "create-sequence" |

@@ -72,6 +72,13 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         after: Option<String>,
     },
+    /// `ALTER TYPE … RENAME VALUE`: a label the user confirmed renamed (`--rename
+    /// type.label=new`); the rows holding it hold the new one.
+    RenameEnumValue {
+        name: QualName,
+        from: String,
+        to: String,
+    },
     /// `DROP TYPE` of an enum.
     DropEnum { ty: EnumType },
     /// An enum whose labels were removed or reordered: rebuilt under the same name.
@@ -383,6 +390,7 @@ impl Change {
             Change::DropExtension { .. } => "drop-extension",
             Change::CreateEnum { .. } => "create-enum",
             Change::AddEnumValue { .. } => "add-enum-value",
+            Change::RenameEnumValue { .. } => "rename-enum-value",
             Change::DropEnum { .. } => "drop-enum",
             Change::RebuildEnum { .. } => "rebuild-enum",
             Change::CreateSequence { .. } => "create-sequence",

@@ -254,6 +254,7 @@ fn deps(c: &Change) -> Deps {
             d.removes
                 .push(Obj::Column(table.clone(), column.name.to_string()));
         }
+        Change::RenameEnumValue { name, .. } => d.needs.push(Obj::Type(name.clone())),
         Change::RenameColumn { table, from, to } => {
             d.removes.push(Obj::Column(table.clone(), from.clone()));
             d.creates.push(Obj::Column(table.clone(), to.clone()));

@@ -401,6 +401,8 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         // commit); `None` keeps the hazard, true of some supported servers.
         Change::AddEnumValue { .. } if version.is_some_and(|v| v >= 12) => vec![],
         Change::AddEnumValue { .. } => vec![H::NotTransactional],
+        // A catalog row renamed: no table is read or locked.
+        Change::RenameEnumValue { .. } => vec![],
         Change::DropView { .. } | Change::DropTrigger { .. } => vec![H::AccessExclusiveLock],
         Change::CreateTrigger { .. } => vec![H::ShareLock],
         Change::SetRowSecurity { .. }

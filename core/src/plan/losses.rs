@@ -92,6 +92,7 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::AlterExtension { .. }
         | Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
         | Change::CreateSequence { .. }
         | Change::AlterSequence { .. }
         | Change::CreateTable { .. }

@@ -216,6 +216,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::DropExtension { .. }
         | Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
         | Change::DropEnum { .. }
         | Change::RebuildEnum { .. }
         | Change::CreateSequence { .. }

@@ -77,6 +77,7 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::CreateCollation { .. } => Stage::Setup,
         Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
         | Change::DropView { .. }
         | Change::DropTrigger { .. }
         | Change::DropFunction { replaced: true, .. } => Stage::TypesAndDependantsOut,

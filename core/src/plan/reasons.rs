@@ -359,6 +359,9 @@ pub(super) fn reason(c: &Change) -> String {
         Change::AddEnumValue { name, value, .. } => {
             format!("type {name}: label {value:?} wanted, missing")
         }
+        Change::RenameEnumValue { name, from, to } => format!(
+            "type {name}: label {from:?} renamed to {to:?} (confirmed with --rename); the rows holding it hold the new label"
+        ),
         Change::DropEnum { ty } => format!("type {}: exists, not in the desired schema", ty.name),
         Change::RebuildEnum { from, to, .. } => {
             let gone: Vec<&str> = from

@@ -489,6 +489,7 @@ impl Ctx<'_> {
             | Change::DropExtension { .. }
             | Change::CreateEnum { .. }
             | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
             | Change::RebuildEnum { .. }
             | Change::CreateSequence { .. }
             | Change::AlterSequence { .. }

@@ -676,6 +676,11 @@ pub fn step_sql(c: &Change) -> Vec<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         )],
+        Change::RenameEnumValue { name, from, to } => vec![format!(
+            "ALTER TYPE {name} RENAME VALUE {} TO {}",
+            quote_literal(from),
+            quote_literal(to)
+        )],
         Change::AddEnumValue {
             name,
             value,
