@@ -967,6 +967,10 @@ pub struct ForeignKey {
     pub ref_columns: Vec<String>,
     /// `ON DELETE`.
     pub on_delete: FkAction,
+    /// The columns `ON DELETE SET NULL (…)` / `SET DEFAULT (…)` sets (PostgreSQL 15); empty:
+    /// all referencing columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_delete_columns: Vec<String>,
     /// `ON UPDATE`.
     pub on_update: FkAction,
     /// `MATCH FULL`.
@@ -1088,6 +1092,7 @@ impl ForeignKey {
             && self.ref_table == other.ref_table
             && self.ref_columns == other.ref_columns
             && self.on_delete == other.on_delete
+            && self.on_delete_columns == other.on_delete_columns
             && self.on_update == other.on_update
             && self.match_full == other.match_full
             && self.deferrable == other.deferrable

@@ -423,7 +423,8 @@ impl Ctx<'_> {
                 sql_lit(&check.expr.sql),
                 schema_kw(table, "schema")
             ),
-            AddForeignKey { table, fk } => {
+            // `ondelete=` takes no column list (PostgreSQL 15's `SET NULL (…)`): its SQL then.
+            AddForeignKey { table, fk } if fk.on_delete_columns.is_empty() => {
                 let mut s = format!(
                     "op.create_foreign_key({}, {}, {}, {}, {}",
                     py(&fk.name),
@@ -509,6 +510,7 @@ impl Ctx<'_> {
             | Change::AddPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }
+            | Change::AddForeignKey { .. }
             | Change::ValidateConstraint { .. }
             | Change::AddExclusion { .. }
             | Change::DropExclusion { .. }

@@ -319,6 +319,15 @@ fn render_table(t: &Table, schema: &Schema, out: &mut Out, taken: &mut HashSet<S
         a.push_str(&fk_kwargs(fk));
         a.push(')');
         args.push(a);
+        if !fk.on_delete_columns.is_empty() {
+            out.warn(format!(
+                "table {}: foreign key {} sets only ({}) on delete, which SQLAlchemy cannot say: written as {} on all its columns",
+                t.name,
+                fk.name,
+                fk.on_delete_columns.join(", "),
+                fk.on_delete.sql()
+            ));
+        }
     }
     if !t.exclusions.is_empty() {
         out.warn(format!(

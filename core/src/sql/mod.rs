@@ -225,6 +225,9 @@ pub(crate) fn fk_clause(fk: &ForeignKey) -> String {
     }
     if fk.on_delete != crate::schema::FkAction::NoAction {
         s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+        if !fk.on_delete_columns.is_empty() {
+            s.push_str(&format!(" ({})", cols(&fk.on_delete_columns)));
+        }
     }
     s.push_str(deferrable(fk.deferrable));
     s

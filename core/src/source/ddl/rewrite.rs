@@ -272,3 +272,54 @@ pub(super) fn offset_of(text: &str, line: usize, column: usize) -> Option<usize>
     }
     None
 }
+
+/// Where the parser stopped at PostgreSQL 15's `ON DELETE SET NULL (columns)` or `SET DEFAULT
+/// (columns)`, which it lacks: the list's offset and length in `text`, and its columns as
+/// PostgreSQL stores them.
+pub(super) fn fk_action_columns_at(text: &str, msg: &str) -> Option<(usize, usize, Vec<String>)> {
+    if !msg.contains("found: (") {
+        return None;
+    }
+    let (l, c) = error_position(msg);
+    let open = offset_of(text, l, c)?;
+    if !text[open..].starts_with('(') {
+        return None;
+    }
+    let before = text[..open].trim_end().to_ascii_uppercase();
+    let words: Vec<&str> = before.split_whitespace().rev().take(4).collect();
+    if !matches!(
+        words.as_slice(),
+        ["NULL", "SET", "DELETE", "ON"] | ["DEFAULT", "SET", "DELETE", "ON"]
+    ) {
+        return None;
+    }
+    let close = open + text[open..].find(')')?;
+    // Names split at commas outside double quotes.
+    let mut parts = vec![String::new()];
+    let mut quoted = false;
+    for ch in text[open + 1..close].chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                parts.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(p) = parts.last_mut() {
+            p.push(ch);
+        }
+    }
+    let columns: Vec<String> = parts
+        .iter()
+        .map(|c| {
+            crate::normalize::split_qualified(c.trim())
+                .pop()
+                .unwrap_or_default()
+        })
+        .collect();
+    if columns.iter().any(String::is_empty) {
+        return None;
+    }
+    Some((open, close + 1 - open, columns))
+}

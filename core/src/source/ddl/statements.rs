@@ -243,9 +243,21 @@ impl Cx<'_> {
         }
         let mut respelled = false;
         let parsed = loop {
-            let parsed = Parser::new(&dialect)
-                .try_with_sql(&text)
-                .and_then(|mut p| p.parse_statement());
+            let parsed = Parser::new(&dialect).try_with_sql(&text).and_then(|mut p| {
+                let s = p.parse_statement()?;
+                // The parser stops where it has a statement: text after it (a clause it
+                // lacks, such as `ON DELETE SET NULL (columns)` at the end of `ALTER
+                // TABLE … ADD CONSTRAINT`) is an error, never silently dropped.
+                let _ = p.consume_token(&sqlparser::tokenizer::Token::SemiColon);
+                let next = p.peek_token();
+                if next.token != sqlparser::tokenizer::Token::EOF {
+                    return Err(sqlparser::parser::ParserError::ParserError(format!(
+                        "Expected: end of statement, found: {} at Line: {}, Column: {}",
+                        next.token, next.span.start.line, next.span.start.column
+                    )));
+                }
+                Ok(s)
+            });
             // The parser takes only a standard string in some places PostgreSQL takes any
             // string (an enum's labels, a comment's text): escape and dollar-quoted strings are
             // spelled as standard ones, their values unchanged, and the statement read again.
@@ -253,6 +265,15 @@ impl Cx<'_> {
                 respelled = true;
                 if let Some(standard) = print::standard_strings(&text) {
                     text = standard;
+                    continue;
+                }
+            }
+            // The parser lacks PostgreSQL 15's `ON DELETE SET NULL (columns)` (and `SET
+            // DEFAULT (…)`): the list is blanked out and kept for the key it belongs to.
+            if let Err(e) = &parsed {
+                if let Some((o, len, columns)) = fk_action_columns_at(&text, &e.to_string()) {
+                    text.replace_range(o..o + len, &" ".repeat(len));
+                    self.fk_action_columns.push(columns);
                     continue;
                 }
             }
@@ -333,6 +354,30 @@ impl Cx<'_> {
             }
         };
         let span = self.span(st.start, st.end);
+        let said = self.diagnostics.len();
+        self.statement_parsed(stmt, span, st, kind, line);
+        // A list no key of the statement took (and the statement said nothing else, such as
+        // its table being unknown): not compared would be silent, so it is said.
+        if !std::mem::take(&mut self.fk_action_columns).is_empty() && self.diagnostics.len() == said
+        {
+            self.diag(
+                Severity::Error,
+                DiagKind::Syntax,
+                format!("{kind} (line {line}): an ON DELETE SET NULL / SET DEFAULT column list names columns its foreign key does not have"),
+                st.start,
+                st.end,
+            );
+        }
+    }
+
+    fn statement_parsed(
+        &mut self,
+        stmt: Statement,
+        span: Span,
+        st: &RawStatement<'_>,
+        kind: &str,
+        line: u32,
+    ) {
         match stmt {
             Statement::CreateTable(ct) => self.create_table(ct, span, st),
             Statement::CreateIndex(ci) => self.create_index(ci, span),

@@ -308,6 +308,18 @@ impl Cx<'_> {
                     .insert((t.name.schema.clone(), name.clone()));
                 let parts: Vec<String> = fk.foreign_table.0.iter().map(part_text).collect();
                 let ref_table = resolve(&parts, &search_path);
+                let on_delete = fk_action(fk.on_delete);
+                // The first list of the statement this key's action may take (its columns).
+                let on_delete_columns =
+                    if matches!(on_delete, FkAction::SetNull | FkAction::SetDefault) {
+                        self.fk_action_columns
+                            .iter()
+                            .position(|l| l.iter().all(|c| columns.contains(c)))
+                            .map(|i| self.fk_action_columns.remove(i))
+                            .unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    };
                 push_lean(
                     &mut t.foreign_keys,
                     ForeignKey {
@@ -315,7 +327,8 @@ impl Cx<'_> {
                         columns,
                         ref_table,
                         ref_columns: fk.referred_columns.iter().map(ident).collect(),
-                        on_delete: fk_action(fk.on_delete),
+                        on_delete,
+                        on_delete_columns,
                         on_update: fk_action(fk.on_update),
                         match_full: matches!(
                             fk.match_kind,
