@@ -51,6 +51,49 @@ pub(super) fn make_expr(e: &ast::Expr) -> Expr {
     }
 }
 
+/// A column's default, given the column's type `ty`: compared as the server stores it, which
+/// reads a bare string literal as the column's type (`DEFAULT 'true'` on a boolean is `true`)
+/// and a number at the column's scale (`0` and `0.00` on `numeric(12,2)` are one default).
+pub(super) fn default_expr(e: &ast::Expr, ty: &str) -> Expr {
+    let mut x = make_expr(e);
+    x.canon = literal_as(&x.canon, ty);
+    if let Some(scale) = ty
+        .strip_prefix("numeric(")
+        .and_then(|r| r.strip_suffix(')'))
+        .and_then(|r| r.split(',').nth(1))
+        .and_then(|s| s.trim().parse::<usize>().ok())
+    {
+        if let Some(n) = at_scale(&x.canon, scale) {
+            x.canon = n;
+        }
+    }
+    x
+}
+
+/// A plain decimal number written with `scale` decimals (`0` → `0.00`), when that loses no
+/// digit.
+fn at_scale(n: &str, scale: usize) -> Option<String> {
+    let body = n.strip_prefix('-').unwrap_or(n);
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() || frac.len() > scale || frac.contains('.') {
+        return None;
+    }
+    let mut out = String::new();
+    if n.starts_with('-') {
+        out.push('-');
+    }
+    out.push_str(int);
+    if scale > 0 {
+        out.push('.');
+        out.push_str(frac);
+        out.push_str(&"0".repeat(scale - frac.len()));
+    }
+    Some(out)
+}
+
 /// Types whose casts PostgreSQL inserts implicitly (string-like coercions) and that therefore
 /// carry no meaning for comparison.
 pub(super) fn is_implicit_cast_target(ty: &str) -> bool {
@@ -160,6 +203,9 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 }
             }
             if is_literal(expr) || is_implicit_cast_target(&ty) {
+                if ty == "jsonb" && is_literal(expr) {
+                    return literal_as(&inner, &ty);
+                }
                 if ty == "boolean" || ty == "interval" {
                     return canon_typed_literal(&inner, &ty);
                 }
@@ -181,6 +227,22 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 ast::UnaryOperator::Not => format!("(NOT {inner})"),
                 _ => format!("({op} {inner})"),
             }
+        }
+        // A chain of ANDs (or of ORs) is one list, however it is grouped: the server's pretty
+        // printer (`\d`) drops the parentheses that tell `a AND (b AND c)` from `(a AND b) AND c`,
+        // and a BETWEEN is stored as an AND of its two comparisons.
+        E::BinaryOp {
+            op: op @ (ast::BinaryOperator::And | ast::BinaryOperator::Or),
+            ..
+        } => {
+            let mut parts = Vec::new();
+            junction_parts(s, e, op, &mut parts);
+            let word = if *op == ast::BinaryOperator::And {
+                " AND "
+            } else {
+                " OR "
+            };
+            format!("({})", parts.join(word))
         }
         E::BinaryOp { left, op, right } => {
             let op = match op {
@@ -650,6 +712,70 @@ pub(super) fn canon_order_key(s: Option<&views::Cols>, o: &ast::OrderByExpr) -> 
         _ => {}
     }
     k
+}
+
+/// A string literal (canonical: `'…'`) given a column of type `ty`, as the server stores it:
+/// read as that type (`'true'` on a boolean → `true`, `'0'` on a number → `0`, a JSON text on
+/// `jsonb` in jsonb's form). Anything else as it is.
+pub(super) fn literal_as(canon: &str, ty: &str) -> String {
+    // `quote_literal`'s two forms: `'…'`, and `E'…'` with backslashes doubled.
+    let (body, escaped) = match canon.strip_prefix("E'") {
+        Some(rest) => (rest, true),
+        None => (canon.strip_prefix('\'').unwrap_or(""), false),
+    };
+    let Some(text) = body
+        .strip_suffix('\'')
+        .filter(|x| !x.replace("''", "").contains('\''))
+        .map(|x| x.replace("''", "'"))
+        .map(|x| if escaped { x.replace("\\\\", "\\") } else { x })
+    else {
+        return canon.to_string();
+    };
+    match ty {
+        "jsonb" => {
+            super::jsonb::jsonb_text(&text).map_or_else(|| canon.to_string(), |j| quote_literal(&j))
+        }
+        "boolean" | "interval" => canon_typed_literal(canon, ty),
+        _ if is_numeric_type(ty) && looks_numeric(text.trim()) => text.trim().to_string(),
+        _ => canon.to_string(),
+    }
+}
+
+/// The operands of a chain of `op` (AND or OR) in order, nested chains and parentheses
+/// flattened; a BETWEEN (NOT BETWEEN) gives its two comparisons to an AND (OR) chain.
+fn junction_parts(
+    s: Option<&views::Cols>,
+    e: &ast::Expr,
+    op: &ast::BinaryOperator,
+    out: &mut Vec<String>,
+) {
+    let e = strip_nested(e);
+    match e {
+        ast::Expr::BinaryOp {
+            left,
+            op: inner,
+            right,
+        } if inner == op => {
+            junction_parts(s, left, op, out);
+            junction_parts(s, right, op, out);
+        }
+        ast::Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } if *negated == (*op == ast::BinaryOperator::Or) => {
+            let (x, lo, hi) = (canon_in(s, expr), canon_in(s, low), canon_in(s, high));
+            if *negated {
+                out.push(format!("({x} < {lo})"));
+                out.push(format!("({x} > {hi})"));
+            } else {
+                out.push(format!("({x} >= {lo})"));
+                out.push(format!("({x} <= {hi})"));
+            }
+        }
+        _ => out.push(canon_in(s, e)),
+    }
 }
 
 /// A literal of a known type as PostgreSQL stores it (`BOOLEAN 't'` → `true`).

@@ -16,6 +16,7 @@ use sqlparser::parser::Parser;
 mod alter;
 mod canon;
 mod inherit;
+mod jsonb;
 mod names;
 mod print;
 mod rewrite;
@@ -183,6 +184,18 @@ pub fn parse_expr(text: &str) -> Result<Expr, String> {
         .map_err(|e| e.to_string())?;
     let expr = parser.parse_expr().map_err(|e| e.to_string())?;
     Ok(make_expr(&expr))
+}
+
+/// [`parse_expr`] for a default of a column of type `ty`, compared as the server stores it
+/// (a bare literal read as the column's type; see `default_expr`).
+pub fn parse_default(text: &str, ty: &str) -> Result<Expr, String> {
+    let dialect = PostgreSqlDialect {};
+    let text = spell_casts_for_parser(text);
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(&text)
+        .map_err(|e| e.to_string())?;
+    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+    Ok(default_expr(&expr, ty))
 }
 
 struct Cx<'a> {

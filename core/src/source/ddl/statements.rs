@@ -518,7 +518,7 @@ impl Cx<'_> {
             AlterColumnOperation::SetNotNull => col.not_null = true,
             AlterColumnOperation::DropNotNull => col.not_null = false,
             AlterColumnOperation::SetDefault { value } => {
-                let e = make_expr(&value);
+                let e = default_expr(&value, &col.data_type);
                 seq_default = nextval_target(&e.canon, &sp);
                 col.default = Some(Box::new(e));
             }

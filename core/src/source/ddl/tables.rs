@@ -114,7 +114,9 @@ impl Cx<'_> {
                 match &opt.option {
                     ColumnOption::Null => column.not_null = false,
                     ColumnOption::NotNull => column.not_null = true,
-                    ColumnOption::Default(e) => column.default = Some(Box::new(make_expr(e))),
+                    ColumnOption::Default(e) => {
+                        column.default = Some(Box::new(default_expr(e, &column.data_type)))
+                    }
                     ColumnOption::Collation(c) => {
                         // `pg_catalog."C"` and `public.x` are found by the search path:
                         // canonically unqualified, as psql shows them.

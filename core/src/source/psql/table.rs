@@ -128,7 +128,7 @@ impl<'a> Px<'a> {
             }
             return;
         }
-        let expr = match parse_expr(text) {
+        let expr = match crate::source::ddl::parse_default(text, &column.data_type) {
             Ok(e) => e,
             Err(e) => return self.bad_expr(table, column, "default", &e, at),
         };
