@@ -302,24 +302,24 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
     // failing the rebuild).
     for c in &diff.changes {
         if let Change::RebuildEnum { from, to, .. } = c {
-            let gone: Vec<(usize, &String)> = from
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| !to.values.contains(v))
-                .collect();
-            let new: Vec<(usize, &String)> = to
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| !from.values.contains(v))
-                .collect();
+            // The labels of `a` that `b` lacks, with their positions.
+            let only = |a: &'_ [String], b: &[String]| -> Vec<(usize, String)> {
+                a.iter()
+                    .enumerate()
+                    .filter(|(_, v)| !b.contains(v))
+                    .map(|(i, v)| (i, v.clone()))
+                    .collect()
+            };
+            let (gone, new) = (
+                only(&from.values, &to.values),
+                only(&to.values, &from.values),
+            );
             if let [(i, old)] = gone.as_slice() {
                 if let Some((_, label)) = new.iter().find(|(j, _)| j == i) {
                     out.push(RenameSuggestion {
                         table: to.name.clone(),
-                        from: Some(old.to_string()),
-                        to: label.to_string(),
+                        from: Some(old.clone()),
+                        to: label.clone(),
                         confidence: confidence(new.len() == 1, old, label),
                     });
                 }

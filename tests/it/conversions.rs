@@ -223,17 +223,25 @@ fn check_pair(
         .map(|(i, v)| format!("({i}, {v})"))
         .collect();
     let insert = format!("INSERT INTO {table} VALUES {};", rows.join(", "));
-    if loses || fails {
-        // It applies where the rows fit: on an empty table.
-        db.exec(&format!("CREATE TABLE {table} (id integer, c {from});"))
-            .map_err(|e| e.to_string())?;
-        let (before, _) = state(db, &table)?;
+    // The table with `rows`, the plan applied to it: the values before and after, and whether
+    // it was rewritten exactly when the type-pair table says so.
+    let applied = |rows: &str, what: &str| -> Result<(String, String), String> {
+        db.exec(&format!(
+            "CREATE TABLE {table} (id integer, c {from}); {rows}"
+        ))
+        .map_err(|e| e.to_string())?;
+        let (before, values) = state(db, &table)?;
         db.exec_tx(&sql)
-            .map_err(|e| format!("fails on an empty table: {e}\n{sql}"))?;
-        let (after, _) = state(db, &table)?;
+            .map_err(|e| format!("fails on {what}: {e}\n{sql}"))?;
+        let (after, converted) = state(db, &table)?;
         if (before != after) != conv.rewrite {
             return Err(format!("rewrote the table: {}", before != after));
         }
+        Ok((values, converted))
+    };
+    if loses || fails {
+        // It applies where the rows fit: on an empty table.
+        applied("", "an empty table")?;
         if fails {
             // The values it names make it fail (the edge rows hold them).
             db.exec(&format!(
@@ -248,17 +256,7 @@ fn check_pair(
         }
         return Ok(());
     }
-    db.exec(&format!(
-        "CREATE TABLE {table} (id integer, c {from}); {insert}"
-    ))
-    .map_err(|e| e.to_string())?;
-    let (before, values) = state(db, &table)?;
-    db.exec_tx(&sql)
-        .map_err(|e| format!("fails on the edge rows: {e}\n{sql}"))?;
-    let (after, converted) = state(db, &table)?;
-    if (before != after) != conv.rewrite {
-        return Err(format!("rewrote the table: {}", before != after));
-    }
+    let (values, converted) = applied(&insert, "the edge rows")?;
     let count = |s: &str| {
         (
             s.split(SEP).count(),

@@ -217,7 +217,7 @@ fn not_fitting(to: &str) -> String {
 }
 
 /// How a column's values change from type `from` to type `to` (canonical names, as the IR
-/// holds them). An enum target is converted through text by the caller; here it is `Other`.
+/// holds them). Enums, which it cannot tell from other named types, are [`type_change`]'s.
 pub fn conversion(from: &str, to: &str) -> Conversion {
     if from == to {
         return lossless(Using::Assign, false);

@@ -177,25 +177,23 @@ pub(crate) fn origin_of(origin: &[Span], s: Span) -> Span {
 
 /// Parses one SQL expression (a default or a check) into its text and canonical form.
 pub fn parse_expr(text: &str) -> Result<Expr, String> {
-    let dialect = PostgreSqlDialect {};
-    let text = spell_casts_for_parser(text);
-    let mut parser = Parser::new(&dialect)
-        .try_with_sql(&text)
-        .map_err(|e| e.to_string())?;
-    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
-    Ok(make_expr(&expr))
+    expr_ast(text).map(|e| make_expr(&e))
 }
 
 /// [`parse_expr`] for a default of a column of type `ty`, compared as the server stores it
 /// (a bare literal read as the column's type; see `default_expr`).
 pub fn parse_default(text: &str, ty: &str) -> Result<Expr, String> {
+    expr_ast(text).map(|e| default_expr(&e, ty))
+}
+
+/// The parser's tree of one SQL expression.
+fn expr_ast(text: &str) -> Result<ast::Expr, String> {
     let dialect = PostgreSqlDialect {};
     let text = spell_casts_for_parser(text);
     let mut parser = Parser::new(&dialect)
         .try_with_sql(&text)
         .map_err(|e| e.to_string())?;
-    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
-    Ok(default_expr(&expr, ty))
+    parser.parse_expr().map_err(|e| e.to_string())
 }
 
 struct Cx<'a> {
