@@ -111,6 +111,16 @@ fn split_array(raw: &str) -> (String, usize) {
     }
 }
 
+/// `(precision, scale)` of a canonical `numeric(p,s)` type name (scale 0 when only the
+/// precision is given); `None` for any other type, unbounded `numeric` included.
+pub(crate) fn numeric_typmod(ty: &str) -> Option<(u32, u32)> {
+    let inner = ty.strip_prefix("numeric(")?.strip_suffix(')')?;
+    let mut it = inner.split(',').map(|s| s.trim().parse::<u32>());
+    let p = it.next()?.ok()?;
+    let s = it.next().unwrap_or(Ok(0)).ok()?;
+    Some((p, s))
+}
+
 /// Lower-cases a type name outside double quotes, folds white space, drops `pg_catalog.` and
 /// `public.`, and pulls the first parenthesised modifier list out of it.
 fn split_modifiers(raw: &str) -> (String, Option<String>) {

@@ -125,16 +125,8 @@ fn parse(ty: &str) -> Ty<'_> {
         "numeric" => return Ty::Numeric(None),
         _ => {}
     }
-    if let Some(inner) = ty
-        .strip_prefix("numeric(")
-        .and_then(|r| r.strip_suffix(')'))
-    {
-        let mut it = inner.split(',').map(|s| s.trim().parse::<u32>());
-        if let (Some(Ok(p)), s) = (it.next(), it.next()) {
-            if let Ok(s) = s.unwrap_or(Ok(0)) {
-                return Ty::Numeric(Some((p, s)));
-            }
-        }
+    if let Some(typmod) = crate::normalize::numeric_typmod(ty) {
+        return Ty::Numeric(Some(typmod));
     }
     if let Some(n) = modifier(ty, "character varying") {
         return Ty::Str(n);
@@ -453,6 +445,19 @@ pub fn type_change(from: &str, to: &str, through_text: bool) -> Conversion {
             Using::ViaText,
             format!("values that are not labels of {to}, which fail"),
         ),
+    }
+}
+
+impl super::Change {
+    /// For a column type change, the type-pair table's entry for it as the diff planned it
+    /// (enums through text); `None` for any other change.
+    pub(crate) fn conversion(&self) -> Option<Conversion> {
+        match self {
+            super::Change::AlterColumnType {
+                from, to, using, ..
+            } => Some(type_change(from, to, *using == Some(true))),
+            _ => None,
+        }
     }
 }
 

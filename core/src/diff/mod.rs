@@ -18,7 +18,7 @@ pub(crate) mod tables;
 pub(crate) mod views;
 
 pub use columns::online_swaps;
-pub use convert::{conversion, type_change, Conversion, Using};
+pub use convert::{conversion, Conversion, Using};
 
 use std::collections::BTreeSet;
 

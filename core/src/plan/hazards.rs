@@ -1,7 +1,7 @@
 //! What a step risks on a live database: locks, rewrites, scans, version-dependent behaviour.
 
 use super::Hazard;
-use crate::diff::{type_change, Change, Conversion};
+use crate::diff::Change;
 use crate::schema::{Column, QualName};
 
 /// A column added with a default that PostgreSQL `version` writes into every existing row,
@@ -157,14 +157,19 @@ const NON_VOLATILE: &[&str] = &[
     "float",
 ];
 
-/// Whether a type change may lose values or fail on some (the type-pair table's answer).
-fn narrowing(c: &Conversion) -> bool {
-    c.loses.is_some() || c.fails.is_some()
-}
-
-/// The type-pair table's entry for a type change.
-fn of(from: &str, to: &str, using: &Option<bool>) -> Conversion {
-    type_change(from, to, *using == Some(true))
+/// What a type change does to the values, as the type-pair table says, as hazards: some may
+/// fail (or be lost), some change.
+fn value_hazards(c: &Change) -> Vec<Hazard> {
+    let mut h = Vec::new();
+    if let Some(conv) = c.conversion() {
+        if conv.loses.is_some() || conv.fails.is_some() {
+            h.push(Hazard::FailsOnExistingRows);
+        }
+        if conv.changes.is_some() {
+            h.push(Hazard::ChangesValues);
+        }
+    }
+    h
 }
 
 /// The expand and contract an online type change goes through: where the diff found one
@@ -172,13 +177,11 @@ fn of(from: &str, to: &str, using: &Option<bool>) -> Conversion {
 /// `SET NOT NULL` trusts a validated check).
 pub(crate) fn swap_of(c: &Change, pg_version: Option<u32>) -> Option<&crate::diff::Swap> {
     match c {
-        Change::AlterColumnType {
-            from,
-            to,
-            using,
-            swap: Some(s),
-            ..
-        } if of(from, to, using).rewrite && pg_version.is_none_or(|v| v >= 12) => Some(s),
+        Change::AlterColumnType { swap: Some(s), .. }
+            if c.conversion().is_some_and(|x| x.rewrite) && pg_version.is_none_or(|v| v >= 12) =>
+        {
+            Some(s)
+        }
         _ => None,
     }
 }
@@ -253,21 +256,9 @@ fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
         Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
         // The new column added and swapped in (brief locks), every row read and written by
         // the backfill, which fails on a value the new type cannot hold.
-        Change::AlterColumnType {
-            from,
-            to,
-            using,
-            swap,
-            ..
-        } => {
+        Change::AlterColumnType { swap, .. } => {
             let mut h = vec![H::AccessExclusiveLock, H::FullTableScan];
-            let c = of(from, to, using);
-            if narrowing(&c) {
-                h.push(H::FailsOnExistingRows);
-            }
-            if c.changes.is_some() {
-                h.push(H::ChangesValues);
-            }
+            h.extend(value_hazards(c));
             // Its indexes built again on the new column, concurrently.
             if let Some(s) = swap {
                 let keys = s.primary_key.is_some() || !s.uniques.is_empty();
@@ -323,20 +314,12 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
             }
             h
         }
-        Change::AlterColumnType {
-            from, to, using, ..
-        } => {
+        Change::AlterColumnType { .. } => {
             let mut h = vec![H::AccessExclusiveLock];
-            let c = of(from, to, using);
-            if c.rewrite {
+            if c.conversion().is_some_and(|x| x.rewrite) {
                 h.push(H::TableRewrite);
             }
-            if narrowing(&c) {
-                h.push(H::FailsOnExistingRows);
-            }
-            if c.changes.is_some() {
-                h.push(H::ChangesValues);
-            }
+            h.extend(value_hazards(c));
             h
         }
         Change::RebuildEnum { .. } => vec![

@@ -59,10 +59,10 @@ pub(super) fn loses(c: &Change) -> Option<String> {
             column,
             from,
             to,
-            using,
             ..
-        } => crate::diff::type_change(from, to, *using == Some(true))
-            .loses
+        } => c
+            .conversion()
+            .and_then(|x| x.loses)
             .map(|what| format!("{}: {what} ({from} → {to})", at(table, column))),
         // A removed label loses nothing: the conversion through text fails on a row holding
         // it (the reason says so). Another order of the labels kept changes what comparisons

@@ -434,7 +434,6 @@ pub(super) fn reason(c: &Change) -> String {
             to,
             from_collation,
             to_collation,
-            using,
             ..
         } => {
             if from == to {
@@ -446,12 +445,13 @@ pub(super) fn reason(c: &Change) -> String {
                 )
             } else {
                 let mut s = format!("{}: type {to} wanted, current {from}", at(table, column));
-                let c = crate::diff::type_change(from, to, *using == Some(true));
-                if let Some(what) = &c.changes {
-                    s.push_str(&format!("; {what}"));
-                }
-                if let Some(what) = &c.fails {
-                    s.push_str(&format!("; fails on {what}"));
+                if let Some(conv) = c.conversion() {
+                    if let Some(what) = &conv.changes {
+                        s.push_str(&format!("; {what}"));
+                    }
+                    if let Some(what) = &conv.fails {
+                        s.push_str(&format!("; fails on {what}"));
+                    }
                 }
                 s
             }

@@ -89,15 +89,14 @@ pub(crate) fn collate(coll: &str) -> String {
 /// the type-pair table's `USING` expression (`Some(false)`), or through text (`Some(true)`,
 /// for enums).
 pub(crate) fn converted(value: &str, from: &str, to: &str, using: Option<bool>) -> String {
-    use crate::diff::convert::{conversion, using_expr, Using};
+    use crate::diff::convert::{type_change, using_expr, Using};
     match using {
         None => value.to_string(),
-        Some(false) => match conversion(from, to).using {
+        Some(through_text) => match type_change(from, to, through_text).using {
             // A caller asking for a cast where none is needed gets one.
             Using::Assign => using_expr(value, to, Using::Cast),
             u => using_expr(value, to, u),
         },
-        Some(true) => using_expr(value, to, Using::ViaText),
     }
 }
 

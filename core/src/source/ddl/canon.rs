@@ -57,13 +57,8 @@ pub(super) fn make_expr(e: &ast::Expr) -> Expr {
 pub(super) fn default_expr(e: &ast::Expr, ty: &str) -> Expr {
     let mut x = make_expr(e);
     x.canon = literal_as(&x.canon, ty);
-    if let Some(scale) = ty
-        .strip_prefix("numeric(")
-        .and_then(|r| r.strip_suffix(')'))
-        .and_then(|r| r.split(',').nth(1))
-        .and_then(|s| s.trim().parse::<usize>().ok())
-    {
-        if let Some(n) = at_scale(&x.canon, scale) {
+    if let Some((_, scale)) = crate::normalize::numeric_typmod(ty) {
+        if let Some(n) = at_scale(&x.canon, scale as usize) {
             x.canon = n;
         }
     }

@@ -293,33 +293,18 @@ pub(super) fn fk_action_columns_at(text: &str, msg: &str) -> Option<(usize, usiz
     ) {
         return None;
     }
-    let close = open + text[open..].find(')')?;
-    // Names split at commas outside double quotes.
-    let mut parts = vec![String::new()];
-    let mut quoted = false;
-    for ch in text[open + 1..close].chars() {
-        match ch {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                parts.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(p) = parts.last_mut() {
-            p.push(ch);
-        }
-    }
-    let columns: Vec<String> = parts
-        .iter()
-        .map(|c| {
-            crate::normalize::split_qualified(c.trim())
-                .pop()
-                .unwrap_or_default()
-        })
-        .collect();
-    if columns.iter().any(String::is_empty) {
-        return None;
-    }
-    Some((open, close + 1 - open, columns))
+    // The list read by the parser, its names by the rule every identifier follows; it ends
+    // where its `)` does.
+    let rest = &text[open..];
+    let mut p = Parser::new(&PostgreSqlDialect {}).try_with_sql(rest).ok()?;
+    let names = p
+        .parse_parenthesized_column_list(sqlparser::parser::IsOptional::Mandatory, false)
+        .ok()?;
+    p.prev_token();
+    let close = p.peek_token().span.end;
+    Some((
+        open,
+        offset_of(rest, close.line as usize, close.column as usize)?,
+        names.iter().map(ident).collect(),
+    ))
 }
