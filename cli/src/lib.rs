@@ -1,10 +1,12 @@
 //! The schemafix command line's parts: connection settings ([`connect`]), running core's catalog
 //! queries and applying plans on a live database ([`db`]), Ctrl-C during an apply
-//! ([`interrupt`]), and the shared reporting.
+//! ([`interrupt`]), running the user's models with their own Python ([`python`]), and the shared
+//! reporting.
 
 pub mod connect;
 pub mod db;
 pub mod interrupt;
+pub mod python;
 
 use std::io::Write;
 

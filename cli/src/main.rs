@@ -12,8 +12,9 @@ use schemafix_cli::connect::{
 use schemafix_cli::db::{apply, read_schema, ApplyOptions, Cause, DbError, Timeouts};
 use schemafix_cli::report;
 use schemafix_core::{
-    creation_statements, migrate_parsed, parse, render_sqlalchemy, DiagKind, Diagnostic, Format,
-    Migration, Parsed, PlanOptions, Rename, Revision, Schema, Severity,
+    creation_statements, file_of, migrate_parsed, parse, parse_capture, render_sqlalchemy,
+    DiagKind, Diagnostic, Format, Migration, Parsed, PlanOptions, Rename, Revision, Schema,
+    Severity, SourceFile,
 };
 
 /// `print!` that ends the program quietly when the reader of standard output has gone
@@ -120,8 +121,11 @@ enum Command {
         /// The database (a postgres:// URL or key=value string); else DATABASE_URL, then PG*.
         #[arg(long)]
         db: Option<String>,
-        /// The desired schema: a file, `-` for standard input, or another database's URL.
+        /// The desired schema: a file, `-` for standard input, or another database's URL; with
+        /// --python, models (a file, package directory or dotted module).
         to: String,
+        #[command(flatten)]
+        python: PythonArgs,
         /// Override TO's format detection (sql, psql, sqlalchemy).
         #[arg(long)]
         to_format: Option<String>,
@@ -158,8 +162,11 @@ enum Command {
     /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect {
-        /// A file, `-` for standard input, or a database (postgres:// URL or key=value string).
+        /// A file, `-` for standard input, or a database (postgres:// URL or key=value string);
+        /// with --python, models (a file, package directory or dotted module).
         source: String,
+        #[command(flatten)]
+        python: PythonArgs,
         #[command(flatten)]
         timeouts: TimeoutArgs,
         /// Output format.
@@ -196,12 +203,41 @@ impl TimeoutArgs {
     }
 }
 
+/// The exact model reading: the models run by Python with real SQLAlchemy.
+#[derive(clap::Args, Default)]
+struct PythonArgs {
+    /// Read the models by running them with SQLAlchemy: the desired schema (and any more
+    /// MODELS after it) is a .py file, a package directory or a dotted module (app.models),
+    /// imported by INTERPRETER (default: SCHEMAFIX_PYTHON, then $VIRTUAL_ENV/bin/python, then
+    /// python3) with the current directory and each --python-path first on sys.path.
+    #[arg(
+        long,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "",
+        value_name = "INTERPRETER"
+    )]
+    python: Option<String>,
+    /// A directory put first on sys.path for --python (repeatable).
+    #[arg(long, value_name = "DIR")]
+    python_path: Vec<String>,
+    /// How long importing the models may take (--python).
+    #[arg(long, default_value = "2m", value_parser = parse_duration)]
+    python_timeout: Duration,
+    /// More model files, packages or modules, read with the desired one (--python only).
+    #[arg(value_name = "MODELS")]
+    more_models: Vec<String>,
+}
+
 #[derive(clap::Args)]
 struct DiffArgs {
     /// The current schema: a file, `-` for standard input, or a database (URL or key=value).
     from: String,
-    /// The desired schema: a file, `-` for standard input, or a database (URL or key=value).
+    /// The desired schema: a file, `-` for standard input, or a database (URL or key=value);
+    /// with --python, models (a file, package directory or dotted module).
     to: String,
+    #[command(flatten)]
+    python: PythonArgs,
     /// Emit destructive steps (drops, narrowing type changes) instead of listing them as skipped.
     #[arg(long)]
     allow_destructive: bool,
@@ -406,6 +442,60 @@ struct Side {
     parsed: Parsed,
     /// A database's server major version.
     pg_version: Option<u32>,
+    /// Models read by running them (`--python`): the files their diagnostics point into.
+    exact: Option<Vec<SourceFile>>,
+}
+
+/// The models read by running them (`--python`).
+fn load_models(arg: &str, python: &PythonArgs) -> Result<Side, Failure> {
+    let interpreter = schemafix_cli::python::interpreter(python.python.as_deref());
+    let mut models = vec![arg.to_string()];
+    models.extend(python.more_models.iter().cloned());
+    if let Some(m) = models.iter().find(|m| *m == "-" || is_url(m)) {
+        return Err(bad_input(format!(
+            "{}: --python reads models from files, package directories or dotted modules",
+            redact(m)
+        )));
+    }
+    let json = schemafix_cli::python::capture(
+        &interpreter,
+        &models,
+        &python.python_path,
+        python.python_timeout,
+    )
+    .map_err(bad_input)?;
+    let (parsed, text) = parse_capture(&json);
+    let name = match models.len() {
+        1 => models[0].clone(),
+        n => format!("{} (and {} more)", models[0], n - 1),
+    };
+    Ok(Side {
+        name,
+        text: Some(text),
+        format: Format::SqlAlchemy,
+        exact: Some(parsed.files.clone()),
+        parsed,
+        pg_version: None,
+    })
+}
+
+/// The desired side: models run with `--python`, or `load`.
+fn load_desired(
+    arg: &str,
+    format: &Option<String>,
+    python: &PythonArgs,
+    timeouts: &Timeouts,
+) -> Result<Side, Failure> {
+    if python.python.is_some() {
+        return load_models(arg, python);
+    }
+    if let Some(extra) = python.more_models.first() {
+        return Err(bad_input(format!(
+            "unexpected argument {}: several model files are read together with --python",
+            redact(extra)
+        )));
+    }
+    load(arg, format, timeouts)
 }
 
 fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side, Failure> {
@@ -418,6 +508,7 @@ fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side,
             format: Format::Database,
             parsed,
             pg_version: Some(version),
+            exact: None,
         });
     }
     let text = read_text(arg)?;
@@ -428,6 +519,7 @@ fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side,
         format,
         parsed,
         pg_version: None,
+        exact: None,
     })
 }
 
@@ -436,10 +528,27 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
         if d.severity == Severity::Note {
             continue;
         }
+        // Models read from several files name the file a diagnostic points into.
+        let name = side
+            .exact
+            .as_deref()
+            .and_then(|files| file_of(files, d.span))
+            .unwrap_or(&side.name);
         match &side.text {
-            Some(text) => eprintln!("{}", d.render(&side.name, text)),
-            None => eprintln!("{}: {d}", side.name),
+            Some(text) => eprintln!("{}", d.render(name, text)),
+            None => eprintln!("{name}: {d}"),
         }
+    }
+    if side.format == Format::SqlAlchemy
+        && side.exact.is_none()
+        && diags
+            .iter()
+            .any(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+    {
+        eprintln!(
+            "hint: {} was read without running it; to read the models exactly as SQLAlchemy does, run them with the project's Python: --python (or --python=INTERPRETER)",
+            side.name
+        );
     }
 }
 
@@ -447,7 +556,7 @@ fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
     // Both sides are read at once: two databases' catalogs are queried and decoded in parallel.
     let timeouts = args.timeouts.get();
     let (from, to) = std::thread::scope(|s| {
-        let to = s.spawn(|| load(&args.to, &args.to_format, &timeouts));
+        let to = s.spawn(|| load_desired(&args.to, &args.to_format, &args.python, &timeouts));
         let from = load(&args.from, &args.from_format, &timeouts);
         (
             from,
@@ -550,6 +659,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Apply {
             db,
             to,
+            python,
             to_format,
             allow_destructive,
             yes,
@@ -561,9 +671,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             renames,
         } => {
             let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| bad_input(e.0))?;
-            let desired = load(
+            let desired = load_desired(
                 &to,
                 &to_format,
+                &python,
                 &Timeouts {
                     lock: lock_timeout,
                     statement: statement_timeout,
@@ -607,11 +718,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::Inspect {
             source,
+            python,
             timeouts,
             format,
             input_format,
         } => {
-            let side = load(&source, &input_format, &timeouts.get())?;
+            let side = load_desired(&source, &input_format, &python, &timeouts.get())?;
             print_diagnostics(&side, &side.parsed.diagnostics);
             if side.parsed.has_errors() {
                 return Err(bad_input("the input has errors".into()));

@@ -309,6 +309,7 @@ pub fn decode_catalog(results: &[Vec<Row>]) -> Parsed {
                 format!("unexpected catalog rows: {e}"),
                 Span::default(),
             )],
+            files: Vec::new(),
         },
         Ok(w) => {
             let (mut schema, mut diagnostics) = apply_ddl(Schema::default(), &w.ddl);
@@ -341,6 +342,7 @@ pub fn decode_catalog(results: &[Vec<Row>]) -> Parsed {
             Parsed {
                 schema,
                 diagnostics,
+                files: Vec::new(),
             }
         }
     }

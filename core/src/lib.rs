@@ -52,8 +52,9 @@ pub use schema::{
     Hidden, Hint, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey,
     QualName, Schema, Scope, Sequence, Span, Table, TypeName, Unique,
 };
+pub use source::capture::parse_capture;
 pub use source::detect::{detect, Format};
-pub use source::{parse, Parsed};
+pub use source::{file_of, parse, Parsed, SourceFile};
 pub use sql::step_sql;
 pub use verify::{batches, outcome, script, Batch, Outcome, Script, ScriptStatement};
 
@@ -172,7 +173,7 @@ pub fn migrate_parsed(
         // Confirmed renames run first: the current schema above already has the new names.
         d.changes.splice(0..0, renamed);
         m.plan = plan::plan_owned(d, options);
-        cite_desired_lines(&mut m.plan, &tp.schema, tf);
+        cite_desired_lines(&mut m.plan, &tp.schema, tf, &tp.files);
         m.sql = render_sql(&m.plan);
         m.down = down_plan(&m.plan, &from_schema, &tp.schema);
         m.down_sql = render_sql(&m.down);
@@ -196,11 +197,11 @@ pub fn migrate_parsed(
 
 /// Appends to each column-level reason the model line that asks for it, when the desired side
 /// is a SQLAlchemy model (whose columns each have their own line), so a reader can find it.
-fn cite_desired_lines(plan: &mut Plan, to: &Schema, format: Format) {
+/// Models read from several files cite the file too.
+fn cite_desired_lines(plan: &mut Plan, to: &Schema, format: Format, files: &[SourceFile]) {
     if format != Format::SqlAlchemy {
         return;
     }
-    let what = "model";
     for step in plan.steps.iter_mut().chain(plan.skipped.iter_mut()) {
         let target = match &step.change {
             Change::AddColumn { table, column } => Some((table, column.name.as_str())),
@@ -216,9 +217,12 @@ fn cite_desired_lines(plan: &mut Plan, to: &Schema, format: Format) {
             continue;
         };
         if let Some(c) = to.tables.get(table).and_then(|t| t.column(column)) {
-            if c.span.line > 0 {
-                step.reason
-                    .push_str(&format!(" ({what} line {})", c.span.line));
+            match source::file_of(files, c.span) {
+                Some(file) => step.reason.push_str(&format!(" ({file}:{})", c.span.line)),
+                None if c.span.line > 0 => step
+                    .reason
+                    .push_str(&format!(" (model line {})", c.span.line)),
+                None => {}
             }
         }
     }

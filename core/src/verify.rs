@@ -214,6 +214,7 @@ pub fn outcome(rows: &[Vec<Row>], desired: &Schema, options: &PlanOptions) -> Ou
     let Parsed {
         schema,
         diagnostics,
+        ..
     } = decode_catalog(rows);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let left = if failed {

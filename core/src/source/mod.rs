@@ -1,5 +1,6 @@
 //! Sources: text in some format → `Schema` plus diagnostics.
 
+pub mod capture;
 pub(crate) mod ddl;
 pub(crate) mod detect;
 pub(crate) mod psql;
@@ -19,6 +20,30 @@ pub struct Parsed {
     pub schema: Schema,
     /// Everything skipped, guessed or rejected, in input order.
     pub diagnostics: Vec<Diagnostic>,
+    /// For a source read from several files (models captured by running them): each file's
+    /// name and the offset where its text starts in the text the spans point into (the
+    /// files one after another). Empty for a single text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<SourceFile>,
+}
+
+/// The name of the file of `files` (a source read from several, [`Parsed::files`]) that `span`
+/// points into; such spans count lines per file.
+pub fn file_of(files: &[SourceFile], span: crate::schema::Span) -> Option<&str> {
+    if span.line == 0 {
+        return None;
+    }
+    let i = files.partition_point(|f| f.start <= span.start);
+    files.get(i.checked_sub(1)?).map(|f| f.name.as_str())
+}
+
+/// One file of a source read from several (see [`Parsed::files`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// The file's name as the user gave it (relative to where schemafix ran, when under it).
+    pub name: String,
+    /// The offset of its first byte in the joined text.
+    pub start: u32,
 }
 
 impl Parsed {
@@ -49,6 +74,7 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
                     format!("binary data, not a schema (a NUL character at offset {at})"),
                     span,
                 )],
+                files: Vec::new(),
             },
         );
     }
@@ -73,6 +99,7 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
                         message,
                         span,
                     )],
+                    files: Vec::new(),
                 },
             );
         }
@@ -90,6 +117,7 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
                 "a database is read with the catalog queries (decode_catalog), not from text",
                 Span::default(),
             )],
+            files: Vec::new(),
         },
     };
     let mut parsed = parsed;

@@ -123,10 +123,8 @@ impl Cx<'_> {
                 AlterTableOperation::AddColumn { column_def, .. } => {
                     // Reuse the CREATE TABLE path for one column.
                     let sql = format!("CREATE TABLE x ({column_def})");
-                    let dialect = PostgreSqlDialect {};
-                    if let Ok(Statement::CreateTable(mut ct)) = Parser::new(&dialect)
-                        .try_with_sql(&sql)
-                        .and_then(|mut p| p.parse_statement())
+                    if let Ok(Statement::CreateTable(mut ct)) =
+                        parser_for(&sql).and_then(|mut p| p.parse_statement())
                     {
                         ct.name = at.name.clone();
                         let saved = self.schema.tables.remove(&name);

@@ -713,6 +713,10 @@ pub(super) fn canon_order_key(s: Option<&views::Cols>, o: &ast::OrderByExpr) -> 
 /// read as that type (`'true'` on a boolean → `true`, `'0'` on a number → `0`, a JSON text on
 /// `jsonb` in jsonb's form). Anything else as it is.
 pub(super) fn literal_as(canon: &str, ty: &str) -> String {
+    // A quoted number's canonical form is the bare number: `'0'` for a boolean is false.
+    if ty == "boolean" && looks_numeric(canon) {
+        return canon_typed_literal(canon, ty);
+    }
     // `quote_literal`'s two forms: `'…'`, and `E'…'` with backslashes doubled.
     let (body, escaped) = match canon.strip_prefix("E'") {
         Some(rest) => (rest, true),

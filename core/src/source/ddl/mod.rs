@@ -76,6 +76,7 @@ pub fn parse_ddl(text: &str) -> Parsed {
     Parsed {
         schema,
         diagnostics,
+        files: Vec::new(),
     }
 }
 
@@ -158,10 +159,15 @@ pub(crate) fn apply_written_ddl(
         if d.kind == DiagKind::Syntax {
             d.severity = Severity::Error;
         }
-        d.message = d.message.replace(
-            &format!("(line {})", d.span.line),
-            &format!("(line {})", from.line),
-        );
+        // A statement with no line of its own (a model's DDL listener) names none.
+        let line = match from.line {
+            0 => String::new(),
+            n => format!("(line {n})"),
+        };
+        d.message = d
+            .message
+            .replace(&format!("(line {})", d.span.line), &line)
+            .replace(" :", ":");
         d.span = from;
     }
     (schema, diags)
@@ -188,11 +194,8 @@ pub fn parse_default(text: &str, ty: &str) -> Result<Expr, String> {
 
 /// The parser's tree of one SQL expression.
 fn expr_ast(text: &str) -> Result<ast::Expr, String> {
-    let dialect = PostgreSqlDialect {};
     let text = spell_casts_for_parser(text);
-    let mut parser = Parser::new(&dialect)
-        .try_with_sql(&text)
-        .map_err(|e| e.to_string())?;
+    let mut parser = parser_for(&text).map_err(|e| e.to_string())?;
     parser.parse_expr().map_err(|e| e.to_string())
 }
 

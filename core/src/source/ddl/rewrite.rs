@@ -308,3 +308,68 @@ pub(super) fn fk_action_columns_at(text: &str, msg: &str) -> Option<(usize, usiz
         names.iter().map(ident).collect(),
     ))
 }
+
+/// A parser over `text`, its tokens read as PostgreSQL's lexer reads them: an operator made of
+/// several characters never ends in `+` or `-` unless it also holds one of `~ ! @ # % ^ & | `
+/// ?` (so `rating>-1` is `rating > -1`, where the parser's tokenizer would see one operator
+/// `>-`); the trailing signs are operators of their own.
+pub(super) fn parser_for(text: &str) -> Result<Parser<'static>, sqlparser::parser::ParserError> {
+    use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
+    static DIALECT: PostgreSqlDialect = PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&DIALECT, text).tokenize_with_location()?;
+    let split = |op: &str| -> Option<usize> {
+        if !op.ends_with(['+', '-'])
+            || op.contains(['~', '!', '@', '#', '%', '^', '&', '|', '`', '?'])
+        {
+            return None;
+        }
+        let keep = op.trim_end_matches(['+', '-']).len().max(1);
+        (keep < op.len()).then_some(keep)
+    };
+    if !tokens
+        .iter()
+        .any(|t| matches!(&t.token, Token::CustomBinaryOperator(op) if split(op).is_some()))
+    {
+        return Ok(Parser::new(&DIALECT).with_tokens_with_locations(tokens));
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 2);
+    for t in tokens {
+        let Token::CustomBinaryOperator(op) = &t.token else {
+            out.push(t);
+            continue;
+        };
+        let Some(keep) = split(op) else {
+            out.push(t);
+            continue;
+        };
+        let at = |i: usize| Location {
+            line: t.span.start.line,
+            column: t.span.start.column + i as u64,
+        };
+        let head = match &op[..keep] {
+            ">" => Token::Gt,
+            "<" => Token::Lt,
+            "=" => Token::Eq,
+            ">=" => Token::GtEq,
+            "<=" => Token::LtEq,
+            "<>" => Token::Neq,
+            "*" => Token::Mul,
+            "/" => Token::Div,
+            "+" => Token::Plus,
+            "-" => Token::Minus,
+            other => Token::CustomBinaryOperator(other.to_string()),
+        };
+        out.push(TokenWithSpan::new(
+            head,
+            sqlparser::tokenizer::Span::new(at(0), at(keep)),
+        ));
+        for (i, c) in op.char_indices().skip(keep) {
+            let sign = if c == '+' { Token::Plus } else { Token::Minus };
+            out.push(TokenWithSpan::new(
+                sign,
+                sqlparser::tokenizer::Span::new(at(i), at(i + 1)),
+            ));
+        }
+    }
+    Ok(Parser::new(&DIALECT).with_tokens_with_locations(out))
+}

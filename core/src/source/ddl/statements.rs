@@ -228,7 +228,6 @@ impl Cx<'_> {
     }
 
     pub(super) fn parsed(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
-        let dialect = PostgreSqlDialect {};
         let mut text = spell_casts_for_parser(st.text).into_owned();
         if kind == "CREATE MATERIALIZED VIEW" {
             // pg_dump's `WITH NO DATA` (the parser lacks it): whether rows are there is data.
@@ -243,7 +242,7 @@ impl Cx<'_> {
         }
         let mut respelled = false;
         let parsed = loop {
-            let parsed = Parser::new(&dialect).try_with_sql(&text).and_then(|mut p| {
+            let parsed = parser_for(&text).and_then(|mut p| {
                 let s = p.parse_statement()?;
                 // The parser stops where it has a statement: text after it (a clause it
                 // lacks, such as `ON DELETE SET NULL (columns)` at the end of `ALTER

@@ -422,6 +422,7 @@ impl<'a> Px<'a> {
         Parsed {
             schema,
             diagnostics: self.diagnostics,
+            files: Vec::new(),
         }
     }
 }

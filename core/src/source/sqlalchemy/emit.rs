@@ -411,6 +411,7 @@ impl Sx<'_> {
         Parsed {
             schema,
             diagnostics: self.diagnostics,
+            files: Vec::new(),
         }
     }
 }

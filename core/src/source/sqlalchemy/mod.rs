@@ -33,6 +33,7 @@ pub fn parse_sqlalchemy(text: &str) -> Parsed {
                 why,
                 index.span(text, at, at),
             )],
+            files: Vec::new(),
         };
     }
     let suite = match ast::Suite::parse(text, "models.py") {
@@ -55,6 +56,7 @@ pub fn parse_sqlalchemy(text: &str) -> Parsed {
                     ),
                     index.span(text, at, at),
                 )],
+                files: Vec::new(),
             };
         }
     };

@@ -1,0 +1,96 @@
+//! The exact model reading (`--python`): the user's models imported by their own Python with
+//! real SQLAlchemy, through the helper `capture.py` (shipped inside the binary), whose JSON
+//! core's `parse_capture` reads. Python runs only when the user asks for it this way.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The helper, run as `python -c`.
+pub const HELPER: &str = include_str!("capture.py");
+
+/// The interpreter to run: the one named (`--python=PATH`), else `SCHEMAFIX_PYTHON`, else the
+/// active virtual environment's, else `python3`.
+pub fn interpreter(named: Option<&str>) -> PathBuf {
+    if let Some(p) = named.filter(|p| !p.is_empty()) {
+        return p.into();
+    }
+    if let Some(p) = std::env::var_os("SCHEMAFIX_PYTHON").filter(|p| !p.is_empty()) {
+        return p.into();
+    }
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(venv).join("bin/python");
+        if p.exists() {
+            return p;
+        }
+    }
+    "python3".into()
+}
+
+/// Runs the helper on `models` (files, package directories or dotted modules) with `paths`
+/// first on `sys.path`; its JSON, or why there is none. Killed after `timeout`.
+pub fn capture(
+    python: &std::path::Path,
+    models: &[String],
+    paths: &[String],
+    timeout: Duration,
+) -> Result<String, String> {
+    let request = serde_json::json!({ "models": models, "paths": paths }).to_string();
+    let mut child = Command::new(python)
+        .arg("-c")
+        .arg(HELPER)
+        .arg(request)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Bytecode of the user's modules is not written by schemafix's run.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).map(|_| s)
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stderr.read_to_end(&mut s).ok();
+        String::from_utf8_lossy(&s).into_owned()
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "importing the models with {} took longer than {}s and was stopped (--python-timeout)",
+                    python.display(),
+                    timeout.as_secs_f64()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("{}: {e}", python.display())),
+        }
+    };
+    let out = out.join().ok().and_then(|r| r.ok()).unwrap_or_default();
+    let err = err.join().unwrap_or_default();
+    if out.trim_start().starts_with('{') {
+        return Ok(out);
+    }
+    // No answer from the helper: the interpreter itself failed (not Python, too old, killed).
+    let tail: Vec<&str> = err.lines().rev().take(12).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(format!(
+        "{} gave no model capture ({status}){}",
+        python.display(),
+        if tail.is_empty() {
+            String::new()
+        } else {
+            format!(":\n{}", tail.join("\n"))
+        }
+    ))
+}
