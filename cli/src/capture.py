@@ -3,7 +3,8 @@ as one JSON object on standard output, the DDL SQLAlchemy's create_all would run
 where each table and column was declared, and the Python-side scalar defaults.
 
 Run by `schemafix ... --python` as `python -c <this> REQUEST`, REQUEST a JSON object:
-  {"models": [file, package directory or dotted module, ...], "paths": [dir, ...]}
+  {"models": [file, package directory or dotted module, ...], "paths": [dir, ...],
+   "pg_version": the PostgreSQL major version the DDL is for (default 17)}
 Depends on SQLAlchemy only (1.3 to 2.x). Nothing is written anywhere and no database is
 contacted: DDL is compiled through a mock engine.
 """
@@ -13,6 +14,7 @@ import json
 import os
 import sys
 import traceback
+import types
 
 FORMAT = 1
 # Directories a package walk does not import: migration scripts run Alembic at import, tests
@@ -109,29 +111,44 @@ def record_locations(sqlalchemy):
     event.listen(Table, "after_parent_attach", table_attached)
 
 
-def module_for_file(path, roots):
-    """The dotted name a file is imported as, from the deepest root holding it; the file's own
-    directory joins sys.path when no root holds it."""
-    path = os.path.abspath(path)
+def deepest_root(path, roots):
     best = None
     for root in roots:
         root = os.path.abspath(root)
         if path.startswith(root + os.sep) and (best is None or len(root) > len(best)):
             best = root
-    if best is None:
-        best = os.path.dirname(path)
-        sys.path.insert(0, best)
-    rel = os.path.relpath(path, best)
+    return best
+
+
+def dotted(path, base):
+    """The dotted module name of `path` below `base`, or None when it is not one."""
+    rel = os.path.relpath(path, base)
     parts = rel[:-3].split(os.sep) if rel.endswith(".py") else rel.split(os.sep)
-    if parts[-1] == "__init__":
+    if parts and parts[-1] == "__init__":
         parts.pop()
-    if not parts or not all(p.isidentifier() for p in parts):
-        raise Failure(
-            "models",
-            "%s cannot be imported as a module (its path below %s is not a dotted name)"
-            % (shown(path), shown(best)),
-        )
-    return ".".join(parts)
+    if parts and all(p.isidentifier() for p in parts):
+        return ".".join(parts)
+    return None
+
+
+def on_path(directory):
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+
+
+def module_for_file(path, roots):
+    """The dotted name a file is imported as, from the deepest root holding it; else (or when
+    its path there is no dotted name) from its own directory, which joins sys.path."""
+    path = os.path.abspath(path)
+    base = deepest_root(path, roots)
+    name = dotted(path, base) if base else None
+    if name is None:
+        base = os.path.dirname(path)
+        on_path(base)
+        name = dotted(path, base)
+    if name is None:
+        raise Failure("models", "%s cannot be imported: its name is no module name" % shown(path))
+    return name
 
 
 def modules_to_import(spec, roots):
@@ -147,8 +164,17 @@ def modules_to_import(spec, roots):
                     found.append(os.path.join(here, f))
         if not found:
             raise Failure("models", "%s holds no Python file" % shown(top))
-        parent = os.path.dirname(top)
-        return [module_for_file(f, roots + [parent]) for f in found]
+        # A package below a root is imported by its dotted name there; else its parent
+        # directory joins sys.path.
+        base = deepest_root(top, roots)
+        if base is None or dotted(top, base) is None:
+            base = os.path.dirname(top)
+            on_path(base)
+        names = [dotted(f, base) for f in found]
+        bad = [f for f, n in zip(found, names) if n is None]
+        if bad:
+            raise Failure("models", "%s cannot be imported: its name is no module name" % shown(bad[0]))
+        return names
     if spec.endswith(".py") or os.path.sep in spec:
         if not os.path.isfile(spec):
             raise Failure("models", "%s: no such file" % spec)
@@ -221,6 +247,8 @@ def reachable_metadata(MetaData, Table):
         if mod is None or not is_user_file(getattr(mod, "__file__", None)):
             continue
         for value in list(vars(mod).values()):
+            if isinstance(value, types.ModuleType):
+                continue
             try:
                 if isinstance(value, MetaData):
                     add(value)
@@ -336,6 +364,12 @@ def capture(request):
         engine = sqlalchemy.create_engine(
             url, strategy="mock", executor=executor, paramstyle="named"
         )
+    # The server the DDL is for (SQLAlchemy's PostgreSQL dialect follows it, e.g. a Computed
+    # column is STORED before 18): the one being migrated, else 17.
+    version = int(request.get("pg_version") or 17)
+    engine.dialect.server_version_info = (version, 0)
+    if hasattr(engine.dialect, "supports_virtual_generated_columns"):
+        engine.dialect.supports_virtual_generated_columns = version >= 18
     names = []
     tables = []
     for md in metadatas:

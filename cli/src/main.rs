@@ -447,7 +447,7 @@ struct Side {
 }
 
 /// The models read by running them (`--python`).
-fn load_models(arg: &str, python: &PythonArgs) -> Result<Side, Failure> {
+fn load_models(arg: &str, python: &PythonArgs, pg_version: Option<u32>) -> Result<Side, Failure> {
     let interpreter = schemafix_cli::python::interpreter(python.python.as_deref());
     let mut models = vec![arg.to_string()];
     models.extend(python.more_models.iter().cloned());
@@ -461,6 +461,7 @@ fn load_models(arg: &str, python: &PythonArgs) -> Result<Side, Failure> {
         &interpreter,
         &models,
         &python.python_path,
+        pg_version,
         python.python_timeout,
     )
     .map_err(bad_input)?;
@@ -479,15 +480,17 @@ fn load_models(arg: &str, python: &PythonArgs) -> Result<Side, Failure> {
     })
 }
 
-/// The desired side: models run with `--python`, or `load`.
+/// The desired side: models run with `--python` (their DDL for a server of `pg_version`), or
+/// `load`.
 fn load_desired(
     arg: &str,
     format: &Option<String>,
     python: &PythonArgs,
+    pg_version: Option<u32>,
     timeouts: &Timeouts,
 ) -> Result<Side, Failure> {
     if python.python.is_some() {
-        return load_models(arg, python);
+        return load_models(arg, python, pg_version);
     }
     if let Some(extra) = python.more_models.first() {
         return Err(bad_input(format!(
@@ -555,14 +558,23 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
 fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
     // Both sides are read at once: two databases' catalogs are queried and decoded in parallel.
     let timeouts = args.timeouts.get();
-    let (from, to) = std::thread::scope(|s| {
-        let to = s.spawn(|| load_desired(&args.to, &args.to_format, &args.python, &timeouts));
-        let from = load(&args.from, &args.from_format, &timeouts);
-        (
-            from,
-            to.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
-    });
+    let (from, to) = if args.python.python.is_some() {
+        // Models run for the server being migrated: FROM is read first.
+        let from = load(&args.from, &args.from_format, &timeouts)?;
+        let version = args.pg_version.or(from.pg_version);
+        let to = load_desired(&args.to, &args.to_format, &args.python, version, &timeouts);
+        (Ok(from), to)
+    } else {
+        std::thread::scope(|s| {
+            let to =
+                s.spawn(|| load_desired(&args.to, &args.to_format, &args.python, None, &timeouts));
+            let from = load(&args.from, &args.from_format, &timeouts);
+            (
+                from,
+                to.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            )
+        })
+    };
     let (mut from, mut to) = (from?, to?);
     let options = PlanOptions {
         allow_destructive: args.allow_destructive,
@@ -675,6 +687,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 &to,
                 &to_format,
                 &python,
+                None,
                 &Timeouts {
                     lock: lock_timeout,
                     statement: statement_timeout,
@@ -723,7 +736,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
             input_format,
         } => {
-            let side = load_desired(&source, &input_format, &python, &timeouts.get())?;
+            let side = load_desired(&source, &input_format, &python, None, &timeouts.get())?;
             print_diagnostics(&side, &side.parsed.diagnostics);
             if side.parsed.has_errors() {
                 return Err(bad_input("the input has errors".into()));

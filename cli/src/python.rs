@@ -29,14 +29,17 @@ pub fn interpreter(named: Option<&str>) -> PathBuf {
 }
 
 /// Runs the helper on `models` (files, package directories or dotted modules) with `paths`
-/// first on `sys.path`; its JSON, or why there is none. Killed after `timeout`.
+/// first on `sys.path`, for a server of major version `pg_version` (SQLAlchemy's DDL follows
+/// it; 17 when unknown); its JSON, or why there is none. Killed after `timeout`.
 pub fn capture(
     python: &std::path::Path,
     models: &[String],
     paths: &[String],
+    pg_version: Option<u32>,
     timeout: Duration,
 ) -> Result<String, String> {
-    let request = serde_json::json!({ "models": models, "paths": paths }).to_string();
+    let request = serde_json::json!({ "models": models, "paths": paths, "pg_version": pg_version })
+        .to_string();
     let mut child = Command::new(python)
         .arg("-c")
         .arg(HELPER)

@@ -713,9 +713,10 @@ pub(super) fn canon_order_key(s: Option<&views::Cols>, o: &ast::OrderByExpr) -> 
 /// read as that type (`'true'` on a boolean → `true`, `'0'` on a number → `0`, a JSON text on
 /// `jsonb` in jsonb's form). Anything else as it is.
 pub(super) fn literal_as(canon: &str, ty: &str) -> String {
-    // A quoted number's canonical form is the bare number: `'0'` for a boolean is false.
-    if ty == "boolean" && looks_numeric(canon) {
-        return canon_typed_literal(canon, ty);
+    // A quoted number's canonical form is the bare number: `'0'` for a boolean is false, for
+    // an interval `00:00:00`.
+    if matches!(ty, "boolean" | "interval") && looks_numeric(canon) {
+        return canon_typed_literal(&format!("'{canon}'"), ty);
     }
     // `quote_literal`'s two forms: `'…'`, and `E'…'` with backslashes doubled.
     let (body, escaped) = match canon.strip_prefix("E'") {
@@ -945,7 +946,10 @@ pub(super) fn interval_literal(v: &str) -> Option<String> {
             continue;
         }
         let n: i64 = w.parse().ok().filter(|n: &i64| n.abs() <= 1_000_000)?;
-        let unit = words.get(i + 1)?.to_ascii_lowercase();
+        // A last number without a unit counts seconds (`'0'` is `00:00:00`).
+        let unit = words
+            .get(i + 1)
+            .map_or_else(|| "s".to_string(), |u| u.to_ascii_lowercase());
         match unit.as_str() {
             "year" | "years" | "yr" | "yrs" | "y" => months += n * 12,
             "month" | "months" | "mon" | "mons" => months += n,
