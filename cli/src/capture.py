@@ -188,7 +188,8 @@ def failure_from(exc):
     """The user's error: its file and line (the innermost frame in their code)."""
     tb = traceback.extract_tb(exc.__traceback__)
     user = [f for f in tb if is_user_file(f.filename)]
-    trace = "".join(traceback.format_list(user[-5:])) if user else ""
+    # The frames that led there (the error's own line is the diagnostic's).
+    trace = "".join(traceback.format_list(user[-5:-1]))
     message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     if isinstance(exc, SyntaxError) and exc.filename:
         return Failure("syntax", message, shown(exc.filename), exc.lineno, exc.offset, trace)
