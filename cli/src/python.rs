@@ -1,14 +1,11 @@
 //! The exact model reading (`--python`): the user's models imported by their own Python with
-//! real SQLAlchemy, through the helper `capture.py` (shipped inside the binary), whose JSON
-//! core's `parse_capture` reads. Python runs only when the user asks for it this way.
+//! real SQLAlchemy, through core's helper (`CAPTURE_HELPER`, shipped inside the binary), whose
+//! JSON core's `parse_capture` reads. Python runs only when the user asks for it this way.
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The helper, run as `python -c`.
-pub const HELPER: &str = include_str!("capture.py");
 
 /// The interpreter to run: the one named (`--python=PATH`), else `SCHEMAFIX_PYTHON`, else the
 /// active virtual environment's, else `python3`.
@@ -42,7 +39,7 @@ pub fn capture(
         .to_string();
     let mut child = Command::new(python)
         .arg("-c")
-        .arg(HELPER)
+        .arg(schemafix_core::CAPTURE_HELPER)
         .arg(request)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

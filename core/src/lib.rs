@@ -52,7 +52,7 @@ pub use schema::{
     Hidden, Hint, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey,
     QualName, Schema, Scope, Sequence, Span, Table, TypeName, Unique,
 };
-pub use source::capture::parse_capture;
+pub use source::capture::{parse_capture, CAPTURE_HELPER};
 pub use source::detect::{detect, Format};
 pub use source::{file_of, parse, Parsed, SourceFile};
 pub use sql::step_sql;

@@ -228,7 +228,7 @@ fn models_without_tables_say_what_was_looked_for() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     if !stderr.contains("importing the models failed") {
         assert!(
-            stderr.contains("SQLAlchemy is not installed") && stderr.contains("SCHEMAFIX_PYTHON"),
+            stderr.contains("SQLAlchemy cannot be imported") && stderr.contains("SCHEMAFIX_PYTHON"),
             "{stderr}"
         );
     }

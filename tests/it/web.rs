@@ -14,7 +14,8 @@ use schemafix_tests::{shared_dir, workspace_root};
 fn content_type(p: &Path) -> &'static str {
     match p.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
+        Some("js" | "mjs") => "text/javascript",
+        Some("json") => "application/json",
         Some("wasm") => "application/wasm",
         Some("css") => "text/css",
         Some("png") => "image/png",
@@ -135,7 +136,7 @@ fn the_playground_works_in_headless_chromium() {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .expect("TypeScript declarations in target/dist");
     assert!(dts.contains(
-        "export function diff(from: string, to: string, options: DiffOptions | undefined): Migration;"
+        "export function diff(from: string, to: string, options: DiffOptions | undefined): Migration | Promise<Migration>;"
     ));
     assert!(dts.contains("export interface Migration {"));
     let (url, seen) = serve(dist);
@@ -145,8 +146,21 @@ fn the_playground_works_in_headless_chromium() {
     args.extend(shots.as_deref());
     let results = run_script("e2e.mjs", &args, &tools);
     assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 30));
-    // The JS API gives exactly the CLI's SQL for the seed.
+    // The JS API gives exactly the CLI's SQL for the seed, read statically and exactly.
     assert_eq!(results["api_sql"].as_str(), Some(cli_seed_sql().as_str()));
+    let exact = Command::new(crate::schemafix_bin())
+        .current_dir(shared_dir().join("examples/seed"))
+        .args(["diff", "users.d.txt", "models.py"])
+        .arg(format!(
+            "--python={}",
+            schemafix_tests::python::python().unwrap().display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        results["exact_api_sql"].as_str(),
+        Some(String::from_utf8_lossy(&exact.stdout).as_ref())
+    );
     // What the server saw: the page, its script, its wasm and its styles, nothing else.
     let seen = seen.lock().unwrap().clone();
     assert!(seen.iter().any(|p| p.ends_with(".wasm")), "{seen:?}");
@@ -156,6 +170,10 @@ fn the_playground_works_in_headless_chromium() {
         "/pglite/index.js",
         "/pglite/pglite.wasm",
         "/pglite/pglite.data",
+        "/models-worker.js",
+        "/pyodide/pyodide.asm.wasm",
+        "/pyodide/python_stdlib.zip",
+        "/pyodide/wheels/sqlalchemy-2.1.9-py3-none-any.whl",
     ] {
         assert!(seen.iter().any(|p| p == f), "{f} not requested: {seen:?}");
     }
@@ -164,9 +182,12 @@ fn the_playground_works_in_headless_chromium() {
             p == "/"
                 || p.starts_with("/#")
                 || p.starts_with("/?")
-                || [".js", ".wasm", ".data", ".tar.gz", ".css", ".html", ".ico"]
-                    .iter()
-                    .any(|e| p.split(['?', '#']).next().unwrap_or("").ends_with(e)),
+                || [
+                    ".js", ".mjs", ".wasm", ".data", ".tar.gz", ".css", ".html", ".ico", ".zip",
+                    ".json", ".whl",
+                ]
+                .iter()
+                .any(|e| p.split(['?', '#']).next().unwrap_or("").ends_with(e)),
             "unexpected request {p}"
         );
     }

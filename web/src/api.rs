@@ -1,4 +1,5 @@
-//! The JS API (wasm-bindgen exports): `diff(from, to, options)`, `parse(text, format)` and
+//! The JS API (wasm-bindgen exports): `diff(from, to, options)` (a promise with `exact: true`:
+//! the models run by SQLAlchemy in Pyodide, see `exact.rs`), `parse(text, format)` and
 //! `verify(from, to, options)` (a promise: the migration run on PGlite, see `verify.rs`),
 //! returning plain JS objects through serde-wasm-bindgen — the same core and the same results
 //! as the CLI. The page exposes them as `window.wasmBindings` (trunk's loader).
@@ -21,6 +22,14 @@ export interface DiffOptions {
     /** Confirmed renames (as `plan.renames` suggests them): a column (`from` its current name)
      *  or, without `from`, the table itself; RENAME COLUMN / RENAME TO, data kept. */
     renames?: { table: { schema: string; name: string }; from?: string; to: string }[];
+    /** Read the desired side's models exactly: run them with real SQLAlchemy in Pyodide (loaded
+     *  from this site into a worker on first use). `diff` then returns a promise. */
+    exact?: boolean;
+    /** With `exact`: the file `to` is imported as (default "models.py"). */
+    modelFile?: string;
+    /** With `exact`: more files of the project by path ("app/db.py": text); each `.py` file is
+     *  imported too, with the project's root on `sys.path`. */
+    files?: Record<string, string>;
 }
 /** Every kind of change (`Step.change.kind`), as core names them. */
 export type ChangeKind =
@@ -211,6 +220,9 @@ struct DiffOptions {
     online: bool,
     pg_version: Option<u32>,
     renames: Vec<schemafix_core::Rename>,
+    exact: bool,
+    model_file: Option<String>,
+    files: std::collections::BTreeMap<String, String>,
 }
 
 impl DiffOptions {
@@ -247,14 +259,43 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// The migration from `from` (what exists) to `to` (what is wanted).
-#[wasm_bindgen(unchecked_return_type = "Migration")]
+/// The migration from `from` (what exists) to `to` (what is wanted); with `exact`, a promise of
+/// it, the models read by running them.
+#[wasm_bindgen(unchecked_return_type = "Migration | Promise<Migration>")]
 pub fn diff(
     from: &str,
     to: &str,
     #[wasm_bindgen(unchecked_param_type = "DiffOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let o = DiffOptions::read(options)?;
+    if o.exact {
+        let from_format = format_of(o.from_format.as_deref())?;
+        let mut files: Vec<crate::exact::File> = o
+            .files
+            .iter()
+            .map(|(name, text)| crate::exact::File {
+                name: name.clone(),
+                text: text.clone(),
+            })
+            .collect();
+        let name = o
+            .model_file
+            .clone()
+            .unwrap_or_else(|| crate::exact::MODEL_FILE.into());
+        files.retain(|f| f.name != name);
+        files.push(crate::exact::File {
+            name,
+            text: to.to_string(),
+        });
+        let (from, options) = (from.to_string(), o.plan_options());
+        return Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let (m, _) = crate::exact::migrate_exact(&from, from_format, &files, &options)
+                .await
+                .map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+            to_js(&m).map_err(JsValue::from)
+        })
+        .into());
+    }
     let m = migrate(
         from,
         format_of(o.from_format.as_deref())?,

@@ -378,6 +378,16 @@ enum Verify {
     Done(State, Rc<Result<Verification, String>>),
 }
 
+/// The exact reading of the desired side's models, for the inputs it was asked for.
+enum Exact {
+    Idle,
+    Running,
+    Done(
+        State,
+        Rc<Result<(Migration, crate::exact::Timings), String>>,
+    ),
+}
+
 /// "PostgreSQL 18.7 (PGlite 0.5.17)" out of `SELECT version()`.
 fn short_version(v: &str) -> &str {
     v.split(" on ").next().unwrap_or(v)
@@ -529,6 +539,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     let output = use_state(|| None::<Rc<Output>>);
     let verification = use_state(|| Verify::Idle);
+    let exact = use_state(|| Exact::Idle);
     let from_load = use_state(|| Load::None);
     let to_load = use_state(|| Load::None);
     let counter = use_mut_ref(|| 0u32);
@@ -622,6 +633,44 @@ pub fn app(props: &AppProps) -> Html {
         );
     }
 
+    // The exact reading: the models run by SQLAlchemy in Pyodide once typing pauses (the static
+    // reading shows meanwhile); a reply for inputs that changed since is dropped.
+    {
+        let exact = exact.clone();
+        use_effect_with(
+            ((*state).clone(), loading),
+            move |(s, loading): &(State, bool)| {
+                let timer: Rc<RefCell<Option<Timeout>>> = Rc::new(RefCell::new(None));
+                if s.reads_exactly() && !*loading {
+                    let inputs = s.inputs();
+                    let run = move || {
+                        exact.set(Exact::Running);
+                        let files = [crate::exact::File {
+                            name: crate::exact::MODEL_FILE.into(),
+                            text: inputs.to.clone(),
+                        }];
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let r = crate::exact::migrate_exact(
+                                &inputs.from,
+                                inputs.from_format,
+                                &files,
+                                &inputs.plan_options(),
+                            )
+                            .await;
+                            exact.set(Exact::Done(inputs, Rc::new(r)));
+                        });
+                    };
+                    *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, run));
+                }
+                move || {
+                    if let Some(t) = timer.borrow_mut().take() {
+                        t.cancel();
+                    }
+                }
+            },
+        );
+    }
+
     // A link pasted into this tab's address bar.
     {
         let dispatch = dispatch.clone();
@@ -637,7 +686,50 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     let s = &*state;
-    let m = output.as_ref().map(|o| &o.migration);
+    let current = s.inputs();
+    let static_m = output.as_ref().map(|o| &o.migration);
+    // The exact reading, once it has answered for these inputs, replaces the static one.
+    let (exact_m, reading_html) = match &*exact {
+        _ if !s.reads_exactly() => (None, html! {}),
+        Exact::Done(i, r) if *i == current => match &**r {
+            Ok((em, t)) => {
+                let note = crate::exact::reading_note(em).unwrap_or_default();
+                // The statements compared, not their comments (the readings cite lines alike
+                // but name them differently).
+                let statements = |sql: &str| -> Vec<String> {
+                    sql.lines()
+                        .filter(|l| !l.starts_with("--"))
+                        .map(String::from)
+                        .collect()
+                };
+                let differs = static_m.filter(|sm| statements(&sm.sql) != statements(&em.sql) || sm.has_errors() != em.has_errors()).map(|sm| {
+                    if sm.has_errors() {
+                        "The static reading could not read these models; the exact reading is shown.".to_string()
+                    } else {
+                        "The static reading of these models plans differently; the exact reading is shown.".to_string()
+                    }
+                });
+                (
+                    Some(em),
+                    html! {
+                        <div class="reading">
+                            <p id="reading" data-reading="exact" class="muted">{format!("Exact: {note} ({:.0} ms{})", t.run_ms, if t.start_ms > 0.0 { format!(", Python started in {:.0} ms", t.start_ms) } else { String::new() })}</p>
+                            if let Some(d) = differs { <p id="readings-differ" class="warn">{d}</p> }
+                        </div>
+                    },
+                )
+            }
+            Err(e) => (
+                None,
+                html! { <p id="reading" data-reading="failed" class="warn">{format!("Exact reading failed: {e}; the static reading is shown.")}</p> },
+            ),
+        },
+        _ => (
+            None,
+            html! { <p id="reading" data-reading="running" class="muted">{"Exact: running the models with SQLAlchemy in Python (Pyodide, loaded from this site on first use, about 13 MB); the static reading is shown meanwhile."}</p> },
+        ),
+    };
+    let m = exact_m.or(static_m);
     let from_diags = Rc::new(m.map_or_else(Vec::new, |m| m.from_diagnostics.clone()));
     let to_diags = Rc::new(m.map_or_else(Vec::new, |m| m.to_diagnostics.clone()));
     let text = m.map(|m| tab_text(m, s.tab)).unwrap_or_default();
@@ -674,6 +766,13 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |e: Event| {
             let i: web_sys::HtmlInputElement = e.target_unchecked_into();
             d.emit(Action::SetOnline(i.checked()));
+        })
+    };
+    let on_exact = {
+        let d = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let i: web_sys::HtmlInputElement = e.target_unchecked_into();
+            d.emit(Action::SetExact(i.checked()));
         })
     };
     let tabs: Html = Tab::ALL
@@ -814,7 +913,6 @@ pub fn app(props: &AppProps) -> Html {
             });
         })
     };
-    let current = s.inputs();
     let (verifying, verify_html) = match &*verification {
         Verify::Running(i) if *i == current => (
             true,
@@ -850,14 +948,20 @@ pub fn app(props: &AppProps) -> Html {
         </div>
     };
     let options = html! {
+        <>
         <div class="options">
             <label><input type="checkbox" id="allow-destructive" checked={s.allow_destructive} onchange={on_destructive} disabled={ro} />
                 {" allow destructive steps (drops, narrowing types)"}</label>
             <label title="indexes built CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a check, a per-row default or an identity backfilled after its column is added, lock and statement timeouts; in labelled phases">
                 <input type="checkbox" id="online" checked={s.online} onchange={on_online} disabled={ro} />
                 {" online (no long locks)"}</label>
+            <label title="run the desired side's models with real SQLAlchemy (Python in WebAssembly, in this page) instead of reading them statically">
+                <input type="checkbox" id="exact" checked={s.exact} onchange={on_exact} disabled={ro} />
+                {" exact (run with SQLAlchemy)"}</label>
             <span id="status" class={classes!("status", has_errors.then_some("err"))}>{status}</span>
         </div>
+        {reading_html}
+        </>
     };
     let output_panel = html! {
         <section class="output">

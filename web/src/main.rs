@@ -5,10 +5,12 @@
 mod api;
 mod app;
 mod embed;
+mod exact;
 mod highlight;
 mod share;
 mod state;
 mod verify;
+mod worker;
 
 use std::rc::Rc;
 

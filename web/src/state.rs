@@ -91,6 +91,9 @@ pub struct State {
     /// Column and table renames the user confirmed (`--rename`).
     #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
     pub renames: Vec<schemafix_core::Rename>,
+    /// Read the desired side's models exactly: run them with SQLAlchemy (Pyodide).
+    #[serde(rename = "x", default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact: bool,
     /// The output tab.
     #[serde(rename = "tab", default)]
     pub tab: Tab,
@@ -107,6 +110,8 @@ pub enum Action {
     SetAllowDestructive(bool),
     /// The online-mode toggle.
     SetOnline(bool),
+    /// The exact-reading switch.
+    SetExact(bool),
     /// A likely rename confirmed (`true`) or taken back.
     Rename(schemafix_core::Rename, bool),
     /// Another output tab.
@@ -172,6 +177,11 @@ impl State {
         over.unwrap_or_else(|| detect(text))
     }
 
+    /// The desired side is a model and the exact reading is on.
+    pub fn reads_exactly(&self) -> bool {
+        self.exact && self.format(Side::To) == Format::SqlAlchemy
+    }
+
     /// Runs the pipeline on the current inputs.
     pub fn compute(&self) -> Migration {
         migrate(
@@ -228,6 +238,9 @@ impl State {
         if self.online {
             cmd.push_str(" --online");
         }
+        if self.reads_exactly() {
+            cmd.push_str(" --python");
+        }
         for r in &self.renames {
             cmd.push_str(&format!(" --rename '{}'", r.argument()));
         }
@@ -253,6 +266,7 @@ impl Reducible for State {
             Action::SetFormat(Side::To, f) => s.to_format = f,
             Action::SetAllowDestructive(b) => s.allow_destructive = b,
             Action::SetOnline(b) => s.online = b,
+            Action::SetExact(b) => s.exact = b,
             Action::Rename(r, true) => {
                 if !s.renames.contains(&r) {
                     s.renames.push(r)
@@ -345,6 +359,15 @@ mod tests {
         );
         let restored = reduce(State::default(), Action::Restore(t.clone()));
         assert_eq!(restored, t);
+        // The exact reading applies to models only.
+        let t = reduce(State::initial(), Action::SetExact(true));
+        assert_eq!(
+            t.command_line(),
+            "schemafix diff current.txt desired.py --python"
+        );
+        let t = reduce(t, Action::LoadExample(1));
+        assert!(t.exact && !t.reads_exactly());
+        assert_eq!(t.command_line(), "schemafix diff current.sql desired.sql");
     }
 
     #[test]

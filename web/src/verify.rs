@@ -4,14 +4,9 @@
 //! (`schemafix_core::outcome`); the worker only runs SQL. Both the page's button and the JS API's
 //! `verify` come here.
 
-use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
-
 use schemafix_core::{migrate, outcome, render_sql, script, Format, PlanOptions, Row, Step};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen(inline_js = "export function worker_url() { \
     return new URL('../../verify-worker.js', import.meta.url).href; }")]
@@ -153,62 +148,8 @@ pub fn with_caret(sql: &str, position: Option<u32>) -> String {
     out.trim_end().to_string()
 }
 
-thread_local! {
-    static WORKER: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
-    static PENDING: RefCell<BTreeMap<u32, (js_sys::Function, js_sys::Function)>> =
-        const { RefCell::new(BTreeMap::new()) };
-    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
-}
-
-fn settle(id: Option<u32>, value: &JsValue, ok: bool) {
-    let settled: Vec<(js_sys::Function, js_sys::Function)> = PENDING.with(|p| {
-        let mut p = p.borrow_mut();
-        match id {
-            Some(id) => p.remove(&id).into_iter().collect(),
-            None => std::mem::take(&mut *p).into_values().collect(),
-        }
-    });
-    for (resolve, reject) in settled {
-        let _ = if ok { resolve } else { reject }.call1(&JsValue::NULL, value);
-    }
-}
-
-/// The worker, started on first use. A worker that fails to load fails what is pending and is
-/// started again next time.
-fn worker() -> Result<web_sys::Worker, String> {
-    if let Some(w) = WORKER.with(|w| w.borrow().clone()) {
-        return Ok(w);
-    }
-    let options = web_sys::WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let w = web_sys::Worker::new_with_options(&worker_url(), &options)
-        .map_err(|e| format!("the verification worker could not start: {e:?}"))?;
-    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
-        let data = e.data();
-        let id = js_sys::Reflect::get(&data, &"id".into())
-            .ok()
-            .and_then(|v| v.as_f64())
-            .map(|v| v as u32);
-        settle(id, &data, true);
-    });
-    let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
-        e.prevent_default();
-        WORKER.with(|w| w.borrow_mut().take());
-        let message = format!("the verification worker failed: {}", e.message());
-        settle(None, &JsValue::from_str(&message), false);
-    });
-    w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    // The worker lives as long as the page.
-    on_message.forget();
-    on_error.forget();
-    WORKER.with(|slot| *slot.borrow_mut() = Some(w.clone()));
-    Ok(w)
-}
-
 #[derive(Serialize)]
 struct Message<'a> {
-    id: u32,
     script: &'a schemafix_core::Script,
 }
 
@@ -225,23 +166,10 @@ pub async fn verify(req: &Request) -> Result<Verification, String> {
         return Err("no migration to verify: fix the errors in the inputs".into());
     }
     let s = script(&req.from, req.from_format, &m.plan, &m.to_schema);
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id.wrapping_add(1));
-        id
-    });
-    let message = Message { id, script: &s }
+    let message = Message { script: &s }
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| e.to_string())?;
-    let w = worker()?;
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        PENDING.with(|p| p.borrow_mut().insert(id, (resolve, reject)));
-    });
-    w.post_message(&message)
-        .map_err(|e| format!("the verification worker refused the script: {e:?}"))?;
-    let reply = JsFuture::from(promise)
-        .await
-        .map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
+    let reply = crate::worker::request(&worker_url(), "verification", message).await?;
     let reply: Reply = serde_wasm_bindgen::from_value(reply).map_err(|e| e.to_string())?;
     if let Some(f) = reply.failure {
         return Err(f);

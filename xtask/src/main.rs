@@ -16,8 +16,9 @@
 //!
 //! The web tools are installed when missing, from the registries only: the wasm target
 //! (rustup), trunk and wasm-bindgen-cli (crates.io, the wasm-bindgen version the lock file pins),
-//! wasm-opt, playwright-core and PGlite (npm, under `target/web-tools`; PGlite's browser files
-//! staged into `target/pglite` for the page's `pglite/`), and for the browser tests
+//! wasm-opt, playwright-core, PGlite and Pyodide (npm, under `target/web-tools`; PGlite's browser
+//! files staged into `target/pglite` for the page's `pglite/`, Pyodide's with SQLAlchemy's wheels
+//! from PyPI into `target/pyodide` for its `pyodide/`), and for the browser tests
 //! Debian's chromium and chromium-driver. Trunk is configured never to download anything.
 
 use std::path::{Path, PathBuf};
@@ -123,7 +124,12 @@ const TRUNK: &str = "0.21.14";
 const WASM_BINDGEN: &str = "0.2.130";
 /// PGlite (PostgreSQL in WebAssembly) for the page's "Verify on PostgreSQL".
 const PGLITE: &str = "@electric-sql/pglite@0.5.17";
-const NPM_TOOLS: &[&str] = &["binaryen@132", "playwright-core@1.64.1", PGLITE];
+/// Pyodide (CPython in WebAssembly) for the page's exact model reading.
+const PYODIDE: &str = "pyodide@314.0.8";
+/// The pure-Python wheels (from PyPI) the exact reading installs into Pyodide: SQLAlchemy and
+/// what it needs there (greenlet only for asyncio, which the capture does not use).
+const PYODIDE_WHEELS: &[&str] = &["sqlalchemy==2.1.9", "typing_extensions==4.16.0"];
+const NPM_TOOLS: &[&str] = &["binaryen@132", "playwright-core@1.64.1", PGLITE, PYODIDE];
 
 fn cargo_bin() -> PathBuf {
     std::env::var_os("CARGO_HOME")
@@ -202,12 +208,17 @@ fn ensure_web_tools(browser: bool) -> Result<()> {
     }
     let tools = root().join("target/web-tools");
     let pglite = tools.join("node_modules/@electric-sql/pglite");
+    let pyodide = tools.join("node_modules/pyodide");
+    let pinned = |dir: &Path, spec: &str| {
+        std::fs::read_to_string(dir.join("package.json")).is_ok_and(|p| {
+            let version = spec.rsplit('@').next().unwrap_or_default();
+            p.contains(&format!("\"version\": \"{version}\""))
+        })
+    };
     let have_npm = tools.join("node_modules/.bin/wasm-opt").exists()
         && tools.join("node_modules/playwright-core").is_dir()
-        && std::fs::read_to_string(pglite.join("package.json")).is_ok_and(|p| {
-            let version = PGLITE.rsplit('@').next().unwrap_or_default();
-            p.contains(&format!("\"version\": \"{version}\""))
-        });
+        && pinned(&pglite, PGLITE)
+        && pinned(&pyodide, PYODIDE);
     if !have_npm {
         std::fs::create_dir_all(&tools)?;
         let mut c = Command::new("npm");
@@ -216,10 +227,11 @@ fn ensure_web_tools(browser: bool) -> Result<()> {
             .args(NPM_TOOLS);
         run(
             c,
-            "npm install binaryen playwright-core @electric-sql/pglite",
+            "npm install binaryen playwright-core @electric-sql/pglite pyodide",
         )?;
     }
     stage_pglite(&pglite.join("dist"), &root().join("target/pglite"))?;
+    stage_pyodide(&pyodide, &root().join("target/pyodide"))?;
     if browser && !Path::new("/usr/bin/chromium").exists() {
         apt_install(&["chromium", "chromium-driver"])?;
     }
@@ -275,6 +287,86 @@ fn stage_pglite(from: &Path, to: &Path) -> Result<()> {
     {
         std::fs::copy(l, to.join("LICENSE"))?;
     }
+    Ok(())
+}
+
+/// Copies what the browser loads of Pyodide into `to` (emptied first), which `index.html` has
+/// trunk copy to `pyodide/`: its module, runtime, WebAssembly, standard library and package
+/// lock (no package is fetched from it), and into `to/wheels/` the pure-Python wheels of
+/// `PYODIDE_WHEELS`, downloaded from PyPI once (kept in `target/pyodide-wheels`), listed in
+/// `wheels.json` for the worker.
+fn stage_pyodide(from: &Path, to: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to.join("wheels"))?;
+    for name in [
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+    ] {
+        std::fs::copy(from.join(name), to.join(name))
+            .with_context(|| format!("{}", from.join(name).display()))?;
+    }
+    let cache = root().join("target/pyodide-wheels");
+    let stamp = cache.join("wanted.txt");
+    let wanted = PYODIDE_WHEELS.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        let _ = std::fs::remove_dir_all(&cache);
+        std::fs::create_dir_all(&cache)?;
+        let mut c = Command::new("python3");
+        c.args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            "any",
+            "--python-version",
+            "3.14",
+            "--implementation",
+            "py",
+            "--dest",
+        ])
+        .arg(&cache)
+        .args(PYODIDE_WHEELS);
+        run(c, "pip download (Pyodide's wheels)")?;
+        std::fs::write(&stamp, &wanted)?;
+    }
+    let mut wheels = Vec::new();
+    for entry in std::fs::read_dir(&cache)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.ends_with("-none-any.whl") {
+            std::fs::copy(cache.join(&name), to.join("wheels").join(&name))?;
+            wheels.push(name);
+        }
+    }
+    wheels.sort();
+    if wheels.len() != PYODIDE_WHEELS.len() {
+        bail!(
+            "expected {} pure-Python wheels, found {wheels:?}",
+            PYODIDE_WHEELS.len()
+        );
+    }
+    std::fs::write(
+        to.join("wheels.json"),
+        format!(
+            "[{}]\n",
+            wheels
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )?;
+    eprintln!(
+        "xtask: staged Pyodide and {} wheels in {}",
+        wheels.len(),
+        to.display()
+    );
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The exact model source: what SQLAlchemy itself said the models create, captured by running
-//! them (the CLI's `--python`, Pyodide in the browser) with the helper `cli/src/capture.py`.
+//! them (the CLI's `--python`, Pyodide in the browser) with the helper `capture.py` beside this
+//! file ([`CAPTURE_HELPER`]).
 //! The capture is JSON: the DDL `create_all` ran through a mock engine, each statement with the
 //! model file and line it came from, each table's and column's line, the Python-side scalar
 //! defaults, and the text of every file cited. The DDL is read by the DDL source; nothing else
@@ -12,6 +13,10 @@ use super::{Parsed, SourceFile};
 use crate::error::{DiagKind, Diagnostic, Severity};
 use crate::normalize::finish;
 use crate::schema::{Expr, Hint, QualName, Span};
+
+/// The helper that captures what models create, run by the caller's Python (`python -c`, or
+/// Pyodide's `run(request)`); it depends on SQLAlchemy only.
+pub const CAPTURE_HELPER: &str = include_str!("capture.py");
 
 /// The capture format this reader knows (the helper's `FORMAT`).
 const FORMAT: u32 = 1;

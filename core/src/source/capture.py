@@ -1,8 +1,9 @@
-"""schemafix's model capture: import a project's SQLAlchemy models in this interpreter and print,
-as one JSON object on standard output, the DDL SQLAlchemy's create_all would run for PostgreSQL,
-where each table and column was declared, and the Python-side scalar defaults.
+"""schemafix's model capture: import a project's SQLAlchemy models in this interpreter and say,
+as one JSON object, the DDL SQLAlchemy's create_all would run for PostgreSQL, where each table
+and column was declared, and the Python-side scalar defaults (read by core's parse_capture).
 
-Run by `schemafix ... --python` as `python -c <this> REQUEST`, REQUEST a JSON object:
+Run by `schemafix ... --python` as `python -c <this> REQUEST`, which prints the JSON, and in the
+browser by the playground's Pyodide worker, which calls `run(REQUEST)`. REQUEST is a JSON object:
   {"models": [file, package directory or dotted module, ...], "paths": [dir, ...],
    "pg_version": the PostgreSQL major version the DDL is for (default 17)}
 Depends on SQLAlchemy only (1.3 to 2.x). Nothing is written anywhere and no database is
@@ -63,8 +64,20 @@ def user_frame(frame):
 
 
 def located():
+    """Where the user's code asks for what is being made: the class body that does (a column
+    made by a helper function called in a class body is that body's line), else the innermost
+    line of the user's code."""
     frame = user_frame(sys._getframe(2))
-    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+    if frame is None:
+        return None
+    outer = frame
+    while outer is not None:
+        names = outer.f_code.co_names
+        if is_user_file(outer.f_code.co_filename) and "__qualname__" in outer.f_locals \
+                and "__module__" in outer.f_locals and "__module__" in names:
+            return (outer.f_code.co_filename, outer.f_lineno)
+        outer = outer.f_back
+    return (frame.f_code.co_filename, frame.f_lineno)
 
 
 def record_locations(sqlalchemy):
@@ -72,6 +85,9 @@ def record_locations(sqlalchemy):
     each Table joins its MetaData."""
     from sqlalchemy import Column, Table, event
 
+    if Column.__dict__.get("_schemafix_recording"):
+        return  # An interpreter that runs the capture again (the browser's) records once.
+    Column._schemafix_recording = True
     init = Column.__init__
 
     def column_init(self, *args, **kwargs):
@@ -279,11 +295,11 @@ def source_text(path):
 def capture(request):
     try:
         import sqlalchemy
-    except ImportError:
+    except ImportError as exc:
         raise Failure(
             "setup",
-            "SQLAlchemy is not installed in %s (install it there, or name the project's "
-            "interpreter: --python=PATH or SCHEMAFIX_PYTHON)" % sys.executable,
+            "SQLAlchemy cannot be imported by %s: %s (install it there, or name the project's "
+            "interpreter: --python=PATH or SCHEMAFIX_PYTHON)" % (sys.executable, exc),
         )
     from sqlalchemy import MetaData
     from sqlalchemy.engine.url import make_url
@@ -406,13 +422,13 @@ def capture(request):
     }
 
 
-def main():
+def run(request_json):
+    """The capture of the request (a JSON text), as a JSON text."""
     out = sys.stdout
     # What the user's modules print at import is theirs, not the capture's.
     sys.stdout = sys.stderr
     try:
-        request = json.loads(sys.argv[1])
-        result = capture(request)
+        result = capture(json.loads(request_json))
     except BaseException as exc:  # SystemExit from the user's code included
         f = exc if isinstance(exc, Failure) else failure_from(exc)
         result = {
@@ -421,10 +437,11 @@ def main():
                       "column": f.column, "trace": f.trace},
             "files": [{"name": f.file, "text": source_text(f.file)}] if f.file else [],
         }
-    out.write(json.dumps(result))
-    out.write("\n")
-    out.flush()
+    finally:
+        sys.stdout = out
+    return json.dumps(result)
 
 
 if __name__ == "__main__":
-    main()
+    sys.stdout.write(run(sys.argv[1]) + "\n")
+    sys.stdout.flush()
