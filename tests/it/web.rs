@@ -142,7 +142,8 @@ fn the_playground_works_in_headless_chromium() {
     let (url, seen) = serve(dist);
     let seed = shared_dir().join("examples/seed");
     let shots = std::env::var_os("SCHEMAFIX_SCREENSHOTS");
-    let mut args = vec![url.as_ref(), seed.as_os_str()];
+    let fixtures = workspace_root().join("tests/fixtures/sqlalchemy");
+    let mut args = vec![url.as_ref(), seed.as_os_str(), fixtures.as_os_str()];
     args.extend(shots.as_deref());
     let results = run_script("e2e.mjs", &args, &tools);
     assert!(results["checks"].as_array().is_some_and(|c| c.len() >= 30));

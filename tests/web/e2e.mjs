@@ -1,10 +1,10 @@
 // End-to-end test of the playground in Debian's headless Chromium, driven by playwright-core
-// (no browser download). Usage: node e2e.mjs URL SEED_DIR [SCREENSHOT_DIR]
+// (no browser download). Usage: node e2e.mjs URL SEED_DIR MODEL_FIXTURES_DIR [SCREENSHOT_DIR]
 // Prints one JSON line of results on stdout; exits non-zero on the first failed check.
 import { readFileSync } from 'node:fs';
 import { start } from './harness.mjs';
 
-const [, , url, seedDir, shots] = process.argv;
+const [, , url, seedDir, fixturesDir, shots] = process.argv;
 const origin = new URL(url).origin;
 const { results, fail, check, browser, context, requests, page } = await start({ width: 1400, height: 1000 });
 
@@ -416,7 +416,8 @@ check((await x.textContent('#output')).includes('ALTER TABLE users ADD COLUMN us
   'the exact output is shown', await x.textContent('#output'));
 // Typing stays responsive while Python runs: the static output follows every keystroke.
 check((await keystrokeToOutput(x)) < 5000, 'typing recomputes the static output while the exact reading runs');
-const viaExactApi = await x.evaluate(async ([d, m]) => {
+const flaskModel = readFileSync(fixturesDir + '/flask_app.py', 'utf8');
+const viaExactApi = await x.evaluate(async ([d, m, flaskModel]) => {
   const api = window.wasmBindings;
   const t0 = performance.now();
   const seed = await api.diff(d, m, { exact: true });
@@ -426,13 +427,18 @@ const viaExactApi = await x.evaluate(async ([d, m]) => {
     files: { 'app/__init__.py': '', 'app/db.py': 'from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n' },
   });
   const broken = await api.diff(d, 'import app_settings_that_do_not_exist\n', { exact: true });
+  const flask = await api.diff('', flaskModel, { exact: true });
+  const sqlmodel = await api.diff('', 'from sqlmodel import SQLModel, Field\n', { exact: true });
   return {
     sql: seed.sql, ms,
     pkg: pkg.sql,
     pkgCites: pkg.plan.steps.map((s) => s.reason).join(' | '),
     broken: broken.to_diagnostics.filter((x) => x.severity === 'error').map((x) => [x.span.line, x.message]),
+    flask: flask.plan.steps.map((s) => s.change.kind),
+    flaskErrors: flask.to_diagnostics.filter((x) => x.severity === 'error').map((x) => x.message),
+    sqlmodel: sqlmodel.to_diagnostics.filter((x) => x.severity === 'error').map((x) => x.message),
   };
-}, [readFileSync(seedDir + '/users.d.txt', 'utf8'), readFileSync(seedDir + '/models.py', 'utf8')]);
+}, [readFileSync(seedDir + '/users.d.txt', 'utf8'), readFileSync(seedDir + '/models.py', 'utf8'), flaskModel]);
 results.exact_api_sql = viaExactApi.sql;
 results.exact_api_ms = viaExactApi.ms;
 check(viaExactApi.pkg.includes('ALTER TABLE users ADD COLUMN nickname character varying(30);')
@@ -440,6 +446,10 @@ check(viaExactApi.pkg.includes('ALTER TABLE users ADD COLUMN nickname character 
   'several files keep their paths: a base imported from another module, reasons cite the file', JSON.stringify(viaExactApi));
 check(viaExactApi.broken.length === 1 && viaExactApi.broken[0][0] === 1 && viaExactApi.broken[0][1].includes("No module named 'app_settings_that_do_not_exist'"),
   'a failing import is an error at its line', JSON.stringify(viaExactApi.broken));
+check(viaExactApi.flaskErrors.length === 0 && viaExactApi.flask.filter((k) => k === 'create-table').length >= 1,
+  'Flask-SQLAlchemy models read exactly in the page', JSON.stringify([viaExactApi.flask, viaExactApi.flaskErrors]));
+check(viaExactApi.sqlmodel.length === 1 && viaExactApi.sqlmodel[0].includes('SQLModel needs pydantic'),
+  'what the page cannot import is said, with where it reads', JSON.stringify(viaExactApi.sqlmodel));
 await x.close();
 
 // 13. Nothing but the page's own files was requested.

@@ -18,6 +18,10 @@ extern "C" {
     fn models_worker_url() -> String;
 }
 
+/// What the browser's Python can import (the wheels `cargo xtask` stages), and what to do
+/// about the rest.
+const AVAILABLE: &str = "the page's Python has SQLAlchemy 2.1.9, Flask-SQLAlchemy 3.1.1 and the standard library only (SQLModel needs pydantic's compiled core, which is not available here); models that import other packages read exactly with the command line's --python in the project's own environment";
+
 /// The file a model text is imported as when it has no name of its own.
 pub const MODEL_FILE: &str = "models.py";
 
@@ -91,7 +95,16 @@ pub async fn migrate_exact(
     options: &PlanOptions,
 ) -> Result<(Migration, Timings), String> {
     let (json, timings) = capture(files, options.pg_version).await?;
-    let (to, _) = parse_capture(&json);
+    let (mut to, _) = parse_capture(&json);
+    // A package the browser's Python lacks: say what it has, and where the rest reads.
+    for d in &mut to.diagnostics {
+        if d.severity == schemafix_core::Severity::Error
+            && d.message.contains("No module named")
+            && !d.message.contains(AVAILABLE)
+        {
+            d.message.push_str(&format!(" ({AVAILABLE})"));
+        }
+    }
     Ok((
         migrate_parsed(parse(from, from_format), (Format::SqlAlchemy, to), options),
         timings,

@@ -127,8 +127,44 @@ const PGLITE: &str = "@electric-sql/pglite@0.5.17";
 /// Pyodide (CPython in WebAssembly) for the page's exact model reading.
 const PYODIDE: &str = "pyodide@314.0.8";
 /// The pure-Python wheels (from PyPI) the exact reading installs into Pyodide: SQLAlchemy and
-/// what it needs there (greenlet only for asyncio, which the capture does not use).
-const PYODIDE_WHEELS: &[&str] = &["sqlalchemy==2.1.9", "typing_extensions==4.16.0"];
+/// what it needs there (greenlet only for asyncio, which the capture does not use), and
+/// Flask-SQLAlchemy with Flask's own.
+const PYODIDE_WHEELS: &[&str] = &[
+    "sqlalchemy==2.1.9",
+    "typing_extensions==4.16.0",
+    "flask-sqlalchemy==3.1.1",
+    "flask==3.1.3",
+    "werkzeug==3.1.9",
+    "jinja2==3.1.6",
+    "itsdangerous==2.2.0",
+    "click==8.5.1",
+    "blinker==1.9.0",
+];
+/// Packages PyPI has no pure-Python wheel of but whose Python code runs without their C
+/// speedups: a wheel of their Python files is made from the source distribution.
+const PYODIDE_FROM_SOURCE: &[(&str, &str)] = &[("markupsafe", "3.0.4")];
+
+/// Makes `<name>-<version>-py3-none-any.whl` in `dir` from the source distribution there: the
+/// package's Python files (under `src/` or the top), a `.dist-info` saying what it is.
+const WHEEL_FROM_SDIST: &str = r#"
+import sys, tarfile, zipfile
+sdist, name, version, out = sys.argv[1:]
+with tarfile.open(sdist) as tar, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as whl:
+    written = []
+    for member in tar.getmembers():
+        parts = member.name.split("/")[1:]
+        if parts[:1] == ["src"]:
+            parts = parts[1:]
+        if not member.isfile() or parts[:1] != [name] or not parts[-1].endswith((".py", ".pyi", "py.typed")):
+            continue
+        path = "/".join(parts)
+        whl.writestr(path, tar.extractfile(member).read())
+        written.append(path)
+    info = "%s-%s.dist-info" % (name, version)
+    whl.writestr(info + "/METADATA", "Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (name, version))
+    whl.writestr(info + "/WHEEL", "Wheel-Version: 1.0\nGenerator: schemafix xtask (Python files of the sdist)\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+    whl.writestr(info + "/RECORD", "".join(p + ",,\n" for p in written + [info + "/METADATA", info + "/WHEEL", info + "/RECORD"]))
+"#;
 const NPM_TOOLS: &[&str] = &["binaryen@132", "playwright-core@1.64.1", PGLITE, PYODIDE];
 
 fn cargo_bin() -> PathBuf {
@@ -310,7 +346,7 @@ fn stage_pyodide(from: &Path, to: &Path) -> Result<()> {
     }
     let cache = root().join("target/pyodide-wheels");
     let stamp = cache.join("wanted.txt");
-    let wanted = PYODIDE_WHEELS.join("\n");
+    let wanted = format!("{}\n{PYODIDE_FROM_SOURCE:?}", PYODIDE_WHEELS.join("\n"));
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         let _ = std::fs::remove_dir_all(&cache);
         std::fs::create_dir_all(&cache)?;
@@ -334,6 +370,29 @@ fn stage_pyodide(from: &Path, to: &Path) -> Result<()> {
         .arg(&cache)
         .args(PYODIDE_WHEELS);
         run(c, "pip download (Pyodide's wheels)")?;
+        for (name, version) in PYODIDE_FROM_SOURCE {
+            let mut c = Command::new("python3");
+            c.args([
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-binary=:all:",
+                "--dest",
+            ])
+            .arg(&cache)
+            .arg(format!("{name}=={version}"));
+            run(c, "pip download (a source distribution)")?;
+            let sdist = cache.join(format!("{name}-{version}.tar.gz"));
+            let mut c = Command::new("python3");
+            c.args(["-c", WHEEL_FROM_SDIST])
+                .arg(&sdist)
+                .args([name, version])
+                .arg(cache.join(format!("{name}-{version}-py3-none-any.whl")));
+            run(c, "a wheel of a source distribution's Python files")?;
+        }
         std::fs::write(&stamp, &wanted)?;
     }
     let mut wheels = Vec::new();
@@ -345,11 +404,9 @@ fn stage_pyodide(from: &Path, to: &Path) -> Result<()> {
         }
     }
     wheels.sort();
-    if wheels.len() != PYODIDE_WHEELS.len() {
-        bail!(
-            "expected {} pure-Python wheels, found {wheels:?}",
-            PYODIDE_WHEELS.len()
-        );
+    let expected = PYODIDE_WHEELS.len() + PYODIDE_FROM_SOURCE.len();
+    if wheels.len() != expected {
+        bail!("expected {expected} pure-Python wheels, found {wheels:?}");
     }
     std::fs::write(
         to.join("wheels.json"),
