@@ -548,3 +548,49 @@ realworld_projects! {
     realworld_exact_sqlalchemy_examples => "sqlalchemy-examples",
     realworld_exact_tracecat => "tracecat",
 }
+
+#[test]
+fn what_the_static_reader_cannot_follow_is_said_and_never_dropped() {
+    let s = Scratch::new("exact-unread");
+    let current = s.file(
+        "current.sql",
+        "CREATE TABLE users (id serial PRIMARY KEY, email varchar(255) NOT NULL, full_name varchar(255), legacy text);\nCREATE INDEX ix_users_full_name ON users (full_name);\n",
+    );
+    let model = s.file(
+        "models.py",
+        "from sqlalchemy import Column, Integer, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\nLENGTHS = {\"name\": 255, \"nick\": 40}\n\n\ndef text_column(field, **kw):\n    return Column(String(LENGTHS[field]), **kw)\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n    id = Column(Integer, primary_key=True)\n    email = Column(String(255), nullable=False)\n    full_name = text_column(\"name\", index=True)\n    nickname = text_column(\"nick\")\n",
+    );
+    // Statically: a warning at each such attribute, and nothing dropped for being missing.
+    let out = run_schemafix(&["diff", &current, &model, "--allow-destructive"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr
+            .contains("models.py:16:5: warning: line 16: class User: `full_name = text_column(…)`")
+            && stderr.contains("`nickname = text_column(…)`")
+            && stderr.contains("--python"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("DROP"), "unknown became a drop: {stdout}");
+    // Exactly: the columns the function makes, the one the model lacks dropped as asked.
+    let out = run_schemafix(&[
+        "diff",
+        &current,
+        &model,
+        "--allow-destructive",
+        &format!("--python={}", oracle().display()),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let statements: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("--")).collect();
+    assert_eq!(
+        statements,
+        [
+            "ALTER TABLE users DROP COLUMN legacy;",
+            "ALTER TABLE users ADD COLUMN nickname character varying(40);",
+        ],
+        "{stdout}"
+    );
+}

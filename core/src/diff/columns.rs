@@ -14,8 +14,15 @@ pub(super) fn diff_columns(
     out: &mut Vec<Change>,
 ) {
     let table = &t.name;
+    // A side whose source could not read every attribute of this table cannot say a column is
+    // missing: nothing is added or dropped for that.
+    let (from_unread, to_unread) = (
+        from.unread_columns.contains(&f.name),
+        to.unread_columns.contains(table),
+    );
     for tc in &t.columns {
         match f.column(&tc.name) {
+            None if from_unread => {}
             None => {
                 out.push(Change::AddColumn {
                     table: table.clone(),
@@ -34,7 +41,7 @@ pub(super) fn diff_columns(
         }
     }
     for fc in &f.columns {
-        if t.column(&fc.name).is_none() {
+        if t.column(&fc.name).is_none() && !to_unread {
             out.push(Change::DropColumn {
                 table: table.clone(),
                 column: fc.clone(),

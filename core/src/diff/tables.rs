@@ -292,8 +292,24 @@ pub(super) fn diff_table(
         &local_view_in(t, to, Some(from)),
     );
     columns::diff_columns(f, t, from, to, out);
+    let start = out.len();
     constraints::diff_constraints(f, t, out);
     indexes::diff_indexes(f, t, out);
+    // A model that could not read every attribute of this table may declare the keys and
+    // indexes of the columns it did not read: none is dropped for being missing.
+    if to.unread_columns.contains(&t.name) {
+        let made = out.split_off(start);
+        out.extend(made.into_iter().filter(|c| {
+            !matches!(
+                c,
+                Change::DropIndex { .. }
+                    | Change::DropUnique { .. }
+                    | Change::DropCheck { .. }
+                    | Change::DropForeignKey { .. }
+                    | Change::DropPrimaryKey { .. }
+            )
+        }));
+    }
     row_security(f, t, out);
     constraint_comments(f, t, out);
     if f.comment != t.comment {

@@ -357,6 +357,12 @@ impl Sx<'_> {
             }
         }
         let (mut schema, diags) = apply_written_ddl(Default::default(), &ddl, &origin);
+        for t in tables.iter().filter(|t| t.unread) {
+            schema.unread_columns.insert(QualName::new(
+                t.schema.clone().unwrap_or_else(|| "public".into()),
+                t.name.clone(),
+            ));
+        }
         self.diagnostics.extend(diags);
         // Spans of tables and columns: the model lines they came from.
         for t in schema.tables_mut() {

@@ -175,6 +175,8 @@ struct TableSpec {
     comment: Option<String>,
     columns: Vec<Col>,
     items: Vec<TableItem>,
+    /// Some attribute of the class (or a base) was not read (`ClassInfo::unread`).
+    unread: bool,
     at: usize,
 }
 
@@ -189,6 +191,9 @@ struct ClassInfo {
     items: Vec<TableItem>,
     schema: Option<String>,
     comment: Option<String>,
+    /// An attribute of the class is made by a call schemafix cannot follow statically (or a
+    /// `@declared_attr`): the class may have columns it did not read.
+    unread: bool,
     at: usize,
 }
 
@@ -471,6 +476,9 @@ impl Sx<'_> {
                             if let Some(col) = self.column_value(attr, None, &a.value) {
                                 attr_of.push((info.columns.len(), attr.to_string()));
                                 info.columns.push(col);
+                            } else if let Some(callee) = self.unfollowed_call(&a.value) {
+                                info.unread = true;
+                                self.unread_attribute(&name, attr, &callee, a.range.start().to_usize());
                             }
                         }
                     }
@@ -495,6 +503,11 @@ impl Sx<'_> {
                     ) {
                         attr_of.push((info.columns.len(), attr.clone()));
                         info.columns.push(col);
+                    } else if let Some(callee) =
+                        a.value.as_deref().and_then(|v| self.unfollowed_call(v))
+                    {
+                        info.unread = true;
+                        self.unread_attribute(&name, &attr, &callee, a.range.start().to_usize());
                     }
                 }
                 Stmt::FunctionDef(f)
@@ -506,6 +519,7 @@ impl Sx<'_> {
                 {
                     let at = f.range.start().to_usize();
                     let line = self.line(at);
+                    info.unread = true;
                     self.diag(
                         Severity::Warning,
                         DiagKind::IgnoredClause,
@@ -584,6 +598,95 @@ impl Sx<'_> {
         (cols, items)
     }
 
+    /// Whether the class or a base it takes columns from has an attribute not read.
+    fn any_unread(&self, name: &str, depth: usize) -> bool {
+        let Some(c) = self.classes.get(name) else {
+            return false;
+        };
+        c.unread || (depth < 20 && c.bases.iter().any(|b| self.any_unread(b, depth + 1)))
+    }
+
+    /// The callee of a class attribute's value that may make a column schemafix cannot see: a
+    /// call to anything but SQLAlchemy's (or Flask-SQLAlchemy's, SQLModel's) own names, the
+    /// mapper's non-column constructs and Python's builtins (a function of the project, say).
+    fn unfollowed_call(&self, value: &Expr) -> Option<String> {
+        const NOT_COLUMNS: &[&str] = &[
+            "relationship",
+            "synonym",
+            "column_property",
+            "association_proxy",
+            "hybrid_property",
+            "hybrid_method",
+            "backref",
+            "Relationship",
+            "dynamic_loader",
+            "query_expression",
+            "composite",
+            "validates",
+            "declared_attr",
+            "property",
+            "staticmethod",
+            "classmethod",
+            "cached_property",
+            "field",
+            "Field",
+        ];
+        const NOT_MODELS: &[&str] = &[
+            "sqlalchemy",
+            "flask_sqlalchemy",
+            "sqlmodel",
+            "typing",
+            "enum",
+            "datetime",
+            "decimal",
+            "uuid",
+            "re",
+            "logging",
+            "functools",
+            "collections",
+            "dataclasses",
+            "os",
+            "json",
+            "dict",
+            "list",
+            "set",
+            "tuple",
+            "frozenset",
+            "str",
+            "int",
+            "float",
+            "bool",
+            "bytes",
+            "object",
+            "type",
+            "getattr",
+            "len",
+            "range",
+            "sorted",
+            "print",
+        ];
+        let callee = self.callee(value)?;
+        let head = callee.split('.').next().unwrap_or_default();
+        let from_bases = self
+            .bases
+            .iter()
+            .any(|b| b.contains('.') && b.split('.').next() == Some(head));
+        (!NOT_COLUMNS.contains(&last(&callee)) && !NOT_MODELS.contains(&head) && !from_bases)
+            .then_some(callee)
+    }
+
+    fn unread_attribute(&mut self, class: &str, attr: &str, callee: &str, at: usize) {
+        let line = self.line(at);
+        self.diag(
+            Severity::Warning,
+            DiagKind::IgnoredClause,
+            format!(
+                "line {line}: class {class}: `{attr} = {callee}(…)` is made by a call schemafix does not follow without running the models; a column it makes is not compared, and columns of this table missing from the model are not dropped (--python reads the models exactly)"
+            ),
+            at,
+        );
+    }
+
     fn build_tables(&mut self) {
         let names: Vec<String> = self.classes.keys().cloned().collect();
         // Keep the file's order.
@@ -637,12 +740,14 @@ impl Sx<'_> {
                 }
             };
             let (columns, items) = self.all_columns(&name, 0);
+            let unread = self.any_unread(&name, 0);
             self.tables.push(TableSpec {
                 name: tablename,
                 schema: c.schema.clone(),
                 comment: c.comment.clone(),
                 columns,
                 items,
+                unread,
                 at: c.at,
             });
         }
