@@ -132,9 +132,8 @@ pub struct Schema {
     /// which are therefore not compared.
     #[serde(default)]
     pub hidden: Hidden,
-    /// Tables whose source holds attributes it could not read (a model's class attribute made by
-    /// a call schemafix cannot follow statically): columns missing from them may exist, so
-    /// none is dropped or added for being missing.
+    /// Tables whose source holds attributes it could not read (a model's attribute made by a
+    /// call not followed statically): nothing is dropped or added for being missing from them.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub unread_columns: BTreeSet<QualName>,
 }
