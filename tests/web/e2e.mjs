@@ -416,6 +416,23 @@ check((await x.textContent('#output')).includes('ALTER TABLE users ADD COLUMN us
   'the exact output is shown', await x.textContent('#output'));
 // Typing stays responsive while Python runs: the static output follows every keystroke.
 check((await keystrokeToOutput(x)) < 5000, 'typing recomputes the static output while the exact reading runs');
+// Several files dropped together: the model file lands in the editor, the others are kept and
+// imported by the exact reading (its base comes from one of them).
+const dropped = await x.evaluateHandle(() => {
+  const d = new DataTransfer();
+  d.items.add(new File(['from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n'], 'db.py', { type: 'text/x-python' }));
+  d.items.add(new File(['from sqlalchemy import String\nfrom sqlalchemy.orm import Mapped, mapped_column\n\nfrom db import Base\n\n\nclass User(Base):\n    __tablename__ = "users"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    handle: Mapped[str | None] = mapped_column(String(24))\n'], 'user_models.py', { type: 'text/x-python' }));
+  return d;
+});
+await x.dispatchEvent('section.pane >> nth=1', 'drop', { dataTransfer: dropped });
+await x.waitForFunction(() => document.querySelector('#output')?.textContent.includes('ADD COLUMN handle character varying(24)'), null, { timeout: 60000 })
+  .catch(async () => fail('a multi-file drop read exactly: ' + await x.textContent('#reading') + ' / ' + await x.textContent('#output')));
+check((await x.inputValue('#to-text')).includes('class User(Base)') && (await x.textContent('#to-files')).includes('db.py'),
+  'files dropped together: the model in the editor, the others kept for the exact reading', await x.textContent('#to-files'));
+check((await x.textContent('#output')).includes('(user_models.py:10)'), 'reasons cite the dropped file', await x.textContent('#output'));
+await x.click('#forget-files');
+check(!(await x.$('#to-files')), 'the other files can be forgotten');
+
 const flaskModel = readFileSync(fixturesDir + '/flask_app.py', 'utf8');
 const viaExactApi = await x.evaluate(async ([d, m, flaskModel]) => {
   const api = window.wasmBindings;

@@ -19,7 +19,7 @@ use yew::prelude::*;
 use crate::embed::Params;
 use crate::highlight::{tokens, Lang};
 use crate::share;
-use crate::state::{tab_text, Action, Side, State, Tab, EXAMPLES};
+use crate::state::{tab_text, Action, File, Side, State, Tab, EXAMPLES};
 use crate::verify::{Status, Verification};
 
 /// How long typing must pause before the output is recomputed.
@@ -72,6 +72,34 @@ struct EditorProps {
     diagnostics: Rc<Vec<Diagnostic>>,
     dispatch: Callback<Action>,
     node: NodeRef,
+}
+
+#[wasm_bindgen(inline_js = "export function dropped_files(dt) { \
+    const entries = [...(dt.items || [])].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean); \
+    const files = [...(dt.files || [])]; \
+    return (async () => { \
+        const out = []; \
+        const walk = async (entry, prefix) => { \
+            if (entry.isFile) { \
+                const file = await new Promise((ok, no) => entry.file(ok, no)); \
+                out.push({ name: prefix + entry.name, text: await file.text() }); \
+            } else if (entry.isDirectory) { \
+                const reader = entry.createReader(); \
+                for (;;) { \
+                    const batch = await new Promise((ok, no) => reader.readEntries(ok, no)); \
+                    if (!batch.length) break; \
+                    for (const e of batch) await walk(e, prefix + entry.name + '/'); \
+                } \
+            } \
+        }; \
+        if (entries.length) { for (const e of entries) await walk(e, ''); } \
+        else { for (const f of files) out.push({ name: f.name, text: await f.text() }); } \
+        return out; \
+    })(); }")]
+extern "C" {
+    /// The files of a drop, by path: a dropped folder's whole tree (read through the entries
+    /// API, which must be asked during the drop event), else the dropped files.
+    fn dropped_files(dt: &web_sys::DataTransfer) -> js_sys::Promise;
 }
 
 #[function_component(Editor)]
@@ -128,11 +156,25 @@ fn editor(p: &EditorProps) -> Html {
             if readonly {
                 return;
             }
-            let Some(file) = e
-                .data_transfer()
-                .and_then(|dt| dt.files())
-                .and_then(|f| f.get(0))
-            else {
+            let Some(dt) = e.data_transfer() else {
+                return;
+            };
+            // On the desired side, several files or a folder are a project for the exact
+            // reading; one file is the editor's text.
+            if side == Side::To {
+                let promise = dropped_files(&dt);
+                let d = d.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(v) = JsFuture::from(promise).await else {
+                        return;
+                    };
+                    if let Ok(files) = serde_wasm_bindgen::from_value::<Vec<File>>(v) {
+                        d.emit(Action::DropFiles(files));
+                    }
+                });
+                return;
+            }
+            let Some(file) = dt.files().and_then(|f| f.get(0)) else {
                 return;
             };
             let d = d.clone();
@@ -645,10 +687,7 @@ pub fn app(props: &AppProps) -> Html {
                     let inputs = s.inputs();
                     let run = move || {
                         exact.set(Exact::Running);
-                        let files = [crate::exact::File {
-                            name: crate::exact::MODEL_FILE.into(),
-                            text: inputs.to.clone(),
-                        }];
+                        let files = inputs.model_files();
                         wasm_bindgen_futures::spawn_local(async move {
                             let r = crate::exact::migrate_exact(
                                 &inputs.from,
@@ -730,6 +769,31 @@ pub fn app(props: &AppProps) -> Html {
         ),
     };
     let m = exact_m.or(static_m);
+    // Files dropped with the model: named, and forgotten on request.
+    let files_html = if s.to_files.is_empty() {
+        html! {}
+    } else {
+        let names: Vec<&str> = s.to_files.iter().map(|f| f.name.as_str()).collect();
+        let only = File {
+            name: s.to_name.clone().unwrap_or_default(),
+            text: s.to.clone(),
+        };
+        let d = dispatch.clone();
+        let onclick =
+            Callback::from(move |_: MouseEvent| d.emit(Action::DropFiles(vec![only.clone()])));
+        html! {
+            <p id="to-files" class="muted">
+                {format!(
+                    "{} with {} more file(s) of its project: {} — {}. ",
+                    s.to_name.as_deref().unwrap_or("The model"),
+                    names.len(),
+                    names.join(", "),
+                    if s.exact { "the exact reading imports them" } else { "the exact reading imports them (the static one reads the editor only)" }
+                )}
+                <button id="forget-files" {onclick} disabled={params.readonly}>{"forget them"}</button>
+            </p>
+        }
+    };
     let from_diags = Rc::new(m.map_or_else(Vec::new, |m| m.from_diagnostics.clone()));
     let to_diags = Rc::new(m.map_or_else(Vec::new, |m| m.to_diagnostics.clone()));
     let text = m.map(|m| tab_text(m, s.tab)).unwrap_or_default();
@@ -961,6 +1025,7 @@ pub fn app(props: &AppProps) -> Html {
             <span id="status" class={classes!("status", has_errors.then_some("err"))}>{status}</span>
         </div>
         {reading_html}
+        {files_html}
         </>
     };
     let output_panel = html! {

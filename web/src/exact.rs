@@ -22,15 +22,7 @@ extern "C" {
 /// about the rest.
 const AVAILABLE: &str = "the page's Python has SQLAlchemy 2.1.9, Flask-SQLAlchemy 3.1.1 and the standard library only (SQLModel needs pydantic's compiled core, which is not available here); models that import other packages read exactly with the command line's --python in the project's own environment";
 
-/// The file a model text is imported as when it has no name of its own.
-pub const MODEL_FILE: &str = "models.py";
-
-/// One file of the models, by its path in the project (`app/db.py`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct File {
-    pub name: String,
-    pub text: String,
-}
+pub use crate::state::{File, MODEL_FILE};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -58,6 +58,16 @@ impl Tab {
     }
 }
 
+/// The file a model text is imported as when it has no name of its own.
+pub const MODEL_FILE: &str = "models.py";
+
+/// One file of the models, by its path in the project (`app/db.py`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct File {
+    pub name: String,
+    pub text: String,
+}
+
 /// Which editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -94,6 +104,13 @@ pub struct State {
     /// Read the desired side's models exactly: run them with SQLAlchemy (Pyodide).
     #[serde(rename = "x", default, skip_serializing_if = "std::ops::Not::not")]
     pub exact: bool,
+    /// The desired side's path in its project, when several files were dropped (the editor
+    /// holds it; the exact reading imports it by that path).
+    #[serde(rename = "tn", default, skip_serializing_if = "Option::is_none")]
+    pub to_name: Option<String>,
+    /// The project's other files dropped with it, by path: the exact reading imports them too.
+    #[serde(rename = "tx", default, skip_serializing_if = "Vec::is_empty")]
+    pub to_files: Vec<File>,
     /// The output tab.
     #[serde(rename = "tab", default)]
     pub tab: Tab,
@@ -112,6 +129,9 @@ pub enum Action {
     SetOnline(bool),
     /// The exact-reading switch.
     SetExact(bool),
+    /// Files dropped on the desired side (a folder's, by path): one is the editor's text; of
+    /// several, the model file goes in the editor and the others are kept for the exact reading.
+    DropFiles(Vec<File>),
     /// A likely rename confirmed (`true`) or taken back.
     Rename(schemafix_core::Rename, bool),
     /// Another output tab.
@@ -165,7 +185,55 @@ impl State {
             self.to = e.to.to_string();
             self.from_format = None;
             self.to_format = None;
+            self.to_name = None;
+            self.to_files.clear();
         }
+    }
+
+    /// The desired side from files dropped together: the Python files kept by path, the one
+    /// that declares tables (the first by path) in the editor.
+    fn drop_files(&mut self, mut files: Vec<File>) {
+        if files.len() == 1 {
+            // One file is the editor's text, whatever it holds.
+            self.to = files.remove(0).text;
+            self.to_format = None;
+            self.to_name = None;
+            self.to_files.clear();
+            return;
+        }
+        let mut py: Vec<File> = files
+            .into_iter()
+            .filter(|f| f.name.ends_with(".py"))
+            .collect();
+        py.sort_by(|a, b| a.name.cmp(&b.name));
+        let declares = |f: &File| {
+            ["__tablename__", "Table(", "table=True"]
+                .iter()
+                .any(|k| f.text.contains(k))
+        };
+        let Some(main) = py
+            .iter()
+            .position(declares)
+            .or((!py.is_empty()).then_some(0))
+        else {
+            return;
+        };
+        let main = py.remove(main);
+        self.to = main.text;
+        self.to_format = None;
+        self.to_name = (!py.is_empty()).then_some(main.name);
+        self.to_files = py;
+    }
+
+    /// The desired side's files for the exact reading: the editor's text under its path, and
+    /// the files dropped with it.
+    pub fn model_files(&self) -> Vec<File> {
+        let mut files = self.to_files.clone();
+        files.push(File {
+            name: self.to_name.clone().unwrap_or_else(|| MODEL_FILE.into()),
+            text: self.to.clone(),
+        });
+        files
     }
 
     /// A side's format: the override, else what detection says.
@@ -267,6 +335,7 @@ impl Reducible for State {
             Action::SetAllowDestructive(b) => s.allow_destructive = b,
             Action::SetOnline(b) => s.online = b,
             Action::SetExact(b) => s.exact = b,
+            Action::DropFiles(files) => s.drop_files(files),
             Action::Rename(r, true) => {
                 if !s.renames.contains(&r) {
                     s.renames.push(r)
@@ -365,7 +434,30 @@ mod tests {
             t.command_line(),
             "schemafix diff current.txt desired.py --python"
         );
-        let t = reduce(t, Action::LoadExample(1));
+        // Files dropped together: the one declaring tables in the editor, the rest kept by path.
+        let file = |name: &str, text: &str| File {
+            name: name.into(),
+            text: text.into(),
+        };
+        let d = reduce(
+            t.clone(),
+            Action::DropFiles(vec![
+                file(
+                    "app/models/user.py",
+                    "class User(Base):\n    __tablename__ = 'users'\n",
+                ),
+                file("app/db.py", "Base = declarative_base()\n"),
+                file("README.md", "not Python"),
+            ]),
+        );
+        assert!(d.to.contains("__tablename__"));
+        assert_eq!(d.to_name.as_deref(), Some("app/models/user.py"));
+        let names: Vec<String> = d.model_files().into_iter().map(|f| f.name).collect();
+        assert_eq!(names, ["app/db.py", "app/models/user.py"]);
+        let restored = reduce(State::default(), Action::Restore(d.clone()));
+        assert_eq!(restored.model_files(), d.model_files());
+        let t = reduce(d, Action::LoadExample(1));
+        assert!(t.to_files.is_empty() && t.to_name.is_none());
         assert!(t.exact && !t.reads_exactly());
         assert_eq!(t.command_line(), "schemafix diff current.sql desired.sql");
     }
