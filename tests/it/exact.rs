@@ -24,6 +24,14 @@ fn exact(py: &Path, models: &[String], paths: &[String]) -> Parsed {
     parse_capture(&json).0
 }
 
+/// Runs `schemafix ARGS`, which must refuse (exit 2); its standard error.
+fn refused(args: &[&str]) -> String {
+    let out = run_schemafix(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 fn errors(p: &Parsed) -> Vec<String> {
     p.diagnostics
         .iter()
@@ -168,8 +176,7 @@ fn a_package_whose_base_lives_in_another_module_reads_whole() {
     assert_eq!(strip(&dotted.stdout), strip(&out.stdout));
     assert_eq!(strip(&files.stdout), strip(&out.stdout));
     // Without --python, a second model file is refused, not ignored.
-    let refused = run_schemafix(&["diff", &current, &root, &root]);
-    assert_eq!(refused.status.code(), Some(2));
+    refused(&["diff", &current, &root, &root]);
 }
 
 #[test]
@@ -180,14 +187,8 @@ fn a_failing_import_is_shown_at_its_file_and_line() {
         "models.py",
         "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nimport app_settings_that_do_not_exist\n\nBase = declarative_base()\n",
     );
-    let out = run_schemafix(&[
-        "diff",
-        &model,
-        &model,
-        &format!("--python={}", py.display()),
-    ]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let python = format!("--python={}", py.display());
+    let stderr = refused(&["diff", &model, &model, &python]);
     assert!(
         stderr.contains("models.py:3:1: error: importing the models failed: ModuleNotFoundError: No module named 'app_settings_that_do_not_exist'"),
         "{stderr}"
@@ -198,9 +199,7 @@ fn a_failing_import_is_shown_at_its_file_and_line() {
     );
     // A syntax error points at its column.
     let bad = s.file("bad.py", "from sqlalchemy import Column\nx = (1,\n");
-    let out = run_schemafix(&["inspect", &bad, &format!("--python={}", py.display())]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused(&["inspect", &bad, &python]);
     assert!(
         stderr.contains("bad.py:2:") && stderr.contains("the models do not compile"),
         "{stderr}"
@@ -215,17 +214,14 @@ fn models_without_tables_say_what_was_looked_for() {
         "models.py",
         "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
     );
-    let out = run_schemafix(&["inspect", &model, &format!("--python={}", py.display())]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let python = format!("--python={}", py.display());
+    let stderr = refused(&["inspect", &model, &python]);
     assert!(
         stderr.contains("no table found") && stderr.contains("Flask-SQLAlchemy's db.metadata"),
         "{stderr}"
     );
     // An interpreter without SQLAlchemy says so and how to name another.
-    let out = run_schemafix(&["inspect", &model, "--python=python3"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused(&["inspect", &model, "--python=python3"]);
     if !stderr.contains("importing the models failed") {
         assert!(
             stderr.contains("SQLAlchemy cannot be imported") && stderr.contains("SCHEMAFIX_PYTHON"),
@@ -235,15 +231,7 @@ fn models_without_tables_say_what_was_looked_for() {
     // A hanging import is stopped.
     let slow = s.file("slow.py", "import time\ntime.sleep(600)\n");
     let started = std::time::Instant::now();
-    let out = run_schemafix(&[
-        "inspect",
-        &slow,
-        &format!("--python={}", py.display()),
-        "--python-timeout",
-        "2s",
-    ]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused(&["inspect", &slow, &python, "--python-timeout", "2s"]);
     assert!(
         stderr.contains("was stopped (--python-timeout)"),
         "{stderr}"

@@ -350,41 +350,25 @@ fn stage_pyodide(from: &Path, to: &Path) -> Result<()> {
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         let _ = std::fs::remove_dir_all(&cache);
         std::fs::create_dir_all(&cache)?;
-        let mut c = Command::new("python3");
-        c.args([
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--only-binary=:all:",
-            "--platform",
-            "any",
-            "--python-version",
-            "3.14",
-            "--implementation",
-            "py",
-            "--dest",
-        ])
-        .arg(&cache)
-        .args(PYODIDE_WHEELS);
-        run(c, "pip download (Pyodide's wheels)")?;
+        pip_download(
+            &cache,
+            &[
+                "--only-binary=:all:",
+                "--platform",
+                "any",
+                "--python-version",
+                "3.14",
+                "--implementation",
+                "py",
+            ],
+            PYODIDE_WHEELS,
+        )?;
         for (name, version) in PYODIDE_FROM_SOURCE {
-            let mut c = Command::new("python3");
-            c.args([
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--no-deps",
-                "--no-binary=:all:",
-                "--dest",
-            ])
-            .arg(&cache)
-            .arg(format!("{name}=={version}"));
-            run(c, "pip download (a source distribution)")?;
+            pip_download(
+                &cache,
+                &["--no-binary=:all:"],
+                &[&format!("{name}=={version}")],
+            )?;
             let sdist = cache.join(format!("{name}-{version}.tar.gz"));
             let mut c = Command::new("python3");
             c.args(["-c", WHEEL_FROM_SDIST])
@@ -425,6 +409,24 @@ fn stage_pyodide(from: &Path, to: &Path) -> Result<()> {
         to.display()
     );
     Ok(())
+}
+
+/// `pip download --no-deps` of `packages` into `dest`, with `options`.
+fn pip_download(dest: &Path, options: &[&str], packages: &[&str]) -> Result<()> {
+    let mut c = Command::new("python3");
+    c.args([
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+    ])
+    .args(options)
+    .arg("--dest")
+    .arg(dest)
+    .args(packages);
+    run(c, "pip download (the exact reading's Python packages)")
 }
 
 fn trunk(args: &[&str]) -> Command {
