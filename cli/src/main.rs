@@ -204,7 +204,7 @@ impl TimeoutArgs {
 }
 
 /// The exact model reading: the models run by Python with real SQLAlchemy.
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 struct PythonArgs {
     /// Read the models by running them with SQLAlchemy: the desired schema (and any more
     /// MODELS after it) is a .py file, a package directory or a dotted module (app.models),

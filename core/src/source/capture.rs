@@ -149,9 +149,7 @@ impl Joined {
             column: 1,
         }
     }
-}
 
-impl Joined {
     /// `span` (the start of a line) moved to its 1-based `column` (in characters), as far as
     /// the line goes.
     fn at_column(&self, span: Span, column: u32) -> Span {
