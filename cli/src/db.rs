@@ -140,6 +140,18 @@ fn set_timeouts(client: &mut Client, t: &Timeouts) -> Result<(), postgres::Error
     ))
 }
 
+/// The server's major version (what `--python` compiles the models' DDL for before `apply`).
+pub fn server_major(spec: &ConnSpec) -> Result<u32, DbError> {
+    let mut client = spec.connect().map_err(|e| DbError::input(e.0))?;
+    let version = rows(&mut client, "SHOW server_version_num")
+        .map_err(|e| DbError::database(spec.scrub(&pg_message(&e))))?;
+    Ok(version
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|v| v.parse::<u32>().ok())
+        .map_or(0, |n| n / 10_000))
+}
+
 /// Connects and reads the schema in one read-only, repeatable-read transaction, under
 /// `timeouts`; with the server's major version.
 pub fn read_schema(spec: &ConnSpec, timeouts: &Timeouts) -> Result<(Parsed, u32), DbError> {

@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use schemafix_cli::connect::{
     is_conninfo, is_url, redact, register_secret, register_secrets, ConnSpec,
 };
-use schemafix_cli::db::{apply, read_schema, ApplyOptions, Cause, DbError, Timeouts};
+use schemafix_cli::db::{apply, read_schema, server_major, ApplyOptions, Cause, DbError, Timeouts};
 use schemafix_cli::report;
 use schemafix_core::{
     creation_statements, file_of, migrate_parsed, parse, parse_capture, render_sqlalchemy,
@@ -683,11 +683,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             renames,
         } => {
             let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| bad_input(e.0))?;
+            // Models run for the server they are applied to.
+            let version = match python.python {
+                Some(_) => Some(server_major(&spec).map_err(db_failure)?),
+                None => None,
+            };
             let desired = load_desired(
                 &to,
                 &to_format,
                 &python,
-                None,
+                version,
                 &Timeouts {
                     lock: lock_timeout,
                     statement: statement_timeout,
