@@ -414,6 +414,12 @@ results.exact_warm_ms = Date.now() - started;
 check((await x.$('#readings-differ')) !== null, 'where the static reading differs, the page says so');
 check((await x.textContent('#output')).includes('ALTER TABLE users ADD COLUMN username character varying(40);'),
   'the exact output is shown', await x.textContent('#output'));
+// "Verify on PostgreSQL" runs the migration shown: the exact reading's three statements.
+await x.click('#verify');
+await x.waitForSelector('#verify-result', { timeout: 180000 });
+check(await x.getAttribute('#verify-result', 'data-status') === 'Converged'
+  && (await x.textContent('#verify-result')).includes('3 statement(s) ran'),
+  'the exact reading\'s migration is the one verified', await x.textContent('#verify-result'));
 // Typing stays responsive while Python runs: the static output follows every keystroke.
 check((await keystrokeToOutput(x)) < 5000, 'typing recomputes the static output while the exact reading runs');
 // Several files dropped together: the model file lands in the editor, the others are kept and

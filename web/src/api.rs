@@ -321,6 +321,7 @@ pub fn verify(
         to,
         to_format: format_of(o.to_format.as_deref())?,
         options: o.plan_options(),
+        exact: None,
     };
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         let v = crate::verify::verify(&req)

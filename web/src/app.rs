@@ -960,6 +960,8 @@ pub fn app(props: &AppProps) -> Html {
     let on_verify = {
         let verification = verification.clone();
         let s = s.clone();
+        // The migration shown is the one verified: the exact reading's when it is shown.
+        let exact_shown = exact_m.cloned();
         Callback::from(move |_: MouseEvent| {
             let inputs = s.inputs();
             verification.set(Verify::Running(inputs.clone()));
@@ -970,6 +972,7 @@ pub fn app(props: &AppProps) -> Html {
                 to: inputs.to.clone(),
                 to_format: inputs.to_format,
                 options: inputs.plan_options(),
+                exact: exact_shown.clone(),
             };
             wasm_bindgen_futures::spawn_local(async move {
                 let result = crate::verify::verify(&req).await;

@@ -24,6 +24,9 @@ pub struct Request {
     pub to: String,
     pub to_format: Option<Format>,
     pub options: PlanOptions,
+    /// The migration already computed from the exact reading of the models, verified instead
+    /// of the static reading's.
+    pub exact: Option<schemafix_core::Migration>,
 }
 
 /// A PostgreSQL error and the statement it stopped at.
@@ -155,13 +158,16 @@ struct Message<'a> {
 
 /// Runs the migration of `req` on a fresh PGlite database and checks it converged.
 pub async fn verify(req: &Request) -> Result<Verification, String> {
-    let m = migrate(
-        &req.from,
-        req.from_format,
-        &req.to,
-        req.to_format,
-        &req.options,
-    );
+    let m = match &req.exact {
+        Some(m) => m.clone(),
+        None => migrate(
+            &req.from,
+            req.from_format,
+            &req.to,
+            req.to_format,
+            &req.options,
+        ),
+    };
     if m.has_errors() {
         return Err("no migration to verify: fix the errors in the inputs".into());
     }
