@@ -194,6 +194,8 @@ struct ClassInfo {
     /// An attribute of the class is made by a call schemafix cannot follow statically (or a
     /// `@declared_attr`): the class may have columns it did not read.
     unread: bool,
+    /// Those calls (attribute, callee, offset), said for the classes that make tables.
+    unfollowed: Vec<(String, String, usize)>,
     at: usize,
 }
 
@@ -478,7 +480,11 @@ impl Sx<'_> {
                                 info.columns.push(col);
                             } else if let Some(callee) = self.unfollowed_call(&a.value) {
                                 info.unread = true;
-                                self.unread_attribute(&name, attr, &callee, a.range.start().to_usize());
+                                info.unfollowed.push((
+                                    attr.to_string(),
+                                    callee,
+                                    a.range.start().to_usize(),
+                                ));
                             }
                         }
                     }
@@ -507,7 +513,8 @@ impl Sx<'_> {
                         a.value.as_deref().and_then(|v| self.unfollowed_call(v))
                     {
                         info.unread = true;
-                        self.unread_attribute(&name, &attr, &callee, a.range.start().to_usize());
+                        info.unfollowed
+                            .push((attr.clone(), callee, a.range.start().to_usize()));
                     }
                 }
                 Stmt::FunctionDef(f)
@@ -606,6 +613,24 @@ impl Sx<'_> {
         c.unread || (depth < 20 && c.bases.iter().any(|b| self.any_unread(b, depth + 1)))
     }
 
+    /// The calls not followed in the class and the bases it takes columns from, with the
+    /// class each is written in.
+    fn unfollowed(&self, name: &str, depth: usize, out: &mut Vec<(String, String, String, usize)>) {
+        let Some(c) = self.classes.get(name) else {
+            return;
+        };
+        out.extend(
+            c.unfollowed
+                .iter()
+                .map(|(a, f, at)| (name.to_string(), a.clone(), f.clone(), *at)),
+        );
+        if depth < 20 {
+            for b in &c.bases {
+                self.unfollowed(b, depth + 1, out);
+            }
+        }
+    }
+
     /// The callee of a class attribute's value that may make a column schemafix cannot see: a
     /// call to anything but SQLAlchemy's (or Flask-SQLAlchemy's, SQLModel's) own names, the
     /// mapper's non-column constructs and Python's builtins (a function of the project, say).
@@ -688,6 +713,8 @@ impl Sx<'_> {
     }
 
     fn build_tables(&mut self) {
+        // The calls not followed already said (a mixin's, once for all its tables).
+        let mut said = BTreeSet::new();
         let names: Vec<String> = self.classes.keys().cloned().collect();
         // Keep the file's order.
         let mut ordered: Vec<(usize, String)> = names
@@ -741,6 +768,13 @@ impl Sx<'_> {
             };
             let (columns, items) = self.all_columns(&name, 0);
             let unread = self.any_unread(&name, 0);
+            let mut calls = Vec::new();
+            self.unfollowed(&name, 0, &mut calls);
+            for (class, attr, callee, at) in calls {
+                if said.insert(at) {
+                    self.unread_attribute(&class, &attr, &callee, at);
+                }
+            }
             self.tables.push(TableSpec {
                 name: tablename,
                 schema: c.schema.clone(),
