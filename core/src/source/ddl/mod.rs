@@ -160,14 +160,11 @@ pub(crate) fn apply_written_ddl(
             d.severity = Severity::Error;
         }
         // A statement with no line of its own (a model's DDL listener) names none.
-        let line = match from.line {
-            0 => String::new(),
-            n => format!("(line {n})"),
+        let (written, line) = match from.line {
+            0 => (format!(" (line {})", d.span.line), String::new()),
+            n => (format!("(line {})", d.span.line), format!("(line {n})")),
         };
-        d.message = d
-            .message
-            .replace(&format!("(line {})", d.span.line), &line)
-            .replace(" :", ":");
+        d.message = d.message.replace(&written, &line);
         d.span = from;
     }
     (schema, diags)
