@@ -582,3 +582,42 @@ fn what_the_static_reader_cannot_follow_is_said_and_never_dropped() {
         "{stdout}"
     );
 }
+
+#[test]
+fn type_numbers_from_module_constants_are_read_and_unknown_ones_refused() {
+    let s = Scratch::new("exact-constants");
+    let text = "from sqlalchemy import Column, Integer, Numeric, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\nNAME_LEN = 80\nP, S = 12, 2\n\n\nclass Item(Base):\n    __tablename__ = \"items\"\n    id = Column(Integer, primary_key=True)\n    name = Column(String(NAME_LEN))\n    price = Column(Numeric(P, S))\n";
+    let model = s.file("models.py", text);
+    let current = s.file(
+        "current.sql",
+        "CREATE TABLE items (id serial PRIMARY KEY, name varchar(80), price numeric(12,2));\n",
+    );
+    // Read statically as SQLAlchemy reads them: nothing to change, and the same exactly.
+    let out = run_schemafix(&["diff", &current, &model, "--exit-code"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let python = format!("--python={}", oracle().display());
+    let out = run_schemafix(&["diff", &current, &model, "--exit-code", &python]);
+    assert_eq!(out.status.code(), Some(0));
+    // A length from another module cannot be read statically: refused, never read as no
+    // length (which would plan removing the limit).
+    let other = s.file(
+        "other.py",
+        text.replace("NAME_LEN = 80\n", "").replace(
+            "Base = declarative_base()",
+            "from settings import NAME_LEN\n\nBase = declarative_base()",
+        ),
+    );
+    let stderr = refused(&["diff", &current, &other]);
+    assert!(
+        stderr.contains(
+            "`String(…)` takes a number schemafix cannot read without running the models"
+        ),
+        "{stderr}"
+    );
+}

@@ -360,13 +360,20 @@ impl Sx<'_> {
             _ => (self.dotted(e)?, None),
         };
         let arg = |i: usize| call.and_then(|c| c.args.get(i));
-        let int_arg = |i: usize, k: &str| {
-            call.and_then(|c| {
-                c.args
-                    .get(i)
-                    .and_then(int_const)
-                    .or_else(|| kw(c, k).and_then(int_const))
-            })
+        // A type's number: a literal or a module-level constant; anything else cannot be read
+        // without running the models, and the column is refused rather than read without it.
+        let mut unreadable: Option<usize> = None;
+        let ints = &self.ints;
+        let mut int_arg = |i: usize, k: &str| {
+            let given = call.and_then(|c| c.args.get(i).or_else(|| kw(c, k)))?;
+            let n = int_const(given).or_else(|| match given {
+                Expr::Name(n) => ints.get(n.id.as_str()).copied(),
+                _ => None,
+            });
+            if n.is_none() && !is_none(given) {
+                unreadable.get_or_insert(given.range().start().to_usize());
+            }
+            n
         };
         let tz = call.and_then(|c| kw_bool(c, "timezone")).unwrap_or(false);
         let with_len = |base: &str, n: Option<i64>| match n {
@@ -453,6 +460,19 @@ impl Sx<'_> {
                 return None;
             }
         };
+        if let Some(at) = unreadable {
+            self.diag(
+                Severity::Error,
+                DiagKind::UnknownObject,
+                format!(
+                    "line {}: `{}(…)` takes a number schemafix cannot read without running the models (not a literal or an integer constant of this file); run them with --python",
+                    self.line(at),
+                    last(&name)
+                ),
+                at,
+            );
+            return None;
+        }
         Some((t, false))
     }
 

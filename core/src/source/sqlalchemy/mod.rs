@@ -71,6 +71,7 @@ pub fn parse_sqlalchemy(text: &str) -> Parsed {
         classes: BTreeMap::new(),
         naming: BTreeMap::new(),
         dicts: BTreeMap::new(),
+        ints: BTreeMap::new(),
         enums: BTreeMap::new(),
         tables: Vec::new(),
         model_defaults: Vec::new(),
@@ -216,6 +217,9 @@ struct Sx<'a> {
     naming: BTreeMap<String, String>,
     /// Module-level dict literals by name (for `naming_convention=convention`).
     dicts: BTreeMap<String, Expr>,
+    /// Module-level integer constants by name (`MAX_LEN = 80`, `P, S = 12, 2`), for type
+    /// arguments such as `String(MAX_LEN)`.
+    ints: BTreeMap<String, i64>,
     /// Native enum types to create: name → labels.
     enums: BTreeMap<String, (Vec<String>, usize)>,
     tables: Vec<TableSpec>,
@@ -296,8 +300,17 @@ impl Sx<'_> {
                             .insert(local.to_string(), format!("{module}.{name}"));
                     }
                 }
-                Stmt::Assign(a) => self.assign(a),
-                Stmt::AnnAssign(_) => {}
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        self.integer_constants(t, &a.value);
+                    }
+                    self.assign(a)
+                }
+                Stmt::AnnAssign(a) => {
+                    if let Some(v) = &a.value {
+                        self.integer_constants(&a.target, v);
+                    }
+                }
                 Stmt::ClassDef(c) => self.class(c),
                 Stmt::If(i) => {
                     // `if TYPE_CHECKING:` imports and the like.
@@ -320,6 +333,34 @@ impl Sx<'_> {
             }
         }
         self.build_tables();
+    }
+
+    /// `NAME = 80` and `A, B = 12, 2` at module level: integer constants a type may use. A
+    /// name assigned anything else (again) is no constant.
+    fn integer_constants(&mut self, target: &Expr, value: &Expr) {
+        match (target, value) {
+            (Expr::Name(n), v) => match int_const(v) {
+                Some(i) => {
+                    self.ints.insert(n.id.as_str().to_string(), i);
+                }
+                None => {
+                    self.ints.remove(n.id.as_str());
+                }
+            },
+            (Expr::Tuple(t), Expr::Tuple(v)) if t.elts.len() == v.elts.len() => {
+                for (t, v) in t.elts.iter().zip(&v.elts) {
+                    self.integer_constants(t, v);
+                }
+            }
+            (Expr::Tuple(t), _) => {
+                for t in &t.elts {
+                    if let Expr::Name(n) = t {
+                        self.ints.remove(n.id.as_str());
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Top-level assignments: bases, metadata, Core tables.
