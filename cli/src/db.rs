@@ -90,12 +90,7 @@ fn rows<C: GenericClient>(c: &mut C, sql: &str) -> Result<Vec<Row>, postgres::Er
 pub fn introspect<C: GenericClient>(c: &mut C, progress: bool) -> Result<(Parsed, u32), DbError> {
     let err =
         |e: postgres::Error| DbError::database(format!("reading the catalog: {}", pg_message(&e)));
-    let version = rows(c, "SHOW server_version_num").map_err(err)?;
-    let num: u32 = version
-        .first()
-        .and_then(|r| r.first().cloned().flatten())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let num = server_version_num(c).map_err(err)?;
     if num < MIN_SERVER_VERSION {
         return Err(DbError::input(format!(
             "PostgreSQL {} is not supported (12 or later is needed)",
@@ -140,16 +135,21 @@ fn set_timeouts(client: &mut Client, t: &Timeouts) -> Result<(), postgres::Error
     ))
 }
 
+/// `server_version_num` (150004 for 15.4; 0 when it cannot be read as a number).
+fn server_version_num<C: GenericClient>(c: &mut C) -> Result<u32, postgres::Error> {
+    Ok(rows(c, "SHOW server_version_num")?
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
 /// The server's major version (what `--python` compiles the models' DDL for before `apply`).
 pub fn server_major(spec: &ConnSpec) -> Result<u32, DbError> {
     let mut client = spec.connect().map_err(|e| DbError::input(e.0))?;
-    let version = rows(&mut client, "SHOW server_version_num")
-        .map_err(|e| DbError::database(spec.scrub(&pg_message(&e))))?;
-    Ok(version
-        .first()
-        .and_then(|r| r.first().cloned().flatten())
-        .and_then(|v| v.parse::<u32>().ok())
-        .map_or(0, |n| n / 10_000))
+    server_version_num(&mut client)
+        .map(|n| n / 10_000)
+        .map_err(|e| DbError::database(spec.scrub(&pg_message(&e))))
 }
 
 /// Connects and reads the schema in one read-only, repeatable-read transaction, under

@@ -10,7 +10,7 @@ use std::time::Duration;
 use schemafix_core::{parse, parse_capture, Format, Parsed, Severity};
 use schemafix_tests::{python, shared_dir, workspace_root, Pg};
 
-use crate::{run_schemafix, Scratch};
+use crate::{assert_succeeds, run_schemafix, Scratch};
 
 /// The oracle's interpreter (SQLAlchemy 2.1, Flask-SQLAlchemy, SQLModel).
 fn oracle() -> PathBuf {
@@ -117,7 +117,7 @@ fn a_package_whose_base_lives_in_another_module_reads_whole() {
     let python = format!("--python={}", py.display());
     let root = s.path().display().to_string();
     // The package directory, from another working directory, its root on sys.path.
-    let out = run_schemafix(&[
+    let (stdout, _) = assert_succeeds(&[
         "diff",
         &current,
         &format!("{root}/app/models"),
@@ -125,11 +125,6 @@ fn a_package_whose_base_lives_in_another_module_reads_whole() {
         "--python-path",
         &root,
     ]);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(
         stdout.contains("ALTER TABLE users ADD COLUMN username character varying(80)"),
         "the constant's length: {stdout}"
@@ -157,7 +152,7 @@ fn a_package_whose_base_lives_in_another_module_reads_whole() {
         .output()
         .unwrap();
     assert_eq!(dotted.status.code(), Some(0));
-    let files = run_schemafix(&[
+    let (files, _) = assert_succeeds(&[
         "diff",
         &current,
         &format!("{root}/app/models/user.py"),
@@ -166,15 +161,17 @@ fn a_package_whose_base_lives_in_another_module_reads_whole() {
         "--python-path",
         &root,
     ]);
-    let strip = |o: &[u8]| {
-        String::from_utf8_lossy(o)
-            .lines()
+    let strip = |o: &str| {
+        o.lines()
             .filter(|l| !l.starts_with("--"))
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert_eq!(strip(&dotted.stdout), strip(&out.stdout));
-    assert_eq!(strip(&files.stdout), strip(&out.stdout));
+    assert_eq!(
+        strip(&String::from_utf8_lossy(&dotted.stdout)),
+        strip(&stdout)
+    );
+    assert_eq!(strip(&files), strip(&stdout));
     // Without --python, a second model file is refused, not ignored.
     refused(&["diff", &current, &root, &root]);
 }
@@ -398,8 +395,10 @@ fn realworld(name: &str) {
         .map(|c| serde_json::to_string(c).unwrap())
         .unwrap_or_else(|| "{}".into());
     let expected = p.dir.join("expected.sql").display().to_string();
-    let run = |args: &[String]| {
-        std::process::Command::new(crate::schemafix_bin())
+    // `schemafix ARGS` in the project's scratch directory, which must succeed (`what` says
+    // what it does); its standard output and error.
+    let run = |what: &str, args: &[String]| {
+        let out = std::process::Command::new(crate::schemafix_bin())
             .args(args)
             .current_dir(s.path())
             .env("PYTHONPATH", s.path())
@@ -408,21 +407,25 @@ fn realworld(name: &str) {
             .env_remove("DATABASE_URL")
             .stdin(std::process::Stdio::null())
             .output()
-            .unwrap()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {what}:\n{stdout}{stderr}"
+        );
+        (stdout, stderr)
     };
     // The models against the dump of what their create_all made: nothing to do.
     let mut args = vec!["diff".to_string(), expected.clone()];
     args.extend(p.model_args(&py, &[]));
     args.push("--exit-code".into());
-    let out = run(&args);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{name}: the models against their own create_all plan something:\n{stdout}{stderr}"
+    let (stdout, stderr) = run(
+        "the models against their own create_all plan something",
+        &args,
     );
     assert!(stdout.trim().is_empty(), "{stdout}");
     assert!(
@@ -434,12 +437,7 @@ fn realworld(name: &str) {
     let edited = p.model_args(&py, &[s.file("schemafix_edit.py", EDIT)]);
     let mut args = vec!["diff".to_string(), expected];
     args.extend(edited.iter().cloned());
-    let out = run(&args);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let (stdout, stderr) = run("the edited models", &args);
     let (table, column) = std::fs::read_to_string(s.path().join("edited.txt"))
         .ok()
         .and_then(|l| {
@@ -472,25 +470,11 @@ fn realworld(name: &str) {
         .unwrap_or_else(|e| panic!("{name}: loading expected.sql: {e:#}"));
     let mut args = vec!["apply".to_string(), "--db".into(), db.url(), "--yes".into()];
     args.extend(edited.iter().cloned());
-    let out = run(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{name}: apply:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run("apply", &args);
     // Converged: the database read back plans nothing more against the edited models.
     let mut args = vec!["check".to_string(), db.url()];
     args.extend(edited);
-    let out = run(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{name}: after apply:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run("after apply", &args);
 }
 
 macro_rules! realworld_projects {
@@ -549,12 +533,7 @@ fn what_the_static_reader_cannot_follow_is_said_and_never_dropped() {
         "from sqlalchemy import Column, Integer, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\nLENGTHS = {\"name\": 255, \"nick\": 40}\n\n\ndef text_column(field, **kw):\n    return Column(String(LENGTHS[field]), **kw)\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n    id = Column(Integer, primary_key=True)\n    email = Column(String(255), nullable=False)\n    full_name = text_column(\"name\", index=True)\n    nickname = text_column(\"nick\")\n",
     );
     // Statically: a warning at each such attribute, and nothing dropped for being missing.
-    let out = run_schemafix(&["diff", &current, &model, "--allow-destructive"]);
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (stdout, stderr) = assert_succeeds(&["diff", &current, &model, "--allow-destructive"]);
     assert!(
         stderr
             .contains("models.py:16:5: warning: line 16: class User: `full_name = text_column(…)`")
@@ -564,14 +543,13 @@ fn what_the_static_reader_cannot_follow_is_said_and_never_dropped() {
     );
     assert!(!stdout.contains("DROP"), "unknown became a drop: {stdout}");
     // Exactly: the columns the function makes, the one the model lacks dropped as asked.
-    let out = run_schemafix(&[
+    let (stdout, _) = assert_succeeds(&[
         "diff",
         &current,
         &model,
         "--allow-destructive",
         &format!("--python={}", oracle().display()),
     ]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
     let statements: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("--")).collect();
     assert_eq!(
         statements,
@@ -593,17 +571,9 @@ fn type_numbers_from_module_constants_are_read_and_unknown_ones_refused() {
         "CREATE TABLE items (id serial PRIMARY KEY, name varchar(80), price numeric(12,2));\n",
     );
     // Read statically as SQLAlchemy reads them: nothing to change, and the same exactly.
-    let out = run_schemafix(&["diff", &current, &model, "--exit-code"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_succeeds(&["diff", &current, &model, "--exit-code"]);
     let python = format!("--python={}", oracle().display());
-    let out = run_schemafix(&["diff", &current, &model, "--exit-code", &python]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_succeeds(&["diff", &current, &model, "--exit-code", &python]);
     // A length from another module cannot be read statically: refused, never read as no
     // length (which would plan removing the limit).
     let other = s.file(

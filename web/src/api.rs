@@ -270,23 +270,15 @@ pub fn diff(
     let o = DiffOptions::read(options)?;
     if o.exact {
         let from_format = format_of(o.from_format.as_deref())?;
-        let mut files: Vec<crate::exact::File> = o
+        let others = o
             .files
             .iter()
-            .map(|(name, text)| crate::exact::File {
+            .map(|(name, text)| crate::state::File {
                 name: name.clone(),
                 text: text.clone(),
             })
             .collect();
-        let name = o
-            .model_file
-            .clone()
-            .unwrap_or_else(|| crate::exact::MODEL_FILE.into());
-        files.retain(|f| f.name != name);
-        files.push(crate::exact::File {
-            name,
-            text: to.to_string(),
-        });
+        let files = crate::state::project_files(others, o.model_file.clone(), to.to_string());
         let (from, options) = (from.to_string(), o.plan_options());
         return Ok(wasm_bindgen_futures::future_to_promise(async move {
             let (m, _) = crate::exact::migrate_exact(&from, from_format, &files, &options)

@@ -420,15 +420,12 @@ enum Verify {
     Done(State, Rc<Result<Verification, String>>),
 }
 
-/// The exact reading of the desired side's models, for the inputs it was asked for.
-enum Exact {
-    Idle,
-    Running,
-    Done(
-        State,
-        Rc<Result<(Migration, crate::exact::Timings), String>>,
-    ),
-}
+/// The last exact reading of the desired side's models, with the inputs it was asked for (a
+/// reading of other inputs shows as running).
+type Exact = Option<(
+    State,
+    Rc<Result<(Migration, crate::exact::Timings), String>>,
+)>;
 
 /// "PostgreSQL 18.7 (PGlite 0.5.17)" out of `SELECT version()`.
 fn short_version(v: &str) -> &str {
@@ -581,7 +578,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     let output = use_state(|| None::<Rc<Output>>);
     let verification = use_state(|| Verify::Idle);
-    let exact = use_state(|| Exact::Idle);
+    let exact = use_state(|| Exact::None);
     let from_load = use_state(|| Load::None);
     let to_load = use_state(|| Load::None);
     let counter = use_mut_ref(|| 0u32);
@@ -686,7 +683,6 @@ pub fn app(props: &AppProps) -> Html {
                 if s.reads_exactly() && !*loading {
                     let inputs = s.inputs();
                     let run = move || {
-                        exact.set(Exact::Running);
                         let files = inputs.model_files();
                         wasm_bindgen_futures::spawn_local(async move {
                             let r = crate::exact::migrate_exact(
@@ -696,7 +692,7 @@ pub fn app(props: &AppProps) -> Html {
                                 &inputs.plan_options(),
                             )
                             .await;
-                            exact.set(Exact::Done(inputs, Rc::new(r)));
+                            exact.set(Some((inputs, Rc::new(r))));
                         });
                     };
                     *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, run));
@@ -730,7 +726,7 @@ pub fn app(props: &AppProps) -> Html {
     // The exact reading, once it has answered for these inputs, replaces the static one.
     let (exact_m, reading_html) = match &*exact {
         _ if !s.reads_exactly() => (None, html! {}),
-        Exact::Done(i, r) if *i == current => match &**r {
+        Some((i, r)) if *i == current => match &**r {
             Ok((em, t)) => {
                 let note = crate::exact::reading_note(em).unwrap_or_default();
                 // The statements compared, not their comments (the readings cite lines alike

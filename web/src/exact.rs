@@ -22,7 +22,7 @@ extern "C" {
 /// about the rest.
 const AVAILABLE: &str = "the page's Python has SQLAlchemy 2.1.9, Flask-SQLAlchemy 3.1.1 and the standard library only (SQLModel needs pydantic's compiled core, which is not available here); models that import other packages read exactly with the command line's --python in the project's own environment";
 
-pub use crate::state::{File, MODEL_FILE};
+use crate::state::File;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -90,10 +90,7 @@ pub async fn migrate_exact(
     let (mut to, _) = parse_capture(&json);
     // A package the browser's Python lacks: say what it has, and where the rest reads.
     for d in &mut to.diagnostics {
-        if d.severity == schemafix_core::Severity::Error
-            && d.message.contains("No module named")
-            && !d.message.contains(AVAILABLE)
-        {
+        if d.severity == schemafix_core::Severity::Error && d.message.contains("No module named") {
             d.message.push_str(&format!(" ({AVAILABLE})"));
         }
     }

@@ -59,13 +59,22 @@ impl Tab {
 }
 
 /// The file a model text is imported as when it has no name of its own.
-pub const MODEL_FILE: &str = "models.py";
+const MODEL_FILE: &str = "models.py";
 
 /// One file of the models, by its path in the project (`app/db.py`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct File {
     pub name: String,
     pub text: String,
+}
+
+/// A project's files for the exact reading: `others`, and the model `text` under `name`
+/// (`models.py` when it has none), which replaces an other of that name.
+pub fn project_files(mut others: Vec<File>, name: Option<String>, text: String) -> Vec<File> {
+    let name = name.unwrap_or_else(|| MODEL_FILE.into());
+    others.retain(|f| f.name != name);
+    others.push(File { name, text });
+    others
 }
 
 /// Which editor.
@@ -228,12 +237,7 @@ impl State {
     /// The desired side's files for the exact reading: the editor's text under its path, and
     /// the files dropped with it.
     pub fn model_files(&self) -> Vec<File> {
-        let mut files = self.to_files.clone();
-        files.push(File {
-            name: self.to_name.clone().unwrap_or_else(|| MODEL_FILE.into()),
-            text: self.to.clone(),
-        });
-        files
+        project_files(self.to_files.clone(), self.to_name.clone(), self.to.clone())
     }
 
     /// A side's format: the override, else what detection says.

@@ -81,8 +81,8 @@ def located():
 
 
 def record_locations(sqlalchemy):
-    """Notes where each Column is constructed (the innermost line of the user's code), and where
-    each Table joins its MetaData."""
+    """Notes where the user's code asks for each Column (see `located`), and where each Table
+    joins its MetaData."""
     from sqlalchemy import Column, Table, event
 
     if Column.__dict__.get("_schemafix_recording"):
@@ -152,16 +152,18 @@ def on_path(directory):
         sys.path.insert(0, directory)
 
 
-def module_for_file(path, roots):
-    """The dotted name a file is imported as, from the deepest root holding it; else (or when
-    its path there is no dotted name) from its own directory, which joins sys.path."""
-    path = os.path.abspath(path)
+def import_base(path, roots):
+    """The directory `path` (a file or a package) is imported from: the deepest root holding
+    it, where its path is a dotted name; else its own parent, which joins sys.path."""
     base = deepest_root(path, roots)
-    name = dotted(path, base) if base else None
-    if name is None:
+    if base is None or dotted(path, base) is None:
         base = os.path.dirname(path)
         on_path(base)
-        name = dotted(path, base)
+    return base
+
+
+def module_name(path, base):
+    name = dotted(path, base)
     if name is None:
         raise Failure("models", "%s cannot be imported: its name is no module name" % shown(path))
     return name
@@ -180,21 +182,13 @@ def modules_to_import(spec, roots):
                     found.append(os.path.join(here, f))
         if not found:
             raise Failure("models", "%s holds no Python file" % shown(top))
-        # A package below a root is imported by its dotted name there; else its parent
-        # directory joins sys.path.
-        base = deepest_root(top, roots)
-        if base is None or dotted(top, base) is None:
-            base = os.path.dirname(top)
-            on_path(base)
-        names = [dotted(f, base) for f in found]
-        bad = [f for f, n in zip(found, names) if n is None]
-        if bad:
-            raise Failure("models", "%s cannot be imported: its name is no module name" % shown(bad[0]))
-        return names
+        base = import_base(top, roots)
+        return [module_name(f, base) for f in found]
     if spec.endswith(".py") or os.path.sep in spec:
         if not os.path.isfile(spec):
             raise Failure("models", "%s: no such file" % spec)
-        return [module_for_file(spec, roots)]
+        path = os.path.abspath(spec)
+        return [module_name(path, import_base(path, roots))]
     if all(p.isidentifier() for p in spec.split(".")):
         return [spec]
     raise Failure("models", "%s is neither a file, a directory nor a dotted module name" % spec)

@@ -8,11 +8,12 @@
 
 use serde::Deserialize;
 
-use super::ddl::{apply_written_ddl, parse_expr};
+use super::ddl::apply_written_ddl;
+use super::sqlalchemy::python_default;
 use super::{Parsed, SourceFile};
 use crate::error::{DiagKind, Diagnostic, Severity};
 use crate::normalize::finish;
-use crate::schema::{Expr, Hint, QualName, Span};
+use crate::schema::{QualName, Span};
 
 /// The helper that captures what models create, run by the caller's Python (`python -c`, or
 /// Pyodide's `run(request)`); it depends on SQLAlchemy only.
@@ -262,29 +263,14 @@ pub fn parse_capture(json: &str) -> (Parsed, String) {
             continue;
         };
         table.span = joined.span(t.at);
-        let shown = table.name.to_string();
         for c in &t.columns {
             let Some(column) = table.column_mut(&c.name) else {
                 continue;
             };
             column.span = joined.span(c.at);
-            let Some(lit) = &c.python_default else {
-                continue;
-            };
-            let Ok(e) = parse_expr(lit) else { continue };
-            column.model_default = Hint(Some(Box::new(Expr {
-                sql: e.sql,
-                canon: e.canon,
-            })));
-            diagnostics.push(Diagnostic::new(
-                Severity::Note,
-                DiagKind::IgnoredClause,
-                format!(
-                    "{shown}.{}: default={lit} is Python-side, not a database default; a database default equal to it is kept",
-                    crate::quote::quote_ident(&c.name)
-                ),
-                column.span,
-            ));
+            if let Some(lit) = &c.python_default {
+                diagnostics.extend(python_default(&name, column, lit));
+            }
         }
     }
     let read: Vec<String> = capture

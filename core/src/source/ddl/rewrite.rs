@@ -296,7 +296,7 @@ pub(super) fn fk_action_columns_at(text: &str, msg: &str) -> Option<(usize, usiz
     // The list read by the parser, its names by the rule every identifier follows; it ends
     // where its `)` does.
     let rest = &text[open..];
-    let mut p = Parser::new(&PostgreSqlDialect {}).try_with_sql(rest).ok()?;
+    let mut p = parser_for(rest).ok()?;
     let names = p
         .parse_parenthesized_column_list(sqlparser::parser::IsOptional::Mandatory, false)
         .ok()?;

@@ -29,10 +29,7 @@ impl Sx<'_> {
         let tables = self.tables.clone();
         let mut column_at: BTreeMap<(QualName, String), usize> = BTreeMap::new();
         for t in &tables {
-            let q = QualName::new(
-                t.schema.clone().unwrap_or_else(|| "public".into()),
-                t.name.clone(),
-            );
+            let q = t.qual_name();
             for c in &t.columns {
                 column_at.insert((q.clone(), c.name.clone()), c.at);
             }
@@ -131,14 +128,8 @@ impl Sx<'_> {
                 }
                 items.push(s);
                 if let (Some(d), None) = (&c.model_default, &c.server_default) {
-                    self.model_defaults.push((
-                        QualName::new(
-                            t.schema.clone().unwrap_or_else(|| "public".into()),
-                            t.name.clone(),
-                        ),
-                        c.name.clone(),
-                        d.clone(),
-                    ));
+                    self.model_defaults
+                        .push((t.qual_name(), c.name.clone(), d.clone()));
                 }
             }
             let cols_sql = |v: &[String]| {
@@ -358,10 +349,7 @@ impl Sx<'_> {
         }
         let (mut schema, diags) = apply_written_ddl(Default::default(), &ddl, &origin);
         for t in tables.iter().filter(|t| t.unread) {
-            schema.unread_columns.insert(QualName::new(
-                t.schema.clone().unwrap_or_else(|| "public".into()),
-                t.name.clone(),
-            ));
+            schema.unread_columns.insert(t.qual_name());
         }
         self.diagnostics.extend(diags);
         // Spans of tables and columns: the model lines they came from.
@@ -376,25 +364,8 @@ impl Sx<'_> {
             }
         }
         for (table, column, lit) in std::mem::take(&mut self.model_defaults) {
-            if let (Some(t), Ok(e)) = (schema.table_mut(&table), parse_expr(&lit)) {
-                let tname = t.name.clone();
-                if let Some(c) = t.column_mut(&column) {
-                    c.model_default = Hint(Some(Box::new(SqlExpr {
-                        sql: e.sql,
-                        canon: e.canon,
-                    })));
-                    let msg = format!(
-                        "{}.{}: default={lit} is Python-side, not a database default; a database default equal to it is kept",
-                        tname,
-                        crate::quote::quote_ident(&column)
-                    );
-                    self.diagnostics.push(Diagnostic::new(
-                        Severity::Note,
-                        DiagKind::IgnoredClause,
-                        msg,
-                        c.span,
-                    ));
-                }
+            if let Some(c) = schema.table_mut(&table).and_then(|t| t.column_mut(&column)) {
+                self.diagnostics.extend(python_default(&table, c, &lit));
             }
         }
         if schema.tables.is_empty()

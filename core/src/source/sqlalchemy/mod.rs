@@ -19,7 +19,7 @@ use super::Parsed;
 use crate::error::{DiagKind, Diagnostic, LineIndex, Severity};
 use crate::normalize::finish;
 use crate::quote::quote_literal;
-use crate::schema::{Expr as SqlExpr, Hint, QualName, Span};
+use crate::schema::{Hint, QualName, Span};
 
 /// Parses a Python module holding SQLAlchemy models.
 pub fn parse_sqlalchemy(text: &str) -> Parsed {
@@ -179,6 +179,37 @@ struct TableSpec {
     /// Some attribute of the class (or a base) was not read (`ClassInfo::unread`).
     unread: bool,
     at: usize,
+}
+
+impl TableSpec {
+    /// The table's qualified name (`public` unless the model names a schema).
+    fn qual_name(&self) -> QualName {
+        QualName::new(
+            self.schema.clone().unwrap_or_else(|| "public".into()),
+            self.name.clone(),
+        )
+    }
+}
+
+/// A model's Python-side `default=` on `column` of `table` (`lit`: the value as SQL), kept as
+/// the column's hint, with the note saying it is no database default; nothing when `lit` is no
+/// expression. Both model sources (static and captured) read defaults so.
+pub(crate) fn python_default(
+    table: &QualName,
+    column: &mut crate::schema::Column,
+    lit: &str,
+) -> Option<Diagnostic> {
+    let e = parse_expr(lit).ok()?;
+    column.model_default = Hint(Some(Box::new(e)));
+    Some(Diagnostic::new(
+        Severity::Note,
+        DiagKind::IgnoredClause,
+        format!(
+            "{table}.{}: default={lit} is Python-side, not a database default; a database default equal to it is kept",
+            crate::quote::quote_ident(&column.name)
+        ),
+        column.span,
+    ))
 }
 
 /// What a class statement declares.
@@ -646,30 +677,29 @@ impl Sx<'_> {
         (cols, items)
     }
 
-    /// Whether the class or a base it takes columns from has an attribute not read.
-    fn any_unread(&self, name: &str, depth: usize) -> bool {
+    /// Whether the class or a base it takes columns from has an attribute not read; the calls
+    /// not followed among them go to `out`, with the class each is written in.
+    fn unread(
+        &self,
+        name: &str,
+        depth: usize,
+        out: &mut Vec<(String, String, String, usize)>,
+    ) -> bool {
         let Some(c) = self.classes.get(name) else {
             return false;
-        };
-        c.unread || (depth < 20 && c.bases.iter().any(|b| self.any_unread(b, depth + 1)))
-    }
-
-    /// The calls not followed in the class and the bases it takes columns from, with the
-    /// class each is written in.
-    fn unfollowed(&self, name: &str, depth: usize, out: &mut Vec<(String, String, String, usize)>) {
-        let Some(c) = self.classes.get(name) else {
-            return;
         };
         out.extend(
             c.unfollowed
                 .iter()
                 .map(|(a, f, at)| (name.to_string(), a.clone(), f.clone(), *at)),
         );
+        let mut unread = c.unread;
         if depth < 20 {
             for b in &c.bases {
-                self.unfollowed(b, depth + 1, out);
+                unread |= self.unread(b, depth + 1, out);
             }
         }
+        unread
     }
 
     /// The callee of a class attribute's value that may make a column schemafix cannot see: a
@@ -808,9 +838,8 @@ impl Sx<'_> {
                 }
             };
             let (columns, items) = self.all_columns(&name, 0);
-            let unread = self.any_unread(&name, 0);
             let mut calls = Vec::new();
-            self.unfollowed(&name, 0, &mut calls);
+            let unread = self.unread(&name, 0, &mut calls);
             for (class, attr, callee, at) in calls {
                 if said.insert(at) {
                     self.unread_attribute(&class, &attr, &callee, at);
