@@ -761,7 +761,7 @@ pub fn app(props: &AppProps) -> Html {
         },
         _ => (
             None,
-            html! { <p id="reading" data-reading="running" class="muted">{"Exact: running the models with SQLAlchemy in Python (Pyodide, loaded from this site on first use, about 13 MB); the static reading is shown meanwhile."}</p> },
+            html! { <p id="reading" data-reading="running" class="muted">{"Exact: running the models with SQLAlchemy in Python (Pyodide, loaded from this site on first use, about 9 MB compressed); the static reading is shown meanwhile."}</p> },
         ),
     };
     let m = exact_m.or(static_m);
