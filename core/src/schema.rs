@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::quote::quote_ident;
 
+mod type_name;
+pub use type_name::TypeName;
+
 /// A byte range in the source text plus the 1-based line and column of its start.
 ///
 /// Offsets are 32-bit (every IR object holds a span, so this keeps each 16 bytes): an input
@@ -217,6 +220,10 @@ pub struct Function {
     /// `COMMENT ON FUNCTION`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The search path its statement was written under, where the source set one other than
+    /// the default: the statement, kept as written, runs under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -245,6 +252,9 @@ pub struct Trigger {
     /// When it fires (`ALTER TABLE … ENABLE ALWAYS TRIGGER …`; by default on origin).
     #[serde(default, skip_serializing_if = "TriggerFiring::is_origin")]
     pub firing: TriggerFiring,
+    /// The search path its statement was written under (as a function's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -704,101 +714,6 @@ impl IdentityOptions {
     }
 }
 
-/// A column's canonical type (`integer`, `character varying(255)`), as `format_type` prints it.
-///
-/// A schema names few distinct types for many columns, so equal names share one allocation
-/// (interned per thread when a source reads them): a column holds a pointer, not its own copy.
-/// Reads as a `&str` (`Deref`), compares with strings, and serializes as one.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct TypeName(Arc<str>);
-
-/// How many distinct type names an interner keeps before it starts afresh (interning only
-/// saves memory; a name outside the table is a copy of its own).
-const TYPE_NAMES_KEPT: usize = 4096;
-
-thread_local! {
-    static TYPE_NAMES: std::cell::RefCell<std::collections::HashSet<Arc<str>>> =
-        std::cell::RefCell::default();
-}
-
-impl TypeName {
-    /// The shared name equal to `name`.
-    pub fn new(name: &str) -> Self {
-        TYPE_NAMES.with(|names| {
-            let mut names = names.borrow_mut();
-            if let Some(known) = names.get(name) {
-                return TypeName(Arc::clone(known));
-            }
-            if names.len() >= TYPE_NAMES_KEPT {
-                names.clear();
-            }
-            let shared: Arc<str> = Arc::from(name);
-            names.insert(Arc::clone(&shared));
-            TypeName(shared)
-        })
-    }
-    /// The name as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for TypeName {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for TypeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for TypeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl From<&str> for TypeName {
-    fn from(name: &str) -> Self {
-        TypeName::new(name)
-    }
-}
-
-impl From<String> for TypeName {
-    fn from(name: String) -> Self {
-        TypeName::new(&name)
-    }
-}
-
-impl PartialEq<str> for TypeName {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<&str> for TypeName {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-
-impl Serialize for TypeName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for TypeName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        Ok(TypeName::new(&name))
-    }
-}
-
 /// A column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
@@ -1167,6 +1082,9 @@ pub struct View {
     pub indexes: Vec<Index>,
     /// `COMMENT ON VIEW` / `COMMENT ON MATERIALIZED VIEW`.
     pub comment: Option<String>,
+    /// The search path its query was written under (as a function's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<String>,
     /// Where it was declared.
     pub span: Span,
 }

@@ -9,7 +9,7 @@ use crate::schema::{Column, Deferrable, IdentityOptions, QualName};
 use crate::sql::{
     alter_col, check_clause, collate, cols, column_def, comment, converted, create_index_sql,
     create_view, deferrable, drop_constraint, fk_clause, identity_options_sql, in_schema, include,
-    q, step_sql, validate, view_kind,
+    on_path, q, step_sql, validate, view_kind,
 };
 
 /// A step's online form, when it has one: an index built or dropped `CONCURRENTLY` (a unique
@@ -78,7 +78,10 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         // A new materialized view, then its indexes built concurrently (a populated view is
         // read by the time its indexes are built).
         Change::CreateView { view, .. } if view.materialized && !view.indexes.is_empty() => {
-            let mut forms = vec![st(Phase::Transactional, create_view(view))];
+            let mut forms: Vec<_> = on_path(&view.search_path, vec![create_view(view)])
+                .into_iter()
+                .map(|sql| st(Phase::Transactional, sql))
+                .collect();
             if view.comment.is_some() {
                 let kind = view_kind(true);
                 forms.push(st(

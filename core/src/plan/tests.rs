@@ -621,3 +621,121 @@ fn a_default_taken_off_for_a_type_change_says_so() {
         m.sql
     );
 }
+
+/// A sequence of another type than its column (a Rails migration made the column `integer`
+/// and left the sequence `bigint`; a dump from before PostgreSQL 10 has no `AS`) is a sequence
+/// of its own, not a serial: `serial` would make it `integer`, and the plan says so.
+#[test]
+fn a_sequence_of_another_type_than_its_column_is_not_a_serial() {
+    let dump = |column: &str, sequence_as: &str| {
+        format!(
+            "CREATE TABLE public.users (id {column} NOT NULL);\n\
+             CREATE SEQUENCE public.users_id_seq{sequence_as} START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n\
+             ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;\n\
+             ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);"
+        )
+    };
+    let serial = "CREATE TABLE users (id serial);";
+    let m = |from: &str, to: &str| migrate(from, None, to, None, &PlanOptions::default());
+    assert!(m(&dump("integer", " AS integer"), serial).plan.is_empty());
+    assert!(m(&dump("bigint", ""), "CREATE TABLE users (id bigserial);")
+        .plan
+        .is_empty());
+    let sql = m(&dump("integer", ""), serial).sql;
+    assert!(
+        sql.contains("ALTER SEQUENCE users_id_seq AS integer"),
+        "{sql}"
+    );
+    let sql = m(&dump("integer", " AS bigint"), &dump("integer", "")).sql;
+    assert!(sql.trim().is_empty(), "{sql}");
+}
+
+/// `public.gen_random_uuid()` (pgcrypto's) is another function than `gen_random_uuid()`,
+/// which always finds the built-in; `public.f()` and `f()` are one function when `f` is not
+/// a built-in's name.
+#[test]
+fn a_call_to_an_extension_function_named_like_a_built_in_keeps_its_schema() {
+    let t = |default: &str| format!("CREATE TABLE t (id uuid DEFAULT {default});");
+    let m = |a: &str, b: &str| migrate(&t(a), None, &t(b), None, &PlanOptions::default());
+    let sql = m("public.gen_random_uuid()", "gen_random_uuid()").sql;
+    assert!(
+        sql.contains("ALTER TABLE t ALTER COLUMN id SET DEFAULT gen_random_uuid()"),
+        "{sql}"
+    );
+    let sql = m("gen_random_uuid()", "public.gen_random_uuid()").sql;
+    assert!(
+        sql.contains("SET DEFAULT public.gen_random_uuid()"),
+        "{sql}"
+    );
+    assert!(m("public.new_id()", "new_id()").plan.is_empty());
+    assert!(m("pg_catalog.gen_random_uuid()", "gen_random_uuid()")
+        .plan
+        .is_empty());
+}
+
+/// `CREATE TABLE … AS SELECT` makes a table whose columns its outputs say (a cast, a literal,
+/// named by an alias, the cast column, or the type a bare cast names); an output whose type
+/// needs the catalog is an error naming it, never a table guessed.
+#[test]
+fn a_table_made_by_a_query_has_the_columns_its_outputs_say() {
+    let ctas = "create table e as select 1 as id, ''::text as s, x::int, 5000000000 as big, 1.5 as r, true as b from generate_series(1, 3) x;\n\
+                create table n as select 'x'::varchar(3), cast(1 as smallint) as a;";
+    let written =
+        "CREATE TABLE e (id integer, s text, x integer, big bigint, r numeric, b boolean);\n\
+                   CREATE TABLE n (\"varchar\" character varying(3), a smallint);";
+    let m = migrate(ctas, None, written, None, &PlanOptions::default());
+    assert!(m.from_diagnostics.is_empty(), "{:?}", m.from_diagnostics);
+    assert!(m.plan.is_empty(), "{}", m.sql);
+    let m = migrate(
+        "CREATE TABLE t (a int);\ncreate table u as select a from t;",
+        None,
+        "CREATE TABLE t (a int);",
+        None,
+        &PlanOptions::default(),
+    );
+    let e = &m.from_diagnostics[0];
+    assert_eq!(e.severity, crate::Severity::Error);
+    assert!(
+        e.message
+            .contains("CREATE TABLE u AS (line 2): the type of `a` is not known"),
+        "{}",
+        e.message
+    );
+}
+
+/// What is kept as written (a function, a trigger, a view) runs under the search path it was
+/// written under, and a column's unqualified enum type or `nextval` sequence is the one that
+/// path finds.
+#[test]
+fn statements_kept_as_written_run_under_their_search_path() {
+    let app = "CREATE SCHEMA app;\nSET search_path = app, pg_catalog;\n\
+               CREATE TYPE kind AS ENUM ('a', 'b');\n\
+               CREATE TABLE items (k kind);\n\
+               CREATE FUNCTION first_kind() RETURNS kind LANGUAGE sql AS $$ SELECT k FROM items LIMIT 1 $$;\n\
+               CREATE VIEW kinds AS SELECT k FROM items;\n\
+               CREATE SEQUENCE counter;\n\
+               CREATE TABLE counts (n bigint DEFAULT nextval('counter'::regclass));\n\
+               SET search_path = public;\n\
+               CREATE TABLE t (k app.kind);";
+    let m = migrate("", None, app, None, &PlanOptions::default());
+    assert!(m.to_diagnostics.is_empty(), "{:?}", m.to_diagnostics);
+    let set = "SELECT pg_catalog.set_config('search_path', 'app, pg_catalog', false);";
+    let back = "SELECT pg_catalog.set_config('search_path', '\"$user\", public', false);";
+    assert!(m.sql.contains("k app.kind"), "{}", m.sql);
+    assert!(
+        m.sql
+            .contains("n bigint DEFAULT nextval('app.counter'::regclass)"),
+        "{}",
+        m.sql
+    );
+    assert!(!m.sql.contains("k kind"), "{}", m.sql);
+    let lines: Vec<&str> = m.sql.lines().collect();
+    for written in ["CREATE FUNCTION first_kind()", "CREATE VIEW app.kinds AS"] {
+        let at = lines.iter().position(|l| l.starts_with(written)).unwrap();
+        assert_eq!((lines[at - 1], lines[at + 1]), (set, back), "{}", m.sql);
+    }
+    // Against itself: nothing.
+    assert!(migrate(app, None, app, None, &PlanOptions::default())
+        .plan
+        .is_empty());
+}

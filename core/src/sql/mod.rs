@@ -451,6 +451,23 @@ pub(crate) fn comment(kind: &str, target: &str, text: &Option<String>) -> String
     )
 }
 
+/// `statements`, kept as written under the search path `path` (where the source set one other
+/// than the default), between setting that path and setting the default again.
+pub(crate) fn on_path(path: &Option<String>, mut statements: Vec<String>) -> Vec<String> {
+    let Some(path) = path else {
+        return statements;
+    };
+    let set = |p: &str| {
+        format!(
+            "SELECT pg_catalog.set_config('search_path', {}, false)",
+            quote_literal(p)
+        )
+    };
+    statements.insert(0, set(path));
+    statements.push(set("\"$user\", public"));
+    statements
+}
+
 /// A `CREATE FUNCTION` statement as `CREATE OR REPLACE FUNCTION`.
 pub(crate) fn or_replace(sql: &str) -> String {
     let t = sql.trim_start();
@@ -523,8 +540,12 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::DropCollation { collation, .. } => {
             vec![format!("DROP COLLATION {}", collation.name)]
         }
-        Change::CreateFunction { function } => vec![function.definition.sql.clone()],
-        Change::ReplaceFunction { to, .. } => vec![or_replace(&to.definition.sql)],
+        Change::CreateFunction { function } => {
+            on_path(&function.search_path, vec![function.definition.sql.clone()])
+        }
+        Change::ReplaceFunction { to, .. } => {
+            on_path(&to.search_path, vec![or_replace(&to.definition.sql)])
+        }
         Change::DropFunction { function, .. } => vec![format!(
             "DROP {} {}({})",
             if function.procedure {
@@ -536,7 +557,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             function.identity
         )],
         Change::CreateTrigger { trigger, .. } => {
-            let mut out = vec![trigger.definition.sql.clone()];
+            let mut out = on_path(&trigger.search_path, vec![trigger.definition.sql.clone()]);
             let table = trigger.table.to_string();
             out.extend(trigger.firing.statement(&table, &q(&trigger.name)));
             out
@@ -636,7 +657,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         )],
         Change::CreateView { view, .. } => {
             let kind = view_kind(view.materialized);
-            let mut v = vec![create_view(view)];
+            let mut v = on_path(&view.search_path, vec![create_view(view)]);
             for i in &view.indexes {
                 v.push(create_index(&view.name, i));
             }

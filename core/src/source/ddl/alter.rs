@@ -404,15 +404,17 @@ impl Cx<'_> {
         );
     }
 
-    /// Whether `seq` has the options `serial` gives its sequence (a sequence started at ten
-    /// million, say, is a sequence of its own: folded into `serial`, its start would be lost).
-    fn plain_sequence(&self, seq: &QualName) -> bool {
+    /// Whether `seq` has the options `serial` gives a column of `column_type` its sequence (a
+    /// sequence started at ten million, say, or a `bigint` one under an `integer` column, is a
+    /// sequence of its own: folded into `serial`, its start or its type would be lost).
+    fn plain_sequence(&self, seq: &QualName, column_type: &str) -> bool {
         let Some(s) = self.schema.sequences.get(seq) else {
             return true;
         };
         let mut s = s.clone();
         crate::normalize::normalize_sequence(&mut s);
-        s.increment == 1
+        s.data_type == column_type
+            && s.increment == 1
             && s.start.is_none()
             && s.min_value.is_none()
             && s.max_value.is_none()
@@ -455,7 +457,16 @@ impl Cx<'_> {
                 }
                 continue;
             }
-            let plain = self.plain_sequence(&seq);
+            let Some(column_type) = self
+                .schema
+                .tables
+                .get(&table)
+                .and_then(|t| t.column(&col))
+                .map(|c| c.data_type.clone())
+            else {
+                continue;
+            };
+            let plain = self.plain_sequence(&seq, &column_type);
             let has_default = self
                 .defaults
                 .iter()

@@ -65,6 +65,31 @@ pub(super) fn default_expr(e: &ast::Expr, ty: &str) -> Expr {
     x
 }
 
+/// A column default calling `nextval` of an unqualified sequence, qualified with the
+/// search path's first schema where that is not `public`: the statement that sets it runs
+/// under another path.
+pub(super) fn default_on_path(e: Expr, search_path: &str) -> Expr {
+    if search_path == "public" {
+        return e;
+    }
+    let Some(seq) = nextval_target(&e.canon, search_path) else {
+        return e;
+    };
+    let written = e.canon["nextval('".len()..e.canon.len() - "')".len()].replace("''", "'");
+    if split_qualified(&written).len() > 1 {
+        return e;
+    }
+    let name = quote_literal(&format!(
+        "{}.{}",
+        quote_ident(&seq.schema),
+        quote_ident(&seq.name)
+    ));
+    Expr {
+        sql: format!("nextval({name}::regclass)"),
+        canon: format!("nextval({name})"),
+    }
+}
+
 /// A plain decimal number written with `scale` decimals (`0` → `0.00`), when that loses no
 /// digit.
 fn at_scale(n: &str, scale: usize) -> Option<String> {
@@ -119,6 +144,17 @@ pub(super) fn is_literal(e: &ast::Expr) -> bool {
         ast::Expr::Cast { expr, .. } => is_literal(expr),
         _ => false,
     }
+}
+
+/// Functions built into every supported PostgreSQL that extensions (or projects, before the
+/// built-in came) also define in `public` with the same arguments: pgcrypto's
+/// `gen_random_uuid()` above all. `public.name(…)` is another function than `name(…)`, which
+/// always resolves to `pg_catalog`'s.
+fn shadows_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "gen_random_uuid" | "bit_count" | "trim_array" | "date_bin" | "string_to_table"
+    )
 }
 
 pub(super) fn looks_numeric(s: &str) -> bool {
@@ -396,14 +432,18 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
             )
         }
         E::Function(f) => {
-            let name = f
-                .name
-                .0
+            let parts: Vec<String> = f.name.0.iter().map(part_text).collect();
+            let name = parts
                 .iter()
-                .map(part_text)
+                .enumerate()
                 // `pg_dump` qualifies functions of `public` (its search path is empty); the
-                // default search path finds them either way.
-                .filter(|p| p != "pg_catalog" && p != "public")
+                // default search path finds them either way, except one of the built-ins'
+                // names, which an unqualified call always finds in `pg_catalog`.
+                .filter(|(i, p)| {
+                    *p != "pg_catalog"
+                        && (*p != "public" || parts.get(i + 1).is_some_and(|n| shadows_builtin(n)))
+                })
+                .map(|(_, p)| p.as_str())
                 .collect::<Vec<_>>()
                 .join(".");
             match &f.args {

@@ -109,6 +109,7 @@ fn apply_statements(
         schema,
         diagnostics: Vec::new(),
         search_path: "public".to_string(),
+        written_path: None,
         owned: Vec::new(),
         defaults: Vec::new(),
         skipped_views: Vec::new(),
@@ -202,6 +203,8 @@ struct Cx<'a> {
     schema: Schema,
     diagnostics: Vec<Diagnostic>,
     search_path: String,
+    /// The search path as set, where it is not the default (see `path_is`).
+    written_path: Option<String>,
     /// `ALTER SEQUENCE s OWNED BY t.c` seen so far.
     owned: Vec<(QualName, QualName, String)>,
     /// Column defaults of the form `nextval('s')`: (table, column, sequence).

@@ -211,19 +211,55 @@ impl Cx<'_> {
                 up.find(" TO ").map(|i| &text[i + 4..])
             })
             .unwrap_or("");
-        if let Some(first) = rest.split(',').map(str::trim).find(|s| !s.is_empty()) {
-            self.search_path = ident_text(first.trim_matches('\''));
-        }
+        let path: Vec<&str> = rest
+            .trim()
+            .trim_end_matches(';')
+            .split(',')
+            .map(|s| s.trim().trim_matches('\''))
+            .filter(|s| !s.is_empty())
+            .collect();
+        self.path_is(&path);
     }
 
     pub(super) fn set_search_path_from_set_config(&mut self, text: &str) {
         // `SELECT pg_catalog.set_config('search_path', '', false)`: the second literal.
         let lits: Vec<&str> = text.split('\'').collect();
         if lits.len() >= 4 {
-            let path = lits[3].trim();
-            if let Some(first) = path.split(',').map(str::trim).find(|s| !s.is_empty()) {
-                self.search_path = ident_text(first);
-            }
+            let path: Vec<&str> = lits[3]
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            self.path_is(&path);
+        }
+    }
+
+    /// The search path set to `path` (its entries as written): the first entry is where
+    /// unqualified names are created, and a path other than the default is kept with what is
+    /// kept as written (routines, triggers, views), whose statements run under it. An empty
+    /// path (`pg_dump`'s) changes nothing: everything is qualified under it.
+    fn path_is(&mut self, path: &[&str]) {
+        let Some(first) = path.first() else {
+            return;
+        };
+        self.search_path = ident_text(first);
+        // `ident_text` reads `pg_catalog` and `"$user"` as `public` too.
+        let default = path.iter().all(|s| ident_text(s) == "public");
+        self.written_path = (!default).then(|| path.join(", "));
+    }
+
+    /// A column's type as the search path finds it: an unqualified name of an enum in the
+    /// path's first schema, other than `public`, is that enum.
+    pub(super) fn on_path(&self, t: crate::schema::TypeName) -> crate::schema::TypeName {
+        if self.search_path == "public" || t.contains('.') {
+            return t;
+        }
+        let base = t.trim_end_matches("[]");
+        let name = QualName::new(self.search_path.clone(), base.trim_matches('"'));
+        if self.schema.enums.contains_key(&name) {
+            crate::schema::TypeName::new(&format!("{name}{}", &t[base.len()..]))
+        } else {
+            t
         }
     }
 
@@ -479,6 +515,7 @@ impl Cx<'_> {
                 reads: Vec::new(),
                 indexes: Vec::new(),
                 comment: None,
+                search_path: self.written_path.clone(),
                 span,
             },
         );
@@ -499,6 +536,12 @@ impl Cx<'_> {
         line: u32,
     ) {
         let sp = self.search_path.clone();
+        let new_type = match &op {
+            AlterColumnOperation::SetDataType { data_type, .. } => {
+                Some(self.on_path(canonical_type_name(&print::sql_type(data_type))))
+            }
+            _ => None,
+        };
         let mut seq_default = None;
         let Some(col) = self
             .schema
@@ -517,13 +560,15 @@ impl Cx<'_> {
             AlterColumnOperation::SetNotNull => col.not_null = true,
             AlterColumnOperation::DropNotNull => col.not_null = false,
             AlterColumnOperation::SetDefault { value } => {
-                let e = default_expr(&value, &col.data_type);
+                let e = default_on_path(default_expr(&value, &col.data_type), &sp);
                 seq_default = nextval_target(&e.canon, &sp);
                 col.default = Some(Box::new(e));
             }
             AlterColumnOperation::DropDefault => col.default = None,
-            AlterColumnOperation::SetDataType { data_type, .. } => {
-                col.data_type = canonical_type_name(&print::sql_type(&data_type));
+            AlterColumnOperation::SetDataType { .. } => {
+                if let Some(t) = new_type {
+                    col.data_type = t;
+                }
             }
             AlterColumnOperation::AddGenerated {
                 generated_as,
@@ -576,6 +621,7 @@ impl Cx<'_> {
                         canon: r.canon,
                     },
                     comment: None,
+                    search_path: self.written_path.clone(),
                     span: self.span(st.start, st.end),
                 };
                 self.schema.functions.insert(f.signature(), f);
@@ -641,6 +687,7 @@ impl Cx<'_> {
                     },
                     comment: None,
                     firing: TriggerFiring::Origin,
+                    search_path: self.written_path.clone(),
                     span: self.span(st.start, st.end),
                 };
                 self.schema.triggers.insert(t.key(), t);

@@ -10,14 +10,52 @@ impl Cx<'_> {
             self.out_of_scope(st, "CREATE TEMPORARY TABLE", line, Severity::Warning);
             return;
         }
-        if ct.query.is_some() || ct.like.is_some() {
+        if ct.like.is_some() {
             self.diag(
                 Severity::Error,
                 DiagKind::IgnoredClause,
-                format!("CREATE TABLE {name} AS/LIKE (line {line}) is not supported: write its columns out"),
+                format!("CREATE TABLE {name} (LIKE …) (line {line}) is not supported: write its columns out"),
                 st.start,
                 st.end,
             );
+            return;
+        }
+        if let Some(query) = &ct.query {
+            match query_columns(query) {
+                Ok(columns) => {
+                    let mut table = Table::new(name.clone(), span);
+                    table.unlogged = ct.unlogged;
+                    table.columns = columns
+                        .into_iter()
+                        .map(|(n, t)| Column {
+                            name: n.into(),
+                            data_type: canonical_type_name(&t),
+                            not_null: false,
+                            serial: false,
+                            default: None,
+                            identity: None,
+                            identity_options: Default::default(),
+                            model_default: Default::default(),
+                            generated: None,
+                            collation: None,
+                            comment: None,
+                            span,
+                        })
+                        .collect();
+                    self.schema
+                        .tables
+                        .insert(name.clone(), std::sync::Arc::new(table));
+                }
+                Err(why) => self.diag(
+                    Severity::Error,
+                    DiagKind::IgnoredClause,
+                    format!(
+                        "CREATE TABLE {name} AS (line {line}): {why}, so its columns cannot be read: write them out"
+                    ),
+                    st.start,
+                    st.end,
+                ),
+            }
             return;
         }
         if self.schema.tables.contains_key(&name) {
@@ -97,7 +135,7 @@ impl Cx<'_> {
             });
             let mut column = Column {
                 name: ident(&col.name).into(),
-                data_type: canonical_type_name(&raw_type),
+                data_type: self.on_path(canonical_type_name(&raw_type)),
                 not_null: false,
                 serial: is_serial_type(&raw_type),
                 default: None,
@@ -115,7 +153,10 @@ impl Cx<'_> {
                     ColumnOption::Null => column.not_null = false,
                     ColumnOption::NotNull => column.not_null = true,
                     ColumnOption::Default(e) => {
-                        column.default = Some(Box::new(default_expr(e, &column.data_type)))
+                        column.default = Some(Box::new(default_on_path(
+                            default_expr(e, &column.data_type),
+                            &self.search_path,
+                        )))
                     }
                     ColumnOption::Collation(c) => {
                         // `pg_catalog."C"` and `public.x` are found by the search path:
@@ -639,4 +680,89 @@ pub(super) fn is_default_opclass(name: &str) -> bool {
             | "bit_ops"
             | "varbit_ops"
     )
+}
+
+/// The columns `CREATE TABLE … AS query` makes, with their types, where the query says them: a
+/// `SELECT` whose every output is a cast or a literal.
+fn query_columns(query: &ast::Query) -> Result<Vec<(String, String)>, String> {
+    use ast::{Expr as E, SelectItem, SetExpr};
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return Err("its query is not a plain SELECT".into());
+    };
+    let mut out = Vec::new();
+    for item in &select.projection {
+        let (expr, alias) = match item {
+            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(ident(alias))),
+            SelectItem::UnnamedExpr(expr) => (expr, None),
+            other => return Err(format!("the type of `{other}` is not known here")),
+        };
+        let ty = literal_type(expr).ok_or_else(|| {
+            format!("the type of `{expr}` is not known without the database's catalog")
+        })?;
+        // PostgreSQL names an output after its alias, else the column, function or cast
+        // inside it, else `?column?`.
+        fn implicit(e: &ast::Expr) -> Option<String> {
+            match e {
+                E::Nested(x) => implicit(x),
+                // A cast of something nameless is named after its type, as PostgreSQL
+                // calls it internally (`int4`, `varchar`).
+                E::Cast {
+                    expr, data_type, ..
+                } => implicit(expr).or_else(|| {
+                    let t = canonical_type_name(&print::sql_type(data_type));
+                    let base = t.split('(').next().unwrap_or_default().trim();
+                    Some(internal_type_name(base).to_string())
+                }),
+                E::Identifier(i) => Some(ident(i)),
+                E::CompoundIdentifier(ids) => ids.last().map(ident),
+                E::Function(f) => f.name.0.last().map(part_text),
+                _ => None,
+            }
+        }
+        let name = alias
+            .or_else(|| implicit(expr))
+            .unwrap_or_else(|| "?column?".into());
+        out.push((name, ty));
+    }
+    Ok(out)
+}
+
+/// The type of an output that says it: a cast's type, or a literal's as PostgreSQL resolves it
+/// (an integer that fits `integer`, else `bigint`, else `numeric`; a string `text`).
+fn literal_type(e: &ast::Expr) -> Option<String> {
+    use ast::{Expr as E, Value};
+    match e {
+        E::Nested(x) => literal_type(x),
+        E::Cast { data_type, .. } => Some(print::sql_type(data_type)),
+        E::Value(v) => match &v.value {
+            Value::Number(n, _) if n.parse::<i32>().is_ok() => Some("integer".into()),
+            Value::Number(n, _) if n.parse::<i64>().is_ok() => Some("bigint".into()),
+            Value::Number(..) => Some("numeric".into()),
+            Value::SingleQuotedString(_) | Value::EscapedStringLiteral(_) => Some("text".into()),
+            Value::Boolean(_) => Some("boolean".into()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The internal name of a built-in type (`integer` → `int4`), which names a query's output
+/// that is a cast of something nameless.
+fn internal_type_name(canonical: &str) -> &str {
+    match canonical {
+        "smallint" => "int2",
+        "integer" => "int4",
+        "bigint" => "int8",
+        "real" => "float4",
+        "double precision" => "float8",
+        "boolean" => "bool",
+        "character varying" => "varchar",
+        "character" => "bpchar",
+        "timestamp with time zone" => "timestamptz",
+        "timestamp without time zone" => "timestamp",
+        "time with time zone" => "timetz",
+        "time without time zone" => "time",
+        "bit varying" => "varbit",
+        other => other.rsplit('.').next().unwrap_or(other),
+    }
 }
