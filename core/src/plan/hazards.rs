@@ -288,6 +288,10 @@ fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
 fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
     use Hazard as H;
     let mut h = match c {
+        // Computed from the row's other columns: nothing is lost.
+        Change::DropColumn { column, .. } if column.generated.is_some() => {
+            vec![H::AccessExclusiveLock]
+        }
         Change::DropTable { .. }
         | Change::DropColumn { .. }
         | Change::DropSequence { .. }

@@ -11,6 +11,8 @@ pub(super) fn loses(c: &Change) -> Option<String> {
             "every row of table {} (it is dropped and created again)",
             from.name
         )),
+        // A generated column's values are computed from the row's others: nothing is lost.
+        Change::DropColumn { column, .. } if column.generated.is_some() => None,
         Change::DropColumn { table, column } => {
             Some(format!("every value of column {}", at(table, &column.name)))
         }

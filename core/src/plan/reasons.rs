@@ -199,7 +199,7 @@ pub(super) fn reason(c: &Change) -> String {
         } => {
             if *replaced {
                 format!(
-                    "{} {}: its parameters or what it returns change; dropped to be created again",
+                    "{} {}: its parameters or what it returns change, or a row type they name is made again; dropped to be created again",
                     routine_kind(f),
                     f.signature()
                 )
@@ -214,7 +214,7 @@ pub(super) fn reason(c: &Change) -> String {
         Change::CreateTrigger { trigger, recreated } => {
             if *recreated {
                 format!(
-                    "trigger {} on {}: created again (what it is on or runs was)",
+                    "trigger {} on {}: created again (what it is on, what it runs or a column it names changes)",
                     crate::quote::quote_ident(&trigger.name),
                     trigger.table
                 )
