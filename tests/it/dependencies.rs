@@ -3,7 +3,8 @@
 //! calling them, policies, triggers, a function whose result type changes under a default, a
 //! check, an index, a policy and a view, a column retyped under a policy, a unique key becoming
 //! the primary key under a foreign key, a partitioned table in another schema with partitions in
-//! `public`, inheritance, a function returning a table's rows), each side choosing which links
+//! `public`, inheritance, a function returning a table's rows or a view's, a generated column and
+//! a trigger's `WHEN` reading a retyped column), each side choosing which links
 //! exist and in which variant. The plan between them, both ways, must apply on PostgreSQL in one
 //! transaction, give the other side's catalog, and plan nothing more.
 //!
@@ -78,6 +79,12 @@ struct Side {
     /// `items.label`'s type (0 `text`, 1 `varchar(40)`), read by a policy when `label_policy`.
     label_type: u64,
     label_policy: bool,
+    /// `items.label_len`, generated from `label` (an index on it when 1).
+    label_len: Option<u64>,
+    /// A trigger on `items` whose `WHEN` and `UPDATE OF` name `label`.
+    label_trigger: bool,
+    /// `all_v1()`, SQL, `RETURNS SETOF v1`.
+    v1_rows: bool,
     /// `tags.name` is 0 unique, 1 the primary key; `item_tags` references it.
     tags: Option<u64>,
     /// `part.events` partitioned, with this many partitions in `public`.
@@ -108,7 +115,13 @@ impl Side {
             0
         };
         let v4 = weight.is_some() && rng.chance(50);
+        let label_len = items.and(rng.maybe(50, 2));
+        let label_trigger = items.is_some() && touch.is_some() && rng.chance(50);
+        let v1_rows = v1.is_some() && rng.chance(50);
         Side {
+            label_len,
+            label_trigger,
+            v1_rows,
             weight,
             weight_users,
             v4,
@@ -187,6 +200,9 @@ impl Side {
                 "label {}",
                 ["text", "varchar(40)"][self.label_type as usize]
             ));
+            if self.label_len.is_some() {
+                cols.push("label_len integer GENERATED ALWAYS AS (length(label)) STORED".into());
+            }
             let w = self.weight_users;
             cols.push(if w & 1 != 0 {
                 "grams integer DEFAULT weight(1)".into()
@@ -209,6 +225,9 @@ impl Side {
             if self.weight_users & 4 != 0 {
                 s += "CREATE INDEX items_weight_idx ON items (weight(grams));\n";
             }
+            if self.label_len == Some(1) {
+                s += "CREATE INDEX items_label_len ON items (label_len);\n";
+            }
         }
         if let Some(v) = self.v1 {
             let cols = ["id, val", "id, val, note"][v as usize];
@@ -217,6 +236,9 @@ impl Side {
         if let Some(v) = self.v2 {
             let filter = ["val > 0", "val > 10"][v as usize];
             s += &format!("CREATE VIEW v2 AS SELECT id, val FROM v1 WHERE {filter};\n");
+        }
+        if self.v1_rows {
+            s += "CREATE FUNCTION all_v1() RETURNS SETOF v1 LANGUAGE sql STABLE AS $$ SELECT * FROM v1 $$;\n";
         }
         if self.v3 {
             s += "CREATE VIEW v3 AS SELECT base_count() AS n;\n";
@@ -245,6 +267,9 @@ impl Side {
         }
         if self.trigger {
             s += "CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION touch();\n";
+        }
+        if self.label_trigger {
+            s += "CREATE TRIGGER items_relabel BEFORE UPDATE OF label ON items FOR EACH ROW WHEN (OLD.label IS DISTINCT FROM NEW.label) EXECUTE FUNCTION touch();\n";
         }
         if let Some(n) = self.partitions {
             s += "CREATE SCHEMA part;\n";

@@ -92,9 +92,10 @@ fn answers(rule: &str) -> &'static [Hazard] {
         "adding-serial-primary-key-field"
         | "adding-primary-key-constraint"
         | "disallowed-unique-constraint" => &[H::IndexBuild],
-        "ban-drop-column" | "ban-drop-table" | "ban-drop-database" | "ban-truncate-cascade" => {
-            &[H::DeletesData]
-        }
+        // A generated column's drop deletes nothing (its values are computed) but still
+        // takes away what clients read, under its lock.
+        "ban-drop-column" => &[H::DeletesData, H::AccessExclusiveLock],
+        "ban-drop-table" | "ban-drop-database" | "ban-truncate-cascade" => &[H::DeletesData],
         "renaming-column" | "renaming-table" | "require-concurrent-partition-detach" => {
             &[H::AccessExclusiveLock]
         }

@@ -658,6 +658,8 @@ pub(crate) fn dependants(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
 pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut out = Vec::new();
     let mut not_compared = Vec::new();
+    // Changes split off a new table to break a cycle, with why.
+    let mut split = Vec::new();
     let whole = from.scope == Scope::Whole && to.scope == Scope::Whole;
 
     for s in to.schemas.difference(&from.schemas) {
@@ -717,7 +719,12 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         match from.tables.get(name) {
             Some(f) => tables::diff_table(f, t, from, to, &mut out),
             None if in_scope(from, name) => {
-                tables::create_table(tables::local_shared(t, to), true, &mut out)
+                let (t, later) = tables::split_cycles(tables::local_shared(t, to), from, to);
+                tables::create_table(t, true, &mut out);
+                for (c, why) in later {
+                    out.push(c.clone());
+                    split.push((c, why));
+                }
             }
             None => not_compared.push(name.clone()),
         }
@@ -784,7 +791,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
         | Change::DropPolicy { .. } => !(from.hidden.row_security || to.hidden.row_security),
         _ => true,
     });
-    let mut rebuilt = Vec::new();
+    let mut rebuilt = split;
     rebuild::rebuild_dependants(from, to, &mut out, &mut rebuilt);
     not_compared.sort();
     not_compared.dedup();

@@ -10,7 +10,7 @@ use crate::schema::{Function, QualName, Schema, Trigger};
 
 /// A canonical definition up to `LANGUAGE`: the name, the parameters with their names, modes
 /// and defaults, and what follows `RETURNS`.
-pub(super) fn head(f: &Function) -> &str {
+pub(crate) fn head(f: &Function) -> &str {
     let c = &f.definition.canon;
     c.find(" LANGUAGE ").map_or(c.as_str(), |b| &c[..b])
 }

@@ -5,7 +5,7 @@ use crate::normalize::{index_name_columns, make_object_name};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::schema::{Schema, Table};
+use crate::schema::{QualName, Schema, Table};
 
 /// What a table declares itself, without what PostgreSQL gives it from its parents (`INHERITS`
 /// columns and checks; a partition's columns and its clones of the parent's keys and indexes):
@@ -377,4 +377,82 @@ fn constraint_comments(f: &Table, t: &Table, out: &mut Vec<Change>) {
             });
         }
     }
+}
+
+/// A new table's defaults and checks that call a new SQL function whose body reads the table:
+/// a cycle (the table needs the function, the function's body the table), broken as `pg_dump`
+/// breaks it. The table is created without them; they are set once the function exists. The
+/// table to create, the changes that follow it, and why each follows.
+pub(super) fn split_cycles(
+    t: Arc<Table>,
+    from: &Schema,
+    to: &Schema,
+) -> (Arc<Table>, Vec<(Change, String)>) {
+    let readers: Vec<&QualName> = to
+        .functions
+        .iter()
+        .filter(|(sig, f)| f.language == "sql" && !from.functions.contains_key(*sig))
+        .filter(|(_, f)| {
+            // The body is a string: its names are read too.
+            let mut found = Vec::new();
+            super::refs::scan(&f.definition.sql, true, false, &mut found);
+            found
+                .iter()
+                .any(|(parts, _)| parts.last() == Some(&t.name.name))
+        })
+        .map(|(_, f)| &f.name)
+        .collect();
+    if readers.is_empty() {
+        return (t, Vec::new());
+    }
+    let calls = |sql: &str| super::refs::calls_one_of(sql, readers.iter().copied());
+    let why = |f: &QualName| format!("{f} reads table {}, so the table is created first", t.name);
+    let mut later = Vec::new();
+    let mut table = (*t).clone();
+    for c in &mut table.columns {
+        let Some(f) = c.default.as_ref().and_then(|d| calls(&d.sql)) else {
+            continue;
+        };
+        let why = why(f);
+        let Some(d) = c.default.take() else {
+            continue;
+        };
+        later.push((
+            Change::SetDefault {
+                table: table.name.clone(),
+                column: c.name.to_string(),
+                from: None,
+                to: *d,
+            },
+            format!(
+                "{}: default set once the function it calls exists: {why}",
+                format_args!("{}.{}", table.name, crate::quote::quote_ident(&c.name)),
+            ),
+        ));
+    }
+    let (checks, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut table.checks)
+        .into_iter()
+        .partition(|k| calls(&k.expr.sql).is_some());
+    table.checks = kept;
+    for k in checks {
+        let Some(f) = calls(&k.expr.sql) else {
+            continue;
+        };
+        later.push((
+            Change::AddCheck {
+                table: table.name.clone(),
+                check: k.clone(),
+            },
+            format!(
+                "{}: check {} added once the function it calls exists: {}",
+                table.name,
+                k.name,
+                why(f)
+            ),
+        ));
+    }
+    if later.is_empty() {
+        return (t, later);
+    }
+    (Arc::new(table), later)
 }

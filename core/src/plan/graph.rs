@@ -28,8 +28,8 @@ enum Obj {
     Type(QualName),
     Function(QualName),
     Column(QualName, String),
-    /// A column's type, between a type change and what PostgreSQL refuses it under (a
-    /// generated column computed from the column, a trigger naming it).
+    /// A column's type, between a type change and what PostgreSQL refuses it under (a view,
+    /// a policy, a generated column or a trigger naming the column).
     ColumnType(QualName, String),
 }
 
@@ -348,8 +348,16 @@ fn deps(c: &Change) -> Deps {
         Change::CreatePolicy { table, policy } => {
             d.needs.push(table_of(table));
             policy_refs(table, policy, &mut d.needs);
+            for e in policy.using.iter().chain(policy.check.iter()) {
+                column_types(table, &e.sql, &mut d.needs);
+            }
         }
-        Change::DropPolicy { table, policy } => policy_refs(table, policy, &mut d.holds),
+        Change::DropPolicy { table, policy } => {
+            policy_refs(table, policy, &mut d.holds);
+            for e in policy.using.iter().chain(policy.check.iter()) {
+                column_types(table, &e.sql, &mut d.holds);
+            }
+        }
         Change::CreateFunction { function } => {
             d.creates.push(Obj::Function(function.name.clone()));
             function_uses(function, &mut d.needs);
@@ -358,10 +366,17 @@ fn deps(c: &Change) -> Deps {
             d.creates.push(Obj::Function(to.name.clone()));
             function_uses(to, &mut d.needs);
         }
-        // It goes before what it uses goes (a row type in its signature: `RETURNS SETOF t`).
+        // It goes before the types its signature names go (a row type: `RETURNS SETOF t`);
+        // PostgreSQL records nothing of a body (a table it reads may go first).
         Change::DropFunction { function, .. } => {
             d.removes.push(Obj::Function(function.name.clone()));
-            function_uses(function, &mut d.holds);
+            refs(
+                crate::diff::routines::head(function),
+                &function.name.schema,
+                false,
+                true,
+                &mut d.holds,
+            );
         }
         Change::CreateTrigger { trigger, .. } => {
             d.needs.push(table_of(&trigger.table));
@@ -388,11 +403,17 @@ fn deps(c: &Change) -> Deps {
             d.needs.push(Obj::Schema(view.name.schema.clone()));
             d.needs.extend(view.reads.iter().map(table_of));
             refs(&view.query.sql, &view.name.schema, true, true, &mut d.needs);
+            for r in &view.reads {
+                column_types(r, &view.query.sql, &mut d.needs);
+            }
         }
         Change::DropView { view, .. } => {
             d.removes.push(Obj::Relation(view.name.clone()));
             d.holds.extend(view.reads.iter().map(table_of));
             refs(&view.query.sql, &view.name.schema, true, true, &mut d.holds);
+            for r in &view.reads {
+                column_types(r, &view.query.sql, &mut d.holds);
+            }
         }
         _ => {}
     }
