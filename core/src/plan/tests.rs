@@ -716,9 +716,18 @@ fn statements_kept_as_written_run_under_their_search_path() {
                CREATE SEQUENCE counter;\n\
                CREATE TABLE counts (n bigint DEFAULT nextval('counter'::regclass));\n\
                SET search_path = public;\n\
-               CREATE TABLE t (k app.kind);";
+               CREATE TABLE t (k app.kind);\n\
+               SET search_path = app;\n\
+               SELECT pg_catalog.set_config('search_path', '', false);\n\
+               CREATE FUNCTION public.qualified() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;";
     let m = migrate("", None, app, None, &PlanOptions::default());
-    assert!(m.to_diagnostics.is_empty(), "{:?}", m.to_diagnostics);
+    assert!(
+        m.to_diagnostics
+            .iter()
+            .all(|d| d.severity == crate::Severity::Note),
+        "{:?}",
+        m.to_diagnostics
+    );
     let set = "SELECT pg_catalog.set_config('search_path', 'app, pg_catalog', false);";
     let back = "SELECT pg_catalog.set_config('search_path', '\"$user\", public', false);";
     assert!(m.sql.contains("k app.kind"), "{}", m.sql);
@@ -730,6 +739,12 @@ fn statements_kept_as_written_run_under_their_search_path() {
     );
     assert!(!m.sql.contains("k kind"), "{}", m.sql);
     let lines: Vec<&str> = m.sql.lines().collect();
+    // Written under pg_dump's empty path: qualified, run as it is.
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("CREATE FUNCTION public.qualified()"))
+        .unwrap();
+    assert!(!lines[at - 1].contains("set_config"), "{}", m.sql);
     for written in ["CREATE FUNCTION first_kind()", "CREATE VIEW app.kinds AS"] {
         let at = lines.iter().position(|l| l.starts_with(written)).unwrap();
         assert_eq!((lines[at - 1], lines[at + 1]), (set, back), "{}", m.sql);

@@ -236,10 +236,12 @@ impl Cx<'_> {
 
     /// The search path set to `path` (its entries as written): the first entry is where
     /// unqualified names are created, and a path other than the default is kept with what is
-    /// kept as written (routines, triggers, views), whose statements run under it. An empty
-    /// path (`pg_dump`'s) changes nothing: everything is qualified under it.
+    /// kept as written (routines, triggers, views), whose statements run under it. Under an
+    /// empty path (`pg_dump`'s) everything is qualified: what is written under it runs under
+    /// the default path, and unqualified names are still read as `public`'s.
     fn path_is(&mut self, path: &[&str]) {
         let Some(first) = path.first() else {
+            self.written_path = None;
             return;
         };
         self.search_path = ident_text(first);
