@@ -747,6 +747,26 @@ pub struct Column {
     pub span: Span,
 }
 
+impl Column {
+    /// A nullable column of `data_type`, with nothing else set.
+    pub fn new(name: &str, data_type: TypeName, span: Span) -> Self {
+        Column {
+            name: name.into(),
+            data_type,
+            not_null: false,
+            serial: false,
+            default: None,
+            identity: None,
+            identity_options: Default::default(),
+            generated: None,
+            collation: None,
+            comment: None,
+            model_default: Default::default(),
+            span,
+        }
+    }
+}
+
 /// Pushes `item`, growing `list` by half its length at a time from one slot instead of doubling
 /// from four: a table's constraint and index lists are mostly one or two long, and a schema being
 /// read holds all of them at once before they are shrunk (a fifth of the heap of a dense dump's

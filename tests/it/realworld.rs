@@ -1,7 +1,8 @@
 //! The real projects' schema files in `../shared/realworld/pgdump/` (Rails and Ecto
 //! `structure.sql`, graphile-migrate and plain `pg_dump` output): each drift pair's plan, old to
 //! new and new to old, applies on PostgreSQL in one transaction (and its online plan as a
-//! script), gives the other file's catalog and plans nothing more; a file alone plans nothing against its own live database. Pairs
+//! script), gives the other file's catalog and plans nothing more; a file alone plans nothing
+//! against its own live database. Pairs
 //! schemafix cannot do yet are listed with the reason they fail, and must still fail that way
 //! (a fix moves them to the passing list).
 

@@ -198,26 +198,14 @@ pub(crate) fn rebuild_dependants(
                 let Some(again) = tt.indexes.iter().find(|w| w.name == i.name) else {
                     continue;
                 };
-                if out.iter().any(|x| matches!(x, Change::DropIndex { table, index } if table == name && index.name == i.name)) {
-                    continue;
-                }
-                add.push((
-                    Change::DropIndex {
-                        table: name.clone(),
-                        index: i.clone(),
-                    },
-                    format!("{name}: index {} dropped to be built again: it is on {at}, which is added again", i.name),
-                ));
-                add.push((
-                    Change::CreateIndex {
-                        table: name.clone(),
-                        index: again.clone(),
-                    },
-                    format!(
-                        "{name}: index {} built again: it is on {at}, which is added again",
-                        i.name
-                    ),
-                ));
+                index_again(
+                    name,
+                    i,
+                    again,
+                    &format!("it is on {at}, which is added again"),
+                    out,
+                    &mut add,
+                );
             }
             add.push((
                 Change::DropColumn {
@@ -279,26 +267,7 @@ pub(crate) fn rebuild_dependants(
                 let Some(want) = tt.indexes.iter().find(|w| w.name == i.name) else {
                     continue;
                 };
-                let dropped = out.iter().any(
-                    |x| matches!(x, Change::DropIndex { table, index } if table == name && index.name == i.name),
-                );
-                if dropped {
-                    continue;
-                }
-                add.push((
-                    Change::DropIndex {
-                        table: name.clone(),
-                        index: i.clone(),
-                    },
-                    format!("{name}: index {} dropped to be built again: {why}", i.name),
-                ));
-                add.push((
-                    Change::CreateIndex {
-                        table: name.clone(),
-                        index: want.clone(),
-                    },
-                    format!("{name}: index {} built again: {why}", i.name),
-                ));
+                index_again(name, i, want, why, out, &mut add);
             }
         }
         for p in &ft.policies {
@@ -426,4 +395,36 @@ fn index_names(i: &crate::schema::Index, column: &str) -> bool {
         .map(|k| &k.expr.sql)
         .chain(i.predicate.iter().map(|p| &p.sql))
         .any(|e| names_one_of(&[e.as_str()], [column]).is_some())
+}
+
+/// Index `i` of `table` dropped and `again` built after, for `why`, unless the plan drops it
+/// already.
+fn index_again(
+    table: &QualName,
+    i: &crate::schema::Index,
+    again: &crate::schema::Index,
+    why: &str,
+    out: &[Change],
+    add: &mut Vec<(Change, String)>,
+) {
+    let dropped = out.iter().any(
+        |x| matches!(x, Change::DropIndex { table: t, index } if t == table && index.name == i.name),
+    );
+    if dropped {
+        return;
+    }
+    add.push((
+        Change::DropIndex {
+            table: table.clone(),
+            index: i.clone(),
+        },
+        format!("{table}: index {} dropped to be built again: {why}", i.name),
+    ));
+    add.push((
+        Change::CreateIndex {
+            table: table.clone(),
+            index: again.clone(),
+        },
+        format!("{table}: index {} built again: {why}", i.name),
+    ));
 }

@@ -27,20 +27,7 @@ impl Cx<'_> {
                     table.unlogged = ct.unlogged;
                     table.columns = columns
                         .into_iter()
-                        .map(|(n, t)| Column {
-                            name: n.into(),
-                            data_type: canonical_type_name(&t),
-                            not_null: false,
-                            serial: false,
-                            default: None,
-                            identity: None,
-                            identity_options: Default::default(),
-                            model_default: Default::default(),
-                            generated: None,
-                            collation: None,
-                            comment: None,
-                            span,
-                        })
+                        .map(|(n, t)| Column::new(&n, canonical_type_name(&t), span))
                         .collect();
                     self.schema
                         .tables
@@ -134,18 +121,12 @@ impl Cx<'_> {
                 self.span(start, (start + col.name.value.len()).min(st.end))
             });
             let mut column = Column {
-                name: ident(&col.name).into(),
-                data_type: self.on_path(canonical_type_name(&raw_type)),
-                not_null: false,
                 serial: is_serial_type(&raw_type),
-                default: None,
-                identity: None,
-                identity_options: Default::default(),
-                model_default: Default::default(),
-                generated: None,
-                collation: None,
-                comment: None,
-                span: col_span,
+                ..Column::new(
+                    &ident(&col.name),
+                    self.on_path(canonical_type_name(&raw_type)),
+                    col_span,
+                )
             };
             for opt in &col.options {
                 let cname = opt.name.as_ref().map(ident);

@@ -44,20 +44,16 @@ impl<'a> Px<'a> {
             let name = row.values[0].trim_end();
             let raw_type = cell(c_type).trim();
             let mut column = Column {
-                name: name.into(),
-                data_type: canonical_type_name(raw_type),
                 not_null: cell(c_null).trim() == "not null",
-                serial: false,
-                default: None,
-                identity: None,
-                identity_options: Default::default(),
-                model_default: Default::default(),
-                generated: None,
                 collation: Some(cell(c_coll).trim())
                     .filter(|c| !c.is_empty())
                     .map(Into::into),
                 comment: Some(cell(c_desc)).filter(|c| !c.is_empty()).map(Into::into),
-                span: self.span_at(row.line, col_at(Some(0))),
+                ..Column::new(
+                    name,
+                    canonical_type_name(raw_type),
+                    self.span_at(row.line, col_at(Some(0))),
+                )
             };
             let mut default = cell(c_def).trim().to_string();
             if c_mods.is_some() {
