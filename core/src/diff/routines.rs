@@ -222,19 +222,13 @@ pub(crate) fn diff_routines(from: &Schema, to: &Schema, whole: bool, out: &mut V
 /// Whether a routine's head (its canonical definition up to `LANGUAGE`) names relation `rel`
 /// as a type: qualified, or bare for one in `public`.
 pub(super) fn row_type_in(head: &str, rel: &QualName) -> bool {
-    let qualified = rel.to_string();
-    let bare = crate::quote::quote_ident(&rel.name);
-    let words = |w: &str| {
-        head.match_indices(w).any(|(i, _)| {
-            let before = head[..i].chars().next_back();
-            let after = head[i + w.len()..].chars().next();
-            let edge = |c: Option<char>| {
-                c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '"'))
-            };
-            edge(before) && edge(after)
-        })
-    };
-    words(&qualified) || (rel.schema == "public" && words(&bare))
+    let mut found = Vec::new();
+    super::refs::scan(head, true, false, &mut found);
+    found.iter().any(|(parts, _)| match parts.as_slice() {
+        [schema, name] => *schema == rel.schema && *name == rel.name,
+        [name] => rel.schema == "public" && *name == rel.name,
+        _ => false,
+    })
 }
 
 /// Relations the plan drops and creates again: a table created anew, a view redefined.
