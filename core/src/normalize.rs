@@ -188,17 +188,32 @@ fn split_modifiers(raw: &str) -> (String, Option<String>) {
     (name, mods)
 }
 
+thread_local! {
+    /// The names [`truncate_identifier`] cut since the last [`take_truncated`], each as written
+    /// and as stored: the DDL reader asks after each statement, to say where two names become
+    /// one.
+    static TRUNCATED: std::cell::RefCell<Vec<(String, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A name as PostgreSQL stores it: at most 63 bytes (`NAMEDATALEN` - 1), cut at a character
 /// boundary as `pg_mbcliplen` cuts it.
 pub(crate) fn truncate_identifier(mut name: String) -> String {
     if name.len() > MAX_IDENT {
+        let written = name.clone();
         let mut n = MAX_IDENT;
         while !name.is_char_boundary(n) {
             n -= 1;
         }
         name.truncate(n);
+        TRUNCATED.with(|t| t.borrow_mut().push((written, name.clone())));
     }
     name
+}
+
+/// The names cut to 63 bytes since the last call (as written, as stored), in order.
+pub(crate) fn take_truncated() -> Vec<(String, String)> {
+    TRUNCATED.with(|t| std::mem::take(&mut *t.borrow_mut()))
 }
 
 /// PostgreSQL's `makeObjectName`: `name1_name2_label`, truncating the longer of the two names

@@ -4,6 +4,8 @@
 //! (`split.rs`), classified by its leading words, then parsed on its own, so one statement the
 //! parser rejects is reported with its line and never hides the rest.
 
+use std::collections::BTreeMap;
+
 use sqlparser::ast::{
     self, AlterColumnOperation, AlterTableOperation, ColumnOption, DataType, FunctionArg,
     FunctionArgExpr, FunctionArguments, GeneratedAs, ObjectName, ObjectNamePart, Statement,
@@ -118,8 +120,11 @@ fn apply_statements(
         constraint_names: Default::default(),
         fk_action_columns: Vec::new(),
     };
+    crate::normalize::take_truncated();
+    let mut cut = BTreeMap::new();
     for st in statements {
         cx.statement(st);
+        cx.names_cut(st, &mut cut);
     }
     cx.resolve_serials();
     inherit(&mut cx.schema);
@@ -718,6 +723,63 @@ Foreign-key constraints:
             .unwrap();
         assert_eq!(err.span.line, 2);
         assert!(err.span.column > 1);
+    }
+
+    #[test]
+    fn a_view_column_default_as_pg_dump_writes_it_is_not_an_unknown_table() {
+        let p = parse_ddl(
+            "CREATE TABLE t (a text);\nCREATE VIEW v AS SELECT a FROM t;\n\
+             ALTER TABLE ONLY public.v ALTER COLUMN a SET DEFAULT 'x'::text;\n\
+             ALTER TABLE ONLY public.w ALTER COLUMN a SET DEFAULT 'x'::text;\n",
+        );
+        let on = |line: u32| p.diagnostics.iter().find(|d| d.span.line == line);
+        let view = on(3).expect("a diagnostic on the view's default");
+        assert_eq!(view.severity, Severity::Warning, "{view:?}");
+        assert!(view.message.contains("not compared"), "{}", view.message);
+        // A name that is nothing known is still an error.
+        assert_eq!(on(4).map(|d| d.severity), Some(Severity::Error));
+    }
+
+    #[test]
+    fn a_view_as_table_is_the_select_it_stands_for() {
+        let short = parse_ddl(
+            "CREATE TABLE b (c2 int, c1 text);\nCREATE VIEW v AS TABLE public.b;\n\
+             CREATE VIEW w AS TABLE b UNION TABLE b;\n",
+        );
+        let long = parse_ddl(
+            "CREATE TABLE b (c2 int, c1 text);\nCREATE VIEW v AS SELECT b.c2, b.c1 FROM b;\n\
+             CREATE VIEW w AS SELECT b.c2, b.c1 FROM b UNION SELECT b.c2, b.c1 FROM b;\n",
+        );
+        for name in ["v", "w"] {
+            let view = |p: &Parsed| p.schema.views[&QualName::new("public", name)].clone();
+            assert_eq!(view(&short).query.canon, view(&long).query.canon, "{name}");
+            assert_eq!(view(&short).columns, view(&long).columns, "{name}");
+        }
+    }
+
+    #[test]
+    fn names_that_become_one_when_cut_to_63_bytes_are_pointed_out() {
+        let long = "a".repeat(63);
+        let ddl = format!(
+            "CREATE TABLE t ({long}_x int);\nALTER TABLE t ADD COLUMN {long}_y int;\n\
+             CREATE INDEX ON t ({long}_x);\n"
+        );
+        let p = parse_ddl(&ddl);
+        let clashes: Vec<_> = p
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("one name to PostgreSQL"))
+            .collect();
+        // The same long name written again (the index) is no clash; another one cut alike is.
+        assert_eq!(clashes.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!(clashes[0].severity, Severity::Warning);
+        assert_eq!(clashes[0].span.line, 2);
+        assert!(
+            clashes[0].message.contains("(line 1)"),
+            "{}",
+            clashes[0].message
+        );
+        assert!(clashes[0].message.contains(&format!("{long}_y")));
     }
 
     #[test]

@@ -59,6 +59,36 @@ pub(super) fn ident(i: &ast::Ident) -> String {
     })
 }
 
+impl Cx<'_> {
+    /// Warns where a name `st` wrote, cut to 63 bytes, is the same as another name written
+    /// otherwise (in `cut`: each stored name's first spelling and line): PostgreSQL reads both
+    /// as one, so the second refers to the first's object or clashes with it.
+    pub(super) fn names_cut(
+        &mut self,
+        st: &RawStatement<'_>,
+        cut: &mut BTreeMap<String, (String, u32)>,
+    ) {
+        for (written, stored) in crate::normalize::take_truncated() {
+            let line = self.span(st.start, st.end).line;
+            match cut.get(&stored) {
+                Some((first, at)) if *first != written => {
+                    let msg = format!(
+                        "{} and {} (line {at}) are one name to PostgreSQL, which cuts names to 63 bytes: both are {}",
+                        quote_ident(&written),
+                        quote_ident(first),
+                        quote_ident(&stored)
+                    );
+                    self.diag(Severity::Warning, DiagKind::Syntax, msg, st.start, st.end);
+                }
+                Some(_) => {}
+                None => {
+                    cut.insert(stored, (written, line));
+                }
+            }
+        }
+    }
+}
+
 pub(super) fn part_text(p: &ObjectNamePart) -> String {
     match p {
         ObjectNamePart::Identifier(i) => ident(i),
