@@ -16,8 +16,10 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
     match c {
         // What a drop takes along comes back with the object: comments, a table's indexes.
         DropTable { table } => {
-            // Its foreign keys come back as the inverses of their own drops.
-            crate::diff::tables::create_table(std::sync::Arc::clone(table), false, &mut out);
+            // Its foreign keys come back as the inverses of their own drops; a partition or
+            // child comes back with what it declares itself (its parent gives it the rest).
+            let table = crate::diff::tables::local_shared(table, current);
+            crate::diff::tables::create_table(table, false, &mut out);
             return Ok(out);
         }
         DropColumn { table, column } => {

@@ -74,7 +74,7 @@ fn local_view_in<'a>(t: &'a Table, schema: &Schema, fallback: Option<&Schema>) -
 }
 
 /// [`local_view`] of a schema's own table: the same shared table when it is its own view.
-pub(super) fn local_shared(t: &Arc<Table>, schema: &Schema) -> Arc<Table> {
+pub(crate) fn local_shared(t: &Arc<Table>, schema: &Schema) -> Arc<Table> {
     match local_view(t, schema) {
         Cow::Borrowed(_) => Arc::clone(t),
         Cow::Owned(local) => Arc::new(local),

@@ -131,10 +131,20 @@ impl Step {
     /// [`crate::Swap`]), an
     /// exclusion constraint (PostgreSQL has no `NOT VALID` or `CONCURRENTLY` for one), a
     /// stored generated column added to a table (an identity column before PostgreSQL 12), an
-    /// enum rebuild, a step on a partitioned table. `None` when it runs in an online form or its lock is brief.
+    /// enum rebuild, a step on a partitioned table (an index on one too, under a SHARE lock). `None`
+    /// when it runs in an online form or its lock is brief.
     pub fn long_lock(&self) -> Option<&'static str> {
         use Hazard as H;
-        if self.online.is_some() || !self.hazards.contains(&H::AccessExclusiveLock) {
+        if self.online.is_some() {
+            return None;
+        }
+        // In an online plan every index but a partitioned table's is built concurrently.
+        if matches!(self.change, Change::CreateIndex { .. })
+            && self.hazards.contains(&H::IndexBuild)
+        {
+            return Some("its table is partitioned: PostgreSQL builds the index on every partition in one statement, under a SHARE lock (writes wait)");
+        }
+        if !self.hazards.contains(&H::AccessExclusiveLock) {
             return None;
         }
         if self.hazards.contains(&H::TableRewrite) {
