@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use schemafix_tests::corpus::{migra_cases, report, run_all, scores, sqldef_cases, ROLES};
+use schemafix_tests::corpus::{
+    migra_cases, realworld_cases, report, run_all, scores, sqldef_cases, ROLES,
+};
 use schemafix_tests::{shared_dir, workspace_root, Pg};
 
 const RATCHET: &str = "tests/conformance/ratchet.tsv";
@@ -13,7 +15,9 @@ fn corpora_converge_and_scores_never_drop() {
     let pg = Pg::get().expect("PostgreSQL");
     pg.ensure_roles(ROLES).expect("roles");
     let shared = shared_dir();
-    let mut cases = sqldef_cases(&shared).expect("sqldef corpus");
+    // The real dumps first: they are the longest cases, and the workers should not end on them.
+    let mut cases = realworld_cases(&shared).expect("real-world corpus");
+    cases.extend(sqldef_cases(&shared).expect("sqldef corpus"));
     cases.extend(migra_cases(&shared).expect("migra corpus"));
     let counted: Vec<_> = cases
         .iter()

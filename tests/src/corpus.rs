@@ -10,7 +10,7 @@ use schemafix_core::{
     diff, parse, plan, render_sql, Format, Parsed, PlanOptions, QualName, Schema, Severity,
 };
 
-use crate::{dump_difference, normalize_dump, Pg};
+use crate::{normalize_dump, same_catalog, Pg};
 
 /// Categories whose cases the core issue must converge.
 pub const IN_SCOPE: &[&str] = &[
@@ -96,6 +96,8 @@ pub struct Case {
     pub desired: String,
     /// Why the case is not counted, when it is not.
     pub excluded: Option<String>,
+    /// SQL run before either side is loaded (roles, a dropped `public`): setup, not schema.
+    pub prereq: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -188,6 +190,7 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
             current: c.current.clone().unwrap_or_default(),
             desired: c.desired.clone().unwrap_or_default(),
             excluded,
+            prereq: String::new(),
         });
     }
     Ok(out)
@@ -216,6 +219,48 @@ pub fn migra_cases(shared: &Path) -> Result<Vec<Case>> {
             current: a,
             desired: b,
             excluded,
+            prereq: String::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// Real dumps that need a newer server than the harness's PostgreSQL 15, and why (they run on
+/// PostgreSQL 18 in the real-world test).
+pub const NEWER_SERVER: &[(&str, &str)] = &[(
+    "philomena",
+    "PostgreSQL 17 or later (SET transaction_timeout)",
+)];
+
+/// The real projects' schema files (`realworld/pgdump/`): each drift pair old → new, and a file
+/// without a pair against itself (its self-diff, introspection and `\d+` of every table).
+pub fn realworld_cases(shared: &Path) -> Result<Vec<Case>> {
+    let dir = shared.join("realworld/pgdump");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .with_context(|| dir.display().to_string())?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("new.sql").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut out = Vec::new();
+    for name in names {
+        let here = dir.join(&name);
+        let read = |f: &str| std::fs::read_to_string(here.join(f));
+        let desired = read("new.sql")?;
+        let current = read("old.sql").unwrap_or_else(|_| desired.clone());
+        let excluded = NEWER_SERVER
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, why)| format!("does not load on PostgreSQL 15: needs {why}"));
+        out.push(Case {
+            corpus: "realworld",
+            name,
+            categories: vec!["realworld".to_string()],
+            current,
+            desired,
+            excluded,
+            prereq: read("prereq.sql").unwrap_or_default(),
         });
     }
     Ok(out)
@@ -361,9 +406,7 @@ fn converge_online(
             .map_err(|e| anyhow::anyhow!("applying our online SQL failed: {e}"))?;
     }
     let got = normalize_dump(&db.dump()?);
-    if got != want {
-        anyhow::bail!("catalogs differ: {}", dump_difference(&got, want));
-    }
+    same_catalog(&got, want)?;
     expect_no_changes(&db.dump()?, to, "re-diff after the online migration")?;
     crate::squawk::check(&p, &sql)
 }
@@ -391,7 +434,11 @@ fn expect_empty(p: &schemafix_core::Plan, what: &str) -> Result<()> {
     Ok(())
 }
 
-fn load(db: &crate::Db, sql: &str, side: &str) -> Result<()> {
+fn load(db: &crate::Db, case: &Case, sql: &str, side: &str) -> Result<()> {
+    if !case.prereq.is_empty() {
+        db.exec(&case.prereq)
+            .with_context(|| format!("prerequisites of {side}"))?;
+    }
     if !sql.trim().is_empty() {
         db.exec(sql).with_context(|| format!("setup of {side}"))?;
     }
@@ -409,13 +456,7 @@ fn round_trip_down(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Res
             .map_err(|e| anyhow::anyhow!("applying the down SQL failed: {e}"))?;
     }
     let got = normalize_dump(&db.dump()?);
-    if got != want {
-        anyhow::bail!(
-            "after down: catalogs differ: {}",
-            dump_difference(&got, want)
-        );
-    }
-    Ok(())
+    same_catalog(&got, want).context("after down")
 }
 
 /// The schema of `db` as the CLI reads it: core's catalog queries over a live connection.
@@ -455,16 +496,59 @@ pub fn catalog_matches(db: &crate::Db, ddl: &str, side: &str) -> Result<()> {
     if !steps.is_empty() {
         anyhow::bail!("introspect({side}) != parse({side}): {}", steps.join("; "));
     }
-    // Equal for the diff but not field by field: show the first differing JSON line.
-    let a = serde_json::to_string_pretty(&parsed).unwrap_or_default();
-    let b = serde_json::to_string_pretty(&live.schema).unwrap_or_default();
-    let at = a
-        .lines()
-        .zip(b.lines())
-        .find(|(x, y)| x != y)
-        .map(|(x, y)| format!("parse: {} / introspect: {}", x.trim(), y.trim()))
-        .unwrap_or_default();
+    // Equal for the diff but not field by field: show the first field that differs (spans,
+    // which say where a thing was read, never make two schemas differ).
+    let json = |s: &Schema| {
+        let mut v = serde_json::to_value(s).unwrap_or_default();
+        drop_spans(&mut v);
+        v
+    };
+    let at = first_difference(&json(&parsed), &json(&live.schema), "");
     anyhow::bail!("introspect({side}) != parse({side}) (no step; {at})")
+}
+
+/// Removes every `span` field of a schema's JSON.
+fn drop_spans(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove("span");
+            m.values_mut().for_each(drop_spans);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_spans),
+        _ => {}
+    }
+}
+
+/// Where two JSON values first differ: the path, and both values there.
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> String {
+    use serde_json::Value::{Array, Object};
+    match (a, b) {
+        (Object(x), Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                let (p, q) = (x.get(k), y.get(k));
+                if p != q {
+                    let null = serde_json::Value::Null;
+                    return first_difference(
+                        p.unwrap_or(&null),
+                        q.unwrap_or(&null),
+                        &format!("{path}.{k}"),
+                    );
+                }
+            }
+            String::new()
+        }
+        (Array(x), Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find(|(_, (p, q))| p != q)
+            .map(|(i, (p, q))| first_difference(p, q, &format!("{path}[{i}]")))
+            .unwrap_or_default(),
+        _ => {
+            let short = |v: &serde_json::Value| v.to_string().chars().take(200).collect::<String>();
+            format!("{path}: parse {} / introspect {}", short(a), short(b))
+        }
+    }
 }
 
 /// One direction: migrate `db` (holding `from`) to `to`, whose reference dump is `want`.
@@ -475,9 +559,7 @@ fn converge(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Result<()>
             .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
     }
     let got = normalize_dump(&db.dump()?);
-    if got != want {
-        anyhow::bail!("catalogs differ: {}", dump_difference(&got, want));
-    }
+    same_catalog(&got, want)?;
     expect_no_changes(&db.dump()?, to, "re-diff after migration")
 }
 
@@ -505,7 +587,7 @@ fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
     names.sort();
     names.dedup();
     let db = pg.create_db()?;
-    load(&db, &case.current, "current")?;
+    load(&db, case, &case.current, "current")?;
     let paste = psql_capture(&db, &names)?;
     let sql = render_sql(&full_plan(&parse_as(&paste, Format::Psql)?, &to));
     if !sql.trim().is_empty() {
@@ -513,9 +595,7 @@ fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
     }
     let got = normalize_dump(&db.dump()?);
-    if got != want {
-        anyhow::bail!("catalogs differ: {}", dump_difference(&got, want));
-    }
+    same_catalog(&got, want)?;
     let again = psql_capture(&db, &names)?;
     expect_empty(
         &full_plan(&parse_as(&again, Format::Psql)?, &to),
@@ -579,9 +659,9 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         let a = pg.create_db()?;
         let b = pg.create_db()?;
         let c = pg.create_db()?;
-        load(&a, &case.current, "current")?;
-        load(&b, &case.desired, "desired")?;
-        load(&c, &case.current, "current")?;
+        load(&a, case, &case.current, "current")?;
+        load(&b, case, &case.desired, "desired")?;
+        load(&c, case, &case.current, "current")?;
         let da = normalize_dump(&a.dump()?);
         let db = normalize_dump(&b.dump()?);
         Ok((a, b, c, da, db))
@@ -636,8 +716,8 @@ pub fn self_diff_only(pg: &'static Pg, case: &Case) -> Outcome {
     let loaded = (|| -> Result<_> {
         let a = pg.create_db()?;
         let b = pg.create_db()?;
-        load(&a, &case.current, "current")?;
-        load(&b, &case.desired, "desired")?;
+        load(&a, case, &case.current, "current")?;
+        load(&b, case, &case.desired, "desired")?;
         Ok((a.dump()?, b.dump()?))
     })();
     match loaded {
@@ -722,7 +802,9 @@ pub fn scores(results: &[CaseResult]) -> Scores {
             .case
             .categories
             .iter()
-            .filter(|c| IN_SCOPE.contains(&c.as_str()) || c.as_str() == "migra")
+            .filter(|c| {
+                IN_SCOPE.contains(&c.as_str()) || c.as_str() == "migra" || c.as_str() == "realworld"
+            })
             .cloned()
             .collect();
         cats.insert("all".to_string());
@@ -781,6 +863,9 @@ pub fn report(results: &[CaseResult]) -> String {
          each such case is listed below);\n\
          *squawk* runs squawk (PyPI `squawk-cli`) over the default-mode *forward* SQL: each lock or safety violation must be a hazard\n\
          its step lists. The squawk rules left out, and why, are listed at the end.\n\n\
+         The *realworld* corpus is `../shared/realworld/pgdump/`: real projects' `structure.sql` and `pg_dump` files, each drift\n\
+         pair run old → new (*reverse*: new → old), and a file without a pair against itself; each side is loaded after its\n\
+         `prereq.sql`. *psql-forward* there pastes `\\d+` of every table of both files.\n\n\
          | corpus | category | forward | reverse | self-diff | psql-forward | introspect | down | online | squawk |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let keys: BTreeSet<(String, String)> =

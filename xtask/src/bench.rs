@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: the criterion benches (`tests/benches/pipeline.rs`: each source and
 //! diff + plan + render on generated schemas of 10 to 10,000 tables), then the live comparison
 //! (`tests/benches/live.rs`: `schemafix check`, migra, `alembic check` and the bare catalog
-//! queries on two 1,000-table databases), and the results table in `BENCHMARKS.md` rewritten
+//! queries on two 1,000-table databases), the production-sized schema (`tests/benches/stress.rs`:
+//! a 1,400-table dump's self-diff, `check` and migra on it), and the results tables in
+//! `BENCHMARKS.md` rewritten
 //! between its markers; then `size` (the page's WebAssembly by crate, `size.rs`).
 
 use std::path::Path;
@@ -63,6 +65,9 @@ pub fn bench() -> Result<()> {
     let mut l = cargo();
     l.args(["bench", "-p", "schemafix-tests", "--bench", "live"]);
     run(l, "live comparison (tests/benches/live.rs)")?;
+    let mut st = cargo();
+    st.args(["bench", "-p", "schemafix-tests", "--bench", "stress"]);
+    run(st, "production-sized schema (tests/benches/stress.rs)")?;
 
     let date = today();
     let mut t = format!(
@@ -114,6 +119,30 @@ pub fn bench() -> Result<()> {
         get("migra_ms") / check,
         ms(get("alembic_check_ms")),
         get("alembic_check_ms") / check,
+    ));
+    let big = json(&root().join("target/bench-stress.json"))?;
+    let get = |k: &str| big[k].as_f64().unwrap_or(f64::NAN);
+    let count = |k: &str| big[k].as_u64().unwrap_or(0);
+    t.push_str(&format!(
+        "\nA production-sized schema (`tests/benches/stress.rs`: the drift of \
+         `schemafix_tests::stress` at the size of issue 30's real dump, each side loaded and written \
+         by `pg_dump`: {} tables of which {} partitions, {} indexes, {} functions, {} triggers, a \
+         {:.1} MB dump), median of {} runs after one warm-up:\n\n\
+         | command | ms | vs `schemafix check` |\n|---|---|---|\n\
+         | `schemafix diff --exit-code dump dump` (the file against itself) | {} | – |\n\
+         | `schemafix check` (the two live databases) | {} | 1× |\n\
+         | `migra --unsafe` (the same two) | {} | {:.1}× |\n",
+        count("tables"),
+        count("partitions"),
+        count("indexes"),
+        count("functions"),
+        count("triggers"),
+        get("dump_bytes") / 1e6,
+        count("runs"),
+        ms(get("self_diff_ms")),
+        ms(get("check_ms")),
+        ms(get("migra_ms")),
+        get("migra_ms") / get("check_ms"),
     ));
     t.push_str(END);
 

@@ -571,6 +571,16 @@ fn dependencies() -> Result<()> {
     )
 }
 
+/// The production-shaped drift at the size of a real 1,400-table dump (CI runs 150 tables).
+fn stress() -> Result<()> {
+    it_tests_with(
+        "stress::a_production_shaped_drift",
+        "SCHEMAFIX_STRESS_TABLES",
+        "1400",
+        "production-shaped drift, 1,400 tables",
+    )
+}
+
 fn bless() -> Result<()> {
     it_tests(
         "conformance",
@@ -615,6 +625,7 @@ fn main() -> ExitCode {
         "bless" => bless(),
         "interrupts" => interrupts(),
         "dependencies" => dependencies(),
+        "stress" => stress(),
         "outputs" => outputs(std::env::args().nth(2)),
         "dist" => dist(),
         "serve" => serve(),
@@ -623,7 +634,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test|bless|interrupts|dependencies|outputs DIR|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
+                "usage: cargo xtask <test|bless|interrupts|dependencies|stress|outputs DIR|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
             );
             return ExitCode::from(2);
         }
