@@ -142,6 +142,55 @@ fn tables_alike(a: &Table, b: &Table) -> bool {
         && a.partition_by == b.partition_by
 }
 
+/// A table's constraints and indexes without their names (which name the table): a table
+/// renamed keeps them all, so two tables that differ in them are no likely rename.
+fn constraint_shape(t: &Table) -> Vec<String> {
+    let key = |k: &crate::schema::IndexKey| {
+        format!(
+            "{} {:?} {} {:?}",
+            k.expr.canon, k.opclass, k.desc, k.nulls_first
+        )
+    };
+    let keys = |ks: &[crate::schema::IndexKey]| ks.iter().map(key).collect::<Vec<_>>().join(", ");
+    let predicate = |p: &Option<crate::schema::Expr>| p.as_ref().map(|p| p.canon.clone());
+    let mut out: Vec<String> = Vec::new();
+    out.extend(t.uniques.iter().map(|u| {
+        format!(
+            "unique {:?} {:?} {} {:?}",
+            u.columns, u.include, u.nulls_not_distinct, u.deferrable
+        )
+    }));
+    out.extend(t.checks.iter().map(|c| format!("check {}", c.expr.canon)));
+    // The table it references is left out: a table that references itself names itself.
+    out.extend(t.foreign_keys.iter().map(|f| {
+        format!(
+            "foreign key {:?} {:?} {:?} {:?} {:?}",
+            f.columns, f.ref_columns, f.on_delete, f.on_update, f.deferrable
+        )
+    }));
+    out.extend(t.exclusions.iter().map(|x| {
+        let elements: Vec<String> = x
+            .elements
+            .iter()
+            .map(|(k, op)| format!("{} WITH {op}", key(k)))
+            .collect();
+        format!("exclude {} {elements:?} {:?}", x.method, predicate(&x.predicate))
+    }));
+    out.extend(t.indexes.iter().map(|i| {
+        format!(
+            "index {} {} ({}) {:?} {} {:?}",
+            i.unique,
+            i.method,
+            keys(&i.keys),
+            i.include,
+            i.nulls_not_distinct,
+            predicate(&i.predicate)
+        )
+    }));
+    out.sort();
+    out
+}
+
 /// How alike two names are, 0 to 1 (1 − edit distance / longer length).
 fn name_similarity(a: &str, b: &str) -> f64 {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -192,13 +241,30 @@ fn word_similarity(a: &str, b: &str) -> f64 {
 /// only dropped and only added column; the schema's only dropped and created table), up to 0.2
 /// more for similar names; in percent.
 fn confidence(only: bool, from: &str, to: &str) -> u8 {
-    let c = 0.5 + if only { 0.3 } else { 0.0 } + 0.2 * name_similarity(from, to);
+    percent(0.5 + if only { 0.3 } else { 0.0 } + 0.2 * name_similarity(from, to))
+}
+
+/// A table's: 0.6 for all its columns, constraints and indexes alike (more than one column's
+/// definition says), 0.2 more when it is the schema's only dropped and created table, up to
+/// 0.2 for similar names; so a table rename ranks above every column pair but the only one
+/// of its table.
+fn table_confidence(only: bool, from: &str, to: &str) -> u8 {
+    percent(0.6 + if only { 0.2 } else { 0.0 } + 0.2 * name_similarity(from, to))
+}
+
+fn percent(c: f64) -> u8 {
     (c * 100.0).round().clamp(0.0, 100.0) as u8
+}
+
+/// How alike two names are, word by word or letter by letter, whichever is more.
+fn names_alike(a: &str, b: &str) -> f64 {
+    word_similarity(a, b).max(name_similarity(a, b))
 }
 
 /// How alike the names of a dropped and an added column must be (word by word or letter by
 /// letter, whichever is more) to be suggested as a rename, where the table drops or adds more
-/// than one alike column.
+/// than one alike column (and of a dropped and a created table, where the schema drops or
+/// creates more than one).
 const MIN_SIMILARITY: f64 = 0.65;
 
 /// At most this many alike candidates for one dropped table: more is no likely rename (a dump
@@ -256,8 +322,7 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
             // changes, or what it is computed from), and a generated one holds no data to keep.
             .filter(|(d, a)| alike(d, a) && d.name != a.name && d.generated.is_none())
             .map(|(d, a)| {
-                let similarity =
-                    word_similarity(&d.name, &a.name).max(name_similarity(&d.name, &a.name));
+                let similarity = names_alike(&d.name, &a.name);
                 (similarity, *d, *a)
             })
             .filter(|(similarity, _, _)| only || *similarity >= MIN_SIMILARITY)
@@ -289,13 +354,20 @@ pub fn suggest(diff: &Diff) -> Vec<RenameSuggestion> {
         if candidates.len() > MAX_CANDIDATES {
             continue;
         }
+        // The schema's only dropped and created tables are a likely rename whatever their
+        // names; otherwise their names must be alike too.
         let only = tables.get(d.name.schema.as_str()) == Some(&(1, 1));
-        for a in candidates.iter().filter(|a| tables_alike(d, a)) {
+        let shape = constraint_shape(d);
+        for a in candidates.iter().filter(|a| {
+            tables_alike(d, a)
+                && constraint_shape(a) == shape
+                && (only || names_alike(&d.name.name, &a.name.name) >= MIN_SIMILARITY)
+        }) {
             out.push(RenameSuggestion {
                 table: d.name.clone(),
                 from: None,
                 to: a.name.name.clone(),
-                confidence: confidence(only, &d.name.name, &a.name.name),
+                confidence: table_confidence(only, &d.name.name, &a.name.name),
             });
         }
     }
@@ -979,20 +1051,14 @@ mod tests {
                 )
             })
             .collect();
-        // users → accounts: the only pair in public (0.8) + names 1/8 alike; app.logs (names
-        // 4/9 alike) has two created tables beside it, only one with its columns.
-        assert_eq!(
-            got,
-            [
-                ("users".into(), None, "accounts".into(), 83),
-                ("app.logs".into(), None, "log_lines".into(), 59)
-            ]
-        );
+        // users → accounts: the only pair in public (0.8) + names 1/8 alike. app.logs has two
+        // created tables beside it, only one with its columns, whose name is not alike enough
+        // (4/9 letter by letter, no word shared): no likely rename, though it can be confirmed.
+        assert_eq!(got, [("users".into(), None, "accounts".into(), 83)]);
         assert_eq!(m.plan.renames[0].argument(), "users=accounts");
-        assert_eq!(m.plan.renames[1].argument(), "app.logs=log_lines");
         assert_eq!(
-            m.plan.renames[1].rename().to_string(),
-            "table app.logs → log_lines"
+            m.plan.renames[0].rename().to_string(),
+            "table users → accounts"
         );
         assert!(!m.sql.contains("RENAME"), "{}", m.sql);
 
@@ -1039,17 +1105,49 @@ mod tests {
              ALTER TABLE accounts RENAME CONSTRAINT accounts_pkey TO users_pkey;"
         ));
 
-        // Tables of one shape: one dropped and ten created are ten likely renames; with eleven
-        // created, too many to name one.
-        let many = |prefix: &str, n: usize| {
+        // Tables of one shape and alike names: one dropped and ten created are ten likely
+        // renames; with eleven created, too many to name one.
+        let many = |n: usize| {
             (0..n)
-                .map(|i| format!("CREATE TABLE {prefix}{i} (id int, v text);"))
+                .map(|i| format!("CREATE TABLE items_{i} (id int, v text);"))
                 .collect::<String>()
         };
-        let m = migrate(&many("old", 1), &many("new", 10), vec![]);
+        let items = "CREATE TABLE items (id int, v text);";
+        let m = migrate(items, &many(10), vec![]);
         assert_eq!(m.plan.renames.len(), 10, "{:?}", m.plan.renames);
-        let m = migrate(&many("old", 11), &many("new", 11), vec![]);
+        let m = migrate(items, &many(11), vec![]);
         assert!(m.plan.renames.is_empty(), "{:?}", m.plan.renames);
+
+        // The same columns but not the same constraints and indexes: no likely rename, even
+        // as the schema's only pair.
+        let m = migrate(
+            "CREATE TABLE items (id int PRIMARY KEY, v text); CREATE INDEX ON items (v);",
+            "CREATE TABLE things (id int PRIMARY KEY, v text);",
+            vec![],
+        );
+        assert!(m.plan.renames.is_empty(), "{:?}", m.plan.renames);
+
+        // A table rename (with another table created beside it) ranks above column pairs
+        // that are not their table's only one.
+        let m = migrate(
+            "CREATE TABLE versions (id int PRIMARY KEY, body text);
+             CREATE TABLE stats (id int, posts_count int, topics_count int);",
+            "CREATE TABLE versions_legacy (id int PRIMARY KEY, body text);
+             CREATE TABLE audits (at timestamptz);
+             CREATE TABLE stats (id int, post_count int, topic_count int);",
+            vec![],
+        );
+        let order: Vec<String> = m.plan.renames.iter().map(|r| r.argument()).collect();
+        assert_eq!(
+            order,
+            [
+                "versions=versions_legacy",
+                "stats.posts_count=post_count",
+                "stats.topics_count=topic_count"
+            ],
+            "{:?}",
+            m.plan.renames
+        );
 
         // A rename onto an existing relation, or of a missing table, is an error.
         for bad in ["users=posts", "nope=x", "app.nope=x"] {
