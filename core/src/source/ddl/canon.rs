@@ -312,6 +312,25 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 if is_numeric_operand(sc, left) && is_integer_column(sc, right) {
                     r = format!("({r})::numeric");
                 }
+                // `%` has no operator across integer widths (`+`, `=` … do): the narrower
+                // operand is cast to the wider one's type, which PostgreSQL prints.
+                if op == "%" {
+                    let (lt, rt) = (expr_type(sc, left), expr_type(sc, right));
+                    let rank = |t: &Option<String>| match t.as_deref() {
+                        Some("smallint") => 1,
+                        Some("integer") => 2,
+                        Some("bigint") => 3,
+                        _ => 0,
+                    };
+                    let (a, b) = (rank(&lt), rank(&rt));
+                    if a > 0 && b > 0 {
+                        if a < b && !is_literal(left) {
+                            l = format!("({l})::{}", rt.unwrap_or_default());
+                        } else if b < a && !is_literal(right) {
+                            r = format!("({r})::{}", lt.unwrap_or_default());
+                        }
+                    }
+                }
             }
             format!("({l} {op} {r})")
         }

@@ -643,6 +643,13 @@ Foreign-key constraints:
              CONSTRAINT o_check CHECK ((((q)::numeric * p) > 0.5)));",
         );
         assert_eq!(written.schema, dumped.schema);
+        // `%` across integer widths casts the narrower operand, as PostgreSQL stores it.
+        let written = super::parse_ddl("CREATE TABLE o (y smallint, b bigint, CHECK (y % 2 <> 0), CHECK (y % b = 0));");
+        let dumped = super::parse_ddl(
+            "CREATE TABLE o (y smallint, b bigint, CONSTRAINT o_y_check CHECK ((((y)::integer % 2) <> 0)), \
+             CONSTRAINT o_check CHECK ((((y)::bigint % b) = 0)));",
+        );
+        assert_eq!(written.schema, dumped.schema);
         // Integer arithmetic stays integer arithmetic.
         let ints = super::parse_ddl("CREATE TABLE o (a integer, b integer, CHECK (a / b > 1));");
         let casted =
