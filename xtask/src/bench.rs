@@ -126,7 +126,7 @@ pub fn bench() -> Result<()> {
     t.push_str(&format!(
         "\nA production-sized schema (`tests/benches/stress.rs`: the drift of \
          `schemafix_tests::stress` at the size of issue 30's real dump, each side loaded and written \
-         by `pg_dump`: {} tables of which {} partitions, {} indexes, {} functions, {} triggers, a \
+         by `pg_dump`: {} tables and {} partitions, {} indexes, {} functions, {} triggers, a \
          {:.1} MB dump), median of {} runs after one warm-up:\n\n\
          | command | ms | vs `schemafix check` |\n|---|---|---|\n\
          | `schemafix diff --exit-code dump dump` (the file against itself) | {} | – |\n\
