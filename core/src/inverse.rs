@@ -281,7 +281,11 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             to: from,
         },
         CreateView { view, recreated } => DropView { view, recreated },
-        CreateExtension { ext } => DropExtension {
+        // It may have been there before: nothing to undo.
+        CreateExtension {
+            if_missing: true, ..
+        } => return Ok(Vec::new()),
+        CreateExtension { ext, .. } => DropExtension {
             ext,
             replaced: false,
         },
@@ -341,7 +345,10 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
         },
         CreatePolicy { table, policy } => DropPolicy { table, policy },
         DropPolicy { table, policy } => CreatePolicy { table, policy },
-        DropExtension { ext, .. } => CreateExtension { ext },
+        DropExtension { ext, .. } => CreateExtension {
+            ext,
+            if_missing: false,
+        },
         AlterExtension { from, to } => AlterExtension { from: to, to: from },
         DropView { view, recreated } => CreateView { view, recreated },
         CommentView {

@@ -174,7 +174,11 @@ fn constraint_shape(t: &Table) -> Vec<String> {
             .iter()
             .map(|(k, op)| format!("{} WITH {op}", key(k)))
             .collect();
-        format!("exclude {} {elements:?} {:?}", x.method, predicate(&x.predicate))
+        format!(
+            "exclude {} {elements:?} {:?}",
+            x.method,
+            predicate(&x.predicate)
+        )
     }));
     out.extend(t.indexes.iter().map(|i| {
         format!(

@@ -188,6 +188,10 @@ pub struct Hidden {
     /// paste cannot tell them from the padding).
     #[serde(default)]
     pub comment_trailing_blanks: bool,
+    /// A sequence's options and owner (a `\d` paste shows only the `nextval` default that
+    /// names it; its owner there is a guess).
+    #[serde(default)]
+    pub sequence_options: bool,
 }
 
 /// A version is compared only when both sides say which (`pg_dump` never does).

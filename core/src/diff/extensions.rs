@@ -9,7 +9,10 @@ pub(super) fn diff_extensions(from: &Schema, to: &Schema, whole: bool, out: &mut
     }
     for (name, t) in &to.extensions {
         match from.extensions.get(name) {
-            None => out.push(Change::CreateExtension { ext: t.clone() }),
+            None => out.push(Change::CreateExtension {
+                ext: t.clone(),
+                if_missing: false,
+            }),
             Some(f) => {
                 // A version is compared only when both sides say (pg_dump never does).
                 let version_differs =
@@ -20,7 +23,10 @@ pub(super) fn diff_extensions(from: &Schema, to: &Schema, whole: bool, out: &mut
                         ext: f.clone(),
                         replaced: true,
                     });
-                    out.push(Change::CreateExtension { ext: t.clone() });
+                    out.push(Change::CreateExtension {
+                        ext: t.clone(),
+                        if_missing: false,
+                    });
                 } else if f.schema != t.schema || version_differs {
                     out.push(Change::AlterExtension {
                         from: f.clone(),
@@ -40,6 +46,21 @@ pub(super) fn diff_extensions(from: &Schema, to: &Schema, whole: bool, out: &mut
             }
         }
     }
+}
+
+/// Where the current side cannot show extensions (a `\d` paste) and the plan changes anything,
+/// the desired side's extensions are made sure of first (`CREATE EXTENSION IF NOT EXISTS`):
+/// what the plan creates may need one (a PostGIS column, a `btree_gin` index), and creating
+/// one that is there does nothing. A plan with nothing else to do stays empty.
+pub(super) fn ensure_extensions(from: &Schema, to: &Schema, out: &mut Vec<Change>) {
+    if !from.hidden.extensions || to.hidden.extensions || out.is_empty() {
+        return;
+    }
+    let ensure = to.extensions.values().map(|e| Change::CreateExtension {
+        ext: e.clone(),
+        if_missing: true,
+    });
+    out.splice(0..0, ensure);
 }
 
 /// Is version `a` older than `b` (dotted numbers; text compares as text)?

@@ -51,8 +51,13 @@ pub enum Change {
         /// It is created again with another definition.
         replaced: bool,
     },
-    /// `CREATE EXTENSION`.
-    CreateExtension { ext: Extension },
+    /// `CREATE EXTENSION` (`IF NOT EXISTS` when `if_missing`: the current side cannot show
+    /// extensions, a `\d` paste).
+    CreateExtension {
+        ext: Extension,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        if_missing: bool,
+    },
     /// `ALTER EXTENSION … SET SCHEMA` / `UPDATE TO`.
     AlterExtension { from: Extension, to: Extension },
     /// `DROP EXTENSION`.
@@ -793,6 +798,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     });
     let mut rebuilt = split;
     rebuild::rebuild_dependants(from, to, &mut out, &mut rebuilt);
+    extensions::ensure_extensions(from, to, &mut out);
     not_compared.sort();
     not_compared.dedup();
     Diff {

@@ -27,6 +27,8 @@ pub(super) fn diff_sequences(
                     not_compared.push(name.clone());
                 }
             }
+            // A side that cannot show a sequence's options says only that it is there.
+            Some(_) if from.hidden.sequence_options || to.hidden.sequence_options => {}
             Some(f) if f != t => out.push(Change::AlterSequence {
                 from: Box::new(f.clone()),
                 to: Box::new(t.clone()),

@@ -260,7 +260,15 @@ pub(super) fn reason(c: &Change) -> String {
             crate::quote::quote_ident(&policy.name),
             policy_desc(policy)
         ),
-        Change::CreateExtension { ext } => format!(
+        Change::CreateExtension {
+            ext,
+            if_missing: true,
+        } => format!(
+            "extension {}: wanted (in schema {}); the current side cannot show extensions, so it is created if missing",
+            crate::quote::quote_ident(&ext.name),
+            ext.schema
+        ),
+        Change::CreateExtension { ext, .. } => format!(
             "extension {}: wanted (in schema {}), missing",
             crate::quote::quote_ident(&ext.name),
             ext.schema

@@ -618,9 +618,10 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::DropPolicy { table, policy } => {
             vec![format!("DROP POLICY {} ON {table}", q(&policy.name))]
         }
-        Change::CreateExtension { ext } => {
+        Change::CreateExtension { ext, if_missing } => {
             let mut s = format!(
-                "CREATE EXTENSION {} WITH SCHEMA {}",
+                "CREATE EXTENSION {}{} WITH SCHEMA {}",
+                if *if_missing { "IF NOT EXISTS " } else { "" },
                 q(&ext.name),
                 q(&ext.schema)
             );

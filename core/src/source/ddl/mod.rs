@@ -644,7 +644,9 @@ Foreign-key constraints:
         );
         assert_eq!(written.schema, dumped.schema);
         // `%` across integer widths casts the narrower operand, as PostgreSQL stores it.
-        let written = super::parse_ddl("CREATE TABLE o (y smallint, b bigint, CHECK (y % 2 <> 0), CHECK (y % b = 0));");
+        let written = super::parse_ddl(
+            "CREATE TABLE o (y smallint, b bigint, CHECK (y % 2 <> 0), CHECK (y % b = 0));",
+        );
         let dumped = super::parse_ddl(
             "CREATE TABLE o (y smallint, b bigint, CONSTRAINT o_y_check CHECK ((((y)::integer % 2) <> 0)), \
              CONSTRAINT o_check CHECK ((((y)::bigint % b) = 0)));",

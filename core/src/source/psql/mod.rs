@@ -398,13 +398,14 @@ impl<'a> Px<'a> {
         schema.hidden.table_comments = true;
         schema.hidden.index_comments = true;
         schema.hidden.identity_options = true;
+        schema.hidden.sequence_options = true;
         schema.hidden.hide_all_but_tables();
         schema.scope = Scope::Tables(self.scope);
         if !schema.tables.is_empty() {
             let which = if schema.hidden.column_comments {
-                "table, column and index comments (`\\d+` shows column comments) or identity sequence options"
+                "table, column and index comments (`\\d+` shows column comments) or the options and owners of sequences (identity ones too)"
             } else {
-                "table and index comments or identity sequence options"
+                "table and index comments or the options and owners of sequences (identity ones too)"
             };
             let span = schema
                 .tables
@@ -560,6 +561,47 @@ Indexes:
         assert_eq!(
             p.schema.scope,
             Scope::Tables([QualName::new("public", "users")].into())
+        );
+    }
+
+    #[test]
+    fn a_paste_compares_no_sequence_options_and_makes_sure_of_extensions() {
+        let paste = r#"                 Table "public.tickets"
+ Column |  Type  | Collation | Nullable |               Default
+--------+--------+-----------+----------+-------------------------------------
+ id     | bigint |           | not null | nextval('ticket_numbers'::regclass)
+ note   | text   |           |          |
+"#;
+        let desired = |extra: &str| {
+            format!(
+                "CREATE EXTENSION pg_trgm;\nCREATE SEQUENCE ticket_numbers INCREMENT BY 5 START WITH 1000;\n\
+                 CREATE TABLE tickets (id bigint NOT NULL DEFAULT nextval('ticket_numbers'), note text{extra});\n"
+            )
+        };
+        let plan = |to: &str| {
+            let m = crate::migrate(
+                paste,
+                Some(crate::Format::Psql),
+                to,
+                Some(crate::Format::Sql),
+                &crate::PlanOptions::default(),
+            );
+            assert!(!m.has_errors(), "{:?}", m.from_diagnostics);
+            m.sql
+                .lines()
+                .filter(|l| !l.starts_with("--"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        // The paste cannot show the sequence's options nor extensions: nothing to do.
+        assert!(plan(&desired("")).is_empty(), "{:?}", plan(&desired("")));
+        // Something to do: the desired extensions are made sure of first.
+        assert_eq!(
+            plan(&desired(", tag text")),
+            [
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;",
+                "ALTER TABLE tickets ADD COLUMN tag text;"
+            ]
         );
     }
 
