@@ -31,8 +31,11 @@ pub struct CatalogQuery {
 pub type Row = Vec<Option<String>>;
 
 /// Run first, in the same transaction as the queries: with an empty search path the server
-/// qualifies every name it prints (as `pg_dump` does), so the decoding never guesses a schema.
-pub const CATALOG_SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true)";
+/// qualifies every name it prints (as `pg_dump` does), so the decoding never guesses a schema;
+/// in UTC, it prints every `timestamptz` constant (a partition's bound, a default) the same
+/// whatever the server's time zone.
+pub const CATALOG_SETUP: &str = "SELECT pg_catalog.set_config('search_path', '', true), \
+     pg_catalog.set_config('TimeZone', 'UTC', true)";
 
 /// The oldest server the queries support (`server_version_num`).
 pub const MIN_SERVER_VERSION: u32 = 120000;

@@ -90,7 +90,140 @@ pub(super) fn parents_of(t: &Table) -> Vec<QualName> {
     v
 }
 
+/// A partition's bound as PostgreSQL stores it, where the parent's key is one column of a
+/// date/time type: a `timestamp` bound gains its time (`'2024-01-01'` is
+/// `'2024-01-01 00:00:00'`), a `timestamptz` one is the instant in UTC (the time zone the
+/// catalog is read in; a bound without an offset is taken as UTC).
+fn bound_as_stored(t: &mut Table, p: &Table) {
+    let (Some(part), Some(by)) = (t.partition_of.as_mut(), p.partition_by.as_ref()) else {
+        return;
+    };
+    // `RANGE (created_at)` as written: one column, its name as PostgreSQL folds it.
+    let key = by
+        .sql
+        .split_once('(')
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix(')'))
+        .map(str::trim)
+        .filter(|k| !k.contains([',', '(', ' ']))
+        .map(
+            |k| match k.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+                Some(quoted) => quoted.replace("\"\"", "\""),
+                None => k.to_ascii_lowercase(),
+            },
+        );
+    let Some(ty) = key.and_then(|k| p.column(&k)).map(|c| c.data_type.as_str()) else {
+        return;
+    };
+    let zone = match ty {
+        "timestamp without time zone" => false,
+        "timestamp with time zone" => true,
+        _ => return,
+    };
+    let canon = &part.bound.canon;
+    let mut out = String::with_capacity(canon.len());
+    let mut rest = canon.as_str();
+    while let Some(i) = rest.find('\'') {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i + 1..].find('\'') else {
+            out.push_str(&rest[i..]);
+            rest = "";
+            break;
+        };
+        let literal = &rest[i + 1..i + 1 + j];
+        out.push('\'');
+        out.push_str(&stored_timestamp(literal, zone).unwrap_or_else(|| literal.to_string()));
+        out.push('\'');
+        rest = &rest[i + 2 + j..];
+    }
+    out.push_str(rest);
+    part.bound.canon = out;
+}
+
+/// `YYYY-MM-DD[( |T)HH:MM[:SS[.f]]][offset]` as PostgreSQL prints it: `timestamp` drops an
+/// offset, `timestamptz` (`zone`) moves to UTC and prints `+00`.
+fn stored_timestamp(text: &str, zone: bool) -> Option<String> {
+    let num = |s: &str| s.parse::<i64>().ok();
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((d, t)) => (d, t),
+        None => (text, "00:00:00"),
+    };
+    let d: Vec<&str> = date.split('-').collect();
+    let [y, mo, da] = d.as_slice() else {
+        return None;
+    };
+    let (y, mo, da) = (num(y)?, num(mo)?, num(da)?);
+    // The offset: `+hh`, `+hh:mm`, `-hh`, `Z`.
+    let (clock, offset) = match time.find(['+', '-', 'Z']) {
+        Some(k) => (&time[..k], &time[k..]),
+        None => (time, ""),
+    };
+    let offset_minutes = match offset {
+        "" | "Z" => 0,
+        o => {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let (h, m) = o[1..].split_once(':').unwrap_or((&o[1..], "0"));
+            sign * (num(h)? * 60 + num(m)?)
+        }
+    };
+    let c: Vec<&str> = clock.split(':').collect();
+    let (h, mi, sec) = match c.as_slice() {
+        [h, m] => (num(h)?, num(m)?, "00"),
+        [h, m, s] => (num(h)?, num(m)?, *s),
+        _ => return None,
+    };
+    let (whole, frac) = sec.split_once('.').unwrap_or((sec, ""));
+    let sec = num(whole)?;
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || h > 24 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let frac = frac.trim_end_matches('0');
+    let frac = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
+    if !zone {
+        return Some(format!(
+            "{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{sec:02}{frac}"
+        ));
+    }
+    let minutes = days_from_civil(y, mo, da) * 1440 + h * 60 + mi - offset_minutes;
+    let (days, m) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
+    let (y, mo, da) = civil_from_days(days);
+    Some(format!(
+        "{y:04}-{mo:02}-{da:02} {:02}:{:02}:{sec:02}{frac}+00",
+        m / 60,
+        m % 60
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `days` after 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 pub(super) fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
+    if partition {
+        bound_as_stored(t, p);
+    }
     let mut columns: Vec<Column> = Vec::new();
     for pc in &p.columns {
         let mut c = pc.clone();

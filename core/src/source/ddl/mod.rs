@@ -767,6 +767,59 @@ Foreign-key constraints:
     }
 
     #[test]
+    fn date_and_time_partition_bounds_read_as_postgresql_stores_them() {
+        let bound = |ddl: &str| {
+            let p = parse_ddl(ddl);
+            assert!(!p.has_errors(), "{:?}", p.diagnostics);
+            p.schema.tables[&QualName::new("public", "p")]
+                .partition_of
+                .as_ref()
+                .map(|x| x.bound.canon.clone())
+                .unwrap()
+        };
+        let table = |ty: &str, from: &str, to: &str| {
+            bound(&format!(
+                "CREATE TABLE t (at {ty}) PARTITION BY RANGE (at);\n\
+                 CREATE TABLE p PARTITION OF t FOR VALUES FROM ('{from}') TO ('{to}');"
+            ))
+        };
+        // As pg_dump prints them (a UTC session): the same bound.
+        assert_eq!(
+            table("timestamp", "2024-01-01", "2024-02-01T12:30"),
+            table("timestamp", "2024-01-01 00:00:00", "2024-02-01 12:30:00")
+        );
+        assert_eq!(
+            table("timestamptz", "2022-04-01 01:00:00+01", "2023-01-01"),
+            table(
+                "timestamptz",
+                "2022-04-01 00:00:00+00",
+                "2023-01-01 00:00:00+00"
+            )
+        );
+        // Across a day and a year, and a half-hour offset west of UTC.
+        assert_eq!(
+            table(
+                "timestamptz",
+                "2023-12-31 23:30:00-01:30",
+                "2024-03-01 00:15:00+01"
+            ),
+            table(
+                "timestamptz",
+                "2024-01-01 01:00:00+00",
+                "2024-02-29 23:15:00+00"
+            )
+        );
+        // A date key, and MINVALUE, stay as written.
+        assert_eq!(
+            bound(
+                "CREATE TABLE t (at date) PARTITION BY RANGE (at);\n\
+                 CREATE TABLE p PARTITION OF t FOR VALUES FROM (MINVALUE) TO ('2024-01-01');"
+            ),
+            "FORVALUESFROM(MINVALUE)TO('2024-01-01')"
+        );
+    }
+
+    #[test]
     fn names_that_become_one_when_cut_to_63_bytes_are_pointed_out() {
         let long = "a".repeat(63);
         let ddl = format!(
