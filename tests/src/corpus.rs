@@ -604,13 +604,43 @@ fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// What a case changes that psql's `\d+` cannot show at all: table, index and type comments and
-/// enum labels. Psql mode cannot converge on those by design.
+/// What a case changes that psql's `\d+` cannot show at all: table, index and type comments,
+/// enum labels, and the objects a paste of tables does not hold (functions, views, collations;
+/// the paste's scope is its tables). Psql mode cannot converge on those by design. Triggers,
+/// row security and policies, which a paste's footers show, are not read from one yet.
 fn psql_blind_spot(case: &Case) -> Option<String> {
     let (a, b) = (
         parse_side(&case.current).ok()?,
         parse_side(&case.desired).ok()?,
     );
+    let security = |s: &Schema| {
+        s.tables
+            .values()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    t.row_security,
+                    t.force_row_security,
+                    t.policies.clone(),
+                )
+            })
+            .filter(|(_, on, force, policies)| *on || *force || !policies.is_empty())
+            .collect::<Vec<_>>()
+    };
+    if a.triggers != b.triggers {
+        return Some(
+            "triggers differ; schemafix does not read a paste's `Triggers:` footers yet".into(),
+        );
+    }
+    if a.functions != b.functions
+        || a.views != b.views
+        || a.collations != b.collations
+        || security(&a) != security(&b)
+    {
+        return Some(
+            "functions, views, collations (a `\\d+` paste of tables holds none of them), row security or policies (not read from a paste's footers) differ".into(),
+        );
+    }
     if a.enums != b.enums {
         return Some(
             "enum labels or type comments differ; `\\d` shows only the type's name".into(),
