@@ -127,8 +127,9 @@ pub struct Schema {
     #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
     pub views: BTreeMap<QualName, View>,
     /// Types and sequences the source names without showing their definition (a psql paste
-    /// shows an enum or domain only as a column's type, a sequence only in `nextval`). They are
-    /// known to exist, so they are never created, and cannot be compared.
+    /// shows an enum or domain only as a column's type, a sequence only in `nextval`), and views
+    /// it defines in a way schemafix cannot read. They are known to exist, so they are never
+    /// created or dropped, and cannot be compared.
     #[serde(default)]
     pub external: BTreeSet<QualName>,
     /// Facts the source cannot show at all (psql's `\d` never prints table or index comments),

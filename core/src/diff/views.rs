@@ -53,6 +53,8 @@ pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
     let mut dropped: BTreeMap<QualName, Option<String>> = BTreeMap::new();
     for (name, v) in &from.views {
         match wanted.get(name) {
+            // There, but the desired side could not read it: not compared, never dropped.
+            None if to.external.contains(name) => {}
             None => {
                 dropped.insert(name.clone(), None);
             }
@@ -111,7 +113,10 @@ pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
     // What they read first.
     let created: BTreeSet<QualName> = wanted
         .keys()
-        .filter(|n| !from.views.contains_key(*n) || dropped.contains_key(*n))
+        .filter(|n| {
+            (!from.views.contains_key(*n) && !from.external.contains(*n))
+                || dropped.contains_key(*n)
+        })
         .cloned()
         .collect();
     for name in dependency_order(created, wanted) {

@@ -68,12 +68,16 @@ impl Cx<'_> {
         st: &RawStatement<'_>,
         cut: &mut BTreeMap<String, (String, u32)>,
     ) {
-        for (written, stored) in crate::normalize::take_truncated() {
-            let line = self.span(st.start, st.end).line;
+        let cuts = crate::normalize::take_truncated();
+        if cuts.is_empty() {
+            return;
+        }
+        let line = self.span(st.start, st.end).line;
+        for (written, stored) in cuts {
             match cut.get(&stored) {
                 Some((first, at)) if *first != written => {
                     let msg = format!(
-                        "{} and {} (line {at}) are one name to PostgreSQL, which cuts names to 63 bytes: both are {}",
+                        "{} and {} (line {at}) are cut to the same 63 bytes by PostgreSQL, {}: where they name objects of one kind in one place, PostgreSQL takes them for one",
                         quote_ident(&written),
                         quote_ident(first),
                         quote_ident(&stored)

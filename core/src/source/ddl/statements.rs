@@ -373,7 +373,8 @@ impl Cx<'_> {
                     // A view the parser cannot read (XMLTABLE, …) is not compared, on either
                     // side alike: a database holding one can still be read.
                     if let Some(view) = self.view_name(st.text) {
-                        self.skipped_views.push(view);
+                        self.skipped_views.push(view.clone());
+                        self.schema.external.insert(view);
                     }
                     self.diag(
                         Severity::Warning,
