@@ -37,7 +37,7 @@ pub use diff::{conversion, diff, online_swaps, Change, Conversion, Diff, Swap, U
 pub use error::{DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
 pub use leftovers::{strip_leftovers, Leftover};
-pub use normalize::canonical_type;
+pub use normalize::{canonical_type, civil_from_days};
 pub use plan::{plan, Hazard, OnlineStatement, Phase, Plan, PlanOptions, Step};
 pub use quote::{quote_ident, quote_literal};
 pub use rename::{Rename, RenameSuggestion};

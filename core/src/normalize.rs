@@ -216,6 +216,19 @@ pub(crate) fn take_truncated() -> Vec<(String, String)> {
     TRUNCATED.with(|t| std::mem::take(&mut *t.borrow_mut()))
 }
 
+/// The proleptic Gregorian date `days` after 1970-01-01: (year, month, day).
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// PostgreSQL's `makeObjectName`: `name1_name2_label`, truncating the longer of the two names
 /// first so that the result fits in 63 bytes.
 pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {

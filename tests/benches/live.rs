@@ -10,56 +10,17 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use schemafix_core::{CATALOG_QUERIES, CATALOG_SETUP};
+use schemafix_tests::bench::{self, migra, run};
 use schemafix_tests::{generate, python, workspace_root, Pg};
 
 const TABLES: usize = 1_000;
 const RUNS: usize = 5;
-const MIGRA: &[&str] = &["migra==3.0.1663481299", "psycopg2-binary==2.9.13"];
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// Runs `f` `RUNS` times; the median in milliseconds.
-fn time(what: &str, mut f: impl FnMut()) -> f64 {
-    f(); // warm the server's caches and the file system's
-    let runs: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    let m = median(runs.clone());
-    eprintln!("{what}: median {m:.0} ms of {runs:.0?}");
-    m
-}
-
-fn migra() -> PathBuf {
-    python::venv("bench-venv", MIGRA)
-        .expect("migra from PyPI")
-        .join("bin/migra")
-}
-
-/// Runs `cmd`, which must exit with one of `codes` (a check that finds drift exits non-zero)
-/// and print `says` (on stdout or stderr): each tool must have found the drift, not failed.
-fn run(cmd: &mut Command, codes: &[i32], says: &str) {
-    let out = cmd.output().unwrap();
-    let code = out.status.code().unwrap_or(-1);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        codes.contains(&code) && text.contains(says),
-        "{cmd:?} exited {code}, expected {codes:?} and {says:?}: {}",
-        text.chars().take(2000).collect::<String>()
-    );
+/// [`bench::time`], `RUNS` times.
+fn time(what: &str, f: impl FnMut()) -> f64 {
+    bench::time(what, RUNS, f)
 }
 
 const ENV_PY: &str = r#"

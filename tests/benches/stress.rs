@@ -6,45 +6,16 @@
 //! `target/bench-stress.json`, which `cargo xtask bench` writes into `BENCHMARKS.md`.
 
 use std::process::Command;
-use std::time::Instant;
 
-use schemafix_tests::{python, stress, workspace_root, Pg};
+use schemafix_tests::bench::{self, migra, run};
+use schemafix_tests::{stress, workspace_root, Pg};
 
 const TABLES: usize = 1_400;
 const RUNS: usize = 5;
-const MIGRA: &[&str] = &["migra==3.0.1663481299", "psycopg2-binary==2.9.13"];
 
-/// Runs `f` `RUNS` times after one warm-up; the median in milliseconds.
-fn time(what: &str, mut f: impl FnMut()) -> f64 {
-    f();
-    let mut runs: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    runs.sort_by(f64::total_cmp);
-    let m = runs[runs.len() / 2];
-    eprintln!("{what}: median {m:.0} ms of {runs:.0?}");
-    m
-}
-
-/// Runs `cmd`, which must exit with one of `codes` and print `says`: each tool must have found
-/// the drift (or, for the self-diff, nothing), not failed.
-fn run(cmd: &mut Command, codes: &[i32], says: &str) {
-    let out = cmd.output().unwrap();
-    let code = out.status.code().unwrap_or(-1);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        codes.contains(&code) && text.contains(says),
-        "{cmd:?} exited {code}, expected {codes:?} and {says:?}: {}",
-        text.chars().take(2000).collect::<String>()
-    );
+/// [`bench::time`], `RUNS` times.
+fn time(what: &str, f: impl FnMut()) -> f64 {
+    bench::time(what, RUNS, f)
 }
 
 fn main() {
@@ -86,9 +57,7 @@ fn main() {
             "note",
         );
     });
-    let migra = python::venv("bench-venv", MIGRA)
-        .expect("migra from PyPI")
-        .join("bin/migra");
+    let migra = migra();
     let migra_ms = time("migra", || {
         run(
             Command::new(&migra).args([

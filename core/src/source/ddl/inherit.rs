@@ -189,7 +189,7 @@ fn stored_timestamp(text: &str, zone: bool) -> Option<String> {
     }
     let minutes = days_from_civil(y, mo, da) * 1440 + h * 60 + mi - offset_minutes;
     let (days, m) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
-    let (y, mo, da) = civil_from_days(days);
+    let (y, mo, da) = crate::normalize::civil_from_days(days);
     Some(format!(
         "{y:04}-{mo:02}-{da:02} {:02}:{:02}:{sec:02}{frac}+00",
         m / 60,
@@ -205,19 +205,6 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
-}
-
-/// The date `days` after 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 pub(super) fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
