@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use schemafix_core::{CATALOG_QUERIES, CATALOG_SETUP};
-use schemafix_tests::bench::{self, migra, run};
+use schemafix_tests::bench::{self, run};
 use schemafix_tests::{generate, python, workspace_root, Pg};
 
 const TABLES: usize = 1_000;
@@ -89,18 +89,7 @@ fn main() {
         }
     });
 
-    let migra = migra();
-    let migra_ms = time("migra", || {
-        run(
-            Command::new(&migra).args([
-                "--unsafe",
-                &current.sqlalchemy_url(),
-                &desired.sqlalchemy_url(),
-            ]),
-            &[0, 2],
-            "add column \"extra\"",
-        );
-    });
+    let migra_ms = bench::migra(&current, &desired, RUNS, "extra");
 
     let dir = workspace_root().join(format!("target/bench-alembic-{}", std::process::id()));
     let ini = alembic_project(

@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use schemafix_tests::bench::{self, migra, run};
+use schemafix_tests::bench::{self, run};
 use schemafix_tests::{stress, workspace_root, Pg};
 
 const TABLES: usize = 1_400;
@@ -57,18 +57,7 @@ fn main() {
             "note",
         );
     });
-    let migra = migra();
-    let migra_ms = time("migra", || {
-        run(
-            Command::new(&migra).args([
-                "--unsafe",
-                &current.sqlalchemy_url(),
-                &desired.sqlalchemy_url(),
-            ]),
-            &[0, 2],
-            "add column \"note\"",
-        );
-    });
+    let migra_ms = bench::migra(&current, &desired, RUNS, "note");
     let results = serde_json::json!({
         "tables": tables,
         "partitions": partitions,

@@ -38,12 +38,22 @@ pub fn run(cmd: &mut Command, codes: &[i32], says: &str) {
     );
 }
 
-/// migra from PyPI, pinned, in its own virtual environment (`target/bench-venv`).
-pub fn migra() -> std::path::PathBuf {
-    crate::python::venv(
+/// `migra --unsafe` from `current` to `desired`, timed as [`time`] does; it must find the
+/// column `added`. migra comes from PyPI, pinned, into its own virtual environment
+/// (`target/bench-venv`).
+pub fn migra(current: &crate::Db, desired: &crate::Db, runs: usize, added: &str) -> f64 {
+    let migra = crate::python::venv(
         "bench-venv",
         &["migra==3.0.1663481299", "psycopg2-binary==2.9.13"],
     )
     .expect("migra from PyPI")
-    .join("bin/migra")
+    .join("bin/migra");
+    let (a, b) = (current.sqlalchemy_url(), desired.sqlalchemy_url());
+    time("migra", runs, || {
+        run(
+            Command::new(&migra).args(["--unsafe", &a, &b]),
+            &[0, 2],
+            &format!("add column \"{added}\""),
+        );
+    })
 }
