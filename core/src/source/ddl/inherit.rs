@@ -187,7 +187,8 @@ fn stored_timestamp(text: &str, zone: bool) -> Option<String> {
             "{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{sec:02}{frac}"
         ));
     }
-    let minutes = days_from_civil(y, mo, da) * 1440 + h * 60 + mi - offset_minutes;
+    let minutes =
+        crate::normalize::days_from_civil(y, mo, da) * 1440 + h * 60 + mi - offset_minutes;
     let (days, m) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
     let (y, mo, da) = crate::normalize::civil_from_days(days);
     Some(format!(
@@ -195,16 +196,6 @@ fn stored_timestamp(text: &str, zone: bool) -> Option<String> {
         m / 60,
         m % 60
     ))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 pub(super) fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
