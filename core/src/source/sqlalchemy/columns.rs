@@ -15,8 +15,18 @@ impl Sx<'_> {
         let Expr::Call(call) = value else { return None };
         match last(&callee) {
             "Column" | "mapped_column" => Some(self.column_call(attr, annotation, call)),
-            "relationship" | "synonym" | "column_property" | "association_proxy"
-            | "hybrid_property" | "backref" | "Relationship" => None,
+            // `column_property(Column(…), …)` and `deferred(Column(…))` add a new `Column`
+            // (their first argument) to the table; one that names an existing column adds none.
+            "column_property" | "deferred" => {
+                let first = call.args.first()?;
+                let inner = self.callee(first)?;
+                match (last(&inner), first) {
+                    ("Column", Expr::Call(c)) => Some(self.column_call(attr, annotation, c)),
+                    _ => None,
+                }
+            }
+            "relationship" | "synonym" | "association_proxy" | "hybrid_property" | "backref"
+            | "Relationship" => None,
             "Field" => self.sqlmodel_field(attr, annotation, call),
             _ => None,
         }
@@ -56,7 +66,11 @@ impl Sx<'_> {
                 }
             }
         }
-        if relationship && is_mapped {
+        // `Mapped["User"] = mapped_column(ForeignKey(…))` is a column whatever it annotates.
+        let column_call = value
+            .and_then(|v| self.callee(v))
+            .is_some_and(|c| matches!(last(&c), "Column" | "mapped_column"));
+        if relationship && is_mapped && !column_call {
             return None;
         }
         let ann = Some((py_type.clone(), optional));
@@ -172,12 +186,19 @@ impl Sx<'_> {
                 col.name = s;
                 continue;
             }
+            // `Column(None, ForeignKey(…))`: no type of its own.
+            if is_none(a) {
+                continue;
+            }
             let callee = self
                 .callee(a)
                 .or_else(|| self.dotted(a))
                 .unwrap_or_default();
             match last(&callee) {
-                "ForeignKey" => col.fk = self.foreign_key(a),
+                "ForeignKey" => match self.foreign_key(a) {
+                    Some(fk) => col.fk = Some(fk),
+                    None => col.unknown = true,
+                },
                 "Identity" => col.identity = Some(self.identity(a)),
                 "Sequence" => {
                     if let Expr::Call(c) = a {
@@ -191,18 +212,34 @@ impl Sx<'_> {
                         col.computed = c.args.first().and_then(|x| self.sql_text(x));
                     }
                 }
-                _ => {
-                    if let Some((t, int)) = self.type_expr(a) {
+                "CheckConstraint" => {
+                    let check = match a {
+                        Expr::Call(c) => c.args.first().and_then(|x| self.sql_text(x)),
+                        _ => None,
+                    };
+                    match (check, a) {
+                        (Some(sql), Expr::Call(c)) => {
+                            col.checks.push((kw(c, "name").and_then(str_const), sql))
+                        }
+                        _ => col.unknown = true,
+                    }
+                }
+                _ => match self.type_expr(a) {
+                    Some((t, int)) => {
                         col.sql_type = t;
                         col.integer = int;
                     }
-                }
+                    None => col.unknown = true,
+                },
             }
         }
         if let Some(t) = kw(call, "type_") {
-            if let Some((t, int)) = self.type_expr(t) {
-                col.sql_type = t;
-                col.integer = int;
+            match self.type_expr(t) {
+                Some((t, int)) => {
+                    col.sql_type = t;
+                    col.integer = int;
+                }
+                None => col.unknown = true,
             }
         }
         if let Some(n) = kw(call, "name").and_then(str_const) {
@@ -221,7 +258,9 @@ impl Sx<'_> {
             col.model_default = literal_sql(d);
         }
         if let Some((py_type, optional)) = annotation {
-            if col.sql_type.is_empty() {
+            // SQLAlchemy looks the annotation up only for a column with no type and no
+            // foreign key (which gives it one).
+            if col.sql_type.is_empty() && !col.unknown && col.fk.is_none() {
                 if let Some((t, int)) = self.annotation_type(&py_type, at) {
                     col.sql_type = t;
                     col.integer = int;
@@ -231,23 +270,21 @@ impl Sx<'_> {
                 col.nullable = Some(optional);
             }
         }
-        if col.sql_type.is_empty() {
-            if col.fk.is_some() {
-                // A column typed by its foreign key takes the referenced column's type; resolved later.
-                col.typed_by_fk = true;
-            } else {
-                self.diag(
-                    Severity::Error,
-                    DiagKind::UnknownObject,
-                    format!(
-                        "line {}: column {} has no type schemafix can read",
-                        self.line(at),
-                        col.name
-                    ),
-                    at,
-                );
-                col.sql_type = "TEXT".into();
-            }
+        if col.sql_type.is_empty() && col.fk.is_some() && !col.unknown {
+            // A column typed by its foreign key takes the referenced column's type; resolved later.
+            col.typed_by_fk = true;
+        } else if col.sql_type.is_empty() || col.unknown {
+            col.unknown = true;
+            self.diag(
+                Severity::Warning,
+                DiagKind::UnknownObject,
+                format!(
+                    "line {}: column {}: its definition is not read statically, so the column (and the keys and indexes on it) is not compared, and the table's columns missing from the model are not dropped (--python reads the models exactly)",
+                    self.line(at),
+                    col.name
+                ),
+                at,
+            );
         }
         col
     }
@@ -302,7 +339,7 @@ impl Sx<'_> {
     pub(super) fn foreign_key(&mut self, e: &Expr) -> Option<Fk> {
         let Expr::Call(c) = e else { return None };
         let target = match c.args.first() {
-            Some(a) => match str_const(a) {
+            Some(a) => match self.str_value(a) {
                 Some(s) => s,
                 None => {
                     // `ForeignKey(User.id)`: a class attribute.
@@ -381,6 +418,8 @@ impl Sx<'_> {
             None => base.to_string(),
         };
         let t = match last(&name) {
+            // `MutableDict.as_mutable(JSONB)` and friends: the type they wrap.
+            "as_mutable" => return self.type_expr(arg(0)?),
             "Integer" | "INTEGER" | "INT" => return Some(("INTEGER".into(), true)),
             "BigInteger" | "BIGINT" => return Some(("BIGINT".into(), true)),
             "SmallInteger" | "SMALLINT" => return Some(("SMALLINT".into(), true)),
@@ -449,12 +488,20 @@ impl Sx<'_> {
                     .enum_type(call?, e.range().start().to_usize())
                     .map(|t| (t, false))
             }
-            other => {
+            _ => {
                 let at = e.range().start().to_usize();
+                let why = match self.custom_type(&name, call, 0) {
+                    Some(Ok(t)) => return Some(t),
+                    Some(Err(why)) => why,
+                    None => format!(
+                        "type `{}` is not one schemafix knows (a TypeDecorator or a type from another module?)",
+                        last(&name)
+                    ),
+                };
                 self.diag(
                     Severity::Warning,
                     DiagKind::UnknownObject,
-                    format!("line {}: type `{other}` is not one schemafix knows (a TypeDecorator or a type from another module?)", self.line(at)),
+                    format!("line {}: {why}", self.line(at)),
                     at,
                 );
                 return None;
@@ -582,11 +629,12 @@ impl Sx<'_> {
                     Severity::Warning,
                     DiagKind::IgnoredClause,
                     format!(
-                        "line {}: __table_args__ is computed; it cannot be read statically",
+                        "line {}: __table_args__ is computed; it cannot be read statically, so the table's keys and indexes are not compared and none missing from the model is dropped (--python reads the models exactly)",
                         self.line(at)
                     ),
                     at,
                 );
+                info.unread = true;
                 return;
             }
         };
@@ -601,8 +649,22 @@ impl Sx<'_> {
                 }
                 continue;
             }
-            if let Some(item) = self.table_item(x) {
-                info.items.push(item);
+            match self.table_item(x) {
+                Some(item) => info.items.push(item),
+                None if matches!(x, Expr::Call(_)) => {}
+                None => {
+                    let at = x.range().start().to_usize();
+                    self.diag(
+                        Severity::Warning,
+                        DiagKind::IgnoredClause,
+                        format!(
+                            "line {}: this item of __table_args__ is not read statically, so it is not compared, and the table's keys and indexes missing from the model are not dropped (--python reads the models exactly)",
+                            self.line(at)
+                        ),
+                        at,
+                    );
+                    info.items.push(TableItem::Unread);
+                }
             }
         }
     }
@@ -611,81 +673,117 @@ impl Sx<'_> {
         let Expr::Call(c) = x else { return None };
         let callee = self.dotted(&c.func)?;
         let name = kw(c, "name").and_then(str_const);
-        let names = |args: &[Expr], skip: usize| -> Vec<String> {
+        let at = x.range().start().to_usize();
+        if last(&callee) == "Column" {
+            return None;
+        }
+        let item = self.table_item_of(last(&callee), c, name);
+        if item.is_none() {
+            self.diag(
+                Severity::Warning,
+                DiagKind::IgnoredClause,
+                format!(
+                    "line {}: `{}(…)` in the table's arguments is not read statically, so it is not compared, and the table's keys and indexes missing from the model are not dropped (--python reads the models exactly)",
+                    self.line(at),
+                    last(&callee)
+                ),
+                at,
+            );
+        }
+        Some(item.unwrap_or(TableItem::Unread))
+    }
+
+    /// A table item `kind(…)` read exactly, or `None`.
+    fn table_item_of(
+        &self,
+        kind: &str,
+        c: &ast::ExprCall,
+        name: Option<String>,
+    ) -> Option<TableItem> {
+        // Column names, each a string or a class attribute.
+        let names = |args: &[Expr]| -> Option<Vec<String>> {
             args.iter()
-                .skip(skip)
-                .filter_map(|a| {
-                    str_const(a).or_else(|| self.dotted(a).map(|d| last(&d).to_string()))
-                })
+                .map(|a| str_const(a).or_else(|| self.dotted(a).map(|d| last(&d).to_string())))
                 .collect()
         };
-        let at = x.range().start().to_usize();
-        Some(match last(&callee) {
-            "UniqueConstraint" => TableItem::Unique(name, names(&c.args, 0)),
-            "PrimaryKeyConstraint" => TableItem::PrimaryKey(name, names(&c.args, 0)),
-            "CheckConstraint" => {
-                TableItem::Check(name, c.args.first().and_then(|a| self.sql_text(a))?)
-            }
+        Some(match kind {
+            "UniqueConstraint" => TableItem::Unique(name, names(&c.args)?),
+            "PrimaryKeyConstraint" => TableItem::PrimaryKey(name, names(&c.args)?),
+            "CheckConstraint" => TableItem::Check(name, self.sql_text(c.args.first()?)?),
             "Index" => {
                 let keys = c
                     .args
                     .iter()
                     .skip(1)
-                    .filter_map(|a| {
-                        str_const(a)
-                            .map(|n| crate::quote::quote_ident(&n))
-                            .or_else(|| {
-                                matches!(a, Expr::Call(_))
-                                    .then(|| self.sql_text(a))
-                                    .flatten()
-                            })
-                            .or_else(|| self.dotted(a).map(|d| crate::quote::quote_ident(last(&d))))
-                    })
-                    .collect();
-                let include = match kw(c, "postgresql_include") {
-                    Some(Expr::List(l)) => l.elts.iter().filter_map(str_const).collect(),
-                    Some(Expr::Tuple(t)) => t.elts.iter().filter_map(str_const).collect(),
-                    _ => Vec::new(),
+                    .map(|a| self.index_key(a))
+                    .collect::<Option<Vec<String>>>()?;
+                let strs = |e: &Expr| -> Option<Vec<String>> {
+                    match e {
+                        Expr::List(l) => l.elts.iter().map(str_const).collect(),
+                        Expr::Tuple(t) => t.elts.iter().map(str_const).collect(),
+                        _ => None,
+                    }
                 };
+                let include = match kw(c, "postgresql_include") {
+                    Some(e) => strs(e)?,
+                    None => Vec::new(),
+                };
+                let predicate = match kw(c, "postgresql_where") {
+                    Some(w) => Some(self.sql_text(w)?),
+                    None => None,
+                };
+                if keys.is_empty() {
+                    return None;
+                }
                 TableItem::Index(IndexItem {
                     name: c.args.first().and_then(str_const),
                     keys,
                     unique: kw_bool(c, "unique").unwrap_or(false),
                     using: kw(c, "postgresql_using").and_then(str_const),
-                    predicate: kw(c, "postgresql_where").and_then(|w| self.sql_text(w)),
+                    predicate,
                     include,
                 })
             }
             "ForeignKeyConstraint" => {
-                let list = |e: Option<&Expr>| -> Vec<String> {
+                let list = |e: Option<&Expr>| -> Option<Vec<String>> {
                     match e {
-                        Some(Expr::List(l)) => l.elts.iter().filter_map(str_const).collect(),
-                        Some(Expr::Tuple(t)) => t.elts.iter().filter_map(str_const).collect(),
-                        _ => Vec::new(),
+                        Some(Expr::List(l)) => l.elts.iter().map(str_const).collect(),
+                        Some(Expr::Tuple(t)) => t.elts.iter().map(str_const).collect(),
+                        _ => None,
                     }
                 };
                 TableItem::ForeignKey {
                     name,
-                    columns: list(c.args.first()),
-                    refs: list(c.args.get(1)),
+                    columns: list(c.args.first())?,
+                    refs: list(c.args.get(1))?,
                     ondelete: kw(c, "ondelete").and_then(str_const),
                     onupdate: kw(c, "onupdate").and_then(str_const),
                 }
             }
-            "Column" => return None,
-            other => {
-                self.diag(
-                    Severity::Warning,
-                    DiagKind::IgnoredClause,
-                    format!(
-                        "line {}: `{other}` in the table's arguments is not read",
-                        self.line(at)
-                    ),
-                    at,
-                );
-                return None;
-            }
+            _ => return None,
         })
+    }
+
+    /// An index key as SQL: a column (by name or class attribute, `.asc()`/`.desc()` too) or
+    /// an expression (`text()`, `func.…`); `None` when it cannot be read.
+    fn index_key(&self, a: &Expr) -> Option<String> {
+        if let Some(n) = str_const(a) {
+            return Some(crate::quote::quote_ident(&n));
+        }
+        if let Expr::Call(c) = a {
+            if let Expr::Attribute(m) = c.func.as_ref() {
+                let order = match m.attr.as_str() {
+                    "asc" => Some(""),
+                    "desc" => Some(" DESC"),
+                    _ => None,
+                };
+                if let (Some(order), true) = (order, c.args.is_empty()) {
+                    return Some(format!("{}{order}", self.index_key(&m.value)?));
+                }
+            }
+            return self.sql_text(a);
+        }
+        self.dotted(a).map(|d| crate::quote::quote_ident(last(&d)))
     }
 
     /// Core: `users = Table("users", metadata, Column(...), ..., schema=...)`.

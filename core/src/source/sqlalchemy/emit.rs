@@ -26,7 +26,7 @@ impl Sx<'_> {
                 self.span(at),
             );
         }
-        let tables = self.tables.clone();
+        let tables = not_compared(self.tables.clone());
         let mut column_at: BTreeMap<(QualName, String), usize> = BTreeMap::new();
         for t in &tables {
             let q = t.qual_name();
@@ -126,6 +126,12 @@ impl Sx<'_> {
                 if !nullable || c.primary_key {
                     s.push_str(" NOT NULL");
                 }
+                for (n, sql) in &c.checks {
+                    if let Some(n) = n {
+                        s.push_str(&format!(" CONSTRAINT {}", crate::quote::quote_ident(n)));
+                    }
+                    s.push_str(&format!(" CHECK ({sql})"));
+                }
                 items.push(s);
                 if let (Some(d), None) = (&c.model_default, &c.server_default) {
                     self.model_defaults
@@ -149,7 +155,7 @@ impl Sx<'_> {
                                 .replace("%(column_0_label)s", &format!("{}_{col0}", t.name))
                                 .replace("%(referred_table_name)s", referred)
                                 .replace("%(constraint_name)s", n);
-                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&n))
+                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&truncated(n)))
                         }
                         (Some(n), _) => format!("CONSTRAINT {} ", crate::quote::quote_ident(n)),
                         (None, Some(c)) if !c.contains("%(constraint_name)s") => {
@@ -158,7 +164,7 @@ impl Sx<'_> {
                                 .replace("%(column_0_name)s", col0)
                                 .replace("%(column_0_label)s", &format!("{}_{col0}", t.name))
                                 .replace("%(referred_table_name)s", referred);
-                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&n))
+                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&truncated(n)))
                         }
                         _ => String::new(),
                     }
@@ -279,7 +285,7 @@ impl Sx<'_> {
                             .replace("%(column_0_name)s", &c.name),
                         None => format!("ix_{}_{}", t.name, c.name),
                     };
-                    let n = if t.schema.is_some() && !self.naming.contains_key("ix") {
+                    let n = truncated(if t.schema.is_some() && !self.naming.contains_key("ix") {
                         format!(
                             "ix_{}_{}_{}",
                             t.schema.clone().unwrap_or_default(),
@@ -288,7 +294,7 @@ impl Sx<'_> {
                         )
                     } else {
                         n
-                    };
+                    });
                     emit(
                         &mut ddl,
                         &mut origin,
@@ -391,4 +397,60 @@ impl Sx<'_> {
             files: Vec::new(),
         }
     }
+}
+
+/// Tables without their columns that were not read (`Col::unknown`), nor the keys and indexes
+/// that name such a column: those are not compared, and the table is marked unread, so nothing
+/// of it is dropped for being missing from the model.
+fn not_compared(mut tables: Vec<TableSpec>) -> Vec<TableSpec> {
+    for t in &mut tables {
+        let unknown: Vec<String> = t
+            .columns
+            .iter()
+            .filter(|c| c.unknown)
+            .map(|c| c.name.clone())
+            .collect();
+        if t.items.iter().any(|i| matches!(i, TableItem::Unread)) {
+            t.unread = true;
+        }
+        if unknown.is_empty() {
+            t.items.retain(|i| !matches!(i, TableItem::Unread));
+            continue;
+        }
+        t.unread = true;
+        t.columns.retain(|c| !c.unknown);
+        let names = |cols: &[String]| cols.iter().any(|c| unknown.contains(c));
+        let quoted: Vec<String> = unknown
+            .iter()
+            .map(|c| crate::quote::quote_ident(c))
+            .collect();
+        t.items.retain(|i| match i {
+            TableItem::Unique(_, cols) | TableItem::PrimaryKey(_, cols) => !names(cols),
+            TableItem::ForeignKey { columns, .. } => !names(columns),
+            // An expression may name the column anywhere.
+            TableItem::Check(_, sql) => !unknown.iter().any(|c| sql.contains(c.as_str())),
+            TableItem::Index(ix) => !ix
+                .keys
+                .iter()
+                .chain(&ix.include)
+                .chain(&ix.predicate)
+                .any(|k| quoted.contains(k) || unknown.iter().any(|c| k.contains(c.as_str()))),
+            TableItem::Unread => false,
+        });
+    }
+    tables
+}
+
+/// A name a naming convention makes (`ix_…` for `index=True` too), as SQLAlchemy writes it
+/// for PostgreSQL: one longer than 63 characters is cut to 55 and ends in `_` and the last four
+/// hex digits of its MD5.
+fn truncated(name: String) -> String {
+    use md5::Digest;
+    if name.chars().count() <= 63 {
+        return name;
+    }
+    let digest = md5::Md5::digest(name.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let head: String = name.chars().take(55).collect();
+    format!("{head}_{}", &hex[hex.len() - 4..])
 }

@@ -8,6 +8,7 @@
 
 mod columns;
 mod emit;
+mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,11 +73,14 @@ pub fn parse_sqlalchemy(text: &str) -> Parsed {
         naming: BTreeMap::new(),
         dicts: BTreeMap::new(),
         ints: BTreeMap::new(),
+        strs: BTreeMap::new(),
+        decorators: BTreeMap::new(),
         enums: BTreeMap::new(),
         tables: Vec::new(),
         model_defaults: Vec::new(),
     };
     sx.module(&suite);
+    sx.build_tables();
     sx.finish()
 }
 
@@ -103,6 +107,10 @@ struct Col {
     computed: Option<String>,
     autoincrement: Option<bool>,
     integer: bool,
+    /// `CheckConstraint(…)` passed to the column: (name, SQL), written in its definition.
+    checks: Vec<(Option<String>, String)>,
+    /// Its type (or an argument) is not read statically: the column is not compared.
+    unknown: bool,
     at: usize,
 }
 
@@ -126,6 +134,8 @@ impl Col {
             computed: None,
             autoincrement: None,
             integer: false,
+            checks: Vec::new(),
+            unknown: false,
             at,
         }
     }
@@ -167,6 +177,8 @@ enum TableItem {
         ondelete: Option<String>,
         onupdate: Option<String>,
     },
+    /// An item not read statically: not compared (see `emit::not_compared`).
+    Unread,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -251,6 +263,11 @@ struct Sx<'a> {
     /// Module-level integer constants by name (`MAX_LEN = 80`, `P, S = 12, 2`), for type
     /// arguments such as `String(MAX_LEN)`.
     ints: BTreeMap<String, i64>,
+    /// Module-level string constants by name (`USER_ID = "user.id"`), for a foreign key's
+    /// target or a table's name.
+    strs: BTreeMap<String, String>,
+    /// The model's `TypeDecorator` subclasses by class name.
+    decorators: BTreeMap<String, types::Decorator>,
     /// Native enum types to create: name → labels.
     enums: BTreeMap<String, (Vec<String>, usize)>,
     tables: Vec<TableSpec>,
@@ -293,6 +310,14 @@ impl Sx<'_> {
             }
             Expr::Attribute(a) => Some(format!("{}.{}", self.dotted(&a.value)?, a.attr.as_str())),
             _ => None,
+        }
+    }
+
+    /// A string literal, or a module-level string constant by name.
+    fn str_value(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(n) => self.strs.get(n.id.as_str()).cloned(),
+            _ => str_const(e),
         }
     }
 
@@ -347,6 +372,11 @@ impl Sx<'_> {
                     // `if TYPE_CHECKING:` imports and the like.
                     self.module(&i.body);
                 }
+                Stmt::Try(t) => {
+                    // `try: from x import y` / `except ImportError: …`: the first branch is
+                    // what a working install imports.
+                    self.module(&t.body);
+                }
                 Stmt::Expr(_)
                 | Stmt::FunctionDef(_)
                 | Stmt::AsyncFunctionDef(_)
@@ -363,21 +393,22 @@ impl Sx<'_> {
                 }
             }
         }
-        self.build_tables();
     }
 
     /// `NAME = 80` and `A, B = 12, 2` at module level: integer constants a type may use. A
     /// name assigned anything else (again) is no constant.
     fn integer_constants(&mut self, target: &Expr, value: &Expr) {
         match (target, value) {
-            (Expr::Name(n), v) => match int_const(v) {
-                Some(i) => {
-                    self.ints.insert(n.id.as_str().to_string(), i);
-                }
-                None => {
-                    self.ints.remove(n.id.as_str());
-                }
-            },
+            (Expr::Name(n), v) => {
+                match int_const(v) {
+                    Some(i) => self.ints.insert(n.id.as_str().to_string(), i),
+                    None => self.ints.remove(n.id.as_str()),
+                };
+                match str_const(v) {
+                    Some(s) => self.strs.insert(n.id.as_str().to_string(), s),
+                    None => self.strs.remove(n.id.as_str()),
+                };
+            }
             (Expr::Tuple(t), Expr::Tuple(v)) if t.elts.len() == v.elts.len() => {
                 for (t, v) in t.elts.iter().zip(&v.elts) {
                     self.integer_constants(t, v);
@@ -387,6 +418,7 @@ impl Sx<'_> {
                 for t in &t.elts {
                     if let Expr::Name(n) = t {
                         self.ints.remove(n.id.as_str());
+                        self.strs.remove(n.id.as_str());
                     }
                 }
             }
@@ -455,6 +487,9 @@ impl Sx<'_> {
         let name = c.name.as_str().to_string();
         let at = c.range.start().to_usize();
         let bases: Vec<String> = c.bases.iter().filter_map(|b| self.dotted(b)).collect();
+        if self.type_decorator(c, &bases) {
+            return;
+        }
         // Python enums.
         if bases
             .iter()
@@ -533,7 +568,7 @@ impl Sx<'_> {
                     };
                     let attr = t.id.as_str();
                     match attr {
-                        "__tablename__" => match str_const(&a.value) {
+                        "__tablename__" => match self.str_value(&a.value) {
                             Some(s) => info.tablename = Some(s),
                             None => self.diag(
                                 Severity::Warning,
@@ -786,6 +821,8 @@ impl Sx<'_> {
     fn build_tables(&mut self) {
         // The calls not followed already said (a mixin's, once for all its tables).
         let mut said = BTreeSet::new();
+        // Class → the table it maps to, as built.
+        let mut built: BTreeMap<String, String> = BTreeMap::new();
         let names: Vec<String> = self.classes.keys().cloned().collect();
         // Keep the file's order.
         let mut ordered: Vec<(usize, String)> = names
@@ -803,18 +840,27 @@ impl Sx<'_> {
                     self.classes.get(b).is_some_and(|_| self.declarative(b, 0))
                         && self.bases.iter().any(|x| x.ends_with(".Model"))
                 });
+            // The table a base maps to, when one does (single-table inheritance adds to it).
+            let parent = c.bases.iter().find_map(|b| built.get(b).cloned());
+            let own_key = c.columns.iter().any(|col| col.primary_key)
+                || c.items
+                    .iter()
+                    .any(|i| matches!(i, TableItem::PrimaryKey(..)));
             let tablename = match &c.tablename {
-                Some(t) => t.clone(),
-                None if c.sqlmodel_table => name.to_lowercase(),
-                None if flask => camel_to_snake(&name),
-                None => {
-                    // Single-table inheritance: the columns belong to the parent's table.
-                    let parent = c
-                        .bases
-                        .iter()
-                        .find(|b| self.classes.get(*b).is_some_and(|p| p.tablename.is_some()));
-                    if let Some(p) = parent {
-                        let ptable = self.classes[p].tablename.clone().unwrap_or_default();
+                // Flask-SQLAlchemy's `__table_cls__` makes no table for a subclass of a mapped
+                // class that declares no primary key of its own, even one with a
+                // `__tablename__`: its columns join the parent's table.
+                Some(_) if flask && parent.is_some() && !own_key => None,
+                Some(t) => Some(t.clone()),
+                None if c.sqlmodel_table => Some(name.to_lowercase()),
+                None if flask && (parent.is_none() || own_key) => Some(camel_to_snake(&name)),
+                None => None,
+            };
+            let Some(tablename) = tablename else {
+                match parent {
+                    Some(ptable) => {
+                        // Single-table inheritance: the columns belong to the parent's table.
+                        built.insert(name.clone(), ptable.clone());
                         let own = c.columns.clone();
                         if let Some(t) = self.tables.iter_mut().find(|t| t.name == ptable) {
                             for mut col in own {
@@ -824,19 +870,19 @@ impl Sx<'_> {
                                 t.columns.push(col);
                             }
                         }
-                    } else if c.columns.is_empty() {
-                        // A plain base class (e.g. `class Base(db.Model): __abstract__`).
-                    } else {
-                        self.diag(
-                            Severity::Warning,
-                            DiagKind::IgnoredClause,
-                            format!("class {name} has columns but no __tablename__; SQLAlchemy would refuse it, so it is skipped"),
-                            c.at,
-                        );
                     }
-                    continue;
+                    // A plain base class (e.g. `class Base(db.Model): __abstract__`).
+                    None if c.columns.is_empty() => {}
+                    None => self.diag(
+                        Severity::Warning,
+                        DiagKind::IgnoredClause,
+                        format!("class {name} has columns but no __tablename__; SQLAlchemy would refuse it, so it is skipped"),
+                        c.at,
+                    ),
                 }
+                continue;
             };
+            built.insert(name.clone(), tablename.clone());
             let (columns, items) = self.all_columns(&name, 0);
             let mut calls = Vec::new();
             let unread = self.unread(&name, 0, &mut calls);

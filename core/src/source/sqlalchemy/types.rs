@@ -1,0 +1,142 @@
+//! Types a model defines or imports: a `TypeDecorator` subclass (its `impl`) and the types of
+//! sqlalchemy-utils, each read as the type SQLAlchemy emits for PostgreSQL, or not at all.
+
+use super::*;
+
+/// A `TypeDecorator` subclass of the model: what it stores as.
+#[derive(Debug, Clone)]
+pub(super) struct Decorator {
+    /// `impl = X` (a type class or instance), when the class sets it.
+    imp: Option<Expr>,
+    /// The decorator it subclasses (one of the model's, or sqlalchemy-utils'), when not
+    /// `TypeDecorator` itself.
+    parent: Option<String>,
+    /// Why the type cannot be read without running it: `__init__` or `load_dialect_impl`
+    /// choose what it stores as.
+    opaque: Option<&'static str>,
+}
+
+/// The PostgreSQL type of a sqlalchemy-utils type called with `call`'s arguments (as its
+/// `load_dialect_impl` chooses on PostgreSQL, measured with sqlalchemy-utils 0.43); `None`
+/// for one not in this table, or called in a way it does not follow.
+fn utils_type(name: &str, call: Option<&ast::ExprCall>) -> Option<String> {
+    let int_at = |i: usize, k: &str| {
+        call.and_then(|c| c.args.get(i).or_else(|| kw(c, k)))
+            .map(int_const)
+    };
+    let length = |i: usize, k: &str, default: i64| match int_at(i, k) {
+        None => Some(format!("VARCHAR({default})")),
+        Some(Some(n)) => Some(format!("VARCHAR({n})")),
+        Some(None) => None,
+    };
+    match name {
+        // Native on PostgreSQL unless `native=False` (then no type PostgreSQL has).
+        "UUIDType" => match call.and_then(|c| kw(c, "native")) {
+            None => Some("UUID".into()),
+            Some(_) => {
+                (call.and_then(|c| kw_bool(c, "native")) == Some(true)).then(|| "UUID".into())
+            }
+        },
+        "EmailType" => length(0, "length", 255),
+        "IPAddressType" => length(0, "max_length", 50),
+        "CountryType" => Some("VARCHAR(2)".into()),
+        "JSONType" => Some("JSON".into()),
+        "TSVectorType" => Some("TSVECTOR".into()),
+        "URLType" | "ScalarListType" => Some("TEXT".into()),
+        // The encrypted types store text (`StringEncryptedType`) or bytes (`EncryptedType`),
+        // whatever type they encrypt.
+        "StringEncryptedType" => Some("VARCHAR".into()),
+        "EncryptedType" => Some("BYTEA".into()),
+        _ => None,
+    }
+}
+
+impl Sx<'_> {
+    /// `class X(TypeDecorator)` (or a subclass of one): remembered as a type, never a table.
+    /// True when `c` is one.
+    pub(super) fn type_decorator(&mut self, c: &ast::StmtClassDef, bases: &[String]) -> bool {
+        let parent = bases.iter().find(|b| {
+            self.decorators.contains_key(last(b))
+                || b.starts_with("sqlalchemy_utils.") && last(b).ends_with("Type")
+        });
+        let direct = bases.iter().any(|b| last(b) == "TypeDecorator");
+        if parent.is_none() && !direct {
+            return false;
+        }
+        let mut d = Decorator {
+            imp: None,
+            parent: parent.cloned(),
+            opaque: None,
+        };
+        for st in &c.body {
+            match st {
+                Stmt::Assign(a) => {
+                    if matches!(a.targets.first(), Some(Expr::Name(n)) if n.id.as_str() == "impl") {
+                        d.imp = Some(a.value.as_ref().clone());
+                    }
+                }
+                Stmt::FunctionDef(f) => match f.name.as_str() {
+                    "__init__" => d.opaque = Some("its __init__ chooses what it stores as"),
+                    "load_dialect_impl" => {
+                        d.opaque = Some("its load_dialect_impl chooses a type per database")
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        self.decorators.insert(c.name.as_str().to_string(), d);
+        true
+    }
+
+    /// The SQL type of a model's `TypeDecorator` or a sqlalchemy-utils type `name` called with
+    /// `call`: `None` when `name` is neither; `Some(Err(why))` when it is one whose type cannot be
+    /// read without running it.
+    pub(super) fn custom_type(
+        &mut self,
+        name: &str,
+        call: Option<&ast::ExprCall>,
+        depth: usize,
+    ) -> Option<Result<(String, bool), String>> {
+        if let Some(d) = self.decorators.get(last(name)).cloned() {
+            if let Some(why) = d.opaque {
+                return Some(Err(format!("`{}`: {why}", last(name))));
+            }
+            if depth > 10 {
+                return Some(Err(format!("`{}` derives from itself", last(name))));
+            }
+            return Some(match (&d.imp, &d.parent) {
+                (Some(imp), _) => {
+                    // A class is instantiated with the decorator's own arguments; an instance
+                    // is used as it is.
+                    let typed = match (imp, call) {
+                        (Expr::Call(_), _) | (_, None) => self.type_expr(imp),
+                        (_, Some(c)) => {
+                            let mut made = c.clone();
+                            made.func = Box::new(imp.clone());
+                            self.type_expr(&Expr::Call(made))
+                        }
+                    };
+                    typed.ok_or_else(|| {
+                        format!("`{}`: its impl is not a type schemafix reads", last(name))
+                    })
+                }
+                (None, Some(p)) => self.custom_type(p, call, depth + 1).unwrap_or_else(|| {
+                    Err(format!(
+                        "`{}`: its base `{p}` is not a type schemafix reads",
+                        last(name)
+                    ))
+                }),
+                (None, None) => Err(format!("`{}` sets no impl", last(name))),
+            });
+        }
+        if name.starts_with("sqlalchemy_utils") {
+            return Some(
+                utils_type(last(name), call)
+                    .map(|t| (t, false))
+                    .ok_or_else(|| format!("`{}` (sqlalchemy-utils) is not a type schemafix reads, or not with these arguments", last(name))),
+            );
+        }
+        None
+    }
+}
