@@ -553,7 +553,7 @@ fn what_the_static_reader_cannot_follow_is_said_and_never_dropped() {
 }
 
 #[test]
-fn type_numbers_from_module_constants_are_read_and_unknown_ones_refused() {
+fn type_numbers_from_module_constants_are_read_and_unknown_ones_not_compared() {
     let s = Scratch::new("exact-constants");
     let text = "from sqlalchemy import Column, Integer, Numeric, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\nNAME_LEN = 80\nP, S = 12, 2\n\n\nclass Item(Base):\n    __tablename__ = \"items\"\n    id = Column(Integer, primary_key=True)\n    name = Column(String(NAME_LEN))\n    price = Column(Numeric(P, S))\n";
     let model = s.file("models.py", text);
@@ -565,8 +565,9 @@ fn type_numbers_from_module_constants_are_read_and_unknown_ones_refused() {
     assert_succeeds(&["diff", &current, &model, "--exit-code"]);
     let python = format!("--python={}", oracle().display());
     assert_succeeds(&["diff", &current, &model, "--exit-code", &python]);
-    // A length from another module cannot be read statically: refused, never read as no
-    // length (which would plan removing the limit).
+    // A length from a module not among the inputs cannot be read statically: the column is
+    // not compared, never read as no length (which would plan removing the limit), and
+    // nothing is dropped for it.
     let other = s.file(
         "other.py",
         text.replace("NAME_LEN = 80\n", "").replace(
@@ -574,11 +575,25 @@ fn type_numbers_from_module_constants_are_read_and_unknown_ones_refused() {
             "from settings import NAME_LEN\n\nBase = declarative_base()",
         ),
     );
-    let stderr = refused(&["diff", &current, &other]);
+    let (stdout, stderr) = assert_succeeds(&[
+        "diff",
+        &current,
+        &other,
+        "--exit-code",
+        "--allow-destructive",
+    ]);
     assert!(
         stderr.contains(
             "`String(…)` takes a number schemafix cannot read without running the models"
-        ),
+        ) && stderr.contains("column name: its definition is not read statically, so the column (and the keys and indexes on it) is not compared"),
         "{stderr}"
     );
+    assert!(stdout.trim().is_empty(), "{stdout}");
+    // A column the database lacks is not added either (its type is unknown).
+    let lacking = s.file(
+        "lacking.sql",
+        "CREATE TABLE items (id serial PRIMARY KEY, price numeric(12,2));\n",
+    );
+    let (stdout, _) = assert_succeeds(&["diff", &lacking, &other, "--exit-code"]);
+    assert!(stdout.trim().is_empty(), "{stdout}");
 }

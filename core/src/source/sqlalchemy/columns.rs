@@ -509,10 +509,10 @@ impl Sx<'_> {
         };
         if let Some(at) = unreadable {
             self.diag(
-                Severity::Error,
+                Severity::Warning,
                 DiagKind::UnknownObject,
                 format!(
-                    "line {}: `{}(…)` takes a number schemafix cannot read without running the models (not a literal or an integer constant of this file); run them with --python",
+                    "line {}: `{}(…)` takes a number schemafix cannot read without running the models (not a literal or an integer constant of the models read)",
                     self.line(at),
                     last(&name)
                 ),
