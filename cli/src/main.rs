@@ -12,9 +12,9 @@ use schemafix_cli::connect::{
 use schemafix_cli::db::{apply, read_schema, server_major, ApplyOptions, Cause, DbError, Timeouts};
 use schemafix_cli::report;
 use schemafix_core::{
-    creation_statements, file_of, migrate_parsed, parse, parse_capture, render_sqlalchemy,
-    DiagKind, Diagnostic, Format, Migration, Parsed, PlanOptions, Rename, Revision, Schema,
-    Severity, SourceFile,
+    creation_statements, file_of, migrate_parsed, parse, parse_capture, parse_sqlalchemy_files,
+    render_sqlalchemy, DiagKind, Diagnostic, Format, Migration, ModelFile, Parsed, PlanOptions,
+    Rename, Revision, Schema, Severity, SourceFile,
 };
 
 /// `print!` that ends the program quietly when the reader of standard output has gone
@@ -435,6 +435,8 @@ struct Side {
     pg_version: Option<u32>,
     /// Models read by running them (`--python`): the files their diagnostics point into.
     exact: Option<Vec<SourceFile>>,
+    /// Read from several files: the files its diagnostics point into.
+    files: Vec<SourceFile>,
 }
 
 /// The models read by running them (`--python`).
@@ -466,6 +468,7 @@ fn load_models(arg: &str, python: &PythonArgs, pg_version: Option<u32>) -> Resul
         text: Some(text),
         format: Format::SqlAlchemy,
         exact: Some(parsed.files.clone()),
+        files: parsed.files.clone(),
         parsed,
         pg_version: None,
     })
@@ -483,13 +486,53 @@ fn load_desired(
     if python.python.is_some() {
         return load_models(arg, python, pg_version);
     }
-    if let Some(extra) = python.more_models.first() {
-        return Err(bad_input(format!(
-            "unexpected argument {}: several model files are read together with --python",
-            redact(extra)
-        )));
+    if !python.more_models.is_empty() || std::path::Path::new(arg).is_dir() {
+        let mut models = vec![arg.to_string()];
+        models.extend(python.more_models.iter().cloned());
+        return load_static_models(&models);
     }
     load(arg, format, timeouts)
+}
+
+/// Several model files, or package directories, read statically as one model.
+fn load_static_models(models: &[String]) -> Result<Side, Failure> {
+    let mut files = Vec::new();
+    for m in models {
+        if m == "-" || is_url(m) {
+            return Err(bad_input(format!(
+                "{}: several models are read from files and package directories",
+                redact(m)
+            )));
+        }
+        for (path, module) in
+            schemafix_cli::python::model_files(std::path::Path::new(m)).map_err(bad_input)?
+        {
+            files.push(ModelFile {
+                text: read_text(&path.to_string_lossy())?,
+                name: path.to_string_lossy().into_owned(),
+                module,
+            });
+        }
+    }
+    if files.is_empty() {
+        return Err(bad_input(format!(
+            "{}: no Python files to read models from",
+            models.join(", ")
+        )));
+    }
+    let (parsed, text) = parse_sqlalchemy_files(&files);
+    Ok(Side {
+        files: parsed.files.clone(),
+        name: match models.len() {
+            1 => models[0].clone(),
+            n => format!("{} (and {} more)", models[0], n - 1),
+        },
+        text: Some(text),
+        format: Format::SqlAlchemy,
+        parsed,
+        pg_version: None,
+        exact: None,
+    })
 }
 
 fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side, Failure> {
@@ -503,6 +546,7 @@ fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side,
             parsed,
             pg_version: Some(version),
             exact: None,
+            files: Vec::new(),
         });
     }
     let text = read_text(arg)?;
@@ -514,6 +558,7 @@ fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side,
         parsed,
         pg_version: None,
         exact: None,
+        files: Vec::new(),
     })
 }
 
@@ -523,11 +568,7 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
             continue;
         }
         // Models read from several files name the file a diagnostic points into.
-        let name = side
-            .exact
-            .as_deref()
-            .and_then(|files| file_of(files, d.span))
-            .unwrap_or(&side.name);
+        let name = file_of(&side.files, d.span).unwrap_or(&side.name);
         match &side.text {
             Some(text) => eprintln!("{}", d.render(name, text)),
             None => eprintln!("{name}: {d}"),

@@ -94,3 +94,73 @@ pub fn capture(
         }
     ))
 }
+
+/// The Python files of `path` read statically as models, each with its dotted module name: a
+/// file is named by its package (the directories above it holding an `__init__.py`); a
+/// directory's files by their path from the directory's parent (a package, or a folder of
+/// namespace packages), hidden directories, `__pycache__` and virtual environments left out.
+pub fn model_files(path: &std::path::Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let module_of = |parts: Vec<String>| {
+        let mut parts = parts;
+        if let Some(last) = parts.last_mut() {
+            *last = last.trim_end_matches(".py").to_string();
+        }
+        if parts.len() > 1 && parts.last().is_some_and(|l| l == "__init__") {
+            parts.pop();
+        }
+        parts.join(".")
+    };
+    if !path.is_dir() {
+        if !path.exists() {
+            return Err(format!("{}: no such file or directory", path.display()));
+        }
+        let mut parts = vec![path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()];
+        let mut dir = std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| p.parent().map(|p| p.to_path_buf()));
+        while let Some(d) = dir.filter(|d| d.join("__init__.py").is_file()) {
+            parts.insert(
+                0,
+                d.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+            dir = d.parent().map(|p| p.to_path_buf());
+        }
+        return Ok(vec![(path.to_path_buf(), module_of(parts))]);
+    }
+    let top = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut stack = vec![(path.to_path_buf(), vec![top])];
+    while let Some((dir, parts)) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let p = entry.path();
+            let mut sub = parts.clone();
+            sub.push(name.clone());
+            if p.is_dir() {
+                let skipped = name.starts_with('.')
+                    || matches!(
+                        name.as_str(),
+                        "__pycache__" | "node_modules" | "site-packages"
+                    )
+                    || p.join("pyvenv.cfg").is_file();
+                if !skipped {
+                    stack.push((p, sub));
+                }
+            } else if name.ends_with(".py") {
+                out.push((p, module_of(sub)));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -13,6 +13,8 @@ impl Sx<'_> {
     ) -> Option<Col> {
         let callee = self.callee(value)?;
         let Expr::Call(call) = value else { return None };
+        let merged = self.unpartial(call);
+        let call = merged.as_ref().unwrap_or(call);
         match last(&callee) {
             "Column" | "mapped_column" => Some(self.column_call(attr, annotation, call)),
             // `column_property(Column(…), …)` and `deferred(Column(…))` add a new `Column`
@@ -84,13 +86,23 @@ impl Sx<'_> {
             }
             _ => self.column_from_annotation(attr, &py_type, optional, at),
         }?;
-        // SQLModel maps `datetime` to a timezone-aware DateTime.
+        // What SQLModel makes of a bare `datetime` changed between its releases (see
+        // `sqlmodel_field`): not known without running the models.
         if sqlmodel
             && !is_mapped
             && last(&py_type) == "datetime"
-            && col.sql_type == "TIMESTAMP WITHOUT TIME ZONE"
+            && value.is_none_or(|v| self.callee(v).is_none())
         {
-            col.sql_type = "TIMESTAMP WITH TIME ZONE".into();
+            self.diag(
+                Severity::Warning,
+                DiagKind::UnknownObject,
+                format!(
+                    "line {}: SQLModel field {attr}: the type SQLModel gives `datetime` depends on its release; the column is not compared (Field(sa_type=…) names it, --python reads it exactly)",
+                    self.line(at)
+                ),
+                at,
+            );
+            col.unknown = true;
         }
         Some(col)
     }
@@ -148,7 +160,7 @@ impl Sx<'_> {
                 self.diag(
                     Severity::Warning,
                     DiagKind::UnknownObject,
-                    format!("line {}: no SQL type for the annotation `{other}` (SQLAlchemy's default type map has none); the column is skipped", self.line(at)),
+                    format!("line {}: no SQL type for the annotation `{other}` (SQLAlchemy's default type map has none); the column is not compared", self.line(at)),
                     at,
                 );
                 return None;
@@ -164,7 +176,11 @@ impl Sx<'_> {
         optional: bool,
         at: usize,
     ) -> Option<Col> {
-        let (sql_type, integer) = self.annotation_type(py_type, at)?;
+        let Some((sql_type, integer)) = self.annotation_type(py_type, at) else {
+            let mut col = Col::new(attr, at);
+            col.unknown = true;
+            return Some(col);
+        };
         let mut col = Col::new(attr, at);
         col.sql_type = sql_type;
         col.integer = integer;
@@ -245,14 +261,38 @@ impl Sx<'_> {
         if let Some(n) = kw(call, "name").and_then(str_const) {
             col.name = n;
         }
+        // A keyword that shapes the column, given but not read, leaves it unknown (never read as
+        // its default).
+        for k in ["name", "comment"] {
+            if kw(call, k).is_some_and(|v| str_const(v).is_none() && !is_none(v)) {
+                col.unknown = true;
+            }
+        }
+        for k in [
+            "primary_key",
+            "nullable",
+            "unique",
+            "index",
+            "autoincrement",
+        ] {
+            if kw(call, k).is_some_and(|v| {
+                kw_bool(call, k).is_none()
+                    && !is_none(v)
+                    && !(k == "autoincrement" && str_const(v).is_some())
+            }) {
+                col.unknown = true;
+            }
+        }
         col.primary_key = kw_bool(call, "primary_key").unwrap_or(false);
         col.nullable = kw_bool(call, "nullable");
         col.unique = kw_bool(call, "unique").unwrap_or(false);
         col.index = kw_bool(call, "index").unwrap_or(false);
         col.autoincrement = kw_bool(call, "autoincrement");
         col.comment = kw(call, "comment").and_then(str_const);
-        if let Some(sd) = kw(call, "server_default") {
+        if let Some(sd) = kw(call, "server_default").filter(|sd| !is_none(sd)) {
             col.server_default = self.server_default(sd);
+            // A default not read is not compared: the column is not (it would read as none).
+            col.unknown |= col.server_default.is_none();
         }
         if let Some(d) = kw(call, "default") {
             col.model_default = literal_sql(d);
@@ -301,11 +341,41 @@ impl Sx<'_> {
         }
         let at = call.range.start().to_usize();
         let (py_type, optional) = annotation.unwrap_or_default();
-        let mut col = self.column_from_annotation(attr, &py_type, optional, at)?;
-        if last(&py_type) == "str" {
-            if let Some(n) = kw(call, "max_length").and_then(int_const) {
-                col.sql_type = format!("VARCHAR({n})");
+        let mut col = match kw(call, "sa_type") {
+            // `sa_type=`: the SQLAlchemy type, as a `Column`'s.
+            Some(t) => {
+                let mut col = Col::new(attr, at);
+                col.nullable = Some(optional);
+                match self.type_expr(t) {
+                    Some((t, int)) => {
+                        col.sql_type = t;
+                        col.integer = int;
+                    }
+                    None => col.unknown = true,
+                }
+                col
             }
+            None => self.column_from_annotation(attr, &py_type, optional, at)?,
+        };
+        // What SQLModel makes of `datetime`, and of `str` with `max_length`, changed between
+        // its releases (0.0.18 under pydantic 2: no time zone, no length; recent ones: both):
+        // not known without running the models.
+        let versioned = kw(call, "sa_type").is_none()
+            && (last(&py_type) == "datetime"
+                || last(&py_type) == "str" && kw(call, "max_length").is_some());
+        if versioned {
+            self.diag(
+                Severity::Warning,
+                DiagKind::UnknownObject,
+                format!(
+                    "line {}: SQLModel field {attr}: the type SQLModel gives `{}`{} depends on its release; the column is not compared (sa_type= names it, --python reads it exactly)",
+                    self.line(at),
+                    last(&py_type),
+                    if last(&py_type) == "str" { " with max_length" } else { "" }
+                ),
+                at,
+            );
+            col.unknown = true;
         }
         col.primary_key = kw_bool(call, "primary_key").unwrap_or(false);
         if let Some(n) = kw_bool(call, "nullable") {
@@ -315,20 +385,48 @@ impl Sx<'_> {
         }
         col.unique = kw_bool(call, "unique").unwrap_or(false);
         col.index = kw_bool(call, "index").unwrap_or(false);
-        if let Some(fk) = kw(call, "foreign_key").and_then(str_const) {
-            col.fk = Some(Fk {
-                target: fk,
-                name: None,
-                ondelete: kw(call, "ondelete").and_then(str_const),
-                onupdate: None,
-            });
+        for k in ["primary_key", "nullable", "unique", "index"] {
+            if kw(call, k).is_some_and(|v| kw_bool(call, k).is_none() && !is_none(v)) {
+                col.unknown = true;
+            }
         }
-        if let Some(Expr::Dict(d)) = kw(call, "sa_column_kwargs") {
-            for (k, v) in d.keys.iter().zip(&d.values) {
-                if k.as_ref().and_then(str_const).as_deref() == Some("server_default") {
-                    col.server_default = self.server_default(v);
+        if let Some(fk) = kw(call, "foreign_key") {
+            match self.str_value(fk) {
+                Some(target) => {
+                    col.fk = Some(Fk {
+                        target,
+                        name: None,
+                        ondelete: kw(call, "ondelete").and_then(str_const),
+                        onupdate: None,
+                    })
+                }
+                None => col.unknown = true,
+            }
+        }
+        match kw(call, "sa_column_kwargs") {
+            None => {}
+            Some(Expr::Dict(d)) => {
+                for (k, v) in d.keys.iter().zip(&d.values) {
+                    match k.as_ref().and_then(str_const).as_deref() {
+                        Some("server_default") => {
+                            col.server_default = self.server_default(v);
+                            col.unknown |= col.server_default.is_none();
+                        }
+                        Some("nullable") if matches!(v, Expr::Constant(_)) => {
+                            col.nullable = bool_const(v).or(col.nullable);
+                            col.unknown |= bool_const(v).is_none();
+                        }
+                        Some("comment") => match str_const(v) {
+                            Some(c) => col.comment = Some(c),
+                            None => col.unknown = true,
+                        },
+                        // Python-side only.
+                        Some("default" | "onupdate" | "info" | "doc") => {}
+                        _ => col.unknown = true,
+                    }
                 }
             }
+            Some(_) => col.unknown = true,
         }
         if let Some(d) = kw(call, "default") {
             col.model_default = literal_sql(d);
@@ -351,11 +449,16 @@ impl Sx<'_> {
             },
             None => return None,
         };
+        // An option given but not read makes the key unknown, never one without it.
+        let opt = |k: &str| match kw(c, k) {
+            None => Ok(None),
+            Some(v) => self.str_value(v).map(Some).ok_or(()),
+        };
         Some(Fk {
             target,
-            name: kw(c, "name").and_then(str_const),
-            ondelete: kw(c, "ondelete").and_then(str_const),
-            onupdate: kw(c, "onupdate").and_then(str_const),
+            name: opt("name").ok()?,
+            ondelete: opt("ondelete").ok()?,
+            onupdate: opt("onupdate").ok()?,
         })
     }
 
@@ -397,9 +500,26 @@ impl Sx<'_> {
             _ => (self.dotted(e)?, None),
         };
         let arg = |i: usize| call.and_then(|c| c.args.get(i));
+        // A model's own type, even of a name SQLAlchemy also has (`class JSON(TypeDecorator)`).
+        if self.decorators.contains_key(last(&name)) && !name.starts_with("sqlalchemy.") {
+            return self.read_custom_type(&name, call, e);
+        }
         // A type's number: a literal or a module-level constant; anything else cannot be read
-        // without running the models, and the column is refused rather than read without it.
+        // without running the models, and the column is not compared rather than read without it.
         let mut unreadable: Option<usize> = None;
+        // `DateTime(True)`: the first argument of the date and time types is `timezone`.
+        let tz = match call.and_then(|c| kw(c, "timezone").or(c.args.first())) {
+            None => false,
+            Some(Expr::Constant(x)) if matches!(x.value, Constant::Bool(_)) => {
+                matches!(x.value, Constant::Bool(true))
+            }
+            Some(other) => {
+                if matches!(last(&name), "DateTime" | "TIMESTAMP" | "Time" | "TIME") {
+                    unreadable.get_or_insert(other.range().start().to_usize());
+                }
+                false
+            }
+        };
         let ints = &self.ints;
         let mut int_arg = |i: usize, k: &str| {
             let given = call.and_then(|c| c.args.get(i).or_else(|| kw(c, k)))?;
@@ -412,7 +532,6 @@ impl Sx<'_> {
             }
             n
         };
-        let tz = call.and_then(|c| kw_bool(c, "timezone")).unwrap_or(false);
         let with_len = |base: &str, n: Option<i64>| match n {
             Some(n) => format!("{base}({n})"),
             None => base.to_string(),
@@ -488,24 +607,18 @@ impl Sx<'_> {
                     .enum_type(call?, e.range().start().to_usize())
                     .map(|t| (t, false))
             }
-            _ => {
-                let at = e.range().start().to_usize();
-                let why = match self.custom_type(&name, call, 0) {
-                    Some(Ok(t)) => return Some(t),
-                    Some(Err(why)) => why,
-                    None => format!(
-                        "type `{}` is not one schemafix knows (a TypeDecorator or a type from another module?)",
-                        last(&name)
-                    ),
-                };
-                self.diag(
-                    Severity::Warning,
-                    DiagKind::UnknownObject,
-                    format!("line {}: {why}", self.line(at)),
-                    at,
-                );
-                return None;
-            }
+            _ => return self.read_custom_type(&name, call, e),
+        };
+        // `String(collation="x")` and the other string types: `COLLATE "x"`.
+        let t = match call.and_then(|c| kw(c, "collation")) {
+            None => t,
+            Some(c) => match str_const(c) {
+                Some(c) => format!("{t} COLLATE {}", crate::quote::quote_ident(&c)),
+                None => {
+                    unreadable.get_or_insert(c.range().start().to_usize());
+                    t
+                }
+            },
         };
         if let Some(at) = unreadable {
             self.diag(
@@ -527,15 +640,34 @@ impl Sx<'_> {
     pub(super) fn enum_type(&mut self, call: &ast::ExprCall, at: usize) -> Option<String> {
         let mut labels = Vec::new();
         let mut name = kw(call, "name").and_then(str_const);
+        let mut unread = kw(call, "values_callable").is_some();
         for a in &call.args {
             if let Some(s) = str_const(a) {
                 labels.push(s);
-            } else if let Some(d) = self.dotted(a) {
-                if let Some(members) = self.py_enums.get(last(&d)) {
-                    labels = members.clone();
-                    name.get_or_insert_with(|| last(&d).to_lowercase());
+            } else {
+                match self
+                    .dotted(a)
+                    .and_then(|d| Some((self.py_enums.get(last(&d))?, d)))
+                {
+                    Some((members, d)) => {
+                        labels = members.clone();
+                        name.get_or_insert_with(|| last(&d).to_lowercase());
+                    }
+                    None => unread = true,
                 }
             }
+        }
+        if unread {
+            self.diag(
+                Severity::Warning,
+                DiagKind::UnknownObject,
+                format!(
+                    "line {}: the Enum's members are not read statically (an enum class of a module not among the inputs, or values_callable)",
+                    self.line(at)
+                ),
+                at,
+            );
+            return None;
         }
         if kw_bool(call, "native_enum") == Some(false) {
             let len = kw(call, "length").and_then(int_const).unwrap_or_else(|| {
@@ -677,7 +809,32 @@ impl Sx<'_> {
         if last(&callee) == "Column" {
             return None;
         }
-        let item = self.table_item_of(last(&callee), c, name);
+        // Options that do not change what PostgreSQL gets; any other (`deferrable=`, a
+        // `_create_rule=`) is not read.
+        let known = c.keywords.iter().all(|k| {
+            k.arg.as_ref().is_some_and(|a| {
+                matches!(
+                    a.as_str(),
+                    "name"
+                        | "info"
+                        | "use_alter"
+                        | "unique"
+                        | "postgresql_using"
+                        | "postgresql_where"
+                        | "postgresql_include"
+                        | "ondelete"
+                        | "onupdate"
+                        | "quote"
+                ) || ["sqlite_", "mysql_", "mariadb_", "mssql_", "oracle_"]
+                    .iter()
+                    .any(|p| a.as_str().starts_with(p))
+            })
+        });
+        let item = if known {
+            self.table_item_of(last(&callee), c, name)
+        } else {
+            None
+        };
         if item.is_none() {
             self.diag(
                 Severity::Warning,
@@ -800,16 +957,30 @@ impl Sx<'_> {
         };
         // `Table(name, metadata, *columns)`; Flask-SQLAlchemy's `db.Table(name, *columns)`
         // has no metadata argument: anything that is not a call is skipped.
-        for a in call
-            .args
-            .iter()
-            .skip(1)
-            .filter(|a| matches!(a, Expr::Call(_)))
-        {
+        for (i, a) in call.args.iter().enumerate().skip(1) {
+            if !matches!(a, Expr::Call(_)) {
+                // The metadata (second); anything else (a column made elsewhere, `*columns`)
+                // is not read.
+                if i > 1 || !matches!(a, Expr::Name(_) | Expr::Attribute(_)) {
+                    let at = a.range().start().to_usize();
+                    self.diag(
+                        Severity::Warning,
+                        DiagKind::IgnoredClause,
+                        format!(
+                            "line {}: this argument of Table(…) is not read statically, so what it adds is not compared, and the table's columns, keys and indexes missing from the model are not dropped (--python reads the models exactly)",
+                            self.line(at)
+                        ),
+                        at,
+                    );
+                    spec.unread = true;
+                }
+                continue;
+            }
             match self.callee(a).as_deref().map(last) {
                 Some("Column") => {
                     if let Expr::Call(c) = a {
-                        let col = self.column_call("", None, c);
+                        let merged = self.unpartial(c);
+                        let col = self.column_call("", None, merged.as_ref().unwrap_or(c));
                         spec.columns.push(col);
                     }
                 }

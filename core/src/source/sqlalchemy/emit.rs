@@ -363,7 +363,7 @@ impl Sx<'_> {
             t.span = origin_of(&origin, t.span);
             for c in &mut t.columns {
                 if let Some(at) = column_at.get(&(t.name.clone(), c.name.to_string())) {
-                    c.span = self.index.span(self.text, *at, *at);
+                    c.span = self.span(*at);
                 } else {
                     c.span = t.span;
                 }
@@ -387,6 +387,9 @@ impl Sx<'_> {
                 self.span(0),
             ));
         }
+        if self.partial {
+            schema.scope = crate::schema::Scope::Tables(schema.tables.keys().cloned().collect());
+        }
         finish(&mut schema);
         // A model maps tables; the database's views are neither wanted nor unwanted.
         schema.hidden.hide_all_but_tables();
@@ -404,6 +407,13 @@ impl Sx<'_> {
 /// of it is dropped for being missing from the model.
 fn not_compared(mut tables: Vec<TableSpec>) -> Vec<TableSpec> {
     for t in &mut tables {
+        // A primary key with a column not read is not read: none of its columns is compared
+        // (the rest would make another key, or a serial).
+        if t.columns.iter().any(|c| c.unknown && c.primary_key) {
+            for c in t.columns.iter_mut().filter(|c| c.primary_key) {
+                c.unknown = true;
+            }
+        }
         let unknown: Vec<String> = t
             .columns
             .iter()

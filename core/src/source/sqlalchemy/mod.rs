@@ -8,7 +8,13 @@
 
 mod columns;
 mod emit;
+mod package;
 mod types;
+mod values;
+
+use values::*;
+
+pub use package::{parse_sqlalchemy_files, ModelFile};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,64 +30,7 @@ use crate::schema::{Hint, QualName, Span};
 
 /// Parses a Python module holding SQLAlchemy models.
 pub fn parse_sqlalchemy(text: &str) -> Parsed {
-    let index = LineIndex::new(text);
-    if let Some((at, why)) = too_big_to_parse(text) {
-        return Parsed {
-            schema: Default::default(),
-            diagnostics: vec![Diagnostic::new(
-                Severity::Error,
-                DiagKind::Syntax,
-                why,
-                index.span(text, at, at),
-            )],
-            files: Vec::new(),
-        };
-    }
-    let suite = match ast::Suite::parse(text, "models.py") {
-        Ok(s) => s,
-        Err(e) => {
-            let at = e.offset.to_usize().min(text.len());
-            return Parsed {
-                schema: Default::default(),
-                diagnostics: vec![Diagnostic::new(
-                    Severity::Error,
-                    DiagKind::Syntax,
-                    format!(
-                        "Python syntax error: {}{}",
-                        e.error,
-                        if text.contains("\\N{") {
-                            " (a `\\N{NAME}` escape? schemafix does not resolve Unicode names; write the character itself)"
-                        } else {
-                            ""
-                        }
-                    ),
-                    index.span(text, at, at),
-                )],
-                files: Vec::new(),
-            };
-        }
-    };
-    let mut sx = Sx {
-        text,
-        index,
-        diagnostics: Vec::new(),
-        aliases: BTreeMap::new(),
-        bases: BTreeSet::new(),
-        abstract_bases: BTreeSet::new(),
-        py_enums: BTreeMap::new(),
-        classes: BTreeMap::new(),
-        naming: BTreeMap::new(),
-        dicts: BTreeMap::new(),
-        ints: BTreeMap::new(),
-        strs: BTreeMap::new(),
-        decorators: BTreeMap::new(),
-        enums: BTreeMap::new(),
-        tables: Vec::new(),
-        model_defaults: Vec::new(),
-    };
-    sx.module(&suite);
-    sx.build_tables();
-    sx.finish()
+    package::read(text, &[])
 }
 
 /// One column as SQLAlchemy would emit it.
@@ -231,6 +180,8 @@ struct ClassInfo {
     tablename: Option<String>,
     is_abstract: bool,
     sqlmodel_table: bool,
+    /// A subclass of SQLModel (a table only with `table=True`).
+    sqlmodel: bool,
     columns: Vec<Col>,
     items: Vec<TableItem>,
     schema: Option<String>,
@@ -240,12 +191,24 @@ struct ClassInfo {
     unread: bool,
     /// Those calls (attribute, callee, offset), said for the classes that make tables.
     unfollowed: Vec<(String, String, usize)>,
+    /// The module it is written in (several files read together).
+    module: String,
+    /// `__tablename__` is computed (at this offset): the table's name is not known statically.
+    computed_name: Option<usize>,
     at: usize,
 }
 
 struct Sx<'a> {
     text: &'a str,
     index: LineIndex,
+    /// Several files read together (a package): each one's start in `text` and the line of
+    /// `text` it starts on, and every module name (and each of its dotted tails) among them.
+    files: Vec<(usize, u32)>,
+    modules: BTreeSet<String>,
+    /// The module being read (empty for a single file), and whether it is a package's
+    /// `__init__.py`.
+    module_name: String,
+    module_is_package: bool,
     diagnostics: Vec<Diagnostic>,
     /// Local name → dotted origin (`sa` → `sqlalchemy`, `Column` → `sqlalchemy.Column`).
     aliases: BTreeMap<String, String>,
@@ -268,6 +231,13 @@ struct Sx<'a> {
     strs: BTreeMap<String, String>,
     /// The model's `TypeDecorator` subclasses by class name.
     decorators: BTreeMap<String, types::Decorator>,
+    /// Some table's name is not known (computed): tables missing from the model are not
+    /// dropped (the schema describes only the tables read).
+    partial: bool,
+    /// `functools.partial(f, …)` bound to module-level names.
+    partials: BTreeMap<String, ast::ExprCall>,
+    /// How deep reading a decorator's type has gone (one defined by itself stops).
+    type_depth: usize,
     /// Native enum types to create: name → labels.
     enums: BTreeMap<String, (Vec<String>, usize)>,
     tables: Vec<TableSpec>,
@@ -281,9 +251,15 @@ fn last(dotted: &str) -> &str {
 }
 
 impl Sx<'_> {
+    /// Where offset `at` is, its line counted in its own file.
     fn span(&self, at: usize) -> Span {
         let at = at.min(self.text.len());
-        self.index.span(self.text, at, at)
+        let mut span = self.index.span(self.text, at, at);
+        let i = self.files.partition_point(|(start, _)| *start <= at);
+        if let Some((_, first)) = i.checked_sub(1).and_then(|i| self.files.get(i)) {
+            span.line = span.line + 1 - first;
+        }
+        span
     }
 
     fn diag(&mut self, severity: Severity, kind: DiagKind, msg: impl Into<String>, at: usize) {
@@ -308,7 +284,14 @@ impl Sx<'_> {
                         .unwrap_or_else(|| id.to_string()),
                 )
             }
-            Expr::Attribute(a) => Some(format!("{}.{}", self.dotted(&a.value)?, a.attr.as_str())),
+            Expr::Attribute(a) => {
+                let inner = self.dotted(&a.value)?;
+                Some(match inner.strip_prefix(package::MODULE) {
+                    // A name of a module among the inputs is that module's definition.
+                    Some(m) => self.in_module(m, a.attr.as_str()),
+                    None => format!("{inner}.{}", a.attr.as_str()),
+                })
+            }
             _ => None,
         }
     }
@@ -321,12 +304,39 @@ impl Sx<'_> {
         }
     }
 
-    /// The called function's dotted name.
+    /// The called function's dotted name (through a `functools.partial`).
     fn callee(&self, e: &Expr) -> Option<String> {
         match e {
-            Expr::Call(c) => self.dotted(&c.func),
+            Expr::Call(c) => match self.partial_of(c) {
+                Some(p) => self.dotted(p.args.first()?),
+                None => self.dotted(&c.func),
+            },
             _ => None,
         }
+    }
+
+    /// The partial `c` calls, when its function is a name bound to `functools.partial(…)`.
+    fn partial_of(&self, c: &ast::ExprCall) -> Option<&ast::ExprCall> {
+        match c.func.as_ref() {
+            Expr::Name(n) if !self.partials.is_empty() => self.partials.get(n.id.as_str()),
+            _ => None,
+        }
+    }
+
+    /// `c` with a partial's function and arguments put in (its own keywords win).
+    fn unpartial(&self, c: &ast::ExprCall) -> Option<ast::ExprCall> {
+        let p = self.partial_of(c)?;
+        let mut made = c.clone();
+        made.func = Box::new(p.args.first()?.clone());
+        made.args = p.args[1..].iter().chain(&c.args).cloned().collect();
+        made.keywords = p
+            .keywords
+            .iter()
+            .filter(|k| !c.keywords.iter().any(|m| m.arg == k.arg))
+            .chain(&c.keywords)
+            .cloned()
+            .collect();
+        Some(made)
     }
 
     fn module(&mut self, suite: &[Stmt]) {
@@ -344,16 +354,26 @@ impl Sx<'_> {
                         } else {
                             local.clone()
                         };
+                        let origin = self.package_import(&origin).unwrap_or(origin);
                         self.aliases.insert(local, origin);
                     }
                 }
                 Stmt::ImportFrom(i) => {
                     let module = i.module.as_ref().map_or("", |m| m.as_str());
+                    let level = i.level.map_or(0, |l| l.to_usize());
+                    let absolute = self.absolute(
+                        &self.module_name,
+                        self.module_is_package,
+                        level,
+                        i.module.as_deref(),
+                    );
                     for a in &i.names {
                         let name = a.name.as_str();
                         let local = a.asname.as_ref().map_or(name, |x| x.as_str());
-                        self.aliases
-                            .insert(local.to_string(), format!("{module}.{name}"));
+                        let origin = self
+                            .package_from(&absolute, name)
+                            .unwrap_or_else(|| format!("{module}.{name}"));
+                        self.aliases.insert(local.to_string(), origin);
                     }
                 }
                 Stmt::Assign(a) => {
@@ -441,7 +461,22 @@ impl Sx<'_> {
         let Expr::Call(call) = a.value.as_ref() else {
             return;
         };
-        match last(&callee) {
+        // A subclass of Flask-SQLAlchemy's `SQLAlchemy` makes a `db` like it.
+        let flask_subclass = self
+            .classes
+            .get(last(&callee))
+            .is_some_and(|c| c.bases.iter().any(|b| last(b) == "SQLAlchemy"));
+        if last(&callee) == "partial" {
+            // `Column = functools.partial(db.Column, nullable=False)`: calls of `target` are
+            // calls of the partial's function with its arguments first.
+            self.partials.insert(target, call.clone());
+            return;
+        }
+        match if flask_subclass {
+            "SQLAlchemy"
+        } else {
+            last(&callee)
+        } {
             "declarative_base" | "generate_base" => {
                 self.bases.insert(target);
                 if let Some(md) = kw(call, "metadata") {
@@ -486,15 +521,25 @@ impl Sx<'_> {
     fn class(&mut self, c: &ast::StmtClassDef) {
         let name = c.name.as_str().to_string();
         let at = c.range.start().to_usize();
-        let bases: Vec<String> = c.bases.iter().filter_map(|b| self.dotted(b)).collect();
+        // `class JSON(TypeDecorator[Any])`: a generic base is its class.
+        let bases: Vec<String> = c
+            .bases
+            .iter()
+            .filter_map(|b| match b {
+                Expr::Subscript(s) => self.dotted(&s.value),
+                _ => self.dotted(b),
+            })
+            .collect();
+        // A class shadows an import of its name.
+        self.aliases.remove(&name);
         if self.type_decorator(c, &bases) {
             return;
         }
         // Python enums.
-        if bases
-            .iter()
-            .any(|b| matches!(last(b), "Enum" | "IntEnum" | "StrEnum"))
-        {
+        if bases.iter().any(|b| {
+            matches!(last(b), "Enum" | "IntEnum" | "StrEnum" | "Flag" | "IntFlag")
+                || self.py_enums.contains_key(last(b))
+        }) {
             let members: Vec<String> = c
                 .body
                 .iter()
@@ -523,12 +568,19 @@ impl Sx<'_> {
                     }
                 }
             }
-            return;
         }
+        // A SQLModel class, through any of its bases.
+        let sqlmodel = bases
+            .iter()
+            .any(|b| last(b) == "SQLModel" || self.classes.get(b).is_some_and(|c| c.sqlmodel));
+        // A declarative base's own columns are every table's (it makes no table itself).
+        let declarative_base = self.abstract_bases.contains(&name);
         let mut info = ClassInfo {
             bases: bases.clone(),
+            is_abstract: declarative_base,
             at,
-            sqlmodel_table: bases.iter().any(|b| last(b) == "SQLModel")
+            sqlmodel,
+            sqlmodel_table: sqlmodel
                 && c.keywords.iter().any(|k| {
                     k.arg.as_ref().is_some_and(|a| a.as_str() == "table")
                         && matches!(&k.value, Expr::Constant(x) if matches!(x.value, Constant::Bool(true)))
@@ -556,6 +608,7 @@ impl Sx<'_> {
                         ann_order.push(t.id.as_str().to_string());
                     }
                 }
+                Stmt::FunctionDef(f) => dict_order.push(f.name.to_string()),
                 _ => {}
             }
         }
@@ -611,7 +664,7 @@ impl Sx<'_> {
                         &attr,
                         &a.annotation,
                         a.value.as_deref(),
-                        info.sqlmodel_table || bases.iter().any(|b| last(b) == "SQLModel"),
+                        info.sqlmodel,
                         a.range.start().to_usize(),
                     ) {
                         attr_of.push((info.columns.len(), attr.clone()));
@@ -628,10 +681,40 @@ impl Sx<'_> {
                     if f.decorator_list.iter().any(|d| {
                         self.dotted(d)
                             .or_else(|| self.callee(d))
-                            .is_some_and(|n| last(&n) == "declared_attr")
+                            .is_some_and(|n| matches!(last(&n), "declared_attr" | "directive"))
                     }) =>
                 {
                     let at = f.range.start().to_usize();
+                    // A body that only returns a value is read as that value (`cls.x` names
+                    // the class's column x).
+                    if let Some(value) = plain_return(&f.body) {
+                        let attr = f.name.as_str();
+                        match attr {
+                            "__tablename__" => match self.str_value(value) {
+                                Some(t) => info.tablename = Some(t),
+                                None => info.computed_name = Some(at),
+                            },
+                            "__table_args__" => self.table_args(value, &mut info),
+                            "__mapper_args__" => {}
+                            _ => match self.column_value(attr, None, value) {
+                                Some(col) => {
+                                    attr_of.push((info.columns.len(), attr.to_string()));
+                                    info.columns.push(col);
+                                }
+                                None => {
+                                    if let Some(callee) = self.unfollowed_call(value) {
+                                        info.unread = true;
+                                        info.unfollowed.push((attr.to_string(), callee, at));
+                                    }
+                                }
+                            },
+                        }
+                        continue;
+                    }
+                    if f.name.as_str() == "__tablename__" {
+                        info.computed_name = Some(at);
+                        continue;
+                    }
                     let line = self.line(at);
                     info.unread = true;
                     self.diag(
@@ -662,6 +745,15 @@ impl Sx<'_> {
             .collect();
         keyed.sort_by_key(|(k, _)| *k);
         info.columns = keyed.into_iter().map(|(_, c)| c).collect();
+        // A class of the same name in another module (a table and a schema class, say) keeps
+        // both: the earlier one under a key of its own.
+        if let Some(earlier) = self.classes.remove(&name) {
+            if earlier.module != self.module_name {
+                let key = format!("{name}{}{}", package::MODULE, self.classes.len());
+                self.classes.insert(key, earlier);
+            }
+        }
+        info.module = self.module_name.clone();
         self.classes.insert(name, info);
     }
 
@@ -688,6 +780,26 @@ impl Sx<'_> {
         let Some(c) = self.classes.get(name) else {
             return (Vec::new(), Vec::new());
         };
+        if c.sqlmodel {
+            // pydantic's order: the bases' fields first (the furthest base first), then the
+            // class's own; a field defined again keeps its place and takes the later definition.
+            let mut cols: Vec<Col> = Vec::new();
+            let mut items = Vec::new();
+            let mut put = |col: Col| match cols.iter_mut().find(|x| x.name == col.name) {
+                Some(x) => *x = col,
+                None => cols.push(col),
+            };
+            if depth < 20 {
+                for b in c.bases.iter().rev() {
+                    let (bc, bi) = self.all_columns(b, depth + 1);
+                    bc.into_iter().for_each(&mut put);
+                    items.extend(bi);
+                }
+            }
+            c.columns.iter().cloned().for_each(&mut put);
+            items.extend(c.items.iter().cloned());
+            return (cols, items);
+        }
         // SQLAlchemy's order: the class's own columns, then each base's (mixins, abstract
         // bases) in MRO order; a name already taken is not taken again.
         let mut cols: Vec<Col> = c.columns.clone();
@@ -710,6 +822,41 @@ impl Sx<'_> {
             }
         }
         (cols, items)
+    }
+
+    /// The bases of the class and its ancestors that were not read (a mixin of a module not
+    /// among the inputs): each may add columns, keys or a table name.
+    fn unknown_bases(&self, name: &str, depth: usize, out: &mut Vec<String>) {
+        let Some(c) = self.classes.get(name) else {
+            return;
+        };
+        for b in &c.bases {
+            let known = self.classes.contains_key(b)
+                || self.bases.contains(b)
+                || self.declarative(b, 0)
+                || last(b) == "SQLModel"
+                || matches!(last(b), "object" | "Generic" | "Protocol" | "ABC")
+                || b.starts_with("typing.")
+                || b.starts_with("abc.");
+            if !known && !out.contains(b) {
+                out.push(b.clone());
+            } else if depth < 20 {
+                self.unknown_bases(b, depth + 1, out);
+            }
+        }
+    }
+
+    /// Where the class or a base computes `__tablename__`, when one does and none names it.
+    fn computed_name(&self, name: &str, depth: usize) -> Option<usize> {
+        let c = self.classes.get(name)?;
+        if c.tablename.is_some() || depth > 20 {
+            return None;
+        }
+        c.computed_name.or_else(|| {
+            c.bases
+                .iter()
+                .find_map(|b| self.computed_name(b, depth + 1))
+        })
     }
 
     /// Whether the class or a base it takes columns from has an attribute not read; the calls
@@ -821,6 +968,8 @@ impl Sx<'_> {
     fn build_tables(&mut self) {
         // The calls not followed already said (a mixin's, once for all its tables).
         let mut said = BTreeSet::new();
+        // The bases not read already said.
+        let mut said_bases = BTreeSet::new();
         // Class → the table it maps to, as built.
         let mut built: BTreeMap<String, String> = BTreeMap::new();
         let names: Vec<String> = self.classes.keys().cloned().collect();
@@ -830,9 +979,15 @@ impl Sx<'_> {
             .map(|n| (self.classes[n].at, n.clone()))
             .collect();
         ordered.sort();
-        for (_, name) in ordered {
-            let c = self.classes[&name].clone();
-            if !self.declarative(&name, 0) || c.is_abstract {
+        for (_, key) in ordered {
+            let c = self.classes[&key].clone();
+            // The class's name (`key` differs for one named as a later class of another module).
+            let name = key
+                .split(package::MODULE)
+                .next()
+                .unwrap_or(&key)
+                .to_string();
+            if !self.declarative(&key, 0) || c.is_abstract {
                 continue;
             }
             let flask = c.bases.iter().any(|b| b.ends_with(".Model"))
@@ -854,7 +1009,32 @@ impl Sx<'_> {
                 Some(t) => Some(t.clone()),
                 None if c.sqlmodel_table => Some(name.to_lowercase()),
                 None if flask && (parent.is_none() || own_key) => Some(camel_to_snake(&name)),
-                None => None,
+                None => {
+                    let mut unknown = Vec::new();
+                    self.unknown_bases(&key, 0, &mut unknown);
+                    if let (None, false) = (&parent, unknown.is_empty()) {
+                        self.diag(
+                            Severity::Warning,
+                            DiagKind::IgnoredClause,
+                            format!("class {name}: its base {} is not read statically and may give it a table; the class is not compared, and no table missing from the model is dropped (--python reads the models exactly)", unknown.join(", ")),
+                            c.at,
+                        );
+                        self.partial = true;
+                        continue;
+                    }
+                    if let (None, Some(at)) = (&parent, self.computed_name(&key, 0)) {
+                        let line = self.line(at);
+                        self.diag(
+                            Severity::Warning,
+                            DiagKind::IgnoredClause,
+                            format!("class {name}: its table name is computed by the __tablename__ at line {line}, which is not read statically; the table is not compared, and no table missing from the model is dropped (--python reads the models exactly)"),
+                            c.at,
+                        );
+                        self.partial = true;
+                        continue;
+                    }
+                    None
+                }
             };
             let Some(tablename) = tablename else {
                 match parent {
@@ -883,9 +1063,22 @@ impl Sx<'_> {
                 continue;
             };
             built.insert(name.clone(), tablename.clone());
-            let (columns, items) = self.all_columns(&name, 0);
+            let (columns, items) = self.all_columns(&key, 0);
             let mut calls = Vec::new();
-            let unread = self.unread(&name, 0, &mut calls);
+            let mut unread = self.unread(&key, 0, &mut calls);
+            let mut unknown = Vec::new();
+            self.unknown_bases(&key, 0, &mut unknown);
+            for b in unknown {
+                unread = true;
+                if said_bases.insert(b.clone()) {
+                    self.diag(
+                        Severity::Warning,
+                        DiagKind::IgnoredClause,
+                        format!("class {name}: its base {b} is not read statically; columns, keys and indexes it adds are not compared, and those missing from the model are not dropped (--python reads the models exactly)"),
+                        c.at,
+                    );
+                }
+            }
             for (class, attr, callee, at) in calls {
                 if said.insert(at) {
                     self.unread_attribute(&class, &attr, &callee, at);
@@ -902,199 +1095,6 @@ impl Sx<'_> {
             });
         }
     }
-}
-
-/// The most brackets a model may nest, the most operators (`+ - * / % | & ^ < > @ . ~`) one
-/// statement may hold outside strings and comments, and the most code it may hold. The Python
-/// AST nests as deeply as brackets and operator chains do, and building, walking and dropping it
-/// recurses: these bounds keep that within the stack, natively and in the browser (where V8's
-/// own stack limit stopped a chain of 9,000 `+` terms). No real model comes near them.
-const MAX_BRACKET_DEPTH: usize = 100;
-const MAX_OPERATORS: usize = 2_000;
-const MAX_STATEMENT_CODE: usize = 100_000;
-
-/// Where and why `text` is beyond what the parser may be given, or `None`.
-fn too_big_to_parse(text: &str) -> Option<(usize, String)> {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut statement_start = 0usize;
-    let mut code = 0usize;
-    let mut operators = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'<' | b'>' | b'@' | b'.'
-            | b'~' => {
-                operators += 1;
-                if operators > MAX_OPERATORS {
-                    return Some((
-                        statement_start,
-                        format!("a statement with more than {MAX_OPERATORS} operators: schemafix does not read a model expression this long"),
-                    ));
-                }
-            }
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            q @ (b'\'' | b'"') => {
-                let triple = b[i..].starts_with(&[q, q, q]);
-                let close: &[u8] = if triple { &[q, q, q] } else { &[q] };
-                i += close.len();
-                while i < b.len() && !b[i..].starts_with(close) {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    } else if b[i] == b'\n' && !triple {
-                        break;
-                    }
-                    i += 1;
-                }
-                i += close.len();
-                code += 2;
-                continue;
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
-                    return Some((
-                        i,
-                        format!("brackets nested more than {MAX_BRACKET_DEPTH} deep: schemafix does not read a model this deep"),
-                    ));
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' if depth == 0 && (i == 0 || b[i - 1] != b'\\') => {
-                statement_start = i + 1;
-                code = 0;
-                operators = 0;
-            }
-            _ => {}
-        }
-        code += 1;
-        if code > MAX_STATEMENT_CODE {
-            return Some((
-                statement_start,
-                format!("a statement of more than {MAX_STATEMENT_CODE} characters of code: schemafix does not read a model statement this long"),
-            ));
-        }
-        i += 1;
-    }
-    None
-}
-
-/// SQLAlchemy's `merge_lists_w_ordering`: walk `a` until an element both lists share, then
-/// continue in `b` from there, and so on, so that `b`'s own elements keep their neighbours.
-fn merge_lists_w_ordering(a: &[String], b: &[String]) -> Vec<String> {
-    let mut overlap: BTreeSet<&String> = a.iter().filter(|x| b.contains(x)).collect();
-    let mut result: Vec<String> = Vec::new();
-    let (mut current, mut other) = (a.iter(), b.iter());
-    loop {
-        let mut switched = false;
-        for e in current.by_ref() {
-            if overlap.remove(e) {
-                std::mem::swap(&mut current, &mut other);
-                switched = true;
-                break;
-            }
-            result.push(e.clone());
-        }
-        if !switched {
-            result.extend(other.cloned());
-            break;
-        }
-    }
-    let mut seen = BTreeSet::new();
-    result.retain(|x| seen.insert(x.clone()));
-    result
-}
-
-/// `"auth.users"` → `auth.users` quoted per part.
-fn qualified_target(t: &str) -> String {
-    t.split('.')
-        .map(crate::quote::quote_ident)
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-fn kw<'e>(c: &'e ast::ExprCall, name: &str) -> Option<&'e Expr> {
-    c.keywords
-        .iter()
-        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
-        .map(|k| &k.value)
-}
-
-fn kw_bool(c: &ast::ExprCall, name: &str) -> Option<bool> {
-    match kw(c, name)? {
-        Expr::Constant(x) => match &x.value {
-            Constant::Bool(b) => Some(*b),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn str_const(e: &Expr) -> Option<String> {
-    match e {
-        Expr::Constant(c) => match &c.value {
-            Constant::Str(s) => Some(s.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn int_const(e: &Expr) -> Option<i64> {
-    match e {
-        Expr::Constant(c) => match &c.value {
-            Constant::Int(i) => i.to_string().parse().ok(),
-            _ => None,
-        },
-        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => int_const(&u.operand).map(|v| -v),
-        _ => None,
-    }
-}
-
-fn is_none(e: &Expr) -> bool {
-    matches!(e, Expr::Constant(c) if matches!(c.value, Constant::None))
-}
-
-/// A Python literal as SQL (`"x"` → `'x'`, `True` → `true`, `5` → `5`), for Python-side defaults.
-fn literal_sql(e: &Expr) -> Option<String> {
-    match e {
-        Expr::Constant(c) => match &c.value {
-            Constant::Str(s) => Some(quote_literal(s)),
-            Constant::Bool(b) => Some(b.to_string()),
-            Constant::Int(i) => Some(i.to_string()),
-            Constant::Float(f) => Some(f.to_string()),
-            _ => None,
-        },
-        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => {
-            literal_sql(&u.operand).map(|v| format!("-{v}"))
-        }
-        _ => None,
-    }
-}
-
-/// Flask-SQLAlchemy's default table name: `UserProfile` → `user_profile`.
-fn camel_to_snake(name: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if i > 0 && (prev_lower || (next_lower && chars[i - 1].is_uppercase())) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(*c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -1129,15 +1129,19 @@ mod tests {
                 .any(|m| m.starts_with("10: ") && m.contains("server_default")),
             "{msgs:?}"
         );
-        let src = "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base, declared_attr\nBase = declarative_base()\n\nclass A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n\n    @declared_attr\n    def owner_id(cls):\n        return Column(Integer)\n";
+        // A `@declared_attr` that only returns a column is read; one that computes is named.
+        let src = "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base, declared_attr\nBase = declarative_base()\n\nclass A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n\n    @declared_attr\n    def owner_id(cls):\n        return Column(Integer)\n\n    @declared_attr\n    def other_id(cls):\n        kind = Integer\n        return Column(kind)\n";
         let q = parse_sqlalchemy(src);
         assert!(
             q.diagnostics
                 .iter()
-                .any(|d| d.span.line == 10 && d.message.contains("declared_attr")),
+                .any(|d| d.span.line == 14 && d.message.contains("declared_attr")),
             "{:?}",
             q.diagnostics
         );
+        let a = &q.schema.tables[&QualName::new("public", "a")];
+        assert!(a.column("owner_id").is_some() && a.column("other_id").is_none());
+        assert!(q.schema.unread_columns.contains(&a.name));
         let t = &p.schema.tables[&QualName::new("public", "a")];
         assert!(t.column("id").is_some_and(|c| c.serial));
     }

@@ -52,6 +52,40 @@ fn utils_type(name: &str, call: Option<&ast::ExprCall>) -> Option<String> {
 }
 
 impl Sx<'_> {
+    /// The SQL type of type `name` called with `call` (the expression `e`) that is none of
+    /// SQLAlchemy's own: the model's or sqlalchemy-utils', or a warning saying why not.
+    pub(super) fn read_custom_type(
+        &mut self,
+        name: &str,
+        call: Option<&ast::ExprCall>,
+        e: &Expr,
+    ) -> Option<(String, bool)> {
+        let at = e.range().start().to_usize();
+        // A decorator whose impl names itself, through any chain, is no type.
+        self.type_depth += 1;
+        let found = if self.type_depth > 10 {
+            Some(Err(format!("`{}` is defined by itself", last(name))))
+        } else {
+            self.custom_type(name, call, 0)
+        };
+        self.type_depth -= 1;
+        let why = match found {
+            Some(Ok(t)) => return Some(t),
+            Some(Err(why)) => why,
+            None => format!(
+                "type `{}` is not one schemafix knows (a TypeDecorator or a type from another module?)",
+                last(name)
+            ),
+        };
+        self.diag(
+            Severity::Warning,
+            DiagKind::UnknownObject,
+            format!("line {}: {why}", self.line(at)),
+            at,
+        );
+        None
+    }
+
     /// `class X(TypeDecorator)` (or a subclass of one): remembered as a type, never a table.
     /// True when `c` is one.
     pub(super) fn type_decorator(&mut self, c: &ast::StmtClassDef, bases: &[String]) -> bool {
