@@ -29,7 +29,10 @@ impl Sx<'_> {
             }
             "relationship" | "synonym" | "association_proxy" | "hybrid_property" | "backref"
             | "Relationship" => None,
-            "Field" => self.sqlmodel_field(attr, annotation, call),
+            // SQLModel's `Field`; pydantic's (of a schema class) makes no column.
+            "Field" if !callee.starts_with("pydantic") => {
+                self.sqlmodel_field(attr, annotation, call)
+            }
             _ => None,
         }
     }
@@ -150,6 +153,10 @@ impl Sx<'_> {
             "timedelta" => ("INTERVAL".to_string(), false),
             "bytes" => ("BYTEA".to_string(), false),
             "UUID" => ("UUID".to_string(), false),
+            // pydantic's `UUID4` and friends are `Annotated[UUID, …]`.
+            "UUID1" | "UUID3" | "UUID4" | "UUID5" if py_type.starts_with("pydantic") => {
+                ("UUID".to_string(), false)
+            }
             other if self.py_enums.contains_key(other) => {
                 let labels = self.py_enums[other].clone();
                 let name = other.to_lowercase();
@@ -500,6 +507,16 @@ impl Sx<'_> {
             _ => (self.dotted(e)?, None),
         };
         let arg = |i: usize| call.and_then(|c| c.args.get(i));
+        // `DATETIME = DateTime(timezone=True)`, `sa_JSON = sa.JSON`: a module-level name bound
+        // to a type.
+        if let (Expr::Name(n), None) = (e, call) {
+            if let Some(t) = self.type_aliases.get(n.id.as_str()).cloned() {
+                self.type_depth += 1;
+                let found = (self.type_depth < 10).then(|| self.type_expr(&t)).flatten();
+                self.type_depth -= 1;
+                return found;
+            }
+        }
         // A model's own type, even of a name SQLAlchemy also has (`class JSON(TypeDecorator)`).
         if self.decorators.contains_key(last(&name)) && !name.starts_with("sqlalchemy.") {
             return self.read_custom_type(&name, call, e);
@@ -520,12 +537,13 @@ impl Sx<'_> {
                 false
             }
         };
-        let ints = &self.ints;
+        let (ints, dicts) = (&self.ints, &self.dicts);
         let mut int_arg = |i: usize, k: &str| {
             let given = call.and_then(|c| c.args.get(i).or_else(|| kw(c, k)))?;
             let n = int_const(given).or_else(|| match given {
                 Expr::Name(n) => ints.get(n.id.as_str()).copied(),
-                _ => None,
+                // `LENGTHS["name"]`, `LENGTHS.get("name")` of a module-level dict literal.
+                _ => dict_item(dicts, given).and_then(int_const),
             });
             if n.is_none() && !is_none(given) {
                 unreadable.get_or_insert(given.range().start().to_usize());
@@ -576,7 +594,17 @@ impl Sx<'_> {
                     "TIME WITHOUT TIME ZONE".into()
                 }
             }
-            "Interval" | "INTERVAL" => "INTERVAL".into(),
+            // `Interval(second_precision=6)`, `INTERVAL(precision=6)`: PostgreSQL's interval(6).
+            "Interval" | "INTERVAL" if call.and_then(|c| kw(c, "fields")).is_some() => {
+                unreadable.get_or_insert(e.range().start().to_usize());
+                "INTERVAL".into()
+            }
+            "Interval" | "INTERVAL" => {
+                match int_arg(99, "second_precision").or_else(|| int_arg(0, "precision")) {
+                    Some(p) => format!("INTERVAL({p})"),
+                    None => "INTERVAL".into(),
+                }
+            }
             "Numeric" | "NUMERIC" | "DECIMAL" => {
                 match (int_arg(0, "precision"), int_arg(1, "scale")) {
                     (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
@@ -587,7 +615,7 @@ impl Sx<'_> {
             "Float" | "FLOAT" => with_len("FLOAT", int_arg(0, "precision")),
             "Double" | "DOUBLE" | "DOUBLE_PRECISION" => "DOUBLE PRECISION".into(),
             "REAL" => "REAL".into(),
-            "LargeBinary" | "BYTEA" | "LargeBinaryType" => "BYTEA".into(),
+            "LargeBinary" | "BYTEA" | "LargeBinaryType" | "PickleType" => "BYTEA".into(),
             "JSON" => "JSON".into(),
             "JSONB" => "JSONB".into(),
             "UUID" | "Uuid" => "UUID".into(),

@@ -34,32 +34,8 @@ impl Sx<'_> {
                 column_at.insert((q.clone(), c.name.clone()), c.at);
             }
         }
-        // Types of columns that take them from their foreign key (through a chain of such
-        // columns, as far as it goes).
-        let type_of = |target: &str| -> Option<String> {
-            let mut target = target.to_string();
-            for _ in 0..=tables.len() {
-                let (t, c) = target.rsplit_once('.')?;
-                let t = last(t);
-                let col = tables
-                    .iter()
-                    .find(|x| x.name == t)?
-                    .columns
-                    .iter()
-                    .find(|x| x.name == c)?;
-                if col.typed_by_fk {
-                    target = col.fk.as_ref()?.target.clone();
-                    continue;
-                }
-                return Some(match col.sql_type.as_str() {
-                    "SERIAL" => "INTEGER".into(),
-                    "BIGSERIAL" => "BIGINT".into(),
-                    other => other.to_string(),
-                });
-            }
-            None
-        };
-        for t in &tables {
+        // A sequence a column names is made even when the column is not compared.
+        for t in &self.tables {
             for c in &t.columns {
                 if let Some((seq, start)) = &c.sequence {
                     let start = start
@@ -88,10 +64,11 @@ impl Sx<'_> {
             for c in &t.columns {
                 let mut ty = c.sql_type.clone();
                 if c.typed_by_fk {
+                    // Known: a column whose referenced type is not is not compared.
                     ty =
                         c.fk.as_ref()
-                            .and_then(|fk| type_of(&fk.target))
-                            .unwrap_or_else(|| "INTEGER".into());
+                            .and_then(|fk| fk_type(&tables, &fk.target))
+                            .unwrap_or_default();
                 }
                 let integer = c.integer || matches!(ty.as_str(), "INTEGER" | "BIGINT" | "SMALLINT");
                 // SQLAlchemy's autoincrement: the one integer primary key column without a
@@ -406,6 +383,22 @@ impl Sx<'_> {
 /// that name such a column: those are not compared, and the table is marked unread, so nothing
 /// of it is dropped for being missing from the model.
 fn not_compared(mut tables: Vec<TableSpec>) -> Vec<TableSpec> {
+    // A column typed by its foreign key whose referenced column's type is not known.
+    let untyped: Vec<(usize, usize)> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| t.columns.iter().enumerate().map(move |(ci, c)| (ti, ci, c)))
+        .filter(|(_, _, c)| {
+            c.typed_by_fk
+                && c.fk
+                    .as_ref()
+                    .is_none_or(|fk| fk_type(&tables, &fk.target).is_none())
+        })
+        .map(|(ti, ci, _)| (ti, ci))
+        .collect();
+    for (ti, ci) in untyped {
+        tables[ti].columns[ci].unknown = true;
+    }
     for t in &mut tables {
         // A primary key with a column not read is not read: none of its columns is compared
         // (the rest would make another key, or a serial).
@@ -463,4 +456,33 @@ fn truncated(name: String) -> String {
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     let head: String = name.chars().take(55).collect();
     format!("{head}_{}", &hex[hex.len() - 4..])
+}
+
+/// The type of the column `target` (`table.column`) names, through a chain of columns typed by
+/// their foreign keys; `None` when it is not known (not among the tables, or not read).
+fn fk_type(tables: &[TableSpec], target: &str) -> Option<String> {
+    let mut target = target.to_string();
+    for _ in 0..=tables.len() {
+        let (t, c) = target.rsplit_once('.')?;
+        let t = last(t);
+        let col = tables
+            .iter()
+            .find(|x| x.name == t)?
+            .columns
+            .iter()
+            .find(|x| x.name == c)?;
+        if col.unknown {
+            return None;
+        }
+        if col.typed_by_fk {
+            target = col.fk.as_ref()?.target.clone();
+            continue;
+        }
+        return Some(match col.sql_type.as_str() {
+            "SERIAL" => "INTEGER".into(),
+            "BIGSERIAL" => "BIGINT".into(),
+            other => other.to_string(),
+        });
+    }
+    None
 }

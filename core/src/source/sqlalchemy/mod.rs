@@ -234,6 +234,8 @@ struct Sx<'a> {
     /// Some table's name is not known (computed): tables missing from the model are not
     /// dropped (the schema describes only the tables read).
     partial: bool,
+    /// Module-level names bound to a SQLAlchemy type (`DATETIME = DateTime(timezone=True)`).
+    type_aliases: BTreeMap<String, Expr>,
     /// `functools.partial(f, …)` bound to module-level names.
     partials: BTreeMap<String, ast::ExprCall>,
     /// How deep reading a decorator's type has gone (one defined by itself stops).
@@ -455,6 +457,20 @@ impl Sx<'_> {
         if let Expr::Dict(_) = a.value.as_ref() {
             self.dicts.insert(target.clone(), a.value.as_ref().clone());
         }
+        // A name bound to one of SQLAlchemy's types, or to a call of one.
+        let named = match a.value.as_ref() {
+            Expr::Call(c) => self.dotted(&c.func),
+            v => self.dotted(v),
+        };
+        match named {
+            Some(t) if t.starts_with("sqlalchemy.") && last(&t).starts_with(char::is_uppercase) => {
+                self.type_aliases
+                    .insert(target.clone(), a.value.as_ref().clone());
+            }
+            _ => {
+                self.type_aliases.remove(&target);
+            }
+        }
         let Some(callee) = self.callee(&a.value) else {
             return;
         };
@@ -634,6 +650,18 @@ impl Sx<'_> {
                             info.is_abstract = matches!(a.value.as_ref(), Expr::Constant(x) if matches!(x.value, Constant::Bool(true)))
                         }
                         "__table_args__" => self.table_args(&a.value, &mut info),
+                        "__versioned__" => {
+                            // SQLAlchemy-Continuum adds a version table per such class (and
+                            // its own), made when the mappers are configured.
+                            let at = a.range.start().to_usize();
+                            self.diag(
+                                Severity::Warning,
+                                DiagKind::IgnoredClause,
+                                format!("line {}: class {name}: SQLAlchemy-Continuum's version tables are made when the models run; they are not read statically, so no table missing from the model is dropped (--python reads them)", self.line(at)),
+                                at,
+                            );
+                            self.partial = true;
+                        }
                         _ => {
                             if let Some(col) = self.column_value(attr, None, &a.value) {
                                 attr_of.push((info.columns.len(), attr.to_string()));
@@ -836,8 +864,17 @@ impl Sx<'_> {
                 || self.declarative(b, 0)
                 || last(b) == "SQLModel"
                 || matches!(last(b), "object" | "Generic" | "Protocol" | "ABC")
-                || b.starts_with("typing.")
-                || b.starts_with("abc.");
+                || ["typing.", "abc.", "sqlalchemy.", "pydantic."]
+                    .iter()
+                    .any(|m| b.starts_with(m))
+                // Well-known mixins that hold no columns.
+                || matches!(
+                    b.as_str(),
+                    "flask_login.UserMixin"
+                        | "flask_login.AnonymousUserMixin"
+                        | "flask_security.UserMixin"
+                        | "flask_security.RoleMixin"
+                );
             if !known && !out.contains(b) {
                 out.push(b.clone());
             } else if depth < 20 {

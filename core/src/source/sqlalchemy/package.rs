@@ -93,6 +93,7 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
         decorators: BTreeMap::new(),
         type_depth: 0,
         partials: BTreeMap::new(),
+        type_aliases: BTreeMap::new(),
         partial: false,
         enums: BTreeMap::new(),
         tables: Vec::new(),

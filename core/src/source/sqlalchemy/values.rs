@@ -213,3 +213,28 @@ pub(super) fn camel_to_snake(name: &str) -> String {
     }
     out
 }
+
+/// `d["key"]` or `d.get("key")` of a module-level dict literal `d`: the value's expression.
+pub(super) fn dict_item<'d>(dicts: &'d BTreeMap<String, Expr>, e: &Expr) -> Option<&'d Expr> {
+    let (dict, key) = match e {
+        Expr::Subscript(s) => (s.value.as_ref(), s.slice.as_ref()),
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Attribute(a) if a.attr.as_str() == "get" && c.args.len() == 1 => {
+                (a.value.as_ref(), &c.args[0])
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let (Expr::Name(n), Some(key)) = (dict, str_const(key)) else {
+        return None;
+    };
+    let Some(Expr::Dict(d)) = dicts.get(n.id.as_str()) else {
+        return None;
+    };
+    d.keys
+        .iter()
+        .zip(&d.values)
+        .find(|(k, _)| k.as_ref().and_then(str_const).as_deref() == Some(key.as_str()))
+        .map(|(_, v)| v)
+}
