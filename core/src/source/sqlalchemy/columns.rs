@@ -447,11 +447,15 @@ impl Sx<'_> {
             Some(a) => match self.str_value(a) {
                 Some(s) => s,
                 None => {
-                    // `ForeignKey(User.id)`: a class attribute.
+                    // `ForeignKey(User.id)`: a class attribute (of a class whose table's name
+                    // is made when the tables are built, resolved then).
                     let d = self.dotted(a)?;
                     let (cls, col) = d.rsplit_once('.')?;
-                    let table = self.classes.get(last(cls))?.tablename.clone()?;
-                    format!("{table}.{col}")
+                    let class = self.classes.get(last(cls))?;
+                    match &class.tablename {
+                        Some(table) => format!("{table}.{col}"),
+                        None => format!("{}{}.{col}", package::MODULE, last(cls)),
+                    }
                 }
             },
             None => return None,
@@ -502,6 +506,24 @@ impl Sx<'_> {
 
     /// A SQLAlchemy type expression → its PostgreSQL DDL spelling, and whether it is an integer.
     pub(super) fn type_expr(&mut self, e: &Expr) -> Option<(String, bool)> {
+        // `T.with_variant(U, "sqlite")`: T on PostgreSQL, unless a variant names it.
+        if let Expr::Call(c) = e {
+            if let Expr::Attribute(m) = c.func.as_ref() {
+                if m.attr.as_str() == "with_variant" {
+                    let dialects = c.args.get(1).or_else(|| kw(c, "dialect_name"))?;
+                    let names: Vec<String> = match dialects {
+                        Expr::List(l) => l.elts.iter().filter_map(str_const).collect(),
+                        Expr::Tuple(t) => t.elts.iter().filter_map(str_const).collect(),
+                        other => str_const(other).into_iter().collect(),
+                    };
+                    return if names.iter().any(|n| n == "postgresql") {
+                        self.type_expr(c.args.first()?)
+                    } else {
+                        self.type_expr(&m.value)
+                    };
+                }
+            }
+        }
         let (name, call) = match e {
             Expr::Call(c) => (self.dotted(&c.func)?, Some(c)),
             _ => (self.dotted(e)?, None),
@@ -853,16 +875,35 @@ impl Sx<'_> {
                         | "ondelete"
                         | "onupdate"
                         | "quote"
+                        | "_create_rule"
                 ) || ["sqlite_", "mysql_", "mariadb_", "mssql_", "oracle_"]
                     .iter()
                     .any(|p| a.as_str().starts_with(p))
             })
         });
+        // `_create_rule=lambda compiler: compiler.dialect.name == "oracle"`: made for that
+        // database only.
+        match kw(c, "_create_rule").map(only_for_dialect) {
+            None => {}
+            Some(Some(d)) if d != "postgresql" => return None,
+            Some(Some(_)) => {}
+            Some(None) => return self.unread_item(None, &callee, at),
+        }
         let item = if known {
             self.table_item_of(last(&callee), c, name)
         } else {
             None
         };
+        self.unread_item(item, &callee, at)
+    }
+
+    /// `item`, or (when it was not read) a warning at `at` and `TableItem::Unread`.
+    fn unread_item(
+        &mut self,
+        item: Option<TableItem>,
+        callee: &str,
+        at: usize,
+    ) -> Option<TableItem> {
         if item.is_none() {
             self.diag(
                 Severity::Warning,
@@ -870,7 +911,7 @@ impl Sx<'_> {
                 format!(
                     "line {}: `{}(…)` in the table's arguments is not read statically, so it is not compared, and the table's keys and indexes missing from the model are not dropped (--python reads the models exactly)",
                     self.line(at),
-                    last(&callee)
+                    last(callee)
                 ),
                 at,
             );

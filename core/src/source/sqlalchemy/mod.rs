@@ -457,15 +457,34 @@ impl Sx<'_> {
         if let Expr::Dict(_) = a.value.as_ref() {
             self.dicts.insert(target.clone(), a.value.as_ref().clone());
         }
-        // A name bound to one of SQLAlchemy's types, or to a call of one.
+        // A name bound to one of SQLAlchemy's types, or to a call of one (or a variant of a
+        // type so bound).
         let named = match a.value.as_ref() {
-            Expr::Call(c) => self.dotted(&c.func),
+            Expr::Call(c) => match c.func.as_ref() {
+                Expr::Attribute(m) if m.attr.as_str() == "with_variant" => match m.value.as_ref() {
+                    Expr::Name(n) if self.type_aliases.contains_key(n.id.as_str()) => {
+                        Some("sqlalchemy.Variant".to_string())
+                    }
+                    v => self.dotted(v),
+                },
+                f => self.dotted(f),
+            },
             v => self.dotted(v),
         };
         match named {
             Some(t) if t.starts_with("sqlalchemy.") && last(&t).starts_with(char::is_uppercase) => {
-                self.type_aliases
-                    .insert(target.clone(), a.value.as_ref().clone());
+                // `T = T.with_variant(…)`: the variant of what `T` was.
+                let mut value = a.value.as_ref().clone();
+                if let Expr::Call(c) = &mut value {
+                    if let Expr::Attribute(m) = c.func.as_mut() {
+                        if let Expr::Name(n) = m.value.as_ref() {
+                            if let Some(was) = self.type_aliases.get(n.id.as_str()) {
+                                m.value = Box::new(was.clone());
+                            }
+                        }
+                    }
+                }
+                self.type_aliases.insert(target.clone(), value);
             }
             _ => {
                 self.type_aliases.remove(&target);
@@ -950,6 +969,7 @@ impl Sx<'_> {
             "sqlalchemy",
             "flask_sqlalchemy",
             "sqlmodel",
+            "pydantic",
             "typing",
             "enum",
             "datetime",
@@ -1130,6 +1150,23 @@ impl Sx<'_> {
                 unread,
                 at: c.at,
             });
+        }
+        // `ForeignKey(User.id)` of a class whose table's name was made (Flask-SQLAlchemy's,
+        // SQLModel's): now known; a class without a table leaves the column unknown.
+        for t in &mut self.tables {
+            for c in &mut t.columns {
+                let Some(fk) = c.fk.as_mut() else { continue };
+                let Some(target) = fk.target.strip_prefix(package::MODULE) else {
+                    continue;
+                };
+                match target
+                    .rsplit_once('.')
+                    .and_then(|(class, col)| Some((built.get(class)?, col)))
+                {
+                    Some((table, col)) => fk.target = format!("{table}.{col}"),
+                    None => c.unknown = true,
+                }
+            }
         }
     }
 }

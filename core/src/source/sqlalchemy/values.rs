@@ -238,3 +238,24 @@ pub(super) fn dict_item<'d>(dicts: &'d BTreeMap<String, Expr>, e: &Expr) -> Opti
         .find(|(k, _)| k.as_ref().and_then(str_const).as_deref() == Some(key.as_str()))
         .map(|(_, v)| v)
 }
+
+/// The database a `_create_rule=lambda compiler: compiler.dialect.name == "x"` makes its item
+/// for; `None` for any other rule.
+pub(super) fn only_for_dialect(rule: &Expr) -> Option<String> {
+    let Expr::Lambda(l) = rule else { return None };
+    let Expr::Compare(c) = l.body.as_ref() else {
+        return None;
+    };
+    let ([ast::CmpOp::Eq], [right]) = (c.ops.as_slice(), c.comparators.as_slice()) else {
+        return None;
+    };
+    let Expr::Attribute(name) = c.left.as_ref() else {
+        return None;
+    };
+    let Expr::Attribute(dialect) = name.value.as_ref() else {
+        return None;
+    };
+    (name.attr.as_str() == "name" && dialect.attr.as_str() == "dialect")
+        .then(|| str_const(right))
+        .flatten()
+}
