@@ -479,7 +479,7 @@ impl Sx<'_> {
                     if let Expr::Attribute(m) = c.func.as_mut() {
                         if let Expr::Name(n) = m.value.as_ref() {
                             if let Some(was) = self.type_aliases.get(n.id.as_str()) {
-                                m.value = Box::new(was.clone());
+                                *m.value = was.clone();
                             }
                         }
                     }
