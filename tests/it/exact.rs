@@ -172,8 +172,9 @@ fn a_package_whose_base_lives_in_another_module_reads_whole() {
         strip(&stdout)
     );
     assert_eq!(strip(&files), strip(&stdout));
-    // Without --python, a second model file is refused, not ignored.
-    refused(&["diff", &current, &root, &root]);
+    // Without --python, the package is read statically, to the same plan.
+    let (read, _) = assert_succeeds(&["diff", &current, &format!("{root}/app")]);
+    assert_eq!(strip(&read), strip(&stdout));
 }
 
 #[test]
@@ -596,4 +597,86 @@ fn type_numbers_from_module_constants_are_read_and_unknown_ones_not_compared() {
     );
     let (stdout, _) = assert_succeeds(&["diff", &lacking, &other, "--exit-code"]);
     assert!(stdout.trim().is_empty(), "{stdout}");
+}
+
+#[test]
+fn a_package_read_statically_is_what_sqlalchemy_creates() {
+    // A package as projects lay one out: the base (with its own columns and a naming
+    // convention) in one module, types, constants and a partial in another, the models in a
+    // subpackage importing them absolutely and relatively.
+    let s = Scratch::new("static-package");
+    for d in ["app", "app/models"] {
+        std::fs::create_dir_all(s.path().join(d)).unwrap();
+    }
+    s.file("app/__init__.py", "");
+    s.file(
+        "app/db.py",
+        "from sqlalchemy import MetaData\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    metadata = MetaData(naming_convention={\"fk\": \"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s\", \"ix\": \"ix_%(column_0_label)s\"})\n    id: Mapped[int] = mapped_column(primary_key=True)\n",
+    );
+    s.file(
+        "app/types.py",
+        "import functools\n\nfrom sqlalchemy import Column, DateTime, String, types\n\nLONG = 255\nUSERS_ID = \"users.id\"\nDATETIME = DateTime(timezone=True)\nRequired = functools.partial(Column, nullable=False)\n\n\nclass Email(types.TypeDecorator):\n    impl = String\n    cache_ok = True\n",
+    );
+    s.file(
+        "app/models/__init__.py",
+        "from .user import User\nfrom .post import Post\n",
+    );
+    s.file(
+        "app/models/user.py",
+        "from sqlalchemy import Column, String\n\nfrom ..db import Base\nfrom ..types import DATETIME, LONG, Email, Required\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n    email = Required(Email(LONG), index=True)\n    name = Column(String(LONG))\n    created = Column(DATETIME)\n",
+    );
+    s.file(
+        "app/models/post.py",
+        "from sqlalchemy import Column, ForeignKey, Integer, Text\n\nfrom app import types\nfrom app.db import Base\n\n\nclass Post(Base):\n    __tablename__ = \"posts\"\n    author_id = Column(Integer, ForeignKey(types.USERS_ID), nullable=False)\n    body = types.Required(Text)\n",
+    );
+    let empty = s.file("empty.sql", "");
+    let app = s.path().join("app").to_string_lossy().into_owned();
+    let python = format!("--python={}", oracle().display());
+    let statements = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| !l.starts_with("--") && !l.trim().is_empty())
+            .map(String::from)
+            .collect()
+    };
+    // From nothing: the same statements read statically as from real SQLAlchemy.
+    let (exact_sql, _) = assert_succeeds(&["diff", &empty, &app, &python]);
+    let (static_sql, stderr) = assert_succeeds(&["diff", &empty, &app]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert_eq!(statements(&static_sql), statements(&exact_sql));
+    assert!(
+        static_sql.contains("fk_posts_author_id_users") && static_sql.contains("ix_users_email"),
+        "{static_sql}"
+    );
+    // Against the schema SQLAlchemy makes, nothing; a reason cites the file and its line.
+    let created = s.file("created.sql", statements(&exact_sql).join("\n"));
+    let (stdout, _) = assert_succeeds(&["diff", &created, &app, "--exit-code"]);
+    assert!(stdout.trim().is_empty(), "{stdout}");
+    let lacking = s.file(
+        "lacking.sql",
+        statements(&exact_sql)
+            .join("\n")
+            .replace("    name character varying(255),\n", ""),
+    );
+    assert!(
+        std::fs::read_to_string(&lacking).unwrap().len()
+            < std::fs::read_to_string(&created).unwrap().len()
+    );
+    let (stdout, _) = assert_succeeds(&["diff", &lacking, &app]);
+    assert_eq!(
+        statements(&stdout),
+        ["ALTER TABLE users ADD COLUMN name character varying(255);"],
+        "{stdout}"
+    );
+    assert!(stdout.contains("app/models/user.py:10)"), "{stdout}");
+    // Given alone, the models' module cannot see the base: its tables are not compared
+    // rather than read wrongly, and nothing is planned.
+    let user = s
+        .path()
+        .join("app/models/user.py")
+        .to_string_lossy()
+        .into_owned();
+    let out = run_schemafix(&["diff", &created, &user]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(statements(&stdout).is_empty(), "{stdout}");
 }

@@ -560,10 +560,11 @@ impl Sx<'_> {
             }
         };
         let (ints, dicts) = (&self.ints, &self.dicts);
+        let dotted = |e: &Expr| self.dotted(e);
         let mut int_arg = |i: usize, k: &str| {
             let given = call.and_then(|c| c.args.get(i).or_else(|| kw(c, k)))?;
             let n = int_const(given).or_else(|| match given {
-                Expr::Name(n) => ints.get(n.id.as_str()).copied(),
+                Expr::Name(_) | Expr::Attribute(_) => ints.get(&dotted(given)?).copied(),
                 // `LENGTHS["name"]`, `LENGTHS.get("name")` of a module-level dict literal.
                 _ => dict_item(dicts, given).and_then(int_const),
             });

@@ -298,10 +298,10 @@ impl Sx<'_> {
         }
     }
 
-    /// A string literal, or a module-level string constant by name.
+    /// A string literal, or a module-level string constant by name (`NAME`, `module.NAME`).
     fn str_value(&self, e: &Expr) -> Option<String> {
         match e {
-            Expr::Name(n) => self.strs.get(n.id.as_str()).cloned(),
+            Expr::Name(_) | Expr::Attribute(_) => self.strs.get(&self.dotted(e)?).cloned(),
             _ => str_const(e),
         }
     }
@@ -319,10 +319,10 @@ impl Sx<'_> {
 
     /// The partial `c` calls, when its function is a name bound to `functools.partial(…)`.
     fn partial_of(&self, c: &ast::ExprCall) -> Option<&ast::ExprCall> {
-        match c.func.as_ref() {
-            Expr::Name(n) if !self.partials.is_empty() => self.partials.get(n.id.as_str()),
-            _ => None,
+        if self.partials.is_empty() {
+            return None;
         }
+        self.partials.get(&self.dotted(&c.func)?)
     }
 
     /// `c` with a partial's function and arguments put in (its own keywords win).

@@ -265,3 +265,66 @@ impl Sx<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, module: &str, text: &str) -> ModelFile {
+        ModelFile {
+            name: name.into(),
+            module: module.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn modules_see_each_other_and_only_their_own_imports() {
+        let files = [
+            // A schema class named as a table class of another module, read first.
+            file(
+                "app/schemas.py",
+                "app.schemas",
+                "from pydantic import BaseModel\n\nclass Document(BaseModel):\n    title: str\n",
+            ),
+            file(
+                "app/models/doc.py",
+                "app.models.doc",
+                "from sqlalchemy import Column, Integer, String\nfrom .. import db\nfrom ..db import LEN as N\n\nclass Document(db.Base):\n    __tablename__ = 'documents'\n    id = Column(Integer, primary_key=True)\n    title = Column(String(N))\n",
+            ),
+            file(
+                "app/db.py",
+                "app.db",
+                "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\nLEN = 90\n",
+            ),
+        ];
+        let (p, text) = parse_sqlalchemy_files(&files);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let t = &p.schema.tables[&QualName::new("public", "documents")];
+        assert_eq!(
+            t.column("title").map(|c| c.data_type.to_string()),
+            Some("character varying(90)".into())
+        );
+        // Lines are counted per file, and the file is named.
+        let c = t.column("title").unwrap();
+        assert_eq!(c.span.line, 8);
+        assert_eq!(
+            crate::source::file_of(&p.files, c.span),
+            Some("app/models/doc.py")
+        );
+        assert!(text.starts_with("from pydantic"));
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_file_and_line() {
+        let files = [
+            file("a.py", "a", "x = 1\n"),
+            file("b.py", "b", "x = 1\nclass (:\n"),
+        ];
+        let (p, _) = parse_sqlalchemy_files(&files);
+        let d = &p.diagnostics[0];
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(d.span.line, 2);
+        assert_eq!(crate::source::file_of(&p.files, d.span), Some("b.py"));
+    }
+}
