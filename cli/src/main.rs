@@ -224,7 +224,8 @@ struct PythonArgs {
     /// How long importing the models may take (--python).
     #[arg(long, default_value = "2m", value_parser = parse_duration)]
     python_timeout: Duration,
-    /// More model files, packages or modules, read with the desired one (--python only).
+    /// More model files or package directories, read with the desired one as one package
+    /// (statically; with --python, dotted modules too).
     #[arg(value_name = "MODELS")]
     more_models: Vec<String>,
 }
