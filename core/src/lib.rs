@@ -54,7 +54,9 @@ pub use schema::{
 };
 pub use source::capture::{parse_capture, CAPTURE_HELPER};
 pub use source::detect::{detect, Format};
-pub use source::{file_of, parse, parse_sqlalchemy_files, ModelFile, Parsed, SourceFile};
+pub use source::{
+    file_of, module_name, parse, parse_sqlalchemy_files, ModelFile, Parsed, SourceFile,
+};
 pub use sql::step_sql;
 pub use verify::{batches, outcome, script, Batch, Outcome, Script, ScriptStatement};
 

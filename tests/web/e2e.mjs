@@ -449,6 +449,11 @@ const viaExactApi = await x.evaluate(async ([d, m, flaskModel]) => {
     exact: true, modelFile: 'app/models/user.py',
     files: { 'app/__init__.py': '', 'app/db.py': 'from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n' },
   });
+  // The same project read statically (no Python): the same statement, the same citation.
+  const pkgStatic = api.diff(d, 'from sqlalchemy import String\nfrom sqlalchemy.orm import Mapped, mapped_column\nfrom app.db import Base\n\n\nclass User(Base):\n    __tablename__ = "users"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    nickname: Mapped[str | None] = mapped_column(String(30))\n', {
+    modelFile: 'app/models/user.py',
+    files: { 'app/__init__.py': '', 'app/db.py': 'from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n' },
+  });
   const broken = await api.diff(d, 'import app_settings_that_do_not_exist\n', { exact: true });
   const flask = await api.diff('', flaskModel, { exact: true });
   const sqlmodel = await api.diff('', 'from sqlmodel import SQLModel, Field\n', { exact: true });
@@ -456,6 +461,8 @@ const viaExactApi = await x.evaluate(async ([d, m, flaskModel]) => {
     sql: seed.sql, ms,
     pkg: pkg.sql,
     pkgCites: pkg.plan.steps.map((s) => s.reason).join(' | '),
+    pkgStatic: pkgStatic.sql,
+    pkgStaticCites: pkgStatic.plan.steps.map((s) => s.reason).join(' | '),
     broken: broken.to_diagnostics.filter((x) => x.severity === 'error').map((x) => [x.span.line, x.message]),
     flask: flask.plan.steps.map((s) => s.change.kind),
     flaskErrors: flask.to_diagnostics.filter((x) => x.severity === 'error').map((x) => x.message),
@@ -467,6 +474,8 @@ results.exact_api_ms = viaExactApi.ms;
 check(viaExactApi.pkg.includes('ALTER TABLE users ADD COLUMN nickname character varying(30);')
   && viaExactApi.pkgCites.includes('app/models/user.py:9'),
   'several files keep their paths: a base imported from another module, reasons cite the file', JSON.stringify(viaExactApi));
+check(viaExactApi.pkgStatic === viaExactApi.pkg && viaExactApi.pkgStaticCites.includes('app/models/user.py:9'),
+  'a project of several files read statically by the JS API: the exact reading\'s statements', JSON.stringify([viaExactApi.pkgStatic, viaExactApi.pkgStaticCites]));
 check(viaExactApi.broken.length === 1 && viaExactApi.broken[0][0] === 1 && viaExactApi.broken[0][1].includes("No module named 'app_settings_that_do_not_exist'"),
   'a failing import is an error at its line', JSON.stringify(viaExactApi.broken));
 check(viaExactApi.flaskErrors.length === 0 && viaExactApi.flask.filter((k) => k === 'create-table').length >= 1,

@@ -25,10 +25,11 @@ export interface DiffOptions {
     /** Read the desired side's models exactly: run them with real SQLAlchemy in Pyodide (loaded
      *  from this site into a worker on first use). `diff` then returns a promise. */
     exact?: boolean;
-    /** With `exact`: the file `to` is imported as (default "models.py"). */
+    /** The path `to` has in its project (default "models.py"), with `files`. */
     modelFile?: string;
-    /** With `exact`: more files of the project by path ("app/db.py": text); each `.py` file is
-     *  imported too, with the project's root on `sys.path`. */
+    /** More files of the models' project by path ("app/db.py": text), read with `to` as one
+     *  package (imports between them followed); with `exact`, each `.py` file is imported too,
+     *  with the project's root on `sys.path`. */
     files?: Record<string, string>;
 }
 /** Every kind of change (`Step.change.kind`), as core names them. */
@@ -288,11 +289,35 @@ pub fn diff(
         })
         .into());
     }
+    let to_format = format_of(o.to_format.as_deref())?;
+    // Models with more files of their project: read together, statically.
+    if !o.files.is_empty()
+        && to_format.unwrap_or_else(|| schemafix_core::detect(to)) == Format::SqlAlchemy
+    {
+        let others = o
+            .files
+            .iter()
+            .map(|(name, text)| crate::state::File {
+                name: name.clone(),
+                text: text.clone(),
+            })
+            .collect();
+        let main = o.model_file.clone().unwrap_or_else(|| "models.py".into());
+        let files = crate::state::project_files(others, Some(main.clone()), to.to_string());
+        let m = crate::state::migrate_project(
+            from,
+            format_of(o.from_format.as_deref())?,
+            &files,
+            &main,
+            &o.plan_options(),
+        );
+        return to_js(&m);
+    }
     let m = migrate(
         from,
         format_of(o.from_format.as_deref())?,
         to,
-        format_of(o.to_format.as_deref())?,
+        to_format,
         &o.plan_options(),
     );
     to_js(&m)

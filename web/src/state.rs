@@ -77,6 +77,38 @@ pub fn project_files(mut others: Vec<File>, name: Option<String>, text: String) 
     others
 }
 
+/// The migration from `from` to a project of several model files, read statically as the
+/// command line reads a package; a diagnostic in a file other than `main` (the editor's) names
+/// its file and line.
+pub fn migrate_project(
+    from: &str,
+    from_format: Option<Format>,
+    files: &[File],
+    main: &str,
+    options: &PlanOptions,
+) -> Migration {
+    let models: Vec<schemafix_core::ModelFile> = files
+        .iter()
+        .filter(|f| f.name.ends_with(".py"))
+        .map(|f| schemafix_core::ModelFile {
+            name: f.name.clone(),
+            module: schemafix_core::module_name(&f.name),
+            text: f.text.clone(),
+        })
+        .collect();
+    let (mut to, _) = schemafix_core::parse_sqlalchemy_files(&models);
+    for d in &mut to.diagnostics {
+        if let Some(file) = schemafix_core::file_of(&to.files, d.span).filter(|f| *f != main) {
+            d.message = format!("{file}:{}: {}", d.span.line, d.message);
+        }
+    }
+    schemafix_core::migrate_parsed(
+        schemafix_core::parse(from, from_format),
+        (Format::SqlAlchemy, to),
+        options,
+    )
+}
+
 /// Which editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -254,8 +286,19 @@ impl State {
         self.exact && self.format(Side::To) == Format::SqlAlchemy
     }
 
-    /// Runs the pipeline on the current inputs.
+    /// Runs the pipeline on the current inputs (a project of several model files read
+    /// together).
     pub fn compute(&self) -> Migration {
+        if !self.to_files.is_empty() && self.format(Side::To) == Format::SqlAlchemy {
+            let main = self.to_name.clone().unwrap_or_else(|| MODEL_FILE.into());
+            return migrate_project(
+                &self.from,
+                self.from_format,
+                &self.model_files(),
+                &main,
+                &self.plan_options(),
+            );
+        }
         migrate(
             &self.from,
             self.from_format,

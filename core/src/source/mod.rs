@@ -6,7 +6,7 @@ pub(crate) mod detect;
 pub(crate) mod psql;
 pub(crate) mod split;
 pub(crate) mod sqlalchemy;
-pub use sqlalchemy::{parse_sqlalchemy_files, ModelFile};
+pub use sqlalchemy::{module_name, parse_sqlalchemy_files, ModelFile};
 
 use serde::{Deserialize, Serialize};
 

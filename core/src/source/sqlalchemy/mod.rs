@@ -14,7 +14,7 @@ mod values;
 
 use values::*;
 
-pub use package::{parse_sqlalchemy_files, ModelFile};
+pub use package::{module_name, parse_sqlalchemy_files, ModelFile};
 
 use std::collections::{BTreeMap, BTreeSet};
 

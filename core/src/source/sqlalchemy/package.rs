@@ -19,6 +19,17 @@ pub struct ModelFile {
     pub text: String,
 }
 
+/// The dotted module a file's path in its project names: `app/models/user.py` is
+/// `app.models.user`, `app/__init__.py` is `app`.
+pub fn module_name(path: &str) -> String {
+    let path = path.trim_start_matches("./").trim_end_matches(".py");
+    let mut parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    if parts.len() > 1 && parts.last() == Some(&"__init__") {
+        parts.pop();
+    }
+    parts.join(".")
+}
+
 /// Reads several model files as one model (see [`ModelFile`]); diagnostics point into the
 /// file they concern (`Parsed::files`, lines counted per file) of the joined text returned.
 pub fn parse_sqlalchemy_files(files: &[ModelFile]) -> (Parsed, String) {
@@ -313,6 +324,13 @@ mod tests {
             Some("app/models/doc.py")
         );
         assert!(text.starts_with("from pydantic"));
+    }
+
+    #[test]
+    fn paths_name_modules() {
+        assert_eq!(module_name("app/models/user.py"), "app.models.user");
+        assert_eq!(module_name("./app/__init__.py"), "app");
+        assert_eq!(module_name("models.py"), "models");
     }
 
     #[test]
