@@ -748,6 +748,15 @@ impl Sx<'_> {
         if let Some(s) = str_const(e) {
             return Some(quote_literal(&s));
         }
+        // `DefaultClause(x)`: what `server_default=x` says.
+        if let Expr::Call(c) = e {
+            if self.callee(e).as_deref().map(last) == Some("DefaultClause")
+                && c.args.len() == 1
+                && c.keywords.is_empty()
+            {
+                return self.server_default(&c.args[0]);
+            }
+        }
         let at = e.range().start().to_usize();
         let sql = self.sql_text(e);
         if sql.is_none() {
@@ -1013,10 +1022,73 @@ impl Sx<'_> {
         self.dotted(a).map(|d| crate::quote::quote_ident(last(&d)))
     }
 
-    /// Core: `users = Table("users", metadata, Column(...), ..., schema=...)`.
-    pub(super) fn core_table(&mut self, call: &ast::ExprCall, at: usize) {
-        let Some(name) = call.args.first().and_then(str_const) else {
+    /// `Index("ix", users.c.email, …)` or `Index("ix", User.email)` as a statement of its own:
+    /// the index of the table its first key's table or class names (a class's once built).
+    pub(super) fn standalone_index(&mut self, e: &Expr) {
+        let Expr::Call(call) = e else { return };
+        if self.callee(e).as_deref().map(last) != Some("Index") {
             return;
+        }
+        let at = e.range().start().to_usize();
+        let Some(item) = self.table_item(e) else {
+            return;
+        };
+        // The first key: `t.c.x` / `t.columns.x` (a Core table), or `Class.x`.
+        let owner = call.args.get(1).and_then(|k| {
+            let k = match k {
+                Expr::Call(c) => match c.func.as_ref() {
+                    Expr::Attribute(m) if matches!(m.attr.as_str(), "asc" | "desc") => &m.value,
+                    _ => k,
+                },
+                _ => k,
+            };
+            let Expr::Attribute(col) = k else { return None };
+            match col.value.as_ref() {
+                Expr::Attribute(c) if matches!(c.attr.as_str(), "c" | "columns") => {
+                    let Expr::Name(t) = c.value.as_ref() else {
+                        return None;
+                    };
+                    self.table_vars.get(t.id.as_str()).map(|i| Ok(*i))
+                }
+                v => {
+                    let class = self.dotted(v)?;
+                    self.classes.contains_key(&class).then_some(Err(class))
+                }
+            }
+        });
+        match owner {
+            Some(Ok(i)) if i < self.tables.len() => self.tables[i].items.push(item),
+            Some(Err(class)) => self.class_indexes.push((class, item)),
+            _ => {
+                self.diag(
+                    Severity::Warning,
+                    DiagKind::IgnoredClause,
+                    format!(
+                        "line {}: the table of this `Index(…)` is not read statically, so no table's indexes missing from the model are dropped (--python reads the models exactly)",
+                        self.line(at)
+                    ),
+                    at,
+                );
+                self.stray_index = true;
+            }
+        }
+    }
+
+    /// Core: `users = Table("users", metadata, Column(...), ..., schema=...)`.
+    /// The table's index in `tables`, when it was read.
+    pub(super) fn core_table(&mut self, call: &ast::ExprCall, at: usize) -> Option<usize> {
+        let Some(name) = call.args.first().and_then(|n| self.str_value(n)) else {
+            self.diag(
+                Severity::Warning,
+                DiagKind::IgnoredClause,
+                format!(
+                    "line {}: this table's name is not read statically; the table is not compared, and no table missing from the model is dropped (--python reads the models exactly)",
+                    self.line(at)
+                ),
+                at,
+            );
+            self.partial = true;
+            return None;
         };
         let mut spec = TableSpec {
             name,
@@ -1062,5 +1134,6 @@ impl Sx<'_> {
             }
         }
         self.tables.push(spec);
+        Some(self.tables.len() - 1)
     }
 }

@@ -26,7 +26,12 @@ impl Sx<'_> {
                 self.span(at),
             );
         }
-        let tables = not_compared(self.tables.clone());
+        let mut tables = self.tables.clone();
+        if self.stray_index {
+            // An index whose table is not known may be any table's.
+            tables.iter_mut().for_each(|t| t.unread = true);
+        }
+        let tables = not_compared(tables);
         let mut column_at: BTreeMap<(QualName, String), usize> = BTreeMap::new();
         for t in &tables {
             let q = t.qual_name();
