@@ -213,6 +213,14 @@ impl Sx<'_> {
             if is_none(a) {
                 continue;
             }
+            // A `Sequence` bound to a module-level name.
+            if let Some(seq) = self.sequence_var(a) {
+                match self.sequence_of(&seq) {
+                    Some(seq) => col.sequence = Some(seq),
+                    None => col.unknown = true,
+                }
+                continue;
+            }
             let callee = self
                 .callee(a)
                 .or_else(|| self.dotted(a))
@@ -223,13 +231,10 @@ impl Sx<'_> {
                     None => col.unknown = true,
                 },
                 "Identity" => col.identity = Some(self.identity(a)),
-                "Sequence" => {
-                    if let Expr::Call(c) = a {
-                        if let Some(n) = c.args.first().and_then(str_const) {
-                            col.sequence = Some((n, kw(c, "start").and_then(int_const)));
-                        }
-                    }
-                }
+                "Sequence" => match self.sequence_of(a) {
+                    Some(seq) => col.sequence = Some(seq),
+                    None => col.unknown = true,
+                },
                 "Computed" => {
                     if let Expr::Call(c) = a {
                         col.computed = c.args.first().and_then(|x| self.sql_text(x));
@@ -334,6 +339,35 @@ impl Sx<'_> {
             );
         }
         col
+    }
+
+    /// The `Sequence(…)` call a name is bound to at module level.
+    pub(super) fn sequence_var(&self, e: &Expr) -> Option<Expr> {
+        match e {
+            Expr::Name(_) | Expr::Attribute(_) => self.sequences.get(&self.dotted(e)?).cloned(),
+            _ => None,
+        }
+    }
+
+    /// `Sequence("name", start=…)`: its name and start; `None` for one with an option not read
+    /// (`increment=`, `schema=`, `optional=` …), which is then not compared.
+    pub(super) fn sequence_of(&self, e: &Expr) -> Option<(String, Option<i64>)> {
+        let Expr::Call(c) = e else { return None };
+        if self.callee(e).as_deref().map(last) != Some("Sequence") {
+            return None;
+        }
+        let name = self.str_value(c.args.first()?)?;
+        let plain = c.args.len() == 1
+            && c.keywords.iter().all(|k| match k.arg.as_deref() {
+                Some("start") => int_const(&k.value).is_some(),
+                // bigint is what a sequence is without AS.
+                Some("data_type") => self
+                    .dotted(&k.value)
+                    .is_some_and(|d| last(&d) == "BigInteger"),
+                Some("metadata") => true,
+                _ => false,
+            });
+        plain.then(|| (name, kw(c, "start").and_then(int_const)))
     }
 
     /// SQLModel's `Field(...)`.
@@ -779,6 +813,16 @@ impl Sx<'_> {
             return Some(s);
         }
         let Expr::Call(c) = e else { return None };
+        // `seq.next_value()` (or `Sequence(…).next_value()`): `nextval('seq')`.
+        if let Expr::Attribute(m) = c.func.as_ref() {
+            if m.attr.as_str() == "next_value" && c.args.is_empty() {
+                let seq = self
+                    .sequence_var(&m.value)
+                    .unwrap_or_else(|| m.value.as_ref().clone());
+                let (name, _) = self.sequence_of(&seq)?;
+                return Some(format!("nextval({})", quote_literal(&name)));
+            }
+        }
         let callee = self.dotted(&c.func)?;
         match last(&callee) {
             "text" | "literal_column" => c.args.first().and_then(str_const),

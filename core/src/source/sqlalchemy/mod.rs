@@ -235,6 +235,8 @@ struct Sx<'a> {
     /// Some table's name is not known (computed): tables missing from the model are not
     /// dropped (the schema describes only the tables read).
     partial: bool,
+    /// `Sequence(…)` calls bound to module-level names.
+    sequences: BTreeMap<String, Expr>,
     /// Core tables by the name they are bound to (`users = Table("users", …)`): their index
     /// in `tables`, for an `Index("ix", users.c.email)` standing alone.
     table_vars: BTreeMap<String, usize>,
@@ -423,6 +425,21 @@ impl Sx<'_> {
         }
     }
 
+    /// The dotted name of the type an expression makes: `String`, `String(80)`,
+    /// `BigInteger().with_variant(…)`, a name already bound to a type.
+    fn type_head(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(n) if self.type_aliases.contains_key(n.id.as_str()) => {
+                Some("sqlalchemy.Alias".into())
+            }
+            Expr::Call(c) => match c.func.as_ref() {
+                Expr::Attribute(m) if m.attr.as_str() == "with_variant" => self.type_head(&m.value),
+                f => self.type_head(f),
+            },
+            _ => self.dotted(e),
+        }
+    }
+
     /// `NAME = 80` and `A, B = 12, 2` at module level: integer constants a type may use. A
     /// name assigned anything else (again) is no constant.
     fn integer_constants(&mut self, target: &Expr, value: &Expr) {
@@ -465,18 +482,7 @@ impl Sx<'_> {
         }
         // A name bound to one of SQLAlchemy's types, or to a call of one (or a variant of a
         // type so bound).
-        let named = match a.value.as_ref() {
-            Expr::Call(c) => match c.func.as_ref() {
-                Expr::Attribute(m) if m.attr.as_str() == "with_variant" => match m.value.as_ref() {
-                    Expr::Name(n) if self.type_aliases.contains_key(n.id.as_str()) => {
-                        Some("sqlalchemy.Variant".to_string())
-                    }
-                    v => self.dotted(v),
-                },
-                f => self.dotted(f),
-            },
-            v => self.dotted(v),
-        };
+        let named = self.type_head(&a.value);
         match named {
             Some(t) if t.starts_with("sqlalchemy.") && last(&t).starts_with(char::is_uppercase) => {
                 // `T = T.with_variant(…)`: the variant of what `T` was.
@@ -507,6 +513,10 @@ impl Sx<'_> {
             .classes
             .get(last(&callee))
             .is_some_and(|c| c.bases.iter().any(|b| last(b) == "SQLAlchemy"));
+        if last(&callee) == "Sequence" {
+            self.sequences
+                .insert(target.clone(), a.value.as_ref().clone());
+        }
         if last(&callee) == "partial" {
             // `Column = functools.partial(db.Column, nullable=False)`: calls of `target` are
             // calls of the partial's function with its arguments first.

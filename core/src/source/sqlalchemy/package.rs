@@ -106,6 +106,7 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
         partials: BTreeMap::new(),
         type_aliases: BTreeMap::new(),
         table_vars: BTreeMap::new(),
+        sequences: BTreeMap::new(),
         class_indexes: Vec::new(),
         stray_index: false,
         partial: false,
