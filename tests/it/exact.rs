@@ -669,14 +669,17 @@ fn a_package_read_statically_is_what_sqlalchemy_creates() {
         "{stdout}"
     );
     assert!(stdout.contains("app/models/user.py:10)"), "{stdout}");
-    // Given alone, the models' module cannot see the base: its tables are not compared
-    // rather than read wrongly, and nothing is planned.
+    // Given alone, the models' module cannot see the base: refused, saying why, and nothing is
+    // planned.
     let user = s
         .path()
         .join("app/models/user.py")
         .to_string_lossy()
         .into_owned();
-    let out = run_schemafix(&["diff", &created, &user]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(statements(&stdout).is_empty(), "{stdout}");
+    let stderr = refused(&["diff", &created, &user]);
+    assert!(
+        stderr.contains("no SQLAlchemy table read: class User names a table, but its base")
+            && stderr.contains("is not defined in the models read"),
+        "{stderr}"
+    );
 }

@@ -362,11 +362,35 @@ impl Sx<'_> {
                 .iter()
                 .any(|d| d.severity == Severity::Error)
         {
+            // Why: a class naming a table on a base that is not among the inputs.
+            let orphan = self
+                .classes
+                .iter()
+                .filter(|(_, c)| c.tablename.is_some())
+                .min_by_key(|(_, c)| c.at)
+                .map(|(name, c)| (name.split(package::MODULE).next().unwrap_or(name), c));
+            let (message, at) = match orphan {
+                Some((name, c)) if !c.bases.is_empty() => (
+                    format!(
+                        "no SQLAlchemy table read: class {name} names a table, but its base {} is not defined in the models read (give the module that defines it too, or read the models with --python)",
+                        c.bases.join(", ")
+                    ),
+                    c.at,
+                ),
+                _ if self.partial => (
+                    "no SQLAlchemy table read: the names of the tables are not read statically (see the warnings; --python reads the models exactly)".to_string(),
+                    0,
+                ),
+                _ => (
+                    "no SQLAlchemy table found (a class with __tablename__ on a declarative base, or Table(...))".to_string(),
+                    0,
+                ),
+            };
             self.diagnostics.push(Diagnostic::new(
                 Severity::Error,
                 DiagKind::Empty,
-                "no SQLAlchemy table found (a class with __tablename__ on a declarative base, or Table(...))",
-                self.span(0),
+                message,
+                self.span(at),
             ));
         }
         if self.partial {
