@@ -900,4 +900,32 @@ mod tests {
         assert_eq!(camel_to_snake("HTTPLog"), "http_log");
         assert_eq!(camel_to_snake("User2Fa"), "user2_fa");
     }
+
+    /// What depends on SQLModel's release, on a computed name, or on a mixin of another
+    /// package is not compared: no column of it, the table unread or the model partial.
+    #[test]
+    fn what_depends_on_running_is_not_compared() {
+        let src = "from datetime import datetime\nfrom sqlmodel import Field, SQLModel\nfrom flask_dance.consumer.storage.sqla import OAuthConsumerMixin\nfrom sqlalchemy.orm import DeclarativeBase, declared_attr\n\nclass Base(SQLModel):\n    owner: str\n\nclass Item(Base, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    name: str = Field(max_length=30)\n    seen: datetime\n\nclass Named(DeclarativeBase):\n    @declared_attr.directive\n    def __tablename__(cls):\n        return to_snake(cls.__name__)\n\nclass Thing(Named):\n    pass\n\nclass OAuth(OAuthConsumerMixin, Named):\n    pass\n";
+        let p = parse_sqlalchemy(src);
+        let item = &p.schema.tables[&QualName::new("public", "item")];
+        let names: Vec<&str> = item.columns.iter().map(|c| c.name.as_str()).collect();
+        // pydantic's order: the base's field first; the release-dependent ones left out.
+        assert_eq!(names, ["owner", "id"], "{:?}", p.diagnostics);
+        assert!(p.schema.unread_columns.contains(&item.name));
+        let said = |needle: &str, line: u32| {
+            p.diagnostics
+                .iter()
+                .any(|d| d.span.line == line && d.message.contains(needle))
+        };
+        assert!(said("`str` with max_length depends on its release", 11));
+        assert!(said("`datetime` depends on its release", 12));
+        assert!(said(
+            "its table name is computed by the __tablename__ at line 16",
+            19
+        ));
+        assert!(said("OAuthConsumerMixin is not read statically", 22));
+        // Tables whose names are not known: the model describes only those read.
+        assert!(matches!(&p.schema.scope, crate::schema::Scope::Tables(t) if t.len() == 1));
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    }
 }
