@@ -243,6 +243,25 @@ impl DiffOptions {
             renames: self.renames.clone(),
         }
     }
+
+    /// The models' project: `to` under its path (`modelFile`, else `models.py`) with `files`;
+    /// and that path.
+    fn project(&self, to: &str) -> (Vec<crate::state::File>, String) {
+        let others = self
+            .files
+            .iter()
+            .map(|(name, text)| crate::state::File {
+                name: name.clone(),
+                text: text.clone(),
+            })
+            .collect();
+        let main = self
+            .model_file
+            .clone()
+            .unwrap_or_else(|| crate::state::MODEL_FILE.into());
+        let files = crate::state::project_files(others, Some(main.clone()), to.to_string());
+        (files, main)
+    }
 }
 
 fn format_of(name: Option<&str>) -> Result<Option<Format>, JsError> {
@@ -271,15 +290,7 @@ pub fn diff(
     let o = DiffOptions::read(options)?;
     if o.exact {
         let from_format = format_of(o.from_format.as_deref())?;
-        let others = o
-            .files
-            .iter()
-            .map(|(name, text)| crate::state::File {
-                name: name.clone(),
-                text: text.clone(),
-            })
-            .collect();
-        let files = crate::state::project_files(others, o.model_file.clone(), to.to_string());
+        let (files, _) = o.project(to);
         let (from, options) = (from.to_string(), o.plan_options());
         return Ok(wasm_bindgen_futures::future_to_promise(async move {
             let (m, _) = crate::exact::migrate_exact(&from, from_format, &files, &options)
@@ -294,16 +305,7 @@ pub fn diff(
     if !o.files.is_empty()
         && to_format.unwrap_or_else(|| schemafix_core::detect(to)) == Format::SqlAlchemy
     {
-        let others = o
-            .files
-            .iter()
-            .map(|(name, text)| crate::state::File {
-                name: name.clone(),
-                text: text.clone(),
-            })
-            .collect();
-        let main = o.model_file.clone().unwrap_or_else(|| "models.py".into());
-        let files = crate::state::project_files(others, Some(main.clone()), to.to_string());
+        let (files, main) = o.project(to);
         let m = crate::state::migrate_project(
             from,
             format_of(o.from_format.as_deref())?,

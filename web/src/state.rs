@@ -59,7 +59,7 @@ impl Tab {
 }
 
 /// The file a model text is imported as when it has no name of its own.
-const MODEL_FILE: &str = "models.py";
+pub(crate) const MODEL_FILE: &str = "models.py";
 
 /// One file of the models, by its path in the project (`app/db.py`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
