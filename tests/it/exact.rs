@@ -522,13 +522,13 @@ fn what_the_static_reader_cannot_follow_is_said_and_never_dropped() {
     );
     let model = s.file(
         "models.py",
-        "from sqlalchemy import Column, Integer, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\nLENGTHS = {\"name\": 255, \"nick\": 40}\n\n\ndef text_column(field, **kw):\n    return Column(String(LENGTHS[field]), **kw)\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n    id = Column(Integer, primary_key=True)\n    email = Column(String(255), nullable=False)\n    full_name = text_column(\"name\", index=True)\n    nickname = text_column(\"nick\")\n",
+        "from sqlalchemy import Column, Integer, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\nLENGTHS = {\"name\": 255, \"nick\": 40}\n\n\ndef text_column(field, **kw):\n    kw.setdefault(\"nullable\", True)\n    return Column(String(LENGTHS[field]), **kw)\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n    id = Column(Integer, primary_key=True)\n    email = Column(String(255), nullable=False)\n    full_name = text_column(\"name\", index=True)\n    nickname = text_column(\"nick\")\n",
     );
     // Statically: a warning at each such attribute, and nothing dropped for being missing.
     let (stdout, stderr) = assert_succeeds(&["diff", &current, &model, "--allow-destructive"]);
     assert!(
         stderr
-            .contains("models.py:16:5: warning: line 16: class User: `full_name = text_column(…)`")
+            .contains("models.py:17:5: warning: line 17: class User: `full_name = text_column(…)`")
             && stderr.contains("`nickname = text_column(…)`")
             && stderr.contains("--python"),
         "{stderr}"

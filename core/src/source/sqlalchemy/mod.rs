@@ -8,6 +8,7 @@
 
 mod columns;
 mod emit;
+mod functions;
 mod package;
 mod tables;
 mod types;
@@ -246,6 +247,10 @@ struct Sx<'a> {
     stray_index: bool,
     /// Module-level names bound to a SQLAlchemy type (`DATETIME = DateTime(timezone=True)`).
     type_aliases: BTreeMap<String, Expr>,
+    /// The project's module-level functions that only return (see `functions.rs`), and how
+    /// deep reading calls of them has gone.
+    functions: BTreeMap<String, functions::Function>,
+    inline_depth: usize,
     /// `functools.partial(f, …)` bound to module-level names.
     partials: BTreeMap<String, ast::ExprCall>,
     /// How deep reading a decorator's type has gone (one defined by itself stops).
@@ -410,7 +415,8 @@ impl Sx<'_> {
                     self.module(&t.body);
                 }
                 Stmt::Expr(e) => self.standalone_index(&e.value),
-                Stmt::FunctionDef(_) | Stmt::AsyncFunctionDef(_) | Stmt::Pass(_) => {}
+                Stmt::FunctionDef(f) => self.function(f),
+                Stmt::AsyncFunctionDef(_) | Stmt::Pass(_) => {}
                 other => {
                     let at = other.range().start().to_usize();
                     let line = self.line(at);

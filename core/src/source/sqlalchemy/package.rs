@@ -104,6 +104,8 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
         decorators: BTreeMap::new(),
         type_depth: 0,
         partials: BTreeMap::new(),
+        functions: BTreeMap::new(),
+        inline_depth: 0,
         type_aliases: BTreeMap::new(),
         table_vars: BTreeMap::new(),
         sequences: BTreeMap::new(),

@@ -1,0 +1,166 @@
+//! Functions of the project that only return: `def text_column(field, **kw): return
+//! Column(String(LENGTHS[field]), **kw)` called as a class attribute is read as the expression
+//! it returns, its parameters replaced by the call's arguments (or their defaults).
+
+use rustpython_parser::ast::fold::Fold;
+use rustpython_parser::text_size::TextRange;
+
+use super::*;
+
+/// A module-level function whose body only returns an expression.
+#[derive(Debug, Clone)]
+pub(super) struct Function {
+    /// Positional-or-keyword parameters with their defaults, then keyword-only ones.
+    params: Vec<(String, Option<Expr>)>,
+    kwonly: Vec<(String, Option<Expr>)>,
+    /// `**kw`: keywords the call passes beyond the parameters, spliced where the body passes it.
+    kwarg: Option<String>,
+    body: Expr,
+}
+
+/// Replaces parameter names by the call's arguments, every range by the call's.
+struct Substitute<'a> {
+    args: &'a BTreeMap<String, Expr>,
+    site: TextRange,
+}
+
+impl Fold<TextRange> for Substitute<'_> {
+    type TargetU = TextRange;
+    type Error = std::convert::Infallible;
+    type UserContext = ();
+
+    fn will_map_user(&mut self, _user: &TextRange) {}
+
+    fn map_user(&mut self, _user: TextRange, _context: ()) -> Result<TextRange, Self::Error> {
+        Ok(self.site)
+    }
+
+    fn fold_expr(&mut self, node: Expr) -> Result<Expr, Self::Error> {
+        if let Expr::Name(n) = &node {
+            if let Some(e) = self.args.get(n.id.as_str()) {
+                return Ok(e.clone());
+            }
+        }
+        ast::fold::fold_expr(self, node)
+    }
+}
+
+impl Sx<'_> {
+    /// `def f(…): return expr` at module level: remembered to read its calls.
+    pub(super) fn function(&mut self, f: &ast::StmtFunctionDef) {
+        let name = f.name.to_string();
+        let a = &f.args;
+        let plain = |v: &[ast::ArgWithDefault]| -> Vec<(String, Option<Expr>)> {
+            v.iter()
+                .map(|p| (p.def.arg.to_string(), p.default.as_deref().cloned()))
+                .collect()
+        };
+        match plain_return(&f.body) {
+            Some(body) if a.vararg.is_none() && f.decorator_list.is_empty() => {
+                let mut params = plain(&a.posonlyargs);
+                params.extend(plain(&a.args));
+                self.functions.insert(
+                    name,
+                    Function {
+                        params,
+                        kwonly: plain(&a.kwonlyargs),
+                        kwarg: a.kwarg.as_ref().map(|k| k.arg.to_string()),
+                        body: body.clone(),
+                    },
+                );
+            }
+            _ => {
+                self.functions.remove(&name);
+            }
+        }
+    }
+
+    /// What a call of one of the project's functions that only return makes: the body with the
+    /// call's arguments in place; `None` for another call, or one it cannot bind (an argument
+    /// missing, `*args`, too many).
+    pub(super) fn inline_call(&self, e: &Expr) -> Option<Expr> {
+        let Expr::Call(c) = e else { return None };
+        if self.functions.is_empty() {
+            return None;
+        }
+        let f = self.functions.get(&self.dotted(&c.func)?)?;
+        let mut bound: BTreeMap<String, Expr> = BTreeMap::new();
+        if c.args.len() > f.params.len() || c.args.iter().any(|a| matches!(a, Expr::Starred(_))) {
+            return None;
+        }
+        for ((name, _), a) in f.params.iter().zip(&c.args) {
+            bound.insert(name.clone(), a.clone());
+        }
+        let mut extra = Vec::new();
+        for k in &c.keywords {
+            let arg = k.arg.as_ref()?;
+            let known = f
+                .params
+                .iter()
+                .chain(&f.kwonly)
+                .any(|(n, _)| n == arg.as_str());
+            if known {
+                if bound.insert(arg.to_string(), k.value.clone()).is_some() {
+                    return None;
+                }
+            } else if f.kwarg.is_some() {
+                extra.push(k.clone());
+            } else {
+                return None;
+            }
+        }
+        for (name, default) in f.params.iter().chain(&f.kwonly) {
+            if !bound.contains_key(name) {
+                bound.insert(name.clone(), default.clone()?);
+            }
+        }
+        let mut body = Substitute {
+            args: &bound,
+            site: c.range,
+        }
+        .fold_expr(f.body.clone())
+        .ok()?;
+        // `**kw` passed on in the body: the call's extra keywords there.
+        if let (Some(kw), Expr::Call(inner)) = (&f.kwarg, &mut body) {
+            let at = inner.keywords.iter().position(|k| {
+                k.arg.is_none() && matches!(&k.value, Expr::Name(n) if n.id.as_str() == kw)
+            });
+            match at {
+                Some(i) => {
+                    inner.keywords.remove(i);
+                    inner.keywords.extend(extra);
+                }
+                None if extra.is_empty() => {}
+                None => return None,
+            }
+        } else if !extra.is_empty() {
+            return None;
+        }
+        Some(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_of_functions_that_only_return_are_read_in_place() {
+        let src = "from sqlalchemy import Column, Integer, String\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n\ndef text(length=40, **kw):\n    return Column(String(length), **kw)\n\ndef computed(n):\n    n = n * 2\n    return Column(String(n))\n\ndef itself():\n    return itself()\n\nclass A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n    short = text(nullable=False)\n    long = text(200, index=True)\n    other = computed(3)\n    odd = itself()\n";
+        let p = parse_sqlalchemy(src);
+        let a = &p.schema.tables[&QualName::new("public", "a")];
+        let ty = |c: &str| a.column(c).map(|c| (c.data_type.to_string(), c.not_null));
+        assert_eq!(ty("short"), Some(("character varying(40)".into(), true)));
+        assert_eq!(ty("long"), Some(("character varying(200)".into(), false)));
+        assert!(a.indexes.iter().any(|i| i.name == "ix_a_long"));
+        // A column at the line that calls the function.
+        assert_eq!(a.column("long").unwrap().span.line, 20);
+        // Not only a return, or a call of itself: not read, and said.
+        assert!(a.column("other").is_none() && a.column("odd").is_none());
+        assert!(p.schema.unread_columns.contains(&a.name));
+        assert!(p
+            .diagnostics
+            .iter()
+            .any(|d| d.span.line == 21 && d.message.contains("computed(…)")));
+    }
+}
