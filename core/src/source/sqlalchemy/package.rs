@@ -59,6 +59,8 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
     let whole = [(String::new(), String::new(), 0)];
     let parts = if files.is_empty() { &whole[..] } else { files };
     let mut suites = Vec::new();
+    // In a package, a file the parser refuses is not read (a warning); alone, it is an error.
+    let mut unread = Vec::new();
     for (i, (name, _, start)) in parts.iter().enumerate() {
         let end = parts.get(i + 1).map_or(text.len(), |p| p.2);
         let part = &text[*start..end];
@@ -72,15 +74,27 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
             )],
             files: Vec::new(),
         };
-        if let Some((at, why)) = too_big_to_parse(part) {
-            return error(start + at, why);
-        }
         let path = if name.is_empty() { "models.py" } else { name };
-        match ast::Suite::parse_starts_at(part, path, TextSize::from(*start as u32)) {
+        let refused = match too_big_to_parse(part) {
+            Some((at, why)) => Err((start + at, why)),
+            None => ast::Suite::parse_starts_at(part, path, TextSize::from(*start as u32)).map_err(
+                |e| {
+                    let at = e.offset.to_usize().min(text.len());
+                    (at, format!("Python syntax error: {}", e.error))
+                },
+            ),
+        };
+        match refused {
             Ok(s) => suites.push(s),
-            Err(e) => {
-                let at = e.offset.to_usize().min(text.len());
-                return error(at, format!("Python syntax error: {}", e.error));
+            Err((at, why)) if parts.len() == 1 => return error(at, why),
+            Err((at, why)) => {
+                unread.push(Diagnostic::new(
+                    Severity::Warning,
+                    DiagKind::Syntax,
+                    format!("{why}: this file is not read, so what it defines is not compared, and no table missing from the model is dropped"),
+                    file_span(&index, text, parts, at),
+                ));
+                suites.push(Vec::new());
             }
         }
     }
@@ -116,6 +130,8 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
         tables: Vec::new(),
         model_defaults: Vec::new(),
     };
+    sx.partial = !unread.is_empty();
+    sx.diagnostics.extend(unread);
     if files.is_empty() {
         sx.module(&suites[0]);
     } else {
@@ -340,15 +356,26 @@ mod tests {
     }
 
     #[test]
-    fn a_syntax_error_names_its_file_and_line() {
+    fn a_file_the_parser_refuses_is_named_and_not_compared() {
         let files = [
-            file("a.py", "a", "x = 1\n"),
+            file(
+                "a.py",
+                "a",
+                "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n\nclass A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
+            ),
             file("b.py", "b", "x = 1\nclass (:\n"),
         ];
         let (p, _) = parse_sqlalchemy_files(&files);
         let d = &p.diagnostics[0];
-        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(d.severity, Severity::Warning, "{d:?}");
+        assert!(d.message.contains("this file is not read"));
         assert_eq!(d.span.line, 2);
         assert_eq!(crate::source::file_of(&p.files, d.span), Some("b.py"));
+        // The rest is read; what the refused file may hold is not dropped.
+        assert!(p.schema.tables.contains_key(&QualName::new("public", "a")));
+        assert!(matches!(p.schema.scope, crate::schema::Scope::Tables(_)));
+        // Alone, a file the parser refuses is an error.
+        let (p, _) = parse_sqlalchemy_files(&files[1..]);
+        assert_eq!(p.diagnostics[0].severity, Severity::Error);
     }
 }
