@@ -434,8 +434,8 @@ struct Side {
     parsed: Parsed,
     /// A database's server major version.
     pg_version: Option<u32>,
-    /// Models read by running them (`--python`): the files their diagnostics point into.
-    exact: Option<Vec<SourceFile>>,
+    /// Models read by running them (`--python`).
+    exact: bool,
     /// Read from several files: the files its diagnostics point into.
     files: Vec<SourceFile>,
 }
@@ -468,7 +468,7 @@ fn load_models(arg: &str, python: &PythonArgs, pg_version: Option<u32>) -> Resul
         name,
         text: Some(text),
         format: Format::SqlAlchemy,
-        exact: Some(parsed.files.clone()),
+        exact: true,
         files: parsed.files.clone(),
         parsed,
         pg_version: None,
@@ -532,7 +532,7 @@ fn load_static_models(models: &[String]) -> Result<Side, Failure> {
         format: Format::SqlAlchemy,
         parsed,
         pg_version: None,
-        exact: None,
+        exact: false,
     })
 }
 
@@ -546,7 +546,7 @@ fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side,
             format: Format::Database,
             parsed,
             pg_version: Some(version),
-            exact: None,
+            exact: false,
             files: Vec::new(),
         });
     }
@@ -558,7 +558,7 @@ fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side,
         format,
         parsed,
         pg_version: None,
-        exact: None,
+        exact: false,
         files: Vec::new(),
     })
 }
@@ -576,7 +576,7 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
         }
     }
     if side.format == Format::SqlAlchemy
-        && side.exact.is_none()
+        && !side.exact
         && diags
             .iter()
             .any(|d| matches!(d.severity, Severity::Error | Severity::Warning))

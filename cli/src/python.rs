@@ -100,16 +100,7 @@ pub fn capture(
 /// directory's files by their path from the directory's parent (a package, or a folder of
 /// namespace packages), hidden directories, `__pycache__` and virtual environments left out.
 pub fn model_files(path: &std::path::Path) -> Result<Vec<(PathBuf, String)>, String> {
-    let module_of = |parts: Vec<String>| {
-        let mut parts = parts;
-        if let Some(last) = parts.last_mut() {
-            *last = last.trim_end_matches(".py").to_string();
-        }
-        if parts.len() > 1 && parts.last().is_some_and(|l| l == "__init__") {
-            parts.pop();
-        }
-        parts.join(".")
-    };
+    let module_of = |parts: Vec<String>| schemafix_core::module_name(&parts.join("/"));
     if !path.is_dir() {
         if !path.exists() {
             return Err(format!("{}: no such file or directory", path.display()));

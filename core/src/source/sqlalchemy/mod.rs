@@ -270,13 +270,7 @@ fn last(dotted: &str) -> &str {
 impl Sx<'_> {
     /// Where offset `at` is, its line counted in its own file.
     fn span(&self, at: usize) -> Span {
-        let at = at.min(self.text.len());
-        let mut span = self.index.span(self.text, at, at);
-        let i = self.files.partition_point(|(start, _)| *start <= at);
-        if let Some((_, first)) = i.checked_sub(1).and_then(|i| self.files.get(i)) {
-            span.line = span.line + 1 - first;
-        }
-        span
+        package::file_span(&self.index, self.text, &self.files, at)
     }
 
     fn diag(&mut self, severity: Severity, kind: DiagKind, msg: impl Into<String>, at: usize) {
@@ -428,6 +422,26 @@ impl Sx<'_> {
                     );
                 }
             }
+        }
+    }
+
+    /// A class attribute `attr = value` (or a `@declared_attr` that returns `value`) at `at`: a
+    /// column of the class (`attr_of` notes which attribute made it), or a call not followed,
+    /// which leaves the class unread.
+    fn class_attribute(
+        &mut self,
+        info: &mut ClassInfo,
+        attr_of: &mut Vec<(usize, String)>,
+        attr: &str,
+        value: &Expr,
+        at: usize,
+    ) {
+        if let Some(col) = self.column_value(attr, None, value) {
+            attr_of.push((info.columns.len(), attr.to_string()));
+            info.columns.push(col);
+        } else if let Some(callee) = self.unfollowed_call(value) {
+            info.unread = true;
+            info.unfollowed.push((attr.to_string(), callee, at));
         }
     }
 
@@ -718,19 +732,13 @@ impl Sx<'_> {
                             );
                             self.partial = true;
                         }
-                        _ => {
-                            if let Some(col) = self.column_value(attr, None, &a.value) {
-                                attr_of.push((info.columns.len(), attr.to_string()));
-                                info.columns.push(col);
-                            } else if let Some(callee) = self.unfollowed_call(&a.value) {
-                                info.unread = true;
-                                info.unfollowed.push((
-                                    attr.to_string(),
-                                    callee,
-                                    a.range.start().to_usize(),
-                                ));
-                            }
-                        }
+                        _ => self.class_attribute(
+                            &mut info,
+                            &mut attr_of,
+                            attr,
+                            &a.value,
+                            a.range.start().to_usize(),
+                        ),
                     }
                 }
                 Stmt::AnnAssign(a) => {
@@ -780,18 +788,7 @@ impl Sx<'_> {
                             },
                             "__table_args__" => self.table_args(value, &mut info),
                             "__mapper_args__" => {}
-                            _ => match self.column_value(attr, None, value) {
-                                Some(col) => {
-                                    attr_of.push((info.columns.len(), attr.to_string()));
-                                    info.columns.push(col);
-                                }
-                                None => {
-                                    if let Some(callee) = self.unfollowed_call(value) {
-                                        info.unread = true;
-                                        info.unfollowed.push((attr.to_string(), callee, at));
-                                    }
-                                }
-                            },
+                            _ => self.class_attribute(&mut info, &mut attr_of, attr, value, at),
                         }
                         continue;
                     }

@@ -56,6 +56,10 @@ pub fn parse_sqlalchemy_files(files: &[ModelFile]) -> (Parsed, String) {
 /// Reads `text`: one module, or the modules of `files` (name, module, start) joined in it.
 pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
     let index = LineIndex::new(text);
+    let starts: Vec<(usize, u32)> = files
+        .iter()
+        .map(|(_, _, start)| (*start, index.span(text, *start, *start).line))
+        .collect();
     let whole = [(String::new(), String::new(), 0)];
     let parts = if files.is_empty() { &whole[..] } else { files };
     let mut suites = Vec::new();
@@ -70,7 +74,7 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
                 Severity::Error,
                 DiagKind::Syntax,
                 why,
-                file_span(&index, text, parts, at),
+                file_span(&index, text, &starts, at),
             )],
             files: Vec::new(),
         };
@@ -92,7 +96,7 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
                     Severity::Warning,
                     DiagKind::Syntax,
                     format!("{why}: this file is not read, so what it defines is not compared, and no table missing from the model is dropped"),
-                    file_span(&index, text, parts, at),
+                    file_span(&index, text, &starts, at),
                 ));
                 suites.push(Vec::new());
             }
@@ -101,7 +105,7 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
     let mut sx = Sx {
         text,
         index,
-        files: Vec::new(),
+        files: starts,
         modules: BTreeSet::new(),
         module_name: String::new(),
         module_is_package: false,
@@ -135,9 +139,7 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
     if files.is_empty() {
         sx.module(&suites[0]);
     } else {
-        for (_, module, start) in files {
-            let first = sx.index.span(text, *start, *start).line;
-            sx.files.push((*start, first));
+        for (_, module, _) in files {
             let parts: Vec<&str> = module.split('.').collect();
             for a in 0..parts.len() {
                 for b in a + 1..=parts.len() {
@@ -157,12 +159,14 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
     sx.finish()
 }
 
-/// The span of offset `at` of `text`, its line counted in its own file of `parts`.
-fn file_span(index: &LineIndex, text: &str, parts: &[(String, String, usize)], at: usize) -> Span {
+/// The span of offset `at` of `text`, its line counted in its own file of `files` (each
+/// file's start in `text` and the line of `text` it starts on; none for a single file).
+pub(super) fn file_span(index: &LineIndex, text: &str, files: &[(usize, u32)], at: usize) -> Span {
+    let at = at.min(text.len());
     let mut span = index.span(text, at, at);
-    let i = parts.partition_point(|p| p.2 <= at).saturating_sub(1);
-    if let Some(p) = parts.get(i) {
-        span.line = span.line + 1 - index.span(text, p.2, p.2).line;
+    let i = files.partition_point(|(start, _)| *start <= at);
+    if let Some((_, first)) = i.checked_sub(1).and_then(|i| files.get(i)) {
+        span.line = span.line + 1 - first;
     }
     span
 }
