@@ -425,6 +425,16 @@ impl Sx<'_> {
         }
     }
 
+    /// `__tablename__ = value` (or a `@declared_attr` that returns it) at `at`: the table's name,
+    /// or, computed, a name not known (the class's table is then not compared, see
+    /// `tables::computed_name`).
+    fn table_name(&mut self, info: &mut ClassInfo, value: &Expr, at: usize) {
+        match self.str_value(value) {
+            Some(t) => info.tablename = Some(t),
+            None => info.computed_name = Some(at),
+        }
+    }
+
     /// A class attribute `attr = value` (or a `@declared_attr` that returns `value`) at `at`: a
     /// column of the class (`attr_of` notes which attribute made it), or a call not followed,
     /// which leaves the class unread.
@@ -707,15 +717,9 @@ impl Sx<'_> {
                     };
                     let attr = t.id.as_str();
                     match attr {
-                        "__tablename__" => match self.str_value(&a.value) {
-                            Some(s) => info.tablename = Some(s),
-                            None => self.diag(
-                                Severity::Warning,
-                                DiagKind::IgnoredClause,
-                                format!("class {name}: __tablename__ is computed; it cannot be read statically"),
-                                a.range.start().to_usize(),
-                            ),
-                        },
+                        "__tablename__" => {
+                            self.table_name(&mut info, &a.value, a.range.start().to_usize())
+                        }
                         "__abstract__" => {
                             info.is_abstract = matches!(a.value.as_ref(), Expr::Constant(x) if matches!(x.value, Constant::Bool(true)))
                         }
@@ -782,10 +786,7 @@ impl Sx<'_> {
                     if let Some(value) = plain_return(&f.body) {
                         let attr = f.name.as_str();
                         match attr {
-                            "__tablename__" => match self.str_value(value) {
-                                Some(t) => info.tablename = Some(t),
-                                None => info.computed_name = Some(at),
-                            },
+                            "__tablename__" => self.table_name(&mut info, value, at),
                             "__table_args__" => self.table_args(value, &mut info),
                             "__mapper_args__" => {}
                             _ => self.class_attribute(&mut info, &mut attr_of, attr, value, at),
@@ -908,7 +909,7 @@ mod tests {
     /// package is not compared: no column of it, the table unread or the model partial.
     #[test]
     fn what_depends_on_running_is_not_compared() {
-        let src = "from datetime import datetime\nfrom sqlmodel import Field, SQLModel\nfrom flask_dance.consumer.storage.sqla import OAuthConsumerMixin\nfrom sqlalchemy.orm import DeclarativeBase, declared_attr\n\nclass Base(SQLModel):\n    owner: str\n\nclass Item(Base, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    name: str = Field(max_length=30)\n    seen: datetime\n\nclass Named(DeclarativeBase):\n    @declared_attr.directive\n    def __tablename__(cls):\n        return to_snake(cls.__name__)\n\nclass Thing(Named):\n    pass\n\nclass OAuth(OAuthConsumerMixin, Named):\n    pass\n";
+        let src = "from datetime import datetime\nfrom sqlmodel import Field, SQLModel\nfrom flask_dance.consumer.storage.sqla import OAuthConsumerMixin\nfrom sqlalchemy.orm import DeclarativeBase, declared_attr\n\nclass Base(SQLModel):\n    owner: str\n\nclass Item(Base, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    name: str = Field(max_length=30)\n    seen: datetime\n\nclass Named(DeclarativeBase):\n    @declared_attr.directive\n    def __tablename__(cls):\n        return to_snake(cls.__name__)\n\nclass Thing(Named):\n    pass\n\nclass OAuth(OAuthConsumerMixin, Named):\n    pass\n\nclass Other(Named):\n    __tablename__ = PREFIX + 'other'\n";
         let p = parse_sqlalchemy(src);
         let item = &p.schema.tables[&QualName::new("public", "item")];
         let names: Vec<&str> = item.columns.iter().map(|c| c.name.as_str()).collect();
@@ -927,6 +928,11 @@ mod tests {
             19
         ));
         assert!(said("OAuthConsumerMixin is not read statically", 22));
+        // A name assigned from an expression is as unknown as a computed one.
+        assert!(said(
+            "its table name is computed by the __tablename__ at line 26",
+            25
+        ));
         // Tables whose names are not known: the model describes only those read.
         assert!(matches!(&p.schema.scope, crate::schema::Scope::Tables(t) if t.len() == 1));
         assert!(!p.has_errors(), "{:?}", p.diagnostics);
