@@ -149,43 +149,6 @@ impl Sx<'_> {
         }
     }
 
-    /// The SQL type SQLAlchemy's default type map gives a Python annotation.
-    pub(super) fn annotation_type(&mut self, py_type: &str, at: usize) -> Option<(String, bool)> {
-        let t = match last(py_type) {
-            "int" => ("INTEGER".to_string(), true),
-            "str" => ("VARCHAR".to_string(), false),
-            "bool" => ("BOOLEAN".to_string(), false),
-            "float" => ("FLOAT".to_string(), false),
-            "Decimal" => ("NUMERIC".to_string(), false),
-            "datetime" => ("TIMESTAMP WITHOUT TIME ZONE".to_string(), false),
-            "date" => ("DATE".to_string(), false),
-            "time" => ("TIME WITHOUT TIME ZONE".to_string(), false),
-            "timedelta" => ("INTERVAL".to_string(), false),
-            "bytes" => ("BYTEA".to_string(), false),
-            "UUID" => ("UUID".to_string(), false),
-            // pydantic's `UUID4` and friends are `Annotated[UUID, …]`.
-            "UUID1" | "UUID3" | "UUID4" | "UUID5" if py_type.starts_with("pydantic") => {
-                ("UUID".to_string(), false)
-            }
-            other if self.py_enums.contains_key(other) => {
-                let labels = self.py_enums[other].clone();
-                let name = other.to_lowercase();
-                self.enums.entry(name.clone()).or_insert((labels, at));
-                (crate::quote::quote_ident(&name), false)
-            }
-            other => {
-                self.diag(
-                    Severity::Warning,
-                    DiagKind::UnknownObject,
-                    format!("line {}: no SQL type for the annotation `{other}` (SQLAlchemy's default type map has none); the column is not compared", self.line(at)),
-                    at,
-                );
-                return None;
-            }
-        };
-        Some(t)
-    }
-
     pub(super) fn column_from_annotation(
         &mut self,
         attr: &str,
@@ -603,15 +566,12 @@ impl Sx<'_> {
                 false
             }
         };
-        let (ints, dicts) = (&self.ints, &self.dicts);
-        let dotted = |e: &Expr| self.dotted(e);
+        let dicts = &self.dicts;
+        let value = |e: &Expr| self.int_value(e);
         let mut int_arg = |i: usize, k: &str| {
             let given = call.and_then(|c| c.args.get(i).or_else(|| kw(c, k)))?;
-            let n = int_const(given).or_else(|| match given {
-                Expr::Name(_) | Expr::Attribute(_) => ints.get(&dotted(given)?).copied(),
-                // `LENGTHS["name"]`, `LENGTHS.get("name")` of a module-level dict literal.
-                _ => dict_item(dicts, given).and_then(int_const),
-            });
+            // `LENGTHS["name"]`, `LENGTHS.get("name")` of a module-level dict literal.
+            let n = value(given).or_else(|| dict_item(dicts, given).and_then(int_const));
             if n.is_none() && !is_none(given) {
                 unreadable.get_or_insert(given.range().start().to_usize());
             }

@@ -32,6 +32,10 @@ impl Sx<'_> {
             tables.iter_mut().for_each(|t| t.unread = true);
         }
         let tables = not_compared(tables);
+        // Tables with two different indexes of one name, or one on an expression given no
+        // name (see below).
+        let mut twice: Vec<(QualName, String)> = Vec::new();
+        let mut unnamed: Vec<(QualName, usize)> = Vec::new();
         let mut column_at: BTreeMap<(QualName, String), usize> = BTreeMap::new();
         for t in &tables {
             let q = t.qual_name();
@@ -126,41 +130,38 @@ impl Sx<'_> {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let named =
-                |kind: &str, explicit: &Option<String>, col0: &str, referred: &str| -> String {
-                    let conv = self.naming.get(kind);
-                    match (explicit, conv) {
-                        (Some(n), Some(c)) if c.contains("%(constraint_name)s") => {
-                            let n = c
-                                .replace("%(table_name)s", &t.name)
-                                .replace("%(column_0_name)s", col0)
-                                .replace("%(column_0_label)s", &format!("{}_{col0}", t.name))
-                                .replace("%(referred_table_name)s", referred)
-                                .replace("%(constraint_name)s", n);
-                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&truncated(n)))
-                        }
-                        (Some(n), _) => format!("CONSTRAINT {} ", crate::quote::quote_ident(n)),
-                        (None, Some(c)) if !c.contains("%(constraint_name)s") => {
-                            let n = c
-                                .replace("%(table_name)s", &t.name)
-                                .replace("%(column_0_name)s", col0)
-                                .replace("%(column_0_label)s", &format!("{}_{col0}", t.name))
-                                .replace("%(referred_table_name)s", referred);
-                            format!("CONSTRAINT {} ", crate::quote::quote_ident(&truncated(n)))
-                        }
-                        _ => String::new(),
+            // `CONSTRAINT name ` as the naming convention for `kind` makes it (or as given).
+            let named = |kind: &str,
+                         explicit: &Option<String>,
+                         cols: &[String],
+                         referred: &str,
+                         rcols: &[String]|
+             -> String {
+                let conv = self.naming.get(kind);
+                let made = match (explicit, conv) {
+                    (Some(n), Some(c)) if c.contains("%(constraint_name)s") => {
+                        conventional(c, t, cols, referred, rcols, Some(n))
                     }
+                    (Some(n), _) => Some(n.clone()),
+                    (None, Some(c)) if !c.contains("%(constraint_name)s") => {
+                        conventional(c, t, cols, referred, rcols, None)
+                    }
+                    _ => None,
                 };
+                match made {
+                    Some(n) => format!("CONSTRAINT {} ", crate::quote::quote_ident(&n)),
+                    None => String::new(),
+                }
+            };
             let explicit_pk = t.items.iter().find_map(|i| match i {
                 TableItem::PrimaryKey(n, cols) => Some((n.clone(), cols.clone())),
                 _ => None,
             });
             match explicit_pk {
                 Some((n, cols)) => {
-                    let c0 = cols.first().cloned().unwrap_or_default();
                     items.push(format!(
                         "{}PRIMARY KEY ({})",
-                        named("pk", &n, &c0, ""),
+                        named("pk", &n, &cols, "", &[]),
                         cols_sql(&cols)
                     ));
                 }
@@ -168,7 +169,7 @@ impl Sx<'_> {
                     let cols: Vec<String> = pk_cols.iter().map(|c| c.name.clone()).collect();
                     items.push(format!(
                         "{}PRIMARY KEY ({})",
-                        named("pk", &None, &cols[0], ""),
+                        named("pk", &None, &cols, "", &[]),
                         cols_sql(&cols)
                     ));
                 }
@@ -178,7 +179,7 @@ impl Sx<'_> {
                 if c.unique && !c.index {
                     items.push(format!(
                         "{}UNIQUE ({})",
-                        named("uq", &None, &c.name, ""),
+                        named("uq", &None, std::slice::from_ref(&c.name), "", &[]),
                         crate::quote::quote_ident(&c.name)
                     ));
                 }
@@ -186,15 +187,14 @@ impl Sx<'_> {
             for i in &t.items {
                 match i {
                     TableItem::Unique(n, cols) => {
-                        let c0 = cols.first().cloned().unwrap_or_default();
                         items.push(format!(
                             "{}UNIQUE ({})",
-                            named("uq", n, &c0, ""),
+                            named("uq", n, cols, "", &[]),
                             cols_sql(cols)
                         ));
                     }
                     TableItem::Check(n, sql) => {
-                        items.push(format!("{}CHECK ({sql})", named("ck", n, "", "")));
+                        items.push(format!("{}CHECK ({sql})", named("ck", n, &[], "", &[])));
                     }
                     TableItem::ForeignKey {
                         name: n,
@@ -211,10 +211,9 @@ impl Sx<'_> {
                             })
                             .unzip();
                         let Some(rt) = rt.first() else { continue };
-                        let c0 = cols.first().cloned().unwrap_or_default();
                         let mut s = format!(
                             "{}FOREIGN KEY({}) REFERENCES {} ({})",
-                            named("fk", n, &c0, last(rt)),
+                            named("fk", n, cols, last(rt), &rcols),
                             cols_sql(cols),
                             qualified_target(rt),
                             cols_sql(&rcols)
@@ -237,7 +236,13 @@ impl Sx<'_> {
                     };
                     let mut s = format!(
                         "{}FOREIGN KEY({}) REFERENCES {} ({})",
-                        named("fk", &fk.name, &c.name, last(rt)),
+                        named(
+                            "fk",
+                            &fk.name,
+                            std::slice::from_ref(&c.name),
+                            last(rt),
+                            &[rc.to_string()]
+                        ),
                         crate::quote::quote_ident(&c.name),
                         qualified_target(rt),
                         crate::quote::quote_ident(rc)
@@ -258,41 +263,52 @@ impl Sx<'_> {
                 format!("CREATE TABLE {qt} ({})", items.join(", ")),
                 span,
             );
+            // Name, statement, line of each index.
+            let mut indexes: Vec<(String, String, Span)> = Vec::new();
             for c in &t.columns {
                 if c.index {
-                    let n = match self.naming.get("ix") {
-                        Some(conv) => conv
-                            .replace("%(column_0_label)s", &format!("{}_{}", t.name, c.name))
-                            .replace("%(table_name)s", &t.name)
-                            .replace("%(column_0_name)s", &c.name),
-                        None => format!("ix_{}_{}", t.name, c.name),
+                    // SQLAlchemy's default convention is `ix_%(column_0_label)s`.
+                    let conv = self.naming.get("ix").map_or("ix_%(column_0_label)s", |c| c);
+                    let Some(n) =
+                        conventional(conv, t, std::slice::from_ref(&c.name), "", &[], None)
+                    else {
+                        continue;
                     };
-                    let n = truncated(if t.schema.is_some() && !self.naming.contains_key("ix") {
-                        format!(
-                            "ix_{}_{}_{}",
-                            t.schema.clone().unwrap_or_default(),
-                            t.name,
-                            c.name
-                        )
-                    } else {
-                        n
-                    });
-                    emit(
-                        &mut ddl,
-                        &mut origin,
-                        format!(
-                            "CREATE {}INDEX {} ON {qt} ({})",
-                            if c.unique { "UNIQUE " } else { "" },
-                            crate::quote::quote_ident(&n),
-                            crate::quote::quote_ident(&c.name)
-                        ),
-                        self.span(c.at),
+                    let sql = format!(
+                        "CREATE {}INDEX {} ON {qt} ({})",
+                        if c.unique { "UNIQUE " } else { "" },
+                        crate::quote::quote_ident(&n),
+                        crate::quote::quote_ident(&c.name)
                     );
+                    indexes.push((n, sql, self.span(c.at)));
                 }
             }
             for i in &t.items {
                 if let TableItem::Index(ix) = i {
-                    let Some(n) = &ix.name else { continue };
+                    // An index given no name takes the convention's (`ix_%(column_0_label)s`
+                    // unless the metadata says otherwise), made from its columns.
+                    let columns: Option<Vec<String>> = ix
+                        .keys
+                        .iter()
+                        .map(|k| {
+                            let name = crate::quote::unquote_ident(k);
+                            (crate::quote::quote_ident(&name) == *k).then_some(name)
+                        })
+                        .collect();
+                    let conv = self.naming.get("ix").map_or("ix_%(column_0_label)s", |c| c);
+                    let made = match (&ix.name, columns) {
+                        (Some(n), _) => n.clone(),
+                        (None, Some(cols)) => match conventional(conv, t, &cols, "", &[], None) {
+                            Some(n) => n,
+                            None => continue,
+                        },
+                        // On an expression: named as SQLAlchemy would, which is not read.
+                        (None, None) => {
+                            unnamed.push((t.qual_name(), t.at));
+                            continue;
+                        }
+                    };
+                    let n = &made;
                     let mut sql = format!(
                         "CREATE {}INDEX {} ON {qt}{} ({})",
                         if ix.unique { "UNIQUE " } else { "" },
@@ -309,7 +325,23 @@ impl Sx<'_> {
                     if let Some(p) = &ix.predicate {
                         sql.push_str(&format!(" WHERE {p}"));
                     }
-                    emit(&mut ddl, &mut origin, sql, span);
+                    indexes.push((n.clone(), sql, span));
+                }
+            }
+            // `create_all` skips an index whose name the table already has (`checkfirst`): one
+            // named twice alike is made once; named twice otherwise, which one is made is not
+            // known, so the table's indexes are not compared.
+            let mut made: BTreeMap<String, String> = BTreeMap::new();
+            for (n, sql, at) in indexes {
+                match made.get(&n) {
+                    Some(first) if *first == sql => {}
+                    Some(_) => {
+                        twice.push((t.qual_name(), n));
+                    }
+                    None => {
+                        made.insert(n, sql.clone());
+                        emit(&mut ddl, &mut origin, sql, at);
+                    }
                 }
             }
             if let Some(cm) = &t.comment {
@@ -338,6 +370,28 @@ impl Sx<'_> {
         let (mut schema, diags) = apply_written_ddl(Default::default(), &ddl, &origin);
         for t in tables.iter().filter(|t| t.unread) {
             schema.unread_columns.insert(t.qual_name());
+        }
+        for (q, at) in unnamed {
+            self.diag(
+                Severity::Warning,
+                DiagKind::IgnoredClause,
+                format!("table {}: an index on an expression is given no name; the name SQLAlchemy makes for it is not read statically, so the table's indexes are not compared (--python reads the models exactly)", q.name),
+                at,
+            );
+            schema.unread_columns.insert(q);
+        }
+        for (q, n) in twice {
+            let at = tables
+                .iter()
+                .find(|t| t.qual_name() == q)
+                .map_or(0, |t| t.at);
+            self.diag(
+                Severity::Warning,
+                DiagKind::IgnoredClause,
+                format!("table {}: two different indexes are named {n}; create_all makes whichever comes first, which is not known statically, so the table's indexes are not compared (--python reads the models exactly)", q.name),
+                at,
+            );
+            schema.unread_columns.insert(q);
         }
         self.diagnostics.extend(diags);
         // Spans of tables and columns: the model lines they came from.
@@ -471,6 +525,90 @@ fn not_compared(mut tables: Vec<TableSpec>) -> Vec<TableSpec> {
         });
     }
     tables
+}
+
+/// The name naming convention `conv` gives a constraint or index of table `t` on `cols` (one
+/// referring to `referred`'s `rcols`; one named `constraint`), as SQLAlchemy writes it for
+/// PostgreSQL; `None` for a token it does not know (`metadata_call` keeps no such convention).
+fn conventional(
+    conv: &str,
+    t: &TableSpec,
+    cols: &[String],
+    referred: &str,
+    rcols: &[String],
+    constraint: Option<&str>,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = conv;
+    while let Some(i) = rest.find("%(") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let j = after.find(")s")?;
+        out.push_str(&convention_token(
+            &after[..j],
+            t,
+            cols,
+            referred,
+            rcols,
+            constraint,
+        )?);
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    Some(truncated(out.replace("%%", "%")))
+}
+
+/// What one `%(token)s` of a naming convention stands for (see `conventional`).
+pub(super) fn convention_token(
+    token: &str,
+    t: &TableSpec,
+    cols: &[String],
+    referred: &str,
+    rcols: &[String],
+    constraint: Option<&str>,
+) -> Option<String> {
+    // A column's label is its table's name (with the schema's) and its own.
+    let label = |c: &String| match &t.schema {
+        Some(s) => format!("{s}_{}_{c}", t.name),
+        None => format!("{}_{c}", t.name),
+    };
+    match token {
+        "table_name" => return Some(t.name.clone()),
+        "referred_table_name" => return Some(referred.to_string()),
+        "constraint_name" => return constraint.map(str::to_string),
+        _ => {}
+    }
+    let (of, rest, referred_side) = match token.strip_prefix("referred_column_") {
+        Some(r) => (rcols, r, true),
+        None => (cols, token.strip_prefix("column_")?, false),
+    };
+    let (which, part) = rest
+        .split_once('_')
+        .map(|(a, b)| match b.strip_prefix("N_") {
+            // `column_0_N_name`: all of them, joined by `_`.
+            Some(p) if a == "0" => ("0_N", p),
+            _ => (a, b),
+        })?;
+    let one = |c: &String| -> Option<String> {
+        match part {
+            "name" | "key" => Some(c.clone()),
+            "label" if !referred_side => Some(label(c)),
+            _ => None,
+        }
+    };
+    match which {
+        "0N" => of
+            .iter()
+            .map(one)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.concat()),
+        "0_N" => of
+            .iter()
+            .map(one)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.join("_")),
+        n => one(of.get(n.parse::<usize>().ok()?)?),
+    }
 }
 
 /// A name a naming convention makes (`ix_…` for `index=True` too), as SQLAlchemy writes it

@@ -1,6 +1,7 @@
 //! Functions of the project that only return: `def text_column(field, **kw): return
 //! Column(String(LENGTHS[field]), **kw)` called as a class attribute is read as the expression
-//! it returns, its parameters replaced by the call's arguments (or their defaults).
+//! it returns, its parameters replaced by the call's arguments (or their defaults). Every
+//! function is also kept to compute a name with (`eval.rs`).
 
 use rustpython_parser::ast::fold::Fold;
 use rustpython_parser::text_size::TextRange;
@@ -49,6 +50,18 @@ impl Sx<'_> {
     /// `def f(…): return expr` at module level: remembered to read its calls.
     pub(super) fn function(&mut self, f: &ast::StmtFunctionDef) {
         let name = f.name.to_string();
+        // Any function, to compute a name with (a decorated one is not what its body says).
+        if f.decorator_list.is_empty() {
+            self.procedures.insert(
+                name.clone(),
+                eval::Procedure {
+                    def: f.clone(),
+                    aliases: self.aliases.clone(),
+                },
+            );
+        } else {
+            self.procedures.remove(&name);
+        }
         let a = &f.args;
         let plain = |v: &[ast::ArgWithDefault]| -> Vec<(String, Option<Expr>)> {
             v.iter()

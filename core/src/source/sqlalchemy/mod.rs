@@ -6,8 +6,10 @@
 //! `mapped_column(...)` and bare `Mapped[...]` annotations are understood. Each emitted statement
 //! remembers the model line it came from, so diagnostics and reasons point at the model.
 
+mod base;
 mod columns;
 mod emit;
+mod eval;
 mod functions;
 mod package;
 mod tables;
@@ -195,8 +197,9 @@ struct ClassInfo {
     unfollowed: Vec<(String, String, usize)>,
     /// The module it is written in (several files read together).
     module: String,
-    /// `__tablename__` is computed (at this offset): the table's name is not known statically.
-    computed_name: Option<usize>,
+    /// `__tablename__` is computed (at this offset), by this `@declared_attr` when one: the
+    /// table's name is what it returns for each class, or not known.
+    computed_name: Option<(usize, Option<eval::Procedure>)>,
     at: usize,
 }
 
@@ -223,14 +226,19 @@ struct Sx<'a> {
     classes: BTreeMap<String, ClassInfo>,
     /// `MetaData(naming_convention=…)`.
     naming: BTreeMap<String, String>,
+    /// A declarative base's `type_annotation_map`: Python type (dotted) → SQL type, and
+    /// whether some entry was not read (then no annotation alone gives a type).
+    annotation_map: BTreeMap<String, Expr>,
+    annotation_map_unread: Option<usize>,
+    /// Names bound to a `MetaData(…)`.
+    metadatas: BTreeSet<String>,
     /// Module-level dict literals by name (for `naming_convention=convention`).
     dicts: BTreeMap<String, Expr>,
-    /// Module-level integer constants by name (`MAX_LEN = 80`, `P, S = 12, 2`), for type
-    /// arguments such as `String(MAX_LEN)`.
-    ints: BTreeMap<String, i64>,
-    /// Module-level string constants by name (`USER_ID = "user.id"`), for a foreign key's
-    /// target or a table's name.
-    strs: BTreeMap<String, String>,
+    /// Module-level constants by name (`MAX_LEN = 80`, `P, S = 12, 2`, `USER_ID = "user.id"`,
+    /// `CAMEL = re.compile(…)`), for a type's arguments, a foreign key's target, a table's name.
+    consts: BTreeMap<String, eval::Value>,
+    /// The project's module-level functions, to compute a name (see `eval.rs`).
+    procedures: BTreeMap<String, eval::Procedure>,
     /// The model's `TypeDecorator` subclasses by class name.
     decorators: BTreeMap<String, types::Decorator>,
     /// Some table's name is not known (computed): tables missing from the model are not
@@ -285,18 +293,19 @@ impl Sx<'_> {
 
     /// The dotted name an expression refers to, through the module's imports.
     fn dotted(&self, e: &Expr) -> Option<String> {
+        self.dotted_in(&self.aliases, e)
+    }
+
+    /// The dotted name an expression refers to, through the imports `aliases` (of the module
+    /// a function is written in).
+    fn dotted_in(&self, aliases: &BTreeMap<String, String>, e: &Expr) -> Option<String> {
         match e {
             Expr::Name(n) => {
                 let id = n.id.as_str();
-                Some(
-                    self.aliases
-                        .get(id)
-                        .cloned()
-                        .unwrap_or_else(|| id.to_string()),
-                )
+                Some(aliases.get(id).cloned().unwrap_or_else(|| id.to_string()))
             }
             Expr::Attribute(a) => {
-                let inner = self.dotted(&a.value)?;
+                let inner = self.dotted_in(aliases, &a.value)?;
                 Some(match inner.strip_prefix(package::MODULE) {
                     // A name of a module among the inputs is that module's definition.
                     Some(m) => self.in_module(m, a.attr.as_str()),
@@ -307,11 +316,20 @@ impl Sx<'_> {
         }
     }
 
-    /// A string literal, or a module-level string constant by name (`NAME`, `module.NAME`).
+    /// A string literal, a module-level string constant by name (`NAME`, `module.NAME`), or
+    /// what an expression of them makes (`PREFIX + "users"`, `f"{TABLE}.id"`).
     fn str_value(&self, e: &Expr) -> Option<String> {
-        match e {
-            Expr::Name(_) | Expr::Attribute(_) => self.strs.get(&self.dotted(e)?).cloned(),
-            _ => str_const(e),
+        match self.value(e)? {
+            eval::Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// An integer literal, or a module-level integer constant by name.
+    fn int_value(&self, e: &Expr) -> Option<i64> {
+        match self.value(e)? {
+            eval::Value::Int(i) => Some(i),
+            _ => None,
         }
     }
 
@@ -389,13 +407,13 @@ impl Sx<'_> {
                 }
                 Stmt::Assign(a) => {
                     for t in &a.targets {
-                        self.integer_constants(t, &a.value);
+                        self.constants(t, &a.value);
                     }
                     self.assign(a)
                 }
                 Stmt::AnnAssign(a) => {
                     if let Some(v) = &a.value {
-                        self.integer_constants(&a.target, v);
+                        self.constants(&a.target, v);
                     }
                 }
                 Stmt::ClassDef(c) => self.class(c),
@@ -408,8 +426,16 @@ impl Sx<'_> {
                     // what a working install imports.
                     self.module(&t.body);
                 }
-                Stmt::Expr(e) => self.standalone_index(&e.value),
-                Stmt::FunctionDef(f) => self.function(f),
+                Stmt::Expr(e) => {
+                    self.standalone_index(&e.value);
+                    self.hands_on_models(&e.value, e.range.start().to_usize());
+                }
+                Stmt::FunctionDef(f) => {
+                    for d in &f.decorator_list {
+                        self.hands_on_models(d, d.range().start().to_usize());
+                    }
+                    self.function(f)
+                }
                 Stmt::AsyncFunctionDef(_) | Stmt::Pass(_) => {}
                 other => {
                     let at = other.range().start().to_usize();
@@ -431,7 +457,7 @@ impl Sx<'_> {
     fn table_name(&mut self, info: &mut ClassInfo, value: &Expr, at: usize) {
         match self.str_value(value) {
             Some(t) => info.tablename = Some(t),
-            None => info.computed_name = Some(at),
+            None => info.computed_name = Some((at, None)),
         }
     }
 
@@ -470,30 +496,34 @@ impl Sx<'_> {
         }
     }
 
-    /// `NAME = 80` and `A, B = 12, 2` at module level: integer constants a type may use. A
-    /// name assigned anything else (again) is no constant.
-    fn integer_constants(&mut self, target: &Expr, value: &Expr) {
+    /// `NAME = 80`, `A, B = 12, 2`, `PREFIX = "app_"` at module level: constants a type, a
+    /// key or a name may use. A name assigned anything not evaluated (again) is no constant.
+    fn constants(&mut self, target: &Expr, value: &Expr) {
         match (target, value) {
-            (Expr::Name(n), v) => {
-                match int_const(v) {
-                    Some(i) => self.ints.insert(n.id.as_str().to_string(), i),
-                    None => self.ints.remove(n.id.as_str()),
-                };
-                match str_const(v) {
-                    Some(s) => self.strs.insert(n.id.as_str().to_string(), s),
-                    None => self.strs.remove(n.id.as_str()),
-                };
-            }
             (Expr::Tuple(t), Expr::Tuple(v)) if t.elts.len() == v.elts.len() => {
                 for (t, v) in t.elts.iter().zip(&v.elts) {
-                    self.integer_constants(t, v);
+                    self.constants(t, v);
                 }
             }
-            (Expr::Tuple(t), _) => {
-                for t in &t.elts {
+            (Expr::Name(n), v) => match self.value(v) {
+                Some(v) => {
+                    self.consts.insert(n.id.to_string(), v);
+                }
+                None => {
+                    self.consts.remove(n.id.as_str());
+                }
+            },
+            (Expr::Tuple(t), v) => {
+                let values = self.value(v).and_then(|v| match v {
+                    eval::Value::List(l) if l.len() == t.elts.len() => Some(l),
+                    _ => None,
+                });
+                for (i, t) in t.elts.iter().enumerate() {
                     if let Expr::Name(n) = t {
-                        self.ints.remove(n.id.as_str());
-                        self.strs.remove(n.id.as_str());
+                        match values.as_ref().map(|l| l[i].clone()) {
+                            Some(v) => self.consts.insert(n.id.to_string(), v),
+                            None => self.consts.remove(n.id.as_str()),
+                        };
                     }
                 }
             }
@@ -571,35 +601,16 @@ impl Sx<'_> {
                     self.metadata_expr(md);
                 }
             }
-            "MetaData" => self.metadata_call(call),
+            "MetaData" => {
+                self.metadata_call(call);
+                self.metadatas.insert(target);
+            }
             "Table" => {
                 if let Some(i) = self.core_table(call, a.range().start().to_usize()) {
                     self.table_vars.insert(target, i);
                 }
             }
             _ => {}
-        }
-    }
-
-    fn metadata_expr(&mut self, e: &Expr) {
-        if let Expr::Call(c) = e {
-            if self.callee(e).as_deref().map(last) == Some("MetaData") {
-                self.metadata_call(c);
-            }
-        }
-    }
-
-    fn metadata_call(&mut self, call: &ast::ExprCall) {
-        let conv = match kw(call, "naming_convention") {
-            Some(Expr::Name(n)) => self.dicts.get(n.id.as_str()).cloned(),
-            other => other.cloned(),
-        };
-        if let Some(Expr::Dict(d)) = conv.as_ref() {
-            for (k, v) in d.keys.iter().zip(&d.values) {
-                if let (Some(k), Some(v)) = (k.as_ref().and_then(str_const), str_const(v)) {
-                    self.naming.insert(k, v);
-                }
-            }
         }
     }
 
@@ -645,14 +656,7 @@ impl Sx<'_> {
         {
             self.bases.insert(name.clone());
             self.abstract_bases.insert(name.clone());
-            for s in &c.body {
-                if let Stmt::Assign(a) = s {
-                    if matches!(a.targets.first(), Some(Expr::Name(n)) if n.id.as_str() == "metadata")
-                    {
-                        self.metadata_expr(&a.value);
-                    }
-                }
-            }
+            self.declarative_base_body(&c.body);
         }
         // A SQLModel class, through any of its bases.
         let sqlmodel = bases
@@ -751,8 +755,8 @@ impl Sx<'_> {
                     };
                     let attr = t.id.as_str().to_string();
                     if attr.starts_with("__") {
-                        if attr == "__tablename__" {
-                            info.tablename = a.value.as_deref().and_then(str_const);
+                        if let ("__tablename__", Some(v)) = (attr.as_str(), a.value.as_deref()) {
+                            self.table_name(&mut info, v, a.range.start().to_usize());
                         }
                         continue;
                     }
@@ -783,18 +787,27 @@ impl Sx<'_> {
                     let at = f.range.start().to_usize();
                     // A body that only returns a value is read as that value (`cls.x` names
                     // the class's column x).
+                    if f.name.as_str() == "__tablename__" {
+                        match plain_return(&f.body).and_then(|v| self.str_value(v)) {
+                            Some(t) => info.tablename = Some(t),
+                            // Computed for each class (`cls.__name__.lower()`).
+                            None => {
+                                let p = eval::Procedure {
+                                    def: f.clone(),
+                                    aliases: self.aliases.clone(),
+                                };
+                                info.computed_name = Some((at, Some(p)));
+                            }
+                        }
+                        continue;
+                    }
                     if let Some(value) = plain_return(&f.body) {
                         let attr = f.name.as_str();
                         match attr {
-                            "__tablename__" => self.table_name(&mut info, value, at),
                             "__table_args__" => self.table_args(value, &mut info),
                             "__mapper_args__" => {}
                             _ => self.class_attribute(&mut info, &mut attr_of, attr, value, at),
                         }
-                        continue;
-                    }
-                    if f.name.as_str() == "__tablename__" {
-                        info.computed_name = Some(at);
                         continue;
                     }
                     let line = self.line(at);

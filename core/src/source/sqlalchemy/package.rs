@@ -102,38 +102,8 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
             }
         }
     }
-    let mut sx = Sx {
-        text,
-        index,
-        files: starts,
-        modules: BTreeSet::new(),
-        module_name: String::new(),
-        module_is_package: false,
-        diagnostics: Vec::new(),
-        aliases: BTreeMap::new(),
-        bases: BTreeSet::new(),
-        abstract_bases: BTreeSet::new(),
-        py_enums: BTreeMap::new(),
-        classes: BTreeMap::new(),
-        naming: BTreeMap::new(),
-        dicts: BTreeMap::new(),
-        ints: BTreeMap::new(),
-        strs: BTreeMap::new(),
-        decorators: BTreeMap::new(),
-        type_depth: 0,
-        partials: BTreeMap::new(),
-        functions: BTreeMap::new(),
-        inline_depth: 0,
-        type_aliases: BTreeMap::new(),
-        table_vars: BTreeMap::new(),
-        sequences: BTreeMap::new(),
-        class_indexes: Vec::new(),
-        stray_index: false,
-        partial: false,
-        enums: BTreeMap::new(),
-        tables: Vec::new(),
-        model_defaults: Vec::new(),
-    };
+    let mut sx = blank(text, index);
+    sx.files = starts;
     sx.partial = !unread.is_empty();
     sx.diagnostics.extend(unread);
     if files.is_empty() {
@@ -157,6 +127,45 @@ pub(super) fn read(text: &str, files: &[(String, String, usize)]) -> Parsed {
     }
     sx.build_tables();
     sx.finish()
+}
+
+/// A reader of `text` that has read nothing yet.
+pub(super) fn blank(text: &str, index: LineIndex) -> Sx<'_> {
+    Sx {
+        text,
+        index,
+        files: Vec::new(),
+        modules: BTreeSet::new(),
+        module_name: String::new(),
+        module_is_package: false,
+        diagnostics: Vec::new(),
+        aliases: BTreeMap::new(),
+        bases: BTreeSet::new(),
+        abstract_bases: BTreeSet::new(),
+        py_enums: BTreeMap::new(),
+        classes: BTreeMap::new(),
+        naming: BTreeMap::new(),
+        annotation_map: BTreeMap::new(),
+        annotation_map_unread: None,
+        metadatas: BTreeSet::new(),
+        dicts: BTreeMap::new(),
+        consts: BTreeMap::new(),
+        procedures: BTreeMap::new(),
+        decorators: BTreeMap::new(),
+        type_depth: 0,
+        partials: BTreeMap::new(),
+        functions: BTreeMap::new(),
+        inline_depth: 0,
+        type_aliases: BTreeMap::new(),
+        table_vars: BTreeMap::new(),
+        sequences: BTreeMap::new(),
+        class_indexes: Vec::new(),
+        stray_index: false,
+        partial: false,
+        enums: BTreeMap::new(),
+        tables: Vec::new(),
+        model_defaults: Vec::new(),
+    }
 }
 
 /// The span of offset `at` of `text`, its line counted in its own file of `files` (each

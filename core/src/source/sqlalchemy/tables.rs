@@ -103,17 +103,35 @@ impl Sx<'_> {
         }
     }
 
-    /// Where the class or a base computes `__tablename__`, when one does and none names it.
-    pub(super) fn computed_name(&self, name: &str, depth: usize) -> Option<usize> {
+    /// Where the class or a base computes `__tablename__` (and the `@declared_attr` that does),
+    /// when one does and none names it.
+    pub(super) fn computed_name(
+        &self,
+        name: &str,
+        depth: usize,
+    ) -> Option<&(usize, Option<eval::Procedure>)> {
         let c = self.classes.get(name)?;
         if c.tablename.is_some() || depth > 20 {
             return None;
         }
-        c.computed_name.or_else(|| {
+        c.computed_name.as_ref().or_else(|| {
             c.bases
                 .iter()
                 .find_map(|b| self.computed_name(b, depth + 1))
         })
+    }
+
+    /// The table name a computed `__tablename__` gives the class named `class` (`None` when it
+    /// returns `None`), or where the one not evaluated is.
+    fn evaluated_name(&self, key: &str, class: &str) -> Option<Result<Option<String>, usize>> {
+        let (at, f) = self.computed_name(key, 0)?;
+        Some(
+            match f.as_ref().and_then(|f| self.call_with_class(f, class)) {
+                Some(eval::Value::Str(s)) => Ok(Some(s)),
+                Some(eval::Value::None) => Ok(None),
+                _ => Err(*at),
+            },
+        )
     }
 
     /// Whether the class or a base it takes columns from has an attribute not read; the calls
@@ -269,18 +287,26 @@ impl Sx<'_> {
                 || c.items
                     .iter()
                     .any(|i| matches!(i, TableItem::PrimaryKey(..)));
-            let tablename = match &c.tablename {
+            // A `@declared_attr` `__tablename__` (the class's or a base's) names the table
+            // for this class: before Flask-SQLAlchemy's and SQLModel's automatic names.
+            let computed = self.evaluated_name(&key, &name);
+            let named = match &computed {
+                Some(Ok(t)) if c.tablename.is_none() => t.clone(),
+                _ => c.tablename.clone(),
+            };
+            let tablename = match &named {
                 // Flask-SQLAlchemy's `__table_cls__` makes no table for a subclass of a mapped
                 // class that declares no primary key of its own, even one with a
                 // `__tablename__`: its columns join the parent's table.
                 Some(_) if flask && parent.is_some() && !own_key => None,
                 Some(t) => Some(t.clone()),
-                None if c.sqlmodel_table => Some(name.to_lowercase()),
-                None if flask && (parent.is_none() || own_key) => Some(camel_to_snake(&name)),
+                // `return None` for this class: no table of its own.
+                None if matches!(computed, Some(Ok(None))) => None,
                 None => {
+                    let automatic = c.sqlmodel_table || flask;
                     let mut unknown = Vec::new();
                     self.unknown_bases(&key, 0, &mut unknown);
-                    if let (None, false) = (&parent, unknown.is_empty()) {
+                    if let (None, false, false) = (&parent, unknown.is_empty(), automatic) {
                         self.diag(
                             Severity::Warning,
                             DiagKind::IgnoredClause,
@@ -290,7 +316,9 @@ impl Sx<'_> {
                         self.partial = true;
                         continue;
                     }
-                    if let (None, Some(at)) = (&parent, self.computed_name(&key, 0)) {
+                    // A computed name not evaluated (which Flask-SQLAlchemy's and SQLModel's
+                    // automatic names give way to).
+                    if let (None, Some(Err(at))) = (&parent, computed) {
                         let line = self.line(at);
                         self.diag(
                             Severity::Warning,
@@ -301,7 +329,13 @@ impl Sx<'_> {
                         self.partial = true;
                         continue;
                     }
-                    None
+                    if c.sqlmodel_table {
+                        Some(name.to_lowercase())
+                    } else if flask && (parent.is_none() || own_key) {
+                        Some(camel_to_snake(&name))
+                    } else {
+                        None
+                    }
                 }
             };
             let Some(tablename) = tablename else {
@@ -370,7 +404,13 @@ impl Sx<'_> {
             });
         }
         // `ForeignKey(User.id)` of a class whose table's name was made (Flask-SQLAlchemy's,
-        // SQLModel's): now known; a class without a table leaves the column unknown.
+        // SQLModel's, computed): now known, in the table's schema; a class without a table
+        // leaves the column unknown.
+        let schema_of: BTreeMap<String, Option<String>> = self
+            .tables
+            .iter()
+            .map(|t| (t.name.clone(), t.schema.clone()))
+            .collect();
         for t in &mut self.tables {
             for c in &mut t.columns {
                 let Some(fk) = c.fk.as_mut() else { continue };
@@ -381,7 +421,12 @@ impl Sx<'_> {
                     .rsplit_once('.')
                     .and_then(|(class, col)| Some((built.get(class)?, col)))
                 {
-                    Some((table, col)) => fk.target = format!("{table}.{col}"),
+                    Some((table, col)) => {
+                        fk.target = match schema_of.get(table) {
+                            Some(Some(schema)) => format!("{schema}.{table}.{col}"),
+                            _ => format!("{table}.{col}"),
+                        }
+                    }
                     None => c.unknown = true,
                 }
             }

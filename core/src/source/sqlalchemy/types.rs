@@ -11,9 +11,89 @@ pub(super) struct Decorator {
     /// The decorator it subclasses (one of the model's, or sqlalchemy-utils'), when not
     /// `TypeDecorator` itself.
     parent: Option<String>,
+    /// What its `load_dialect_impl` returns on PostgreSQL, when that is read.
+    postgresql: Option<Expr>,
     /// Why the type cannot be read without running it: `__init__` or `load_dialect_impl`
     /// choose what it stores as.
     opaque: Option<&'static str>,
+}
+
+/// The type a `load_dialect_impl(self, dialect)` returns on PostgreSQL, when its body only
+/// tests `dialect.name` and returns (`if dialect.name == "postgresql": return
+/// dialect.type_descriptor(JSONB())`, `elif`, `in (…)`, `!=`, a final `return`).
+fn postgresql_impl(f: &ast::StmtFunctionDef) -> Option<Expr> {
+    let dialect = f.args.args.get(1)?.def.arg.as_str();
+    // Does `dialect.name <op> "…"` hold on PostgreSQL?
+    let holds = |e: &Expr| -> Option<bool> {
+        let Expr::Compare(c) = e else { return None };
+        let ([op], [right]) = (c.ops.as_slice(), c.comparators.as_slice()) else {
+            return None;
+        };
+        match c.left.as_ref() {
+            Expr::Attribute(a)
+                if a.attr.as_str() == "name"
+                    && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == dialect) => {}
+            _ => return None,
+        }
+        let names: Vec<String> = match right {
+            Expr::Tuple(t) => t.elts.iter().map(str_const).collect::<Option<_>>()?,
+            Expr::List(l) => l.elts.iter().map(str_const).collect::<Option<_>>()?,
+            e => vec![str_const(e)?],
+        };
+        let pg = names.iter().any(|n| n == "postgresql");
+        match op {
+            ast::CmpOp::Eq | ast::CmpOp::In => Some(pg),
+            ast::CmpOp::NotEq | ast::CmpOp::NotIn => Some(!pg),
+            _ => None,
+        }
+    };
+    fn walk(body: &[Stmt], holds: &dyn Fn(&Expr) -> Option<bool>) -> Option<Expr> {
+        let body = match body.first() {
+            Some(Stmt::Expr(e)) if str_const(&e.value).is_some() => &body[1..],
+            _ => body,
+        };
+        match body.first()? {
+            Stmt::Return(r) => {
+                let v = r.value.as_deref()?;
+                // `dialect.type_descriptor(T)` is `T`.
+                Some(match v {
+                    Expr::Call(c)
+                        if matches!(c.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "type_descriptor")
+                            && c.args.len() == 1 =>
+                    {
+                        c.args[0].clone()
+                    }
+                    v => v.clone(),
+                })
+            }
+            Stmt::If(i) => match holds(&i.test)? {
+                true => walk(&i.body, holds),
+                false if i.orelse.is_empty() => walk(&body[1..], holds),
+                false => walk(&i.orelse, holds),
+            },
+            _ => None,
+        }
+    }
+    let t = walk(&f.body, &holds)?;
+    // One that uses the instance (`self.impl`, its arguments) is not read.
+    let mentions_self = {
+        let mut found = false;
+        let mut stack = vec![&t];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Name(n) if n.id.as_str() == "self" => found = true,
+                Expr::Call(c) => {
+                    stack.push(&c.func);
+                    stack.extend(&c.args);
+                    stack.extend(c.keywords.iter().map(|k| &k.value));
+                }
+                Expr::Attribute(a) => stack.push(&a.value),
+                _ => {}
+            }
+        }
+        found
+    };
+    (!mentions_self).then_some(t)
 }
 
 /// The PostgreSQL type of a sqlalchemy-utils type called with `call`'s arguments (as its
@@ -97,10 +177,13 @@ impl Sx<'_> {
         if parent.is_none() && !direct {
             return false;
         }
+        // What a parent decorator's methods choose is inherited, unless defined again.
+        let inherited = parent.and_then(|p| self.decorators.get(last(p)));
         let mut d = Decorator {
             imp: None,
             parent: parent.cloned(),
-            opaque: None,
+            postgresql: inherited.and_then(|p| p.postgresql.clone()),
+            opaque: inherited.and_then(|p| p.opaque),
         };
         for st in &c.body {
             match st {
@@ -111,9 +194,12 @@ impl Sx<'_> {
                 }
                 Stmt::FunctionDef(f) => match f.name.as_str() {
                     "__init__" => d.opaque = Some("its __init__ chooses what it stores as"),
-                    "load_dialect_impl" => {
-                        d.opaque = Some("its load_dialect_impl chooses a type per database")
-                    }
+                    "load_dialect_impl" => match postgresql_impl(f) {
+                        Some(t) => d.postgresql = Some(t),
+                        None => {
+                            d.opaque = Some("its load_dialect_impl chooses a type per database")
+                        }
+                    },
                     _ => {}
                 },
                 _ => {}
@@ -138,6 +224,14 @@ impl Sx<'_> {
             }
             if depth > 10 {
                 return Some(Err(format!("`{}` derives from itself", last(name))));
+            }
+            if let Some(t) = &d.postgresql {
+                return Some(self.type_expr(t).ok_or_else(|| {
+                    format!(
+                        "`{}`: the type its load_dialect_impl returns on PostgreSQL is not one schemafix reads",
+                        last(name)
+                    )
+                }));
             }
             return Some(match (&d.imp, &d.parent) {
                 (Some(imp), _) => {
