@@ -178,7 +178,7 @@ impl Sx<'_> {
         let at = call.range.start().to_usize();
         let mut col = Col::new(attr, at);
         for a in &call.args {
-            if let Some(s) = str_const(a) {
+            if let Some(s) = self.str_value(a) {
                 col.name = s;
                 continue;
             }
@@ -219,9 +219,9 @@ impl Sx<'_> {
                         _ => None,
                     };
                     match (check, a) {
-                        (Some(sql), Expr::Call(c)) => {
-                            col.checks.push((kw(c, "name").and_then(str_const), sql))
-                        }
+                        (Some(sql), Expr::Call(c)) => col
+                            .checks
+                            .push((kw(c, "name").and_then(|n| self.str_value(n)), sql)),
                         _ => col.unknown = true,
                     }
                 }
@@ -243,13 +243,13 @@ impl Sx<'_> {
                 None => col.unknown = true,
             }
         }
-        if let Some(n) = kw(call, "name").and_then(str_const) {
+        if let Some(n) = kw(call, "name").and_then(|v| self.str_value(v)) {
             col.name = n;
         }
         // A keyword that shapes the column, given but not read, leaves it unknown (never read as
         // its default).
         for k in ["name", "comment"] {
-            if kw(call, k).is_some_and(|v| str_const(v).is_none() && !is_none(v)) {
+            if kw(call, k).is_some_and(|v| self.str_value(v).is_none() && !is_none(v)) {
                 col.unknown = true;
             }
         }
@@ -273,7 +273,7 @@ impl Sx<'_> {
         col.unique = kw_bool(call, "unique").unwrap_or(false);
         col.index = kw_bool(call, "index").unwrap_or(false);
         col.autoincrement = kw_bool(call, "autoincrement");
-        col.comment = kw(call, "comment").and_then(str_const);
+        col.comment = kw(call, "comment").and_then(|v| self.str_value(v));
         if let Some(sd) = kw(call, "server_default").filter(|sd| !is_none(sd)) {
             col.server_default = self.server_default(sd);
             // A default not read is not compared: the column is not (it would read as none).
@@ -979,7 +979,7 @@ impl Sx<'_> {
                     None => Vec::new(),
                 };
                 let predicate = match kw(c, "postgresql_where") {
-                    Some(w) => Some(self.sql_text(w)?),
+                    Some(w) => Some(self.predicate(w)?),
                     None => None,
                 };
                 if keys.is_empty() {

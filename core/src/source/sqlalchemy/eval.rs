@@ -89,11 +89,17 @@ struct Frame<'a> {
 impl Sx<'_> {
     /// The value of an expression at module or class level (the module being read).
     pub(super) fn value(&self, e: &Expr) -> Option<Value> {
-        let frame = Frame {
+        let mut frame = Frame {
             locals: BTreeMap::new(),
             aliases: &self.aliases,
             depth: 0,
         };
+        // In a `@declared_attr` read for a class: `cls` is that class.
+        if let Some((param, class)) = &self.cls_binding {
+            frame
+                .locals
+                .insert(param.clone(), Value::Class(class.clone()));
+        }
         self.eval(e, &frame)
     }
 
@@ -191,6 +197,9 @@ impl Sx<'_> {
             Expr::Attribute(a) => match frame.locals.get(root(e)?) {
                 Some(_) => match (self.eval(&a.value, frame)?, a.attr.as_str()) {
                     (Value::Class(c), "__name__") => Some(Value::Str(c)),
+                    (Value::Class(c), "__tablename__") => {
+                        self.classes.get(&c)?.tablename.clone().map(Value::Str)
+                    }
                     _ => None,
                 },
                 None => self.global(e, frame),

@@ -12,6 +12,7 @@ mod emit;
 mod eval;
 mod functions;
 mod package;
+mod predicates;
 mod tables;
 mod types;
 mod values;
@@ -64,6 +65,9 @@ struct Col {
     checks: Vec<(Option<String>, String)>,
     /// Its type (or an argument) is not read statically: the column is not compared.
     unknown: bool,
+    /// A `@declared_attr` that names the class (`cls.__name__`): its first parameter and what
+    /// it returns, read for each class that takes it (see `tables::per_class`).
+    per_class: Option<Box<(String, Expr)>>,
     at: usize,
 }
 
@@ -89,6 +93,7 @@ impl Col {
             integer: false,
             checks: Vec::new(),
             unknown: false,
+            per_class: None,
             at,
         }
     }
@@ -230,6 +235,9 @@ struct Sx<'a> {
     /// whether some entry was not read (then no annotation alone gives a type).
     annotation_map: BTreeMap<String, Expr>,
     annotation_map_unread: Option<usize>,
+    /// The class a `@declared_attr` is read for: its first parameter's name and the class's
+    /// name (see `tables::per_class`).
+    cls_binding: Option<(String, String)>,
     /// Names bound to a `MetaData(…)`.
     metadatas: BTreeSet<String>,
     /// Module-level dict literals by name (for `naming_convention=convention`).
@@ -803,6 +811,14 @@ impl Sx<'_> {
                     }
                     if let Some(value) = plain_return(&f.body) {
                         let attr = f.name.as_str();
+                        // One that names the class is read for each class that takes it.
+                        if let Some(param) = names_class(f, value) {
+                            let mut col = Col::new(attr, at);
+                            col.per_class = Some(Box::new((param, value.clone())));
+                            attr_of.push((info.columns.len(), attr.to_string()));
+                            info.columns.push(col);
+                            continue;
+                        }
                         match attr {
                             "__table_args__" => self.table_args(value, &mut info),
                             "__mapper_args__" => {}

@@ -148,6 +148,7 @@ pub(super) fn blank(text: &str, index: LineIndex) -> Sx<'_> {
         annotation_map: BTreeMap::new(),
         annotation_map_unread: None,
         metadatas: BTreeSet::new(),
+        cls_binding: None,
         dicts: BTreeMap::new(),
         consts: BTreeMap::new(),
         procedures: BTreeMap::new(),

@@ -103,6 +103,29 @@ impl Sx<'_> {
         }
     }
 
+    /// The columns of `@declared_attr`s that name the class, read for the class named
+    /// `class` (`ForeignKey(…, name=f"fk_{cls.__name__}")`); one not read is not compared.
+    fn per_class(&mut self, columns: &mut [Col], class: &str) {
+        for col in columns.iter_mut() {
+            let Some(pc) = col.per_class.take() else {
+                continue;
+            };
+            let (param, value) = *pc;
+            self.cls_binding = Some((param, class.to_string()));
+            let made = self.column_value(&col.name, None, &value);
+            self.cls_binding = None;
+            match made {
+                Some(c) => *col = c,
+                None => {
+                    if let Some(callee) = self.unfollowed_call(&value) {
+                        self.unread_attribute(class, &col.name.clone(), &callee, col.at);
+                    }
+                    col.unknown = true;
+                }
+            }
+        }
+    }
+
     /// Where the class or a base computes `__tablename__` (and the `@declared_attr` that does),
     /// when one does and none names it.
     pub(super) fn computed_name(
@@ -365,7 +388,8 @@ impl Sx<'_> {
                 continue;
             };
             built.insert(name.clone(), tablename.clone());
-            let (columns, items) = self.all_columns(&key, 0);
+            let (mut columns, items) = self.all_columns(&key, 0);
+            self.per_class(&mut columns, &name);
             let mut calls = Vec::new();
             let mut unread = self.unread(&key, 0, &mut calls);
             let mut unknown = Vec::new();

@@ -11,6 +11,13 @@ pub(super) struct Decorator {
     /// The decorator it subclasses (one of the model's, or sqlalchemy-utils'), when not
     /// `TypeDecorator` itself.
     parent: Option<String>,
+    /// An `__init__` that only keeps its own arguments and passes the rest on to
+    /// `TypeDecorator.__init__` (which gives them to `impl`): its own positional and keyword
+    /// parameters.
+    init: Option<(usize, Vec<String>)>,
+    /// It changes values bound to SQL (`process_bind_param`, `process_literal_param`): a
+    /// literal compared with such a column is written otherwise than given.
+    pub(super) binds: bool,
     /// What its `load_dialect_impl` returns on PostgreSQL, when that is read.
     postgresql: Option<Expr>,
     /// Why the type cannot be read without running it: `__init__` or `load_dialect_impl`
@@ -21,6 +28,63 @@ pub(super) struct Decorator {
 /// The type a `load_dialect_impl(self, dialect)` returns on PostgreSQL, when its body only
 /// tests `dialect.name` and returns (`if dialect.name == "postgresql": return
 /// dialect.type_descriptor(JSONB())`, `elif`, `in (…)`, `!=`, a final `return`).
+fn passing_init(f: &ast::StmtFunctionDef) -> Option<(usize, Vec<String>)> {
+    let a = &f.args;
+    let own: Vec<&ast::ArgWithDefault> = a.posonlyargs.iter().chain(&a.args).skip(1).collect();
+    let (star, kwarg) = (a.vararg.as_ref(), a.kwarg.as_ref());
+    let mut passed = false;
+    for (i, st) in f.body.iter().enumerate() {
+        match st {
+            Stmt::Expr(e) if i == 0 && str_const(&e.value).is_some() => {}
+            // `self.x = …`.
+            Stmt::Assign(s)
+                if s.targets.iter().all(|t| {
+                    matches!(t, Expr::Attribute(x) if matches!(x.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self"))
+                }) => {}
+            // `super().__init__(*args, **kwargs)` (or `super(Cls, self)`), once.
+            Stmt::Expr(e) if !passed => {
+                let Expr::Call(c) = e.value.as_ref() else {
+                    return None;
+                };
+                let Expr::Attribute(m) = c.func.as_ref() else {
+                    return None;
+                };
+                let is_super = matches!(m.value.as_ref(), Expr::Call(s) if matches!(s.func.as_ref(), Expr::Name(n) if n.id.as_str() == "super"));
+                if m.attr.as_str() != "__init__" || !is_super {
+                    return None;
+                }
+                let args_ok = match (c.args.as_slice(), star) {
+                    ([], _) => true,
+                    ([Expr::Starred(s)], Some(v)) => {
+                        matches!(s.value.as_ref(), Expr::Name(n) if n.id.as_str() == v.arg.as_str())
+                    }
+                    _ => false,
+                };
+                let kw_ok = match (c.keywords.as_slice(), kwarg) {
+                    ([], _) => true,
+                    ([k], Some(v)) => {
+                        k.arg.is_none()
+                            && matches!(&k.value, Expr::Name(n) if n.id.as_str() == v.arg.as_str())
+                    }
+                    _ => false,
+                };
+                if !(args_ok && kw_ok) {
+                    return None;
+                }
+                passed = true;
+            }
+            _ => return None,
+        }
+    }
+    let named = own
+        .iter()
+        .copied()
+        .chain(&a.kwonlyargs)
+        .map(|p| p.def.arg.to_string())
+        .collect();
+    passed.then_some((own.len(), named))
+}
+
 fn postgresql_impl(f: &ast::StmtFunctionDef) -> Option<Expr> {
     let dialect = f.args.args.get(1)?.def.arg.as_str();
     // Does `dialect.name <op> "…"` hold on PostgreSQL?
@@ -182,6 +246,8 @@ impl Sx<'_> {
         let mut d = Decorator {
             imp: None,
             parent: parent.cloned(),
+            init: inherited.and_then(|p| p.init.clone()),
+            binds: inherited.is_some_and(|p| p.binds),
             postgresql: inherited.and_then(|p| p.postgresql.clone()),
             opaque: inherited.and_then(|p| p.opaque),
         };
@@ -193,7 +259,11 @@ impl Sx<'_> {
                     }
                 }
                 Stmt::FunctionDef(f) => match f.name.as_str() {
-                    "__init__" => d.opaque = Some("its __init__ chooses what it stores as"),
+                    "process_bind_param" | "process_literal_param" => d.binds = true,
+                    "__init__" => match passing_init(f) {
+                        Some(init) => d.init = Some(init),
+                        None => d.opaque = Some("its __init__ chooses what it stores as"),
+                    },
                     "load_dialect_impl" => match postgresql_impl(f) {
                         Some(t) => d.postgresql = Some(t),
                         None => {
@@ -242,6 +312,15 @@ impl Sx<'_> {
                         (_, Some(c)) => {
                             let mut made = c.clone();
                             made.func = Box::new(imp.clone());
+                            // Its `__init__`'s own arguments stay with it.
+                            if let Some((n, named)) = &d.init {
+                                made.args = made.args.iter().skip(*n).cloned().collect();
+                                made.keywords.retain(|k| {
+                                    k.arg
+                                        .as_ref()
+                                        .is_none_or(|a| !named.contains(&a.to_string()))
+                                });
+                            }
                             self.type_expr(&Expr::Call(made))
                         }
                     };

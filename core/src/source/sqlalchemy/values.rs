@@ -117,6 +117,38 @@ pub(super) fn qualified_target(t: &str) -> String {
         .join(".")
 }
 
+/// The name of a `@declared_attr`'s first parameter, when what it returns names the class
+/// (`cls.__name__`, `cls.__tablename__`).
+pub(super) fn names_class(f: &ast::StmtFunctionDef, value: &Expr) -> Option<String> {
+    let param = f.args.posonlyargs.iter().chain(&f.args.args).next()?;
+    let param = param.def.arg.as_str();
+    let mut stack = vec![value];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Attribute(a) => {
+                if matches!(a.attr.as_str(), "__name__" | "__tablename__")
+                    && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == param)
+                {
+                    return Some(param.to_string());
+                }
+                stack.push(&a.value);
+            }
+            Expr::Call(c) => {
+                stack.push(&c.func);
+                stack.extend(&c.args);
+                stack.extend(c.keywords.iter().map(|k| &k.value));
+            }
+            Expr::JoinedStr(j) => stack.extend(&j.values),
+            Expr::FormattedValue(f) => stack.push(&f.value),
+            Expr::BinOp(b) => stack.extend([b.left.as_ref(), b.right.as_ref()]),
+            Expr::List(l) => stack.extend(&l.elts),
+            Expr::Tuple(t) => stack.extend(&t.elts),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The value a function body only returns (a docstring aside).
 pub(super) fn plain_return(body: &[Stmt]) -> Option<&Expr> {
     let body = match body.first() {
