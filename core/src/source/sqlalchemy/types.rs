@@ -318,7 +318,7 @@ impl Sx<'_> {
                                 made.keywords.retain(|k| {
                                     k.arg
                                         .as_ref()
-                                        .is_none_or(|a| !named.contains(&a.to_string()))
+                                        .is_none_or(|a| !named.iter().any(|n| n == a.as_str()))
                                 });
                             }
                             self.type_expr(&Expr::Call(made))
