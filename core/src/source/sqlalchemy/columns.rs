@@ -65,6 +65,7 @@ impl Sx<'_> {
         };
         let (t, optional) = self.unwrap_optional(inner);
         let py_type = self.dotted(t).unwrap_or_default();
+        let py_type = self.py_aliases.get(&py_type).cloned().unwrap_or(py_type);
         let relationship = matches!(
             last(&py_type),
             "List" | "list" | "Set" | "set" | "Dict" | "dict"
@@ -412,6 +413,7 @@ impl Sx<'_> {
                         name: None,
                         ondelete: kw(call, "ondelete").and_then(str_const),
                         onupdate: None,
+                        deferral: String::new(),
                     })
                 }
                 None => col.unknown = true,
@@ -467,7 +469,25 @@ impl Sx<'_> {
             },
             None => return None,
         };
-        // An option given but not read makes the key unknown, never one without it.
+        // An option given but not read makes the key unknown, never one without it; so does
+        // one that changes the SQL and is not read at all (`match=`).
+        let read = c.keywords.iter().all(|k| {
+            k.arg.as_ref().is_some_and(|a| {
+                matches!(
+                    a.as_str(),
+                    "name"
+                        | "ondelete"
+                        | "onupdate"
+                        | "deferrable"
+                        | "initially"
+                        | "use_alter"
+                        | "info"
+                )
+            })
+        });
+        if !read {
+            return None;
+        }
         let opt = |k: &str| match kw(c, k) {
             None => Ok(None),
             Some(v) => self.str_value(v).map(Some).ok_or(()),
@@ -477,6 +497,7 @@ impl Sx<'_> {
             name: opt("name").ok()?,
             ondelete: opt("ondelete").ok()?,
             onupdate: opt("onupdate").ok()?,
+            deferral: deferral(c)?,
         })
     }
 
@@ -749,7 +770,8 @@ impl Sx<'_> {
 
     /// `server_default=` as SQL: a string is a literal, `text(...)` raw SQL, `func.x()` a call.
     pub(super) fn server_default(&mut self, e: &Expr) -> Option<String> {
-        if let Some(s) = str_const(e) {
+        // A string, a string constant, a member of a `str` enum (its value).
+        if let Some(s) = self.str_value(e) {
             return Some(quote_literal(&s));
         }
         // `DefaultClause(x)`: what `server_default=x` says.
@@ -900,6 +922,8 @@ impl Sx<'_> {
                         | "onupdate"
                         | "quote"
                         | "_create_rule"
+                        | "deferrable"
+                        | "initially"
                 ) || ["sqlite_", "mysql_", "mariadb_", "mssql_", "oracle_"]
                     .iter()
                     .any(|p| a.as_str().starts_with(p))
@@ -956,8 +980,14 @@ impl Sx<'_> {
                 .map(|a| str_const(a).or_else(|| self.dotted(a).map(|d| last(&d).to_string())))
                 .collect()
         };
+        // Only these carry a deferral.
+        if !matches!(kind, "UniqueConstraint" | "ForeignKeyConstraint")
+            && deferral(c).as_deref() != Some("")
+        {
+            return None;
+        }
         Some(match kind {
-            "UniqueConstraint" => TableItem::Unique(name, names(&c.args)?),
+            "UniqueConstraint" => TableItem::Unique(name, names(&c.args)?, deferral(c)?),
             "PrimaryKeyConstraint" => TableItem::PrimaryKey(name, names(&c.args)?),
             "CheckConstraint" => TableItem::Check(name, self.sql_text(c.args.first()?)?),
             "Index" => {
@@ -1008,6 +1038,7 @@ impl Sx<'_> {
                     refs: list(c.args.get(1))?,
                     ondelete: kw(c, "ondelete").and_then(str_const),
                     onupdate: kw(c, "onupdate").and_then(str_const),
+                    deferral: deferral(c)?,
                 }
             }
             _ => return None,

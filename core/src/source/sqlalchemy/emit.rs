@@ -186,9 +186,9 @@ impl Sx<'_> {
             }
             for i in &t.items {
                 match i {
-                    TableItem::Unique(n, cols) => {
+                    TableItem::Unique(n, cols, deferral) => {
                         items.push(format!(
-                            "{}UNIQUE ({})",
+                            "{}UNIQUE ({}){deferral}",
                             named("uq", n, cols, "", &[]),
                             cols_sql(cols)
                         ));
@@ -202,6 +202,7 @@ impl Sx<'_> {
                         refs,
                         ondelete,
                         onupdate,
+                        deferral,
                     } => {
                         let (rt, rcols): (Vec<String>, Vec<String>) = refs
                             .iter()
@@ -224,6 +225,7 @@ impl Sx<'_> {
                         if let Some(u) = onupdate {
                             s.push_str(&format!(" ON UPDATE {u}"));
                         }
+                        s.push_str(deferral);
                         items.push(s);
                     }
                     _ => {}
@@ -253,6 +255,7 @@ impl Sx<'_> {
                     if let Some(u) = &fk.onupdate {
                         s.push_str(&format!(" ON UPDATE {u}"));
                     }
+                    s.push_str(&fk.deferral);
                     items.push(s);
                 }
             }
@@ -511,7 +514,7 @@ fn not_compared(mut tables: Vec<TableSpec>) -> Vec<TableSpec> {
             .map(|c| crate::quote::quote_ident(c))
             .collect();
         t.items.retain(|i| match i {
-            TableItem::Unique(_, cols) | TableItem::PrimaryKey(_, cols) => !names(cols),
+            TableItem::Unique(_, cols, _) | TableItem::PrimaryKey(_, cols) => !names(cols),
             TableItem::ForeignKey { columns, .. } => !names(columns),
             // An expression may name the column anywhere.
             TableItem::Check(_, sql) => !unknown.iter().any(|c| sql.contains(c.as_str())),

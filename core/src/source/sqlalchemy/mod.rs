@@ -105,6 +105,8 @@ struct Fk {
     name: Option<String>,
     ondelete: Option<String>,
     onupdate: Option<String>,
+    /// ` DEFERRABLE INITIALLY DEFERRED` and the like (see `deferral`).
+    deferral: String,
 }
 
 /// `Index(name, *keys, unique=, postgresql_using=, postgresql_where=, postgresql_include=)`.
@@ -122,7 +124,8 @@ struct IndexItem {
 /// A table-level item from `__table_args__` or `Table(...)`.
 #[derive(Debug, Clone)]
 enum TableItem {
-    Unique(Option<String>, Vec<String>),
+    /// Name, columns, deferral (see `deferral`).
+    Unique(Option<String>, Vec<String>, String),
     Index(IndexItem),
     Check(Option<String>, String),
     PrimaryKey(Option<String>, Vec<String>),
@@ -134,6 +137,8 @@ enum TableItem {
         refs: Vec<String>,
         ondelete: Option<String>,
         onupdate: Option<String>,
+        /// ` DEFERRABLE INITIALLY DEFERRED` and the like (see `deferral`).
+        deferral: String,
     },
     /// An item not read statically: not compared (see `emit::not_compared`).
     Unread,
@@ -228,6 +233,10 @@ struct Sx<'a> {
     abstract_bases: BTreeSet<String>,
     /// Python enum classes: name → member names.
     py_enums: BTreeMap<String, Vec<String>>,
+    /// Names bound to a Python type at module level (`OwnerID = uuid.UUID`).
+    py_aliases: BTreeMap<String, String>,
+    /// Those that are `str` subclasses (`class E(str, Enum)`, `StrEnum`).
+    str_enums: BTreeSet<String>,
     classes: BTreeMap<String, ClassInfo>,
     /// `MetaData(naming_convention=…)`.
     naming: BTreeMap<String, String>,
@@ -422,6 +431,13 @@ impl Sx<'_> {
                 Stmt::AnnAssign(a) => {
                     if let Some(v) = &a.value {
                         self.constants(&a.target, v);
+                        // `sa_JSON: JSON = JSON().with_variant(…)` as `sa_JSON = …`.
+                        self.assign(&ast::StmtAssign {
+                            range: a.range,
+                            targets: vec![a.target.as_ref().clone()],
+                            value: v.clone(),
+                            type_comment: None,
+                        });
                     }
                 }
                 Stmt::ClassDef(c) => self.class(c),
@@ -545,6 +561,17 @@ impl Sx<'_> {
             return;
         };
         let target = target.id.as_str().to_string();
+        // `OwnerID = uuid.UUID`: another name of a Python type, for annotations.
+        match self.dotted(&a.value).filter(|d| {
+            matches!(
+                d.as_str(),
+                "int" | "str" | "bool" | "float" | "bytes" | "decimal.Decimal" | "uuid.UUID"
+            ) || d.starts_with("datetime.")
+                || self.py_enums.contains_key(last(d))
+        }) {
+            Some(d) => self.py_aliases.insert(target.clone(), d),
+            None => self.py_aliases.remove(&target),
+        };
         if let Expr::Dict(_) = a.value.as_ref() {
             self.dicts.insert(target.clone(), a.value.as_ref().clone());
         }
@@ -655,6 +682,23 @@ impl Sx<'_> {
                     _ => None,
                 })
                 .collect();
+            // A member of a `str` enum is its value wherever a string is.
+            let is_str = bases.iter().any(|b| {
+                matches!(b.as_str(), "str" | "enum.StrEnum") || self.str_enums.contains(last(b))
+            });
+            if is_str {
+                self.str_enums.insert(name.clone());
+                for st in &c.body {
+                    if let Stmt::Assign(a) = st {
+                        if let (Some(Expr::Name(m)), Some(eval::Value::Str(v))) =
+                            (a.targets.first(), self.value(&a.value))
+                        {
+                            self.consts
+                                .insert(format!("{name}.{}", m.id), eval::Value::Str(v));
+                        }
+                    }
+                }
+            }
             self.py_enums.insert(name, members);
             return;
         }

@@ -143,6 +143,8 @@ pub(super) fn blank(text: &str, index: LineIndex) -> Sx<'_> {
         bases: BTreeSet::new(),
         abstract_bases: BTreeSet::new(),
         py_enums: BTreeMap::new(),
+        str_enums: BTreeSet::new(),
+        py_aliases: BTreeMap::new(),
         classes: BTreeMap::new(),
         naming: BTreeMap::new(),
         annotation_map: BTreeMap::new(),

@@ -258,8 +258,25 @@ impl Sx<'_> {
             .bases
             .iter()
             .any(|b| b.contains('.') && b.split('.').next() == Some(head));
-        (!NOT_COLUMNS.contains(&last(&callee)) && !NOT_MODELS.contains(&head) && !from_bases)
-            .then_some(callee)
+        (!NOT_COLUMNS.contains(&last(&callee))
+            && !NOT_MODELS.contains(&head)
+            && !from_bases
+            && !self.plain_class(&callee, 0))
+        .then_some(callee)
+    }
+
+    /// A class of the project that derives from nothing but plain Python (`class
+    /// CurrencyConverter:`): an instance of it is no column.
+    fn plain_class(&self, name: &str, depth: usize) -> bool {
+        let Some(c) = self.classes.get(name) else {
+            return false;
+        };
+        depth < 20
+            && !self.declarative(name, 0)
+            && c.bases.iter().all(|b| {
+                matches!(b.as_str(), "object" | "abc.ABC" | "typing.Generic")
+                    || self.plain_class(b, depth + 1)
+            })
     }
 
     pub(super) fn unread_attribute(&mut self, class: &str, attr: &str, callee: &str, at: usize) {

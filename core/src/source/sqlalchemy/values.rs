@@ -149,6 +149,34 @@ pub(super) fn names_class(f: &ast::StmtFunctionDef, value: &Expr) -> Option<Stri
     None
 }
 
+/// A constraint's `deferrable=` and `initially=` as the SQL that follows it
+/// (` DEFERRABLE INITIALLY DEFERRED`; empty when neither is given); `None` when one is not a
+/// literal.
+pub(super) fn deferral(c: &ast::ExprCall) -> Option<String> {
+    let mut out = String::new();
+    match kw(c, "deferrable") {
+        None => {}
+        Some(v) if is_none(v) => {}
+        Some(v) => out.push_str(if bool_const(v)? {
+            " DEFERRABLE"
+        } else {
+            " NOT DEFERRABLE"
+        }),
+    }
+    match kw(c, "initially") {
+        None => {}
+        Some(v) if is_none(v) => {}
+        Some(v) => {
+            let when = str_const(v)?;
+            if !when.eq_ignore_ascii_case("deferred") && !when.eq_ignore_ascii_case("immediate") {
+                return None;
+            }
+            out.push_str(&format!(" INITIALLY {}", when.to_ascii_uppercase()));
+        }
+    }
+    Some(out)
+}
+
 /// The value a function body only returns (a docstring aside).
 pub(super) fn plain_return(body: &[Stmt]) -> Option<&Expr> {
     let body = match body.first() {
