@@ -38,6 +38,34 @@ fn every_capture_round_trips_to_its_ddl() {
             if schemafix_core::detect(&text) != schemafix_core::Format::Psql {
                 failures.push(format!("{at}: not detected as psql output"));
             }
+            // A view's `\d+` is read and compared; its `\d` is named as not compared.
+            if s.kind == "View" {
+                let name = s.tables().into_iter().next();
+                let plus = v.starts_with("dplus");
+                match name
+                    .as_ref()
+                    .map(|n| (p.schema.views.get(n), ddl.views.get(n)))
+                {
+                    Some((Some(got), Some(want))) if plus => {
+                        if got.query.canon != want.query.canon {
+                            failures.push(format!(
+                                "{at}: the view's query differs: {} vs {}",
+                                got.query.canon, want.query.canon
+                            ));
+                        }
+                    }
+                    Some((None, _))
+                        if !plus
+                            && p.diagnostics
+                                .iter()
+                                .any(|d| d.message.contains("does not show its query")) => {}
+                    _ => failures.push(format!("{at}: the view is not read as it should be")),
+                }
+                if !errs.is_empty() {
+                    failures.push(format!("{at}: {}", errs.join(" | ")));
+                }
+                continue;
+            }
             if !s.is_table() {
                 if !p
                     .diagnostics

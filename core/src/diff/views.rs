@@ -9,13 +9,31 @@ use crate::schema::{QualName, Schema, View};
 
 /// Adds the view changes, given the table and type changes already in `out`.
 pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<Change>) {
-    if from.hidden.views || (from.views.is_empty() && (to.hidden.views || !whole)) {
+    // A paste describes only its relations: a view is compared where both sides cover it.
+    let covered = |name: &QualName| super::in_scope(from, name) && super::in_scope(to, name);
+    let pasted = !whole && !from.hidden.views && !to.hidden.views;
+    if from.hidden.views || (from.views.is_empty() && (to.hidden.views || !whole) && !pasted) {
         return;
     }
     // A side that cannot show views (a model) leaves the existing ones as they are, except
     // that they are recreated around changes to what they read.
     let compare = whole && !to.hidden.views;
-    let wanted: &BTreeMap<QualName, View> = if compare { &to.views } else { &from.views };
+    let chosen: BTreeMap<QualName, View>;
+    let wanted: &BTreeMap<QualName, View> = if compare {
+        &to.views
+    } else if pasted {
+        // Each view as the side that covers it wants it; the others as they are.
+        chosen = from
+            .views
+            .iter()
+            .filter(|(n, _)| !covered(n))
+            .chain(to.views.iter().filter(|(n, _)| covered(n)))
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        &chosen
+    } else {
+        &from.views
+    };
 
     // Relations whose change a view reading them would block.
     let mut disturbed: BTreeMap<QualName, String> = BTreeMap::new();
@@ -146,7 +164,9 @@ pub(crate) fn diff_views(from: &Schema, to: &Schema, whole: bool, out: &mut Vec<
                 indexes::create_index(name, i, out);
             }
         }
-        if v.comment != w.comment {
+        // A paste (`\d+`) does not show a view's comment.
+        let shown = !from.hidden.table_comments && !to.hidden.table_comments;
+        if shown && v.comment != w.comment {
             out.push(Change::CommentView {
                 name: name.clone(),
                 materialized: w.materialized,

@@ -151,6 +151,16 @@ impl<'a> Cols<'a> {
         };
         match self.lookup(parts) {
             Some((rel, _)) => format!("{}.{}", quote_ident(&rel.refname), quote_ident(c)),
+            // The only relation a query reads, its columns not known (not among the relations
+            // described, a paste of the view alone): a bare reference can only be to it, as
+            // PostgreSQL 16 and later print it without the qualification.
+            None if parts.len() == 1
+                && self.outer.is_none()
+                && self.rels.len() == 1
+                && self.rels[0].columns.is_none() =>
+            {
+                format!("{}.{}", quote_ident(&self.rels[0].refname), quote_ident(c))
+            }
             None if parts.len() > 1 => format!(
                 "{}.{}",
                 quote_ident(&parts[parts.len() - 2]),

@@ -198,6 +198,8 @@ struct Px<'a> {
     /// DDL written for footers, one statement per line, and where in the paste each came from.
     ddl: String,
     ddl_origin: Vec<Span>,
+    /// A view's definition was read: views in the paste's scope are compared.
+    views: bool,
 }
 
 impl<'a> Px<'a> {
@@ -220,6 +222,7 @@ impl<'a> Px<'a> {
             diagnostics: Vec::new(),
             ddl: String::new(),
             ddl_origin: Vec::new(),
+            views: false,
         }
     }
 
@@ -304,7 +307,7 @@ impl<'a> Px<'a> {
     fn block(&mut self, i: usize, kind: &'static str, title_name: &str) -> usize {
         let name = title_qual_name(title_name);
         let is_table = TITLE_KINDS.iter().any(|(k, t)| *k == kind && *t);
-        if !is_table {
+        if !is_table && kind != "View" {
             let msg = format!(
                 "{kind} {name} (line {}): only tables are compared; paste `\\d` of a table",
                 i + 1
@@ -338,6 +341,10 @@ impl<'a> Px<'a> {
             return self.skip_block(h);
         };
         let (footers, next) = self.footers(next, indent);
+        if kind == "View" {
+            self.view(i, name, &footers);
+            return next;
+        }
 
         let mut table = Table::new(name.clone(), self.span_at(i, indent_of(self.lines[i].text)));
         table.unlogged = kind.starts_with("Unlogged");
@@ -354,6 +361,53 @@ impl<'a> Px<'a> {
             self.footer(&name, f);
         }
         next
+    }
+
+    /// A view's `\d+` (title at line `i`): its definition, applied as `CREATE VIEW` through
+    /// the DDL source; a `\d` without one leaves the view not compared (it exists).
+    fn view(&mut self, i: usize, name: QualName, footers: &[Footer]) {
+        if self.scope.contains(&name) {
+            let msg = format!("{name} is described twice; the later description is used");
+            self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, i);
+        }
+        self.scope.insert(name.clone());
+        let shown = qualified(&name);
+        let definition = footers.iter().find(|f| f.heading == "View definition");
+        match definition {
+            Some(f) if !f.entries.is_empty() => {
+                let query: Vec<&str> = f.entries.iter().map(|(_, e)| e.as_str()).collect();
+                let query = query.join("\n");
+                let query = query.trim().trim_end_matches(';');
+                let span = self.span_at(i, indent_of(self.lines[i].text));
+                self.ddl.push_str(&crate::source::one_line(&format!(
+                    "CREATE VIEW {} AS {query}",
+                    qualified(&name)
+                )));
+                self.ddl.push_str(";\n");
+                self.ddl_origin.push(span);
+                self.views = true;
+            }
+            _ => {
+                let msg = format!(
+                    "view {name} (line {}): `\\d` does not show its query (`\\d+` does), so the view is not compared",
+                    i + 1
+                );
+                self.line_diag(Severity::Warning, DiagKind::OutOfScope, msg, i);
+                self.schema.external.insert(name);
+            }
+        }
+        for f in footers {
+            if matches!(f.heading.as_str(), "View definition" | "") {
+                continue;
+            }
+            let msg = format!(
+                "{} of view {} (line {}): not compared",
+                f.heading.to_lowercase(),
+                shown,
+                f.line + 1
+            );
+            self.line_diag(Severity::Note, DiagKind::IgnoredClause, msg, f.line);
+        }
     }
 
     /// Skips to the end of the current output: the next blank line or title.
@@ -400,6 +454,7 @@ impl<'a> Px<'a> {
         schema.hidden.identity_options = true;
         schema.hidden.sequence_options = true;
         schema.hidden.hide_all_but_tables();
+        schema.hidden.views = !self.views;
         schema.scope = Scope::Tables(self.scope);
         if !schema.tables.is_empty() {
             let which = if schema.hidden.column_comments {
@@ -685,5 +740,36 @@ Indexes:
         let v = split_unaligned("notes|text|||'a|b'::text|extended|||Free | text", &h).unwrap();
         assert_eq!(v[4], "'a|b'::text");
         assert_eq!(v[8], "Free | text");
+    }
+
+    /// A view's `\d+` is its query, compared with the other side's (written otherwise, or
+    /// without qualification as psql 16+ prints it); its `\d` is not compared.
+    #[test]
+    fn a_pasted_view_is_compared_by_its_query() {
+        let plus = "                 View \"public.open_orders\"\n Column |  Type   | Collation | Nullable | Default | Storage | Description \n--------+---------+-----------+----------+---------+---------+-------------\n id     | integer |           |          |         | plain   | \nView definition:\n SELECT id\n   FROM orders\n  WHERE status = 'open'::text;\n";
+        let bare = plus.split("View definition:").next().unwrap();
+        let ddl = |q: &str| {
+            crate::source::ddl::parse_ddl(&format!(
+                "CREATE TABLE orders (id int, status text);\nCREATE VIEW open_orders AS {q};\nCOMMENT ON VIEW open_orders IS 'x';"
+            ))
+            .schema
+        };
+        let same = ddl("SELECT orders.id FROM orders WHERE orders.status = 'open'");
+        let other = ddl("SELECT id FROM orders WHERE status = 'closed'");
+        let steps = |from: &Schema, to: &Schema| crate::diff::diff(from, to).changes.len();
+        let pasted = parse_psql(plus);
+        assert!(!pasted
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error));
+        assert_eq!(steps(&pasted.schema, &same), 0);
+        // Dropped and created again.
+        assert_eq!(steps(&pasted.schema, &other), 2);
+        let bare = parse_psql(bare);
+        assert_eq!(steps(&bare.schema, &other), 0);
+        assert!(bare
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("does not show its query")));
     }
 }
