@@ -1,14 +1,13 @@
 //! The little Python that computes a name: module-level constants (`PREFIX + "users"`,
 //! f-strings, `"{}.id".format(T)`, tuples, `re.compile(…)`), a computed `__tablename__`
-//! (`re.sub("(?<!^)(?=[A-Z])", "_", cls.__name__).lower()`) and the project's functions it calls
-//! — evaluated as Python would, over strings, integers, lists and regular expressions.
+//! (`re.sub("(?<!^)(?=[A-Z])", "_", cls.__name__).lower()`, through `regex.rs`) and the
+//! project's functions it calls — evaluated as Python would, over strings, integers, lists and
+//! regular expressions.
 //!
 //! Anything else (a loop, a call of something not listed here, a value of another kind) is not
 //! evaluated: the result is `None`, and what depended on it is not compared.
 
 use std::collections::BTreeMap;
-
-use fancy_regex::Regex;
 
 use super::*;
 
@@ -351,7 +350,7 @@ impl Sx<'_> {
                 _ => return None,
             } as i64)),
             ("re.compile", [Value::Str(p)]) => {
-                compile(p)?;
+                regex::Regex::new(p)?;
                 Some(Value::Pattern(p.clone()))
             }
             ("re.sub", [Value::Str(p), repl, s]) => method(
@@ -606,68 +605,9 @@ fn method(obj: Value, name: &str, args: Vec<Value>) -> Option<Value> {
     }
 }
 
-/// A Python regular expression compiled for the Rust engine, when both read it alike:
-/// character-class set operations (`[[`, `&&`, `--`, `~~`), which Python reads as literal
-/// characters, and Python's `\Z` are not.
-fn compile(pattern: &str) -> Option<Regex> {
-    if ["[[", "&&", "--", "~~", "\\Z", "{,"]
-        .iter()
-        .any(|x| pattern.contains(x))
-    {
-        return None;
-    }
-    Regex::new(pattern).ok()
-}
-
-/// A pattern whose first choice at a place may be empty while another choice there is not
-/// (lazy repetition, an empty alternative): after an empty match Python takes the other choice,
-/// which the Rust engine does not offer.
-fn empty_first(pattern: &str) -> bool {
-    ["*?", "+?", "??", "}?", "(|", "||", "|)"]
-        .iter()
-        .any(|x| pattern.contains(x))
-        || pattern.starts_with('|')
-        || pattern.ends_with('|')
-}
-
-/// One match: its span and each group's (`None` where a group took no part).
-type Match = (usize, usize, Vec<Option<(usize, usize)>>);
-
-/// Every match of `pattern` in `s` as Python 3.7+ finds them: an empty match is allowed right
-/// after a non-empty one, never twice at one place.
-fn matches(pattern: &str, s: &str) -> Option<Vec<Match>> {
-    // Python's `$` also matches before a final newline.
-    if s.contains('\n') {
-        return None;
-    }
-    let re = compile(pattern)?;
-    let mut out = Vec::new();
-    let mut pos = 0;
-    let mut after_empty = false;
-    while pos <= s.len() {
-        let Some(c) = re.captures_from_pos(s, pos).ok()? else {
-            break;
-        };
-        let m = c.get(0)?;
-        if after_empty && m.start() == pos && m.end() == pos {
-            if empty_first(pattern) {
-                return None;
-            }
-            let Some(ch) = s[pos..].chars().next() else {
-                break;
-            };
-            pos += ch.len_utf8();
-            after_empty = false;
-            continue;
-        }
-        let groups = (1..c.len())
-            .map(|i| c.get(i).map(|g| (g.start(), g.end())))
-            .collect();
-        out.push((m.start(), m.end(), groups));
-        after_empty = m.start() == m.end();
-        pos = m.end();
-    }
-    Some(out)
+/// Every match of `pattern` in `s` as Python finds them (see `regex.rs`).
+fn matches(pattern: &str, s: &str) -> Option<Vec<regex::Match>> {
+    regex::Regex::new(pattern)?.matches(s)
 }
 
 /// `pattern.sub(repl, s)`: `repl` with `\1`, `\g<1>`, `\g<name>`-free escapes only
@@ -782,8 +722,8 @@ mod tests {
                 "cls.__name__[:4].upper() if len(PREFIX) == 3 else 'no'",
                 Some("FLOW"),
             ),
-            // Not evaluated: a lazy empty first choice, an unknown name, a call not listed.
-            ("re.sub('x*?', '-', 'ab')", None),
+            ("re.sub('x*?', '-', 'ab')", Some("-a-b-")),
+            // Not evaluated: an unknown name, a call not listed.
             ("UNKNOWN + 'x'", None),
             ("cls.__name__.title()", None),
         ];
@@ -792,6 +732,92 @@ mod tests {
             let got = with_module(&suite, expr);
             assert_eq!(got.as_deref(), want, "{expr}");
         }
+    }
+
+    /// `re.sub` and `re.split` as CPython (3.11) computes them.
+    #[test]
+    fn regular_expressions_match_as_python_matches() {
+        let subs = [
+            ("(?<!^)(?=[A-Z])", "_", "FlowRunState", "Flow_Run_State"),
+            (
+                "(.)([A-Z][a-z]+)",
+                r"\1_\2",
+                "HTTPServerError",
+                "HTTP_ServerError",
+            ),
+            (
+                "([a-z0-9])([A-Z])",
+                r"\1_\2",
+                "HTTP_ServerError",
+                "HTTP_Server_Error",
+            ),
+            ("x*", "-", "abxd", "-a-b--d-"),
+            ("x*?", "-", "ab", "-a-b-"),
+            ("a|ab", "X", "abab", "XbXb"),
+            (r"\bfoo\b", "X", "foo foobar foo", "X foobar X"),
+            ("[^a-z0-9]+", "_", "Hello World!", "_ello_orld_"),
+            ("(a)|b", r"[\1]", "ab", "[a][]"),
+            (r"(\d{2,3})", r"<\1>", "a1234b", "a<123>4b"),
+            ("(?<=a)b+", "X", "abbbcab", "aXcaX"),
+            (r"(?<![A-Z])(?=[A-Z])", "_", "HTTPLog", "_HTTPLog"),
+            ("^", ">", "abc", ">abc"),
+            ("$", "<", "abc", "abc<"),
+            ("(a*)*", "X", "b", "XbX"),
+            ("(?:ab)+?c", "X", "ababc", "X"),
+            (r"[\w.]+@", "", "me.x@y", "y"),
+            ("(?P<w>[a-z]+)", r"\g<1>!", "ab cd", "ab! cd!"),
+            ("[-a]", "+", "a-b", "++b"),
+            ("a{,2}", "X", "aaa", "XXX"),
+        ];
+        for (pattern, repl, s, want) in subs {
+            assert_eq!(sub(pattern, repl, s).as_deref(), Some(want), "{pattern}");
+        }
+        let str_list = |v: &[Option<&str>]| -> Vec<Value> {
+            v.iter()
+                .map(|x| x.map_or(Value::None, |x| Value::Str(x.into())))
+                .collect()
+        };
+        let splits: [(&str, &str, &[Option<&str>]); 4] = [
+            (
+                "(?=[A-Z])",
+                "FlowRun",
+                &[Some(""), Some("Flow"), Some("Run")],
+            ),
+            (
+                r"(-)|(\+)",
+                "a-b+c",
+                &[
+                    Some("a"),
+                    Some("-"),
+                    None,
+                    Some("b"),
+                    None,
+                    Some("+"),
+                    Some("c"),
+                ],
+            ),
+            (
+                "x*",
+                "axbc",
+                &[
+                    Some(""),
+                    Some("a"),
+                    Some(""),
+                    Some("b"),
+                    Some("c"),
+                    Some(""),
+                ],
+            ),
+            ("_", "a__b", &[Some("a"), Some(""), Some("b")]),
+        ];
+        for (pattern, s, want) in splits {
+            assert_eq!(split(pattern, s), Some(str_list(want)), "{pattern}");
+        }
+        // Not read: flags, back references, possessive repetition, Unicode text.
+        assert_eq!(sub("(?i)a", "b", "A"), None);
+        assert_eq!(sub(r"(a)\1", "b", "aa"), None);
+        assert_eq!(sub("a*+", "b", "aa"), None);
+        assert_eq!(sub("a", "b", "ä"), None);
     }
 
     /// Reads `suite` as a module, then evaluates `expr` with `cls` bound to `FlowRunState`.

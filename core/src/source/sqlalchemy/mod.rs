@@ -13,6 +13,7 @@ mod eval;
 mod functions;
 mod package;
 mod predicates;
+mod regex;
 mod tables;
 mod types;
 mod values;
