@@ -193,6 +193,28 @@ pub struct Hidden {
     /// names it; its owner there is a guess).
     #[serde(default)]
     pub sequence_options: bool,
+    /// Which blanks of a value were tabs (psql's aligned output prints a tab as the blanks
+    /// up to the next multiple of eight).
+    #[serde(default)]
+    pub tabs: bool,
+}
+
+impl Hidden {
+    /// Do a value of a side hiding tabs (`spaced`) and one of a side showing them (`tabbed`)
+    /// read alike, each tab of `tabbed` printed as one to eight blanks?
+    pub(crate) fn alike_but_tabs(spaced: &str, tabbed: &str) -> bool {
+        fn go(s: &[u8], t: &[u8]) -> bool {
+            match (s.first(), t.first()) {
+                (_, Some(b'\t')) => (1..=8)
+                    .take_while(|n| s.get(..*n).is_some_and(|x| x.iter().all(|c| *c == b' ')))
+                    .any(|n| go(&s[n..], &t[1..])),
+                (Some(a), Some(b)) => a == b && go(&s[1..], &t[1..]),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        tabbed.contains('\t') && go(spaced.as_bytes(), tabbed.as_bytes())
+    }
 }
 
 /// A version is compared only when both sides say which (`pg_dump` never does).

@@ -166,7 +166,8 @@ fn diff_column(
             drop_default(out, &f.default);
             set_default(out, None);
         }
-        (false, false) if f.default != t.default => match &t.default {
+        (false, false) if f.default != t.default && !tabs_alike(from, to, f, t) => match &t.default
+        {
             Some(_) => set_default(out, f.default.as_deref().cloned()),
             // The model's Python-side default equals the database's: the database keeps it.
             None if f.default.is_some() && t.model_default.0 == f.default => {}
@@ -234,6 +235,16 @@ fn diff_column(
 }
 
 /// Whether changing `from` to `to` needs a `USING` clause (the type-pair table's answer).
+/// Defaults that differ only where a paste (psql's aligned output) shows a tab of the other
+/// side as blanks: not known to differ, so not changed.
+fn tabs_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
+    let (Some(fd), Some(td)) = (&f.default, &t.default) else {
+        return false;
+    };
+    (from.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&fd.canon, &td.canon))
+        || (to.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&td.canon, &fd.canon))
+}
+
 pub(crate) fn needs_using(from: &str, to: &str) -> bool {
     super::convert::conversion(from, to).using != super::convert::Using::Assign
 }

@@ -795,6 +795,23 @@ pub(super) fn literal_as(canon: &str, ty: &str) -> String {
             super::jsonb::jsonb_text(&text).map_or_else(|| canon.to_string(), |j| quote_literal(&j))
         }
         "boolean" | "interval" => canon_typed_literal(canon, ty),
+        // A point in time as stored: a `timestamptz` with an offset is its instant (printed in
+        // UTC here, in the session's zone by psql and pg_dump; one without an offset is in the
+        // zone of the session that wrote it, not known), a `timestamp` drops an offset.
+        TIMESTAMPTZ | "timestamp without time zone" => {
+            let zone = ty == TIMESTAMPTZ;
+            let offset = text
+                .trim()
+                .split_once([' ', 'T'])
+                .is_some_and(|(_, t)| t.contains(['+', '-']) || t.ends_with('Z'));
+            match (
+                zone && !offset,
+                super::inherit::stored_timestamp(text.trim(), zone),
+            ) {
+                (false, Some(t)) => quote_literal(&t),
+                _ => canon.to_string(),
+            }
+        }
         _ if is_numeric_type(ty) && looks_numeric(text.trim()) => text.trim().to_string(),
         _ => canon.to_string(),
     }

@@ -141,7 +141,7 @@ fn bound_as_stored(t: &mut Table, p: &Table) {
 
 /// `YYYY-MM-DD[( |T)HH:MM[:SS[.f]]][offset]` as PostgreSQL prints it: `timestamp` drops an
 /// offset, `timestamptz` (`zone`) moves to UTC and prints `+00`.
-fn stored_timestamp(text: &str, zone: bool) -> Option<String> {
+pub(super) fn stored_timestamp(text: &str, zone: bool) -> Option<String> {
     let num = |s: &str| s.parse::<i64>().ok();
     let (date, time) = match text.split_once([' ', 'T']) {
         Some((d, t)) => (d, t),

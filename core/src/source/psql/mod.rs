@@ -200,6 +200,8 @@ struct Px<'a> {
     ddl_origin: Vec<Span>,
     /// A view's definition was read: views in the paste's scope are compared.
     views: bool,
+    /// Some output is aligned: its tabs were printed as blanks.
+    aligned: bool,
 }
 
 impl<'a> Px<'a> {
@@ -223,6 +225,7 @@ impl<'a> Px<'a> {
             ddl: String::new(),
             ddl_origin: Vec::new(),
             views: false,
+            aligned: false,
         }
     }
 
@@ -326,6 +329,7 @@ impl<'a> Px<'a> {
         let (indent, rows_and_next) = if sep < self.lines.len()
             && is_separator(self.lines[sep].text)
         {
+            self.aligned = true;
             (indent_of(self.lines[sep].text), self.aligned_rows(h, sep))
         } else if self.lines[h].text.trim_start().starts_with("Column|") {
             let indent = indent_of(self.lines[h].text);
@@ -455,6 +459,7 @@ impl<'a> Px<'a> {
         schema.hidden.sequence_options = true;
         schema.hidden.hide_all_but_tables();
         schema.hidden.views = !self.views;
+        schema.hidden.tabs = self.aligned;
         schema.scope = Scope::Tables(self.scope);
         if !schema.tables.is_empty() {
             let which = if schema.hidden.column_comments {
@@ -771,5 +776,40 @@ Indexes:
             .diagnostics
             .iter()
             .any(|d| d.message.contains("does not show its query")));
+    }
+
+    /// A default as PostgreSQL stores it whatever the paste shows: a tab printed as blanks by
+    /// psql's aligned output, a `timestamptz` in the session's zone.
+    #[test]
+    fn defaults_read_as_stored_through_tabs_and_time_zones() {
+        let paste = "                                              Table \"public.esc\"\n Column |           Type           | Collation | Nullable |                      Default                       \n--------+--------------------------+-----------+----------+----------------------------------------------------\n id     | integer                  |           |          | \n a      | text                     |           |          | 'Welcome!       Tabbed\\backslash'::text\n b      | text                     |           |          | 'line1                                            +\n        |                          |           |          | line2'::text\n c      | timestamp with time zone |           |          | '2024-01-01 08:00:00+00'::timestamp with time zone\n d      | jsonb                    |           |          | '{\"a\": [1, 2], \"b\": 1}'::jsonb\n e      | text                     |           |          | \n f      | integer                  |           |          | \n";
+        let ddl = |a: &str, c: &str| {
+            crate::source::ddl::parse_ddl(&format!(
+                "CREATE TABLE esc (id int, a text DEFAULT {a}, b text DEFAULT E'line1\\nline2', c timestamptz DEFAULT {c}, d jsonb DEFAULT '{{\"b\": 1, \"a\": [1, 2]}}', e text, f int);"
+            ))
+            .schema
+        };
+        let p = parse_psql(paste);
+        assert!(!p.diagnostics.iter().any(|d| d.severity == Severity::Error));
+        let steps = |to: &Schema| crate::diff::diff(&p.schema, to).changes.len();
+        assert_eq!(
+            steps(&ddl(
+                "E'Welcome!\\tTabbed\\\\backslash'",
+                "'2024-01-01 10:00:00+02'"
+            )),
+            0
+        );
+        // Another instant, or other text, is a change.
+        assert_eq!(
+            steps(&ddl(
+                "E'Welcome!\\tTabbed\\\\backslash'",
+                "'2024-01-01 10:00:00+00'"
+            )),
+            1
+        );
+        assert_eq!(
+            steps(&ddl("E'Welcome!\\tTabbed'", "'2024-01-01 10:00:00+02'")),
+            1
+        );
     }
 }
