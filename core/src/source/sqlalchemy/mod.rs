@@ -1011,4 +1011,22 @@ mod tests {
         assert!(matches!(&p.schema.scope, crate::schema::Scope::Tables(t) if t.len() == 1));
         assert!(!p.has_errors(), "{:?}", p.diagnostics);
     }
+
+    /// A new table with a column not read is not created without it: not compared.
+    #[test]
+    fn a_new_table_not_read_whole_is_not_created() {
+        let src = "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nfrom elsewhere import Money\n\nBase = declarative_base()\n\nclass Order(Base):\n    __tablename__ = 'orders'\n    id = Column(Integer, primary_key=True)\n    total = Column(Money(2))\n\nclass Item(Base):\n    __tablename__ = 'items'\n    id = Column(Integer, primary_key=True)\n";
+        let p = parse_sqlalchemy(src);
+        let d = crate::diff::diff(&crate::schema::Schema::default(), &p.schema);
+        let created: Vec<String> = d
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                crate::diff::Change::CreateTable { table } => Some(table.name.name.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(created, ["items"]);
+        assert!(d.not_compared.contains(&QualName::new("public", "orders")));
+    }
 }
