@@ -32,10 +32,9 @@ impl Sx<'_> {
             tables.iter_mut().for_each(|t| t.unread = true);
         }
         let tables = not_compared(tables);
-        // Tables with two different indexes of one name, or one on an expression given no
-        // name (see below).
-        let mut twice: Vec<(QualName, String)> = Vec::new();
-        let mut unnamed: Vec<(QualName, usize)> = Vec::new();
+        // Tables whose indexes are not compared, where, and why: one on an expression given no
+        // name, two different ones of one name (see below).
+        let mut unknown_indexes: Vec<(QualName, usize, String)> = Vec::new();
         let mut column_at: BTreeMap<(QualName, String), usize> = BTreeMap::new();
         for t in &tables {
             let q = t.qual_name();
@@ -307,7 +306,7 @@ impl Sx<'_> {
                         },
                         // On an expression: named as SQLAlchemy would, which is not read.
                         (None, None) => {
-                            unnamed.push((t.qual_name(), t.at));
+                            unknown_indexes.push((t.qual_name(), t.at, "an index on an expression is given no name; the name SQLAlchemy makes for it is not read statically".into()));
                             continue;
                         }
                     };
@@ -338,9 +337,7 @@ impl Sx<'_> {
             for (n, sql, at) in indexes {
                 match made.get(&n) {
                     Some(first) if *first == sql => {}
-                    Some(_) => {
-                        twice.push((t.qual_name(), n));
-                    }
+                    Some(_) => unknown_indexes.push((t.qual_name(), t.at, format!("two different indexes are named {n}; create_all makes whichever comes first, which is not known statically"))),
                     None => {
                         made.insert(n, sql.clone());
                         emit(&mut ddl, &mut origin, sql, at);
@@ -374,24 +371,11 @@ impl Sx<'_> {
         for t in tables.iter().filter(|t| t.unread) {
             schema.unread_columns.insert(t.qual_name());
         }
-        for (q, at) in unnamed {
+        for (q, at, why) in unknown_indexes {
             self.diag(
                 Severity::Warning,
                 DiagKind::IgnoredClause,
-                format!("table {}: an index on an expression is given no name; the name SQLAlchemy makes for it is not read statically, so the table's indexes are not compared (--python reads the models exactly)", q.name),
-                at,
-            );
-            schema.unread_columns.insert(q);
-        }
-        for (q, n) in twice {
-            let at = tables
-                .iter()
-                .find(|t| t.qual_name() == q)
-                .map_or(0, |t| t.at);
-            self.diag(
-                Severity::Warning,
-                DiagKind::IgnoredClause,
-                format!("table {}: two different indexes are named {n}; create_all makes whichever comes first, which is not known statically, so the table's indexes are not compared (--python reads the models exactly)", q.name),
+                format!("table {}: {why}, so the table's indexes are not compared (--python reads the models exactly)", q.name),
                 at,
             );
             schema.unread_columns.insert(q);
