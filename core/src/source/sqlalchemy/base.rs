@@ -180,15 +180,28 @@ impl Sx<'_> {
         Some(t)
     }
 
-    /// Is `e` the models: a declarative base, its or a `MetaData`'s name, `Base.metadata`?
+    /// Is `e` the models: a declarative base (`Base`, `db.Model`), its metadata
+    /// (`Base.metadata`, `db.metadata`) or a `MetaData`'s name? Flask-SQLAlchemy's `db` itself
+    /// is handed to much else (`Migrate(app, db)`), so it is not.
     fn is_models(&self, e: &Expr) -> bool {
+        // Flask-SQLAlchemy's `db` reads as `sqlalchemy` (its `db.Column` is SQLAlchemy's); its
+        // base is known by the name it was bound to (`db.Model`).
+        if let Expr::Attribute(a) = e {
+            if let (Expr::Name(n), "metadata") = (a.value.as_ref(), a.attr.as_str()) {
+                if self.bases.contains(&format!("{}.Model", n.id)) {
+                    return true;
+                }
+            }
+        }
         let Some(d) = self.dotted(e) else {
             return false;
         };
-        let owner = d.strip_suffix(".metadata").unwrap_or(&d);
-        self.bases.contains(owner)
-            || self.bases.contains(&format!("{owner}.Model"))
-            || self.metadatas.contains(&d)
+        match d.strip_suffix(".metadata") {
+            Some(owner) => {
+                self.bases.contains(owner) || self.bases.contains(&format!("{owner}.Model"))
+            }
+            None => self.bases.contains(&d) || self.metadatas.contains(&d),
+        }
     }
 
     /// A call at module level (or a decorator) that hands the models to code that runs with

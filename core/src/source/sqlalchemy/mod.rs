@@ -1029,4 +1029,46 @@ mod tests {
         assert_eq!(created, ["items"]);
         assert!(d.not_compared.contains(&QualName::new("public", "orders")));
     }
+
+    /// Code handed the models may add indexes: none compared; `Migrate(app, db)` is not that.
+    /// Two indexes of one name, or an unnamed one on an expression: that table's not compared.
+    #[test]
+    fn indexes_not_known_are_not_compared() {
+        let said = |src: &str, needle: &str| {
+            let p = parse_sqlalchemy(src);
+            let hit = p.diagnostics.iter().any(|d| d.message.contains(needle));
+            (hit, p.schema.unread_columns.len())
+        };
+        let flask = "from flask_sqlalchemy import SQLAlchemy\nfrom flask_migrate import Migrate\nfrom sqlalchemy_searchable import make_searchable\n\ndb = SQLAlchemy()\nMigrate(app, db)\nCALL\n\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    name = db.Column(db.String(20), index=True)\n";
+        assert_eq!(
+            said(&flask.replace("CALL", ""), "runs with the models"),
+            (false, 0)
+        );
+        assert_eq!(
+            said(
+                &flask.replace("CALL", "make_searchable(db.metadata)"),
+                "runs with the models"
+            ),
+            (true, 1)
+        );
+        let core = "import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n\nclass T(Base):\n    __tablename__ = 't'\n    id = sa.Column(sa.Integer, primary_key=True)\n    a = sa.Column(sa.String(10), index=True)\n    __table_args__ = (ITEM,)\n";
+        assert_eq!(
+            said(
+                &core.replace("ITEM", "sa.Index('ix_t_a', 'id')"),
+                "two different indexes are named ix_t_a"
+            ),
+            (true, 1)
+        );
+        assert_eq!(
+            said(
+                &core.replace("ITEM", "sa.Index(None, sa.text('lower(a)'))"),
+                "an index on an expression is given no name"
+            ),
+            (true, 1)
+        );
+        assert_eq!(
+            said(&core.replace("ITEM", "sa.Index('ix_t_a', 'a')"), "indexes"),
+            (false, 0)
+        );
+    }
 }
