@@ -83,7 +83,13 @@ struct Frame<'a> {
     locals: BTreeMap<String, Value>,
     aliases: &'a BTreeMap<String, String>,
     depth: usize,
+    /// How deeply the expression being evaluated nests (see `MAX_NESTING`).
+    nesting: std::cell::Cell<usize>,
 }
+
+/// Expressions nested deeper than this (a chain of a thousand `+`) are not evaluated: a
+/// name is never computed so, and the stack stays small.
+const MAX_NESTING: usize = 100;
 
 impl Sx<'_> {
     /// The value of an expression at module or class level (the module being read).
@@ -92,6 +98,7 @@ impl Sx<'_> {
             locals: BTreeMap::new(),
             aliases: &self.aliases,
             depth: 0,
+            nesting: Default::default(),
         };
         // In a `@declared_attr` read for a class: `cls` is that class.
         if let Some((param, class)) = &self.cls_binding {
@@ -124,6 +131,7 @@ impl Sx<'_> {
             locals: BTreeMap::new(),
             aliases: &p.aliases,
             depth: depth + 1,
+            nesting: Default::default(),
         };
         for (i, param) in params.iter().enumerate() {
             let v = match args.get(i) {
@@ -187,6 +195,17 @@ impl Sx<'_> {
     }
 
     fn eval(&self, e: &Expr, frame: &Frame) -> Option<Value> {
+        let nesting = frame.nesting.get();
+        if nesting > MAX_NESTING {
+            return None;
+        }
+        frame.nesting.set(nesting + 1);
+        let v = self.eval_nested(e, frame);
+        frame.nesting.set(nesting);
+        v
+    }
+
+    fn eval_nested(&self, e: &Expr, frame: &Frame) -> Option<Value> {
         match e {
             Expr::Constant(c) => constant(&c.value),
             Expr::Name(n) => match frame.locals.get(n.id.as_str()) {
@@ -303,6 +322,7 @@ impl Sx<'_> {
                 locals: frame.locals.clone(),
                 aliases: frame.aliases,
                 depth: frame.depth,
+                nesting: frame.nesting.clone(),
             };
             bind(&g.target, item, &mut inner.locals)?;
             let mut keep = true;
@@ -836,5 +856,27 @@ mod tests {
             Value::Str(s) => Some(s),
             _ => None,
         }
+    }
+
+    /// The longest chain of operators the reader takes is not evaluated (no name is computed
+    /// so), and reading it needs no more than a test thread's stack.
+    #[test]
+    fn long_expressions_are_not_evaluated_and_need_a_small_stack() {
+        let chain = vec!["'a'"; values::MAX_OPERATORS - 5].join(" + ");
+        let src = format!("from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nX = {chain}\nclass T(Base):\n    __tablename__ = X[:5]\n    id = Column(Integer, primary_key=True)\n");
+        let names = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let p = crate::source::sqlalchemy::parse_sqlalchemy(&src);
+                p.schema
+                    .tables
+                    .keys()
+                    .map(|k| k.name.to_string())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(names.is_empty(), "{names:?}");
     }
 }
