@@ -234,7 +234,6 @@ fn diff_column(
     }
 }
 
-/// Whether changing `from` to `to` needs a `USING` clause (the type-pair table's answer).
 /// Defaults that differ only where a paste (psql's aligned output) shows a tab of the other
 /// side as blanks: not known to differ, so not changed.
 fn tabs_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
@@ -245,6 +244,7 @@ fn tabs_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
         || (to.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&td.canon, &fd.canon))
 }
 
+/// Whether changing `from` to `to` needs a `USING` clause (the type-pair table's answer).
 pub(crate) fn needs_using(from: &str, to: &str) -> bool {
     super::convert::conversion(from, to).using != super::convert::Using::Assign
 }
