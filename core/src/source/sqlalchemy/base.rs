@@ -60,23 +60,10 @@ impl Sx<'_> {
         for (k, v) in d.keys.iter().zip(&d.values) {
             let key = k.as_ref().and_then(|k| self.str_value(k));
             let value = self.str_value(v);
+            // Every token one SQLAlchemy fills in (tried on a table of one column).
+            let (cols, rcols) = (["a".to_string()], ["b".to_string()]);
             let known = value.as_deref().is_some_and(|v| {
-                let mut rest = v;
-                while let Some(i) = rest.find("%(") {
-                    let after = &rest[i + 2..];
-                    let Some(j) = after.find(")s") else {
-                        return false;
-                    };
-                    let token = &after[..j];
-                    let (cols, rcols) = (["a".to_string()], ["b".to_string()]);
-                    if emit::convention_token(token, &probe, &cols, "t", &rcols, Some("c"))
-                        .is_none()
-                    {
-                        return false;
-                    }
-                    rest = &after[j + 2..];
-                }
-                true
+                emit::conventional(v, &probe, &cols, "t", &rcols, Some("c")).is_some()
             });
             match (key, value) {
                 (Some(k), Some(v)) if known => {

@@ -517,7 +517,7 @@ fn not_compared(mut tables: Vec<TableSpec>) -> Vec<TableSpec> {
 /// The name naming convention `conv` gives a constraint or index of table `t` on `cols` (one
 /// referring to `referred`'s `rcols`; one named `constraint`), as SQLAlchemy writes it for
 /// PostgreSQL; `None` for a token it does not know (`metadata_call` keeps no such convention).
-fn conventional(
+pub(super) fn conventional(
     conv: &str,
     t: &TableSpec,
     cols: &[String],
@@ -546,7 +546,7 @@ fn conventional(
 }
 
 /// What one `%(token)s` of a naming convention stands for (see `conventional`).
-pub(super) fn convention_token(
+fn convention_token(
     token: &str,
     t: &TableSpec,
     cols: &[String],
