@@ -63,7 +63,14 @@ impl Sx<'_> {
             // Every token one SQLAlchemy fills in (tried on a table of one column).
             let (cols, rcols) = (["a".to_string()], ["b".to_string()]);
             let known = value.as_deref().is_some_and(|v| {
-                emit::conventional(v, &probe, &cols, "t", &rcols, Some("c")).is_some()
+                let n = emit::Named {
+                    t: &probe,
+                    cols: &cols,
+                    referred: "t",
+                    rcols: &rcols,
+                    constraint: Some("c"),
+                };
+                emit::conventional(v, &n).is_some()
             });
             match (key, value) {
                 (Some(k), Some(v)) if known => {

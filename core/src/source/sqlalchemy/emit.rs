@@ -138,13 +138,27 @@ impl Sx<'_> {
              -> String {
                 let conv = self.naming.get(kind);
                 let made = match (explicit, conv) {
-                    (Some(n), Some(c)) if c.contains("%(constraint_name)s") => {
-                        conventional(c, t, cols, referred, rcols, Some(n))
-                    }
+                    (Some(n), Some(c)) if c.contains("%(constraint_name)s") => conventional(
+                        c,
+                        &Named {
+                            t,
+                            cols,
+                            referred,
+                            rcols,
+                            constraint: Some(n),
+                        },
+                    ),
                     (Some(n), _) => Some(n.clone()),
-                    (None, Some(c)) if !c.contains("%(constraint_name)s") => {
-                        conventional(c, t, cols, referred, rcols, None)
-                    }
+                    (None, Some(c)) if !c.contains("%(constraint_name)s") => conventional(
+                        c,
+                        &Named {
+                            t,
+                            cols,
+                            referred,
+                            rcols,
+                            constraint: None,
+                        },
+                    ),
                     _ => None,
                 };
                 match made {
@@ -272,7 +286,7 @@ impl Sx<'_> {
                     // SQLAlchemy's default convention is `ix_%(column_0_label)s`.
                     let conv = self.naming.get("ix").map_or("ix_%(column_0_label)s", |c| c);
                     let Some(n) =
-                        conventional(conv, t, std::slice::from_ref(&c.name), "", &[], None)
+                        conventional(conv, &Named::index(t, std::slice::from_ref(&c.name)))
                     else {
                         continue;
                     };
@@ -300,7 +314,7 @@ impl Sx<'_> {
                     let conv = self.naming.get("ix").map_or("ix_%(column_0_label)s", |c| c);
                     let made = match (&ix.name, columns) {
                         (Some(n), _) => n.clone(),
-                        (None, Some(cols)) => match conventional(conv, t, &cols, "", &[], None) {
+                        (None, Some(cols)) => match conventional(conv, &Named::index(t, &cols)) {
                             Some(n) => n,
                             None => continue,
                         },
@@ -514,46 +528,54 @@ fn not_compared(mut tables: Vec<TableSpec>) -> Vec<TableSpec> {
     tables
 }
 
-/// The name naming convention `conv` gives a constraint or index of table `t` on `cols` (one
-/// referring to `referred`'s `rcols`; one named `constraint`), as SQLAlchemy writes it for
+/// What a constraint or index is named after: table `t`, columns `cols` (referring to
+/// `referred`'s `rcols`), and the name it was given.
+pub(super) struct Named<'a> {
+    pub t: &'a TableSpec,
+    pub cols: &'a [String],
+    pub referred: &'a str,
+    pub rcols: &'a [String],
+    pub constraint: Option<&'a str>,
+}
+
+/// The name naming convention `conv` gives what `n` describes, as SQLAlchemy writes it for
 /// PostgreSQL; `None` for a token it does not know (`metadata_call` keeps no such convention).
-pub(super) fn conventional(
-    conv: &str,
-    t: &TableSpec,
-    cols: &[String],
-    referred: &str,
-    rcols: &[String],
-    constraint: Option<&str>,
-) -> Option<String> {
+pub(super) fn conventional(conv: &str, n: &Named) -> Option<String> {
     let mut out = String::new();
     let mut rest = conv;
     while let Some(i) = rest.find("%(") {
         out.push_str(&rest[..i]);
         let after = &rest[i + 2..];
         let j = after.find(")s")?;
-        out.push_str(&convention_token(
-            &after[..j],
-            t,
-            cols,
-            referred,
-            rcols,
-            constraint,
-        )?);
+        out.push_str(&convention_token(&after[..j], n)?);
         rest = &after[j + 2..];
     }
     out.push_str(rest);
     Some(truncated(out.replace("%%", "%")))
 }
 
+impl<'a> Named<'a> {
+    /// An index on `cols` of `t`.
+    pub(super) fn index(t: &'a TableSpec, cols: &'a [String]) -> Named<'a> {
+        Named {
+            t,
+            cols,
+            referred: "",
+            rcols: &[],
+            constraint: None,
+        }
+    }
+}
+
 /// What one `%(token)s` of a naming convention stands for (see `conventional`).
-fn convention_token(
-    token: &str,
-    t: &TableSpec,
-    cols: &[String],
-    referred: &str,
-    rcols: &[String],
-    constraint: Option<&str>,
-) -> Option<String> {
+fn convention_token(token: &str, n: &Named) -> Option<String> {
+    let Named {
+        t,
+        cols,
+        referred,
+        rcols,
+        constraint,
+    } = *n;
     // A column's label is its table's name (with the schema's) and its own.
     let label = |c: &String| match &t.schema {
         Some(s) => format!("{s}_{}_{c}", t.name),
