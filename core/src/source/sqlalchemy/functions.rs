@@ -1,23 +1,12 @@
 //! Functions of the project that only return: `def text_column(field, **kw): return
 //! Column(String(LENGTHS[field]), **kw)` called as a class attribute is read as the expression
-//! it returns, its parameters replaced by the call's arguments (or their defaults). Every
-//! function is also kept to compute a name with (`eval.rs`).
+//! it returns, its parameters replaced by the call's arguments (or their defaults). The
+//! functions are kept as `eval::Procedure`s, which also compute names (`eval.rs`).
 
 use rustpython_parser::ast::fold::Fold;
 use rustpython_parser::text_size::TextRange;
 
 use super::*;
-
-/// A module-level function whose body only returns an expression.
-#[derive(Debug, Clone)]
-pub(super) struct Function {
-    /// Positional-or-keyword parameters with their defaults, then keyword-only ones.
-    params: Vec<(String, Option<Expr>)>,
-    kwonly: Vec<(String, Option<Expr>)>,
-    /// `**kw`: keywords the call passes beyond the parameters, spliced where the body passes it.
-    kwarg: Option<String>,
-    body: Expr,
-}
 
 /// Replaces parameter names by the call's arguments, every range by the call's.
 struct Substitute<'a> {
@@ -47,13 +36,13 @@ impl Fold<TextRange> for Substitute<'_> {
 }
 
 impl Sx<'_> {
-    /// `def f(…): return expr` at module level: remembered to read its calls.
+    /// `def f(…): …` at module level: remembered to read its calls (one that only returns)
+    /// and to compute names with (`eval.rs`). A decorated one is not what its body says.
     pub(super) fn function(&mut self, f: &ast::StmtFunctionDef) {
         let name = f.name.to_string();
-        // Any function, to compute a name with (a decorated one is not what its body says).
         if f.decorator_list.is_empty() {
             self.procedures.insert(
-                name.clone(),
+                name,
                 eval::Procedure {
                     def: f.clone(),
                     aliases: self.aliases.clone(),
@@ -62,30 +51,6 @@ impl Sx<'_> {
         } else {
             self.procedures.remove(&name);
         }
-        let a = &f.args;
-        let plain = |v: &[ast::ArgWithDefault]| -> Vec<(String, Option<Expr>)> {
-            v.iter()
-                .map(|p| (p.def.arg.to_string(), p.default.as_deref().cloned()))
-                .collect()
-        };
-        match plain_return(&f.body) {
-            Some(body) if a.vararg.is_none() && f.decorator_list.is_empty() => {
-                let mut params = plain(&a.posonlyargs);
-                params.extend(plain(&a.args));
-                self.functions.insert(
-                    name,
-                    Function {
-                        params,
-                        kwonly: plain(&a.kwonlyargs),
-                        kwarg: a.kwarg.as_ref().map(|k| k.arg.to_string()),
-                        body: body.clone(),
-                    },
-                );
-            }
-            _ => {
-                self.functions.remove(&name);
-            }
-        }
     }
 
     /// What a call of one of the project's functions that only return makes: the body with the
@@ -93,48 +58,55 @@ impl Sx<'_> {
     /// missing, `*args`, too many).
     pub(super) fn inline_call(&self, e: &Expr) -> Option<Expr> {
         let Expr::Call(c) = e else { return None };
-        if self.functions.is_empty() {
+        if self.procedures.is_empty() {
             return None;
         }
-        let f = self.functions.get(&self.dotted(&c.func)?)?;
+        let f = &self.procedures.get(&self.dotted(&c.func)?)?.def;
+        let (a, body) = (&f.args, plain_return(&f.body)?);
+        if a.vararg.is_some() {
+            return None;
+        }
+        // Positional-or-keyword parameters, then keyword-only ones.
+        let params: Vec<&ast::ArgWithDefault> = a.posonlyargs.iter().chain(&a.args).collect();
+        let kwarg = a.kwarg.as_ref().map(|k| k.arg.as_str());
         let mut bound: BTreeMap<String, Expr> = BTreeMap::new();
-        if c.args.len() > f.params.len() || c.args.iter().any(|a| matches!(a, Expr::Starred(_))) {
+        if c.args.len() > params.len() || c.args.iter().any(|a| matches!(a, Expr::Starred(_))) {
             return None;
         }
-        for ((name, _), a) in f.params.iter().zip(&c.args) {
-            bound.insert(name.clone(), a.clone());
+        for (p, a) in params.iter().zip(&c.args) {
+            bound.insert(p.def.arg.to_string(), a.clone());
         }
         let mut extra = Vec::new();
         for k in &c.keywords {
             let arg = k.arg.as_ref()?;
-            let known = f
-                .params
+            let known = params
                 .iter()
-                .chain(&f.kwonly)
-                .any(|(n, _)| n == arg.as_str());
+                .copied()
+                .chain(&a.kwonlyargs)
+                .any(|p| p.def.arg.as_str() == arg.as_str());
             if known {
                 if bound.insert(arg.to_string(), k.value.clone()).is_some() {
                     return None;
                 }
-            } else if f.kwarg.is_some() {
+            } else if kwarg.is_some() {
                 extra.push(k.clone());
             } else {
                 return None;
             }
         }
-        for (name, default) in f.params.iter().chain(&f.kwonly) {
-            if !bound.contains_key(name) {
-                bound.insert(name.clone(), default.clone()?);
+        for p in params.iter().copied().chain(&a.kwonlyargs) {
+            if !bound.contains_key(p.def.arg.as_str()) {
+                bound.insert(p.def.arg.to_string(), p.default.as_deref()?.clone());
             }
         }
         let mut body = Substitute {
             args: &bound,
             site: c.range,
         }
-        .fold_expr(f.body.clone())
+        .fold_expr(body.clone())
         .ok()?;
         // `**kw` passed on in the body: the call's extra keywords there.
-        if let (Some(kw), Expr::Call(inner)) = (&f.kwarg, &mut body) {
+        if let (Some(kw), Expr::Call(inner)) = (kwarg, &mut body) {
             let at = inner.keywords.iter().position(|k| {
                 k.arg.is_none() && matches!(&k.value, Expr::Name(n) if n.id.as_str() == kw)
             });

@@ -255,7 +255,8 @@ struct Sx<'a> {
     /// Module-level constants by name (`MAX_LEN = 80`, `P, S = 12, 2`, `USER_ID = "user.id"`,
     /// `CAMEL = re.compile(…)`), for a type's arguments, a foreign key's target, a table's name.
     consts: BTreeMap<String, eval::Value>,
-    /// The project's module-level functions, to compute a name (see `eval.rs`).
+    /// The project's module-level functions, not decorated: read in place where one only
+    /// returns (`functions.rs`), run to compute a name (`eval.rs`).
     procedures: BTreeMap<String, eval::Procedure>,
     /// The model's `TypeDecorator` subclasses by class name.
     decorators: BTreeMap<String, types::Decorator>,
@@ -273,9 +274,8 @@ struct Sx<'a> {
     stray_index: bool,
     /// Module-level names bound to a SQLAlchemy type (`DATETIME = DateTime(timezone=True)`).
     type_aliases: BTreeMap<String, Expr>,
-    /// The project's module-level functions that only return (see `functions.rs`), and how
-    /// deep reading calls of them has gone.
-    functions: BTreeMap<String, functions::Function>,
+    /// How deep reading calls of the project's functions that only return has gone (see
+    /// `functions.rs`).
     inline_depth: usize,
     /// `functools.partial(f, …)` bound to module-level names.
     partials: BTreeMap<String, ast::ExprCall>,

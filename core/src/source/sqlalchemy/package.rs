@@ -157,7 +157,6 @@ pub(super) fn blank(text: &str, index: LineIndex) -> Sx<'_> {
         decorators: BTreeMap::new(),
         type_depth: 0,
         partials: BTreeMap::new(),
-        functions: BTreeMap::new(),
         inline_depth: 0,
         type_aliases: BTreeMap::new(),
         table_vars: BTreeMap::new(),
