@@ -1071,4 +1071,25 @@ mod tests {
             (false, 0)
         );
     }
+
+    /// `load_dialect_impl`'s PostgreSQL branch is read; one that uses the instance anywhere
+    /// in what it returns (an argument, an operand) is not.
+    #[test]
+    fn load_dialect_impl_is_read_unless_it_uses_the_instance() {
+        let model = |ret: &str| {
+            format!("import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\nfrom sqlalchemy.orm import declarative_base\nfrom sqlalchemy.types import TypeDecorator\n\nBase = declarative_base()\n\nclass Money(TypeDecorator):\n    impl = sa.Numeric\n    def load_dialect_impl(self, dialect):\n        if dialect.name == 'postgresql':\n            return dialect.type_descriptor({ret})\n        return dialect.type_descriptor(sa.Numeric())\n\nclass T(Base):\n    __tablename__ = 't'\n    id = sa.Column(sa.Integer, primary_key=True)\n    m = sa.Column(Money())\n")
+        };
+        let ty = |ret: &str| {
+            let p = parse_sqlalchemy(&model(ret));
+            p.schema.tables[&QualName::new("public", "t")]
+                .column("m")
+                .map(|c| c.data_type.to_string())
+        };
+        assert_eq!(
+            ty("postgresql.NUMERIC(12, 2)").as_deref(),
+            Some("numeric(12,2)")
+        );
+        assert_eq!(ty("postgresql.NUMERIC(self.p, 2)"), None);
+        assert_eq!(ty("postgresql.NUMERIC(self.p + 2, 2)"), None);
+    }
 }

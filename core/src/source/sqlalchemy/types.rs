@@ -140,23 +140,10 @@ fn postgresql_impl(f: &ast::StmtFunctionDef) -> Option<Expr> {
     }
     let t = walk(&f.body, &holds)?;
     // One that uses the instance (`self.impl`, its arguments) is not read.
-    let mentions_self = {
-        let mut found = false;
-        let mut stack = vec![&t];
-        while let Some(e) = stack.pop() {
-            match e {
-                Expr::Name(n) if n.id.as_str() == "self" => found = true,
-                Expr::Call(c) => {
-                    stack.push(&c.func);
-                    stack.extend(&c.args);
-                    stack.extend(c.keywords.iter().map(|k| &k.value));
-                }
-                Expr::Attribute(a) => stack.push(&a.value),
-                _ => {}
-            }
-        }
-        found
-    };
+    let mentions_self = any_inside(
+        &t,
+        |e| matches!(e, Expr::Name(n) if n.id.as_str() == "self"),
+    );
     (!mentions_self).then_some(t)
 }
 

@@ -122,17 +122,24 @@ pub(super) fn qualified_target(t: &str) -> String {
 pub(super) fn names_class(f: &ast::StmtFunctionDef, value: &Expr) -> Option<String> {
     let param = f.args.posonlyargs.iter().chain(&f.args.args).next()?;
     let param = param.def.arg.as_str();
-    let mut stack = vec![value];
+    any_inside(value, |e| {
+        matches!(e, Expr::Attribute(a)
+            if matches!(a.attr.as_str(), "__name__" | "__tablename__")
+                && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == param))
+    })
+    .then(|| param.to_string())
+}
+
+/// Whether `e`, or an expression inside it (through calls, attributes, operators, f-strings,
+/// lists and tuples), is one `hit` holds for.
+pub(super) fn any_inside(e: &Expr, hit: impl Fn(&Expr) -> bool) -> bool {
+    let mut stack = vec![e];
     while let Some(e) = stack.pop() {
+        if hit(e) {
+            return true;
+        }
         match e {
-            Expr::Attribute(a) => {
-                if matches!(a.attr.as_str(), "__name__" | "__tablename__")
-                    && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == param)
-                {
-                    return Some(param.to_string());
-                }
-                stack.push(&a.value);
-            }
+            Expr::Attribute(a) => stack.push(&a.value),
             Expr::Call(c) => {
                 stack.push(&c.func);
                 stack.extend(&c.args);
@@ -146,7 +153,7 @@ pub(super) fn names_class(f: &ast::StmtFunctionDef, value: &Expr) -> Option<Stri
             _ => {}
         }
     }
-    None
+    false
 }
 
 /// A constraint's `deferrable=` and `initially=` as the SQL that follows it
