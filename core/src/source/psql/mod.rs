@@ -345,6 +345,10 @@ impl<'a> Px<'a> {
             return self.skip_block(h);
         };
         let (footers, next) = self.footers(next, indent);
+        if self.scope.contains(&name) {
+            let msg = format!("{name} is described twice; the later description is used");
+            self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, i);
+        }
         if kind == "View" {
             self.view(i, name, &footers);
             return next;
@@ -352,10 +356,6 @@ impl<'a> Px<'a> {
 
         let mut table = Table::new(name.clone(), self.span_at(i, indent_of(self.lines[i].text)));
         table.unlogged = kind.starts_with("Unlogged");
-        if self.scope.contains(&name) {
-            let msg = format!("{name} is described twice; the later description is used");
-            self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, i);
-        }
         self.columns(&mut table, &headers, &rows);
         self.schema
             .tables
@@ -370,10 +370,6 @@ impl<'a> Px<'a> {
     /// A view's `\d+` (title at line `i`): its definition, applied as `CREATE VIEW` through
     /// the DDL source; a `\d` without one leaves the view not compared (it exists).
     fn view(&mut self, i: usize, name: QualName, footers: &[Footer]) {
-        if self.scope.contains(&name) {
-            let msg = format!("{name} is described twice; the later description is used");
-            self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, i);
-        }
         self.scope.insert(name.clone());
         let shown = qualified(&name);
         let definition = footers.iter().find(|f| f.heading == "View definition");
