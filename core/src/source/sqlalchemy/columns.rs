@@ -471,21 +471,16 @@ impl Sx<'_> {
         };
         // An option given but not read makes the key unknown, never one without it; so does
         // one that changes the SQL and is not read at all (`match=`).
-        let read = c.keywords.iter().all(|k| {
-            k.arg.as_ref().is_some_and(|a| {
-                matches!(
-                    a.as_str(),
-                    "name"
-                        | "ondelete"
-                        | "onupdate"
-                        | "deferrable"
-                        | "initially"
-                        | "use_alter"
-                        | "info"
-                )
-            })
-        });
-        if !read {
+        let read = [
+            "name",
+            "ondelete",
+            "onupdate",
+            "deferrable",
+            "initially",
+            "use_alter",
+            "info",
+        ];
+        if !keywords_among(c, &read, false) {
             return None;
         }
         let opt = |k: &str| match kw(c, k) {
@@ -905,30 +900,27 @@ impl Sx<'_> {
         if last(&callee) == "Column" {
             return None;
         }
-        // Options that do not change what PostgreSQL gets; any other (`deferrable=`, a
-        // `_create_rule=`) is not read.
-        let known = c.keywords.iter().all(|k| {
-            k.arg.as_ref().is_some_and(|a| {
-                matches!(
-                    a.as_str(),
-                    "name"
-                        | "info"
-                        | "use_alter"
-                        | "unique"
-                        | "postgresql_using"
-                        | "postgresql_where"
-                        | "postgresql_include"
-                        | "ondelete"
-                        | "onupdate"
-                        | "quote"
-                        | "_create_rule"
-                        | "deferrable"
-                        | "initially"
-                ) || ["sqlite_", "mysql_", "mariadb_", "mssql_", "oracle_"]
-                    .iter()
-                    .any(|p| a.as_str().starts_with(p))
-            })
-        });
+        // The options read (or that do not change what PostgreSQL gets); any other
+        // (`postgresql_concurrently=`, say) is not read.
+        let known = keywords_among(
+            c,
+            &[
+                "name",
+                "info",
+                "use_alter",
+                "unique",
+                "postgresql_using",
+                "postgresql_where",
+                "postgresql_include",
+                "ondelete",
+                "onupdate",
+                "quote",
+                "_create_rule",
+                "deferrable",
+                "initially",
+            ],
+            true,
+        );
         // `_create_rule=lambda compiler: compiler.dialect.name == "oracle"`: made for that
         // database only.
         match kw(c, "_create_rule").map(only_for_dialect) {

@@ -156,6 +156,18 @@ pub(super) fn any_inside(e: &Expr, hit: impl Fn(&Expr) -> bool) -> bool {
     false
 }
 
+/// Whether every keyword `c` is given is one of `known` (none is `**kw`), or, with
+/// `other_databases`, an option of another database's dialect (`sqlite_…`, `mysql_…`).
+pub(super) fn keywords_among(c: &ast::ExprCall, known: &[&str], other_databases: bool) -> bool {
+    const OTHERS: [&str; 5] = ["sqlite_", "mysql_", "mariadb_", "mssql_", "oracle_"];
+    c.keywords.iter().all(|k| {
+        k.arg.as_ref().is_some_and(|a| {
+            known.contains(&a.as_str())
+                || other_databases && OTHERS.iter().any(|p| a.as_str().starts_with(p))
+        })
+    })
+}
+
 /// A constraint's `deferrable=` and `initially=` as the SQL that follows it
 /// (` DEFERRABLE INITIALLY DEFERRED`; empty when neither is given); `None` when one is not a
 /// literal.
