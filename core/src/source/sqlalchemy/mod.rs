@@ -427,18 +427,15 @@ impl Sx<'_> {
                     for t in &a.targets {
                         self.constants(t, &a.value);
                     }
-                    self.assign(a)
+                    if let Some(t) = a.targets.first() {
+                        self.assign(t, &a.value, a.range.start().to_usize());
+                    }
                 }
                 Stmt::AnnAssign(a) => {
                     if let Some(v) = &a.value {
                         self.constants(&a.target, v);
                         // `sa_JSON: JSON = JSON().with_variant(…)` as `sa_JSON = …`.
-                        self.assign(&ast::StmtAssign {
-                            range: a.range,
-                            targets: vec![a.target.as_ref().clone()],
-                            value: v.clone(),
-                            type_comment: None,
-                        });
+                        self.assign(&a.target, v, a.range.start().to_usize());
                     }
                 }
                 Stmt::ClassDef(c) => self.class(c),
@@ -557,13 +554,13 @@ impl Sx<'_> {
     }
 
     /// Top-level assignments: bases, metadata, Core tables.
-    fn assign(&mut self, a: &ast::StmtAssign) {
-        let Some(Expr::Name(target)) = a.targets.first() else {
+    fn assign(&mut self, target: &Expr, value: &Expr, at: usize) {
+        let Expr::Name(target) = target else {
             return;
         };
         let target = target.id.as_str().to_string();
         // `OwnerID = uuid.UUID`: another name of a Python type, for annotations.
-        match self.dotted(&a.value).filter(|d| {
+        match self.dotted(value).filter(|d| {
             matches!(
                 d.as_str(),
                 "int" | "str" | "bool" | "float" | "bytes" | "decimal.Decimal" | "uuid.UUID"
@@ -573,16 +570,16 @@ impl Sx<'_> {
             Some(d) => self.py_aliases.insert(target.clone(), d),
             None => self.py_aliases.remove(&target),
         };
-        if let Expr::Dict(_) = a.value.as_ref() {
-            self.dicts.insert(target.clone(), a.value.as_ref().clone());
+        if let Expr::Dict(_) = value {
+            self.dicts.insert(target.clone(), value.clone());
         }
         // A name bound to one of SQLAlchemy's types, or to a call of one (or a variant of a
         // type so bound).
-        let named = self.type_head(&a.value);
+        let named = self.type_head(value);
         match named {
             Some(t) if t.starts_with("sqlalchemy.") && last(&t).starts_with(char::is_uppercase) => {
                 // `T = T.with_variant(…)`: the variant of what `T` was.
-                let mut value = a.value.as_ref().clone();
+                let mut value = value.clone();
                 if let Expr::Call(c) = &mut value {
                     if let Expr::Attribute(m) = c.func.as_mut() {
                         if let Expr::Name(n) = m.value.as_ref() {
@@ -598,10 +595,10 @@ impl Sx<'_> {
                 self.type_aliases.remove(&target);
             }
         }
-        let Some(callee) = self.callee(&a.value) else {
+        let Some(callee) = self.callee(value) else {
             return;
         };
-        let Expr::Call(call) = a.value.as_ref() else {
+        let Expr::Call(call) = value else {
             return;
         };
         // A subclass of Flask-SQLAlchemy's `SQLAlchemy` makes a `db` like it.
@@ -610,8 +607,7 @@ impl Sx<'_> {
             .get(last(&callee))
             .is_some_and(|c| c.bases.iter().any(|b| last(b) == "SQLAlchemy"));
         if last(&callee) == "Sequence" {
-            self.sequences
-                .insert(target.clone(), a.value.as_ref().clone());
+            self.sequences.insert(target.clone(), value.clone());
         }
         if last(&callee) == "partial" {
             // `Column = functools.partial(db.Column, nullable=False)`: calls of `target` are
@@ -642,7 +638,7 @@ impl Sx<'_> {
                 self.metadatas.insert(target);
             }
             "Table" => {
-                if let Some(i) = self.core_table(call, a.range().start().to_usize()) {
+                if let Some(i) = self.core_table(call, at) {
                     self.table_vars.insert(target, i);
                 }
             }
