@@ -93,6 +93,20 @@ impl PartialEq for Expr {
         self.canon == other.canon
     }
 }
+
+impl Expr {
+    /// Is this, as the default of a column of type `ty`, a word the type's input reads as the
+    /// moment the statement runs (`'now'`, `'today'` on a date or time)? PostgreSQL stores that
+    /// moment, a constant no text can know, so such a default is not compared.
+    pub fn moment_word(&self, ty: &str) -> bool {
+        let moment = ty == "date" || ty.starts_with("time");
+        moment
+            && matches!(
+                self.canon.to_ascii_lowercase().as_str(),
+                "'now'" | "'today'" | "'tomorrow'" | "'yesterday'"
+            )
+    }
+}
 impl Eq for Expr {}
 
 /// A whole schema as one source describes it.

@@ -166,13 +166,16 @@ fn diff_column(
             drop_default(out, &f.default);
             set_default(out, None);
         }
-        (false, false) if f.default != t.default && !tabs_alike(from, to, f, t) => match &t.default
+        (false, false)
+            if f.default != t.default && !tabs_alike(from, to, f, t) && !moments_alike(f, t) =>
         {
-            Some(_) => set_default(out, f.default.as_deref().cloned()),
-            // The model's Python-side default equals the database's: the database keeps it.
-            None if f.default.is_some() && t.model_default.0 == f.default => {}
-            None => drop_default(out, &f.default),
-        },
+            match &t.default {
+                Some(_) => set_default(out, f.default.as_deref().cloned()),
+                // The model's Python-side default equals the database's: the database keeps it.
+                None if f.default.is_some() && t.model_default.0 == f.default => {}
+                None => drop_default(out, &f.default),
+            }
+        }
         (false, true) => drop_default(out, &f.default),
         (true, false) => set_default(out, None),
         _ => {}
@@ -242,6 +245,18 @@ fn tabs_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
     };
     (from.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&fd.canon, &td.canon))
         || (to.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&td.canon, &fd.canon))
+}
+
+/// Defaults of which one is a moment word (`'now'` on a timestamp, stored as the moment the
+/// statement ran) and the other a constant: not known to differ, so not changed (the source
+/// that read the word said so).
+fn moments_alike(f: &Column, t: &Column) -> bool {
+    let (Some(fd), Some(td)) = (&f.default, &t.default) else {
+        return false;
+    };
+    let ty = t.data_type.to_string();
+    let constant = |e: &Expr| e.canon.starts_with('\'');
+    (fd.moment_word(&ty) && constant(td)) || (td.moment_word(&ty) && constant(fd))
 }
 
 /// Whether changing `from` to `to` needs a `USING` clause (the type-pair table's answer).

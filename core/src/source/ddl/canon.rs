@@ -195,8 +195,11 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
         }
         E::Value(v) => canon_value(&v.value),
         E::TypedString(ts) => {
-            let v = canon_value(&ts.value.value);
-            canon_typed_literal(&v, &canon_data_type(&ts.data_type))
+            let ty = canon_data_type(&ts.data_type);
+            literal_as(
+                &canon_typed_literal(&canon_value(&ts.value.value), &ty),
+                &ty,
+            )
         }
         E::Interval(iv) if iv.leading_field.is_none() && iv.last_field.is_none() => {
             canon_typed_literal(&canon_in(s, &iv.value), "interval")
@@ -233,19 +236,15 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                     return m;
                 }
             }
-            if is_literal(expr) || is_implicit_cast_target(&ty) {
-                if ty == "jsonb" && is_literal(expr) {
-                    return literal_as(&inner, &ty);
-                }
-                if ty == "boolean" || ty == "interval" {
-                    return canon_typed_literal(&inner, &ty);
-                }
-                if is_numeric_type(&ty) {
-                    let t = inner.trim_matches('\'');
-                    if looks_numeric(t) {
-                        return t.to_string();
-                    }
-                }
+            if is_implicit_cast_target(&ty) {
+                return inner;
+            }
+            if is_literal(expr) {
+                // A constant of the type, read when the statement runs: stored as its value.
+                return literal_as(&inner, &ty);
+            }
+            // A cast to the type an expression already has is no cast (a type modifier is).
+            if !ty.contains('(') && forms::known_type(s, expr).is_some_and(|t| t == ty) {
                 return inner;
             }
             format!("({inner})::{ty}")
@@ -253,7 +252,16 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
         E::UnaryOp { op, expr } => {
             let inner = canon_in(s, expr);
             match op {
-                ast::UnaryOperator::Minus if looks_numeric(&inner) => format!("-{inner}"),
+                // A negative constant is one number; minus zero is zero.
+                ast::UnaryOperator::Minus if looks_numeric(&inner) => {
+                    if let Some(positive) = inner.strip_prefix('-') {
+                        positive.to_string()
+                    } else if inner.bytes().all(|b| b == b'0' || b == b'.') {
+                        inner
+                    } else {
+                        format!("-{inner}")
+                    }
+                }
                 ast::UnaryOperator::Plus => inner,
                 ast::UnaryOperator::Not => format!("(NOT {inner})"),
                 _ => format!("({op} {inner})"),
@@ -285,6 +293,27 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 other => other.to_string().to_ascii_uppercase(),
             };
             let (mut l, mut r) = (canon_in(s, left), canon_in(s, right));
+            if matches!(op.as_str(), "=" | "<>" | "<" | ">" | "<=" | ">=") {
+                let mut sides = [l, r];
+                forms::type_literals(s, &[left, right], &mut sides);
+                [l, r] = sides;
+            }
+            // `integer * interval` is `interval * double precision`: the integer is cast.
+            if op == "*" || op == "/" {
+                let (lt, rt) = (forms::known_type(s, left), forms::known_type(s, right));
+                let number = |t: &Option<String>| {
+                    t.as_deref().is_some_and(|t| {
+                        matches!(t, "integer" | "smallint" | "bigint" | "real")
+                            || t.starts_with("numeric")
+                    })
+                };
+                if rt.as_deref() == Some("interval") && number(&lt) && !is_literal(left) {
+                    l = format!("({l})::{FLOAT8}");
+                }
+                if lt.as_deref() == Some("interval") && number(&rt) && !is_literal(right) {
+                    r = format!("({r})::{FLOAT8}");
+                }
+            }
             if let Some(sc) = s.filter(|_| op == "-") {
                 // There is no `timestamptz - date`: the date is cast.
                 let (lt, rt) = (expr_type(sc, left), expr_type(sc, right));
@@ -340,25 +369,15 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
         E::IsFalse(x) => format!("({} IS FALSE)", canon_in(s, x)),
         E::IsNotTrue(x) => format!("({} IS NOT TRUE)", canon_in(s, x)),
         E::IsNotFalse(x) => format!("({} IS NOT FALSE)", canon_in(s, x)),
-        E::IsDistinctFrom(a, b) => {
-            format!("({} IS DISTINCT FROM {})", canon_in(s, a), canon_in(s, b))
-        }
-        E::IsNotDistinctFrom(a, b) => {
-            format!(
-                "({} IS NOT DISTINCT FROM {})",
-                canon_in(s, a),
-                canon_in(s, b)
-            )
-        }
-        E::In {
-            expr,
-            target: ast::InTarget::List(list),
-            negated,
-            ..
-        } if list.len() == 1 => {
-            // PostgreSQL stores a one-element IN list as a plain comparison.
-            let op = if *negated { "<>" } else { "=" };
-            format!("({} {op} {})", canon_in(s, expr), canon_in(s, &list[0]))
+        E::IsDistinctFrom(a, b) | E::IsNotDistinctFrom(a, b) => {
+            let mut sides = [canon_in(s, a), canon_in(s, b)];
+            forms::type_literals(s, &[a, b], &mut sides);
+            let [a, b] = sides;
+            // `IS NOT DISTINCT FROM` is stored as `NOT (… IS DISTINCT FROM …)`.
+            match e {
+                E::IsDistinctFrom(..) => format!("({a} IS DISTINCT FROM {b})"),
+                _ => format!("(NOT ({a} IS DISTINCT FROM {b}))"),
+            }
         }
         E::In {
             expr,
@@ -366,17 +385,12 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
             negated,
             ..
         } => {
-            let items: Vec<String> = list.iter().map(|x| canon_in(s, x)).collect();
-            let (op, q) = if *negated {
-                ("<>", "ALL")
-            } else {
-                ("=", "ANY")
-            };
-            format!(
-                "({} {op} {q} (ARRAY[{}]))",
-                canon_in(s, expr),
-                items.join(", ")
-            )
+            let parts = in_list(s, expr, list, *negated);
+            let join = if *negated { " AND " } else { " OR " };
+            match parts.as_slice() {
+                [one] => one.clone(),
+                _ => format!("({})", parts.join(join)),
+            }
         }
         E::AnyOp {
             left,
@@ -417,7 +431,7 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
             low,
             high,
         } => {
-            let (x, lo, hi) = (canon_in(s, expr), canon_in(s, low), canon_in(s, high));
+            let [x, lo, hi] = between_parts(s, expr, low, high);
             if *negated {
                 format!("(({x} < {lo}) OR ({x} > {hi}))")
             } else {
@@ -428,26 +442,28 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
             negated,
             expr,
             pattern,
+            escape_char,
             ..
         } => {
             format!(
                 "({} {} {})",
                 canon_in(s, expr),
                 if *negated { "!~~" } else { "~~" },
-                canon_in(s, pattern)
+                forms::like_pattern(s, pattern, escape_char.as_deref())
             )
         }
         E::ILike {
             negated,
             expr,
             pattern,
+            escape_char,
             ..
         } => {
             format!(
                 "({} {} {})",
                 canon_in(s, expr),
                 if *negated { "!~~*" } else { "~~*" },
-                canon_in(s, pattern)
+                forms::like_pattern(s, pattern, escape_char.as_deref())
             )
         }
         E::Function(f) => {
@@ -490,10 +506,20 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                                     c
                                 }
                             }
+                            FunctionArg::Named {
+                                name: n,
+                                arg: FunctionArgExpr::Expr(x),
+                                ..
+                            } => format!("{} => {}", quote_ident(&ident(n)), canon_in(s, x)),
+                            FunctionArg::ExprNamed {
+                                name: ast::Expr::Identifier(n),
+                                arg: FunctionArgExpr::Expr(x),
+                                ..
+                            } => format!("{} => {}", quote_ident(&ident(n)), canon_in(s, x)),
                             other => other.to_string(),
                         })
                         .collect();
-                    if let Some(sc) = s {
+                    if matches!(name.as_str(), "coalesce" | "greatest" | "least" | "nullif") {
                         let exprs: Option<Vec<&ast::Expr>> = l
                             .args
                             .iter()
@@ -503,8 +529,22 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                             })
                             .collect();
                         if let Some(exprs) = exprs {
-                            implicit_arg_casts(sc, &name.to_ascii_lowercase(), &exprs, &mut args);
+                            forms::type_literals(s, &exprs, &mut args);
+                            if name != "nullif" {
+                                forms::widen_numbers(s, &exprs, &mut args);
+                            }
                         }
+                    }
+                    let exprs: Option<Vec<&ast::Expr>> = l
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => Some(x),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Some(exprs) = exprs {
+                        implicit_arg_casts(s, &name.to_ascii_lowercase(), &exprs, &mut args);
                     }
                     let distinct = match l.duplicate_treatment {
                         Some(ast::DuplicateTreatment::Distinct) => "DISTINCT ",
@@ -582,16 +622,20 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 out.push(' ');
                 out.push_str(&canon_in(s, o));
             }
-            for c in conditions {
+            // The results meet as one type, which types their string literals.
+            let mut results: Vec<&ast::Expr> = conditions.iter().map(|c| &c.result).collect();
+            results.extend(else_result.as_deref());
+            let mut texts: Vec<String> = results.iter().map(|x| canon_in(s, x)).collect();
+            forms::type_literals(s, &results, &mut texts);
+            forms::widen_numbers(s, &results, &mut texts);
+            for (c, result) in conditions.iter().zip(&texts) {
                 out.push_str(&format!(
-                    " WHEN {} THEN {}",
-                    canon_in(s, &c.condition),
-                    canon_in(s, &c.result)
+                    " WHEN {} THEN {result}",
+                    canon_in(s, &c.condition)
                 ));
             }
             // PostgreSQL prints a missing ELSE as `ELSE NULL`.
-            if let Some(x) = else_result {
-                let x = canon_in(s, x);
+            if let Some(x) = texts.get(conditions.len()) {
                 if x != "NULL" {
                     out.push_str(&format!(" ELSE {x}"));
                 }
@@ -636,8 +680,55 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
             }
             out
         }
-        other => other.to_string(),
+        other => forms::special(s, other).unwrap_or_else(|| other.to_string()),
     }
+}
+
+/// An `IN` list as PostgreSQL stores it: one comparison for one item; the items that read no
+/// column as one `= ANY (ARRAY[…])` (`<> ALL` for `NOT IN`), then a comparison for each item
+/// that reads one — or a comparison for every item when fewer than two read none. More than
+/// one part are ORed (ANDed for `NOT IN`).
+fn in_list(
+    s: Option<&views::Cols>,
+    expr: &ast::Expr,
+    list: &[ast::Expr],
+    negated: bool,
+) -> Vec<String> {
+    let mut operands: Vec<&ast::Expr> = vec![expr];
+    operands.extend(list.iter());
+    let mut items: Vec<String> = operands.iter().map(|x| canon_in(s, x)).collect();
+    forms::type_literals(s, &operands, &mut items);
+    let x = items.remove(0);
+    let (op, q) = if negated { ("<>", "ALL") } else { ("=", "ANY") };
+    let reads: Vec<bool> = list.iter().map(forms::reads_column).collect();
+    let constants: Vec<&str> = items
+        .iter()
+        .zip(&reads)
+        .filter(|(_, r)| !**r)
+        .map(|(i, _)| i.as_str())
+        .collect();
+    let mut parts = Vec::new();
+    if constants.len() > 1 {
+        parts.push(format!("({x} {op} {q} (ARRAY[{}]))", constants.join(", ")));
+    }
+    for (item, reads) in items.iter().zip(&reads) {
+        if *reads || constants.len() <= 1 {
+            parts.push(format!("({x} {op} {item})"));
+        }
+    }
+    parts
+}
+
+/// `BETWEEN`'s operand and bounds, string literals read as the type they meet.
+fn between_parts(
+    s: Option<&views::Cols>,
+    expr: &ast::Expr,
+    low: &ast::Expr,
+    high: &ast::Expr,
+) -> [String; 3] {
+    let mut parts = [canon_in(s, expr), canon_in(s, low), canon_in(s, high)];
+    forms::type_literals(s, &[expr, low, high], &mut parts);
+    parts
 }
 
 pub(super) const TIMESTAMPTZ: &str = "timestamp with time zone";
@@ -680,12 +771,12 @@ pub(super) fn expr_type(s: &views::Cols, e: &ast::Expr) -> Option<String> {
 /// `date_trunc('day', (d)::timestamp with time zone)`): for the common numeric and date/time
 /// functions. Literals are left alone (their casts are not compared).
 pub(super) fn implicit_arg_casts(
-    s: &views::Cols,
+    s: Option<&views::Cols>,
     name: &str,
     exprs: &[&ast::Expr],
     args: &mut [String],
 ) {
-    let types: Vec<Option<String>> = exprs.iter().map(|x| expr_type(s, x)).collect();
+    let types: Vec<Option<String>> = exprs.iter().map(|x| forms::known_type(s, x)).collect();
     let t = |i: usize| types.get(i).and_then(|t| t.as_deref());
     let rank = |ty: Option<&str>| match ty {
         Some("smallint") => Some(1),
@@ -777,7 +868,8 @@ pub(super) fn literal_as(canon: &str, ty: &str) -> String {
     if matches!(ty, "boolean" | "interval") && looks_numeric(canon) {
         return canon_typed_literal(&format!("'{canon}'"), ty);
     }
-    // `quote_literal`'s two forms: `'…'`, and `E'…'` with backslashes doubled.
+    // `quote_literal`'s two forms: `'…'`, and `E'…'` with backslashes doubled; a number is
+    // canonical without quotes.
     let (body, escaped) = match canon.strip_prefix("E'") {
         Some(rest) => (rest, true),
         None => (canon.strip_prefix('\'').unwrap_or(""), false),
@@ -787,23 +879,50 @@ pub(super) fn literal_as(canon: &str, ty: &str) -> String {
         .filter(|x| !x.replace("''", "").contains('\''))
         .map(|x| x.replace("''", "'"))
         .map(|x| if escaped { x.replace("\\\\", "\\") } else { x })
+        .or_else(|| looks_numeric(canon).then(|| canon.to_string()))
     else {
         return canon.to_string();
     };
+    if let Some(t) = literals::stored_text(&text, ty) {
+        return if looks_numeric(&t) {
+            t
+        } else {
+            quote_literal(&t)
+        };
+    }
     match ty {
-        "jsonb" => {
-            super::jsonb::jsonb_text(&text).map_or_else(|| canon.to_string(), |j| quote_literal(&j))
-        }
+        // A number's canonical form is bare, as a quoted one's is.
+        "jsonb" => super::jsonb::jsonb_text(&text).map_or_else(
+            || canon.to_string(),
+            |j| {
+                if looks_numeric(&j) {
+                    j
+                } else {
+                    quote_literal(&j)
+                }
+            },
+        ),
         "boolean" | "interval" => canon_typed_literal(canon, ty),
         // A point in time as stored: a `timestamptz` with an offset is its instant (printed in
         // UTC here, in the session's zone by psql and pg_dump; one without an offset is in the
         // zone of the session that wrote it, not known), a `timestamp` drops an offset.
         TIMESTAMPTZ | "timestamp without time zone" => {
             let zone = ty == TIMESTAMPTZ;
-            let offset = text
-                .trim()
-                .split_once([' ', 'T'])
-                .is_some_and(|(_, t)| t.contains(['+', '-']) || t.ends_with('Z'));
+            match text.trim().to_ascii_lowercase().as_str() {
+                "infinity" | "+infinity" | "-infinity" => {
+                    return quote_literal(text.trim().trim_start_matches('+'))
+                }
+                "epoch" if zone => return quote_literal("1970-01-01 00:00:00+00"),
+                "epoch" => return quote_literal("1970-01-01 00:00:00"),
+                _ => {}
+            }
+            let offset = text.trim().split_once([' ', 'T']).is_some_and(|(_, t)| {
+                let t = t.to_ascii_lowercase();
+                t.contains(['+', '-'])
+                    || t.ends_with('z')
+                    || t.ends_with("utc")
+                    || t.ends_with("gmt")
+            });
             match (
                 zone && !offset,
                 super::inherit::stored_timestamp(text.trim(), zone),
@@ -841,7 +960,7 @@ fn junction_parts(
             low,
             high,
         } if *negated == (*op == ast::BinaryOperator::Or) => {
-            let (x, lo, hi) = (canon_in(s, expr), canon_in(s, low), canon_in(s, high));
+            let [x, lo, hi] = between_parts(s, expr, low, high);
             if *negated {
                 out.push(format!("({x} < {lo})"));
                 out.push(format!("({x} > {hi})"));
@@ -849,6 +968,15 @@ fn junction_parts(
                 out.push(format!("({x} >= {lo})"));
                 out.push(format!("({x} <= {hi})"));
             }
+        }
+        // An `IN` list of several comparisons joins an OR chain (`NOT IN`, an AND chain).
+        ast::Expr::In {
+            expr,
+            target: ast::InTarget::List(list),
+            negated,
+            ..
+        } if *negated == (*op == ast::BinaryOperator::And) => {
+            out.extend(in_list(s, expr, list, *negated))
         }
         _ => out.push(canon_in(s, e)),
     }
@@ -894,7 +1022,11 @@ pub(super) fn canon_data_type(t: &DataType) -> String {
 
 pub(super) fn canon_value(v: &Value) -> String {
     match v {
-        Value::Number(n, _) => n.trim_start_matches('+').to_string(),
+        // A number as PostgreSQL prints the constant: an exponent applied (`1e3` is 1000).
+        Value::Number(n, _) => {
+            let n = n.trim_start_matches('+');
+            literals::numeric(n).unwrap_or_else(|| n.to_string())
+        }
         Value::SingleQuotedString(s)
         | Value::EscapedStringLiteral(s)
         | Value::UnicodeStringLiteral(s)
@@ -924,159 +1056,4 @@ pub(super) fn canon_value(v: &Value) -> String {
         Value::Null => "NULL".to_string(),
         other => other.to_string(),
     }
-}
-
-/// A money literal as PostgreSQL prints it with an English-style `lc_monetary` (the C locale's
-/// too): rounded to cents, `$`, thousands separated (`1999.999` → `'$2,000.00'`). `None` for
-/// text that is not a plain amount.
-pub(super) fn canon_money(v: &str) -> Option<String> {
-    let t = v.trim_matches('\'').trim();
-    let negative = t.starts_with('-') || (t.starts_with('(') && t.ends_with(')'));
-    let body: String = t
-        .chars()
-        .filter(|c| !matches!(c, '-' | '$' | ',' | '(' | ')' | ' '))
-        .collect();
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return None;
-    }
-    let (int, frac) = body.split_once('.').unwrap_or((&body, ""));
-    if frac.contains('.') || int.len() > 20 {
-        return None;
-    }
-    let int: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let digit = |i: usize| frac.as_bytes().get(i).map_or(0, |b| u128::from(b - b'0'));
-    let mut cents = int * 100 + digit(0) * 10 + digit(1);
-    if digit(2) >= 5 {
-        cents += 1;
-    }
-    let dollars = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in dollars.chars().enumerate() {
-        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if negative && cents > 0 { "-" } else { "" };
-    Some(quote_literal(&format!(
-        "{sign}${grouped}.{:02}",
-        cents % 100
-    )))
-}
-
-/// The text PostgreSQL stores for `INTERVAL 'v' FIELD` with a plain number `v` (the style
-/// `postgres`): fields above seconds keep the whole part only.
-pub(super) fn interval_text(v: &str, field: &ast::DateTimeField) -> Option<String> {
-    use ast::DateTimeField as F;
-    let x: f64 = v.trim().parse().ok()?;
-    if !x.is_finite() || x.abs() > 1e12 {
-        return None;
-    }
-    let whole = x.trunc() as i64;
-    let (months, days, micros) = match field {
-        F::Year | F::Years => (whole * 12, 0, 0),
-        F::Month | F::Months => (whole, 0, 0),
-        F::Day | F::Days => (0, whole, 0),
-        F::Hour | F::Hours => (0, 0, whole * 3_600_000_000),
-        F::Minute | F::Minutes => (0, 0, whole * 60_000_000),
-        F::Second | F::Seconds => (0, 0, (x * 1e6).round() as i64),
-        _ => return None,
-    };
-    Some(interval_output(months, days, micros))
-}
-
-/// An interval literal's text as PostgreSQL prints the value (`'1 YEAR'` → `'1 year'`,
-/// `'90 minutes'` → `'01:30:00'`, `'2 weeks'` → `'14 days'`): whole numbers of units and an
-/// `h:m[:s]` time; anything else (fractions of a day, ISO 8601 forms) stays as written.
-pub(super) fn interval_literal(v: &str) -> Option<String> {
-    let words: Vec<&str> = v.split_whitespace().collect();
-    let (words, sign) = match words.split_last() {
-        Some((last, rest)) if last.eq_ignore_ascii_case("ago") => (rest, -1),
-        _ => (words.as_slice(), 1),
-    };
-    if words.is_empty() {
-        return None;
-    }
-    let (mut months, mut days, mut micros) = (0i64, 0i64, 0i64);
-    let mut i = 0;
-    while i < words.len() {
-        let w = words[i];
-        if w.contains(':') {
-            let (neg, t) = match w.strip_prefix('-') {
-                Some(t) => (true, t),
-                None => (false, w.strip_prefix('+').unwrap_or(w)),
-            };
-            let f: Vec<&str> = t.split(':').collect();
-            if f.len() > 3 || f[..f.len() - 1].iter().any(|x| x.parse::<u32>().is_err()) {
-                return None;
-            }
-            let h: i64 = f[0].parse().ok()?;
-            let m: i64 = f[1].parse().ok()?;
-            let sec: f64 = f.get(2).map_or(Ok(0.0), |x| x.parse()).ok()?;
-            if !sec.is_finite() || m >= 60 || !(0.0..60.0).contains(&sec) || h > 1_000_000 {
-                return None;
-            }
-            let t = h * 3_600_000_000 + m * 60_000_000 + (sec * 1e6).round() as i64;
-            micros += if neg { -t } else { t };
-            i += 1;
-            continue;
-        }
-        let n: i64 = w.parse().ok().filter(|n: &i64| n.abs() <= 1_000_000)?;
-        // A last number without a unit counts seconds (`'0'` is `00:00:00`).
-        let unit = words
-            .get(i + 1)
-            .map_or_else(|| "s".to_string(), |u| u.to_ascii_lowercase());
-        match unit.as_str() {
-            "year" | "years" | "yr" | "yrs" | "y" => months += n * 12,
-            "month" | "months" | "mon" | "mons" => months += n,
-            "week" | "weeks" | "w" => days += n * 7,
-            "day" | "days" | "d" => days += n,
-            "hour" | "hours" | "hr" | "hrs" | "h" => micros += n * 3_600_000_000,
-            "minute" | "minutes" | "min" | "mins" | "m" => micros += n * 60_000_000,
-            "second" | "seconds" | "sec" | "secs" | "s" => micros += n * 1_000_000,
-            "millisecond" | "milliseconds" | "ms" => micros += n * 1_000,
-            _ => return None,
-        }
-        i += 2;
-    }
-    Some(interval_output(months * sign, days * sign, micros * sign))
-}
-
-/// An interval value as PostgreSQL's default output style prints it.
-pub(super) fn interval_output(months: i64, days: i64, micros: i64) -> String {
-    // After a negative field, a positive one carries its sign (`-1 days +01:00:00`).
-    let mut before = false;
-    let mut parts = Vec::new();
-    let mut unit = |n: i64, one: &str, many: &str| {
-        if n != 0 {
-            let plus = if before && n > 0 { "+" } else { "" };
-            parts.push(format!("{plus}{n} {}", if n == 1 { one } else { many }));
-            before |= n < 0;
-        }
-    };
-    unit(months / 12, "year", "years");
-    unit(months % 12, "mon", "mons");
-    unit(days, "day", "days");
-    if micros != 0 || parts.is_empty() {
-        let a = micros.unsigned_abs();
-        let (h, m, sec, frac) = (
-            a / 3_600_000_000,
-            a / 60_000_000 % 60,
-            a / 1_000_000 % 60,
-            a % 1_000_000,
-        );
-        let sign = if micros < 0 {
-            "-"
-        } else if before {
-            "+"
-        } else {
-            ""
-        };
-        let mut t = format!("{sign}{h:02}:{m:02}:{sec:02}");
-        if frac != 0 {
-            t.push_str(format!(".{frac:06}").trim_end_matches('0'));
-        }
-        parts.push(t);
-    }
-    parts.join(" ")
 }

@@ -143,6 +143,16 @@ fn bound_as_stored(t: &mut Table, p: &Table) {
 /// offset, `timestamptz` (`zone`) moves to UTC and prints `+00`.
 pub(super) fn stored_timestamp(text: &str, zone: bool) -> Option<String> {
     let num = |s: &str| s.parse::<i64>().ok();
+    // `UTC` and `GMT` are offset zero; an offset may follow a blank.
+    let lower = text.to_ascii_lowercase();
+    let utc = ["utc", "gmt", "z"]
+        .iter()
+        .find_map(|z| lower.strip_suffix(z).map(|rest| rest.trim_end().len()));
+    let text = match utc {
+        Some(n) if n > 10 => format!("{}+00", &text[..n]),
+        _ => text.replace(" +", "+").replace(" -", "-"),
+    };
+    let text = text.as_str();
     let (date, time) = match text.split_once([' ', 'T']) {
         Some((d, t)) => (d, t),
         None => (text, "00:00:00"),

@@ -17,8 +17,10 @@ use sqlparser::parser::Parser;
 
 mod alter;
 mod canon;
+mod forms;
 mod inherit;
 mod jsonb;
+mod literals;
 mod names;
 mod print;
 mod rewrite;
@@ -30,6 +32,7 @@ mod views;
 use alter::*;
 use canon::*;
 use inherit::*;
+use literals::{canon_money, interval_literal, interval_text};
 use names::*;
 use rewrite::*;
 
@@ -527,7 +530,21 @@ Foreign-key constraints:
             );
         }
         assert_eq!(super::interval_literal("1.5 days"), None);
-        assert_eq!(super::interval_literal("P1D"), None);
+        // ISO 8601's designators, checked against PostgreSQL 15.
+        for (iso, printed) in [
+            ("P1D", "1 day"),
+            ("P1Y2M3DT4H5M6S", "1 year 2 mons 3 days 04:05:06"),
+            ("PT90M", "01:30:00"),
+            ("P2W", "14 days"),
+            ("PT0.5S", "00:00:00.5"),
+        ] {
+            assert_eq!(
+                super::interval_literal(iso).as_deref(),
+                Some(printed),
+                "{iso}"
+            );
+        }
+        assert_eq!(super::interval_literal("P1.5D"), None);
     }
 
     /// Unnamed indexes get PostgreSQL 15's names (measured with `CREATE INDEX ON t (…)`).

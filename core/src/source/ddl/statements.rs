@@ -571,6 +571,7 @@ impl Cx<'_> {
             _ => None,
         };
         let mut seq_default = None;
+        let mut moment = None;
         let Some(col) = self
             .schema
             .table_mut(name)
@@ -590,7 +591,13 @@ impl Cx<'_> {
             AlterColumnOperation::SetDefault { value } => {
                 let e = default_on_path(default_expr(&value, &col.data_type), &sp);
                 seq_default = nextval_target(&e.canon, &sp);
-                col.default = Some(Box::new(e));
+                if e.moment_word(&col.data_type.to_string()) {
+                    moment = Some(super::tables::moment_default(
+                        name, col_name, &e, line, span,
+                    ));
+                }
+                // `SET DEFAULT NULL` drops the default.
+                col.default = (e.canon != "NULL").then(|| Box::new(e));
             }
             AlterColumnOperation::DropDefault => col.default = None,
             AlterColumnOperation::SetDataType { .. } => {
@@ -623,6 +630,7 @@ impl Cx<'_> {
             self.defaults
                 .push((name.clone(), col_name.to_string(), seq));
         }
+        self.diagnostics.extend(moment);
     }
 
     /// A statement the routine reader could not read: a warning naming it, nothing compared.

@@ -134,10 +134,19 @@ impl Cx<'_> {
                     ColumnOption::Null => column.not_null = false,
                     ColumnOption::NotNull => column.not_null = true,
                     ColumnOption::Default(e) => {
-                        column.default = Some(Box::new(default_on_path(
-                            default_expr(e, &column.data_type),
-                            &self.search_path,
-                        )))
+                        let d =
+                            default_on_path(default_expr(e, &column.data_type), &self.search_path);
+                        if d.moment_word(&column.data_type.to_string()) {
+                            self.diagnostics.push(moment_default(
+                                &name,
+                                &column.name,
+                                &d,
+                                line,
+                                col_span,
+                            ));
+                        }
+                        // `DEFAULT NULL` stores no default.
+                        column.default = (d.canon != "NULL").then(|| Box::new(d));
                     }
                     ColumnOption::Collation(c) => {
                         // `pg_catalog."C"` and `public.x` are found by the search path:
@@ -368,7 +377,7 @@ impl Cx<'_> {
                 let elements: Vec<(IndexKey, String)> = ex
                     .elements
                     .iter()
-                    .map(|el| (index_key(&el.column), el.operator.to_string()))
+                    .map(|el| (index_key(&el.column, None), el.operator.to_string()))
                     .collect();
                 let name = name_override
                     .or(ex.name.as_ref().map(ident))
@@ -462,6 +471,14 @@ impl Cx<'_> {
             ));
             return;
         }
+        // The table's column types, for its keys' expressions and predicate (string literals
+        // are read as the type they meet).
+        let types: Option<Vec<(String, String)>> = self.schema.tables.get(&table_name).map(|t| {
+            t.columns
+                .iter()
+                .map(|c| (c.name.to_string(), c.data_type.to_string()))
+                .collect()
+        });
         let (taken, indexes) = if let Some(t) = self.schema.table_mut(&table_name) {
             (table_names_in_use(t), &mut t.indexes)
         } else if let Some(v) = self.schema.views.get_mut(&table_name) {
@@ -478,7 +495,11 @@ impl Cx<'_> {
             ));
             return;
         };
-        let keys: Vec<IndexKey> = ci.columns.iter().map(index_key).collect();
+        let keys: Vec<IndexKey> = ci
+            .columns
+            .iter()
+            .map(|k| index_key(k, types.as_deref()))
+            .collect();
         let name = match &ci.name {
             Some(n) => n.0.last().map(part_text).unwrap_or_default(),
             None => {
@@ -515,7 +536,15 @@ impl Cx<'_> {
                 keys,
                 include: ci.include.iter().map(ident).collect(),
                 nulls_not_distinct: ci.nulls_distinct == Some(false),
-                predicate: ci.predicate.as_ref().map(make_expr),
+                // `WHERE true` is no predicate: PostgreSQL stores none.
+                predicate: ci
+                    .predicate
+                    .as_ref()
+                    .map(|p| match &types {
+                        Some(types) => make_table_expr(p, types.clone()),
+                        None => make_expr(p),
+                    })
+                    .filter(|p| p.canon != "true"),
                 with: Params(storage_params(&ci.with)),
                 comment: None,
                 invalid: false,
@@ -547,7 +576,28 @@ pub(super) fn fk_action(a: Option<ast::ReferentialAction>) -> FkAction {
 }
 
 /// One index (or exclusion constraint) key.
-pub(super) fn index_key(ic: &ast::IndexColumn) -> IndexKey {
+/// The warning for a default that is a moment word (`'now'` on a timestamp): PostgreSQL stores
+/// the moment the statement ran, so the default is not compared.
+pub(super) fn moment_default(
+    table: &QualName,
+    column: &str,
+    d: &Expr,
+    line: u32,
+    span: crate::schema::Span,
+) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Warning,
+        DiagKind::OutOfScope,
+        format!(
+            "the default {} of {table}.{} (line {line}) is read once, when the statement runs: PostgreSQL stores that moment, not the word, so this default is not compared (now(), CURRENT_DATE or LOCALTIME give each row its own time)",
+            d.sql,
+            quote_ident(column)
+        ),
+        span,
+    )
+}
+
+pub(super) fn index_key(ic: &ast::IndexColumn, types: Option<&[(String, String)]>) -> IndexKey {
     let e = strip_nested(&ic.column.expr);
     let is_column = matches!(e, ast::Expr::Identifier(_));
     let expr = if let ast::Expr::Identifier(i) = e {
@@ -557,7 +607,10 @@ pub(super) fn index_key(ic: &ast::IndexColumn) -> IndexKey {
             canon: quote_ident(&n),
         }
     } else {
-        make_expr(e)
+        match types {
+            Some(types) => make_table_expr(e, types.to_vec()),
+            None => make_expr(e),
+        }
     };
     let desc = matches!(ic.column.options.sort, Some(ast::OrderBySort::Desc));
     // NULLS LAST is the default ascending, NULLS FIRST descending.
