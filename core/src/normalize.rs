@@ -371,10 +371,15 @@ pub(crate) fn finish(schema: &mut Schema) {
 /// number appended to a name already taken (`lower`, `lower1`).
 pub(crate) fn index_name_columns<'a>(
     keys: impl IntoIterator<Item = &'a crate::schema::IndexKey>,
+    include: &[String],
 ) -> String {
     let mut names: Vec<String> = Vec::new();
-    for k in keys {
-        let base = k.name_in_index_name();
+    // `INCLUDE` columns name the index too, after its keys.
+    let bases = keys
+        .into_iter()
+        .map(|k| k.name_in_index_name())
+        .chain(include.iter().cloned());
+    for base in bases {
         let mut name = base.clone();
         let mut n = 1;
         while names.contains(&name) {

@@ -54,7 +54,7 @@ fn local_view_in<'a>(t: &'a Table, schema: &Schema, fallback: Option<&Schema>) -
             .uniques
             .retain(|u| !parent_has(&|p: &Table| p.uniques.iter().any(|x| x.columns == u.columns)));
         local.indexes.retain(|i| {
-            let cols = index_name_columns(&i.keys);
+            let cols = index_name_columns(&i.keys, &i.include);
             let clone_name =
                 i.name
                     .starts_with(&make_object_name(&t.name.name, Some(&cols), "idx"));

@@ -184,15 +184,19 @@ pub(super) fn known_type(s: Option<&views::Cols>, e: &ast::Expr) -> Option<Strin
             .map(|c| &c.result)
             .chain(else_result.as_deref())
             .find_map(|r| known_type(s, r)),
-        // An element of an array column.
-        ast::Expr::CompoundFieldAccess { root, access_chain }
-            if matches!(
-                access_chain.as_slice(),
-                [ast::AccessExpr::Subscript(ast::Subscript::Index { .. })]
-            ) =>
-        {
-            let t = known_type(s, root)?;
-            t.strip_suffix("[]").map(str::to_string)
+        // Subscripts: an element of an array (a slice is an array).
+        ast::Expr::CompoundFieldAccess { root, access_chain } => {
+            let mut t = known_type(s, root)?;
+            for access in access_chain {
+                match access {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { .. }) => {
+                        t = t.strip_suffix("[]")?.to_string()
+                    }
+                    ast::AccessExpr::Subscript(ast::Subscript::Slice { .. }) => {}
+                    _ => return None,
+                }
+            }
+            Some(t)
         }
         ast::Expr::BinaryOp { left, op, right } => {
             let (l, r) = (known_type(s, left), known_type(s, right));
@@ -275,6 +279,12 @@ fn function_type(s: Option<&views::Cols>, f: &ast::Function) -> Option<String> {
         | "transaction_timestamp"
         | "clock_timestamp" => TIMESTAMPTZ.into(),
         "current_date" => "date".into(),
+        // `timezone(zone, t)` is `t AT TIME ZONE zone`.
+        "timezone" => match args.get(1).and_then(|x| known_type(s, x))?.as_str() {
+            "timestamp without time zone" => TIMESTAMPTZ.into(),
+            TIMESTAMPTZ => "timestamp without time zone".into(),
+            _ => return None,
+        },
         "current_time" => "time with time zone".into(),
         // A date is truncated as a `timestamptz`.
         "date_trunc" => match args.get(1).and_then(|x| known_type(s, x))?.as_str() {

@@ -290,7 +290,7 @@ pub(super) fn take_from_parent(t: &mut Table, p: &Table, partition: bool) {
             continue;
         }
         let mut i = i.clone();
-        let cols = index_name_columns(&i.keys);
+        let cols = index_name_columns(&i.keys, &i.include);
         let is_taken = |n: &str| taken.iter().any(|x| x == n);
         i.name = unique_name(&t.name.name, Some(&cols), "idx", &is_taken);
         taken.push(i.name.clone());

@@ -382,7 +382,7 @@ impl Cx<'_> {
                 let name = name_override
                     .or(ex.name.as_ref().map(ident))
                     .unwrap_or_else(|| {
-                        let cols = index_name_columns(elements.iter().map(|(k, _)| k));
+                        let cols = index_name_columns(elements.iter().map(|(k, _)| k), &[]);
                         unique_name(&t.name.name, Some(&cols), "excl", &is_taken)
                     });
                 push_lean(
@@ -503,7 +503,8 @@ impl Cx<'_> {
         let name = match &ci.name {
             Some(n) => n.0.last().map(part_text).unwrap_or_default(),
             None => {
-                let cols = index_name_columns(&keys);
+                let include: Vec<String> = ci.include.iter().map(ident).collect();
+                let cols = index_name_columns(&keys, &include);
                 unique_name(&table_name.name, Some(&cols), "idx", &|n| {
                     taken.iter().any(|t| t == n)
                 })
