@@ -216,7 +216,7 @@ pub struct Hidden {
 impl Hidden {
     /// Do a value of a side hiding tabs (`spaced`) and one of a side showing them (`tabbed`)
     /// read alike, each tab of `tabbed` printed as one to eight blanks?
-    pub(crate) fn alike_but_tabs(spaced: &str, tabbed: &str) -> bool {
+    pub fn alike_but_tabs(spaced: &str, tabbed: &str) -> bool {
         fn go(s: &[u8], t: &[u8]) -> bool {
             match (s.first(), t.first()) {
                 (_, Some(b'\t')) => (1..=8)

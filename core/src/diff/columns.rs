@@ -61,7 +61,11 @@ fn diff_column(
     let col = || t.name.to_string();
     let tbl = || table.clone();
     // A generated column's expression cannot be altered in place: the column is re-created.
-    if f.generated != t.generated {
+    let generated_alike = match (&f.generated, &t.generated) {
+        (Some(a), Some(b)) => exprs_alike_but_tabs(from, to, a, b),
+        _ => false,
+    };
+    if f.generated != t.generated && !generated_alike {
         out.push(Change::DropColumn {
             table: tbl(),
             column: f.clone(),
@@ -243,8 +247,14 @@ fn tabs_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
     let (Some(fd), Some(td)) = (&f.default, &t.default) else {
         return false;
     };
-    (from.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&fd.canon, &td.canon))
-        || (to.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&td.canon, &fd.canon))
+    exprs_alike_but_tabs(from, to, fd, td)
+}
+
+/// Expressions of `from` and `to` that differ only where one side (a paste of psql's aligned
+/// output) shows a tab of the other as blanks.
+pub(super) fn exprs_alike_but_tabs(from: &Schema, to: &Schema, f: &Expr, t: &Expr) -> bool {
+    (from.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&f.canon, &t.canon))
+        || (to.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&t.canon, &f.canon))
 }
 
 /// Defaults of which one is a moment word (`'now'` on a timestamp, stored as the moment the

@@ -1,7 +1,7 @@
 //! Constraints: primary key, unique, check, foreign key and exclusion.
 
 use super::{match_items, Change};
-use crate::schema::{Check, Exclusion, ForeignKey, PrimaryKey, QualName, Table, Unique};
+use crate::schema::{Check, Exclusion, ForeignKey, PrimaryKey, QualName, Schema, Table, Unique};
 
 /// Matches one kind of constraint and emits renames, drops and adds.
 fn diff_kind<T: Clone>(
@@ -56,7 +56,18 @@ fn validations<T>(
     }
 }
 
-pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
+pub(super) fn diff_constraints(
+    f: &Table,
+    t: &Table,
+    (from, to): (&Schema, &Schema),
+    out: &mut Vec<Change>,
+) {
+    // A check that differs only where a paste shows a tab as blanks is the same check.
+    let same_check = |a: &Check, b: &Check| {
+        a.same_definition(b)
+            || (a.no_inherit == b.no_inherit
+                && super::columns::exprs_alike_but_tabs(from, to, &a.expr, &b.expr))
+    };
     let table = &t.name;
     let fpk: Vec<PrimaryKey> = f.primary_key.iter().cloned().collect();
     let tpk: Vec<PrimaryKey> = t.primary_key.iter().cloned().collect();
@@ -88,7 +99,7 @@ pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
         &f.checks,
         &t.checks,
         |c: &Check| &c.name,
-        Check::same_definition,
+        same_check,
         |table, check| Change::DropCheck { table, check },
         |table, check| Change::AddCheck { table, check },
     ));
@@ -107,7 +118,7 @@ pub(super) fn diff_constraints(f: &Table, t: &Table, out: &mut Vec<Change>) {
         &t.checks,
         |c| &c.name,
         |c| c.not_valid,
-        Check::same_definition,
+        same_check,
         out,
     );
     validations(

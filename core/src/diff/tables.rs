@@ -258,7 +258,7 @@ pub(super) fn diff_table(
         let whole_f = local_view(&whole_f, from);
         columns::diff_columns(&whole_f, &local_view(&whole_t, to), from, to, out);
         let own_t = local_view(t, to);
-        constraints::diff_constraints(&whole_f, &own_t, out);
+        constraints::diff_constraints(&whole_f, &own_t, (from, to), out);
         indexes::diff_indexes(&whole_f, &own_t, out);
         row_security(f, t, out);
         constraint_comments(f, t, out);
@@ -293,7 +293,7 @@ pub(super) fn diff_table(
     );
     columns::diff_columns(f, t, from, to, out);
     let start = out.len();
-    constraints::diff_constraints(f, t, out);
+    constraints::diff_constraints(f, t, (from, to), out);
     indexes::diff_indexes(f, t, out);
     // A model that could not read every attribute of this table may declare the keys and
     // indexes of the columns it did not read: none is dropped for being missing.

@@ -207,6 +207,9 @@ pub(super) fn known_type(s: Option<&views::Cols>, e: &ast::Expr) -> Option<Strin
                 )
             };
             match (l.as_deref(), op, r.as_deref()) {
+                // `||` on an array gives the array.
+                (Some(a), B::StringConcat, _) if a.ends_with("[]") => l,
+                (_, B::StringConcat, Some(b)) if b.ends_with("[]") => r,
                 (Some(t), B::Plus | B::Minus, Some("interval")) if moment(t) => l,
                 (Some("interval"), B::Plus, Some(t)) if moment(t) => r,
                 (Some("date"), B::Plus | B::Minus, Some("integer")) => l,
@@ -256,7 +259,10 @@ fn function_type(s: Option<&views::Cols>, f: &ast::Function) -> Option<String> {
                 .or(types.first())
                 .cloned();
         }
-        "nullif" | "abs" | "sign" => return first(),
+        "nullif" | "abs" | "sign" | "array_append" | "array_remove" | "array_cat" => {
+            return first()
+        }
+        "array_prepend" => return args.get(1).and_then(|x| known_type(s, x)),
         // A number rounded keeps a numeric; anything else is rounded as a double.
         "round" | "trunc" | "ceil" | "ceiling" | "floor" => match first().as_deref() {
             Some(t) if t == "numeric" || t.starts_with("numeric(") => "numeric".into(),

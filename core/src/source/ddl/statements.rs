@@ -596,7 +596,7 @@ impl Cx<'_> {
                         name, col_name, &e, line, span,
                     ));
                 }
-                // `SET DEFAULT NULL` drops the default.
+                // `SET DEFAULT NULL` is no default (see `CREATE TABLE`'s).
                 col.default = (e.canon != "NULL").then(|| Box::new(e));
             }
             AlterColumnOperation::DropDefault => col.default = None,

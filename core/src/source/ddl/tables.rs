@@ -145,7 +145,8 @@ impl Cx<'_> {
                                 col_span,
                             ));
                         }
-                        // `DEFAULT NULL` stores no default.
+                        // `DEFAULT NULL` is no default: PostgreSQL stores none, or (on a type
+                        // with a modifier, `varchar(20)`) a NULL cast to it, which acts as none.
                         column.default = (d.canon != "NULL").then(|| Box::new(d));
                     }
                     ColumnOption::Collation(c) => {

@@ -190,8 +190,11 @@ impl<'a> Px<'a> {
             // psql pretty-prints some expressions (CASE …) over several lines, starting at any
             // column, and prints a value's line breaks as they are: while an entry's
             // parentheses are open, every line belongs to it, a blank one too.
+            // A pretty-printed CASE starts a line of its own at the left margin, after any
+            // operator of the entry above (`… >=`, `WHERE`).
+            let case = !indented && (t == "CASE" || t.starts_with("CASE "));
             if let Some(e) = out.last_mut().and_then(|f| f.entries.last_mut()) {
-                if unfinished(&e.1) {
+                if case || unfinished(&e.1) {
                     e.1.push('\n');
                     e.1.push_str(l);
                     j += 1;

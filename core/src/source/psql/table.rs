@@ -141,7 +141,8 @@ impl<'a> Px<'a> {
             }
             self.schema.external.insert(seq);
         }
-        column.default = Some(Box::new(expr));
+        // A NULL default is no default (the DDL source reads it so).
+        column.default = (expr.canon != "NULL").then(|| Box::new(expr));
     }
 
     pub(super) fn bad_expr(
@@ -471,24 +472,43 @@ pub(super) fn balanced_end(s: &str) -> Option<usize> {
     None
 }
 
-/// How many parentheses are open at the end of `s` (outside quotes).
-/// Whether a footer entry goes on on the next line: a parenthesis or a quote is still open.
+/// Whether a footer entry goes on on the next line: a parenthesis, a quote or a `CASE` is still
+/// open, or it ends with `WHERE`.
 pub(super) fn unfinished(s: &str) -> bool {
     let mut depth = 0i64;
+    let mut cases = 0i64;
     let mut quote: Option<char> = None;
+    let mut word = String::new();
+    // A keyword outside quotes: psql prints them in capitals (an identifier spelled so is
+    // quoted).
+    let keyword = |word: &mut String, cases: &mut i64| {
+        match word.as_str() {
+            "CASE" => *cases += 1,
+            "END" => *cases -= 1,
+            _ => {}
+        }
+        word.clear();
+    };
     for c in s.chars() {
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                _ => {}
-            },
+            None if c.is_ascii_alphanumeric() || c == '_' => word.push(c),
+            None => {
+                keyword(&mut word, &mut cases);
+                match c {
+                    '\'' | '"' => quote = Some(c),
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+            }
         }
     }
-    depth > 0 || quote.is_some()
+    keyword(&mut word, &mut cases);
+    // psql breaks a pretty-printed CASE over lines, and after an index's `WHERE` when its
+    // predicate is one.
+    depth > 0 || quote.is_some() || cases > 0 || s.trim_end().ends_with(" WHERE")
 }
 
 /// `TABLE "orders" CONSTRAINT …` → `orders` (regclass text inside unescaped quotes).
