@@ -808,4 +808,31 @@ Indexes:
             1
         );
     }
+
+    /// psql 15's `\d` of a table whose index predicate, index key, check and generated column
+    /// are pretty-printed CASEs, each starting a line of its own: read back equal to the DDL.
+    #[test]
+    fn pretty_printed_case_footers_continue_their_entry() {
+        let paste = "                 Table \"public.cz\"\n Column |  Type   | Collation | Nullable | Default \n--------+---------+-----------+----------+---------\n i      | integer |           |          | \n bo     | boolean |           |          | \n d      | date    |           |          | \n t      | text    |           |          | \nIndexes:\n    \"cz_p\" btree (i) WHERE \nCASE\n    WHEN bo THEN t\n    ELSE 'x'::text\nEND !~ '^a'::text\n    \"cz_q\" btree (i) WHERE i >=\nCASE\n    WHEN bo THEN 1\n    ELSE 2\nEND\n    \"cz_x\" btree ((\nCASE\n    WHEN bo THEN COALESCE(d, '2024-01-01'::date)\n    ELSE '2024-01-31'::date - 1\nEND))\nCheck constraints:\n    \"cz_k\" CHECK (\nCASE\n    WHEN bo THEN i > 1\n    ELSE i < 0\nEND)\n";
+        let ddl = crate::source::ddl::parse_ddl(
+            "CREATE TABLE cz (i int, bo bool, d date, t text, CONSTRAINT cz_k CHECK (CASE WHEN bo THEN i > 1 ELSE i < 0 END));
+             CREATE INDEX cz_p ON cz (i) WHERE CASE WHEN bo THEN t ELSE 'x' END !~ '^a';
+             CREATE INDEX cz_q ON cz (i) WHERE i >= CASE WHEN bo THEN 1 ELSE 2 END;
+             CREATE INDEX cz_x ON cz ((CASE WHEN bo THEN COALESCE(d, '2024-01-01') ELSE '2024-01-31'::date - 1 END));",
+        )
+        .schema;
+        let p = parse_psql(paste);
+        let errors: Vec<&str> = p
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            p.schema.tables.values().next().map(|t| t.indexes.len()),
+            Some(3)
+        );
+        assert!(crate::diff::diff(&p.schema, &ddl).changes.is_empty());
+    }
 }
