@@ -456,6 +456,7 @@ impl Gen<'_> {
                 "'2024-01-31 10:00:00 UTC'::timestamp with time zone",
                 "TIMESTAMPTZ '2024-06-01 00:00:00-07:30'",
                 "'epoch'::timestamptz",
+                "'2024-01-31 10:00:00'::timestamptz",
             ],
             Ty::Interval => &[
                 "'1 day'::interval",

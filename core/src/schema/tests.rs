@@ -77,3 +77,22 @@ fn identity_options_read_as_defaults_until_written() {
     o.start = None;
     assert_eq!(o, IdentityOpts::default());
 }
+
+#[test]
+fn a_zoneless_literal_matches_any_literal_and_nothing_else() {
+    let e = |canon: &str| Expr {
+        sql: String::new(),
+        canon: canon.to_string(),
+    };
+    let z = Expr::ZONELESS;
+    let written = e(&format!("(a > '2020-01-01'{z})"));
+    assert_eq!(written, e("(a > '2020-01-01 00:00:00+00')"));
+    assert_eq!(written, e("(a > '2019-12-31 22:00:00+00')"));
+    assert_eq!(e("(a > '2019-12-31 22:00:00+00')"), written);
+    // The rest of the expression is compared.
+    assert_ne!(written, e("(a >= '2020-01-01 00:00:00+00')"));
+    assert_ne!(written, e("(a > now())"));
+    assert_ne!(written, e("(a > '2020-01-01 00:00:00+00') AND b"));
+    // A literal with a doubled quote is one literal.
+    assert_eq!(e(&format!("f('it''s'{z}, 1)")), e("f('x', 1)"));
+}

@@ -240,8 +240,13 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 return inner;
             }
             if is_literal(expr) {
-                // A constant of the type, read when the statement runs: stored as its value.
-                return literal_as(&inner, &ty);
+                // A string or number read as the type when the statement runs: stored as its
+                // value. A constant that has a type already (`DATE '…'::timestamptz`) is
+                // converted when the expression runs: its own canonical form stands.
+                return match strip_nested(expr) {
+                    E::Cast { .. } | E::TypedString(_) => inner,
+                    _ => literal_as(&inner, &ty),
+                };
             }
             // A cast to the type an expression already has is no cast (a type modifier is).
             if !ty.contains('(') && forms::known_type(s, expr).is_some_and(|t| t == ty) {
@@ -905,7 +910,8 @@ pub(super) fn literal_as(canon: &str, ty: &str) -> String {
         "boolean" | "interval" => canon_typed_literal(canon, ty),
         // A point in time as stored: a `timestamptz` with an offset is its instant (printed in
         // UTC here, in the session's zone by psql and pg_dump; one without an offset is in the
-        // zone of the session that wrote it, not known), a `timestamp` drops an offset.
+        // zone of the session that wrote it, not known, so it is marked not compared), a
+        // `timestamp` drops an offset.
         TIMESTAMPTZ | "timestamp without time zone" => {
             let zone = ty == TIMESTAMPTZ;
             match text.trim().to_ascii_lowercase().as_str() {
@@ -928,6 +934,8 @@ pub(super) fn literal_as(canon: &str, ty: &str) -> String {
                 super::inherit::stored_timestamp(text.trim(), zone),
             ) {
                 (false, Some(t)) => quote_literal(&t),
+                // The session's zone decides the instant: not compared (see `Expr::ZONELESS`).
+                (true, Some(_)) => format!("{canon}{}", Expr::ZONELESS),
                 _ => canon.to_string(),
             }
         }

@@ -247,7 +247,8 @@ fn function_type(s: Option<&views::Cols>, f: &ast::Function) -> Option<String> {
             .collect(),
         _ => Vec::new(),
     };
-    let first = || args.iter().find_map(|x| known_type(s, x));
+    // The first argument's type (unknown when it is unknown, whatever the others show).
+    let first = || args.first().and_then(|x| known_type(s, x));
     Some(match name.as_str() {
         // The arguments meet as the widest number type among them, or as the first's type.
         "coalesce" | "greatest" | "least" => {

@@ -78,10 +78,48 @@ pub fn parse_ddl(text: &str) -> Parsed {
         ));
     }
     finish(&mut schema);
+    zoneless_warnings(&schema, &mut diagnostics);
     Parsed {
         schema,
         diagnostics,
         files: Vec::new(),
+    }
+}
+
+/// A warning for each expression holding a `timestamptz` literal without an offset: its instant
+/// depends on the time zone of the session that runs the statement, so it is not compared.
+fn zoneless_warnings(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let zoneless = |e: &Expr| e.canon.contains(Expr::ZONELESS);
+    for t in schema.tables.values() {
+        let mut objects: Vec<(String, Span)> = Vec::new();
+        for c in &t.columns {
+            if c.default.as_deref().is_some_and(zoneless)
+                || c.generated.as_deref().is_some_and(zoneless)
+            {
+                objects.push((format!("column {}", quote_ident(&c.name)), c.span));
+            }
+        }
+        for k in t.checks.iter().filter(|k| zoneless(&k.expr)) {
+            objects.push((format!("check {}", quote_ident(&k.name)), k.span));
+        }
+        for i in &t.indexes {
+            if i.predicate.as_ref().is_some_and(zoneless)
+                || i.keys.iter().any(|k| zoneless(&k.expr))
+            {
+                objects.push((format!("index {}", quote_ident(&i.name)), i.span));
+            }
+        }
+        for (object, span) in objects {
+            diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                DiagKind::OutOfScope,
+                format!(
+                    "{}, {object}: a timestamptz literal without an offset is read in the time zone of the session that runs the statement, which the text does not say, so that literal is not compared (write its offset, as pg_dump does: '2024-01-01 00:00:00+00')",
+                    t.name
+                ),
+                span,
+            ));
+        }
     }
 }
 
