@@ -96,17 +96,17 @@ fn zoneless_warnings(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
             if c.default.as_deref().is_some_and(zoneless)
                 || c.generated.as_deref().is_some_and(zoneless)
             {
-                objects.push((format!("column {}", quote_ident(&c.name)), c.span));
+                objects.push((format!(".{}", quote_ident(&c.name)), c.span));
             }
         }
         for k in t.checks.iter().filter(|k| zoneless(&k.expr)) {
-            objects.push((format!("check {}", quote_ident(&k.name)), k.span));
+            objects.push((format!(", check {}", quote_ident(&k.name)), k.span));
         }
         for i in &t.indexes {
             if i.predicate.as_ref().is_some_and(zoneless)
                 || i.keys.iter().any(|k| zoneless(&k.expr))
             {
-                objects.push((format!("index {}", quote_ident(&i.name)), i.span));
+                objects.push((format!(", index {}", quote_ident(&i.name)), i.span));
             }
         }
         for (object, span) in objects {
@@ -114,7 +114,7 @@ fn zoneless_warnings(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
                 Severity::Warning,
                 DiagKind::OutOfScope,
                 format!(
-                    "{}, {object}: a timestamptz literal without an offset is read in the time zone of the session that runs the statement, which the text does not say, so that literal is not compared (write its offset, as pg_dump does: '2024-01-01 00:00:00+00')",
+                    "{}{object}: a timestamptz literal without an offset is read in the time zone of the session that runs the statement, which the text does not say, so that literal is not compared (write its offset, as pg_dump does: '2024-01-01 00:00:00+00')",
                     t.name
                 ),
                 span,

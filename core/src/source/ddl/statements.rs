@@ -592,9 +592,7 @@ impl Cx<'_> {
                 let e = default_on_path(default_expr(&value, &col.data_type), &sp);
                 seq_default = nextval_target(&e.canon, &sp);
                 if e.moment_word(&col.data_type.to_string()) {
-                    moment = Some(super::tables::moment_default(
-                        name, col_name, &e, line, span,
-                    ));
+                    moment = Some(super::tables::moment_default(name, col_name, &e, span));
                 }
                 // `SET DEFAULT NULL` is no default (see `CREATE TABLE`'s).
                 col.default = (e.canon != "NULL").then(|| Box::new(e));

@@ -141,7 +141,6 @@ impl Cx<'_> {
                                 &name,
                                 &column.name,
                                 &d,
-                                line,
                                 col_span,
                             ));
                         }
@@ -584,16 +583,15 @@ pub(super) fn moment_default(
     table: &QualName,
     column: &str,
     d: &Expr,
-    line: u32,
     span: crate::schema::Span,
 ) -> Diagnostic {
     Diagnostic::new(
         Severity::Warning,
         DiagKind::OutOfScope,
         format!(
-            "the default {} of {table}.{} (line {line}) is read once, when the statement runs: PostgreSQL stores that moment, not the word, so this default is not compared (now(), CURRENT_DATE or LOCALTIME give each row its own time)",
-            d.sql,
-            quote_ident(column)
+            "{table}.{}: the default {} is read once, when the statement runs: PostgreSQL stores that moment, not the word, so this default is not compared (now(), CURRENT_DATE or LOCALTIME give each row its own time)",
+            quote_ident(column),
+            d.sql
         ),
         span,
     )
