@@ -208,15 +208,17 @@ fn oracle_on(pg: &'static Pg, label: &str, seed: u64, n: usize) {
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(format!("{label}-{seed}.sql")), &ddl);
     let (_, written) = schemafix_core::parse(&ddl, Some(Format::Sql));
-    let errors: Vec<_> = written
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == schemafix_core::Severity::Error)
-        .map(|d| format!("{}:{} {}", d.span.line, d.span.column, d.message))
-        .collect();
+    let errors = |p: &schemafix_core::Parsed| -> Vec<String> {
+        p.diagnostics
+            .iter()
+            .filter(|d| d.severity == schemafix_core::Severity::Error)
+            .map(|d| format!("{}:{} {}", d.span.line, d.span.column, d.message))
+            .collect()
+    };
     assert!(
-        errors.is_empty(),
-        "{label} seed {seed}: the written DDL: {errors:?}"
+        errors(&written).is_empty(),
+        "{label} seed {seed}: the written DDL: {:?}",
+        errors(&written)
     );
     let live = schemafix_tests::corpus::introspect(&db).expect("introspect");
     // A warning of the written side naming the object says it is not compared (`'now'`).
@@ -243,15 +245,10 @@ fn oracle_on(pg: &'static Pg, label: &str, seed: u64, n: usize) {
     }
     let _ = std::fs::write(dir.join(format!("{label}-{seed}.d.txt")), &paste);
     let pasted = schemafix_core::parse(&paste, Some(Format::Psql)).1;
-    let errors: Vec<_> = pasted
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == schemafix_core::Severity::Error)
-        .map(|d| format!("{}:{} {}", d.span.line, d.span.column, d.message))
-        .collect();
     assert!(
-        errors.is_empty(),
-        "{label} seed {seed}: the \\d+ paste: {errors:?}"
+        errors(&pasted).is_empty(),
+        "{label} seed {seed}: the \\d+ paste: {:?}",
+        errors(&pasted)
     );
     let mut mismatches = Vec::new();
     let mut said = std::collections::BTreeSet::new();

@@ -422,14 +422,13 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 canon_in(s, right)
             )
         }
-        E::Array(a) => format!(
-            "ARRAY[{}]",
-            a.elem
-                .iter()
-                .map(|x| canon_in(s, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        E::Array(a) => {
+            // The elements meet as one type.
+            let elements: Vec<&ast::Expr> = a.elem.iter().collect();
+            let mut texts: Vec<String> = elements.iter().map(|x| canon_in(s, x)).collect();
+            forms::widen_numbers(s, &elements, &mut texts);
+            format!("ARRAY[{}]", texts.join(", "))
+        }
         E::Between {
             expr,
             negated,
@@ -524,22 +523,7 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                             other => other.to_string(),
                         })
                         .collect();
-                    if matches!(name.as_str(), "coalesce" | "greatest" | "least" | "nullif") {
-                        let exprs: Option<Vec<&ast::Expr>> = l
-                            .args
-                            .iter()
-                            .map(|a| match a {
-                                FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => Some(x),
-                                _ => None,
-                            })
-                            .collect();
-                        if let Some(exprs) = exprs {
-                            forms::type_literals(s, &exprs, &mut args);
-                            if name != "nullif" {
-                                forms::widen_numbers(s, &exprs, &mut args);
-                            }
-                        }
-                    }
+                    // Positional arguments only: what PostgreSQL casts or types in them.
                     let exprs: Option<Vec<&ast::Expr>> = l
                         .args
                         .iter()
@@ -549,6 +533,12 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                         })
                         .collect();
                     if let Some(exprs) = exprs {
+                        if matches!(name.as_str(), "coalesce" | "greatest" | "least" | "nullif") {
+                            forms::type_literals(s, &exprs, &mut args);
+                            if name != "nullif" {
+                                forms::widen_numbers(s, &exprs, &mut args);
+                            }
+                        }
                         implicit_arg_casts(s, &name.to_ascii_lowercase(), &exprs, &mut args);
                     }
                     let distinct = match l.duplicate_treatment {
@@ -714,7 +704,19 @@ fn in_list(
         .collect();
     let mut parts = Vec::new();
     if constants.len() > 1 {
-        parts.push(format!("({x} {op} {q} (ARRAY[{}]))", constants.join(", ")));
+        // The array's elements take the type they share with the operand.
+        let mut typed: Vec<&ast::Expr> = vec![expr];
+        typed.extend(
+            list.iter()
+                .zip(&reads)
+                .filter(|(_, r)| !**r)
+                .map(|(e, _)| e),
+        );
+        let mut texts: Vec<String> = std::iter::once(x.clone())
+            .chain(constants.iter().map(|c| c.to_string()))
+            .collect();
+        forms::widen_numbers_from(s, &typed, 1, &mut texts);
+        parts.push(format!("({x} {op} {q} (ARRAY[{}]))", texts[1..].join(", ")));
     }
     for (item, reads) in items.iter().zip(&reads) {
         if *reads || constants.len() <= 1 {

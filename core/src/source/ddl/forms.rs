@@ -325,6 +325,18 @@ pub(super) fn widen_numbers(
     operands: &[&ast::Expr],
     canons: &mut [String],
 ) {
+    widen_numbers_from(s, operands, 0, canons);
+}
+
+/// [`widen_numbers`] where the common type comes from all of `operands` but only those from
+/// `first` on are cast (an `IN` list's array: its elements take the type they share with the
+/// operand, which itself is not cast).
+pub(super) fn widen_numbers_from(
+    s: Option<&views::Cols>,
+    operands: &[&ast::Expr],
+    first: usize,
+    canons: &mut [String],
+) {
     let types: Vec<Option<String>> = operands.iter().map(|e| known_type(s, e)).collect();
     let Some(widest) = types
         .iter()
@@ -341,7 +353,12 @@ pub(super) fn widen_numbers(
     } else {
         widest.as_str()
     };
-    for ((e, t), c) in operands.iter().zip(&types).zip(canons.iter_mut()) {
+    let cast = operands
+        .iter()
+        .zip(&types)
+        .zip(canons.iter_mut())
+        .skip(first);
+    for ((e, t), c) in cast {
         if let Some(r) = t.as_deref().and_then(number_rank) {
             if Some(r) < rank && !is_literal(e) {
                 *c = format!("({c})::{target}");
