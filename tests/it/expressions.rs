@@ -168,6 +168,9 @@ fn side_expr(
             .predicate
             .clone(),
     };
+    // `DEFAULT NULL` is no default (the diff takes them alike; PostgreSQL stores none, or a
+    // NULL cast to a type with a modifier).
+    let e = e.filter(|e| e.canon != "NULL");
     Some(e.map_or_else(
         || ("(none)".to_string(), "(none)".to_string()),
         |e| (e.canon, e.sql),

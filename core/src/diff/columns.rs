@@ -171,7 +171,10 @@ fn diff_column(
             set_default(out, None);
         }
         (false, false)
-            if f.default != t.default && !tabs_alike(from, to, f, t) && !moments_alike(f, t) =>
+            if f.default != t.default
+                && !tabs_alike(from, to, f, t)
+                && !moments_alike(f, t)
+                && !(null_default(f) && null_default(t)) =>
         {
             match &t.default {
                 Some(_) => set_default(out, f.default.as_deref().cloned()),
@@ -255,6 +258,12 @@ fn tabs_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
 pub(super) fn exprs_alike_but_tabs(from: &Schema, to: &Schema, f: &Expr, t: &Expr) -> bool {
     (from.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&f.canon, &t.canon))
         || (to.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&t.canon, &f.canon))
+}
+
+/// No default, or `DEFAULT NULL`: the same for every row. PostgreSQL stores none for the
+/// latter, or (on a type with a modifier, `varchar(20)`) a NULL cast to the type.
+fn null_default(c: &Column) -> bool {
+    c.default.as_ref().is_none_or(|d| d.canon == "NULL")
 }
 
 /// Defaults of which one is a moment word (`'now'` on a timestamp, stored as the moment the

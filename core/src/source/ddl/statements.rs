@@ -594,8 +594,7 @@ impl Cx<'_> {
                 if e.moment_word(&col.data_type.to_string()) {
                     moment = Some(super::tables::moment_default(name, col_name, &e, span));
                 }
-                // `SET DEFAULT NULL` is no default (see `CREATE TABLE`'s).
-                col.default = (e.canon != "NULL").then(|| Box::new(e));
+                col.default = Some(Box::new(e));
             }
             AlterColumnOperation::DropDefault => col.default = None,
             AlterColumnOperation::SetDataType { .. } => {

@@ -144,9 +144,7 @@ impl Cx<'_> {
                                 col_span,
                             ));
                         }
-                        // `DEFAULT NULL` is no default: PostgreSQL stores none, or (on a type
-                        // with a modifier, `varchar(20)`) a NULL cast to it, which acts as none.
-                        column.default = (d.canon != "NULL").then(|| Box::new(d));
+                        column.default = Some(Box::new(d));
                     }
                     ColumnOption::Collation(c) => {
                         // `pg_catalog."C"` and `public.x` are found by the search path:

@@ -141,8 +141,7 @@ impl<'a> Px<'a> {
             }
             self.schema.external.insert(seq);
         }
-        // A NULL default is no default (the DDL source reads it so).
-        column.default = (expr.canon != "NULL").then(|| Box::new(expr));
+        column.default = Some(Box::new(expr));
     }
 
     pub(super) fn bad_expr(
