@@ -170,12 +170,7 @@ fn diff_column(
             drop_default(out, &f.default);
             set_default(out, None);
         }
-        (false, false)
-            if f.default != t.default
-                && !tabs_alike(from, to, f, t)
-                && !moments_alike(f, t)
-                && !(null_default(f) && null_default(t)) =>
-        {
+        (false, false) if !defaults_alike(from, to, f, t) => {
             match &t.default {
                 Some(_) => set_default(out, f.default.as_deref().cloned()),
                 // The model's Python-side default equals the database's: the database keeps it.
@@ -258,6 +253,15 @@ fn tabs_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
 pub(super) fn exprs_alike_but_tabs(from: &Schema, to: &Schema, f: &Expr, t: &Expr) -> bool {
     (from.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&f.canon, &t.canon))
         || (to.hidden.tabs && crate::schema::Hidden::alike_but_tabs(&t.canon, &f.canon))
+}
+
+/// Defaults that are the same, or not known to differ: only a tab a paste shows as blanks, a
+/// moment word against a constant, or no default against `DEFAULT NULL`.
+fn defaults_alike(from: &Schema, to: &Schema, f: &Column, t: &Column) -> bool {
+    f.default == t.default
+        || tabs_alike(from, to, f, t)
+        || moments_alike(f, t)
+        || (null_default(f) && null_default(t))
 }
 
 /// No default, or `DEFAULT NULL`: the same for every row. PostgreSQL stores none for the
