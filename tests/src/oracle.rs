@@ -190,27 +190,11 @@ enum Vol {
 
 use Vol::{Immutable as I, Stable as S, Volatile as V};
 
-/// The types an index key can have (every type with a default btree operator class).
-const KEY_TYPES: [Ty; 18] = [
-    Ty::Int,
-    Ty::Big,
-    Ty::Num,
-    Ty::Float,
-    Ty::Text,
-    Ty::Varchar,
-    Ty::Bool,
-    Ty::Date,
-    Ty::Time,
-    Ty::Ts,
-    Ty::Tstz,
-    Ty::Interval,
-    Ty::Jsonb,
-    Ty::IntArr,
-    Ty::TextArr,
-    Ty::Uuid,
-    Ty::Bytea,
-    Ty::Inet,
-];
+/// Does the generator give an index key this type? Every type but `smallint` and `real`
+/// (which defaults and generated columns cover).
+fn is_key_type(t: &Ty) -> bool {
+    !matches!(t, Ty::Small | Ty::Real)
+}
 
 /// Types compared with `=`, `<` and the rest.
 const COMPARABLE: [Ty; 13] = [
@@ -243,7 +227,10 @@ pub fn cases(seed: u64, n: usize) -> Vec<Case> {
             ][id % 5];
             let ty = match usage {
                 Use::Check | Use::Predicate => Ty::Bool,
-                Use::IndexKey => *rng.pick(&KEY_TYPES),
+                Use::IndexKey => {
+                    let keys: Vec<Ty> = TYPES.iter().copied().filter(is_key_type).collect();
+                    *rng.pick(&keys)
+                }
                 Use::Default | Use::Generated => *rng.pick(&TYPES),
             };
             let (cols, vol) = match usage {
@@ -324,6 +311,16 @@ pub fn table_ddl(table: &str, cases: &[Case]) -> String {
     )
 }
 
+/// A hole of a production's template: an expression of a type, or one as an operand (in
+/// parentheses unless simple).
+#[derive(Clone, Copy)]
+enum Slot {
+    E(Ty),
+    O(Ty),
+}
+
+use Slot::{E, O};
+
 struct Gen<'a> {
     rng: &'a mut Rng,
     /// Column references allowed.
@@ -355,6 +352,33 @@ impl Gen<'_> {
         } else {
             format!("({e})")
         }
+    }
+
+    /// `template` (`format!`'s syntax: `{}` a hole, `{{` and `}}` braces) with its holes filled
+    /// in order, each generated when it is reached.
+    fn fill(&mut self, template: &str, slots: &[Slot], d: u32) -> String {
+        let mut out = String::new();
+        let mut slots = slots.iter();
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, chars.peek()) {
+                ('{', Some('{')) | ('}', Some('}')) => {
+                    chars.next();
+                    out.push(c);
+                }
+                ('{', Some('}')) => {
+                    chars.next();
+                    let text = match slots.next() {
+                        Some(E(ty)) => self.expr(*ty, d),
+                        Some(O(ty)) => self.operand(*ty, d),
+                        None => String::new(),
+                    };
+                    out.push_str(&text);
+                }
+                _ => out.push(c),
+            }
+        }
+        out
     }
 
     /// A column (where allowed) or a literal.
@@ -560,103 +584,59 @@ impl Gen<'_> {
         let e = match ty {
             Ty::Int => self.int(pick, d)?,
             Ty::Small => match pick % 3 {
-                0 => format!("({})::smallint", self.expr(Ty::Int, d)),
-                1 => format!(
-                    "{} + {}",
-                    self.operand(Ty::Small, d),
-                    self.operand(Ty::Small, d)
-                ),
-                _ => format!("abs({})", self.expr(Ty::Small, d)),
+                0 => self.fill("({})::smallint", &[E(Ty::Int)], d),
+                1 => self.fill("{} + {}", &[O(Ty::Small), O(Ty::Small)], d),
+                _ => self.fill("abs({})", &[E(Ty::Small)], d),
             },
             Ty::Big => match pick % 6 {
-                0 => format!(
-                    "{} + {}",
-                    self.operand(Ty::Big, d),
-                    self.operand(Ty::Big, d)
-                ),
-                1 => format!("({})::bigint", self.expr(Ty::Int, d)),
-                2 => format!(
-                    "{} * {}",
-                    self.operand(Ty::Big, d),
-                    self.operand(Ty::Int, d)
-                ),
-                3 => format!(
-                    "COALESCE({}, {})",
-                    self.expr(Ty::Big, d),
-                    self.expr(Ty::Big, d)
-                ),
-                4 => format!("CAST({} AS bigint)", self.expr(Ty::Num, d)),
-                _ => format!("abs({})", self.expr(Ty::Big, d)),
+                0 => self.fill("{} + {}", &[O(Ty::Big), O(Ty::Big)], d),
+                1 => self.fill("({})::bigint", &[E(Ty::Int)], d),
+                2 => self.fill("{} * {}", &[O(Ty::Big), O(Ty::Int)], d),
+                3 => self.fill("COALESCE({}, {})", &[E(Ty::Big), E(Ty::Big)], d),
+                4 => self.fill("CAST({} AS bigint)", &[E(Ty::Num)], d),
+                _ => self.fill("abs({})", &[E(Ty::Big)], d),
             },
             Ty::Num => self.num(pick, d)?,
             Ty::Float => match pick % 7 {
-                0 => format!(
-                    "{} * {}",
-                    self.operand(Ty::Float, d),
-                    self.operand(Ty::Float, d)
-                ),
-                1 => format!("sqrt(abs({}))", self.expr(Ty::Float, d)),
-                2 => format!("({})::float8", self.expr(Ty::Num, d)),
+                0 => self.fill("{} * {}", &[O(Ty::Float), O(Ty::Float)], d),
+                1 => self.fill("sqrt(abs({}))", &[E(Ty::Float)], d),
+                2 => self.fill("({})::float8", &[E(Ty::Num)], d),
                 3 => self.call(V, "random()")?,
                 4 => "pi()".into(),
-                5 => format!("power({}, 2)", self.expr(Ty::Float, d)),
-                _ => format!("({})::double precision", self.expr(Ty::Int, d)),
+                5 => self.fill("power({}, 2)", &[E(Ty::Float)], d),
+                _ => self.fill("({})::double precision", &[E(Ty::Int)], d),
             },
-            Ty::Real => format!("({})::real", self.expr(Ty::Float, d)),
+            Ty::Real => self.fill("({})::real", &[E(Ty::Float)], d),
             Ty::Text | Ty::Varchar => self.text(ty, pick, d)?,
             Ty::Bool => self.boolean(pick, d)?,
             Ty::Date => match pick % 8 {
-                0 => format!(
-                    "{} + {}",
-                    self.operand(Ty::Date, d),
-                    self.operand(Ty::Int, d)
-                ),
-                1 => format!("{} - 1", self.operand(Ty::Date, d)),
+                0 => self.fill("{} + {}", &[O(Ty::Date), O(Ty::Int)], d),
+                1 => self.fill("{} - 1", &[O(Ty::Date)], d),
                 2 => self.call(S, "CURRENT_DATE")?,
-                3 => format!("({})::date", self.expr(Ty::Ts, d)),
+                3 => self.fill("({})::date", &[E(Ty::Ts)], d),
                 4 => "make_date(2024, 1, 15)".into(),
-                5 => format!("COALESCE({}, '2024-01-01')", self.expr(Ty::Date, d)),
+                5 => self.fill("COALESCE({}, '2024-01-01')", &[E(Ty::Date)], d),
                 6 => self.case(Ty::Date, d),
-                _ => format!("date_trunc('month', {})::date", self.expr(Ty::Ts, d)),
+                _ => self.fill("date_trunc('month', {})::date", &[E(Ty::Ts)], d),
             },
             Ty::Time => match pick % 4 {
-                0 => format!(
-                    "{} + {}",
-                    self.operand(Ty::Time, d),
-                    self.operand(Ty::Interval, d)
-                ),
-                1 => format!("({})::time", self.expr(Ty::Ts, d)),
+                0 => self.fill("{} + {}", &[O(Ty::Time), O(Ty::Interval)], d),
+                1 => self.fill("({})::time", &[E(Ty::Ts)], d),
                 2 => self.call(S, "LOCALTIME")?,
-                _ => format!("COALESCE({}, '00:00')", self.expr(Ty::Time, d)),
+                _ => self.fill("COALESCE({}, '00:00')", &[E(Ty::Time)], d),
             },
             Ty::Ts => match pick % 11 {
-                0 => format!(
-                    "{} + {}",
-                    self.operand(Ty::Ts, d),
-                    self.operand(Ty::Interval, d)
-                ),
-                1 => format!(
-                    "{} - {}",
-                    self.operand(Ty::Ts, d),
-                    self.operand(Ty::Interval, d)
-                ),
-                2 => format!("date_trunc('day', {})", self.expr(Ty::Ts, d)),
-                3 => format!(
-                    "{} + {}",
-                    self.operand(Ty::Date, d),
-                    self.operand(Ty::Time, d)
-                ),
-                4 => format!("({})::timestamp", self.expr(Ty::Date, d)),
+                0 => self.fill("{} + {}", &[O(Ty::Ts), O(Ty::Interval)], d),
+                1 => self.fill("{} - {}", &[O(Ty::Ts), O(Ty::Interval)], d),
+                2 => self.fill("date_trunc('day', {})", &[E(Ty::Ts)], d),
+                3 => self.fill("{} + {}", &[O(Ty::Date), O(Ty::Time)], d),
+                4 => self.fill("({})::timestamp", &[E(Ty::Date)], d),
                 5 => self.call(S, "LOCALTIMESTAMP")?,
                 6 => self.call(S, "now()::timestamp")?,
-                7 => format!("({} AT TIME ZONE 'UTC')", self.operand(Ty::Tstz, d)),
-                8 => format!("timezone('Europe/Paris', {})", self.expr(Ty::Tstz, d)),
+                7 => self.fill("({} AT TIME ZONE 'UTC')", &[O(Ty::Tstz)], d),
+                8 => self.fill("timezone('Europe/Paris', {})", &[E(Ty::Tstz)], d),
                 9 => "make_timestamp(2024, 1, 2, 3, 4, 5.5)".into(),
-                _ => format!(
-                    "COALESCE({}, {})",
-                    self.expr(Ty::Ts, d),
-                    self.expr(Ty::Ts, d)
-                ),
+                _ => self.fill("COALESCE({}, {})", &[E(Ty::Ts), E(Ty::Ts)], d),
             },
             Ty::Tstz => match pick % 10 {
                 0 => self.call(S, "now()")?,
@@ -665,134 +645,87 @@ impl Gen<'_> {
                 3 => self.call(V, "clock_timestamp()")?,
                 4 => {
                     self.call(S, "")?;
-                    format!(
-                        "{} + {}",
-                        self.operand(Ty::Tstz, d),
-                        self.operand(Ty::Interval, d)
-                    )
+                    self.fill("{} + {}", &[O(Ty::Tstz), O(Ty::Interval)], d)
                 }
-                5 => format!("({} AT TIME ZONE 'UTC')", self.operand(Ty::Ts, d)),
-                6 => format!("to_timestamp({})", self.expr(Ty::Float, d)),
+                5 => self.fill("({} AT TIME ZONE 'UTC')", &[O(Ty::Ts)], d),
+                6 => self.fill("to_timestamp({})", &[E(Ty::Float)], d),
                 7 => {
                     self.call(S, "")?;
-                    format!("date_trunc('hour', {})", self.expr(Ty::Tstz, d))
+                    self.fill("date_trunc('hour', {})", &[E(Ty::Tstz)], d)
                 }
                 8 => self.call(S, "CURRENT_TIMESTAMP(3)")?,
-                _ => format!(
-                    "COALESCE({}, {})",
-                    self.expr(Ty::Tstz, d),
-                    self.expr(Ty::Tstz, d)
-                ),
+                _ => self.fill("COALESCE({}, {})", &[E(Ty::Tstz), E(Ty::Tstz)], d),
             },
             Ty::Interval => match pick % 9 {
-                0 => format!("{} * 2", self.operand(Ty::Interval, d)),
-                1 => format!(
-                    "{} + {}",
-                    self.operand(Ty::Interval, d),
-                    self.operand(Ty::Interval, d)
-                ),
-                2 => format!("{} - {}", self.operand(Ty::Ts, d), self.operand(Ty::Ts, d)),
-                3 => format!("make_interval(days => {})", self.expr(Ty::Int, d)),
-                4 => format!("justify_days({})", self.expr(Ty::Interval, d)),
-                5 => format!("-{}", self.operand(Ty::Interval, d)),
-                6 => format!("age({}, {})", self.expr(Ty::Ts, d), self.expr(Ty::Ts, d)),
-                7 => format!("{} * '1 day'::interval", self.operand(Ty::Int, d)),
-                _ => format!(
-                    "{} - {}",
-                    self.operand(Ty::Tstz, d),
-                    self.operand(Ty::Tstz, d)
-                ),
+                0 => self.fill("{} * 2", &[O(Ty::Interval)], d),
+                1 => self.fill("{} + {}", &[O(Ty::Interval), O(Ty::Interval)], d),
+                2 => self.fill("{} - {}", &[O(Ty::Ts), O(Ty::Ts)], d),
+                3 => self.fill("make_interval(days => {})", &[E(Ty::Int)], d),
+                4 => self.fill("justify_days({})", &[E(Ty::Interval)], d),
+                5 => self.fill("-{}", &[O(Ty::Interval)], d),
+                6 => self.fill("age({}, {})", &[E(Ty::Ts), E(Ty::Ts)], d),
+                7 => self.fill("{} * '1 day'::interval", &[O(Ty::Int)], d),
+                _ => self.fill("{} - {}", &[O(Ty::Tstz), O(Ty::Tstz)], d),
             },
             Ty::Jsonb => match pick % 12 {
-                0 => format!("{} -> 'k'", self.operand(Ty::Jsonb, d)),
-                1 => format!("{} -> 0", self.operand(Ty::Jsonb, d)),
-                2 => format!("{} #> '{{a,b}}'", self.operand(Ty::Jsonb, d)),
-                3 => format!("{} - 'k'", self.operand(Ty::Jsonb, d)),
-                4 => format!(
-                    "{} || {}",
-                    self.operand(Ty::Jsonb, d),
-                    self.operand(Ty::Jsonb, d)
-                ),
+                0 => self.fill("{} -> 'k'", &[O(Ty::Jsonb)], d),
+                1 => self.fill("{} -> 0", &[O(Ty::Jsonb)], d),
+                2 => self.fill("{} #> '{{a,b}}'", &[O(Ty::Jsonb)], d),
+                3 => self.fill("{} - 'k'", &[O(Ty::Jsonb)], d),
+                4 => self.fill("{} || {}", &[O(Ty::Jsonb), O(Ty::Jsonb)], d),
                 5 => {
                     self.call(S, "")?;
-                    format!(
+                    self.fill(
                         "jsonb_build_object('a', {}, 'b', {})",
-                        self.expr(Ty::Int, d),
-                        self.expr(Ty::Text, d)
+                        &[E(Ty::Int), E(Ty::Text)],
+                        d,
                     )
                 }
                 6 => {
                     self.call(S, "")?;
-                    format!("to_jsonb(CAST({} AS text))", self.expr(Ty::Text, d))
+                    self.fill("to_jsonb(CAST({} AS text))", &[E(Ty::Text)], d)
                 }
-                7 => format!("jsonb_strip_nulls({})", self.expr(Ty::Jsonb, d)),
-                8 => format!("COALESCE({}, '{{}}')", self.expr(Ty::Jsonb, d)),
+                7 => self.fill("jsonb_strip_nulls({})", &[E(Ty::Jsonb)], d),
+                8 => self.fill("COALESCE({}, '{{}}')", &[E(Ty::Jsonb)], d),
                 9 => format!("({})::jsonb", self.text_of(Ty::Jsonb)),
                 10 => format!("jsonb_set({}, '{{a}}', '1')", self.column(Ty::Jsonb)?),
-                _ => format!("{} #- '{{a}}'", self.operand(Ty::Jsonb, d)),
+                _ => self.fill("{} #- '{{a}}'", &[O(Ty::Jsonb)], d),
             },
             Ty::IntArr => match pick % 8 {
-                0 => format!(
-                    "{} || {}",
-                    self.operand(Ty::IntArr, d),
-                    self.operand(Ty::Int, d)
-                ),
-                1 => format!(
-                    "{} || {}",
-                    self.operand(Ty::IntArr, d),
-                    self.operand(Ty::IntArr, d)
-                ),
-                2 => format!(
-                    "array_append({}, {})",
-                    self.expr(Ty::IntArr, d),
-                    self.expr(Ty::Int, d)
-                ),
-                3 => format!(
-                    "array_remove({}, {})",
-                    self.expr(Ty::IntArr, d),
-                    self.expr(Ty::Int, d)
-                ),
-                4 => format!(
-                    "ARRAY[{}, {}]",
-                    self.expr(Ty::Int, d),
-                    self.expr(Ty::Int, d)
-                ),
+                0 => self.fill("{} || {}", &[O(Ty::IntArr), O(Ty::Int)], d),
+                1 => self.fill("{} || {}", &[O(Ty::IntArr), O(Ty::IntArr)], d),
+                2 => self.fill("array_append({}, {})", &[E(Ty::IntArr), E(Ty::Int)], d),
+                3 => self.fill("array_remove({}, {})", &[E(Ty::IntArr), E(Ty::Int)], d),
+                4 => self.fill("ARRAY[{}, {}]", &[E(Ty::Int), E(Ty::Int)], d),
                 5 => format!("({})::integer[]", self.column(Ty::TextArr)?),
-                6 => format!("COALESCE({}, '{{}}')", self.expr(Ty::IntArr, d)),
-                _ => format!("{}[1:2]", self.operand(Ty::IntArr, d)),
+                6 => self.fill("COALESCE({}, '{{}}')", &[E(Ty::IntArr)], d),
+                _ => self.fill("{}[1:2]", &[O(Ty::IntArr)], d),
             },
             Ty::TextArr => match pick % 5 {
-                0 => format!(
-                    "ARRAY[{}, {}]",
-                    self.expr(Ty::Text, d),
-                    self.expr(Ty::Text, d)
-                ),
-                1 => format!("string_to_array({}, ',')", self.expr(Ty::Text, d)),
-                2 => format!(
-                    "{} || {}",
-                    self.operand(Ty::TextArr, d),
-                    self.operand(Ty::Text, d)
-                ),
-                3 => format!("regexp_split_to_array({}, ',')", self.expr(Ty::Text, d)),
-                _ => format!("array_append({}, 'x')", self.expr(Ty::TextArr, d)),
+                0 => self.fill("ARRAY[{}, {}]", &[E(Ty::Text), E(Ty::Text)], d),
+                1 => self.fill("string_to_array({}, ',')", &[E(Ty::Text)], d),
+                2 => self.fill("{} || {}", &[O(Ty::TextArr), O(Ty::Text)], d),
+                3 => self.fill("regexp_split_to_array({}, ',')", &[E(Ty::Text)], d),
+                _ => self.fill("array_append({}, 'x')", &[E(Ty::TextArr)], d),
             },
             Ty::Uuid => match pick % 3 {
                 0 => self.call(V, "gen_random_uuid()")?,
-                1 => format!("md5({})::uuid", self.expr(Ty::Text, d)),
-                _ => format!(
+                1 => self.fill("md5({})::uuid", &[E(Ty::Text)], d),
+                _ => self.fill(
                     "COALESCE({}, '00000000-0000-0000-0000-000000000000')",
-                    self.expr(Ty::Uuid, d)
+                    &[E(Ty::Uuid)],
+                    d,
                 ),
             },
             Ty::Bytea => match pick % 3 {
                 0 => format!("decode({}, 'hex')", self.text_of(Ty::Bytea)),
-                1 => format!("{} || '\\x00'::bytea", self.operand(Ty::Bytea, d)),
-                _ => format!("sha256({})", self.expr(Ty::Bytea, d)),
+                1 => self.fill("{} || '\\x00'::bytea", &[O(Ty::Bytea)], d),
+                _ => self.fill("sha256({})", &[E(Ty::Bytea)], d),
             },
             Ty::Inet => match pick % 3 {
                 0 => format!("({})::inet", self.text_of(Ty::Inet)),
-                1 => format!("{} + 1", self.operand(Ty::Inet, d)),
-                _ => format!("set_masklen({}, 24)", self.expr(Ty::Inet, d)),
+                1 => self.fill("{} + 1", &[O(Ty::Inet)], d),
+                _ => self.fill("set_masklen({}, 24)", &[E(Ty::Inet)], d),
             },
         };
         Some(e)
@@ -833,47 +766,30 @@ impl Gen<'_> {
                     self.operand(Ty::Int, d)
                 )
             }
-            4 => format!("-{}", self.operand(Ty::Int, d)),
-            5 => format!("abs({})", self.expr(Ty::Int, d)),
-            6 => format!("length({})", self.expr(Ty::Text, d)),
-            7 => format!("char_length({})", self.expr(Ty::Text, d)),
-            8 => format!("array_length({}, 1)", self.expr(Ty::IntArr, d)),
-            9 => format!("cardinality({})", self.expr(Ty::TextArr, d)),
-            10 => format!("position('a' in {})", self.expr(Ty::Text, d)),
-            11 => format!(
-                "COALESCE({}, {})",
-                self.expr(Ty::Int, d),
-                self.expr(Ty::Int, d)
-            ),
-            12 => format!("NULLIF({}, 0)", self.expr(Ty::Int, d)),
-            13 => format!(
-                "GREATEST({}, {}, 0)",
-                self.expr(Ty::Int, d),
-                self.expr(Ty::Int, d)
-            ),
-            14 => format!(
-                "least({}, {})",
-                self.expr(Ty::Int, d),
-                self.expr(Ty::Int, d)
-            ),
+            4 => self.fill("-{}", &[O(Ty::Int)], d),
+            5 => self.fill("abs({})", &[E(Ty::Int)], d),
+            6 => self.fill("length({})", &[E(Ty::Text)], d),
+            7 => self.fill("char_length({})", &[E(Ty::Text)], d),
+            8 => self.fill("array_length({}, 1)", &[E(Ty::IntArr)], d),
+            9 => self.fill("cardinality({})", &[E(Ty::TextArr)], d),
+            10 => self.fill("position('a' in {})", &[E(Ty::Text)], d),
+            11 => self.fill("COALESCE({}, {})", &[E(Ty::Int), E(Ty::Int)], d),
+            12 => self.fill("NULLIF({}, 0)", &[E(Ty::Int)], d),
+            13 => self.fill("GREATEST({}, {}, 0)", &[E(Ty::Int), E(Ty::Int)], d),
+            14 => self.fill("least({}, {})", &[E(Ty::Int), E(Ty::Int)], d),
             15 => self.case(Ty::Int, d),
-            16 => format!(
+            16 => self.fill(
                 "CASE {} WHEN 1 THEN {} WHEN 2 THEN 20 ELSE {} END",
-                self.expr(Ty::Int, d),
-                self.expr(Ty::Int, d),
-                self.expr(Ty::Int, d)
+                &[E(Ty::Int), E(Ty::Int), E(Ty::Int)],
+                d,
             ),
-            17 => format!("({})::integer", self.expr(Ty::Big, d)),
-            18 => format!("CAST({} AS int)", self.expr(Ty::Num, d)),
+            17 => self.fill("({})::integer", &[E(Ty::Big)], d),
+            18 => self.fill("CAST({} AS int)", &[E(Ty::Num)], d),
             19 => format!("({})::int", self.text_of(Ty::Int)),
-            20 => format!("EXTRACT(YEAR FROM {})::integer", self.expr(Ty::Date, d)),
-            21 => format!("date_part('month', {})::int", self.expr(Ty::Ts, d)),
-            22 => format!(
-                "{} - {}",
-                self.operand(Ty::Date, d),
-                self.operand(Ty::Date, d)
-            ),
-            _ => format!("{}[1]", self.operand(Ty::IntArr, d)),
+            20 => self.fill("EXTRACT(YEAR FROM {})::integer", &[E(Ty::Date)], d),
+            21 => self.fill("date_part('month', {})::int", &[E(Ty::Ts)], d),
+            22 => self.fill("{} - {}", &[O(Ty::Date), O(Ty::Date)], d),
+            _ => self.fill("{}[1]", &[O(Ty::IntArr)], d),
         })
     }
 
@@ -887,71 +803,63 @@ impl Gen<'_> {
                     self.operand(Ty::Num, d)
                 )
             }
-            2 => format!("round({}, 2)", self.expr(Ty::Num, d)),
-            3 => format!("round({})", self.expr(Ty::Num, d)),
-            4 => format!("trunc({})", self.expr(Ty::Num, d)),
-            5 => format!("ceil({})", self.expr(Ty::Num, d)),
-            6 => format!("({})::numeric", self.expr(Ty::Int, d)),
-            7 => format!("({})::numeric(10,2)", self.expr(Ty::Int, d)),
+            2 => self.fill("round({}, 2)", &[E(Ty::Num)], d),
+            3 => self.fill("round({})", &[E(Ty::Num)], d),
+            4 => self.fill("trunc({})", &[E(Ty::Num)], d),
+            5 => self.fill("ceil({})", &[E(Ty::Num)], d),
+            6 => self.fill("({})::numeric", &[E(Ty::Int)], d),
+            7 => self.fill("({})::numeric(10,2)", &[E(Ty::Int)], d),
             8 => format!("CAST({} AS numeric)", self.text_of(Ty::Num)),
-            9 => format!("{} * 1.1", self.operand(Ty::Num, d)),
-            10 => format!("COALESCE({}, 0)", self.expr(Ty::Num, d)),
-            _ => format!("({})::numeric", self.expr(Ty::Float, d)),
+            9 => self.fill("{} * 1.1", &[O(Ty::Num)], d),
+            10 => self.fill("COALESCE({}, 0)", &[E(Ty::Num)], d),
+            _ => self.fill("({})::numeric", &[E(Ty::Float)], d),
         })
     }
 
     fn text(&mut self, ty: Ty, pick: u64, d: u32) -> Option<String> {
         let t = Ty::Text;
         Some(match pick % 30 {
-            0..=1 => format!("{} || {}", self.operand(t, d), self.operand(t, d)),
+            0..=1 => self.fill("{} || {}", &[O(t), O(t)], d),
             2 => {
                 self.call(S, "")?;
-                format!("{} || {}", self.operand(t, d), self.operand(Ty::Int, d))
+                self.fill("{} || {}", &[O(t), O(Ty::Int)], d)
             }
-            3 => format!("lower({})", self.expr(t, d)),
-            4 => format!("upper({})", self.expr(Ty::Varchar, d)),
-            5 => format!("btrim({})", self.expr(t, d)),
-            6 => format!("trim(both 'x' from {})", self.expr(t, d)),
-            7 => format!("substr({}, 1, 3)", self.expr(t, d)),
-            8 => format!("substring({} from 2 for 3)", self.expr(t, d)),
-            9 => format!("replace({}, 'a', 'b')", self.expr(t, d)),
-            10 => format!("left({}, 2)", self.expr(t, d)),
-            11 => format!("md5({})", self.expr(t, d)),
+            3 => self.fill("lower({})", &[E(t)], d),
+            4 => self.fill("upper({})", &[E(Ty::Varchar)], d),
+            5 => self.fill("btrim({})", &[E(t)], d),
+            6 => self.fill("trim(both 'x' from {})", &[E(t)], d),
+            7 => self.fill("substr({}, 1, 3)", &[E(t)], d),
+            8 => self.fill("substring({} from 2 for 3)", &[E(t)], d),
+            9 => self.fill("replace({}, 'a', 'b')", &[E(t)], d),
+            10 => self.fill("left({}, 2)", &[E(t)], d),
+            11 => self.fill("md5({})", &[E(t)], d),
             12 => {
                 self.call(S, "")?;
-                format!(
-                    "concat({}, 'x', {})",
-                    self.expr(t, d),
-                    self.expr(Ty::Int, d)
-                )
+                self.fill("concat({}, 'x', {})", &[E(t), E(Ty::Int)], d)
             }
-            13 => format!("({})::text", self.expr(Ty::Int, d)),
-            14 => format!("CAST({} AS text)", self.expr(Ty::Num, d)),
-            15 => format!("COALESCE({}, 'none')", self.expr(t, d)),
+            13 => self.fill("({})::text", &[E(Ty::Int)], d),
+            14 => self.fill("CAST({} AS text)", &[E(Ty::Num)], d),
+            15 => self.fill("COALESCE({}, 'none')", &[E(t)], d),
             16 => self.case(t, d),
             17 => {
                 self.call(S, "")?;
-                format!(
-                    "format('%s-%s', {}, {})",
-                    self.expr(t, d),
-                    self.expr(Ty::Int, d)
-                )
+                self.fill("format('%s-%s', {}, {})", &[E(t), E(Ty::Int)], d)
             }
             18 => {
                 self.call(S, "")?;
-                format!("to_char({}, 'YYYY-MM')", self.expr(Ty::Date, d))
+                self.fill("to_char({}, 'YYYY-MM')", &[E(Ty::Date)], d)
             }
             19 => self.call(S, "current_user")?,
-            20 => format!("lpad({}, 5, '0')", self.expr(t, d)),
-            21 => format!("split_part({}, ',', 1)", self.expr(t, d)),
-            22 => format!("rtrim({})", self.expr(t, d)),
-            23 => format!("({})::varchar(10)", self.expr(t, d)),
-            24 => format!("regexp_replace({}, '[0-9]+', '#', 'g')", self.expr(t, d)),
-            25 => format!("{} ->> 'k'", self.operand(Ty::Jsonb, d)),
-            26 => format!("{} #>> '{{a,b}}'", self.operand(Ty::Jsonb, d)),
-            27 => format!("({})::text", self.expr(Ty::Uuid, d)),
-            28 if ty == Ty::Text => format!("substring({} from 2)", self.expr(t, d)),
-            _ => format!("initcap({})", self.expr(t, d)),
+            20 => self.fill("lpad({}, 5, '0')", &[E(t)], d),
+            21 => self.fill("split_part({}, ',', 1)", &[E(t)], d),
+            22 => self.fill("rtrim({})", &[E(t)], d),
+            23 => self.fill("({})::varchar(10)", &[E(t)], d),
+            24 => self.fill("regexp_replace({}, '[0-9]+', '#', 'g')", &[E(t)], d),
+            25 => self.fill("{} ->> 'k'", &[O(Ty::Jsonb)], d),
+            26 => self.fill("{} #>> '{{a,b}}'", &[O(Ty::Jsonb)], d),
+            27 => self.fill("({})::text", &[E(Ty::Uuid)], d),
+            28 if ty == Ty::Text => self.fill("substring({} from 2)", &[E(t)], d),
+            _ => self.fill("initcap({})", &[E(t)], d),
         })
     }
 
@@ -966,17 +874,15 @@ impl Gen<'_> {
                 let (a, b) = (self.literal(cmp), self.literal(cmp));
                 format!("{} BETWEEN {a} AND {b}", self.operand(cmp, d))
             }
-            6 => format!(
+            6 => self.fill(
                 "{} NOT BETWEEN {} AND {}",
-                self.operand(Ty::Int, d),
-                self.operand(Ty::Int, d),
-                self.operand(Ty::Int, d)
+                &[O(Ty::Int), O(Ty::Int), O(Ty::Int)],
+                d,
             ),
-            7 => format!(
+            7 => self.fill(
                 "{} BETWEEN {} AND {}",
-                self.operand(Ty::Num, d),
-                self.operand(Ty::Num, d),
-                self.operand(Ty::Num, d)
+                &[O(Ty::Num), O(Ty::Num), O(Ty::Num)],
+                d,
             ),
             8 => {
                 let items: Vec<String> = (0..1 + self.rng.below(4))
@@ -997,13 +903,13 @@ impl Gen<'_> {
                 let pat = *self.rng.pick(&["'a%'", "'%b_'", "'100\\%'", "'x'"]);
                 format!("{} {op} {pat}", self.operand(Ty::Text, d))
             }
-            11 => format!("{} LIKE 'a!%%' ESCAPE '!'", self.operand(Ty::Text, d)),
+            11 => self.fill("{} LIKE 'a!%%' ESCAPE '!'", &[O(Ty::Text)], d),
             12 => {
                 let op = *self.rng.pick(&["~", "~*", "!~", "!~*"]);
                 let pat = *self.rng.pick(&["'^[a-z]+$'", "'\\d{3}'", "'^a'"]);
                 format!("{} {op} {pat}", self.operand(Ty::Varchar, d))
             }
-            13 => format!("{} SIMILAR TO 'a%'", self.operand(Ty::Text, d)),
+            13 => self.fill("{} SIMILAR TO 'a%'", &[O(Ty::Text)], d),
             14 => format!("{} IS NULL", self.operand(cmp, d)),
             15 => format!("{} IS NOT NULL", self.operand(cmp, d)),
             16 => {
@@ -1027,57 +933,30 @@ impl Gen<'_> {
                 self.operand(cmp, d),
                 self.operand(cmp, d)
             ),
-            19..=20 => format!("NOT {}", self.operand(Ty::Bool, d)),
-            21..=24 => format!(
-                "{} AND {}",
-                self.operand(Ty::Bool, d),
-                self.operand(Ty::Bool, d)
-            ),
-            25..=27 => format!(
-                "{} OR {}",
-                self.operand(Ty::Bool, d),
-                self.operand(Ty::Bool, d)
-            ),
-            28 => format!(
+            19..=20 => self.fill("NOT {}", &[O(Ty::Bool)], d),
+            21..=24 => self.fill("{} AND {}", &[O(Ty::Bool), O(Ty::Bool)], d),
+            25..=27 => self.fill("{} OR {}", &[O(Ty::Bool), O(Ty::Bool)], d),
+            28 => self.fill(
                 "{} AND {} AND {}",
-                self.operand(Ty::Bool, d),
-                self.operand(Ty::Bool, d),
-                self.operand(Ty::Bool, d)
+                &[O(Ty::Bool), O(Ty::Bool), O(Ty::Bool)],
+                d,
             ),
-            29 => format!("{} ? 'k'", self.operand(Ty::Jsonb, d)),
-            30 => format!("{} ?| ARRAY['a', 'b']", self.operand(Ty::Jsonb, d)),
-            31 => format!("{} @> '{{\"a\": 1}}'", self.operand(Ty::Jsonb, d)),
-            32 => format!("{} @> ARRAY[1]", self.operand(Ty::IntArr, d)),
-            33 => format!(
-                "{} && {}",
-                self.operand(Ty::IntArr, d),
-                self.operand(Ty::IntArr, d)
-            ),
-            34 => format!(
-                "{} = ANY ({})",
-                self.operand(Ty::Int, d),
-                self.expr(Ty::IntArr, d)
-            ),
-            35 => format!(
-                "{} <> ALL ({})",
-                self.operand(Ty::Text, d),
-                self.expr(Ty::TextArr, d)
-            ),
-            36 => format!("{} << '10.0.0.0/8'::inet", self.operand(Ty::Inet, d)),
-            37 => format!("isfinite({})", self.expr(Ty::Date, d)),
+            29 => self.fill("{} ? 'k'", &[O(Ty::Jsonb)], d),
+            30 => self.fill("{} ?| ARRAY['a', 'b']", &[O(Ty::Jsonb)], d),
+            31 => self.fill("{} @> '{{\"a\": 1}}'", &[O(Ty::Jsonb)], d),
+            32 => self.fill("{} @> ARRAY[1]", &[O(Ty::IntArr)], d),
+            33 => self.fill("{} && {}", &[O(Ty::IntArr), O(Ty::IntArr)], d),
+            34 => self.fill("{} = ANY ({})", &[O(Ty::Int), E(Ty::IntArr)], d),
+            35 => self.fill("{} <> ALL ({})", &[O(Ty::Text), E(Ty::TextArr)], d),
+            36 => self.fill("{} << '10.0.0.0/8'::inet", &[O(Ty::Inet)], d),
+            37 => self.fill("isfinite({})", &[E(Ty::Date)], d),
             // `COLLATE` on a comparison's operand (sqlparser 0.64 reads none inside `ARRAY[…]`
             // or `SUBSTRING(… FROM …)`, so it is generated only here and at a text case's top).
-            38 if self.rng.chance(50) => format!(
-                "{} COLLATE \"C\" < {}",
-                self.operand(Ty::Text, d),
-                self.operand(Ty::Text, d)
-            ),
-            38 => format!(
-                "{} = {}",
-                self.operand(Ty::Bool, d),
-                self.operand(Ty::Bool, d)
-            ),
-            _ => format!("COALESCE({}, false)", self.expr(Ty::Bool, d)),
+            38 if self.rng.chance(50) => {
+                self.fill("{} COLLATE \"C\" < {}", &[O(Ty::Text), O(Ty::Text)], d)
+            }
+            38 => self.fill("{} = {}", &[O(Ty::Bool), O(Ty::Bool)], d),
+            _ => self.fill("COALESCE({}, false)", &[E(Ty::Bool)], d),
         })
     }
 
