@@ -20,7 +20,7 @@ impl PartialEq for Expr {
 }
 
 /// The length of the quoted literal `s` starts with (`'…'`, a doubled quote inside), if any.
-fn literal_len(s: &[u8]) -> Option<usize> {
+pub(crate) fn literal_len(s: &[u8]) -> Option<usize> {
     if s.first() != Some(&b'\'') {
         return None;
     }

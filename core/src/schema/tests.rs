@@ -96,3 +96,17 @@ fn a_zoneless_literal_matches_any_literal_and_nothing_else() {
     // A literal with a doubled quote is one literal.
     assert_eq!(e(&format!("f('it''s'{z}, 1)")), e("f('x', 1)"));
 }
+
+#[test]
+fn a_tab_shown_as_blanks_and_a_zoneless_literal_together() {
+    let z = Expr::ZONELESS;
+    let tabbed = format!("(('tab\there' ~~* 'x') AND (a = '2024-01-31 10:00:00'{z}))");
+    assert!(Hidden::alike_but_tabs(
+        "(('tab   here' ~~* 'x') AND (a = '2024-01-31 08:00:00+00'))",
+        &tabbed
+    ));
+    assert!(!Hidden::alike_but_tabs(
+        "(('tab   here' ~~* 'y') AND (a = '2024-01-31 08:00:00+00'))",
+        &tabbed
+    ));
+}
