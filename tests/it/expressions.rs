@@ -136,20 +136,8 @@ fn side_expr(
         .map(|(_, t)| t)?;
     let name = c.object();
     let e = match c.usage {
-        oracle::Use::Default => table
-            .columns
-            .iter()
-            .find(|col| col.name.as_str() == name)?
-            .default
-            .as_deref()
-            .cloned(),
-        oracle::Use::Generated => table
-            .columns
-            .iter()
-            .find(|col| col.name.as_str() == name)?
-            .generated
-            .as_deref()
-            .cloned(),
+        oracle::Use::Default => table.column(&name)?.default.as_deref().cloned(),
+        oracle::Use::Generated => table.column(&name)?.generated.as_deref().cloned(),
         oracle::Use::Check => Some(table.checks.iter().find(|k| k.name == name)?.expr.clone()),
         oracle::Use::IndexKey => Some(
             table

@@ -741,6 +741,18 @@ fn between_parts(
 pub(super) const TIMESTAMPTZ: &str = "timestamp with time zone";
 pub(super) const FLOAT8: &str = "double precision";
 
+/// The type PostgreSQL gives a number constant: `integer` where it fits, else `bigint`, else
+/// `numeric`.
+pub(super) fn number_type(n: &str) -> &'static str {
+    if n.parse::<i32>().is_ok() {
+        "integer"
+    } else if n.parse::<i64>().is_ok() {
+        "bigint"
+    } else {
+        "numeric"
+    }
+}
+
 /// The type of an expression where a view's stored form depends on it: a column's (when the
 /// schema knows it), a cast's, a number's, and the result of a few date/time functions.
 pub(super) fn expr_type(s: &views::Cols, e: &ast::Expr) -> Option<String> {
@@ -748,9 +760,7 @@ pub(super) fn expr_type(s: &views::Cols, e: &ast::Expr) -> Option<String> {
     match strip_nested(e) {
         E::Cast { data_type, .. } => Some(canon_data_type(data_type)),
         E::Value(v) => match &v.value {
-            Value::Number(n, _) if n.parse::<i32>().is_ok() => Some("integer".into()),
-            Value::Number(n, _) if n.parse::<i64>().is_ok() => Some("bigint".into()),
-            Value::Number(..) => Some("numeric".into()),
+            Value::Number(n, _) => Some(number_type(n).into()),
             _ => None,
         },
         E::Function(f) => {

@@ -148,9 +148,7 @@ pub(super) fn known_type(s: Option<&views::Cols>, e: &ast::Expr) -> Option<Strin
         ast::Expr::TypedString(ts) => Some(canon_data_type(&ts.data_type)),
         ast::Expr::Interval(_) => Some("interval".into()),
         ast::Expr::Value(v) => match &v.value {
-            Value::Number(n, _) if n.parse::<i32>().is_ok() => Some("integer".into()),
-            Value::Number(n, _) if n.parse::<i64>().is_ok() => Some("bigint".into()),
-            Value::Number(..) => Some("numeric".into()),
+            Value::Number(n, _) => Some(number_type(n).into()),
             _ => None,
         },
         ast::Expr::UnaryOp {

@@ -767,9 +767,7 @@ fn literal_type(e: &ast::Expr) -> Option<String> {
         E::Nested(x) => literal_type(x),
         E::Cast { data_type, .. } => Some(print::sql_type(data_type)),
         E::Value(v) => match &v.value {
-            Value::Number(n, _) if n.parse::<i32>().is_ok() => Some("integer".into()),
-            Value::Number(n, _) if n.parse::<i64>().is_ok() => Some("bigint".into()),
-            Value::Number(..) => Some("numeric".into()),
+            Value::Number(n, _) => Some(number_type(n).into()),
             Value::SingleQuotedString(_) | Value::EscapedStringLiteral(_) => Some("text".into()),
             Value::Boolean(_) => Some("boolean".into()),
             _ => None,
