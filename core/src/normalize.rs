@@ -47,10 +47,88 @@ pub fn canonical_type(raw: &str) -> String {
         "timetz" | "time with time zone" => format!("{} with time zone", with_mods("time")),
         "varbit" | "bit varying" => with_mods("bit varying"),
         "bit" => format!("bit({})", mods.as_deref().unwrap_or("1")),
+        _ if postgis_type(&name) => match &mods {
+            Some(m) => format!("{name}({})", postgis_typmod(m)),
+            None => name,
+        },
         _ => with_mods(&name),
     };
     // PostgreSQL does not record the number of dimensions: `int[][]` is `integer[]`.
     format!("{canonical}{}", if dims > 0 { "[]" } else { "" })
+}
+
+/// PostGIS's `geometry` and `geography`, in any schema.
+fn postgis_type(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    last == "geometry" || last == "geography"
+}
+
+/// PostGIS's modifier as it prints it: the shape in its mixed case with `Z`/`M` run on
+/// (`POINT Z` → `PointZ`), and an SRID of 0 left out.
+fn postgis_typmod(mods: &str) -> String {
+    const SHAPES: &[&str] = &[
+        "Geometry",
+        "Point",
+        "LineString",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+        "CircularString",
+        "CompoundCurve",
+        "CurvePolygon",
+        "MultiCurve",
+        "MultiSurface",
+        "PolyhedralSurface",
+        "Triangle",
+        "Tin",
+    ];
+    let mut parts = mods.split(',').map(str::trim);
+    let shape: String = parts
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let known = SHAPES.iter().find_map(|s| {
+        let up = s.to_ascii_uppercase();
+        let dims = shape.strip_prefix(&up)?;
+        matches!(dims, "" | "Z" | "M" | "ZM").then(|| format!("{s}{dims}"))
+    });
+    let Some(shape) = known else {
+        return mods.to_string();
+    };
+    match parts.next() {
+        Some("0") | None => shape,
+        Some(srid) => format!("{shape},{srid}"),
+    }
+}
+
+/// A canonical type name without its modifiers, as a function's argument and result types
+/// are kept: `character varying(20)` → `character varying`, `bit(4)[]` → `bit[]`.
+pub fn without_typmod(canonical: &str) -> String {
+    let mut out = String::with_capacity(canonical.len());
+    let mut in_quotes = false;
+    let mut depth = 0usize;
+    let mut done = false;
+    for c in canonical.chars() {
+        match c {
+            '"' if depth == 0 => {
+                in_quotes = !in_quotes;
+                out.push(c);
+            }
+            '(' if !in_quotes && !done => depth += 1,
+            ')' if !in_quotes && depth > 0 => {
+                depth -= 1;
+                done = depth == 0;
+            }
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// How many raw type spellings [`canonical_type_name`] remembers per thread before it starts
@@ -175,11 +253,9 @@ fn split_modifiers(raw: &str) -> (String, Option<String>) {
         .map(str::to_string)
         .unwrap_or(name);
     let name = if name.contains('"') {
-        name.split('.')
-            .map(|part| {
-                let unq = part.trim_matches('"').replace("\"\"", "\"");
-                quote_ident(&unq)
-            })
+        split_qualified(&name)
+            .iter()
+            .map(|part| quote_ident(part))
             .collect::<Vec<_>>()
             .join(".")
     } else {
@@ -522,6 +598,18 @@ mod tests {
             ("char", "character(1)"),
             ("pg_catalog.int8", "bigint"),
             ("\"public\".\"country\"", "country"),
+            ("geometry(POINT, 4326)", "geometry(Point,4326)"),
+            (
+                "extensions.geometry(LINESTRING Z,4326)",
+                "extensions.geometry(LineStringZ,4326)",
+            ),
+            ("geography(multipolygonzm)", "geography(MultiPolygonZM)"),
+            ("geometry(Point,0)", "geometry(Point)"),
+            (
+                "\"application/vnd.geo2+json\"",
+                "\"application/vnd.geo2+json\"",
+            ),
+            ("test.\"a.b\"[]", "test.\"a.b\"[]"),
             ("int[][]", "integer[]"),
             ("bit varying(5)", "bit varying(5)"),
         ] {

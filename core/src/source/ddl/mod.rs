@@ -157,6 +157,7 @@ fn apply_statements(
         defaults: Vec::new(),
         skipped_views: Vec::new(),
         pending_views: Vec::new(),
+        types: Default::default(),
         inherited_alters: Vec::new(),
         constraint_names: Default::default(),
         fk_action_columns: Vec::new(),
@@ -259,6 +260,9 @@ struct Cx<'a> {
     skipped_views: Vec<QualName>,
     /// Views whose canonical query is made once every relation is known.
     pending_views: Vec<views::Pending>,
+    /// Types the text creates that the schema does not hold (domains, composite, range and
+    /// base types, foreign tables' row types): an unqualified name resolves to them.
+    types: std::collections::BTreeSet<QualName>,
     /// `ALTER COLUMN` of columns a table inherits, applied after inheritance.
     inherited_alters: Vec<(QualName, String, AlterColumnOperation, Span, u32)>,
     /// Check and foreign key names in use, per schema: PostgreSQL names an unnamed one so that

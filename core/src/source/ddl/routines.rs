@@ -7,7 +7,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::{parse_expr, resolve};
-use crate::normalize::canonical_type;
+use crate::normalize::{canonical_type, without_typmod};
 use crate::quote::quote_ident;
 use crate::schema::{Collation, QualName, Span};
 
@@ -193,7 +193,21 @@ const MULTIWORD_TYPES: &[&str] = &[
     "INTERVAL",
 ];
 
-/// One argument: (mode, name, canonical type, default text).
+/// Resolves a type as written and in canonical form on the search path.
+pub(super) type Types<'a> = &'a dyn Fn(&str, String) -> String;
+
+/// One argument of a signature: (mode, name, canonical type without modifiers, resolved by
+/// `types`, default text).
+fn signature_argument(
+    toks: &[Token],
+    types: Types,
+) -> (String, Option<String>, String, Option<String>) {
+    let (mode, name, ty, default) = argument(toks);
+    let canonical = without_typmod(&canonical_type(&ty));
+    (mode, name, types(&ty, canonical), default)
+}
+
+/// One argument: (mode, name, type as written, default text).
 fn argument(toks: &[Token]) -> (String, Option<String>, String, Option<String>) {
     let mut i = 0;
     let mut mode = "IN".to_string();
@@ -219,11 +233,14 @@ fn argument(toks: &[Token]) -> (String, Option<String>, String, Option<String>) 
     } else {
         (None, rest)
     };
-    (mode, name, canonical_type(&join(ty)), default)
+    (mode, name, join(ty), default)
 }
 
 /// Parses a `CREATE [OR REPLACE] FUNCTION | PROCEDURE` statement.
-pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, String> {
+///
+/// Argument and result types are as PostgreSQL keeps them: without their modifiers
+/// (`varchar(20)` is `character varying`), and resolved by `types` on the search path.
+pub(super) fn routine(text: &str, search_path: &str, types: Types) -> Result<RoutineDef, String> {
     let toks = tokens(text)?;
     let at = toks
         .iter()
@@ -238,7 +255,7 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
     let close = closing(&toks, i).ok_or("unbalanced brackets in the arguments")?;
     let args: Vec<_> = split_commas(&toks[i + 1..close])
         .into_iter()
-        .map(argument)
+        .map(|a| signature_argument(a, types))
         .collect();
     let identity: Vec<String> = args
         .iter()
@@ -303,7 +320,7 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
                     let cols: Vec<String> = split_commas(&toks[j + 2..c])
                         .into_iter()
                         .map(|col| {
-                            let (_, n, ty, _) = argument(col);
+                            let (_, n, ty, _) = signature_argument(col, types);
                             match n {
                                 Some(n) => format!("{} {ty}", quote_ident(&n)),
                                 None => ty,
@@ -327,10 +344,11 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
                     }
                     j += 1;
                 }
+                let ty = join(&toks[ty_start..j]);
                 returns = format!(
                     "{}{}",
                     if setof { "SETOF " } else { "" },
-                    canonical_type(&join(&toks[ty_start..j]))
+                    types(&ty, without_typmod(&canonical_type(&ty)))
                 );
                 continue;
             }
@@ -415,6 +433,16 @@ pub(super) fn routine(text: &str, search_path: &str) -> Result<RoutineDef, Strin
             _ => {}
         }
         j += 1;
+    }
+    if returns.is_empty() && !procedure {
+        // Without `RETURNS`, the output arguments say it: one's type, or a record of several.
+        let mut out = args
+            .iter()
+            .filter(|a| matches!(a.0.as_str(), "OUT" | "INOUT"));
+        returns = match (out.next(), out.next()) {
+            (Some(one), None) => one.2.clone(),
+            _ => "record".into(),
+        };
     }
     let default_cost = if matches!(language.as_str(), "c" | "internal") {
         "1"
@@ -592,6 +620,7 @@ pub(super) enum CommentTarget {
 pub(super) fn routine_comment(
     text: &str,
     search_path: &str,
+    types: Types,
 ) -> Result<(CommentTarget, Option<String>), String> {
     let toks = tokens(text)?;
     let kind = kw(toks.get(2)).unwrap_or_default();
@@ -612,7 +641,7 @@ pub(super) fn routine_comment(
             let close = closing(&toks, j).ok_or("unbalanced brackets")?;
             let types: Vec<String> = split_commas(&toks[j + 1..close])
                 .into_iter()
-                .map(argument)
+                .map(|a| signature_argument(a, types))
                 .filter(|a| a.0 != "OUT")
                 .map(|a| {
                     if a.0 == "VARIADIC" {
@@ -775,6 +804,7 @@ mod tests {
              returns TABLE(a text, c int) as\n$$\n declare\n BEGIN\n select 'no', 1;\n END;\n\n$$\n\
              LANGUAGE PLPGSQL STABLE returns null on null input security definer",
             "public",
+            &|_, t| t,
         )
         .unwrap();
         let dumped = routine(
@@ -782,6 +812,7 @@ mod tests {
              LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER\n\
              AS $_$\n declare\n BEGIN\n select 'no', 1;\n END;\n\n$_$",
             "",
+            &|_, t| t,
         )
         .unwrap();
         assert_eq!(written.canon, dumped.canon);
@@ -790,9 +821,50 @@ mod tests {
             "create function any_function(i integer, t text[]) returns TABLE(a text, c int) \
              language plpgsql as $$ begin end $$",
             "public",
+            &|_, t| t,
         )
         .unwrap();
         assert_ne!(written.canon, changed.canon);
+    }
+
+    #[test]
+    fn signatures_are_kept_as_postgresql_keeps_them() {
+        // Modifiers go (PostgreSQL keeps a type's oid only), types resolve on the path, and
+        // output arguments say what a function without `RETURNS` returns.
+        let types = |_: &str, t: String| {
+            if t == "fee" {
+                "test.fee".to_string()
+            } else {
+                t
+            }
+        };
+        let written = routine(
+            "create function f(a bit(4), b varchar(20)[], c fee, out d numeric(10,2), out e int) \
+             as $$ select 1 $$ language sql",
+            "test",
+            &types,
+        )
+        .unwrap();
+        let dumped = routine(
+            "CREATE FUNCTION test.f(a bit, b character varying[], c test.fee, OUT d numeric, \
+             OUT e integer) RETURNS record LANGUAGE sql AS $$ select 1 $$",
+            "",
+            &types,
+        )
+        .unwrap();
+        assert_eq!(written.canon, dumped.canon);
+        assert_eq!(written.identity, "bit, character varying[], test.fee");
+        let one = routine(
+            "create function g(out d varchar(3)) as $$ select 'x' $$ language sql",
+            "public",
+            &types,
+        )
+        .unwrap();
+        assert!(
+            one.canon.contains("RETURNS character varying LANGUAGE"),
+            "{}",
+            one.canon
+        );
     }
 
     #[test]

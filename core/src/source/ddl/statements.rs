@@ -39,6 +39,12 @@ impl Cx<'_> {
         let upper = std::cell::OnceCell::new();
         let upper = || upper.get_or_init(|| st.text.to_ascii_uppercase());
         let kind = statement_kind(&w);
+        if matches!(
+            w.as_slice(),
+            ["CREATE", "DOMAIN" | "TYPE", ..] | ["CREATE", "FOREIGN", "TABLE", ..]
+        ) {
+            self.note_type(st.text);
+        }
         match w.as_slice() {
             ["SET", "SEARCH_PATH", ..] | ["SET", "SESSION", "SEARCH_PATH", ..] => {
                 self.set_search_path(st.text);
@@ -252,16 +258,85 @@ impl Cx<'_> {
 
     /// A column's type as the search path finds it: an unqualified name of an enum in the
     /// path's first schema, other than `public`, is that enum.
-    pub(super) fn on_path(&self, t: crate::schema::TypeName) -> crate::schema::TypeName {
-        if self.search_path == "public" || t.contains('.') {
-            return t;
+    /// The canonical type of `raw` (a type as written), resolved on the search path.
+    pub(super) fn on_path(&self, raw: &str) -> crate::schema::TypeName {
+        let t = canonical_type_name(raw);
+        match self.type_on_path(raw, &t) {
+            Some(q) => crate::schema::TypeName::new(&q),
+            None => t,
+        }
+    }
+
+    /// The canonical type `t` of `raw`, written without its schema, qualified with the search
+    /// path's first schema when that schema holds a type of the name (an enum, a domain, a
+    /// composite or range type, a table's or a view's row type); `None` when it stays as it
+    /// is. A type the grammar names by a keyword (`bit(5)`, `character varying`, `int`) is
+    /// the system's whatever the path.
+    pub(super) fn type_on_path(&self, raw: &str, t: &str) -> Option<String> {
+        if self.search_path == "public" || qualified_type(t) || qualified_type(raw) {
+            return None;
+        }
+        let first = raw.trim_start();
+        let word: String = first
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        const KEYWORD_TYPES: &[&str] = &[
+            "bit",
+            "character",
+            "char",
+            "varchar",
+            "national",
+            "nchar",
+            "numeric",
+            "decimal",
+            "dec",
+            "int",
+            "integer",
+            "smallint",
+            "bigint",
+            "real",
+            "float",
+            "double",
+            "boolean",
+            "time",
+            "timestamp",
+            "interval",
+        ];
+        if !first.starts_with('"') && KEYWORD_TYPES.contains(&word.as_str()) {
+            return None;
         }
         let base = t.trim_end_matches("[]");
-        let name = QualName::new(self.search_path.clone(), base.trim_matches('"'));
-        if self.schema.enums.contains_key(&name) {
-            crate::schema::TypeName::new(&format!("{name}{}", &t[base.len()..]))
+        let name_end = if base.starts_with('"') {
+            base[1..].find('"').map_or(base.len(), |e| e + 2)
         } else {
-            t
+            base.find('(').unwrap_or(base.len())
+        };
+        let name = QualName::new(self.search_path.clone(), base[..name_end].trim_matches('"'));
+        let known = self.schema.enums.contains_key(&name)
+            || self.types.contains(&name)
+            || self.schema.tables.contains_key(&name)
+            || self.schema.views.contains_key(&name);
+        known.then(|| format!("{name}{}", &t[name_end..]))
+    }
+
+    /// Remembers the type a `CREATE DOMAIN`, `CREATE TYPE` or `CREATE FOREIGN TABLE` makes.
+    fn note_type(&mut self, text: &str) {
+        let words = sql_words(text);
+        let mut i = 2;
+        if words
+            .get(1)
+            .is_some_and(|w| w.eq_ignore_ascii_case("FOREIGN"))
+        {
+            i = 3;
+        }
+        if words.get(i).is_some_and(|w| w.eq_ignore_ascii_case("IF")) {
+            i += 3;
+        }
+        if let Some(name) = words.get(i) {
+            let name = self.qual_text(name);
+            self.types.insert(name);
         }
     }
 
@@ -529,7 +604,16 @@ impl Cx<'_> {
             format!("({}) ", crate::quote::quote_idents(&columns))
         };
         let sql = format!("{list}AS {}", print::sql(&*cv.query));
-        self.pending_views.retain(|p| p.name != name);
+        // `CREATE OR REPLACE VIEW v AS SELECT * FROM v` reads the definition it replaces, as
+        // it was then: kept for that reading.
+        let mut reads = Vec::new();
+        views::relations_of_query(&cv.query, &self.search_path, &mut reads);
+        let replaced = self
+            .pending_views
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| self.pending_views.remove(i));
+        let prior = replaced.filter(|_| reads.contains(&name)).map(Box::new);
         self.schema.views.insert(
             name.clone(),
             View {
@@ -552,6 +636,7 @@ impl Cx<'_> {
             query: cv.query,
             columns,
             search_path: self.search_path.clone(),
+            prior,
         });
     }
 
@@ -566,7 +651,7 @@ impl Cx<'_> {
         let sp = self.search_path.clone();
         let new_type = match &op {
             AlterColumnOperation::SetDataType { data_type, .. } => {
-                Some(self.on_path(canonical_type_name(&print::sql_type(data_type))))
+                Some(self.on_path(&print::sql_type(data_type)))
             }
             _ => None,
         };
@@ -642,7 +727,8 @@ impl Cx<'_> {
     }
 
     pub(super) fn create_routine(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
-        match routines::routine(st.text, &self.search_path) {
+        let types = |raw: &str, t: String| self.type_on_path(raw, &t).unwrap_or(t);
+        match routines::routine(st.text, &self.search_path, &types) {
             Ok(r) => {
                 let f = Function {
                     name: r.name,
@@ -665,13 +751,16 @@ impl Cx<'_> {
 
     pub(super) fn routine_comment(&mut self, st: &RawStatement<'_>, kind: &str, line: u32) {
         use routines::CommentTarget;
-        let (target, comment) = match routines::routine_comment(st.text, &self.search_path) {
-            Ok(x) => x,
-            Err(e) => {
-                self.out_of_scope(st, &format!("{kind} ({e})"), line, Severity::Note);
-                return;
-            }
-        };
+        let (target, comment) =
+            match routines::routine_comment(st.text, &self.search_path, &|raw, t| {
+                self.type_on_path(raw, &t).unwrap_or(t)
+            }) {
+                Ok(x) => x,
+                Err(e) => {
+                    self.out_of_scope(st, &format!("{kind} ({e})"), line, Severity::Note);
+                    return;
+                }
+            };
         let found = match &target {
             CommentTarget::Function(name, identity) => {
                 let mut matching = self.schema.functions.values_mut().filter(|f| {
@@ -815,4 +904,18 @@ fn table_as_select(body: &mut ast::SetExpr) {
         ast::SetExpr::Query(q) => table_as_select(&mut q.body),
         _ => {}
     }
+}
+
+/// Whether a type as written names its schema (a dot outside quotes, before any modifier).
+fn qualified_type(raw: &str) -> bool {
+    let mut in_quotes = false;
+    for c in raw.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '.' if !in_quotes => return true,
+            '(' | '[' if !in_quotes => return false,
+            _ => {}
+        }
+    }
+    false
 }

@@ -122,11 +122,7 @@ impl Cx<'_> {
             });
             let mut column = Column {
                 serial: is_serial_type(&raw_type),
-                ..Column::new(
-                    &ident(&col.name),
-                    self.on_path(canonical_type_name(&raw_type)),
-                    col_span,
-                )
+                ..Column::new(&ident(&col.name), self.on_path(&raw_type), col_span)
             };
             for opt in &col.options {
                 let cname = opt.name.as_ref().map(ident);

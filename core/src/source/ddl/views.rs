@@ -27,6 +27,9 @@ pub(super) struct Pending {
     /// The column list of `CREATE VIEW v (a, b)`.
     pub columns: Vec<String>,
     pub search_path: String,
+    /// The definition a `CREATE OR REPLACE` of a view that reads itself replaced: what its
+    /// query's own name means.
+    pub prior: Option<Box<Pending>>,
 }
 
 /// The relations a query's column references can name, in `FROM` order; or one table's
@@ -227,29 +230,41 @@ pub(super) fn finish_views(schema: &mut Schema, pending: Vec<Pending>) {
         let Some(p) = pending[i].take() else {
             continue;
         };
-        let cx = Canon {
-            schema,
-            search_path: &p.search_path,
-            reads: RefCell::new(Vec::new()),
-            ctes: RefCell::new(Vec::new()),
-            // PostgreSQL before 16 keeps a view's `old` and `new` pseudo-relations in its
-            // query, so a relation called `old` prints as `old old_1`: reserved on both sides.
-            scopes: RefCell::new(vec![vec!["old".into(), "new".into()]]),
-            view_types: &view_types,
-        };
-        let (canon, out) = cx.query_named(&p.query, &p.columns, None);
-        let (names, types) = split(out);
-        let mut reads = cx.reads.into_inner();
-        reads.sort();
-        reads.dedup();
-        if let Some(types) = types {
-            view_types.insert(p.name.clone(), types);
+        // The definitions a self-reading view replaced, oldest first.
+        let mut chain = vec![p];
+        while let Some(prior) = chain.last_mut().and_then(|p| p.prior.take()) {
+            chain.push(*prior);
         }
-        if let Some(v) = schema.views.get_mut(&p.name) {
-            v.query.canon = canon;
-            v.columns = names.unwrap_or_default();
-            v.reads = reads;
+        for p in chain.into_iter().rev() {
+            finish_view(schema, &mut view_types, p);
         }
+    }
+}
+
+/// One view's query canonicalised with what is known so far, its columns, types and reads set.
+fn finish_view(schema: &mut Schema, view_types: &mut BTreeMap<QualName, Vec<String>>, p: Pending) {
+    let cx = Canon {
+        schema,
+        search_path: &p.search_path,
+        reads: RefCell::new(Vec::new()),
+        ctes: RefCell::new(Vec::new()),
+        // PostgreSQL before 16 keeps a view's `old` and `new` pseudo-relations in its
+        // query, so a relation called `old` prints as `old old_1`: reserved on both sides.
+        scopes: RefCell::new(vec![vec!["old".into(), "new".into()]]),
+        view_types,
+    };
+    let (canon, out) = cx.query_named(&p.query, &p.columns, None);
+    let (names, types) = split(out);
+    let mut reads = cx.reads.into_inner();
+    reads.sort();
+    reads.dedup();
+    if let Some(types) = types {
+        view_types.insert(p.name.clone(), types);
+    }
+    if let Some(v) = schema.views.get_mut(&p.name) {
+        v.query.canon = canon;
+        v.columns = names.unwrap_or_default();
+        v.reads = reads;
     }
 }
 
