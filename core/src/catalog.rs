@@ -191,7 +191,6 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             user_ns!("n"),
             " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid ",
             "AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) ",
-            "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) ",
             "ORDER BY i.indrelid, ic.relname"
         ),
     },

@@ -175,6 +175,43 @@ impl Cx<'_> {
                         t.exclusions.retain(|x| x.name != cname);
                     }
                 }
+                AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                    let (old, new) = (ident(&old_name), ident(&new_name));
+                    let renamed = self.schema.table_mut(&name).is_some_and(|t| {
+                        let mut found = false;
+                        let mut rename = |n: &mut String| {
+                            if *n == old {
+                                n.clone_from(&new);
+                                found = true;
+                            }
+                        };
+                        if let Some(pk) = t.primary_key.as_mut() {
+                            rename(&mut pk.name);
+                        }
+                        t.uniques.iter_mut().for_each(|c| rename(&mut c.name));
+                        t.checks.iter_mut().for_each(|c| rename(&mut c.name));
+                        t.foreign_keys.iter_mut().for_each(|c| rename(&mut c.name));
+                        t.exclusions.iter_mut().for_each(|c| rename(&mut c.name));
+                        if let Some(c) = t.constraint_comments.remove(&old) {
+                            t.constraint_comments.insert(new.clone(), c);
+                        }
+                        found
+                    });
+                    if renamed {
+                        self.constraint_names.insert((name.schema.clone(), new));
+                    } else {
+                        self.diag(
+                            Severity::Warning,
+                            DiagKind::UnknownObject,
+                            format!(
+                                "ALTER TABLE {name} RENAME CONSTRAINT (line {line}): no constraint {} on {name} here; not compared",
+                                quote_ident(&old)
+                            ),
+                            st.start,
+                            st.end,
+                        );
+                    }
+                }
                 AlterTableOperation::OwnerTo { .. } => {}
                 other => {
                     let text = other.to_string();

@@ -485,6 +485,7 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                 .map(|(_, p)| p.as_str())
                 .collect::<Vec<_>>()
                 .join(".");
+            let name = s.and_then(|s| s.function_name(&parts)).unwrap_or(name);
             match &f.args {
                 FunctionArguments::None => name.to_ascii_uppercase(),
                 FunctionArguments::List(l)

@@ -487,6 +487,37 @@ fn statement_kind(w: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Types on a search path as PostgreSQL resolves them (checked on PostgreSQL 15: a view
+    /// `xml` and an enum `bit` in the path's schema): the path schema's domains, composite
+    /// types and row types, but not a keyword type nor one written `pg_catalog.`; and
+    /// `RENAME CONSTRAINT`.
+    #[test]
+    fn types_resolve_on_the_search_path_and_constraints_are_renamed() {
+        let sql = "CREATE SCHEMA s; SET search_path = s, pg_catalog;
+            CREATE DOMAIN d AS integer; CREATE TYPE pair AS (x integer, y integer);
+            CREATE TYPE bit AS ENUM ('a'); CREATE VIEW xml AS SELECT 1 AS a;
+            CREATE TABLE t (a d, b pair, c bit(3), e \"bit\", f xml, g pg_catalog.xml, h xml[],
+              CONSTRAINT t_a_check CHECK (a > 0));
+            ALTER TABLE t RENAME CONSTRAINT t_a_check TO positive;";
+        let (_, p) = crate::parse(sql, Some(crate::Format::Sql));
+        assert!(!p.has_errors(), "{:?}", p.diagnostics);
+        let t = &p.schema.tables[&crate::schema::QualName::new("s", "t")];
+        let types: Vec<String> = t.columns.iter().map(|c| c.data_type.to_string()).collect();
+        assert_eq!(
+            types,
+            [
+                "s.d",
+                "s.pair",
+                "bit(3)",
+                "s.\"bit\"",
+                "s.xml",
+                "xml",
+                "s.xml[]"
+            ]
+        );
+        assert_eq!(t.checks[0].name, "positive");
+    }
+
     /// PostgreSQL 15's `ON DELETE SET NULL (columns)`, which the parser lacks: each list goes
     /// to its own key, in a table's definition, at the end of `ALTER TABLE … ADD CONSTRAINT`
     /// (where the parser would stop before it) and in a `\d` footer; a list naming columns

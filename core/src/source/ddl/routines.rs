@@ -181,17 +181,32 @@ const ATTRIBUTE_WORDS: &[&str] = &[
     "BEGIN",
 ];
 
-/// Words that begin a type name of more than one word.
-const MULTIWORD_TYPES: &[&str] = &[
-    "DOUBLE",
-    "CHARACTER",
-    "CHAR",
-    "NATIONAL",
-    "BIT",
-    "TIME",
-    "TIMESTAMP",
-    "INTERVAL",
+/// Words that begin a type name of more than one word, with the words that can follow them
+/// in it.
+const MULTIWORD_TYPES: &[(&str, &[&str])] = &[
+    ("DOUBLE", &["PRECISION"]),
+    ("CHARACTER", &["VARYING"]),
+    ("CHAR", &["VARYING"]),
+    ("NATIONAL", &["CHARACTER", "CHAR"]),
+    ("BIT", &["VARYING"]),
+    ("TIME", &["WITH", "WITHOUT"]),
+    ("TIMESTAMP", &["WITH", "WITHOUT"]),
+    (
+        "INTERVAL",
+        &["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"],
+    ),
 ];
+
+/// Whether the word `second` goes on a type begun by `first` (`double precision`), rather
+/// than `first` naming an argument of type `second…` (`double double precision`).
+fn continues_type(first: &Token, second: &Token) -> bool {
+    let (Some(a), Some(b)) = (kw(Some(first)), kw(Some(second))) else {
+        return false;
+    };
+    MULTIWORD_TYPES
+        .iter()
+        .any(|(start, next)| *start == a && next.contains(&b.as_str()))
+}
 
 /// Resolves a type as written and in canonical form on the search path.
 pub(super) type Types<'a> = &'a dyn Fn(&str, String) -> String;
@@ -223,11 +238,11 @@ fn argument(toks: &[Token]) -> (String, Option<String>, String, Option<String>) 
         .unwrap_or(toks.len());
     let default = (end < toks.len()).then(|| join(&toks[end + 1..]));
     let rest = &toks[i.min(end)..end];
-    // `name type` when a second word follows one that does not start a type of several words.
+    // `name type` when a second word follows that does not go on a type the first begins.
     let named = rest.len() >= 2
         && matches!(rest[0], Token::Word(_))
         && matches!(rest[1], Token::Word(_))
-        && !kw(rest.first()).is_some_and(|w| MULTIWORD_TYPES.contains(&w.as_str()));
+        && !continues_type(&rest[0], &rest[1]);
     let (name, ty) = if named {
         (word_text(&rest[0]), &rest[1..])
     } else {
@@ -839,7 +854,8 @@ mod tests {
             }
         };
         let written = routine(
-            "create function f(a bit(4), b varchar(20)[], c fee, out d numeric(10,2), out e int) \
+            "create function f(a bit(4), b varchar(20)[], c fee, out d numeric(10,2), out e int, \
+             double double precision, time time with time zone) \
              as $$ select 1 $$ language sql",
             "test",
             &types,
@@ -847,13 +863,17 @@ mod tests {
         .unwrap();
         let dumped = routine(
             "CREATE FUNCTION test.f(a bit, b character varying[], c test.fee, OUT d numeric, \
-             OUT e integer) RETURNS record LANGUAGE sql AS $$ select 1 $$",
+             OUT e integer, double double precision, \"time\" time with time zone) \
+             RETURNS record LANGUAGE sql AS $$ select 1 $$",
             "",
             &types,
         )
         .unwrap();
         assert_eq!(written.canon, dumped.canon);
-        assert_eq!(written.identity, "bit, character varying[], test.fee");
+        assert_eq!(
+            written.identity,
+            "bit, character varying[], test.fee, double precision, time with time zone"
+        );
         let one = routine(
             "create function g(out d varchar(3)) as $$ select 'x' $$ language sql",
             "public",

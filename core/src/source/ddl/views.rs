@@ -16,9 +16,12 @@ use std::collections::BTreeMap;
 use sqlparser::ast::{self, Distinct, GroupByExpr, JoinConstraint, JoinOperator, SelectItem};
 
 use super::{canon_in, expr_type, ident, part_text, resolve, strip_nested};
+
+mod reads;
 use crate::normalize::canonical_type;
 use crate::quote::{quote_ident, quote_idents};
-use crate::schema::{QualName, Schema};
+use crate::schema::{Function, QualName, Schema};
+pub(super) use reads::relations_of_query;
 
 /// A view whose query waits for every relation to be known.
 pub(super) struct Pending {
@@ -177,6 +180,21 @@ impl<'a> Cols<'a> {
     pub(super) fn subquery(&self, q: &ast::Query) -> Option<String> {
         self.canon.map(|c| c.query_named(q, &[], Some(self)).0)
     }
+
+    /// A function a view calls without its schema, as PostgreSQL prints it: qualified when the
+    /// search path's first schema (not `public`) defines a function of the name.
+    pub(super) fn function_name(&self, parts: &[String]) -> Option<String> {
+        let c = self.canon?;
+        match parts {
+            [name] => {
+                let q = QualName::new(c.search_path, name.as_str());
+                // Unquoted, as the canonical form writes a call's name.
+                (q.schema != "public" && c.functions_named(&q).next().is_some())
+                    .then(|| format!("{}.{}", q.schema, q.name))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Rel {
@@ -330,12 +348,7 @@ fn level_names(s: &ast::Select) -> Vec<String> {
     }
     fn factor(f: &ast::TableFactor, out: &mut Vec<String>) {
         match f {
-            ast::TableFactor::Table {
-                name,
-                alias,
-                args: None,
-                ..
-            } => out.push(match alias {
+            ast::TableFactor::Table { name, alias, .. } => out.push(match alias {
                 Some(a) => ident(&a.name),
                 None => name.0.last().map(part_text).unwrap_or_default(),
             }),
@@ -373,6 +386,101 @@ fn suffixed(name: &str, k: usize) -> String {
 }
 
 impl Canon<'_> {
+    /// The functions (every overload) called `name`.
+    fn functions_named<'s>(&'s self, name: &QualName) -> impl Iterator<Item = &'s Function> + 's {
+        let prefix = format!("{name}(");
+        self.schema
+            .functions
+            .range(prefix.clone()..)
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+            .map(|(_, f)| f)
+    }
+
+    /// The output columns (names and types, empty where unknown) of the function a `FROM`
+    /// item calls with `args` arguments: a table's or view's row type (`SETOF projects`), a
+    /// `TABLE (…)` or a scalar (one column, named `alias`). `None` when not known.
+    fn function_columns(
+        &self,
+        parts: &[String],
+        args: usize,
+        alias: &str,
+    ) -> Option<(Vec<String>, Vec<String>)> {
+        let scalar = || Some((vec![alias.to_string()], vec![String::new()]));
+        let q = resolve(parts, self.search_path);
+        let mut found = self.functions_named(&q).filter(|f| {
+            let n = if f.identity.is_empty() {
+                0
+            } else {
+                f.identity.split(", ").count()
+            };
+            n == args && !f.procedure
+        });
+        let f = match (found.next(), found.next()) {
+            (Some(f), None) => f,
+            (Some(_), Some(_)) => return None,
+            (None, _) if parts.len() == 1 || parts[0] == "pg_catalog" => {
+                // The built-in set-returning functions views use most.
+                return match parts.last().map(String::as_str) {
+                    Some(
+                        "generate_series"
+                        | "generate_subscripts"
+                        | "regexp_split_to_table"
+                        | "string_to_table"
+                        | "json_object_keys"
+                        | "jsonb_object_keys",
+                    ) => scalar(),
+                    Some("unnest") if args == 1 => scalar(),
+                    Some(
+                        "json_array_elements"
+                        | "jsonb_array_elements"
+                        | "json_array_elements_text"
+                        | "jsonb_array_elements_text",
+                    ) => Some((vec!["value".into()], vec![String::new()])),
+                    Some("json_each" | "jsonb_each" | "json_each_text" | "jsonb_each_text") => {
+                        Some((
+                            vec!["key".into(), "value".into()],
+                            vec!["text".into(), String::new()],
+                        ))
+                    }
+                    _ => None,
+                };
+            }
+            (None, _) => return None,
+        };
+        let canon = &f.definition.canon;
+        let at = canon.find(" RETURNS ")? + " RETURNS ".len();
+        let end = canon[at..].find(" LANGUAGE ")? + at;
+        let returns = canon[at..end]
+            .strip_prefix("SETOF ")
+            .unwrap_or(&canon[at..end]);
+        if let Some(list) = returns
+            .strip_prefix("TABLE(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            // `"name" type, …`: the names as `quote_ident` wrote them, types without commas.
+            let mut names = Vec::new();
+            let mut types = Vec::new();
+            for col in list.split(", ") {
+                let words = super::names::sql_words(col);
+                let first = words.first()?;
+                names.push(crate::normalize::split_qualified(first).pop()?);
+                types.push(col[first.len()..].trim().to_string());
+            }
+            return Some((names, types));
+        }
+        let rel = resolve(&crate::normalize::split_qualified(returns), "public");
+        match self.relation_columns(&rel) {
+            (Some(names), types) => {
+                let n = names.len();
+                Some((names, types.unwrap_or_else(|| vec![String::new(); n])))
+            }
+            (None, _) if scalar_type(returns) || self.schema.enums.contains_key(&rel) => {
+                Some((vec![alias.to_string()], vec![returns.to_string()]))
+            }
+            (None, _) => None,
+        }
+    }
+
     fn relation_columns(&self, name: &QualName) -> (Option<Vec<String>>, Option<Vec<String>>) {
         if let Some(t) = self.schema.tables.get(name) {
             return (
@@ -831,6 +939,64 @@ impl Canon<'_> {
                 });
                 text
             }
+            ast::TableFactor::Table {
+                name,
+                alias,
+                args: Some(args),
+                with_ordinality: false,
+                ..
+            } if args.settings.is_none() => {
+                // A function in `FROM`: printed with its alias (the function's name when not
+                // given) and its output columns' names, as PostgreSQL keeps them.
+                let parts: Vec<String> = name.0.iter().map(part_text).collect();
+                let call = ast::Expr::Function(ast::Function {
+                    name: name.clone(),
+                    uses_odbc_syntax: false,
+                    parameters: ast::FunctionArguments::None,
+                    args: ast::FunctionArguments::List(ast::FunctionArgumentList {
+                        duplicate_treatment: None,
+                        args: args.args.clone(),
+                        clauses: Vec::new(),
+                    }),
+                    within_group: Vec::new(),
+                    filter: None,
+                    null_treatment: None,
+                    over: None,
+                });
+                let mut text = canon_in(Some(&*cols), &call);
+                let written = alias.as_ref().map_or_else(
+                    || parts.last().cloned().unwrap_or_default(),
+                    |a| ident(&a.name),
+                );
+                let refname = refnames.next().unwrap_or_else(|| written.clone());
+                let mut columns = self.function_columns(&parts, args.args.len(), &written);
+                let renamed: Vec<String> = alias
+                    .iter()
+                    .flat_map(|a| a.columns.iter().map(|c| ident(&c.name)))
+                    .collect();
+                if let Some((cs, _)) = &mut columns {
+                    for (c, r) in cs.iter_mut().zip(&renamed) {
+                        c.clone_from(r);
+                    }
+                }
+                text.push(' ');
+                text.push_str(&quote_ident(&refname));
+                match &columns {
+                    Some((cs, _)) => text.push_str(&format!("({})", quote_idents(cs))),
+                    None if !renamed.is_empty() => {
+                        text.push_str(&format!("({})", quote_idents(&renamed)))
+                    }
+                    None => {}
+                }
+                let (columns, types) = columns.unzip();
+                cols.rels.push(Rel {
+                    written,
+                    refname,
+                    columns,
+                    types,
+                });
+                text
+            }
             ast::TableFactor::NestedJoin {
                 table_with_joins,
                 alias: None,
@@ -847,6 +1013,43 @@ impl Canon<'_> {
             }
         }
     }
+}
+
+/// A built-in type of one value (a function returning it gives one column).
+fn scalar_type(t: &str) -> bool {
+    let base = t.strip_suffix("[]").unwrap_or(t);
+    matches!(
+        base,
+        "integer"
+            | "bigint"
+            | "smallint"
+            | "text"
+            | "boolean"
+            | "numeric"
+            | "real"
+            | "double precision"
+            | "character varying"
+            | "character"
+            | "date"
+            | "time without time zone"
+            | "time with time zone"
+            | "timestamp without time zone"
+            | "timestamp with time zone"
+            | "interval"
+            | "uuid"
+            | "json"
+            | "jsonb"
+            | "bytea"
+            | "inet"
+            | "cidr"
+            | "xml"
+            | "money"
+            | "oid"
+            | "name"
+            | "tsvector"
+            | "bit"
+            | "bit varying"
+    )
 }
 
 /// Adds a relation's columns for `*`; false when they are not known.
@@ -958,216 +1161,5 @@ fn type_colname(ty: &str) -> String {
         .unwrap_or_else(|| internal.to_string())
 }
 
-/// Every relation a query names in a `FROM` (its own, its subqueries', its CTEs').
-pub(super) fn relations_of_query(q: &ast::Query, search_path: &str, out: &mut Vec<QualName>) {
-    let ctes: Vec<String> = q
-        .with
-        .iter()
-        .flat_map(|w| w.cte_tables.iter().map(|c| ident(&c.alias.name)))
-        .collect();
-    if let Some(w) = &q.with {
-        for c in &w.cte_tables {
-            relations_of_query(&c.query, search_path, out);
-        }
-    }
-    let before = out.len();
-    relations_of_set_expr(&q.body, search_path, out);
-    // A CTE's name is not a relation of the schema.
-    let mut i = before;
-    while i < out.len() {
-        if ctes.contains(&out[i].name) && out[i].schema == search_path {
-            out.remove(i);
-        } else {
-            i += 1;
-        }
-    }
-}
-
-fn relations_of_set_expr(b: &ast::SetExpr, search_path: &str, out: &mut Vec<QualName>) {
-    match b {
-        ast::SetExpr::Select(s) => {
-            for twj in &s.from {
-                relations_of_factor(&twj.relation, search_path, out);
-                for j in &twj.joins {
-                    relations_of_factor(&j.relation, search_path, out);
-                }
-            }
-            let mut exprs: Vec<&ast::Expr> = s.selection.iter().chain(s.having.iter()).collect();
-            for item in &s.projection {
-                if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item
-                {
-                    exprs.push(e);
-                }
-            }
-            for e in exprs {
-                relations_of_expr(e, search_path, out);
-            }
-        }
-        ast::SetExpr::Query(q) => relations_of_query(q, search_path, out),
-        ast::SetExpr::SetOperation { left, right, .. } => {
-            relations_of_set_expr(left, search_path, out);
-            relations_of_set_expr(right, search_path, out);
-        }
-        _ => {}
-    }
-}
-
-fn relations_of_factor(f: &ast::TableFactor, search_path: &str, out: &mut Vec<QualName>) {
-    match f {
-        ast::TableFactor::Table { name, .. } => {
-            let parts: Vec<String> = name.0.iter().map(part_text).collect();
-            out.push(resolve(&parts, search_path));
-        }
-        ast::TableFactor::Derived { subquery, .. } => {
-            relations_of_query(subquery, search_path, out)
-        }
-        ast::TableFactor::NestedJoin {
-            table_with_joins, ..
-        } => {
-            relations_of_factor(&table_with_joins.relation, search_path, out);
-            for j in &table_with_joins.joins {
-                relations_of_factor(&j.relation, search_path, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Subqueries in the usual places of an expression.
-fn relations_of_expr(e: &ast::Expr, search_path: &str, out: &mut Vec<QualName>) {
-    use ast::Expr as E;
-    match e {
-        E::Subquery(q) | E::Exists { subquery: q, .. } => relations_of_query(q, search_path, out),
-        E::In {
-            expr,
-            target: ast::InTarget::Subquery(subquery),
-            ..
-        } => {
-            relations_of_expr(expr, search_path, out);
-            relations_of_query(subquery, search_path, out);
-        }
-        E::Nested(x) | E::UnaryOp { expr: x, .. } | E::Cast { expr: x, .. } => {
-            relations_of_expr(x, search_path, out)
-        }
-        E::IsNull(x) | E::IsNotNull(x) => relations_of_expr(x, search_path, out),
-        E::BinaryOp { left, right, .. } => {
-            relations_of_expr(left, search_path, out);
-            relations_of_expr(right, search_path, out);
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use crate::schema::QualName;
-
-    fn schema(sql: &str) -> crate::schema::Schema {
-        let (_, p) = crate::parse(sql, Some(crate::Format::Sql));
-        assert!(!p.has_errors(), "{:?}", p.diagnostics);
-        p.schema
-    }
-
-    /// What someone writes and what `pg_dump` prints for it (PostgreSQL 15's text).
-    #[test]
-    fn written_and_dumped_views_compare_equal() {
-        let written = schema(
-            "CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);
-             CREATE VIEW v AS SELECT id, a, max(b) FROM t GROUP BY id;
-             CREATE VIEW w AS SELECT *, 'x' AS x FROM v WHERE a LIKE 'a%';
-             CREATE MATERIALIZED VIEW m (n) AS SELECT id FROM w;
-             CREATE UNIQUE INDEX ON m (n);",
-        );
-        let dumped = schema(
-            "SET search_path = '';
-             CREATE TABLE public.t (id integer NOT NULL, a text, b integer);
-             CREATE VIEW public.v AS\n SELECT t.id,\n    t.a,\n    max(t.b) AS max\n   FROM public.t\n  GROUP BY t.id;
-             CREATE VIEW public.w AS\n SELECT v.id,\n    v.a,\n    v.max,\n    'x'::text AS x\n   FROM public.v\n  WHERE (v.a ~~ 'a%'::text);
-             CREATE MATERIALIZED VIEW public.m AS\n SELECT w.id AS n\n   FROM public.w\n  WITH NO DATA;
-             ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);
-             CREATE UNIQUE INDEX m_n_idx ON public.m USING btree (n);",
-        );
-        assert_eq!(written.views, dumped.views);
-        let w = &written.views[&QualName::new("public", "w")];
-        assert_eq!(w.columns, ["id", "a", "max", "x"]);
-        assert_eq!(w.reads, [QualName::new("public", "v")]);
-        let m = &written.views[&QualName::new("public", "m")];
-        assert!(m.materialized);
-        assert_eq!(m.indexes.len(), 1);
-        // Subqueries, a recursive CTE, a derived table and a relation called `old` (PostgreSQL
-        // 15's text): a relation named around a subquery is renamed inside it.
-        let written2 = schema(
-            "CREATE TABLE p2 (id integer, x integer); CREATE TABLE old (id integer);
-             CREATE VIEW vx AS SELECT p.id, (SELECT max(x) FROM p2 WHERE p2.id = p.id) FROM p2 p
-               WHERE EXISTS (SELECT 1 FROM p2 WHERE x > p.x) AND p.id NOT IN (SELECT id FROM p2 q)
-               AND NOT EXISTS (SELECT 1 FROM old);
-             CREATE VIEW vi AS SELECT * FROM p2 WHERE id IN (SELECT MAX(id) AS id FROM p2 GROUP BY x);
-             CREATE VIEW vd AS SELECT * FROM p2, (SELECT id AS a FROM p2) s(b) WHERE p2.id = s.b;
-             CREATE VIEW vo AS SELECT id FROM old;
-             CREATE VIEW rv AS WITH RECURSIVE cte AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM cte WHERE n < 10) SELECT n FROM cte;",
-        );
-        let dumped2 = schema(
-            "SET search_path = '';
-             CREATE TABLE public.p2 (id integer, x integer); CREATE TABLE public.old (id integer);
-             CREATE VIEW public.vx AS\n SELECT p.id,\n    ( SELECT max(p2.x) AS max\n           FROM public.p2\n          WHERE (p2.id = p.id)) AS max\n   FROM public.p2 p\n  WHERE ((EXISTS ( SELECT 1\n           FROM public.p2\n          WHERE (p2.x > p.x))) AND (NOT (p.id IN ( SELECT q.id\n           FROM public.p2 q))) AND (NOT (EXISTS ( SELECT 1\n           FROM public.old old_1))));
-             CREATE VIEW public.vi AS\n SELECT p2.id,\n    p2.x\n   FROM public.p2\n  WHERE (p2.id IN ( SELECT max(p2_1.id) AS id\n           FROM public.p2 p2_1\n          GROUP BY p2_1.x));
-             CREATE VIEW public.vd AS\n SELECT p2.id,\n    p2.x,\n    s.b\n   FROM public.p2,\n    ( SELECT p2_1.id AS a\n           FROM public.p2 p2_1) s(b)\n  WHERE (p2.id = s.b);
-             CREATE VIEW public.vo AS\n SELECT old_1.id\n   FROM public.old old_1;
-             CREATE VIEW public.rv AS\n WITH RECURSIVE cte AS (\n         SELECT 1 AS n\n        UNION ALL\n         SELECT (cte_1.n + 1)\n           FROM cte cte_1\n          WHERE (cte_1.n < 10)\n        )\n SELECT cte.n\n   FROM cte;",
-        );
-        for (name, view) in &written2.views {
-            assert_eq!(view.query.canon, dumped2.views[name].query.canon, "{name}");
-            assert_eq!(view.columns, dumped2.views[name].columns, "{name}");
-        }
-        assert!(written2.views[&QualName::new("public", "vi")]
-            .query
-            .canon
-            .contains("FROM p2 p2_1"));
-        assert_eq!(
-            written2.views[&QualName::new("public", "vx")].columns,
-            ["id", "max"]
-        );
-        // Casts PostgreSQL writes into calls and operators for the argument types it resolved
-        // (PostgreSQL 15's text).
-        let written3 = schema(
-            "CREATE TABLE tt (i integer, b bigint, s smallint, n numeric, f real, d date, ts timestamp, p jsonb);
-             CREATE VIEW r3 AS SELECT round(i) a1, round(b, 2) a2, round(n) a3, round(f) a4,
-               power(i, 2) a9, age(d) a14, to_char(d, 'YYYY') a15, to_char(i, '999') a16,
-               date_trunc('day', ts) a17, to_timestamp(s) a19, i / 2.0 a26, b + i a29,
-               date_trunc('day', d)::date a34, mod(b, 2) a41, mod(s, b) a42, now() - d a43,
-               to_timestamp(jsonb_extract_path_text(p, 'created')::bigint) a44,
-               to_char(CURRENT_DATE, 'YYYY') a45
-             FROM tt;",
-        );
-        let dumped3 = schema(
-            "CREATE TABLE tt (i integer, b bigint, s smallint, n numeric, f real, d date, ts timestamp, p jsonb);
-             CREATE VIEW r3 AS SELECT round((tt.i)::double precision) AS a1,
-               round((tt.b)::numeric, 2) AS a2, round(tt.n) AS a3, round((tt.f)::double precision) AS a4,
-               power((tt.i)::double precision, (2)::double precision) AS a9,
-               age((tt.d)::timestamp with time zone) AS a14,
-               to_char((tt.d)::timestamp with time zone, 'YYYY'::text) AS a15, to_char(tt.i, '999'::text) AS a16,
-               date_trunc('day'::text, tt.ts) AS a17, to_timestamp((tt.s)::double precision) AS a19,
-               ((tt.i)::numeric / 2.0) AS a26, (tt.b + tt.i) AS a29,
-               (date_trunc('day'::text, (tt.d)::timestamp with time zone))::date AS a34,
-               mod(tt.b, (2)::bigint) AS a41, mod((tt.s)::bigint, tt.b) AS a42,
-               (now() - (tt.d)::timestamp with time zone) AS a43,
-               to_timestamp(((jsonb_extract_path_text(tt.p, VARIADIC ARRAY['created'::text]))::bigint)::double precision) AS a44,
-               to_char((CURRENT_DATE)::timestamp with time zone, 'YYYY'::text) AS a45
-             FROM tt;",
-        );
-        let r3 = QualName::new("public", "r3");
-        assert_eq!(
-            written3.views[&r3].query.canon,
-            dumped3.views[&r3].query.canon
-        );
-        // Another definition is another view.
-        let other = schema(
-            "CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);
-             CREATE VIEW v AS SELECT id, a, min(b) FROM t GROUP BY id;",
-        );
-        assert_ne!(
-            other.views[&QualName::new("public", "v")],
-            written.views[&QualName::new("public", "v")]
-        );
-    }
-}
+mod tests;
