@@ -308,12 +308,19 @@ impl Cx<'_> {
             return None;
         }
         let base = t.trim_end_matches("[]");
-        let name_end = if base.starts_with('"') {
-            base[1..].find('"').map_or(base.len(), |e| e + 2)
-        } else {
-            base.find('(').unwrap_or(base.len())
-        };
-        let name = QualName::new(self.search_path.clone(), base[..name_end].trim_matches('"'));
+        // The name ends at a modifier's bracket outside quotes (`""` inside quotes is one `"`).
+        let mut in_quotes = false;
+        let name_end = base
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    in_quotes = !in_quotes;
+                }
+                c == '(' && !in_quotes
+            })
+            .map_or(base.len(), |(i, _)| i);
+        let written = crate::normalize::split_qualified(&base[..name_end]).pop()?;
+        let name = QualName::new(self.search_path.clone(), written);
         let known = self.schema.enums.contains_key(&name)
             || self.types.contains(&name)
             || self.schema.tables.contains_key(&name)
