@@ -272,6 +272,27 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         ),
     },
     CatalogQuery {
+        name: "domains",
+        sql: concat!(
+            "SELECT n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), ",
+            "CASE WHEN t.typcollation <> b.typcollation THEN (SELECT ",
+            "pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(c.collname) ",
+            "FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace cn ON cn.oid = c.collnamespace ",
+            "WHERE c.oid = t.typcollation) END, CASE WHEN t.typnotnull THEN 't' ELSE 'f' END, ",
+            "pg_catalog.pg_get_expr(t.typdefaultbin, 0), td.description, k.conname, ",
+            "pg_catalog.pg_get_constraintdef(k.oid), CASE WHEN k.convalidated THEN 't' ELSE 'f' END ",
+            "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace ",
+            "JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype ",
+            "LEFT JOIN pg_catalog.pg_constraint k ON k.contypid = t.oid AND k.contype = 'c' ",
+            "LEFT JOIN pg_catalog.pg_description td ON td.objoid = t.oid AND td.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND td.objsubid = 0 ",
+            "WHERE t.typtype = 'd' AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_type", "t.oid"),
+            " ORDER BY t.oid, k.conname"
+        ),
+    },
+    CatalogQuery {
         name: "not compared",
         sql: concat!(
             "SELECT kind, name FROM (",
@@ -289,11 +310,6 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_proc", "p.oid"),
-            " UNION ALL SELECT 'domain', t.oid::pg_catalog.regtype::text FROM pg_catalog.pg_type t ",
-            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ",
-            user_ns!("n"),
-            " AND ",
-            not_extension_member!("pg_catalog.pg_type", "t.oid"),
             ") o ORDER BY 1, 2"
         ),
     },
@@ -426,7 +442,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, others] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, others] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -515,6 +531,45 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
                 &what,
                 format!("COMMENT ON TYPE {name} IS {}", quote_literal(c)),
             );
+        }
+    }
+
+    // Domains by oid (a domain's base may be an earlier domain): one row per check, as
+    // pg_dump writes them (a check not validated added after, `NOT VALID`).
+    let mut last: Option<String> = None;
+    for r in domains {
+        let name = qual(req(r, 0)?, req(r, 1)?);
+        let what = format!("domain {name}");
+        if last.as_ref() != Some(&name) {
+            let mut st = format!("CREATE DOMAIN {name} AS {}", req(r, 2)?);
+            if let Some(c) = col(r, 3)? {
+                st.push_str(&format!(" COLLATE {c}"));
+            }
+            if flag(r, 4)? {
+                st.push_str(" NOT NULL");
+            }
+            if let Some(d) = col(r, 5)? {
+                st.push_str(&format!(" DEFAULT {d}"));
+            }
+            w.push(&what, st);
+            if let Some(c) = col(r, 6)? {
+                w.push(
+                    &what,
+                    format!("COMMENT ON DOMAIN {name} IS {}", quote_literal(c)),
+                );
+            }
+            last = Some(name.clone());
+        }
+        if let Some(k) = col(r, 7)? {
+            let mut st = format!(
+                "ALTER DOMAIN {name} ADD CONSTRAINT {} {}",
+                quote_ident(k),
+                req(r, 8)?
+            );
+            if !flag(r, 9)? {
+                st.push_str(" NOT VALID");
+            }
+            w.push(&what, st);
         }
     }
 

@@ -317,6 +317,12 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             replaced: false,
         },
         DropCollation { collation, .. } => CreateCollation { collation },
+        CreateDomain { domain } => DropDomain {
+            domain,
+            replaced: false,
+        },
+        AlterDomain { from, to } => AlterDomain { from: to, to: from },
+        DropDomain { domain, .. } => CreateDomain { domain },
         CreateFunction { function } => DropFunction {
             function,
             replaced: false,

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::quote::quote_ident;
 
+mod domain;
 mod expr;
 mod type_name;
+pub use domain::Domain;
 pub use expr::Expr;
 pub use type_name::TypeName;
 
@@ -100,6 +102,9 @@ pub struct Schema {
     /// Collations by qualified name (a list in JSON).
     #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
     pub collations: BTreeMap<QualName, Collation>,
+    /// Domains by qualified name (a list in JSON).
+    #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
+    pub domains: BTreeMap<QualName, Domain>,
     /// Extensions by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, Extension>,
@@ -168,6 +173,9 @@ pub struct Hidden {
     /// Collations (`CREATE COLLATION`).
     #[serde(default)]
     pub collations: bool,
+    /// Domains (`CREATE DOMAIN`; a model or a psql paste shows one only as a column's type).
+    #[serde(default)]
+    pub domains: bool,
     /// `COMMENT ON CONSTRAINT`.
     #[serde(default)]
     pub constraint_comments: bool,
@@ -360,14 +368,15 @@ pub struct Collation {
 
 impl Hidden {
     /// What a source describing tables only (a model, a psql paste) cannot show: views,
-    /// extensions, row security and policies, functions and triggers, collations, constraint
-    /// comments.
+    /// extensions, row security and policies, functions and triggers, collations, domains,
+    /// constraint comments.
     pub fn hide_all_but_tables(&mut self) {
         self.views = true;
         self.extensions = true;
         self.row_security = true;
         self.routines = true;
         self.collations = true;
+        self.domains = true;
         self.constraint_comments = true;
     }
 }
@@ -406,6 +415,11 @@ impl Named for EnumType {
     }
 }
 impl Named for Collation {
+    fn qual_name(&self) -> &QualName {
+        &self.name
+    }
+}
+impl Named for Domain {
     fn qual_name(&self) -> &QualName {
         &self.name
     }

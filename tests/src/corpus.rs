@@ -26,10 +26,11 @@ pub const IN_SCOPE: &[&str] = &[
     "extension",
     "policy_rls",
     "partition",
+    "domain",
 ];
 
 /// Categories about objects schemafix does not compare yet.
-const OUT_OF_SCOPE: &[&str] = &["domain", "privilege", "rename_annotation"];
+const OUT_OF_SCOPE: &[&str] = &["privilege", "rename_annotation"];
 
 /// Case flags that change what "converged" means (sqldef's safe modes, other dialects).
 const SPECIAL_FLAGS: &[&str] = &[

@@ -38,6 +38,9 @@ export type ChangeKind =
     "drop-schema" |
     "create-collation" |
     "drop-collation" |
+    "create-domain" |
+    "alter-domain" |
+    "drop-domain" |
     "create-extension" |
     "alter-extension" |
     "drop-extension" |

@@ -7,6 +7,7 @@ mod collations;
 pub(crate) mod columns;
 mod constraints;
 pub mod convert;
+mod domains;
 pub(crate) mod enums;
 mod extensions;
 pub(crate) mod indexes;
@@ -19,15 +20,16 @@ pub(crate) mod views;
 
 pub use columns::online_swaps;
 pub use convert::{conversion, Conversion, Using};
+pub use domains::{alterations, Alteration};
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Collation, Column, EnumType, Exclusion, Extension, ForeignKey, Function, Identity,
-    IdentityOptions, Index, Policy, PrimaryKey, QualName, Schema, Scope, Sequence, Table, Trigger,
-    Unique, View,
+    Check, Collation, Column, Domain, EnumType, Exclusion, Extension, ForeignKey, Function,
+    Identity, IdentityOptions, Index, Policy, PrimaryKey, QualName, Schema, Scope, Sequence, Table,
+    Trigger, Unique, View,
 };
 
 /// One change between two schemas.
@@ -49,6 +51,16 @@ pub enum Change {
     DropCollation {
         collation: Collation,
         /// It is created again with another definition.
+        replaced: bool,
+    },
+    /// `CREATE DOMAIN`.
+    CreateDomain { domain: Domain },
+    /// `ALTER DOMAIN`: its default, `NOT NULL`, checks and comment, where they differ.
+    AlterDomain { from: Domain, to: Domain },
+    /// `DROP DOMAIN`.
+    DropDomain {
+        domain: Domain,
+        /// It is created again with another base type or collation.
         replaced: bool,
     },
     /// `CREATE EXTENSION` (`IF NOT EXISTS` when `if_missing`: the current side cannot show
@@ -390,6 +402,9 @@ impl Change {
             Change::DropSchema { .. } => "drop-schema",
             Change::CreateCollation { .. } => "create-collation",
             Change::DropCollation { .. } => "drop-collation",
+            Change::CreateDomain { .. } => "create-domain",
+            Change::AlterDomain { .. } => "alter-domain",
+            Change::DropDomain { .. } => "drop-domain",
             Change::CreateExtension { .. } => "create-extension",
             Change::AlterExtension { .. } => "alter-extension",
             Change::DropExtension { .. } => "drop-extension",
@@ -701,6 +716,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             .chain(to.sequences.keys())
             .chain(to.views.keys())
             .chain(to.collations.keys())
+            .chain(to.domains.keys())
             .map(|n| &n.schema)
             .chain(to.extensions.values().map(|e| &e.schema))
             .collect();
@@ -712,6 +728,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     }
     extensions::diff_extensions(from, to, whole, &mut out);
     collations::diff_collations(from, to, whole, &mut out);
+    domains::diff_domains(from, to, whole, &mut out);
     enums::diff_enums(from, to, whole, &mut out, &mut not_compared);
     sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 

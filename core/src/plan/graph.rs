@@ -106,6 +106,14 @@ fn type_refs(type_name: &str, out: &mut Vec<Obj>) {
     }
 }
 
+/// What a domain's definition uses: its base type, and what its default and checks name.
+fn domain_uses(d: &crate::schema::Domain, out: &mut Vec<Obj>) {
+    type_refs(&d.base, out);
+    for e in d.default.iter().chain(d.checks.iter().map(|c| &c.expr)) {
+        expr_refs(e, &d.name.schema, out);
+    }
+}
+
 fn column_refs(table: &QualName, c: &Column, out: &mut Vec<Obj>) {
     type_refs(&c.data_type, out);
     for e in c.default.iter().chain(c.generated.iter()) {
@@ -204,6 +212,20 @@ fn deps(c: &Change) -> Deps {
             d.needs.push(Obj::Schema(ty.name.schema.clone()));
         }
         Change::DropEnum { ty } => d.removes.push(Obj::Type(ty.name.clone())),
+        Change::CreateDomain { domain } => {
+            d.creates.push(Obj::Type(domain.name.clone()));
+            d.needs.push(Obj::Schema(domain.name.schema.clone()));
+            domain_uses(domain, &mut d.needs);
+        }
+        Change::AlterDomain { from, to } => {
+            d.needs.push(Obj::Type(to.name.clone()));
+            domain_uses(to, &mut d.needs);
+            domain_uses(from, &mut d.holds);
+        }
+        Change::DropDomain { domain, .. } => {
+            d.removes.push(Obj::Type(domain.name.clone()));
+            domain_uses(domain, &mut d.holds);
+        }
         // The type keeps its name throughout (the old one renamed, then dropped); its columns'
         // tables must exist.
         Change::RebuildEnum { columns, .. } => {

@@ -2,7 +2,7 @@
 
 use super::Hazard;
 use crate::diff::Change;
-use crate::schema::{Column, QualName};
+use crate::schema::{Column, Domain, QualName};
 
 /// A column added with a default that PostgreSQL `version` writes into every existing row,
 /// rewriting the table under its lock: a volatile function (each row its own value), or any
@@ -213,6 +213,34 @@ pub(super) fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Haz
     default_hazards(c, version)
 }
 
+/// What changing a domain from `from` to `to` risks: a check added validated or `NOT NULL`
+/// set reads every column of the domain under a SHARE lock on its table (online, a check is
+/// added `NOT VALID` and validated without blocking writes), and fails on a value it refuses.
+fn domain_hazards(from: &Domain, to: &Domain, online: bool) -> Vec<Hazard> {
+    use crate::diff::Alteration as A;
+    let mut h = Vec::new();
+    for a in crate::diff::alterations(from, to) {
+        match a {
+            A::AddCheck(c) if !c.not_valid && !online => h.extend([
+                Hazard::ShareLock,
+                Hazard::FullTableScan,
+                Hazard::FailsOnExistingRows,
+            ]),
+            A::NotNull(true) => h.extend([
+                Hazard::ShareLock,
+                Hazard::FullTableScan,
+                Hazard::FailsOnExistingRows,
+            ]),
+            A::AddCheck(c) if !c.not_valid => {
+                h.extend([Hazard::FullTableScan, Hazard::FailsOnExistingRows])
+            }
+            A::Validate(_) => h.extend([Hazard::FullTableScan, Hazard::FailsOnExistingRows]),
+            _ => {}
+        }
+    }
+    h
+}
+
 /// The hazards of a step's online form, for the kinds of change that have one (`None`: the
 /// step runs as it would by default, with its default hazards).
 fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
@@ -251,6 +279,7 @@ fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
         Change::AddForeignKey { .. } | Change::ValidateConstraint { .. } => {
             vec![H::FullTableScan, H::FailsOnExistingRows]
         }
+        Change::AlterDomain { from, to } => domain_hazards(from, to, true),
         // Added bare and its default set (brief locks), the existing rows filled by an
         // UPDATE that reads and writes each of them, NOT NULL through a validated check.
         Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
@@ -371,6 +400,9 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         }
         // SHARE UPDATE EXCLUSIVE: reads and writes go on while every row is checked.
         Change::ValidateConstraint { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
+        // Every column of the domain read: under a SHARE lock on each table (writes wait)
+        // for a check added validated or NOT NULL set, without one to validate.
+        Change::AlterDomain { from, to } => domain_hazards(from, to, false),
         Change::CreateIndex { index, .. } => {
             let mut h = vec![H::ShareLock, H::IndexBuild];
             if index.unique {
@@ -409,6 +441,8 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         | Change::DropSchema { .. }
         | Change::CreateCollation { .. }
         | Change::DropCollation { .. }
+        | Change::CreateDomain { .. }
+        | Change::DropDomain { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::DropExtension { .. }

@@ -25,6 +25,10 @@ pub(super) fn loses(c: &Change) -> Option<String> {
             collation,
             replaced: false,
         } => Some(format!("collation {}", collation.name)),
+        Change::DropDomain {
+            domain,
+            replaced: false,
+        } => Some(format!("domain {} (its definition)", domain.name)),
         Change::DropFunction {
             function,
             replaced: false,
@@ -90,6 +94,9 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         Change::CreateSchema { .. }
         | Change::CreateCollation { .. }
         | Change::DropCollation { .. }
+        | Change::CreateDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::DropDomain { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::CreateEnum { .. }

@@ -78,6 +78,8 @@ pub(super) fn stage(c: &Change) -> Stage {
         Change::CreateEnum { .. }
         | Change::AddEnumValue { .. }
         | Change::RenameEnumValue { .. }
+        | Change::CreateDomain { .. }
+        | Change::DropDomain { replaced: true, .. }
         | Change::DropView { .. }
         | Change::DropTrigger { .. }
         | Change::DropFunction { replaced: true, .. } => Stage::TypesAndDependantsOut,
@@ -126,6 +128,7 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::AddUnique { .. }
         | Change::AddCheck { .. }
         | Change::AddExclusion { .. }
+        | Change::AlterDomain { .. }
         | Change::AttachPartition { .. } => Stage::Constraints,
         Change::CreateIndex { .. } => Stage::Indexes,
         Change::AddForeignKey { .. }
@@ -138,6 +141,9 @@ pub(super) fn stage(c: &Change) -> Stage {
         Change::DropTable { .. } | Change::CreateView { .. } => Stage::TablesOutAndDependants,
         Change::DropSequence { .. } => Stage::SequencesOut,
         Change::DropEnum { .. }
+        | Change::DropDomain {
+            replaced: false, ..
+        }
         | Change::DropExtension { .. }
         | Change::DropCollation {
             replaced: false, ..

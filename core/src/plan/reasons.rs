@@ -359,6 +359,24 @@ pub(super) fn reason(c: &Change) -> String {
         Change::DropSchema { name } => {
             format!("schema {name}: exists, not in the desired schema")
         }
+        Change::CreateDomain { domain } => {
+            format!("domain {}: {} wanted, missing", domain.name, domain_desc(domain))
+        }
+        Change::DropDomain { domain, replaced } => format!(
+            "domain {}: {} exists, {}",
+            domain.name,
+            domain_desc(domain),
+            if *replaced {
+                "wanted with another base type or collation (which cannot be altered)"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::AlterDomain { from, to } => format!(
+            "domain {}: {}",
+            to.name,
+            domain_changes(from, to).join("; ")
+        ),
         Change::CreateEnum { ty } => format!(
             "type {}: enum ({}) wanted, missing",
             ty.name,
@@ -645,4 +663,66 @@ pub(super) fn reason(c: &Change) -> String {
             opt(from)
         ),
     }
+}
+
+/// A domain in a few words: `integer NOT NULL DEFAULT 1, 2 checks`.
+fn domain_desc(d: &crate::schema::Domain) -> String {
+    let mut s = d.base.to_string();
+    if let Some(c) = &d.collation {
+        s.push_str(&format!(" COLLATE {c}"));
+    }
+    if d.not_null {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(e) = &d.default {
+        s.push_str(&format!(" DEFAULT {}", e.canon));
+    }
+    match d.checks.len() {
+        0 => {}
+        1 => s.push_str(", 1 check"),
+        n => s.push_str(&format!(", {n} checks")),
+    }
+    s
+}
+
+/// Each difference between two definitions of a domain, both sides' values given.
+fn domain_changes(from: &crate::schema::Domain, to: &crate::schema::Domain) -> Vec<String> {
+    use crate::diff::Alteration as A;
+    crate::diff::alterations(from, to)
+        .into_iter()
+        .map(|a| match a {
+            A::DropCheck(c) => {
+                let expr = from
+                    .checks
+                    .iter()
+                    .find(|x| x.name == c)
+                    .map(|x| x.expr.canon.as_str());
+                format!(
+                    "check {c} ({}) not in the desired schema",
+                    expr.unwrap_or_default()
+                )
+            }
+            A::Default(d) => format!(
+                "default {} wanted, current {}",
+                d.as_ref().map_or("none", |e| e.canon.as_str()),
+                from.default.as_ref().map_or("none", |e| e.canon.as_str())
+            ),
+            A::NotNull(true) => "NOT NULL wanted, currently nullable".into(),
+            A::NotNull(false) => "nullable wanted, currently NOT NULL".into(),
+            A::AddCheck(c) => format!(
+                "check {} ({}) wanted{}, missing",
+                c.name,
+                c.expr.canon,
+                if c.not_valid { " NOT VALID" } else { "" }
+            ),
+            A::Validate(c) => format!("check {c} wanted validated, currently NOT VALID"),
+            A::Comment(c) => format!(
+                "comment {} wanted, current {}",
+                c.as_deref().map_or("none".into(), |c| format!("{c:?}")),
+                from.comment
+                    .as_deref()
+                    .map_or("none".into(), |c| format!("{c:?}"))
+            ),
+        })
+        .collect()
 }

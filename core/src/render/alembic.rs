@@ -485,6 +485,9 @@ impl Ctx<'_> {
             | Change::DropSchema { .. }
             | Change::CreateCollation { .. }
             | Change::DropCollation { .. }
+            | Change::CreateDomain { .. }
+            | Change::AlterDomain { .. }
+            | Change::DropDomain { .. }
             | Change::CreateExtension { .. }
             | Change::AlterExtension { .. }
             | Change::DropExtension { .. }

@@ -2,6 +2,9 @@
 //! three), and the clauses the plan's online forms build theirs from. Identifiers and literals
 //! go through `quote.rs` only. Below the plan: it knows changes, not steps.
 
+mod domains;
+pub(crate) use domains::alter as alter_domain;
+
 use crate::diff::Change;
 use crate::normalize::{make_object_name, serial_sequence};
 use crate::quote::{quote_ident, quote_literal};
@@ -540,6 +543,12 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         Change::DropCollation { collation, .. } => {
             vec![format!("DROP COLLATION {}", collation.name)]
         }
+        Change::CreateDomain { domain } => domains::create(domain),
+        Change::AlterDomain { from, to } => domains::alter(from, to, false)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect(),
+        Change::DropDomain { domain, .. } => vec![domains::drop(domain)],
         Change::CreateFunction { function } => {
             on_path(&function.search_path, vec![function.definition.sql.clone()])
         }

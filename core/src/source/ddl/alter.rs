@@ -435,6 +435,13 @@ impl Cx<'_> {
                     return;
                 }
             }
+            O::Domain => {
+                let n = self.qual(object_name);
+                if let Some(d) = self.schema.domains.get_mut(&n) {
+                    d.comment = comment;
+                    return;
+                }
+            }
             _ => {
                 let kind = format!("COMMENT ON {object_type}");
                 self.out_of_scope(st, &kind, line, Severity::Note);

@@ -12,10 +12,14 @@ pub(super) fn strip_nested(e: &ast::Expr) -> &ast::Expr {
 
 /// [`make_expr`] for an expression of a table (a check, a generated column), whose column
 /// types are known.
-pub(super) fn make_table_expr(e: &ast::Expr, types: Vec<(String, String)>) -> Expr {
+pub(super) fn make_table_expr(
+    e: &ast::Expr,
+    types: Vec<(String, String)>,
+    domains: &std::collections::BTreeMap<crate::schema::QualName, crate::schema::Domain>,
+) -> Expr {
     Expr {
         sql: print::sql(e),
-        canon: canon_in(Some(&views::Cols::table(types)), e),
+        canon: canon_in(Some(&views::Cols::table(types, domains)), e),
     }
 }
 
@@ -248,8 +252,12 @@ pub(super) fn canon_in(s: Option<&views::Cols>, e: &ast::Expr) -> String {
                     _ => literal_as(&inner, &ty),
                 };
             }
-            // A cast to the type an expression already has is no cast (a type modifier is).
+            // A cast to the type an expression already has is no cast (a type modifier is),
+            // nor one of a domain's value to its base type (PostgreSQL writes it out).
             if !ty.contains('(') && forms::known_type(s, expr).is_some_and(|t| t == ty) {
+                return inner;
+            }
+            if !ty.contains('(') && s.and_then(|s| s.domain_base(expr)).is_some_and(|b| b == ty) {
                 return inner;
             }
             format!("({inner})::{ty}")

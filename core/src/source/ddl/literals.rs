@@ -19,12 +19,64 @@ pub(super) fn stored_text(text: &str, ty: &str) -> Option<String> {
         "numeric" => numeric(text.trim()),
         "double precision" | "real" => special_float(text),
         "inet" => inet(text.trim()),
+        "tsvector" => tsvector(text),
         _ if ty.starts_with("numeric(") => numeric(text.trim()),
         _ => match ty.strip_suffix("[]") {
             Some(element) if !element.ends_with("[]") => array(text, element),
             _ => None,
         },
     }
+}
+
+/// A `tsvector` of lexemes without positions, as it prints: each quoted (`'` and `\`
+/// doubled), sorted and without repeats; `None` for positions and weights (`a:1A`).
+fn tsvector(text: &str) -> Option<String> {
+    let mut lexemes: Vec<String> = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(first) = chars.next() else { break };
+        let mut lexeme = String::new();
+        if first == '\'' {
+            loop {
+                match chars.next()? {
+                    '\\' => lexeme.push(chars.next()?),
+                    '\'' if chars.peek() == Some(&'\'') => {
+                        chars.next();
+                        lexeme.push('\'');
+                    }
+                    '\'' => break,
+                    c => lexeme.push(c),
+                }
+            }
+        } else {
+            let mut c = first;
+            loop {
+                match c {
+                    '\\' => lexeme.push(chars.next()?),
+                    ':' | '\'' => return None,
+                    c => lexeme.push(c),
+                }
+                match chars.next_if(|c| !c.is_whitespace()) {
+                    Some(next) => c = next,
+                    None => break,
+                }
+            }
+        }
+        if chars.peek() == Some(&':') || lexeme.is_empty() {
+            return None;
+        }
+        lexemes.push(lexeme);
+    }
+    lexemes.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    lexemes.dedup();
+    Some(
+        lexemes
+            .iter()
+            .map(|l| format!("'{}'", l.replace('\\', "\\\\").replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// A `date`: `YYYY-MM-DD` with any number of digits in month and day, `YYYYMMDD`, and the
@@ -548,6 +600,11 @@ mod tests {
         // Each pair checked against PostgreSQL 15's output of `SELECT 'text'::type`.
         let cases = [
             ("2024-1-5", "date", "2024-01-05"),
+            ("b a  b", "tsvector", "'a' 'b'"),
+            (".", "tsvector", "'.'"),
+            ("", "tsvector", ""),
+            ("'it''s' x\\\\y", "tsvector", "'it''s' 'x\\\\y'"),
+            ("ab a", "tsvector", "'a' 'ab'"),
             ("20240301", "date", "2024-03-01"),
             ("epoch", "date", "1970-01-01"),
             ("10:30", "time without time zone", "10:30:00"),

@@ -29,7 +29,7 @@ pub(super) struct TriggerDef {
     pub canon: String,
 }
 
-fn tokens(text: &str) -> Result<Vec<Token>, String> {
+pub(super) fn tokens(text: &str) -> Result<Vec<Token>, String> {
     let dialect = PostgreSqlDialect {};
     let toks = Tokenizer::new(&dialect, text)
         .tokenize()
@@ -41,14 +41,14 @@ fn tokens(text: &str) -> Result<Vec<Token>, String> {
 }
 
 /// An unquoted word, upper-cased (None for anything else).
-fn kw(t: Option<&Token>) -> Option<String> {
+pub(super) fn kw(t: Option<&Token>) -> Option<String> {
     match t {
         Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
         _ => None,
     }
 }
 
-fn word_text(t: &Token) -> Option<String> {
+pub(super) fn word_text(t: &Token) -> Option<String> {
     match t {
         Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
         Token::Word(w) => Some(w.value.to_lowercase()),
@@ -58,7 +58,7 @@ fn word_text(t: &Token) -> Option<String> {
 
 /// Tokens joined back into text: a space between two words, numbers or strings and after a
 /// comma, none elsewhere.
-fn join(toks: &[Token]) -> String {
+pub(super) fn join(toks: &[Token]) -> String {
     let wordish = |t: &Token| {
         matches!(
             t,
@@ -83,7 +83,7 @@ fn join(toks: &[Token]) -> String {
 }
 
 /// A qualified name starting at `i`; returns it and the index after it.
-fn qualified(toks: &[Token], mut i: usize) -> Option<(Vec<String>, usize)> {
+pub(super) fn qualified(toks: &[Token], mut i: usize) -> Option<(Vec<String>, usize)> {
     let mut parts = vec![word_text(toks.get(i)?)?];
     i += 1;
     while matches!(toks.get(i), Some(Token::Period)) {
@@ -94,7 +94,7 @@ fn qualified(toks: &[Token], mut i: usize) -> Option<(Vec<String>, usize)> {
 }
 
 /// The index of the bracket closing the one at `open`.
-fn closing(toks: &[Token], open: usize) -> Option<usize> {
+pub(super) fn closing(toks: &[Token], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (j, t) in toks.iter().enumerate().skip(open) {
         match t {

@@ -130,6 +130,9 @@ impl Cx<'_> {
                 self.create_trigger(st, line)
             }
             ["ALTER", "TYPE", ..] => self.alter_type(st, &kind, line),
+            ["CREATE", "DOMAIN", ..] => self.create_domain(st, line),
+            ["ALTER", "DOMAIN", ..] => self.alter_domain(st, line),
+            ["DROP", "DOMAIN", ..] => self.drop_domain(st, line),
             // A partition's index (or key) attached to its parent's: a partition takes the
             // parent's index definitions, each matched by one of its own where it has one.
             ["ALTER", "INDEX", _, "ATTACH", "PARTITION", ..] => {
@@ -664,6 +667,13 @@ impl Cx<'_> {
         };
         let mut seq_default = None;
         let mut moment = None;
+        let stored = self
+            .schema
+            .tables
+            .get(name)
+            .and_then(|t| t.column(col_name))
+            .map(|c| self.base_type(&c.data_type))
+            .unwrap_or_default();
         let Some(col) = self
             .schema
             .table_mut(name)
@@ -681,7 +691,7 @@ impl Cx<'_> {
             AlterColumnOperation::SetNotNull => col.not_null = true,
             AlterColumnOperation::DropNotNull => col.not_null = false,
             AlterColumnOperation::SetDefault { value } => {
-                let e = default_on_path(default_expr(&value, &col.data_type), &sp);
+                let e = default_on_path(default_expr(&value, &stored), &sp);
                 seq_default = nextval_target(&e.canon, &sp);
                 if e.moment_word(&col.data_type.to_string()) {
                     moment = Some(super::tables::moment_default(name, col_name, &e, span));

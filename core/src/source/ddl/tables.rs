@@ -130,8 +130,9 @@ impl Cx<'_> {
                     ColumnOption::Null => column.not_null = false,
                     ColumnOption::NotNull => column.not_null = true,
                     ColumnOption::Default(e) => {
-                        let d =
-                            default_on_path(default_expr(e, &column.data_type), &self.search_path);
+                        // A domain's column stores its default as the domain's base type.
+                        let stored = self.base_type(&column.data_type);
+                        let d = default_on_path(default_expr(e, &stored), &self.search_path);
                         if d.moment_word(&column.data_type.to_string()) {
                             self.diagnostics.push(moment_default(
                                 &name,
@@ -161,7 +162,8 @@ impl Cx<'_> {
                         ..
                     } => match (generation_expr, generated_as) {
                         (Some(e), _) => {
-                            column.generated = Some(Box::new(make_table_expr(e, types())))
+                            column.generated =
+                                Some(Box::new(make_table_expr(e, types(), &self.schema.domains)))
                         }
                         (None, g) => {
                             column.identity = Some(if matches!(g, GeneratedAs::Always) {
@@ -235,6 +237,23 @@ impl Cx<'_> {
         span: Span,
         st: &RawStatement<'_>,
     ) {
+        // The domains, for a check's expression, lent while the table is changed.
+        let domains = std::mem::take(&mut self.schema.domains);
+        self.add_constraint_with(table, c, name_override, not_valid, span, st, &domains);
+        self.schema.domains = domains;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_constraint_with(
+        &mut self,
+        table: &QualName,
+        c: TableConstraint,
+        name_override: Option<String>,
+        not_valid: bool,
+        span: Span,
+        st: &RawStatement<'_>,
+        domains: &BTreeMap<QualName, crate::schema::Domain>,
+    ) {
         let search_path = self.search_path.clone();
         let Some(t) = self.schema.table_mut(table) else {
             let line = span.line;
@@ -290,7 +309,7 @@ impl Cx<'_> {
                     .iter()
                     .map(|c| (c.name.to_string(), c.data_type.to_string()))
                     .collect();
-                let expr = make_table_expr(&ch.expr, types);
+                let expr = make_table_expr(&ch.expr, types, domains);
                 let name = name_override
                     .or(ch.name.as_ref().map(ident))
                     .unwrap_or_else(|| {
@@ -371,7 +390,12 @@ impl Cx<'_> {
                 let elements: Vec<(IndexKey, String)> = ex
                     .elements
                     .iter()
-                    .map(|el| (index_key(&el.column, None), el.operator.to_string()))
+                    .map(|el| {
+                        (
+                            index_key(&el.column, None, &Default::default()),
+                            el.operator.to_string(),
+                        )
+                    })
                     .collect();
                 let name = name_override
                     .or(ex.name.as_ref().map(ident))
@@ -453,6 +477,19 @@ impl Cx<'_> {
     }
 
     pub(super) fn create_index(&mut self, ci: ast::CreateIndex, span: Span) {
+        // The domains, for the keys' and predicate's expressions, lent while the table is
+        // changed.
+        let domains = std::mem::take(&mut self.schema.domains);
+        self.create_index_with(ci, span, &domains);
+        self.schema.domains = domains;
+    }
+
+    fn create_index_with(
+        &mut self,
+        ci: ast::CreateIndex,
+        span: Span,
+        domains: &BTreeMap<QualName, crate::schema::Domain>,
+    ) {
         let table_name = self.qual(&ci.table_name);
         let line = span.line;
         if self.skipped_views.contains(&table_name) && !self.schema.tables.contains_key(&table_name)
@@ -492,7 +529,7 @@ impl Cx<'_> {
         let keys: Vec<IndexKey> = ci
             .columns
             .iter()
-            .map(|k| index_key(k, types.as_deref()))
+            .map(|k| index_key(k, types.as_deref(), domains))
             .collect();
         let name = match &ci.name {
             Some(n) => n.0.last().map(part_text).unwrap_or_default(),
@@ -536,7 +573,7 @@ impl Cx<'_> {
                     .predicate
                     .as_ref()
                     .map(|p| match &types {
-                        Some(types) => make_table_expr(p, types.clone()),
+                        Some(types) => make_table_expr(p, types.clone(), domains),
                         None => make_expr(p),
                     })
                     .filter(|p| p.canon != "true"),
@@ -591,7 +628,11 @@ pub(super) fn moment_default(
     )
 }
 
-pub(super) fn index_key(ic: &ast::IndexColumn, types: Option<&[(String, String)]>) -> IndexKey {
+pub(super) fn index_key(
+    ic: &ast::IndexColumn,
+    types: Option<&[(String, String)]>,
+    domains: &BTreeMap<QualName, crate::schema::Domain>,
+) -> IndexKey {
     let e = strip_nested(&ic.column.expr);
     let is_column = matches!(e, ast::Expr::Identifier(_));
     let expr = if let ast::Expr::Identifier(i) = e {
@@ -602,7 +643,7 @@ pub(super) fn index_key(ic: &ast::IndexColumn, types: Option<&[(String, String)]
         }
     } else {
         match types {
-            Some(types) => make_table_expr(e, types.to_vec()),
+            Some(types) => make_table_expr(e, types.to_vec(), domains),
             None => make_expr(e),
         }
     };

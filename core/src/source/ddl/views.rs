@@ -19,8 +19,9 @@ use super::{canon_in, expr_type, ident, part_text, resolve, strip_nested};
 
 mod reads;
 use crate::normalize::canonical_type;
+use crate::normalize::split_qualified;
 use crate::quote::{quote_ident, quote_idents};
-use crate::schema::{Function, QualName, Schema};
+use crate::schema::{Domain, Function, QualName, Schema};
 pub(super) use reads::relations_of_query;
 
 /// A view whose query waits for every relation to be known.
@@ -47,6 +48,8 @@ pub(super) struct Cols<'a> {
     outer: Option<&'a Cols<'a>>,
     /// The view being canonicalised, for the subqueries in expressions.
     canon: Option<&'a Canon<'a>>,
+    /// The domains known, for a table's own expressions (a view's come with its schema).
+    domains: Option<&'a BTreeMap<QualName, Domain>>,
 }
 
 struct Rel {
@@ -70,18 +73,44 @@ impl<'a> Cols<'a> {
             types: Vec::new(),
             outer,
             canon: Some(canon),
+            domains: Some(&canon.schema.domains),
         }
     }
 
-    /// One table's columns and their (canonical) types.
-    pub(super) fn table(types: Vec<(String, String)>) -> Self {
+    /// One table's columns and their (canonical) types, with the domains known.
+    pub(super) fn table(
+        types: Vec<(String, String)>,
+        domains: &'a BTreeMap<QualName, Domain>,
+    ) -> Self {
         Cols {
             rels: Vec::new(),
             qualify: false,
             types,
             outer: None,
             canon: None,
+            domains: Some(domains),
         }
+    }
+
+    /// The type a column reference `e` is stored as, when its column's type is a domain: the
+    /// domain's base type, followed through domains over domains, without modifiers (a
+    /// domain's value is cast to it where an operator or function takes it, and PostgreSQL
+    /// prints that cast: `(VALUE)::numeric`, `(t.color)::integer`).
+    pub(super) fn domain_base(&self, e: &ast::Expr) -> Option<String> {
+        let domains = self.domains?;
+        let mut ty = self.type_of(e)?.to_string();
+        let mut found = false;
+        for _ in 0..16 {
+            let name = super::resolve(&split_qualified(&ty), "public");
+            match domains.get(&name) {
+                Some(d) => {
+                    ty = d.base.to_string();
+                    found = true;
+                }
+                None => break,
+            }
+        }
+        found.then(|| crate::normalize::without_typmod(&ty))
     }
 
     /// Does any relation in scope have this column?
