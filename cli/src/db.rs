@@ -883,7 +883,7 @@ fn verify(
             Err(first)
         }
     });
-    let Some((_, left)) = read_again(
+    let Some((after, left)) = read_again(
         read,
         desired,
         options,
@@ -895,9 +895,14 @@ fn verify(
         return Ok(Applied::Unknown);
     };
     if left.steps.is_empty() {
+        // What the verdict does not cover is said with it.
+        let not_compared =
+            schemafix_core::not_compared_note(&after.diagnostics, &desired.1.diagnostics)
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
         writeln!(
             err,
-            "verified: {} now matches; nothing left to change{}",
+            "verified: {} now matches; nothing left to change{}{not_compared}",
             spec.dbname(),
             if left.skipped.is_empty() {
                 String::new()

@@ -683,7 +683,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let m = run_diff(&args)?;
             report(&mut stderr, &m.plan).ok();
             if m.plan.is_empty() {
-                outln!("no drift");
+                // What the verdict does not cover is said with it.
+                match m.not_compared_note() {
+                    Some(note) => outln!("no drift ({note})"),
+                    None => outln!("no drift"),
+                }
                 Ok(ExitCode::SUCCESS)
             } else {
                 outln!(

@@ -157,8 +157,111 @@ impl LineIndex {
     }
 }
 
+/// What a source left out of the comparison, by kind, with counts (`14 aggregates`,
+/// `3 CREATE CAST statements`): the objects a database holds that are not compared, the
+/// statements a file holds that were skipped, and the views and routines it could not read.
+/// Empty when everything it holds was compared.
+pub fn not_compared(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+    {
+        let m = d.message.as_str();
+        if let Some(rest) = m.strip_prefix("not compared: ") {
+            // The live catalog's: `14 aggregates (names…)`.
+            let (n, kind) = rest.split_once(' ').unwrap_or(("1", rest));
+            let kind = kind.split(" (").next().unwrap_or(kind);
+            *kinds.entry(kind.to_string()).or_default() += n.parse::<usize>().unwrap_or(1);
+        } else if let Some(rest) = m.strip_prefix("ignored: ") {
+            if !m.ends_with("not compared by schemafix") {
+                continue;
+            }
+            // A statement skipped: named by its leading keywords (`CREATE AGGREGATE`).
+            let words: Vec<&str> = rest
+                .split_whitespace()
+                .take_while(|w| {
+                    w.chars().all(|c| c.is_ascii_uppercase() || c == '_') && !w.is_empty()
+                })
+                .collect();
+            let kind = if words.is_empty() {
+                "statements".to_string()
+            } else {
+                format!("{} statements", words.join(" "))
+            };
+            *kinds.entry(kind).or_default() += 1;
+        } else if m.starts_with("could not parse CREATE VIEW")
+            || m.starts_with("could not parse CREATE MATERIALIZED VIEW")
+        {
+            *kinds.entry("views not read".into()).or_default() += 1;
+        } else if let Some(rest) = m.strip_prefix("could not read ") {
+            let kind = rest.split(" (line").next().unwrap_or(rest);
+            *kinds
+                .entry(format!("{kind} statements not read"))
+                .or_default() += 1;
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(kind, n)| {
+            // `1 CREATE CAST statements` reads as one.
+            let kind = if n == 1 {
+                kind.replacen(" statements", " statement", 1).replacen(
+                    "views not read",
+                    "view not read",
+                    1,
+                )
+            } else {
+                kind
+            };
+            format!("{n} {kind}")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn what_was_not_compared_is_counted_by_kind() {
+        use super::*;
+        let d = |sev, m: &str| Diagnostic::new(sev, DiagKind::OutOfScope, m, Span::default());
+        let diags = [
+            d(
+                Severity::Warning,
+                "not compared: 14 aggregates (a(int), b(int))",
+            ),
+            d(Severity::Warning, "not compared: 1 foreign table (t)"),
+            d(
+                Severity::Warning,
+                "ignored: CREATE CAST (line 3): not compared by schemafix",
+            ),
+            d(
+                Severity::Warning,
+                "ignored: CREATE CAST (line 9): not compared by schemafix",
+            ),
+            d(
+                Severity::Warning,
+                "ignored: GRANT (line 4): not compared by schemafix",
+            ),
+            d(
+                Severity::Warning,
+                "could not parse CREATE VIEW (line 5): x; the view is not compared",
+            ),
+            d(Severity::Note, "ignored: SET (line 1): no schema content"),
+        ];
+        assert_eq!(
+            not_compared(&diags),
+            [
+                "2 CREATE CAST statements",
+                "1 GRANT statement",
+                "14 aggregates",
+                "1 foreign table",
+                "1 view not read"
+            ]
+        );
+        assert!(not_compared(&diags[6..]).is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -34,7 +34,7 @@ pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
 pub use diff::{conversion, diff, online_swaps, Change, Conversion, Diff, Swap, Using};
-pub use error::{DiagKind, Diagnostic, Severity};
+pub use error::{not_compared, DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
 pub use leftovers::{strip_leftovers, Leftover};
 pub use normalize::{canonical_type, civil_from_days};
@@ -116,6 +116,13 @@ impl Migration {
         )
     }
 
+    /// What a verdict of "no drift" or "converged" does not cover, by kind and with counts,
+    /// on each side (`not compared: 14 aggregates in the current schema; 2 CREATE CAST
+    /// statements in the desired one`); `None` when both sides were compared whole.
+    pub fn not_compared_note(&self) -> Option<String> {
+        not_compared_note(&self.from_diagnostics, &self.to_diagnostics)
+    }
+
     /// True when either input had an error, so no SQL was produced.
     pub fn has_errors(&self) -> bool {
         self.from_diagnostics
@@ -123,6 +130,20 @@ impl Migration {
             .chain(&self.to_diagnostics)
             .any(|d| d.severity == Severity::Error)
     }
+}
+
+/// What a verdict on two sides read with these diagnostics does not cover (see
+/// [`Migration::not_compared_note`]).
+pub fn not_compared_note(from: &[Diagnostic], to: &[Diagnostic]) -> Option<String> {
+    let (from, to) = (error::not_compared(from), error::not_compared(to));
+    let mut parts = Vec::new();
+    if !from.is_empty() {
+        parts.push(format!("{} in the current schema", from.join(", ")));
+    }
+    if !to.is_empty() {
+        parts.push(format!("{} in the desired one", to.join(", ")));
+    }
+    (!parts.is_empty()).then(|| format!("not compared: {}", parts.join("; ")))
 }
 
 /// Parses both sides, diffs, plans and renders: the whole pipeline in one call.

@@ -138,3 +138,29 @@ fn a_closed_output_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A verdict of no drift names what it did not compare, by kind and with counts, on each side.
+#[test]
+fn no_drift_names_what_was_not_compared() {
+    let dir = std::env::temp_dir().join(format!("schemafix-verdict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = dir.join("a.sql");
+    let b = dir.join("b.sql");
+    std::fs::write(
+        &a,
+        "CREATE TYPE pair AS (x int, y int);\nCREATE TYPE span AS RANGE (subtype = int);\n\
+         CREATE TABLE t (id int PRIMARY KEY);\n",
+    )
+    .unwrap();
+    std::fs::write(&b, "CREATE TABLE t (id int PRIMARY KEY);\n").unwrap();
+    let out = Command::new(schemafix_bin())
+        .args(["check", a.to_str().unwrap(), b.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "no drift (not compared: 2 CREATE TYPE statements in the current schema)"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

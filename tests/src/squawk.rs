@@ -52,6 +52,14 @@ pub const EXCLUDED: &[(&str, &str)] = &[
         "about clients of the type: an enum is dropped only when the desired schema lacks it or it is rebuilt (the columns move to the new type first)",
     ),
     (
+        "ban-drop-domain",
+        "about clients of the type: a domain is dropped only when the desired schema lacks it (destructive, held back unless allowed) or to be made again with another base type or collation",
+    ),
+    (
+        "ban-create-domain-with-constraint",
+        "the domain's constraints (and default) are the desired schema's design; the rule advises column constraints instead of domains",
+    ),
+    (
         "ban-drop-extension",
         "about users of the extension: dropped only when the desired schema lacks it (destructive) or to install an older version",
     ),
@@ -84,6 +92,7 @@ fn answers(rule: &str) -> &'static [Hazard] {
         "constraint-missing-not-valid" => &[H::FullTableScan, H::IndexBuild],
         "adding-foreign-key-constraint" => &[H::FullTableScan],
         "ban-alter-identity" => &[H::AccessExclusiveLock],
+        "ban-alter-domain-with-add-constraint" => &[H::ShareLock, H::FullTableScan],
         "adding-not-nullable-field" => &[H::FullTableScan, H::FailsOnExistingRows],
         "adding-required-field" => &[H::FailsOnExistingRows],
         "adding-field-with-default" | "changing-column-type" => {

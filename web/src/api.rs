@@ -206,6 +206,8 @@ export interface Verification {
     leftSql: string;
     heldBack: number;
     notes: string[];
+    /** What a converged verdict does not cover: kinds of objects not compared, with counts. */
+    notCompared: string | null;
     timings: { startMs: number; setupMs: number; applyMs: number; catalogMs: number };
 }
 export interface Parsed {

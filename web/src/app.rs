@@ -478,13 +478,17 @@ fn verification_html(v: &Verification) -> Html {
         Status::Converged => (
             "ok",
             format!(
-                "✓ Converged on {version}: {} statement(s) ran, nothing left to change{}",
+                "✓ Converged on {version}: {} statement(s) ran, nothing left to change{}{}",
                 v.statements,
                 if v.held_back > 0 {
                     format!(" except {} destructive step(s) held back", v.held_back)
                 } else {
                     String::new()
-                }
+                },
+                v.not_compared
+                    .as_ref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
             ),
             html! {},
         ),

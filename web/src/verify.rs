@@ -122,6 +122,9 @@ pub struct Verification {
     pub held_back: usize,
     /// What reading the catalog back reported.
     pub notes: Vec<String>,
+    /// What a converged verdict does not cover: the kinds of objects either side holds that
+    /// were not compared, with counts (`not compared: 2 aggregates in the current schema`).
+    pub not_compared: Option<String>,
     pub timings: Timings,
 }
 
@@ -193,6 +196,7 @@ pub async fn verify(req: &Request) -> Result<Verification, String> {
         left_sql: String::new(),
         held_back: 0,
         notes: Vec::new(),
+        not_compared: None,
         timings: reply.timings,
     };
     if let Some(e) = reply.setup_error {
@@ -210,6 +214,7 @@ pub async fn verify(req: &Request) -> Result<Verification, String> {
         let rows = reply.rows.ok_or("the worker sent no catalog rows")?;
         let o = outcome(&rows, &m.to_schema, &req.options);
         v.notes = o.diagnostics.iter().map(|d| d.message.clone()).collect();
+        v.not_compared = schemafix_core::not_compared_note(&o.diagnostics, &m.to_diagnostics);
         v.held_back = o.left.skipped.len();
         if !o.converged {
             v.status = Status::NotConverged;

@@ -213,32 +213,26 @@ pub(super) fn hazards(c: &Change, version: Option<u32>, online: bool) -> Vec<Haz
     default_hazards(c, version)
 }
 
-/// What changing a domain from `from` to `to` risks: a check added validated or `NOT NULL`
-/// set reads every column of the domain under a SHARE lock on its table (online, a check is
-/// added `NOT VALID` and validated without blocking writes), and fails on a value it refuses.
-fn domain_hazards(from: &Domain, to: &Domain, online: bool) -> Vec<Hazard> {
+/// What changing a domain from `from` to `to` risks: a check added validated, one validated
+/// or `NOT NULL` set reads every column of the domain under a SHARE lock on its table, and
+/// fails on a value it refuses.
+fn domain_hazards(from: &Domain, to: &Domain) -> Vec<Hazard> {
     use crate::diff::Alteration as A;
-    let mut h = Vec::new();
-    for a in crate::diff::alterations(from, to) {
-        match a {
-            A::AddCheck(c) if !c.not_valid && !online => h.extend([
-                Hazard::ShareLock,
-                Hazard::FullTableScan,
-                Hazard::FailsOnExistingRows,
-            ]),
-            A::NotNull(true) => h.extend([
-                Hazard::ShareLock,
-                Hazard::FullTableScan,
-                Hazard::FailsOnExistingRows,
-            ]),
-            A::AddCheck(c) if !c.not_valid => {
-                h.extend([Hazard::FullTableScan, Hazard::FailsOnExistingRows])
-            }
-            A::Validate(_) => h.extend([Hazard::FullTableScan, Hazard::FailsOnExistingRows]),
-            _ => {}
-        }
+    let scans = crate::diff::alterations(from, to).iter().any(|a| match a {
+        A::AddCheck(c) => !c.not_valid,
+        A::NotNull(n) => *n,
+        A::Validate(_) => true,
+        _ => false,
+    });
+    if scans {
+        vec![
+            Hazard::ShareLock,
+            Hazard::FullTableScan,
+            Hazard::FailsOnExistingRows,
+        ]
+    } else {
+        Vec::new()
     }
-    h
 }
 
 /// The hazards of a step's online form, for the kinds of change that have one (`None`: the
@@ -279,7 +273,6 @@ fn online_hazards(c: &Change) -> Option<Vec<Hazard>> {
         Change::AddForeignKey { .. } | Change::ValidateConstraint { .. } => {
             vec![H::FullTableScan, H::FailsOnExistingRows]
         }
-        Change::AlterDomain { from, to } => domain_hazards(from, to, true),
         // Added bare and its default set (brief locks), the existing rows filled by an
         // UPDATE that reads and writes each of them, NOT NULL through a validated check.
         Change::AddColumn { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
@@ -400,9 +393,9 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         }
         // SHARE UPDATE EXCLUSIVE: reads and writes go on while every row is checked.
         Change::ValidateConstraint { .. } => vec![H::FullTableScan, H::FailsOnExistingRows],
-        // Every column of the domain read: under a SHARE lock on each table (writes wait)
-        // for a check added validated or NOT NULL set, without one to validate.
-        Change::AlterDomain { from, to } => domain_hazards(from, to, false),
+        // Every column of the domain read under a SHARE lock on each table (writes wait)
+        // for a check added validated or validated, or NOT NULL set.
+        Change::AlterDomain { from, to } => domain_hazards(from, to),
         Change::CreateIndex { index, .. } => {
             let mut h = vec![H::ShareLock, H::IndexBuild];
             if index.unique {

@@ -144,6 +144,10 @@ impl Step {
         {
             return Some("its table is partitioned: PostgreSQL builds the index on every partition in one statement, under a SHARE lock (writes wait)");
         }
+        if matches!(self.change, Change::AlterDomain { .. }) && self.hazards.contains(&H::ShareLock)
+        {
+            return Some("PostgreSQL checks every column of the domain under a SHARE lock on its table (writes wait), whether a check is added validated or validated later");
+        }
         if !self.hazards.contains(&H::AccessExclusiveLock) {
             return None;
         }

@@ -55,27 +55,6 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         Change::AddForeignKey { table, fk } => {
             not_valid_then_validate(table, &fk.name, fk_clause(fk), !fk.not_valid)
         }
-        // A check on a domain added NOT VALID, then validated in a phase of its own (when it
-        // adds or validates one; otherwise no online form is needed).
-        Change::AlterDomain { from, to } => {
-            let forms = crate::sql::alter_domain(from, to, true);
-            if !forms.iter().any(|(_, validates)| *validates) {
-                return None;
-            }
-            forms
-                .into_iter()
-                .map(|(sql, validates)| {
-                    st(
-                        if validates {
-                            Phase::Validate
-                        } else {
-                            Phase::Transactional
-                        },
-                        sql,
-                    )
-                })
-                .collect()
-        }
         // Reads every row without blocking writes: a phase of its own.
         Change::ValidateConstraint { table, name } => {
             vec![st(Phase::Validate, validate(table, name))]
@@ -236,6 +215,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::CreateCollation { .. }
         | Change::DropCollation { .. }
         | Change::CreateDomain { .. }
+        | Change::AlterDomain { .. }
         | Change::DropDomain { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }

@@ -3,7 +3,6 @@
 //! go through `quote.rs` only. Below the plan: it knows changes, not steps.
 
 mod domains;
-pub(crate) use domains::alter as alter_domain;
 
 use crate::diff::Change;
 use crate::normalize::{make_object_name, serial_sequence};
@@ -544,10 +543,7 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             vec![format!("DROP COLLATION {}", collation.name)]
         }
         Change::CreateDomain { domain } => domains::create(domain),
-        Change::AlterDomain { from, to } => domains::alter(from, to, false)
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect(),
+        Change::AlterDomain { from, to } => domains::alter(from, to),
         Change::DropDomain { domain, .. } => vec![domains::drop(domain)],
         Change::CreateFunction { function } => {
             on_path(&function.search_path, vec![function.definition.sql.clone()])
