@@ -667,6 +667,9 @@ fn psql_blind_spot(case: &Case) -> Option<String> {
             "enum labels or type comments differ; `\\d` shows only the type's name".into(),
         );
     }
+    if a.domains != b.domains {
+        return Some("domains differ; `\\d` shows a domain only as a column's type".into());
+    }
     let comments = |s: &Schema| {
         s.tables
             .values()
