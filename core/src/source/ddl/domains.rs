@@ -267,6 +267,11 @@ impl Cx<'_> {
                 .get_mut(name)
                 .ok_or_else(|| "no domain".into())
         }
+        fn check<'a>(d: &'a mut Domain, name: &str) -> Result<&'a mut Check, String> {
+            let domain = d.name.to_string();
+            let found = d.checks.iter_mut().find(|x| x.name == name);
+            found.ok_or_else(|| format!("no constraint {name} on domain {domain}"))
+        }
         let constraint_name =
             |j: usize| toks.get(j).and_then(word_text).ok_or("no constraint name");
         match words.as_slice() {
@@ -292,13 +297,7 @@ impl Cx<'_> {
             }
             ["VALIDATE", "CONSTRAINT", ..] => {
                 let c = constraint_name(i + 2)?;
-                let d = domain(self, &name)?;
-                let check = d
-                    .checks
-                    .iter_mut()
-                    .find(|x| x.name == c)
-                    .ok_or("no such constraint")?;
-                check.not_valid = false;
+                check(domain(self, &name)?, &c)?.not_valid = false;
             }
             ["DROP", "CONSTRAINT", ..] => {
                 let mut j = i + 2;
@@ -311,12 +310,7 @@ impl Cx<'_> {
             ["RENAME", "CONSTRAINT", ..] => {
                 let (old, new) = (constraint_name(i + 2)?, constraint_name(i + 4)?);
                 let d = domain(self, &name)?;
-                let check = d
-                    .checks
-                    .iter_mut()
-                    .find(|x| x.name == old)
-                    .ok_or("no such constraint")?;
-                check.name = new;
+                check(d, &old)?.name = new;
                 d.checks.sort_by(|a, b| a.name.cmp(&b.name));
             }
             _ => return Err("this form is not read".into()),

@@ -259,8 +259,6 @@ impl Cx<'_> {
         self.written_path = (!default).then(|| path.join(", "));
     }
 
-    /// A column's type as the search path finds it: an unqualified name of an enum in the
-    /// path's first schema, other than `public`, is that enum.
     /// The canonical type of `raw` (a type as written), resolved on the search path.
     pub(super) fn on_path(&self, raw: &str) -> crate::schema::TypeName {
         let t = canonical_type_name(raw);
