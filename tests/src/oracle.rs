@@ -342,6 +342,16 @@ impl Gen<'_> {
         self.leaf(ty)
     }
 
+    /// One of the binary operators `ops` between two operands of type `ty`.
+    fn binary(&mut self, ops: &[&str], ty: Ty, depth: u32) -> String {
+        let op = *self.rng.pick(ops);
+        format!(
+            "{} {op} {}",
+            self.operand(ty, depth),
+            self.operand(ty, depth)
+        )
+    }
+
     /// An operand: a compound expression in parentheses (sometimes twice), a leaf as it is.
     fn operand(&mut self, ty: Ty, depth: u32) -> String {
         let e = self.expr(ty, depth);
@@ -758,14 +768,7 @@ impl Gen<'_> {
 
     fn int(&mut self, pick: u64, d: u32) -> Option<String> {
         Some(match pick % 24 {
-            0..=3 => {
-                let op = *self.rng.pick(&["+", "-", "*", "/", "%"]);
-                format!(
-                    "{} {op} {}",
-                    self.operand(Ty::Int, d),
-                    self.operand(Ty::Int, d)
-                )
-            }
+            0..=3 => self.binary(&["+", "-", "*", "/", "%"], Ty::Int, d),
             4 => self.fill("-{}", &[O(Ty::Int)], d),
             5 => self.fill("abs({})", &[E(Ty::Int)], d),
             6 => self.fill("length({})", &[E(Ty::Text)], d),
@@ -795,14 +798,7 @@ impl Gen<'_> {
 
     fn num(&mut self, pick: u64, d: u32) -> Option<String> {
         Some(match pick % 12 {
-            0..=1 => {
-                let op = *self.rng.pick(&["+", "-", "*", "/"]);
-                format!(
-                    "{} {op} {}",
-                    self.operand(Ty::Num, d),
-                    self.operand(Ty::Num, d)
-                )
-            }
+            0..=1 => self.binary(&["+", "-", "*", "/"], Ty::Num, d),
             2 => self.fill("round({}, 2)", &[E(Ty::Num)], d),
             3 => self.fill("round({})", &[E(Ty::Num)], d),
             4 => self.fill("trunc({})", &[E(Ty::Num)], d),
@@ -866,10 +862,7 @@ impl Gen<'_> {
     fn boolean(&mut self, pick: u64, d: u32) -> Option<String> {
         let cmp = *self.rng.pick(&COMPARABLE);
         Some(match pick % 40 {
-            0..=4 => {
-                let op = *self.rng.pick(&["=", "<>", "!=", "<", "<=", ">", ">="]);
-                format!("{} {op} {}", self.operand(cmp, d), self.operand(cmp, d))
-            }
+            0..=4 => self.binary(&["=", "<>", "!=", "<", "<=", ">", ">="], cmp, d),
             5 => {
                 let (a, b) = (self.literal(cmp), self.literal(cmp));
                 format!("{} BETWEEN {a} AND {b}", self.operand(cmp, d))

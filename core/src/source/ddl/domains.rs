@@ -65,6 +65,25 @@ fn constraint(toks: &[Token], mut i: usize) -> Result<(Clause, usize), String> {
     }
 }
 
+/// The domain the canonical type name `t` names, if any.
+fn domain_named<'a>(domains: &'a BTreeMap<QualName, Domain>, t: &str) -> Option<&'a Domain> {
+    domains.get(&resolve(&split_qualified(t), "public"))
+}
+
+/// The type a value of the domain `t` names is stored as: its base type, followed through
+/// domains over domains; `None` when `t` names no domain.
+pub(super) fn stored_base(domains: &BTreeMap<QualName, Domain>, t: &str) -> Option<String> {
+    let mut d = domain_named(domains, t)?;
+    // A domain cannot be its own base; the bound only keeps a malformed schema from looping.
+    for _ in 0..16 {
+        match domain_named(domains, &d.base) {
+            Some(next) => d = next,
+            None => break,
+        }
+    }
+    Some(d.base.to_string())
+}
+
 impl Cx<'_> {
     /// `CREATE DOMAIN name [AS] type [COLLATE c] [DEFAULT e] [[CONSTRAINT n] NOT NULL | NULL |
     /// CHECK (e)] …`.
@@ -134,12 +153,8 @@ impl Cx<'_> {
             }
         }
         // A domain over a domain takes its default (PostgreSQL copies it).
-        let over = resolve(&split_qualified(&domain.base), "public");
-        domain.default = self
-            .schema
-            .domains
-            .get(&over)
-            .and_then(|d| d.default.clone());
+        domain.default =
+            domain_named(&self.schema.domains, &domain.base).and_then(|d| d.default.clone());
         self.schema.domains.insert(name.clone(), domain);
         if let Some(d) = default {
             self.domain_default(&name, Some(&d))?;
@@ -150,22 +165,17 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// The type a value of type `t` is stored as: a domain's base type, followed through
-    /// domains over domains; `t` itself for any other type.
+    /// The type a value of type `t` is stored as: a domain's base type (see [`stored_base`]),
+    /// an array of a domain's an array of it; `t` itself for any other type.
     pub(super) fn base_type(&self, t: &str) -> String {
-        let mut t = t.to_string();
-        for _ in 0..16 {
-            let (base, dims) = match t.strip_suffix("[]") {
-                Some(b) => (b, "[]"),
-                None => (t.as_str(), ""),
-            };
-            let name = resolve(&split_qualified(base), "public");
-            match self.schema.domains.get(&name) {
-                Some(d) => t = format!("{}{dims}", d.base),
-                None => break,
-            }
+        let (element, dims) = match t.strip_suffix("[]") {
+            Some(e) => (e, "[]"),
+            None => (t, ""),
+        };
+        match stored_base(&self.schema.domains, element) {
+            Some(base) => format!("{base}{dims}"),
+            None => t.to_string(),
         }
-        t
     }
 
     fn domain_default(&mut self, name: &QualName, text: Option<&str>) -> Result<(), String> {

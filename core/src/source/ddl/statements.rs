@@ -644,6 +644,7 @@ impl Cx<'_> {
             query: cv.query,
             columns,
             search_path: self.search_path.clone(),
+            reads,
             prior,
         });
     }

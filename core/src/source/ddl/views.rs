@@ -19,7 +19,6 @@ use super::{canon_in, expr_type, ident, part_text, resolve, strip_nested};
 
 mod reads;
 use crate::normalize::canonical_type;
-use crate::normalize::split_qualified;
 use crate::quote::{quote_ident, quote_idents};
 use crate::schema::{Domain, Function, QualName, Schema};
 pub(super) use reads::relations_of_query;
@@ -31,6 +30,8 @@ pub(super) struct Pending {
     /// The column list of `CREATE VIEW v (a, b)`.
     pub columns: Vec<String>,
     pub search_path: String,
+    /// The relations its query names (`relations_of_query`), for the order views are read in.
+    pub reads: Vec<QualName>,
     /// The definition a `CREATE OR REPLACE` of a view that reads itself replaced: what its
     /// query's own name means.
     pub prior: Option<Box<Pending>>,
@@ -97,20 +98,8 @@ impl<'a> Cols<'a> {
     /// domain's value is cast to it where an operator or function takes it, and PostgreSQL
     /// prints that cast: `(VALUE)::numeric`, `(t.color)::integer`).
     pub(super) fn domain_base(&self, e: &ast::Expr) -> Option<String> {
-        let domains = self.domains?;
-        let mut ty = self.type_of(e)?.to_string();
-        let mut found = false;
-        for _ in 0..16 {
-            let name = super::resolve(&split_qualified(&ty), "public");
-            match domains.get(&name) {
-                Some(d) => {
-                    ty = d.base.to_string();
-                    found = true;
-                }
-                None => break,
-            }
-        }
-        found.then(|| crate::normalize::without_typmod(&ty))
+        let base = super::domains::stored_base(self.domains?, self.type_of(e)?)?;
+        Some(crate::normalize::without_typmod(&base))
     }
 
     /// Does any relation in scope have this column?
@@ -245,9 +234,10 @@ pub(super) fn finish_views(schema: &mut Schema, pending: Vec<Pending>) {
     let reads: Vec<Vec<usize>> = pending
         .iter()
         .map(|p| {
-            let mut names = Vec::new();
-            relations_of_query(&p.query, &p.search_path, &mut names);
-            names.iter().filter_map(|n| index.get(n).copied()).collect()
+            p.reads
+                .iter()
+                .filter_map(|n| index.get(n).copied())
+                .collect()
         })
         .collect();
     let mut order = Vec::with_capacity(pending.len());
@@ -903,10 +893,7 @@ impl Canon<'_> {
                     .as_ref()
                     .map_or_else(|| q.name.clone(), |a| ident(&a.name));
                 let refname = refnames.next().unwrap_or_else(|| written.clone());
-                let renamed: Vec<String> = alias
-                    .iter()
-                    .flat_map(|a| a.columns.iter().map(|c| ident(&c.name)))
-                    .collect();
+                let renamed = alias_columns(alias.as_ref());
                 if refname != q.name || !renamed.is_empty() {
                     text.push(' ');
                     text.push_str(&quote_ident(&refname));
@@ -914,9 +901,7 @@ impl Canon<'_> {
                 if !renamed.is_empty() {
                     text.push_str(&format!("({})", quote_idents(&renamed)));
                     if let Some(cs) = &mut columns {
-                        for (c, r) in cs.iter_mut().zip(renamed) {
-                            *c = r;
-                        }
+                        rename_columns(cs, &renamed);
                     }
                 }
                 cols.rels.push(Rel {
@@ -943,10 +928,7 @@ impl Canon<'_> {
                 let (mut out, types) = split(out);
                 let written = alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default();
                 let refname = refnames.next().unwrap_or_else(|| written.clone());
-                let renamed: Vec<String> = alias
-                    .iter()
-                    .flat_map(|a| a.columns.iter().map(|c| ident(&c.name)))
-                    .collect();
+                let renamed = alias_columns(alias.as_ref());
                 let mut text = format!(
                     "{}({sub}) {}",
                     if *lateral { "LATERAL " } else { "" },
@@ -955,9 +937,7 @@ impl Canon<'_> {
                 if !renamed.is_empty() {
                     text.push_str(&format!("({})", quote_idents(&renamed)));
                     if let Some(cs) = &mut out {
-                        for (c, r) in cs.iter_mut().zip(renamed) {
-                            *c = r;
-                        }
+                        rename_columns(cs, &renamed);
                     }
                 }
                 cols.rels.push(Rel {
@@ -999,14 +979,9 @@ impl Canon<'_> {
                 );
                 let refname = refnames.next().unwrap_or_else(|| written.clone());
                 let mut columns = self.function_columns(&parts, args.args.len(), &written);
-                let renamed: Vec<String> = alias
-                    .iter()
-                    .flat_map(|a| a.columns.iter().map(|c| ident(&c.name)))
-                    .collect();
+                let renamed = alias_columns(alias.as_ref());
                 if let Some((cs, _)) = &mut columns {
-                    for (c, r) in cs.iter_mut().zip(&renamed) {
-                        c.clone_from(r);
-                    }
+                    rename_columns(cs, &renamed);
                 }
                 text.push(' ');
                 text.push_str(&quote_ident(&refname));
@@ -1041,6 +1016,21 @@ impl Canon<'_> {
                 other.to_string()
             }
         }
+    }
+}
+
+/// The column names a `FROM` item's alias gives (`AS s(a, b)`); empty without.
+fn alias_columns(alias: Option<&ast::TableAlias>) -> Vec<String> {
+    alias
+        .iter()
+        .flat_map(|a| a.columns.iter().map(|c| ident(&c.name)))
+        .collect()
+}
+
+/// The first of a relation's `columns` renamed by its alias's `renamed`.
+fn rename_columns(columns: &mut [String], renamed: &[String]) {
+    for (c, r) in columns.iter_mut().zip(renamed) {
+        c.clone_from(r);
     }
 }
 
