@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
 use schemafix_core::{
-    batches, decode_catalog, diff, migrate_parsed, plan, quote_ident, strip_leftovers, Batch,
-    Change, Format, Parsed, Phase, Plan, PlanOptions, Row, ScriptStatement, Severity,
+    batches, decode_catalog, diff_scoped, migrate_parsed, plan, quote_ident, strip_leftovers,
+    Batch, Change, Format, Parsed, Phase, Plan, PlanOptions, Row, ScriptStatement, Severity,
     CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
 
@@ -210,6 +210,8 @@ pub struct ApplyOptions {
     pub online: bool,
     /// Confirmed column renames.
     pub renames: Vec<schemafix_core::Rename>,
+    /// Whose privileges are compared (see `PlanOptions::privileges`).
+    pub privileges: Option<Vec<String>>,
 }
 
 /// What became of an apply.
@@ -398,6 +400,7 @@ pub fn apply(
         online: opts.online && !opts.dry_run,
         pg_version: Some(version),
         renames: opts.renames.clone(),
+        privileges: opts.privileges.clone(),
     };
     // What an online apply stopped part-way left is removed first, and planned without.
     let leftovers = strip_leftovers(&mut current.schema, &desired.1.schema);
@@ -818,7 +821,10 @@ fn settle_lost_commit(
         .map_err(io)?;
         return Ok(Applied::Converged);
     }
-    if diff(&after.schema, before).changes.is_empty() {
+    if diff_scoped(&after.schema, before, options.privileges.as_deref())
+        .changes
+        .is_empty()
+    {
         writeln!(
             err,
             "not committed: a fresh read finds the database as it was before; nothing was changed"
@@ -854,7 +860,11 @@ fn read_again(
         }
     };
     let left = plan(
-        &diff(&after.schema, &desired.1.schema),
+        &diff_scoped(
+            &after.schema,
+            &desired.1.schema,
+            options.privileges.as_deref(),
+        ),
         &PlanOptions {
             online: false,
             ..options.clone()

@@ -158,6 +158,11 @@ enum Command {
         /// label (labels with capitals in double quotes).
         #[arg(long = "rename", value_name = "TABLE[.COLUMN]=NEW", value_parser = parse_rename)]
         renames: Vec<Rename>,
+        /// Compare privileges (GRANT/REVOKE on tables, columns, sequences, functions, schemas and
+        /// types): every role's, or with =ROLE,… only those roles' (PUBLIC for everyone). Roles
+        /// are never created or dropped.
+        #[arg(long, value_name = "ROLE,…", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "")]
+        privileges: Option<Vec<String>>,
     },
     /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -258,6 +263,11 @@ struct DiffArgs {
     /// quotes).
     #[arg(long = "rename", value_name = "TABLE[.COLUMN]=NEW", value_parser = parse_rename)]
     renames: Vec<Rename>,
+    /// Compare privileges (GRANT/REVOKE on tables, columns, sequences, functions, schemas and
+    /// types): every role's, or with =ROLE,… only those roles' (PUBLIC for everyone). Roles
+    /// are never created or dropped.
+    #[arg(long, value_name = "ROLE,…", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "")]
+    privileges: Option<Vec<String>>,
     #[command(flatten)]
     timeouts: TimeoutArgs,
     /// Override FROM's format detection (sql, psql, sqlalchemy).
@@ -588,6 +598,12 @@ fn print_diagnostics(side: &Side, diags: &[Diagnostic]) {
     }
 }
 
+/// `--privileges[=ROLE,…]` as `PlanOptions::privileges`: every role's for the bare flag.
+fn roles(arg: &Option<Vec<String>>) -> Option<Vec<String>> {
+    arg.as_ref()
+        .map(|r| r.iter().filter(|r| !r.is_empty()).cloned().collect())
+}
+
 fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
     // Both sides are read at once: two databases' catalogs are queried and decoded in parallel.
     let timeouts = args.timeouts.get();
@@ -615,6 +631,7 @@ fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
         // The server being migrated, unless told otherwise.
         pg_version: args.pg_version.or(from.pg_version),
         renames: args.renames.clone(),
+        privileges: roles(&args.privileges),
     };
     let m = migrate_parsed(
         (from.format, std::mem::take(&mut from.parsed)),
@@ -718,6 +735,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             statement_timeout,
             online,
             renames,
+            privileges,
         } => {
             let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| bad_input(e.0))?;
             // Models run for the server they are applied to.
@@ -758,6 +776,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 statement_timeout,
                 online,
                 renames,
+                privileges: roles(&privileges),
             };
             let mut stdout = std::io::stdout();
             let outcome = apply(

@@ -293,6 +293,55 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         ),
     },
     CatalogQuery {
+        name: "privileges",
+        sql: concat!(
+            "SELECT o.kind, o.target, o.col, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE ",
+            "pg_catalog.quote_ident(r.rolname) END, a.privilege_type, ",
+            "CASE WHEN a.is_grantable THEN 't' ELSE 'f' END FROM (",
+            "SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind, ",
+            "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS target, ",
+            "NULL::text AS col, c.relacl AS acl, c.relowner AS owner ",
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relacl IS NOT NULL AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_class", "c.oid"),
+            " UNION ALL SELECT 'TABLE', pg_catalog.quote_ident(n.nspname) || '.' || ",
+            "pg_catalog.quote_ident(c.relname), pg_catalog.quote_ident(t.attname), t.attacl, c.relowner ",
+            "FROM pg_catalog.pg_attribute t JOIN pg_catalog.pg_class c ON c.oid = t.attrelid ",
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+            "WHERE t.attacl IS NOT NULL AND t.attnum > 0 AND NOT t.attisdropped AND ",
+            "c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_class", "c.oid"),
+            " UNION ALL SELECT 'ROUTINE', p.oid::pg_catalog.regprocedure::text, NULL, p.proacl, p.proowner ",
+            "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace ",
+            "WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_proc", "p.oid"),
+            " UNION ALL SELECT 'TYPE', pg_catalog.format_type(t.oid, NULL), NULL, t.typacl, t.typowner ",
+            "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace ",
+            "WHERE t.typtype IN ('e', 'd') AND t.typacl IS NOT NULL AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_type", "t.oid"),
+            // A schema as initdb made it (`public`) is as a file's schema starts out.
+            " UNION ALL SELECT 'SCHEMA', pg_catalog.quote_ident(n.nspname), NULL, n.nspacl, n.nspowner ",
+            "FROM pg_catalog.pg_namespace n WHERE n.nspacl IS NOT NULL AND ",
+            user_ns!("n"),
+            " AND ",
+            not_extension_member!("pg_catalog.pg_namespace", "n.oid"),
+            " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs i WHERE i.objoid = n.oid ",
+            "AND i.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND i.initprivs = n.nspacl)",
+            ") o LEFT JOIN LATERAL (SELECT * FROM pg_catalog.aclexplode(o.acl) x ",
+            "WHERE x.grantee <> o.owner) a ON true ",
+            "LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee ",
+            "ORDER BY 1, 2, 3 NULLS FIRST, 4, 5"
+        ),
+    },
+    CatalogQuery {
         name: "not compared",
         sql: concat!(
             "SELECT kind, name FROM (",
@@ -442,7 +491,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, others] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -944,6 +993,34 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
                 quote_literal(&c)
             ),
         );
+    }
+
+    // Privileges as pg_dump writes them: what PUBLIC holds by default taken away, then each
+    // grant to another role than the owner.
+    let mut last = None;
+    for r in privileges {
+        let (kind, target) = (req(r, 0)?, req(r, 1)?);
+        let what = format!("privileges on {} {target}", kind.to_lowercase());
+        let column = col(r, 2)?;
+        if last != Some((kind, target)) {
+            w.push(&what, format!("REVOKE ALL ON {kind} {target} FROM PUBLIC"));
+            last = Some((kind, target));
+        }
+        if let Some(grantee) = col(r, 3)? {
+            w.push(
+                &what,
+                format!(
+                    "GRANT {}{} ON {kind} {target} TO {grantee}{}",
+                    req(r, 4)?,
+                    column.map(|c| format!(" ({c})")).unwrap_or_default(),
+                    if flag(r, 5)? {
+                        " WITH GRANT OPTION"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
     }
 
     // What exists but is not compared, one warning per kind.

@@ -322,6 +322,32 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             replaced: false,
         },
         AlterDomain { from, to } => AlterDomain { from: to, to: from },
+        Grant {
+            target,
+            grantee,
+            privileges,
+            with_grant_option,
+            option_only,
+        } => Revoke {
+            target,
+            grantee,
+            privileges,
+            with_grant_option,
+            option_only,
+        },
+        Revoke {
+            target,
+            grantee,
+            privileges,
+            with_grant_option,
+            option_only,
+        } => Grant {
+            target,
+            grantee,
+            privileges,
+            with_grant_option,
+            option_only,
+        },
         DropDomain { domain, .. } => CreateDomain { domain },
         CreateFunction { function } => DropFunction {
             function,
@@ -512,8 +538,8 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         Change::DropTable { .. } | Change::DropForeignKey { .. } => true,
         _ => !on_table(c).is_some_and(|t| dropped_tables.contains(t)),
     });
-    // Views: what the down migration drops, creates and recreates around its own changes is
-    // worked out afresh (the inverse of a view's drop must wait for what it reads, and views
+    // Views (and privileges): what the down migration drops, creates and recreates around its
+    // own changes is worked out afresh (the inverse of a view's drop must wait for what it reads, and views
     // in the way of undone column changes are recreated too).
     changes.retain(|c| {
         !matches!(
@@ -528,11 +554,15 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
                 | Change::DropTrigger { .. }
                 | Change::CommentFunction { .. }
                 | Change::CommentTrigger { .. }
+                | Change::Grant { .. }
+                | Change::Revoke { .. }
         )
     });
     let whole = desired.scope == crate::schema::Scope::Whole
         && current.scope == crate::schema::Scope::Whole;
     crate::diff::dependants(desired, current, whole, &mut changes);
+    // Privileges likewise: an object the down migration makes again gets its grants back.
+    crate::diff::privileges::diff_privileges(desired, current, &mut changes);
     // Confirmed renames are undone last, latest first: every other undo step names tables and
     // columns as the desired schema does.
     let (mut renames, changes): (Vec<Change>, Vec<Change>) = changes.into_iter().partition(|c| {

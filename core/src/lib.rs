@@ -33,7 +33,10 @@ mod verify;
 pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
-pub use diff::{conversion, diff, online_swaps, Change, Conversion, Diff, Swap, Using};
+pub use diff::{
+    conversion, diff, diff_scoped, online_swaps, scope_privileges, Change, Conversion, Diff, Swap,
+    Using,
+};
 pub use error::{not_compared, DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
 pub use leftovers::{strip_leftovers, Leftover};
@@ -176,9 +179,20 @@ pub fn migrate_parsed(
         to_schema: Schema::default(),
     };
     let mut from_schema = fp.schema;
+    let mut to_schema = tp.schema;
+    let (a, b) = diff::scope_privileges(
+        &mut from_schema,
+        &mut to_schema,
+        options.privileges.as_deref(),
+    );
+    for (n, diagnostics) in [(a, &mut m.from_diagnostics), (b, &mut m.to_diagnostics)] {
+        if n > 0 {
+            diagnostics.push(privileges_not_compared(n, options.privileges.is_none()));
+        }
+    }
     let mut renamed = Vec::new();
     if !m.has_errors() && !options.renames.is_empty() {
-        match rename::apply(&mut from_schema, &tp.schema, &options.renames) {
+        match rename::apply(&mut from_schema, &to_schema, &options.renames) {
             Ok(changes) => renamed = changes,
             Err(message) => m.from_diagnostics.push(Diagnostic::new(
                 Severity::Error,
@@ -189,16 +203,16 @@ pub fn migrate_parsed(
         }
     }
     if !m.has_errors() {
-        let mut d = diff(&from_schema, &tp.schema);
+        let mut d = diff(&from_schema, &to_schema);
         if options.online {
-            online_swaps(&mut d, &from_schema, &tp.schema);
+            online_swaps(&mut d, &from_schema, &to_schema);
         }
         // Confirmed renames run first: the current schema above already has the new names.
         d.changes.splice(0..0, renamed);
         m.plan = plan::plan_owned(d, options);
-        cite_desired_lines(&mut m.plan, &tp.schema, tf, &tp.files);
+        cite_desired_lines(&mut m.plan, &to_schema, tf, &tp.files);
         m.sql = render_sql(&m.plan);
-        m.down = down_plan(&m.plan, &from_schema, &tp.schema);
+        m.down = down_plan(&m.plan, &from_schema, &to_schema);
         m.down_sql = render_sql(&m.down);
         if let Err(message) = check_statements(&m.plan).and_then(|()| check_statements(&m.down)) {
             m.to_diagnostics.push(Diagnostic::new(
@@ -213,9 +227,27 @@ pub fn migrate_parsed(
             m.down_sql.clear();
         }
         m.from_schema = from_schema;
-        m.to_schema = tp.schema;
+        m.to_schema = to_schema;
     }
     m
+}
+
+/// The warning for `n` objects whose privileges a comparison leaves out.
+fn privileges_not_compared(n: usize, none: bool) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Warning,
+        DiagKind::OutOfScope,
+        format!(
+            "not compared: {n} {} privileges ({})",
+            if n == 1 { "object's" } else { "objects'" },
+            if none {
+                "compared only when asked: --privileges, or --privileges=ROLE,… for some roles"
+            } else {
+                "granted to roles not compared"
+            }
+        ),
+        Default::default(),
+    )
 }
 
 /// Appends to each column-level reason the model line that asks for it, when the desired side

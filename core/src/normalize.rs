@@ -377,6 +377,39 @@ pub(crate) fn serial_sequence(
     )
 }
 
+/// Does `schema` have the object `target` names (a serial column's sequence among its
+/// sequences, a view's columns among its table's)?
+pub(crate) fn holds(schema: &Schema, target: &crate::schema::PrivilegeTarget) -> bool {
+    use crate::schema::PrivilegeTarget as T;
+    match target {
+        T::Table { name } => schema.tables.contains_key(name) || schema.views.contains_key(name),
+        T::Column { table, column } => {
+            schema
+                .tables
+                .get(table)
+                .is_some_and(|t| t.column(column).is_some())
+                || schema
+                    .views
+                    .get(table)
+                    .is_some_and(|v| v.columns.iter().any(|c| c == column))
+        }
+        T::Sequence { name } => {
+            schema.sequences.contains_key(name)
+                || schema.tables.values().any(|t| {
+                    t.name.schema == name.schema
+                        && t.columns
+                            .iter()
+                            .any(|c| c.serial && serial_sequence(&t.name, &c.name) == *name)
+                })
+        }
+        T::Function { .. } => target
+            .signature()
+            .is_some_and(|s| schema.functions.contains_key(&s)),
+        T::Schema { name } => name == "public" || schema.schemas.contains(name),
+        T::Type { name } => schema.enums.contains_key(name) || schema.domains.contains_key(name),
+    }
+}
+
 /// All names a table's constraints and indexes use.
 pub(crate) fn table_names_in_use(table: &Table) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();

@@ -13,9 +13,11 @@ use crate::quote::quote_ident;
 
 mod domain;
 mod expr;
+mod privilege;
 mod type_name;
 pub use domain::Domain;
 pub use expr::Expr;
+pub use privilege::{grantee_sql, privileges_sql, Grants, Target as PrivilegeTarget, PUBLIC};
 pub use type_name::TypeName;
 
 /// A byte range in the source text plus the 1-based line and column of its start.
@@ -117,6 +119,14 @@ pub struct Schema {
     /// Views and materialized views by qualified name (a list in JSON).
     #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
     pub views: BTreeMap<QualName, View>,
+    /// Privileges granted to others than each object's owner, by object, where they differ
+    /// from what a new object grants (a list in JSON).
+    #[serde(
+        default,
+        with = "privilege::as_list",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub privileges: BTreeMap<PrivilegeTarget, Grants>,
     /// Types and sequences the source names without showing their definition (a psql paste
     /// shows an enum or domain only as a column's type, a sequence only in `nextval`), and views
     /// it defines in a way schemafix cannot read. They are known to exist, so they are never
@@ -179,6 +189,9 @@ pub struct Hidden {
     /// `COMMENT ON CONSTRAINT`.
     #[serde(default)]
     pub constraint_comments: bool,
+    /// Privileges (`GRANT`; a model or a psql paste of tables never shows them).
+    #[serde(default)]
+    pub privileges: bool,
     /// A column comment's trailing blanks (psql pads the Description cell with blanks, so a
     /// paste cannot tell them from the padding).
     #[serde(default)]
@@ -369,7 +382,7 @@ pub struct Collation {
 impl Hidden {
     /// What a source describing tables only (a model, a psql paste) cannot show: views,
     /// extensions, row security and policies, functions and triggers, collations, domains,
-    /// constraint comments.
+    /// constraint comments, privileges.
     pub fn hide_all_but_tables(&mut self) {
         self.views = true;
         self.extensions = true;
@@ -378,6 +391,7 @@ impl Hidden {
         self.collations = true;
         self.domains = true;
         self.constraint_comments = true;
+        self.privileges = true;
     }
 }
 

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{decode_catalog, Row, CATALOG_QUERIES, CATALOG_SETUP};
-use crate::diff::{diff, Change};
+use crate::diff::{diff_scoped, Change};
 use crate::error::{Diagnostic, Severity};
 use crate::plan::{plan_owned, Phase, Plan, PlanOptions};
 use crate::render::sql::{creation_statements, online_phases};
@@ -221,7 +221,8 @@ pub fn outcome(rows: &[Vec<Row>], desired: &Schema, options: &PlanOptions) -> Ou
         Plan::default()
     } else {
         plan_owned(
-            diff(&schema, desired),
+            // PGlite has one role: privileges are not verified there.
+            diff_scoped(&schema, desired, None),
             &PlanOptions {
                 online: false,
                 renames: Vec::new(),

@@ -41,6 +41,7 @@ fn a_production_shaped_drift_converges_every_way() {
             desired,
             excluded: None,
             prereq: String::new(),
+            privileges: None,
         };
         let result = run_case(pg, &case);
         for (check, o) in result.checks() {

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use schemafix_core::{
-    diff, parse, plan, render_sql, Format, Parsed, PlanOptions, QualName, Schema, Severity,
+    diff_scoped, parse, plan, quote_ident, render_sql, Format, Parsed, PlanOptions, QualName,
+    Schema, Severity, CATALOG_QUERIES,
 };
 
 use crate::{normalize_dump, same_catalog, Pg};
@@ -27,16 +28,18 @@ pub const IN_SCOPE: &[&str] = &[
     "policy_rls",
     "partition",
     "domain",
+    "privilege",
 ];
 
-/// Categories about objects schemafix does not compare yet.
+/// Categories about objects schemafix does not compare yet (privileges only without a list of
+/// the roles whose privileges are compared).
 const OUT_OF_SCOPE: &[&str] = &["privilege", "rename_annotation"];
 
-/// Case flags that change what "converged" means (sqldef's safe modes, other dialects).
+/// Case flags that change what "converged" means (sqldef's safe modes, other dialects);
+/// `managed_roles` is schemafix's `--privileges=ROLE,…`.
 const SPECIAL_FLAGS: &[&str] = &[
     "enable_drop",
     "manage",
-    "managed_roles",
     "user",
     "offline",
     "flavor",
@@ -99,6 +102,8 @@ pub struct Case {
     pub excluded: Option<String>,
     /// SQL run before either side is loaded (roles, a dropped `public`): setup, not schema.
     pub prereq: String,
+    /// Whose privileges are compared (`PlanOptions::privileges`): sqldef's `managed_roles`.
+    pub privileges: Option<Vec<String>>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -107,6 +112,13 @@ struct SqldefCase {
     current: Option<String>,
     #[serde(default)]
     desired: Option<String>,
+    #[serde(default)]
+    managed_roles: Option<Vec<String>>,
+}
+
+/// Does a case list the roles whose privileges it manages (`managed_roles`)?
+fn c_managed(flags: &[String]) -> bool {
+    flags.iter().any(|f| f == "managed_roles")
 }
 
 fn read_tsv(path: &Path) -> Result<Vec<Vec<String>>> {
@@ -165,10 +177,13 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
                 SPECIAL_FLAGS.contains(&key) && *f != "enable_drop=true"
             })
             .collect();
+        // Privileges are compared for the roles a case manages (none for an empty list).
+        let privileges = c.managed_roles.clone().filter(|r| !r.is_empty());
         let out_cats: Vec<&str> = categories
             .iter()
             .map(String::as_str)
             .filter(|c| OUT_OF_SCOPE.contains(c))
+            .filter(|c| !(*c == "privilege" && c_managed(&flags)))
             .collect();
         let st = status.get(name).cloned().unwrap_or_default();
         let excluded = if kind == "error" {
@@ -192,6 +207,7 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
             desired: c.desired.clone().unwrap_or_default(),
             excluded,
             prereq: String::new(),
+            privileges,
         });
     }
     Ok(out)
@@ -221,6 +237,7 @@ pub fn migra_cases(shared: &Path) -> Result<Vec<Case>> {
             desired: b,
             excluded,
             prereq: String::new(),
+            privileges: None,
         });
     }
     Ok(out)
@@ -262,6 +279,7 @@ pub fn realworld_cases(shared: &Path) -> Result<Vec<Case>> {
             desired,
             excluded,
             prereq: read("prereq.sql").unwrap_or_default(),
+            privileges: None,
         });
     }
     Ok(out)
@@ -359,10 +377,13 @@ fn parse_as(text: &str, format: Format) -> Result<Schema> {
     Ok(p.schema)
 }
 
-/// The plan from `from` to `to`, destructive steps allowed.
-fn full_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
+/// Whose privileges a case compares (`Case::privileges`).
+type Roles<'a> = Option<&'a [String]>;
+
+/// The plan from `from` to `to`, destructive steps allowed, comparing `roles`' privileges.
+fn full_plan(from: &Schema, to: &Schema, roles: Roles) -> schemafix_core::Plan {
     plan(
-        &diff(from, to),
+        &diff_scoped(from, to, roles),
         &PlanOptions {
             allow_destructive: true,
             ..Default::default()
@@ -371,8 +392,8 @@ fn full_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
 }
 
 /// [`full_plan`] in online mode, for the test server's version.
-fn online_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
-    let mut d = diff(from, to);
+fn online_plan(from: &Schema, to: &Schema, roles: Roles) -> schemafix_core::Plan {
+    let mut d = diff_scoped(from, to, roles);
     schemafix_core::online_swaps(&mut d, from, to);
     plan(
         &d,
@@ -386,8 +407,8 @@ fn online_plan(from: &Schema, to: &Schema) -> schemafix_core::Plan {
 }
 
 /// squawk on the default-mode plan from `from` to `to`.
-fn squawk_default(from: &str, to: &str) -> Result<()> {
-    let p = full_plan(&parse_side(from)?, &parse_side(to)?);
+fn squawk_default(from: &str, to: &str, roles: Roles) -> Result<()> {
+    let p = full_plan(&parse_side(from)?, &parse_side(to)?, roles);
     crate::squawk::check(&p, &render_sql(&p)).map(|_| ())
 }
 
@@ -399,27 +420,69 @@ fn converge_online(
     from: &str,
     to: &str,
     want: &[String],
+    roles: Roles,
 ) -> Result<Vec<crate::squawk::Unavoidable>> {
-    let p = online_plan(&parse_side(from)?, &parse_side(to)?);
+    let p = online_plan(&parse_side(from)?, &parse_side(to)?, roles);
     let sql = render_sql(&p);
     if !sql.trim().is_empty() {
         db.exec(&sql)
             .map_err(|e| anyhow::anyhow!("applying our online SQL failed: {e}"))?;
     }
-    let got = normalize_dump(&db.dump()?);
+    let got = catalog_of(db, roles)?;
     same_catalog(&got, want)?;
-    expect_no_changes(&db.dump()?, to, "re-diff after the online migration")?;
+    expect_no_changes(
+        &db.dump_with_privileges()?,
+        to,
+        "re-diff after the online migration",
+        roles,
+    )?;
     crate::squawk::check(&p, &sql)
 }
 
 /// The migration SQL from `from` to `to` (destructive steps allowed).
-pub fn migration_sql(from: &str, to: &str) -> Result<String> {
-    Ok(render_sql(&full_plan(&parse_side(from)?, &parse_side(to)?)))
+pub fn migration_sql(from: &str, to: &str, roles: Roles) -> Result<String> {
+    Ok(render_sql(&full_plan(
+        &parse_side(from)?,
+        &parse_side(to)?,
+        roles,
+    )))
 }
 
 /// Fails when diffing `from` against `to` finds anything to change.
-pub fn expect_no_changes(from: &str, to: &str, what: &str) -> Result<()> {
-    expect_empty(&full_plan(&parse_side(from)?, &parse_side(to)?), what)
+pub fn expect_no_changes(from: &str, to: &str, what: &str, roles: Roles) -> Result<()> {
+    expect_empty(
+        &full_plan(&parse_side(from)?, &parse_side(to)?, roles),
+        what,
+    )
+}
+
+/// What `db` holds as the harness compares it: its normalized `pg_dump` (without privileges),
+/// then the privileges of the roles compared, one line each as core's catalog query reads them.
+pub fn catalog_of(db: &crate::Db, roles: Roles) -> Result<Vec<String>> {
+    let mut lines = normalize_dump(&db.dump()?);
+    if let Some(roles) = roles {
+        let query = CATALOG_QUERIES
+            .iter()
+            .find(|q| q.name == "privileges")
+            .context("no privileges query")?;
+        let quoted: Vec<String> = roles
+            .iter()
+            .map(|r| {
+                if r == "PUBLIC" {
+                    r.clone()
+                } else {
+                    quote_ident(r)
+                }
+            })
+            .collect();
+        for row in db.query(query.sql)?.lines() {
+            let grantee = row.split('|').nth(3).unwrap_or_default();
+            if !grantee.is_empty() && (roles.is_empty() || quoted.iter().any(|r| r == grantee)) {
+                lines.push(format!("privilege {row}"));
+            }
+        }
+    }
+    Ok(lines)
 }
 
 /// Fails, naming the steps, when a plan has any.
@@ -448,15 +511,22 @@ fn load(db: &crate::Db, case: &Case, sql: &str, side: &str) -> Result<()> {
 
 /// `db` holds `to` after migrating from `from`: the down migration must restore `from`'s
 /// catalog (`want`).
-fn round_trip_down(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Result<()> {
-    let (from, to) = (parse_side(from)?, parse_side(to)?);
-    let up = full_plan(&from, &to);
+fn round_trip_down(
+    db: &crate::Db,
+    from: &str,
+    to: &str,
+    want: &[String],
+    roles: Roles,
+) -> Result<()> {
+    let (mut from, mut to) = (parse_side(from)?, parse_side(to)?);
+    schemafix_core::scope_privileges(&mut from, &mut to, roles);
+    let up = full_plan(&from, &to, roles);
     let sql = render_sql(&schemafix_core::down_plan(&up, &from, &to));
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)
             .map_err(|e| anyhow::anyhow!("applying the down SQL failed: {e}"))?;
     }
-    let got = normalize_dump(&db.dump()?);
+    let got = catalog_of(db, roles)?;
     same_catalog(&got, want).context("after down")
 }
 
@@ -487,7 +557,7 @@ pub fn catalog_matches(db: &crate::Db, ddl: &str, side: &str) -> Result<()> {
     if live.schema == parsed {
         return Ok(());
     }
-    let p = full_plan(&parsed, &live.schema);
+    let p = full_plan(&parsed, &live.schema, Some(&[]));
     let steps: Vec<String> = p
         .steps
         .iter()
@@ -573,15 +643,20 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) ->
 }
 
 /// One direction: migrate `db` (holding `from`) to `to`, whose reference dump is `want`.
-fn converge(db: &crate::Db, from: &str, to: &str, want: &[String]) -> Result<()> {
-    let sql = migration_sql(from, to)?;
+fn converge(db: &crate::Db, from: &str, to: &str, want: &[String], roles: Roles) -> Result<()> {
+    let sql = migration_sql(from, to, roles)?;
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)
             .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
     }
-    let got = normalize_dump(&db.dump()?);
+    let got = catalog_of(db, roles)?;
     same_catalog(&got, want)?;
-    expect_no_changes(&db.dump()?, to, "re-diff after migration")
+    expect_no_changes(
+        &db.dump_with_privileges()?,
+        to,
+        "re-diff after migration",
+        roles,
+    )
 }
 
 /// What psql's `\d+` prints for each of `tables` in `db`, one output after the other as a
@@ -610,16 +685,16 @@ fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
     let db = pg.create_db()?;
     load(&db, case, &case.current, "current")?;
     let paste = psql_capture(&db, &names)?;
-    let sql = render_sql(&full_plan(&parse_as(&paste, Format::Psql)?, &to));
+    let sql = render_sql(&full_plan(&parse_as(&paste, Format::Psql)?, &to, None));
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)
             .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
     }
-    let got = normalize_dump(&db.dump()?);
+    let got = catalog_of(&db, case.privileges.as_deref())?;
     same_catalog(&got, want)?;
     let again = psql_capture(&db, &names)?;
     expect_empty(
-        &full_plan(&parse_as(&again, Format::Psql)?, &to),
+        &full_plan(&parse_as(&again, Format::Psql)?, &to, None),
         "re-diff of the new paste",
     )?;
     Ok(())
@@ -670,6 +745,9 @@ fn psql_blind_spot(case: &Case) -> Option<String> {
     if a.domains != b.domains {
         return Some("domains differ; `\\d` shows a domain only as a column's type".into());
     }
+    if case.privileges.is_some() && a.privileges != b.privileges {
+        return Some("privileges differ; `\\d+` does not show them (`\\dp` does)".into());
+    }
     let comments = |s: &Schema| {
         s.tables
             .values()
@@ -697,6 +775,7 @@ fn psql_blind_spot(case: &Case) -> Option<String> {
 
 /// Runs one case on the server.
 pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
+    let roles = case.privileges.as_deref();
     let mut result = CaseResult {
         case: case.clone(),
         forward: Outcome::Fail("not run".into()),
@@ -716,8 +795,8 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         load(&a, case, &case.current, "current")?;
         load(&b, case, &case.desired, "desired")?;
         load(&c, case, &case.current, "current")?;
-        let da = normalize_dump(&a.dump()?);
-        let db = normalize_dump(&b.dump()?);
+        let da = catalog_of(&a, roles)?;
+        let db = catalog_of(&b, roles)?;
         Ok((a, b, c, da, db))
     })();
     let (a, b, c, dump_a, dump_b) = match setup {
@@ -736,27 +815,45 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         }
     };
     result.self_diff = Outcome::of((|| {
-        expect_no_changes(&case.current, &case.current, "diff(current, current)")?;
-        expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)")?;
-        expect_no_changes(&a.dump()?, &case.current, "diff(pg_dump(current), current)")?;
-        expect_no_changes(&b.dump()?, &case.desired, "diff(pg_dump(desired), desired)")
+        let all = Some(&[][..]);
+        expect_no_changes(&case.current, &case.current, "diff(current, current)", all)?;
+        expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)", all)?;
+        let (current, desired) = (a.dump_with_privileges()?, b.dump_with_privileges()?);
+        expect_no_changes(
+            &current,
+            &case.current,
+            "diff(pg_dump(current), current)",
+            all,
+        )?;
+        expect_no_changes(
+            &desired,
+            &case.desired,
+            "diff(pg_dump(desired), desired)",
+            all,
+        )
     })());
     result.introspect = Outcome::of((|| {
         catalog_matches(&a, &case.current, "current")?;
         catalog_matches(&b, &case.desired, "desired")
     })());
-    result.forward = Outcome::of(converge(&a, &case.current, &case.desired, &dump_b));
+    result.forward = Outcome::of(converge(&a, &case.current, &case.desired, &dump_b, roles));
     result.down = if result.forward.passed() {
-        Outcome::of(round_trip_down(&a, &case.current, &case.desired, &dump_a))
+        Outcome::of(round_trip_down(
+            &a,
+            &case.current,
+            &case.desired,
+            &dump_a,
+            roles,
+        ))
     } else {
         Outcome::Fail("the up migration did not converge".into())
     };
-    result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a));
+    result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a, roles));
     result.online = Outcome::of(
-        converge_online(&c, &case.current, &case.desired, &dump_b)
+        converge_online(&c, &case.current, &case.desired, &dump_b, roles)
             .map(|found| result.online_unavoidable = found),
     );
-    result.squawk = Outcome::of(squawk_default(&case.current, &case.desired));
+    result.squawk = Outcome::of(squawk_default(&case.current, &case.desired, roles));
     result.psql_forward = match psql_blind_spot(case) {
         Some(why) => Outcome::NotApplicable(why),
         None => Outcome::of(converge_psql(pg, case, &dump_b)),
@@ -772,15 +869,26 @@ pub fn self_diff_only(pg: &'static Pg, case: &Case) -> Outcome {
         let b = pg.create_db()?;
         load(&a, case, &case.current, "current")?;
         load(&b, case, &case.desired, "desired")?;
-        Ok((a.dump()?, b.dump()?))
+        Ok((a.dump_with_privileges()?, b.dump_with_privileges()?))
     })();
+    let all = Some(&[][..]);
     match loaded {
         Err(e) => Outcome::NotApplicable(format!("does not load: {e:#}").replace('\n', " ")),
         Ok((dump_a, dump_b)) => Outcome::of((|| {
-            expect_no_changes(&case.current, &case.current, "diff(current, current)")?;
-            expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)")?;
-            expect_no_changes(&dump_a, &case.current, "diff(pg_dump(current), current)")?;
-            expect_no_changes(&dump_b, &case.desired, "diff(pg_dump(desired), desired)")
+            expect_no_changes(&case.current, &case.current, "diff(current, current)", all)?;
+            expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)", all)?;
+            expect_no_changes(
+                &dump_a,
+                &case.current,
+                "diff(pg_dump(current), current)",
+                all,
+            )?;
+            expect_no_changes(
+                &dump_b,
+                &case.desired,
+                "diff(pg_dump(desired), desired)",
+                all,
+            )
         })()),
     }
 }

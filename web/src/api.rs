@@ -22,6 +22,9 @@ export interface DiffOptions {
     /** Confirmed renames (as `plan.renames` suggests them): a column (`from` its current name)
      *  or, without `from`, the table itself; RENAME COLUMN / RENAME TO, data kept. */
     renames?: { table: { schema: string; name: string }; from?: string; to: string }[];
+    /** Compare privileges (GRANT/REVOKE): `true` for every role's, or only these roles'
+     *  ("PUBLIC" for everyone); left out, they are listed as not compared. */
+    privileges?: boolean | string[];
     /** Read the desired side's models exactly: run them with real SQLAlchemy in Pyodide (loaded
      *  from this site into a worker on first use). `diff` then returns a promise. */
     exact?: boolean;
@@ -107,7 +110,9 @@ export type ChangeKind =
     "comment-trigger" |
     "create-view" |
     "drop-view" |
-    "comment-view";
+    "comment-view" |
+    "grant" |
+    "revoke";
 /** A risk a step carries on a live database. */
 export type Hazard =
     "deletes-data" |
@@ -226,9 +231,18 @@ struct DiffOptions {
     online: bool,
     pg_version: Option<u32>,
     renames: Vec<schemafix_core::Rename>,
+    privileges: Option<Privileges>,
     exact: bool,
     model_file: Option<String>,
     files: std::collections::BTreeMap<String, String>,
+}
+
+/// `privileges`: `true` (every role's), `false`, or the roles whose privileges are compared.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Privileges {
+    Every(bool),
+    Roles(Vec<String>),
 }
 
 impl DiffOptions {
@@ -246,6 +260,11 @@ impl DiffOptions {
             online: self.online,
             pg_version: self.pg_version,
             renames: self.renames.clone(),
+            privileges: match &self.privileges {
+                Some(Privileges::Every(true)) => Some(Vec::new()),
+                Some(Privileges::Roles(r)) => Some(r.clone()),
+                Some(Privileges::Every(false)) | None => None,
+            },
         }
     }
 

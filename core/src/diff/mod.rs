@@ -11,6 +11,7 @@ mod domains;
 pub(crate) mod enums;
 mod extensions;
 pub(crate) mod indexes;
+pub(crate) mod privileges;
 pub(crate) mod rebuild;
 pub(crate) mod refs;
 pub(crate) mod routines;
@@ -21,6 +22,7 @@ pub(crate) mod views;
 pub use columns::online_swaps;
 pub use convert::{conversion, Conversion, Using};
 pub use domains::{alterations, Alteration};
+pub use privileges::{diff_scoped, scope_privileges};
 
 use std::collections::BTreeSet;
 
@@ -28,8 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::{
     Check, Collation, Column, Domain, EnumType, Exclusion, Extension, ForeignKey, Function,
-    Identity, IdentityOptions, Index, Policy, PrimaryKey, QualName, Schema, Scope, Sequence, Table,
-    Trigger, Unique, View,
+    Identity, IdentityOptions, Index, Policy, PrimaryKey, PrivilegeTarget, QualName, Schema, Scope,
+    Sequence, Table, Trigger, Unique, View,
 };
 
 /// One change between two schemas.
@@ -392,6 +394,29 @@ pub enum Change {
         from: Option<String>,
         to: Option<String>,
     },
+    /// `GRANT privileges ON target TO grantee [WITH GRANT OPTION]`.
+    Grant {
+        target: PrivilegeTarget,
+        grantee: String,
+        privileges: Vec<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        with_grant_option: bool,
+        /// The grantee holds them already: only the grant option is new.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        option_only: bool,
+    },
+    /// `REVOKE [GRANT OPTION FOR] privileges ON target FROM grantee`.
+    Revoke {
+        target: PrivilegeTarget,
+        grantee: String,
+        privileges: Vec<String>,
+        /// The grantee held them with the grant option.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        with_grant_option: bool,
+        /// Only the grant option goes (`GRANT OPTION FOR`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        option_only: bool,
+    },
 }
 
 impl Change {
@@ -472,6 +497,8 @@ impl Change {
             Change::CreateView { .. } => "create-view",
             Change::DropView { .. } => "drop-view",
             Change::CommentView { .. } => "comment-view",
+            Change::Grant { .. } => "grant",
+            Change::Revoke { .. } => "revoke",
         }
     }
 }
@@ -819,6 +846,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut rebuilt = split;
     rebuild::rebuild_dependants(from, to, &mut out, &mut rebuilt);
     extensions::ensure_extensions(from, to, &mut out);
+    privileges::diff_privileges(from, to, &mut out);
     not_compared.sort();
     not_compared.dedup();
     Diff {

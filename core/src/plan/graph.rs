@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use crate::diff::refs::{scan, Use};
 use crate::diff::Change;
-use crate::schema::{Column, Expr, Index, QualName, Table};
+use crate::schema::{Column, Expr, Index, PrivilegeTarget, QualName, Table};
 
 /// Something a change can create, remove or refer to. Relations (tables, views, sequences,
 /// indexes, the index of a key) share one namespace per schema, as in `pg_class`; functions
@@ -207,6 +207,20 @@ fn deps(c: &Change) -> Deps {
     match c {
         Change::CreateSchema { name, .. } => d.creates.push(Obj::Schema(name.clone())),
         Change::DropSchema { name } => d.removes.push(Obj::Schema(name.clone())),
+        // A privilege needs its object (created again, when it is).
+        Change::Grant { target, .. } | Change::Revoke { target, .. } => {
+            d.needs.push(match target {
+                PrivilegeTarget::Table { name } | PrivilegeTarget::Sequence { name } => {
+                    Obj::Relation(name.clone())
+                }
+                PrivilegeTarget::Column { table, column } => {
+                    Obj::Column(table.clone(), column.clone())
+                }
+                PrivilegeTarget::Function { name, .. } => Obj::Function(name.clone()),
+                PrivilegeTarget::Schema { name } => Obj::Schema(name.clone()),
+                PrivilegeTarget::Type { name } => Obj::Type(name.clone()),
+            })
+        }
         Change::CreateEnum { ty } => {
             d.creates.push(Obj::Type(ty.name.clone()));
             d.needs.push(Obj::Schema(ty.name.schema.clone()));

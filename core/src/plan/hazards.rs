@@ -463,7 +463,9 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         | Change::CommentFunction { .. }
         | Change::CommentTrigger { .. }
         | Change::CreateView { .. }
-        | Change::CommentView { .. } => vec![],
+        | Change::CommentView { .. }
+        | Change::Grant { .. }
+        | Change::Revoke { .. } => vec![],
     };
     h.sort();
     h.dedup();

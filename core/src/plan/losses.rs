@@ -155,6 +155,8 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::CommentTrigger { .. }
         | Change::CreateView { .. }
         | Change::DropView { .. }
-        | Change::CommentView { .. } => None,
+        | Change::CommentView { .. }
+        | Change::Grant { .. }
+        | Change::Revoke { .. } => None,
     }
 }

@@ -27,6 +27,11 @@ pub struct PlanOptions {
     /// as `RENAME COLUMN` (see [`crate::migrate_parsed`]).
     #[serde(default)]
     pub renames: Vec<crate::rename::Rename>,
+    /// Whose privileges are compared: `None`, nobody's (the default: schemas are often
+    /// compared across environments with other roles); an empty list, every role's; else only
+    /// the roles named (`PUBLIC` for everyone). Roles are never created or dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileges: Option<Vec<String>>,
 }
 
 /// How a statement of an online plan runs.

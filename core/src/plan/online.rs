@@ -275,7 +275,9 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::CommentTrigger { .. }
         | Change::CreateView { .. }
         | Change::DropView { .. }
-        | Change::CommentView { .. } => return None,
+        | Change::CommentView { .. }
+        | Change::Grant { .. }
+        | Change::Revoke { .. } => return None,
     };
     Some(forms)
 }

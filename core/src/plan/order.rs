@@ -156,6 +156,8 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::CommentConstraint { .. }
         | Change::CommentFunction { .. }
         | Change::CommentTrigger { .. }
-        | Change::CommentView { .. } => Stage::Comments,
+        | Change::CommentView { .. }
+        | Change::Grant { .. }
+        | Change::Revoke { .. } => Stage::Comments,
     }
 }

@@ -346,6 +346,40 @@ pub(super) fn reason(c: &Change) -> String {
             opt(to),
             opt(from)
         ),
+        Change::Grant {
+            target,
+            grantee,
+            privileges,
+            with_grant_option,
+            option_only,
+        } => format!(
+            "{}: {} {} {} wanted for {}, {}",
+            target.describe(),
+            privileges.join(", "),
+            if *with_grant_option { "with the grant option" } else { "" },
+            if privileges.len() == 1 { "is" } else { "are" },
+            crate::schema::grantee_sql(grantee),
+            if *option_only { "held without it" } else { "not granted" }
+        )
+        .replace("  ", " "),
+        Change::Revoke {
+            target,
+            grantee,
+            privileges,
+            option_only,
+            ..
+        } => format!(
+            "{}: {} {} {}, {}",
+            target.describe(),
+            crate::schema::grantee_sql(grantee),
+            if *option_only { "may grant on" } else { "holds" },
+            privileges.join(", "),
+            if *option_only {
+                "which the desired schema does not allow"
+            } else {
+                "which the desired schema does not grant"
+            }
+        ),
         Change::CreateSchema {
             name,
             if_not_exists: false,

@@ -536,7 +536,9 @@ impl Ctx<'_> {
             | Change::CommentTrigger { .. }
             | Change::CreateView { .. }
             | Change::DropView { .. }
-            | Change::CommentView { .. } => return None,
+            | Change::CommentView { .. }
+            | Change::Grant { .. }
+            | Change::Revoke { .. } => return None,
         })
     }
 }

@@ -8,7 +8,8 @@ use crate::diff::Change;
 use crate::normalize::{make_object_name, serial_sequence};
 use crate::quote::{quote_ident, quote_literal};
 use crate::schema::{
-    Column, Deferrable, ForeignKey, Identity, IdentityOptions, Index, QualName, Sequence, Table,
+    grantee_sql, privileges_sql, Column, Deferrable, ForeignKey, Identity, IdentityOptions, Index,
+    QualName, Sequence, Table,
 };
 
 /// ` NOT VALID` for a constraint wanted so.
@@ -544,6 +545,40 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         }
         Change::CreateDomain { domain } => domains::create(domain),
         Change::AlterDomain { from, to } => domains::alter(from, to),
+        Change::Grant {
+            target,
+            grantee,
+            privileges,
+            with_grant_option,
+            ..
+        } => vec![format!(
+            "GRANT {} ON {} TO {}{}",
+            privileges_sql(target, privileges),
+            target.on_sql(),
+            grantee_sql(grantee),
+            if *with_grant_option {
+                " WITH GRANT OPTION"
+            } else {
+                ""
+            }
+        )],
+        Change::Revoke {
+            target,
+            grantee,
+            privileges,
+            option_only,
+            ..
+        } => vec![format!(
+            "REVOKE {}{} ON {} FROM {}",
+            if *option_only {
+                "GRANT OPTION FOR "
+            } else {
+                ""
+            },
+            privileges_sql(target, privileges),
+            target.on_sql(),
+            grantee_sql(grantee)
+        )],
         Change::DropDomain { domain, .. } => vec![domains::drop(domain)],
         Change::CreateFunction { function } => {
             on_path(&function.search_path, vec![function.definition.sql.clone()])

@@ -112,7 +112,7 @@ pub(super) fn closing(toks: &[Token], open: usize) -> Option<usize> {
 }
 
 /// Splits on commas outside brackets.
-fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
+pub(super) fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -631,6 +631,33 @@ pub(super) enum CommentTarget {
     Trigger(String, QualName),
 }
 
+/// A function's argument list at `j` as its identity (`integer, VARIADIC text[]`: the input
+/// arguments' types as PostgreSQL keeps them), or `None` when no list follows the name; and
+/// the index after it.
+pub(super) fn identity_at(
+    toks: &[Token],
+    j: usize,
+    types: Types,
+) -> Result<(Option<String>, usize), String> {
+    if !matches!(toks.get(j), Some(Token::LParen)) {
+        return Ok((None, j));
+    }
+    let close = closing(toks, j).ok_or("unbalanced brackets")?;
+    let types: Vec<String> = split_commas(&toks[j + 1..close])
+        .into_iter()
+        .map(|a| signature_argument(a, types))
+        .filter(|a| a.0 != "OUT")
+        .map(|a| {
+            if a.0 == "VARIADIC" {
+                format!("VARIADIC {}", a.2)
+            } else {
+                a.2
+            }
+        })
+        .collect();
+    Ok((Some(types.join(", ")), close + 1))
+}
+
 /// Reads `COMMENT ON FUNCTION f(types) IS …` / `COMMENT ON TRIGGER t ON table IS …`.
 pub(super) fn routine_comment(
     text: &str,
@@ -650,25 +677,8 @@ pub(super) fn routine_comment(
             j,
         )
     } else {
-        let (parts, mut j) = qualified(&toks, 3).ok_or("no function name")?;
-        let mut identity = None;
-        if matches!(toks.get(j), Some(Token::LParen)) {
-            let close = closing(&toks, j).ok_or("unbalanced brackets")?;
-            let types: Vec<String> = split_commas(&toks[j + 1..close])
-                .into_iter()
-                .map(|a| signature_argument(a, types))
-                .filter(|a| a.0 != "OUT")
-                .map(|a| {
-                    if a.0 == "VARIADIC" {
-                        format!("VARIADIC {}", a.2)
-                    } else {
-                        a.2
-                    }
-                })
-                .collect();
-            identity = Some(types.join(", "));
-            j = close + 1;
-        }
+        let (parts, j) = qualified(&toks, 3).ok_or("no function name")?;
+        let (identity, j) = identity_at(&toks, j, types)?;
         (
             CommentTarget::Function(resolve(&parts, search_path), identity),
             j,

@@ -58,9 +58,7 @@ impl Cx<'_> {
                 }
                 self.note_no_content(st, &kind, line);
             }
-            ["GRANT" | "REVOKE", ..] => {
-                self.out_of_scope(st, &kind, line, Severity::Warning);
-            }
+            ["GRANT" | "REVOKE", ..] => self.grant(st, &kind, line),
             ["ALTER", ..] if upper().contains(" OWNER TO ") => {
                 self.note_no_content(st, &format!("{kind} … OWNER TO"), line);
             }

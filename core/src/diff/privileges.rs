@@ -1,0 +1,244 @@
+//! Privileges: for each object and grantee, the privileges to grant (or to give the grant
+//! option) and to revoke (or to take the grant option from).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Change;
+use crate::schema::{Grants, PrivilegeTarget as Target, QualName, Schema};
+
+/// The objects `changes` drop to make again (or drop and the desired schema has): they come
+/// back with what a new object grants, whatever they granted before.
+fn made_again(changes: &[Change], to: &Schema) -> BTreeSet<Target> {
+    let mut out = BTreeSet::new();
+    let table = |name: &QualName| Target::Table { name: name.clone() };
+    for c in changes {
+        match c {
+            Change::DropTable { table: t } => {
+                out.insert(table(&t.name));
+                for col in &t.columns {
+                    out.insert(Target::Column {
+                        table: t.name.clone(),
+                        column: col.name.to_string(),
+                    });
+                    if col.serial {
+                        out.insert(Target::Sequence {
+                            name: crate::normalize::serial_sequence(&t.name, &col.name),
+                        });
+                    }
+                }
+            }
+            Change::RecreateTable { from, .. } => {
+                out.insert(table(&from.name));
+                for col in &from.columns {
+                    out.insert(Target::Column {
+                        table: from.name.clone(),
+                        column: col.name.to_string(),
+                    });
+                }
+            }
+            Change::DropColumn { table: t, column } => {
+                out.insert(Target::Column {
+                    table: t.clone(),
+                    column: column.name.to_string(),
+                });
+            }
+            Change::DropView { view, .. } => {
+                out.insert(table(&view.name));
+                if let Some(v) = to.views.get(&view.name) {
+                    for col in &v.columns {
+                        out.insert(Target::Column {
+                            table: view.name.clone(),
+                            column: col.clone(),
+                        });
+                    }
+                }
+            }
+            Change::DropFunction { function, .. } => {
+                out.insert(Target::Function {
+                    name: function.name.clone(),
+                    identity: function.identity.clone(),
+                });
+            }
+            Change::DropDomain { domain, .. } => {
+                out.insert(Target::Type {
+                    name: domain.name.clone(),
+                });
+            }
+            Change::DropEnum { ty } | Change::RebuildEnum { from: ty, .. } => {
+                out.insert(Target::Type {
+                    name: ty.name.clone(),
+                });
+            }
+            Change::DropSequence { seq, .. } => {
+                out.insert(Target::Sequence {
+                    name: seq.name.clone(),
+                });
+            }
+            Change::DropSchema { name } => {
+                out.insert(Target::Schema { name: name.clone() });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The grants and revokes that take `from`'s privileges to `to`'s, after `changes` (the rest
+/// of the diff, which may drop objects to make them again). An object the desired schema does
+/// not have is left alone: its privileges go with it.
+pub(crate) fn diff_privileges(from: &Schema, to: &Schema, changes: &mut Vec<Change>) {
+    if from.hidden.privileges || to.hidden.privileges {
+        return;
+    }
+    let again = made_again(changes, to);
+    let targets: BTreeSet<&Target> = from.privileges.keys().chain(to.privileges.keys()).collect();
+    for target in targets {
+        if !crate::normalize::holds(to, target) {
+            continue;
+        }
+        let current = match from.privileges.get(target) {
+            Some(g) if !again.contains(target) && crate::normalize::holds(from, target) => {
+                g.clone()
+            }
+            _ => target.default_grants(),
+        };
+        let wanted = to
+            .privileges
+            .get(target)
+            .cloned()
+            .unwrap_or_else(|| target.default_grants());
+        grantee_changes(target, &current, &wanted, changes);
+    }
+}
+
+/// What one target needs, grantee by grantee: revokes first, then grants, each list with one
+/// state of the grant option (so that each change has one inverse).
+fn grantee_changes(target: &Target, current: &Grants, wanted: &Grants, out: &mut Vec<Change>) {
+    let none = BTreeMap::new();
+    let grantees: BTreeSet<&String> = current.keys().chain(wanted.keys()).collect();
+    for grantee in grantees {
+        let have = current.get(grantee).unwrap_or(&none);
+        let want = wanted.get(grantee).unwrap_or(&none);
+        let pick = |from: &BTreeMap<String, bool>, keep: &dyn Fn(&str, bool) -> bool| {
+            from.iter()
+                .filter(|(p, o)| keep(p, **o))
+                .map(|(p, _)| p.clone())
+                .collect::<Vec<String>>()
+        };
+        // (privileges, grant, with_grant_option, option_only)
+        let lists = [
+            (
+                pick(have, &|p, o| !o && !want.contains_key(p)),
+                false,
+                false,
+                false,
+            ),
+            (
+                pick(have, &|p, o| o && !want.contains_key(p)),
+                false,
+                true,
+                false,
+            ),
+            (
+                pick(have, &|p, o| o && want.get(p) == Some(&false)),
+                false,
+                true,
+                true,
+            ),
+            (
+                pick(want, &|p, o| !o && !have.contains_key(p)),
+                true,
+                false,
+                false,
+            ),
+            (
+                pick(want, &|p, o| o && !have.contains_key(p)),
+                true,
+                true,
+                false,
+            ),
+            (
+                pick(want, &|p, o| o && have.get(p) == Some(&false)),
+                true,
+                true,
+                true,
+            ),
+        ];
+        for (privileges, grant, with_grant_option, option_only) in lists {
+            if privileges.is_empty() {
+                continue;
+            }
+            let (target, grantee) = (target.clone(), grantee.clone());
+            out.push(if grant {
+                Change::Grant {
+                    target,
+                    grantee,
+                    privileges,
+                    with_grant_option,
+                    option_only,
+                }
+            } else {
+                Change::Revoke {
+                    target,
+                    grantee,
+                    privileges,
+                    with_grant_option,
+                    option_only,
+                }
+            });
+        }
+    }
+}
+
+/// [`super::diff`] with the privileges of the roles `roles` names compared (see
+/// [`scope_privileges`]).
+pub fn diff_scoped(from: &Schema, to: &Schema, roles: Option<&[String]>) -> super::Diff {
+    if from.privileges.is_empty() && to.privileges.is_empty() {
+        return super::diff(from, to);
+    }
+    let (mut from, mut to) = (from.clone(), to.clone());
+    scope_privileges(&mut from, &mut to, roles);
+    super::diff(&from, &to)
+}
+
+/// Leaves in both schemas only the privileges a comparison covers: none when `roles` is
+/// `None`, every grantee's when it is empty, else those of the roles named (`PUBLIC` for
+/// everyone). Returns how many objects with privileges each side had that are not compared.
+pub fn scope_privileges(
+    from: &mut Schema,
+    to: &mut Schema,
+    roles: Option<&[String]>,
+) -> (usize, usize) {
+    let mut left_out = [0usize; 2];
+    for (side, schema) in [from, to].into_iter().enumerate() {
+        let before = schema.privileges.len();
+        match roles {
+            None => schema.privileges.clear(),
+            Some([]) => {}
+            Some(roles) => {
+                let mut out = 0;
+                schema.privileges.retain(|t, grants| {
+                    let default = t.default_grants();
+                    let mut dropped = false;
+                    // A role not compared holds what it holds by default on both sides.
+                    grants.retain(|g, p| {
+                        let keep = roles.contains(g);
+                        dropped |= !keep && default.get(g) != Some(p);
+                        keep
+                    });
+                    for (g, p) in default {
+                        if !roles.contains(&g) {
+                            grants.insert(g, p);
+                        }
+                    }
+                    out += usize::from(dropped);
+                    *grants != t.default_grants()
+                });
+                left_out[side] = out;
+                continue;
+            }
+        }
+        left_out[side] = before - schema.privileges.len();
+    }
+    (left_out[0], left_out[1])
+}

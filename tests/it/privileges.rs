@@ -1,0 +1,134 @@
+//! Privileges compared when asked (`--privileges[=ROLE,…]`): read from DDL, `pg_dump` and the
+//! live catalog alike, granted and revoked through `apply` (converging, verified by a fresh
+//! read), kept across a view made again, and otherwise named as not compared.
+
+use std::process::Command;
+
+use schemafix_tests::Pg;
+
+use crate::schemafix_bin;
+
+const ROLES: &[&str] = &["sf_reader", "sf_writer"];
+
+const CURRENT: &str = "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, n serial);
+CREATE VIEW active AS SELECT id, email FROM accounts;
+CREATE FUNCTION touch(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';
+GRANT SELECT, INSERT ON accounts TO sf_writer;
+GRANT SELECT ON active TO sf_reader;
+";
+
+/// The desired schema: the view retyped (so it is dropped and made again), other privileges.
+const DESIRED: &str = "CREATE TABLE accounts (id bigint PRIMARY KEY, email varchar(200), n serial);
+CREATE VIEW active AS SELECT id, email FROM accounts;
+CREATE FUNCTION touch(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';
+GRANT SELECT ON accounts TO sf_writer WITH GRANT OPTION;
+GRANT UPDATE (email) ON accounts TO sf_reader;
+GRANT SELECT ON active TO sf_reader;
+GRANT USAGE ON SEQUENCE accounts_n_seq TO sf_writer;
+REVOKE EXECUTE ON FUNCTION touch(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION touch(integer) TO sf_reader;
+GRANT USAGE ON SCHEMA public TO sf_reader;
+";
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(schemafix_bin()).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn privileges_are_compared_when_asked_and_converge() {
+    let pg = Pg::get().expect("PostgreSQL");
+    pg.ensure_roles(ROLES).expect("roles");
+    let db = pg.create_db().unwrap();
+    db.exec(CURRENT).unwrap();
+    let dir = std::env::temp_dir().join(format!("schemafix-privileges-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let desired = dir.join("desired.sql");
+    std::fs::write(&desired, DESIRED).unwrap();
+    let desired = desired.to_str().unwrap();
+    let url = db.url();
+
+    // Not asked: the verdict says what it left out.
+    let (code, out, _) = run(&["check", &url, desired]);
+    assert_eq!(code, 1, "{out}");
+    let current_file = dir.join("current.sql");
+    std::fs::write(&current_file, CURRENT).unwrap();
+    let (code, out, _) = run(&["check", &url, current_file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("not compared: 2 objects' privileges in the current schema"),
+        "{out}"
+    );
+
+    // Asked: the plan grants and revokes, and the view made again gets its grant back.
+    let (code, sql, err) = run(&["diff", &url, desired, "--privileges"]);
+    assert_eq!(code, 0, "{err}");
+    for statement in [
+        "REVOKE INSERT ON TABLE public.accounts FROM sf_writer;",
+        "GRANT SELECT ON TABLE public.accounts TO sf_writer WITH GRANT OPTION;",
+        "GRANT UPDATE (email) ON TABLE public.accounts TO sf_reader;",
+        "GRANT USAGE ON SEQUENCE public.accounts_n_seq TO sf_writer;",
+        "REVOKE ALL ON ROUTINE public.touch(integer) FROM PUBLIC;",
+        "GRANT ALL ON ROUTINE public.touch(integer) TO sf_reader;",
+        "GRANT USAGE ON SCHEMA public TO sf_reader;",
+        "GRANT SELECT ON TABLE public.active TO sf_reader;",
+    ] {
+        assert!(sql.contains(statement), "{statement} missing:\n{sql}");
+    }
+    let view_again = sql.find("CREATE VIEW").expect("the view is made again");
+    assert!(sql.find("GRANT SELECT ON TABLE public.active").unwrap() > view_again);
+
+    // Only some roles: the others' privileges are neither granted nor revoked.
+    let (_, sql, err) = run(&["diff", &url, desired, "--privileges=sf_reader"]);
+    assert!(!sql.contains("sf_writer"), "{sql}");
+    assert!(sql.contains("GRANT UPDATE (email)"), "{sql}");
+    assert!(err.contains("granted to roles not compared"), "{err}");
+
+    // Applied: verified by a fresh read of the catalog, and nothing left.
+    let (code, out, err) = run(&[
+        "apply",
+        "--db",
+        &url,
+        desired,
+        "--privileges",
+        "--allow-destructive",
+        "-y",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("verified"), "{err}");
+    let (code, out, _) = run(&["check", &url, desired, "--privileges"]);
+    assert_eq!(code, 0, "{out}");
+    let grants = db
+        .query("SELECT relacl::text FROM pg_class WHERE relname = 'active'")
+        .unwrap();
+    assert!(grants.contains("sf_reader=r/"), "{grants}");
+    // pg_dump's GRANTs read as the file's.
+    let dumped = dir.join("dumped.sql");
+    std::fs::write(&dumped, db.dump_with_privileges().unwrap()).unwrap();
+    let (code, out, _) = run(&["check", dumped.to_str().unwrap(), desired, "--privileges"]);
+    assert_eq!(code, 0, "{out}");
+
+    // The down migration restores the current privileges.
+    let (code, down, err) = run(&[
+        "diff",
+        current_file.to_str().unwrap(),
+        desired,
+        "--privileges",
+        "--allow-destructive",
+        "--down",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    db.exec_tx(&down).unwrap();
+    let (code, out, _) = run(&[
+        "check",
+        &url,
+        current_file.to_str().unwrap(),
+        "--privileges",
+    ]);
+    assert_eq!(code, 0, "{out}\n{down}");
+    std::fs::remove_dir_all(&dir).ok();
+}
