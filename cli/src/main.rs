@@ -12,7 +12,7 @@ use schemafix_cli::connect::{
 use schemafix_cli::db::{apply, read_schema, server_major, ApplyOptions, Cause, DbError, Timeouts};
 use schemafix_cli::report;
 use schemafix_core::{
-    creation_statements, file_of, migrate_parsed, parse, parse_capture, parse_sqlalchemy_files,
+    creation_statements, file_of, migrate_parsed, parse_capture, parse_in, parse_sqlalchemy_files,
     render_sqlalchemy, DiagKind, Diagnostic, Format, Migration, ModelFile, Parsed, PlanOptions,
     Rename, Revision, Schema, Severity, SourceFile,
 };
@@ -163,6 +163,10 @@ enum Command {
         /// are never created or dropped.
         #[arg(long, value_name = "ROLE,…", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "")]
         privileges: Option<Vec<String>>,
+        /// The schema a SQL file's unqualified names are in, as under `SET search_path = SCHEMA`
+        /// at its top (a session whose search path starts there, such as a role's own schema).
+        #[arg(long, value_name = "SCHEMA", default_value = "public")]
+        search_path: String,
     },
     /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -268,6 +272,10 @@ struct DiffArgs {
     /// are never created or dropped.
     #[arg(long, value_name = "ROLE,…", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "")]
     privileges: Option<Vec<String>>,
+    /// The schema a SQL file's unqualified names are in, as under `SET search_path = SCHEMA`
+    /// at its top (a session whose search path starts there, such as a role's own schema).
+    #[arg(long, value_name = "SCHEMA", default_value = "public")]
+    search_path: String,
     #[command(flatten)]
     timeouts: TimeoutArgs,
     /// Override FROM's format detection (sql, psql, sqlalchemy).
@@ -493,6 +501,7 @@ fn load_desired(
     python: &PythonArgs,
     pg_version: Option<u32>,
     timeouts: &Timeouts,
+    schema: &str,
 ) -> Result<Side, Failure> {
     if python.python.is_some() {
         return load_models(arg, python, pg_version);
@@ -502,7 +511,7 @@ fn load_desired(
         models.extend(python.more_models.iter().cloned());
         return load_static_models(&models);
     }
-    load(arg, format, timeouts)
+    load(arg, format, timeouts, schema)
 }
 
 /// Several model files, or package directories, read statically as one model.
@@ -546,7 +555,13 @@ fn load_static_models(models: &[String]) -> Result<Side, Failure> {
     })
 }
 
-fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side, Failure> {
+/// Reads one side: a database, or a file whose SQL runs under the search path `schema`.
+fn load(
+    arg: &str,
+    format: &Option<String>,
+    timeouts: &Timeouts,
+    schema: &str,
+) -> Result<Side, Failure> {
     if is_url(arg) || (is_conninfo(arg) && !std::path::Path::new(arg).exists()) {
         let spec = ConnSpec::from_env(Some(arg)).map_err(|e| bad_input(e.0))?;
         let (parsed, version) = read_schema(&spec, timeouts).map_err(db_failure)?;
@@ -561,7 +576,7 @@ fn load(arg: &str, format: &Option<String>, timeouts: &Timeouts) -> Result<Side,
         });
     }
     let text = read_text(arg)?;
-    let (format, parsed) = parse(&text, format_arg(format)?);
+    let (format, parsed) = parse_in(&text, format_arg(format)?, schema);
     Ok(Side {
         name: redact(arg),
         text: Some(text),
@@ -609,15 +624,30 @@ fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
     let timeouts = args.timeouts.get();
     let (from, to) = if args.python.python.is_some() {
         // Models run for the server being migrated: FROM is read first.
-        let from = load(&args.from, &args.from_format, &timeouts)?;
+        let from = load(&args.from, &args.from_format, &timeouts, &args.search_path)?;
         let version = args.pg_version.or(from.pg_version);
-        let to = load_desired(&args.to, &args.to_format, &args.python, version, &timeouts);
+        let to = load_desired(
+            &args.to,
+            &args.to_format,
+            &args.python,
+            version,
+            &timeouts,
+            &args.search_path,
+        );
         (Ok(from), to)
     } else {
         std::thread::scope(|s| {
-            let to =
-                s.spawn(|| load_desired(&args.to, &args.to_format, &args.python, None, &timeouts));
-            let from = load(&args.from, &args.from_format, &timeouts);
+            let to = s.spawn(|| {
+                load_desired(
+                    &args.to,
+                    &args.to_format,
+                    &args.python,
+                    None,
+                    &timeouts,
+                    &args.search_path,
+                )
+            });
+            let from = load(&args.from, &args.from_format, &timeouts, &args.search_path);
             (
                 from,
                 to.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
@@ -736,6 +766,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             online,
             renames,
             privileges,
+            search_path,
         } => {
             let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| bad_input(e.0))?;
             // Models run for the server they are applied to.
@@ -752,6 +783,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     lock: lock_timeout,
                     statement: statement_timeout,
                 },
+                &search_path,
             )?;
             print_diagnostics(&desired, &desired.parsed.diagnostics);
             if desired.parsed.has_errors() {
@@ -797,7 +829,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
             input_format,
         } => {
-            let side = load_desired(&source, &input_format, &python, None, &timeouts.get())?;
+            let side = load_desired(
+                &source,
+                &input_format,
+                &python,
+                None,
+                &timeouts.get(),
+                "public",
+            )?;
             print_diagnostics(&side, &side.parsed.diagnostics);
             if side.parsed.has_errors() {
                 return Err(bad_input("the input has errors".into()));

@@ -297,7 +297,8 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         sql: concat!(
             "SELECT o.kind, o.target, o.col, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE ",
             "pg_catalog.quote_ident(r.rolname) END, a.privilege_type, ",
-            "CASE WHEN a.is_grantable THEN 't' ELSE 'f' END FROM (",
+            "CASE WHEN a.is_grantable THEN 't' ELSE 'f' END, ",
+            "pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(o.owner)) FROM (",
             "SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind, ",
             "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS target, ",
             "NULL::text AS col, c.relacl AS acl, c.relowner AS owner ",
@@ -328,8 +329,9 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             " AND ",
             not_extension_member!("pg_catalog.pg_type", "t.oid"),
             // A schema as initdb made it (`public`) is as a file's schema starts out.
-            " UNION ALL SELECT 'SCHEMA', pg_catalog.quote_ident(n.nspname), NULL, n.nspacl, n.nspowner ",
-            "FROM pg_catalog.pg_namespace n WHERE n.nspacl IS NOT NULL AND ",
+            " UNION ALL SELECT 'SCHEMA', pg_catalog.quote_ident(n.nspname), NULL, ",
+            "COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner)), n.nspowner ",
+            "FROM pg_catalog.pg_namespace n WHERE (n.nspacl IS NOT NULL OR n.nspname = 'public') AND ",
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_namespace", "n.oid"),
@@ -380,6 +382,8 @@ pub fn decode_catalog(results: &[Vec<Row>]) -> Parsed {
         },
         Ok(w) => {
             let (mut schema, mut diagnostics) = apply_ddl(Schema::default(), &w.ddl);
+            // The owners written for the privileges' sake are no news.
+            diagnostics.retain(|d| d.kind != DiagKind::NoSchemaContent);
             for d in &mut diagnostics {
                 let what = w
                     .origin
@@ -995,15 +999,21 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
         );
     }
 
-    // Privileges as pg_dump writes them: what PUBLIC holds by default taken away, then each
-    // grant to another role than the owner.
+    // Privileges as pg_dump writes them: the owner, what PUBLIC holds by default taken away,
+    // then each grant to another role than the owner.
     let mut last = None;
     for r in privileges {
         let (kind, target) = (req(r, 0)?, req(r, 1)?);
         let what = format!("privileges on {} {target}", kind.to_lowercase());
         let column = col(r, 2)?;
         if last != Some((kind, target)) {
-            w.push(&what, format!("REVOKE ALL ON {kind} {target} FROM PUBLIC"));
+            w.push(
+                &what,
+                format!("ALTER {kind} {target} OWNER TO {}", req(r, 6)?),
+            );
+            if column.is_none() {
+                w.push(&what, format!("REVOKE ALL ON {kind} {target} FROM PUBLIC"));
+            }
             last = Some((kind, target));
         }
         if let Some(grantee) = col(r, 3)? {

@@ -561,6 +561,35 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
     let whole = desired.scope == crate::schema::Scope::Whole
         && current.scope == crate::schema::Scope::Whole;
     crate::diff::dependants(desired, current, whole, &mut changes);
+    // A view, function or trigger whose drop the up migration held back is still there: it
+    // is not created again.
+    let held = |c: &Change| {
+        up.skipped.iter().any(|s| match (&s.change, c) {
+            (
+                Change::DropView { view: a, .. },
+                Change::CreateView {
+                    view: b,
+                    recreated: None,
+                },
+            ) => a.name == b.name,
+            (Change::DropView { view, .. }, Change::CommentView { name, .. }) => view.name == *name,
+            (
+                Change::DropFunction { function: a, .. },
+                Change::CreateFunction { function: b }
+                | Change::CommentFunction { function: b, .. },
+            ) => a.signature() == b.signature(),
+            (
+                Change::DropTrigger { trigger: a, .. },
+                Change::CreateTrigger {
+                    trigger: b,
+                    recreated: false,
+                }
+                | Change::CommentTrigger { trigger: b, .. },
+            ) => a.table == b.table && a.name == b.name,
+            _ => false,
+        })
+    };
+    changes.retain(|c| !held(c));
     // Privileges likewise: an object the down migration makes again gets its grants back.
     crate::diff::privileges::diff_privileges(desired, current, &mut changes);
     // Confirmed renames are undone last, latest first: every other undo step names tables and
@@ -630,6 +659,24 @@ mod tests {
 
     fn schema(sql: &str) -> Schema {
         parse(sql, None).1.schema
+    }
+
+    #[test]
+    fn what_the_up_plan_held_back_is_not_made_again_by_the_down_plan() {
+        let old = schema(
+            "CREATE TABLE t (id int, a text); CREATE VIEW v AS SELECT id FROM t;\n\
+             CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';",
+        );
+        let new = schema("CREATE TABLE t (id int, a text, b int);");
+        let up = plan(&diff(&old, &new), &PlanOptions::default());
+        assert_eq!(up.skipped.len(), 2, "{:#?}", up.skipped);
+        let sql = render_sql(&down_plan(&up, &old, &new));
+        assert!(sql.contains("DROP COLUMN b"), "{sql}");
+        // The view and the function were never dropped: the down plan leaves them be.
+        assert!(
+            !sql.contains("CREATE VIEW") && !sql.contains("CREATE FUNCTION"),
+            "{sql}"
+        );
     }
 
     #[test]

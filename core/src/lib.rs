@@ -34,8 +34,8 @@ pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
 pub use diff::{
-    conversion, diff, diff_scoped, online_swaps, scope_privileges, Change, Conversion, Diff, Swap,
-    Using,
+    conversion, diff, diff_scoped, forget_owner_grants, online_swaps, scope_privileges, Change,
+    Conversion, Diff, Swap, Using,
 };
 pub use error::{not_compared, DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
@@ -58,7 +58,7 @@ pub use schema::{
 pub use source::capture::{parse_capture, CAPTURE_HELPER};
 pub use source::detect::{detect, Format};
 pub use source::{
-    file_of, module_name, parse, parse_sqlalchemy_files, ModelFile, Parsed, SourceFile,
+    file_of, module_name, parse, parse_in, parse_sqlalchemy_files, ModelFile, Parsed, SourceFile,
 };
 pub use sql::step_sql;
 pub use verify::{batches, outcome, script, Batch, Outcome, Script, ScriptStatement};

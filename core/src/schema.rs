@@ -17,7 +17,9 @@ mod privilege;
 mod type_name;
 pub use domain::Domain;
 pub use expr::Expr;
-pub use privilege::{grantee_sql, privileges_sql, Grants, Target as PrivilegeTarget, PUBLIC};
+pub use privilege::{
+    grantee_sql, privileges_sql, Grants, Owners, Target as PrivilegeTarget, PUBLIC,
+};
 pub use type_name::TypeName;
 
 /// A byte range in the source text plus the 1-based line and column of its start.
@@ -127,6 +129,9 @@ pub struct Schema {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub privileges: BTreeMap<PrivilegeTarget, Grants>,
+    /// Owners, where the source says (never compared, see [`Owners`]).
+    #[serde(skip)]
+    pub owners: Owners,
     /// Types and sequences the source names without showing their definition (a psql paste
     /// shows an enum or domain only as a column's type, a sequence only in `nextval`), and views
     /// it defines in a way schemafix cannot read. They are known to exist, so they are never

@@ -164,3 +164,47 @@ fn no_drift_names_what_was_not_compared() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_search_path_puts_a_files_unqualified_names_in_its_schema() {
+    let pg = schemafix_tests::Pg::get().expect("PostgreSQL");
+    let db = pg.create_db().unwrap();
+    db.exec("CREATE SCHEMA app; CREATE TABLE app.items (id integer);")
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("schemafix-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("items.sql");
+    std::fs::write(&file, "CREATE TABLE items (id integer, name text);\n").unwrap();
+    let file = file.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(schemafix_bin()).args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Read in `public`, the file wants a new table there; read under `app`, one column.
+    let (_, sql) = run(&["diff", &db.url(), file]);
+    assert!(sql.contains("CREATE TABLE items ("), "{sql}");
+    let (_, sql) = run(&["diff", &db.url(), file, "--search-path", "app"]);
+    assert_eq!(
+        sql.lines()
+            .filter(|l| !l.starts_with("--"))
+            .collect::<Vec<_>>(),
+        ["ALTER TABLE app.items ADD COLUMN name text;"],
+        "{sql}"
+    );
+    let (code, out) = run(&[
+        "apply",
+        "--db",
+        &db.url(),
+        file,
+        "--search-path",
+        "app",
+        "-y",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(&["check", &db.url(), file, "--search-path", "app"]);
+    assert_eq!(code, Some(0), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -42,6 +42,8 @@ fn a_production_shaped_drift_converges_every_way() {
             excluded: None,
             prereq: String::new(),
             privileges: None,
+            no_drop: false,
+            search_path: None,
         };
         let result = run_case(pg, &case);
         for (check, o) in result.checks() {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use schemafix_core::{
-    diff_scoped, parse, plan, quote_ident, render_sql, Format, Parsed, PlanOptions, QualName,
+    diff_scoped, parse_in, plan, quote_ident, render_sql, Format, Parsed, PlanOptions, QualName,
     Schema, Severity, CATALOG_QUERIES,
 };
 
@@ -36,16 +36,9 @@ pub const IN_SCOPE: &[&str] = &[
 const OUT_OF_SCOPE: &[&str] = &["privilege", "rename_annotation"];
 
 /// Case flags that change what "converged" means (sqldef's safe modes, other dialects);
-/// `managed_roles` is schemafix's `--privileges=ROLE,…`.
-const SPECIAL_FLAGS: &[&str] = &[
-    "enable_drop",
-    "manage",
-    "user",
-    "offline",
-    "flavor",
-    "error",
-    "config",
-];
+/// `managed_roles` is schemafix's `--privileges=ROLE,…`, and `enable_drop: false` (sqldef's
+/// no-drop mode) is schemafix's default mode (see `Case::no_drop`).
+const SPECIAL_FLAGS: &[&str] = &["manage", "offline", "flavor", "error", "config"];
 
 /// Roles the corpora refer to (conformance README).
 pub const ROLES: &[&str] = &[
@@ -104,6 +97,13 @@ pub struct Case {
     pub prereq: String,
     /// Whose privileges are compared (`PlanOptions::privileges`): sqldef's `managed_roles`.
     pub privileges: Option<Vec<String>>,
+    /// sqldef's no-drop mode (`enable_drop: false`): *forward* runs schemafix's default plan,
+    /// destructive steps held back, and what is left between the result and *desired* must be
+    /// exactly what the plan held back.
+    pub no_drop: bool,
+    /// The schema the case's SQL runs in (sqldef's `user` cases: a role whose search path is
+    /// its own schema, `foo`), made by the prerequisites; schemafix's `--search-path`.
+    pub search_path: Option<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -114,6 +114,8 @@ struct SqldefCase {
     desired: Option<String>,
     #[serde(default)]
     managed_roles: Option<Vec<String>>,
+    #[serde(default)]
+    enable_drop: Option<bool>,
 }
 
 /// Does a case list the roles whose privileges it manages (`managed_roles`)?
@@ -186,11 +188,15 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
             .filter(|c| !(*c == "privilege" && c_managed(&flags)))
             .collect();
         let st = status.get(name).cloned().unwrap_or_default();
+        // sqldef runs a `user` case as a role whose search path is its schema `foo`: here the
+        // prerequisites make the schema and each side runs under `SET search_path = foo`.
+        let as_user = flags.iter().any(|f| f == "user");
+        let search_path = as_user.then(|| "foo".to_string());
         let excluded = if kind == "error" {
             Some("expects an error".to_string())
         } else if !special.is_empty() {
             Some(format!("special mode: {}", special.join(",")))
-        } else if st != "OK" {
+        } else if st != "OK" && !(as_user && st == "SKIP(user)") {
             Some(format!("does not load on PostgreSQL 15 ({st})"))
         } else if !out_cats.is_empty() {
             Some(format!("out of scope: {}", out_cats.join(",")))
@@ -206,8 +212,14 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
             current: c.current.clone().unwrap_or_default(),
             desired: c.desired.clone().unwrap_or_default(),
             excluded,
-            prereq: String::new(),
+            prereq: if as_user {
+                "CREATE SCHEMA foo;".to_string()
+            } else {
+                String::new()
+            },
             privileges,
+            no_drop: c.enable_drop == Some(false),
+            search_path: search_path.clone(),
         });
     }
     Ok(out)
@@ -238,6 +250,8 @@ pub fn migra_cases(shared: &Path) -> Result<Vec<Case>> {
             excluded,
             prereq: String::new(),
             privileges: None,
+            no_drop: false,
+            search_path: None,
         });
     }
     Ok(out)
@@ -280,6 +294,8 @@ pub fn realworld_cases(shared: &Path) -> Result<Vec<Case>> {
             excluded,
             prereq: read("prereq.sql").unwrap_or_default(),
             privileges: None,
+            no_drop: false,
+            search_path: None,
         });
     }
     Ok(out)
@@ -357,15 +373,19 @@ impl CaseResult {
     }
 }
 
-fn parse_side(text: &str) -> Result<Schema> {
-    parse_as(text, Format::Sql)
+fn parse_side(text: &str, cmp: Cmp) -> Result<Schema> {
+    parse_in_schema(text, Format::Sql, cmp.schema)
 }
 
 fn parse_as(text: &str, format: Format) -> Result<Schema> {
-    if text.trim().is_empty() {
+    parse_in_schema(text, format, "public")
+}
+
+fn parse_in_schema(text: &str, format: Format, schema: &str) -> Result<Schema> {
+    if text.trim().is_empty() && schema == "public" {
         return Ok(Schema::default());
     }
-    let (_, p): (Format, Parsed) = parse(text, Some(format));
+    let (_, p): (Format, Parsed) = parse_in(text, Some(format), schema);
     if let Some(e) = p.diagnostics.iter().find(|d| d.severity == Severity::Error) {
         anyhow::bail!(
             "parse error at {}:{}: {}",
@@ -377,13 +397,28 @@ fn parse_as(text: &str, format: Format) -> Result<Schema> {
     Ok(p.schema)
 }
 
-/// Whose privileges a case compares (`Case::privileges`).
-type Roles<'a> = Option<&'a [String]>;
+/// How a case compares: whose privileges (`Case::privileges`), and the schema its SQL's
+/// unqualified names are in (`Case::search_path`).
+#[derive(Clone, Copy)]
+pub struct Cmp<'a> {
+    roles: Option<&'a [String]>,
+    schema: &'a str,
+}
+
+impl<'a> Cmp<'a> {
+    /// How `case` compares.
+    pub fn of(case: &'a Case) -> Self {
+        Cmp {
+            roles: case.privileges.as_deref(),
+            schema: case.search_path.as_deref().unwrap_or("public"),
+        }
+    }
+}
 
 /// The plan from `from` to `to`, destructive steps allowed, comparing `roles`' privileges.
-fn full_plan(from: &Schema, to: &Schema, roles: Roles) -> schemafix_core::Plan {
+fn full_plan(from: &Schema, to: &Schema, cmp: Cmp) -> schemafix_core::Plan {
     plan(
-        &diff_scoped(from, to, roles),
+        &diff_scoped(from, to, cmp.roles),
         &PlanOptions {
             allow_destructive: true,
             ..Default::default()
@@ -392,8 +427,8 @@ fn full_plan(from: &Schema, to: &Schema, roles: Roles) -> schemafix_core::Plan {
 }
 
 /// [`full_plan`] in online mode, for the test server's version.
-fn online_plan(from: &Schema, to: &Schema, roles: Roles) -> schemafix_core::Plan {
-    let mut d = diff_scoped(from, to, roles);
+fn online_plan(from: &Schema, to: &Schema, cmp: Cmp) -> schemafix_core::Plan {
+    let mut d = diff_scoped(from, to, cmp.roles);
     schemafix_core::online_swaps(&mut d, from, to);
     plan(
         &d,
@@ -407,8 +442,8 @@ fn online_plan(from: &Schema, to: &Schema, roles: Roles) -> schemafix_core::Plan
 }
 
 /// squawk on the default-mode plan from `from` to `to`.
-fn squawk_default(from: &str, to: &str, roles: Roles) -> Result<()> {
-    let p = full_plan(&parse_side(from)?, &parse_side(to)?, roles);
+fn squawk_default(from: &str, to: &str, cmp: Cmp) -> Result<()> {
+    let p = full_plan(&parse_side(from, cmp)?, &parse_side(to, cmp)?, cmp);
     crate::squawk::check(&p, &render_sql(&p)).map(|_| ())
 }
 
@@ -420,47 +455,47 @@ fn converge_online(
     from: &str,
     to: &str,
     want: &[String],
-    roles: Roles,
+    cmp: Cmp,
 ) -> Result<Vec<crate::squawk::Unavoidable>> {
-    let p = online_plan(&parse_side(from)?, &parse_side(to)?, roles);
+    let p = online_plan(&parse_side(from, cmp)?, &parse_side(to, cmp)?, cmp);
     let sql = render_sql(&p);
     if !sql.trim().is_empty() {
         db.exec(&sql)
             .map_err(|e| anyhow::anyhow!("applying our online SQL failed: {e}"))?;
     }
-    let got = catalog_of(db, roles)?;
+    let got = catalog_of(db, cmp)?;
     same_catalog(&got, want)?;
     expect_no_changes(
         &db.dump_with_privileges()?,
         to,
         "re-diff after the online migration",
-        roles,
+        cmp,
     )?;
     crate::squawk::check(&p, &sql)
 }
 
 /// The migration SQL from `from` to `to` (destructive steps allowed).
-pub fn migration_sql(from: &str, to: &str, roles: Roles) -> Result<String> {
+pub fn migration_sql(from: &str, to: &str, cmp: Cmp) -> Result<String> {
     Ok(render_sql(&full_plan(
-        &parse_side(from)?,
-        &parse_side(to)?,
-        roles,
+        &parse_side(from, cmp)?,
+        &parse_side(to, cmp)?,
+        cmp,
     )))
 }
 
 /// Fails when diffing `from` against `to` finds anything to change.
-pub fn expect_no_changes(from: &str, to: &str, what: &str, roles: Roles) -> Result<()> {
+pub fn expect_no_changes(from: &str, to: &str, what: &str, cmp: Cmp) -> Result<()> {
     expect_empty(
-        &full_plan(&parse_side(from)?, &parse_side(to)?, roles),
+        &full_plan(&parse_side(from, cmp)?, &parse_side(to, cmp)?, cmp),
         what,
     )
 }
 
 /// What `db` holds as the harness compares it: its normalized `pg_dump` (without privileges),
 /// then the privileges of the roles compared, one line each as core's catalog query reads them.
-pub fn catalog_of(db: &crate::Db, roles: Roles) -> Result<Vec<String>> {
+pub fn catalog_of(db: &crate::Db, cmp: Cmp) -> Result<Vec<String>> {
     let mut lines = normalize_dump(&db.dump()?);
-    if let Some(roles) = roles {
+    if let Some(roles) = cmp.roles {
         let query = CATALOG_QUERIES
             .iter()
             .find(|q| q.name == "privileges")
@@ -504,7 +539,11 @@ fn load(db: &crate::Db, case: &Case, sql: &str, side: &str) -> Result<()> {
             .with_context(|| format!("prerequisites of {side}"))?;
     }
     if !sql.trim().is_empty() {
-        db.exec(sql).with_context(|| format!("setup of {side}"))?;
+        let sql = match &case.search_path {
+            Some(schema) => format!("SET search_path = {};\n{sql}", quote_ident(schema)),
+            None => sql.to_string(),
+        };
+        db.exec(&sql).with_context(|| format!("setup of {side}"))?;
     }
     Ok(())
 }
@@ -516,17 +555,24 @@ fn round_trip_down(
     from: &str,
     to: &str,
     want: &[String],
-    roles: Roles,
+    cmp: Cmp,
+    allow_destructive: bool,
 ) -> Result<()> {
-    let (mut from, mut to) = (parse_side(from)?, parse_side(to)?);
-    schemafix_core::scope_privileges(&mut from, &mut to, roles);
-    let up = full_plan(&from, &to, roles);
+    let (mut from, mut to) = (parse_side(from, cmp)?, parse_side(to, cmp)?);
+    schemafix_core::scope_privileges(&mut from, &mut to, cmp.roles);
+    let up = plan(
+        &diff_scoped(&from, &to, cmp.roles),
+        &PlanOptions {
+            allow_destructive,
+            ..Default::default()
+        },
+    );
     let sql = render_sql(&schemafix_core::down_plan(&up, &from, &to));
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)
             .map_err(|e| anyhow::anyhow!("applying the down SQL failed: {e}"))?;
     }
-    let got = catalog_of(db, roles)?;
+    let got = catalog_of(db, cmp)?;
     same_catalog(&got, want).context("after down")
 }
 
@@ -544,7 +590,7 @@ pub fn introspect(db: &crate::Db) -> Result<Parsed> {
 }
 
 /// Fails, saying how, unless introspect(`db`) == parse(`ddl`).
-pub fn catalog_matches(db: &crate::Db, ddl: &str, side: &str) -> Result<()> {
+pub fn catalog_matches(db: &crate::Db, ddl: &str, side: &str, cmp: Cmp) -> Result<()> {
     let live = introspect(db)?;
     if let Some(e) = live
         .diagnostics
@@ -553,11 +599,20 @@ pub fn catalog_matches(db: &crate::Db, ddl: &str, side: &str) -> Result<()> {
     {
         anyhow::bail!("introspect({side}): {}", e.message);
     }
-    let parsed = parse_side(ddl)?;
+    let mut parsed = parse_side(ddl, cmp)?;
+    // A grant to an object's owner is no grant: the catalog cannot show it.
+    schemafix_core::forget_owner_grants(&mut parsed, &live.schema.owners);
     if live.schema == parsed {
         return Ok(());
     }
-    let p = full_plan(&parsed, &live.schema, Some(&[]));
+    let p = full_plan(
+        &parsed,
+        &live.schema,
+        Cmp {
+            roles: Some(&[]),
+            ..cmp
+        },
+    );
     let steps: Vec<String> = p
         .steps
         .iter()
@@ -642,20 +697,60 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) ->
     }
 }
 
+/// sqldef's no-drop mode: `db` (holding `from`) migrated by the default plan, destructive steps
+/// held back; what is left from it to `to` must be exactly what that plan held back, and
+/// `want` reached when it held nothing back.
+fn converge_default(db: &crate::Db, from: &str, to: &str, want: &[String], cmp: Cmp) -> Result<()> {
+    let p = plan(
+        &diff_scoped(&parse_side(from, cmp)?, &parse_side(to, cmp)?, cmp.roles),
+        &PlanOptions::default(),
+    );
+    let sql = render_sql(&p);
+    if !sql.trim().is_empty() {
+        db.exec_tx(&sql)
+            .map_err(|e| anyhow::anyhow!("applying our default-mode SQL failed: {e}"))?;
+    }
+    let left = full_plan(
+        &parse_side(&db.dump_with_privileges()?, cmp)?,
+        &parse_side(to, cmp)?,
+        cmp,
+    );
+    let held: Vec<&schemafix_core::Change> = p.skipped.iter().map(|s| &s.change).collect();
+    let kinds = |steps: &[schemafix_core::Step]| {
+        let mut k: Vec<String> = steps
+            .iter()
+            .map(|s| format!("{}: {}", s.id, s.reason))
+            .collect();
+        k.sort();
+        k
+    };
+    if left.steps.iter().any(|s| !held.contains(&&s.change)) || left.steps.len() != held.len() {
+        anyhow::bail!(
+            "after the default plan, left {:?}; held back {:?}",
+            kinds(&left.steps),
+            kinds(&p.skipped)
+        );
+    }
+    if held.is_empty() {
+        same_catalog(&catalog_of(db, cmp)?, want)?;
+    }
+    Ok(())
+}
+
 /// One direction: migrate `db` (holding `from`) to `to`, whose reference dump is `want`.
-fn converge(db: &crate::Db, from: &str, to: &str, want: &[String], roles: Roles) -> Result<()> {
-    let sql = migration_sql(from, to, roles)?;
+fn converge(db: &crate::Db, from: &str, to: &str, want: &[String], cmp: Cmp) -> Result<()> {
+    let sql = migration_sql(from, to, cmp)?;
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)
             .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
     }
-    let got = catalog_of(db, roles)?;
+    let got = catalog_of(db, cmp)?;
     same_catalog(&got, want)?;
     expect_no_changes(
         &db.dump_with_privileges()?,
         to,
         "re-diff after migration",
-        roles,
+        cmp,
     )
 }
 
@@ -677,24 +772,31 @@ pub fn psql_capture(db: &crate::Db, tables: &[QualName]) -> Result<String> {
 /// Psql mode: a fresh database holding `current`, migrated from its live `\d+` paste to
 /// `desired`, must reach `want`; a new paste of it then diffs empty.
 fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
-    let to = parse_side(&case.desired)?;
-    let mut names: Vec<QualName> = parse_side(&case.current)?.tables.into_keys().collect();
+    let to = parse_side(&case.desired, Cmp::of(case))?;
+    let mut names: Vec<QualName> = parse_side(&case.current, Cmp::of(case))?
+        .tables
+        .into_keys()
+        .collect();
     names.extend(to.tables.keys().cloned());
     names.sort();
     names.dedup();
     let db = pg.create_db()?;
     load(&db, case, &case.current, "current")?;
     let paste = psql_capture(&db, &names)?;
-    let sql = render_sql(&full_plan(&parse_as(&paste, Format::Psql)?, &to, None));
+    let sql = render_sql(&full_plan(
+        &parse_as(&paste, Format::Psql)?,
+        &to,
+        Cmp::of(case),
+    ));
     if !sql.trim().is_empty() {
         db.exec_tx(&sql)
             .map_err(|e| anyhow::anyhow!("applying our SQL failed: {e}"))?;
     }
-    let got = catalog_of(&db, case.privileges.as_deref())?;
+    let got = catalog_of(&db, Cmp::of(case))?;
     same_catalog(&got, want)?;
     let again = psql_capture(&db, &names)?;
     expect_empty(
-        &full_plan(&parse_as(&again, Format::Psql)?, &to, None),
+        &full_plan(&parse_as(&again, Format::Psql)?, &to, Cmp::of(case)),
         "re-diff of the new paste",
     )?;
     Ok(())
@@ -706,8 +808,8 @@ fn converge_psql(pg: &'static Pg, case: &Case, want: &[String]) -> Result<()> {
 /// row security and policies, which a paste's footers show, are not read from one yet.
 fn psql_blind_spot(case: &Case) -> Option<String> {
     let (a, b) = (
-        parse_side(&case.current).ok()?,
-        parse_side(&case.desired).ok()?,
+        parse_side(&case.current, Cmp::of(case)).ok()?,
+        parse_side(&case.desired, Cmp::of(case)).ok()?,
     );
     let security = |s: &Schema| {
         s.tables
@@ -775,7 +877,7 @@ fn psql_blind_spot(case: &Case) -> Option<String> {
 
 /// Runs one case on the server.
 pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
-    let roles = case.privileges.as_deref();
+    let cmp = Cmp::of(case);
     let mut result = CaseResult {
         case: case.clone(),
         forward: Outcome::Fail("not run".into()),
@@ -795,8 +897,8 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         load(&a, case, &case.current, "current")?;
         load(&b, case, &case.desired, "desired")?;
         load(&c, case, &case.current, "current")?;
-        let da = catalog_of(&a, roles)?;
-        let db = catalog_of(&b, roles)?;
+        let da = catalog_of(&a, cmp)?;
+        let db = catalog_of(&b, cmp)?;
         Ok((a, b, c, da, db))
     })();
     let (a, b, c, dump_a, dump_b) = match setup {
@@ -815,7 +917,10 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         }
     };
     result.self_diff = Outcome::of((|| {
-        let all = Some(&[][..]);
+        let all = Cmp {
+            roles: Some(&[]),
+            ..cmp
+        };
         expect_no_changes(&case.current, &case.current, "diff(current, current)", all)?;
         expect_no_changes(&case.desired, &case.desired, "diff(desired, desired)", all)?;
         let (current, desired) = (a.dump_with_privileges()?, b.dump_with_privileges()?);
@@ -833,27 +938,32 @@ pub fn run_case(pg: &'static Pg, case: &Case) -> CaseResult {
         )
     })());
     result.introspect = Outcome::of((|| {
-        catalog_matches(&a, &case.current, "current")?;
-        catalog_matches(&b, &case.desired, "desired")
+        catalog_matches(&a, &case.current, "current", cmp)?;
+        catalog_matches(&b, &case.desired, "desired", cmp)
     })());
-    result.forward = Outcome::of(converge(&a, &case.current, &case.desired, &dump_b, roles));
+    result.forward = Outcome::of(if case.no_drop {
+        converge_default(&a, &case.current, &case.desired, &dump_b, cmp)
+    } else {
+        converge(&a, &case.current, &case.desired, &dump_b, cmp)
+    });
     result.down = if result.forward.passed() {
         Outcome::of(round_trip_down(
             &a,
             &case.current,
             &case.desired,
             &dump_a,
-            roles,
+            cmp,
+            !case.no_drop,
         ))
     } else {
         Outcome::Fail("the up migration did not converge".into())
     };
-    result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a, roles));
+    result.reverse = Outcome::of(converge(&b, &case.desired, &case.current, &dump_a, cmp));
     result.online = Outcome::of(
-        converge_online(&c, &case.current, &case.desired, &dump_b, roles)
+        converge_online(&c, &case.current, &case.desired, &dump_b, cmp)
             .map(|found| result.online_unavoidable = found),
     );
-    result.squawk = Outcome::of(squawk_default(&case.current, &case.desired, roles));
+    result.squawk = Outcome::of(squawk_default(&case.current, &case.desired, cmp));
     result.psql_forward = match psql_blind_spot(case) {
         Some(why) => Outcome::NotApplicable(why),
         None => Outcome::of(converge_psql(pg, case, &dump_b)),
@@ -871,7 +981,10 @@ pub fn self_diff_only(pg: &'static Pg, case: &Case) -> Outcome {
         load(&b, case, &case.desired, "desired")?;
         Ok((a.dump_with_privileges()?, b.dump_with_privileges()?))
     })();
-    let all = Some(&[][..]);
+    let all = Cmp {
+        roles: Some(&[]),
+        ..Cmp::of(case)
+    };
     match loaded {
         Err(e) => Outcome::NotApplicable(format!("does not load: {e:#}").replace('\n', " ")),
         Ok((dump_a, dump_b)) => Outcome::of((|| {
@@ -1028,6 +1141,12 @@ pub fn report(results: &[CaseResult]) -> String {
          The *realworld* corpus is `../shared/realworld/pgdump/`: real projects' `structure.sql` and `pg_dump` files, each drift\n\
          pair run old → new (*reverse*: new → old), and a file without a pair against itself; each side is loaded after its\n\
          `prereq.sql`. *psql-forward* there pastes `\\d+` of every table of both files.\n\n\
+         A sqldef case with `managed_roles` compares those roles' privileges (`--privileges=ROLE,…`; none for an empty list),\n\
+         beside `pg_dump` as the catalog's privilege rows, and its self-diff reads `pg_dump`'s `GRANT`s; a case in sqldef's no-drop\n\
+         mode (`enable_drop: false`) runs *forward* in schemafix's default mode: what is left between the result and *desired* must\n\
+         be exactly the destructive steps the plan held back (sqldef also skips what loses no data, such as a `DROP INDEX` or a\n\
+         `REVOKE`, which schemafix runs), and *down* undoes that plan. A case sqldef runs as a `user` whose search path is\n\
+         its own schema runs each side under `SET search_path = foo` and reads it so (`--search-path foo`).\n\n\
          | corpus | category | forward | reverse | self-diff | psql-forward | introspect | down | online | squawk |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let keys: BTreeSet<(String, String)> =

@@ -22,7 +22,7 @@ pub(crate) mod views;
 pub use columns::online_swaps;
 pub use convert::{conversion, Conversion, Using};
 pub use domains::{alterations, Alteration};
-pub use privileges::{diff_scoped, scope_privileges};
+pub use privileges::{diff_scoped, forget_owner_grants, scope_privileges};
 
 use std::collections::BTreeSet;
 

@@ -96,17 +96,22 @@ pub(crate) fn diff_privileges(from: &Schema, to: &Schema, changes: &mut Vec<Chan
         if !crate::normalize::holds(to, target) {
             continue;
         }
-        let current = match from.privileges.get(target) {
+        let mut current = match from.privileges.get(target) {
             Some(g) if !again.contains(target) && crate::normalize::holds(from, target) => {
                 g.clone()
             }
             _ => target.default_grants(),
         };
-        let wanted = to
+        let mut wanted = to
             .privileges
             .get(target)
             .cloned()
             .unwrap_or_else(|| target.default_grants());
+        // The owner's own privileges are not granted: what a side grants its owner is nothing.
+        if let Some(owner) = from.owners.of(target).or(to.owners.of(target)) {
+            current.remove(owner);
+            wanted.remove(owner);
+        }
         grantee_changes(target, &current, &wanted, changes);
     }
 }
@@ -188,6 +193,17 @@ fn grantee_changes(target: &Target, current: &Grants, wanted: &Grants, out: &mut
             });
         }
     }
+}
+
+/// Forgets what `schema` grants each object's owner as `owners` name them (what the catalog
+/// cannot show: PostgreSQL keeps an owner's privileges whole whatever is granted to it).
+pub fn forget_owner_grants(schema: &mut Schema, owners: &crate::schema::Owners) {
+    schema.privileges.retain(|t, grants| {
+        if let Some(owner) = owners.of(t) {
+            grants.remove(owner);
+        }
+        *grants != t.default_grants()
+    });
 }
 
 /// [`super::diff`] with the privileges of the roles `roles` names compared (see

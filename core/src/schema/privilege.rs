@@ -136,6 +136,33 @@ impl Target {
     }
 }
 
+/// Who owns each object, where the source says (`ALTER … OWNER TO`, the live catalog).
+/// Ownership is not compared, so owners never make two schemas differ (nor are they in JSON);
+/// the privileges' diff leaves a grant to an object's owner out: it is the owner's own
+/// privilege, which PostgreSQL keeps whole whatever is granted to it.
+#[derive(Debug, Clone, Default)]
+pub struct Owners(pub BTreeMap<Target, String>);
+
+impl PartialEq for Owners {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Owners {}
+
+impl Owners {
+    /// The owner of `target` (a column's is its table's).
+    pub fn of(&self, target: &Target) -> Option<&str> {
+        let target = match target {
+            Target::Column { table, .. } => &Target::Table {
+                name: table.clone(),
+            },
+            t => t,
+        };
+        self.0.get(target).map(String::as_str)
+    }
+}
+
 /// A grantee as SQL: `PUBLIC` bare, a role quoted.
 pub fn grantee_sql(grantee: &str) -> String {
     if grantee == PUBLIC {

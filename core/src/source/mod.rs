@@ -60,6 +60,12 @@ impl Parsed {
 /// holding two formats (a `\d` paste followed by a model …): an error names both and where the
 /// second begins; a format given explicitly is read as that format.
 pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
+    parse_in(text, format, "public")
+}
+
+/// [`parse`] for SQL run in a session whose search path is `schema` (see
+/// [`ddl::parse_ddl_in`]); other formats name their schemas themselves.
+pub fn parse_in(text: &str, format: Option<Format>, schema: &str) -> (Format, Parsed) {
     // A UTF-8 byte-order mark is no part of the text (editors on Windows write one).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // No schema text holds a NUL character; a file read as text that does is binary.
@@ -107,7 +113,7 @@ pub fn parse(text: &str, format: Option<Format>) -> (Format, Parsed) {
     }
     let format = format.unwrap_or_else(|| detect::detect(text));
     let parsed = match format {
-        Format::Sql => ddl::parse_ddl(text),
+        Format::Sql => ddl::parse_ddl_in(text, schema),
         Format::Psql => psql::parse_psql(text),
         Format::SqlAlchemy => sqlalchemy::parse_sqlalchemy(text),
         Format::Database => Parsed {

@@ -56,9 +56,20 @@ use crate::schema::{
 };
 
 /// Parses DDL text (any mix of statements; a whole pg_dump file) into a schema.
+#[cfg(test)]
 pub fn parse_ddl(text: &str) -> Parsed {
+    parse_ddl_in(text, "public")
+}
+
+/// [`parse_ddl`] for a text run in a session whose search path is `schema` (a schema that
+/// exists): what it names unqualified is created there, as under `SET search_path = schema`.
+pub fn parse_ddl_in(text: &str, schema: &str) -> Parsed {
     let statements = split_statements(text);
-    let (mut schema, mut diagnostics) = apply_statements(Schema::default(), text, &statements);
+    let mut start = Schema::default();
+    if schema != "public" {
+        start.schemas.insert(schema.to_string());
+    }
+    let (mut schema, mut diagnostics) = apply_statements(start, text, &statements, schema);
     if statements.is_empty() {
         // Blank lines and comments only: an empty schema, as "create everything from nothing"
         // needs (what may then be dropped is the caller's to guard).
@@ -140,7 +151,7 @@ fn cut_off_end(text: &str, statements: &[RawStatement<'_>]) -> Option<usize> {
 /// Applies DDL statements to an existing schema (search path `public`), without the final
 /// whole-schema fix-ups. Other sources use it for the parts of their input written in SQL.
 pub(crate) fn apply_ddl(schema: Schema, text: &str) -> (Schema, Vec<Diagnostic>) {
-    apply_statements(schema, text, &split_statements(text))
+    apply_statements(schema, text, &split_statements(text), "public")
 }
 
 /// `apply_ddl` on statements already split from `text` (`parse_ddl` looks at them too).
@@ -148,6 +159,7 @@ fn apply_statements(
     schema: Schema,
     text: &str,
     statements: &[RawStatement<'_>],
+    search_path: &str,
 ) -> (Schema, Vec<Diagnostic>) {
     let mut cx = Cx {
         text,
@@ -165,6 +177,9 @@ fn apply_statements(
         constraint_names: Default::default(),
         fk_action_columns: Vec::new(),
     };
+    if search_path != "public" {
+        cx.path_is(&[&quote_ident(search_path)]);
+    }
     crate::normalize::take_truncated();
     let mut cut = BTreeMap::new();
     for st in statements {

@@ -60,6 +60,7 @@ impl Cx<'_> {
             }
             ["GRANT" | "REVOKE", ..] => self.grant(st, &kind, line),
             ["ALTER", ..] if upper().contains(" OWNER TO ") => {
+                self.owner(st.text);
                 self.note_no_content(st, &format!("{kind} … OWNER TO"), line);
             }
             ["COMMENT", "ON", "FUNCTION" | "PROCEDURE" | "TRIGGER", ..] => {
@@ -246,7 +247,7 @@ impl Cx<'_> {
     /// kept as written (routines, triggers, views), whose statements run under it. Under an
     /// empty path (`pg_dump`'s) everything is qualified: what is written under it runs under
     /// the default path, and unqualified names are still read as `public`'s.
-    fn path_is(&mut self, path: &[&str]) {
+    pub(super) fn path_is(&mut self, path: &[&str]) {
         let Some(first) = path.first() else {
             self.written_path = None;
             return;
@@ -566,16 +567,28 @@ impl Cx<'_> {
                 comment,
                 ..
             } => self.comment(object_type, &object_name, comment, st, line),
-            Statement::CreateSchema { schema_name, .. } => {
+            Statement::CreateSchema {
+                schema_name,
+                if_not_exists,
+                ..
+            } => {
                 let name = match schema_name {
                     ast::SchemaName::Simple(n) => n.0.last().map(part_text),
                     ast::SchemaName::UnnamedAuthorization(i) => Some(ident(&i)),
                     ast::SchemaName::NamedAuthorization(n, _) => n.0.last().map(part_text),
                 };
-                if let Some(n) = name {
-                    if n != "public" {
-                        self.schema.schemas.insert(n);
+                match name.as_deref() {
+                    // Made anew, `public` grants nothing: not initdb's, which grants USAGE.
+                    Some("public") if !if_not_exists => {
+                        let public = crate::schema::PrivilegeTarget::Schema {
+                            name: "public".into(),
+                        };
+                        self.schema.privileges.insert(public, Default::default());
                     }
+                    Some(n) => {
+                        self.schema.schemas.insert(n.to_string());
+                    }
+                    None => {}
                 }
             }
             _ => self.out_of_scope(st, kind, line, Severity::Warning),
