@@ -273,7 +273,14 @@ const api = await page.evaluate(([d, m]) => {
     + '    id = Column(Integer, primary_key=True, default=' + Array(n).fill('1').join('+') + ')\n';
   const deep = api.parse(chain(1990), 'sqlalchemy');
   const tooLong = api.parse(chain(9000), 'sqlalchemy');
+  // Privileges: compared only when asked, for every role or the roles listed.
+  const plain = 'CREATE TABLE t (id int);';
+  const granted = plain + ' GRANT SELECT ON t TO reader; GRANT INSERT ON t TO writer;';
+  const grantSql = (o) => api.diff(plain, granted, o).sql.split('\n').filter((l) => l.startsWith('GRANT'));
+  const unasked = api.diff(plain, granted);
   return {
+    privileges: [grantSql(undefined), grantSql({ privileges: true }), grantSql({ privileges: ['writer'] })],
+    privilegesNote: unasked.to_diagnostics.map((x) => x.message).join(' '),
     sql: mig.sql, steps: mig.plan.steps.map((s) => s.id), same: forced.sql === mig.sql,
     unknown, parsedFormat: parsed.format,
     error: parsed.diagnostics.filter((x) => x.severity === 'error').map((x) => [x.span.line, x.span.column]),
@@ -288,6 +295,10 @@ check(api.parsedFormat === 'sql' && JSON.stringify(api.error) === '[[1,23]]', 't
 check(api.deepErrors === 0 && api.deepTables === 1, 'a 1,990-term model expression is read in the page');
 check(api.tooLong.length === 1 && api.tooLong[0][0] === 6 && api.tooLong[0][1].includes('2000 operators'),
   'a longer one is an error at its line, not a crash (' + JSON.stringify(api.tooLong) + ')');
+check(JSON.stringify(api.privileges) === JSON.stringify([[],
+  ['GRANT SELECT ON TABLE public.t TO reader;', 'GRANT INSERT ON TABLE public.t TO writer;'],
+  ['GRANT INSERT ON TABLE public.t TO writer;']]), 'the JS API compares privileges only when asked (' + JSON.stringify(api.privileges) + ')');
+check(api.privilegesNote.includes("not compared: 1 object's privileges"), 'not asked, the privileges are named as not compared');
 results.api_sql = api.sql;
 
 // 11. Verify on PostgreSQL: PGlite, fetched only now, runs the seed's migration in a worker.

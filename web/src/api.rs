@@ -363,7 +363,11 @@ pub fn verify(
         from_format: format_of(o.from_format.as_deref())?,
         to,
         to_format: format_of(o.to_format.as_deref())?,
-        options: o.plan_options(),
+        // PGlite has one role: privileges are neither granted there nor verified.
+        options: PlanOptions {
+            privileges: None,
+            ..o.plan_options()
+        },
         exact: None,
     };
     Ok(wasm_bindgen_futures::future_to_promise(async move {
