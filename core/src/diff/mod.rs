@@ -22,7 +22,7 @@ pub(crate) mod views;
 pub use columns::online_swaps;
 pub use convert::{conversion, Conversion, Using};
 pub use domains::{alterations, Alteration};
-pub use privileges::{diff_scoped, forget_owner_grants, scope_privileges};
+pub use privileges::{diff_scoped, forget_owner_grants, scope_privileges, PrivilegeChange};
 
 use std::collections::BTreeSet;
 
@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::schema::{
     Check, Collation, Column, Domain, EnumType, Exclusion, Extension, ForeignKey, Function,
-    Identity, IdentityOptions, Index, Policy, PrimaryKey, PrivilegeTarget, QualName, Schema, Scope,
-    Sequence, Table, Trigger, Unique, View,
+    Identity, IdentityOptions, Index, Policy, PrimaryKey, QualName, Schema, Scope, Sequence, Table,
+    Trigger, Unique, View,
 };
 
 /// One change between two schemas.
@@ -395,28 +395,9 @@ pub enum Change {
         to: Option<String>,
     },
     /// `GRANT privileges ON target TO grantee [WITH GRANT OPTION]`.
-    Grant {
-        target: PrivilegeTarget,
-        grantee: String,
-        privileges: Vec<String>,
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        with_grant_option: bool,
-        /// The grantee holds them already: only the grant option is new.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        option_only: bool,
-    },
+    Grant(PrivilegeChange),
     /// `REVOKE [GRANT OPTION FOR] privileges ON target FROM grantee`.
-    Revoke {
-        target: PrivilegeTarget,
-        grantee: String,
-        privileges: Vec<String>,
-        /// The grantee held them with the grant option.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        with_grant_option: bool,
-        /// Only the grant option goes (`GRANT OPTION FOR`).
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        option_only: bool,
-    },
+    Revoke(PrivilegeChange),
 }
 
 impl Change {

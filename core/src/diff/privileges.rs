@@ -3,8 +3,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::Change;
 use crate::schema::{Grants, PrivilegeTarget as Target, QualName, Schema};
+
+/// What a grant gives or a revoke takes: one grantee's privileges on one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivilegeChange {
+    pub target: Target,
+    pub grantee: String,
+    pub privileges: Vec<String>,
+    /// With the grant option: given (a grant), or held until now (a revoke).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_grant_option: bool,
+    /// Only the grant option: given for privileges held without it (a grant), or taken
+    /// (`REVOKE GRANT OPTION FOR`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub option_only: bool,
+}
 
 /// The objects `changes` drop to make again (or drop and the desired schema has): they come
 /// back with what a new object grants, whatever they granted before.
@@ -173,23 +190,17 @@ fn grantee_changes(target: &Target, current: &Grants, wanted: &Grants, out: &mut
             if privileges.is_empty() {
                 continue;
             }
-            let (target, grantee) = (target.clone(), grantee.clone());
+            let change = PrivilegeChange {
+                target: target.clone(),
+                grantee: grantee.clone(),
+                privileges,
+                with_grant_option,
+                option_only,
+            };
             out.push(if grant {
-                Change::Grant {
-                    target,
-                    grantee,
-                    privileges,
-                    with_grant_option,
-                    option_only,
-                }
+                Change::Grant(change)
             } else {
-                Change::Revoke {
-                    target,
-                    grantee,
-                    privileges,
-                    with_grant_option,
-                    option_only,
-                }
+                Change::Revoke(change)
             });
         }
     }

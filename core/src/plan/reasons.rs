@@ -346,35 +346,31 @@ pub(super) fn reason(c: &Change) -> String {
             opt(to),
             opt(from)
         ),
-        Change::Grant {
-            target,
-            grantee,
-            privileges,
-            with_grant_option,
-            option_only,
-        } => format!(
+        Change::Grant(g) => format!(
             "{}: {} {} {} wanted for {}, {}",
-            target.describe(),
-            privileges.join(", "),
-            if *with_grant_option { "with the grant option" } else { "" },
-            if privileges.len() == 1 { "is" } else { "are" },
-            crate::schema::grantee_sql(grantee),
-            if *option_only { "held without it" } else { "not granted" }
+            g.target.describe(),
+            g.privileges.join(", "),
+            if g.with_grant_option {
+                "with the grant option"
+            } else {
+                ""
+            },
+            if g.privileges.len() == 1 { "is" } else { "are" },
+            crate::schema::grantee_sql(&g.grantee),
+            if g.option_only {
+                "held without it"
+            } else {
+                "not granted"
+            }
         )
         .replace("  ", " "),
-        Change::Revoke {
-            target,
-            grantee,
-            privileges,
-            option_only,
-            ..
-        } => format!(
+        Change::Revoke(g) => format!(
             "{}: {} {} {}, {}",
-            target.describe(),
-            crate::schema::grantee_sql(grantee),
-            if *option_only { "may grant on" } else { "holds" },
-            privileges.join(", "),
-            if *option_only {
+            g.target.describe(),
+            crate::schema::grantee_sql(&g.grantee),
+            if g.option_only { "may grant on" } else { "holds" },
+            g.privileges.join(", "),
+            if g.option_only {
                 "which the desired schema does not allow"
             } else {
                 "which the desired schema does not grant"

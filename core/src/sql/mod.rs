@@ -545,39 +545,27 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         }
         Change::CreateDomain { domain } => domains::create(domain),
         Change::AlterDomain { from, to } => domains::alter(from, to),
-        Change::Grant {
-            target,
-            grantee,
-            privileges,
-            with_grant_option,
-            ..
-        } => vec![format!(
+        Change::Grant(g) => vec![format!(
             "GRANT {} ON {} TO {}{}",
-            privileges_sql(target, privileges),
-            target.on_sql(),
-            grantee_sql(grantee),
-            if *with_grant_option {
+            privileges_sql(&g.target, &g.privileges),
+            g.target.on_sql(),
+            grantee_sql(&g.grantee),
+            if g.with_grant_option {
                 " WITH GRANT OPTION"
             } else {
                 ""
             }
         )],
-        Change::Revoke {
-            target,
-            grantee,
-            privileges,
-            option_only,
-            ..
-        } => vec![format!(
+        Change::Revoke(g) => vec![format!(
             "REVOKE {}{} ON {} FROM {}",
-            if *option_only {
+            if g.option_only {
                 "GRANT OPTION FOR "
             } else {
                 ""
             },
-            privileges_sql(target, privileges),
-            target.on_sql(),
-            grantee_sql(grantee)
+            privileges_sql(&g.target, &g.privileges),
+            g.target.on_sql(),
+            grantee_sql(&g.grantee)
         )],
         Change::DropDomain { domain, .. } => vec![domains::drop(domain)],
         Change::CreateFunction { function } => {
