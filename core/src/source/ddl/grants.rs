@@ -399,24 +399,35 @@ fn apply(
     target: Target,
     privileges: &[String],
 ) {
-    let default = target.default_grants();
-    let grants = acls.entry(target).or_insert_with(|| default.clone());
-    for grantee in &s.grantees {
-        let held = grants.entry(grantee.clone()).or_default();
-        for p in privileges {
-            if s.grant {
-                let option = held.entry(p.clone()).or_insert(false);
-                *option |= s.with_grant_option;
-            } else if s.option_only {
-                if let Some(option) = held.get_mut(p) {
-                    *option = false;
+    // A revoke on a table revokes the same privileges on each of its columns too.
+    let mut targets = vec![target.clone()];
+    if let (false, Target::Table { name }) = (s.grant, &target) {
+        targets.extend(
+            acls.keys()
+                .filter(|t| matches!(t, Target::Column { table, .. } if table == name))
+                .cloned(),
+        );
+    }
+    for target in targets {
+        let default = target.default_grants();
+        let grants = acls.entry(target).or_insert_with(|| default.clone());
+        for grantee in &s.grantees {
+            let held = grants.entry(grantee.clone()).or_default();
+            for p in privileges {
+                if s.grant {
+                    let option = held.entry(p.clone()).or_insert(false);
+                    *option |= s.with_grant_option;
+                } else if s.option_only {
+                    if let Some(option) = held.get_mut(p) {
+                        *option = false;
+                    }
+                } else {
+                    held.remove(p);
                 }
-            } else {
-                held.remove(p);
             }
-        }
-        if held.is_empty() {
-            grants.remove(grantee);
+            if held.is_empty() {
+                grants.remove(grantee);
+            }
         }
     }
     acls.retain(|t, g| *g != t.default_grants());
@@ -517,6 +528,21 @@ mod tests {
         assert_eq!(v.len(), 5);
         // What a function grants by default is no entry; a dropped column's privileges go with it.
         assert_eq!(g.len(), 2, "{g:#?}");
+    }
+
+    #[test]
+    fn a_revoke_on_a_table_revokes_it_on_its_columns() {
+        // As PostgreSQL 15 applies it: `id` keeps only UPDATE.
+        let g = grants(&format!(
+            "{OBJECTS}GRANT SELECT (id), UPDATE (id) ON users TO app;\n\
+             REVOKE SELECT ON users FROM app;\n"
+        ));
+        let id = Target::Column {
+            table: QualName::new("public", "users"),
+            column: "id".into(),
+        };
+        assert_eq!(g[&id]["app"].keys().collect::<Vec<_>>(), ["UPDATE"]);
+        assert_eq!(g.len(), 1, "{g:#?}");
     }
 
     #[test]
