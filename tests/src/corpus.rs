@@ -121,7 +121,7 @@ struct SqldefCase {
 }
 
 /// Does a case list the roles whose privileges it manages (`managed_roles`)?
-fn c_managed(flags: &[String]) -> bool {
+fn manages_roles(flags: &[String]) -> bool {
     flags.iter().any(|f| f == "managed_roles")
 }
 
@@ -195,7 +195,7 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
             .iter()
             .map(String::as_str)
             .filter(|c| OUT_OF_SCOPE.contains(c))
-            .filter(|c| !(*c == "privilege" && c_managed(&flags)))
+            .filter(|c| !(*c == "privilege" && manages_roles(&flags)))
             .collect();
         let st = status.get(name).cloned().unwrap_or_default();
         // sqldef runs a `user` case as a role whose search path is its schema `foo`: here the
@@ -232,7 +232,7 @@ pub fn sqldef_cases(shared: &Path) -> Result<Vec<Case>> {
             },
             privileges,
             no_drop: c.enable_drop == Some(false),
-            search_path: search_path.clone(),
+            search_path,
         });
     }
     Ok(out)
