@@ -419,6 +419,7 @@ pub fn apply(
             .collect();
         return Err(DbError::input(msgs.join("; ")));
     }
+    let not_compared = m.not_compared_note();
     let p = m.plan;
     // A NOT NULL column added without any value for the rows already there: on a table with
     // rows its SET NOT NULL would fail, so nothing runs and the message names the column.
@@ -456,13 +457,15 @@ pub fn apply(
         crate::report(err, &p).map_err(io)?;
         writeln!(
             err,
-            "nothing to change: {} already matches{}",
+            "nothing to change: {} already matches{}{}",
             spec.dbname(),
             if p.skipped.is_empty() {
                 ""
             } else {
                 " (except the destructive steps above)"
-            }
+            },
+            // What the verdict does not cover is said with it.
+            not_compared.map(|n| format!(" ({n})")).unwrap_or_default()
         )
         .map_err(io)?;
         return Ok(Applied::NothingToDo);
@@ -906,10 +909,16 @@ fn verify(
     };
     if left.steps.is_empty() {
         // What the verdict does not cover is said with it.
-        let not_compared =
-            schemafix_core::not_compared_note(&after.diagnostics, &desired.1.diagnostics)
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default();
+        let (a, b) = schemafix_core::privileges_left_out(
+            &after.schema,
+            &desired.1.schema,
+            options.privileges.as_deref(),
+        );
+        let from: Vec<_> = after.diagnostics.iter().cloned().chain(a).collect();
+        let to: Vec<_> = desired.1.diagnostics.iter().cloned().chain(b).collect();
+        let not_compared = schemafix_core::not_compared_note(&from, &to)
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         writeln!(
             err,
             "verified: {} now matches; nothing left to change{}{not_compared}",

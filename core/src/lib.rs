@@ -180,16 +180,10 @@ pub fn migrate_parsed(
     };
     let mut from_schema = fp.schema;
     let mut to_schema = tp.schema;
-    let (a, b) = diff::scope_privileges(
-        &mut from_schema,
-        &mut to_schema,
-        options.privileges.as_deref(),
-    );
-    for (n, diagnostics) in [(a, &mut m.from_diagnostics), (b, &mut m.to_diagnostics)] {
-        if n > 0 {
-            diagnostics.push(privileges_not_compared(n, options.privileges.is_none()));
-        }
-    }
+    let roles = options.privileges.as_deref();
+    let (a, b) = diff::scope_privileges(&mut from_schema, &mut to_schema, roles);
+    m.from_diagnostics.extend(privileges_not_compared(a, roles));
+    m.to_diagnostics.extend(privileges_not_compared(b, roles));
     let mut renamed = Vec::new();
     if !m.has_errors() && !options.renames.is_empty() {
         match rename::apply(&mut from_schema, &to_schema, &options.renames) {
@@ -232,21 +226,39 @@ pub fn migrate_parsed(
     m
 }
 
-/// The warning for `n` objects whose privileges a comparison leaves out.
-fn privileges_not_compared(n: usize, none: bool) -> Diagnostic {
-    Diagnostic::new(
-        Severity::Warning,
-        DiagKind::OutOfScope,
-        format!(
-            "not compared: {n} {} privileges ({})",
-            if n == 1 { "object's" } else { "objects'" },
-            if none {
-                "compared only when asked: --privileges, or --privileges=ROLE,… for some roles"
-            } else {
-                "granted to roles not compared"
-            }
-        ),
-        Default::default(),
+/// The warning for `n` objects whose privileges a comparison of `roles`' leaves out, if any.
+fn privileges_not_compared(n: usize, roles: Option<&[String]>) -> Option<Diagnostic> {
+    (n > 0).then(|| {
+        Diagnostic::new(
+            Severity::Warning,
+            DiagKind::OutOfScope,
+            format!(
+                "not compared: {n} {} privileges ({})",
+                if n == 1 { "object's" } else { "objects'" },
+                if roles.is_none() {
+                    "compared only when asked: --privileges, or --privileges=ROLE,… for some roles"
+                } else {
+                    "granted to roles not compared"
+                }
+            ),
+            Default::default(),
+        )
+    })
+}
+
+/// The warnings for the privileges a comparison of `from` and `to` comparing `roles`' leaves
+/// out, for each side (see [`PlanOptions::privileges`]): what a verdict on a fresh read adds to
+/// what reading each side reported.
+pub fn privileges_left_out(
+    from: &Schema,
+    to: &Schema,
+    roles: Option<&[String]>,
+) -> (Option<Diagnostic>, Option<Diagnostic>) {
+    let (mut from, mut to) = (from.clone(), to.clone());
+    let (a, b) = diff::scope_privileges(&mut from, &mut to, roles);
+    (
+        privileges_not_compared(a, roles),
+        privileges_not_compared(b, roles),
     )
 }
 

@@ -64,6 +64,22 @@ fn privileges_are_compared_when_asked_and_converge() {
         "{out}"
     );
 
+    // Not asked, an apply's verdict names them too.
+    let copy = pg.create_db().unwrap();
+    copy.exec(CURRENT).unwrap();
+    let (code, _, err) = run(&[
+        "apply",
+        "--db",
+        &copy.url(),
+        current_file.to_str().unwrap(),
+        "-y",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("already matches (not compared: 2 objects' privileges in the current schema"),
+        "{err}"
+    );
+
     // Asked: the plan grants and revokes, and the view made again gets its grant back.
     let (code, sql, err) = run(&["diff", &url, desired, "--privileges"]);
     assert_eq!(code, 0, "{err}");
