@@ -109,6 +109,8 @@ pub(crate) fn diff_privileges(from: &Schema, to: &Schema, changes: &mut Vec<Chan
     }
     let again = made_again(changes, to);
     let targets: BTreeSet<&Target> = from.privileges.keys().chain(to.privileges.keys()).collect();
+    // The revokes planned on each table so far, for its columns.
+    let mut table_revokes: BTreeMap<QualName, Vec<PrivilegeChange>> = BTreeMap::new();
     for target in targets {
         if !crate::normalize::holds(to, target) {
             continue;
@@ -132,28 +134,31 @@ pub(crate) fn diff_privileges(from: &Schema, to: &Schema, changes: &mut Vec<Chan
         // A revoke on a table (planned before its columns: tables sort first) takes the same
         // privileges from each of its columns.
         if let Target::Column { table, .. } = target {
-            for c in changes.iter() {
-                if let Change::Revoke(r) = c {
-                    if r.target
-                        == (Target::Table {
-                            name: table.clone(),
-                        })
-                    {
-                        if let Some(held) = current.get_mut(&r.grantee) {
-                            for p in &r.privileges {
-                                if r.option_only {
-                                    held.entry(p.clone()).and_modify(|o| *o = false);
-                                } else {
-                                    held.remove(p);
-                                }
-                            }
+            for r in table_revokes.get(table).into_iter().flatten() {
+                if let Some(held) = current.get_mut(&r.grantee) {
+                    for p in &r.privileges {
+                        if r.option_only {
+                            held.entry(p.clone()).and_modify(|o| *o = false);
+                        } else {
+                            held.remove(p);
                         }
                     }
                 }
             }
             current.retain(|_, held| !held.is_empty());
         }
+        let before = changes.len();
         grantee_changes(target, &current, &wanted, changes);
+        if let Target::Table { name } = target {
+            let revokes = changes[before..].iter().filter_map(|c| match c {
+                Change::Revoke(r) => Some(r.clone()),
+                _ => None,
+            });
+            table_revokes
+                .entry(name.clone())
+                .or_default()
+                .extend(revokes);
+        }
     }
 }
 
