@@ -63,6 +63,8 @@ macro_rules! not_extension_member {
     };
 }
 
+mod settings;
+
 /// The queries, in the order [`decode_catalog`] expects their rows.
 pub const CATALOG_QUERIES: &[CatalogQuery] = &[
     CatalogQuery {
@@ -364,6 +366,10 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             ") o ORDER BY 1, 2"
         ),
     },
+    CatalogQuery {
+        name: "settings",
+        sql: settings::QUERY,
+    },
 ];
 
 /// Decodes the rows of [`CATALOG_QUERIES`] (in their order) into a schema. Rows of the wrong
@@ -495,7 +501,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -998,6 +1004,8 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             ),
         );
     }
+
+    settings::write(settings, &mut w)?;
 
     // Privileges as pg_dump writes them: the owner, what PUBLIC holds by default taken away,
     // then each grant to another role than the owner.

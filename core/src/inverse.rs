@@ -293,6 +293,29 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             table,
             unlogged: !unlogged,
         },
+        SetStorageParams { table, from, to } => SetStorageParams {
+            table,
+            from: to,
+            to: from,
+        },
+        SetReplicaIdentity { table, from, to } => SetReplicaIdentity {
+            table,
+            from: to,
+            to: from,
+        },
+        AlterColumnSettings {
+            table,
+            column,
+            type_storage,
+            from,
+            to,
+        } => AlterColumnSettings {
+            table,
+            column,
+            type_storage,
+            from: to,
+            to: from,
+        },
         RecreateTable { from, to } => RecreateTable { from: to, to: from },
         DetachPartition { table, parent, .. } => {
             let bound = current
@@ -420,6 +443,9 @@ fn on_table(c: &Change) -> Option<&crate::schema::QualName> {
         | DropPolicy { table, .. }
         | DetachPartition { table, .. }
         | SetLogged { table, .. }
+        | SetStorageParams { table, .. }
+        | SetReplicaIdentity { table, .. }
+        | AlterColumnSettings { table, .. }
         | AttachPartition { table, .. } => Some(table),
         _ => None,
     }
@@ -566,7 +592,10 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         })
     };
     changes.retain(|c| !held(c));
-    // Privileges likewise: an object the down migration makes again gets its grants back.
+    // Settings and privileges likewise: a table or column the down migration makes again gets
+    // its settings and grants back.
+    changes.retain(|c| !crate::diff::settings::is_setting(c));
+    crate::diff::settings::diff_all(desired, current, &mut changes);
     crate::diff::privileges::diff_privileges(desired, current, &mut changes);
     // Confirmed renames are undone last, latest first: every other undo step names tables and
     // columns as the desired schema does.

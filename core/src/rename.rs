@@ -601,6 +601,9 @@ fn rename_column(
         .column_mut(from)
         .ok_or_else(|| format!("{arg}: table {name} has no column {from}"))?;
     column.name = to.into();
+    if let Some(s) = table.column_settings.remove(from) {
+        table.column_settings.insert(to.to_string(), s);
+    }
     let rename = |cols: &mut Vec<String>| {
         for c in cols.iter_mut() {
             if *c == from {

@@ -14,12 +14,14 @@ use crate::quote::quote_ident;
 mod domain;
 mod expr;
 mod privilege;
+mod settings;
 mod type_name;
 pub use domain::Domain;
 pub use expr::Expr;
 pub use privilege::{
     grantee_sql, privileges_sql, Grants, Owners, Target as PrivilegeTarget, PUBLIC,
 };
+pub use settings::{canonical_value, type_storage, ColumnSettings, Params, ReplicaIdentity};
 pub use type_name::TypeName;
 
 /// A byte range in the source text plus the 1-based line and column of its start.
@@ -209,6 +211,15 @@ pub struct Hidden {
     /// up to the next multiple of eight).
     #[serde(default)]
     pub tabs: bool,
+    /// Storage parameters, replica identity and column settings (a model and `\d` show none).
+    #[serde(default)]
+    pub settings: bool,
+    /// Column compression (psql before 14 prints none).
+    #[serde(default)]
+    pub compression: bool,
+    /// Attribute options (`n_distinct`; `\d+` shows none).
+    #[serde(default)]
+    pub attribute_options: bool,
 }
 
 impl Hidden {
@@ -526,6 +537,15 @@ pub struct Table {
     /// `COMMENT ON CONSTRAINT`, by constraint name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub constraint_comments: BTreeMap<String, String>,
+    /// Storage parameters (`WITH (fillfactor = 70)`; the TOAST table's as `toast.…`).
+    #[serde(default, skip_serializing_if = "Params::is_empty")]
+    pub options: Params,
+    /// `REPLICA IDENTITY`.
+    #[serde(default, skip_serializing_if = "ReplicaIdentity::is_default")]
+    pub replica_identity: ReplicaIdentity,
+    /// Columns' settings where not the defaults, by column (kept out of `Column`: most have none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub column_settings: BTreeMap<String, ColumnSettings>,
     /// Where the table was declared.
     pub span: Span,
 }
@@ -611,6 +631,9 @@ impl Table {
             force_row_security: false,
             policies: Vec::new(),
             constraint_comments: BTreeMap::new(),
+            options: Params::default(),
+            replica_identity: ReplicaIdentity::Default,
+            column_settings: BTreeMap::new(),
             span,
         }
     }
@@ -1103,24 +1126,6 @@ impl Index {
             && self.with == other.with
     }
 }
-
-/// Storage parameters as `name=value`, in the order given (PostgreSQL keeps and prints that
-/// order) but compared as a set.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Params(pub Vec<String>);
-
-impl PartialEq for Params {
-    fn eq(&self, other: &Self) -> bool {
-        let sorted = |p: &Params| {
-            let mut v = p.0.clone();
-            v.sort();
-            v
-        };
-        sorted(self) == sorted(other)
-    }
-}
-impl Eq for Params {}
 
 /// An enum type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -97,6 +97,9 @@ export type ChangeKind =
     "comment-index" |
     "comment-constraint" |
     "comment-type" |
+    "set-storage-params" |
+    "set-replica-identity" |
+    "alter-column-settings" |
     "set-row-security" |
     "set-force-row-security" |
     "create-policy" |

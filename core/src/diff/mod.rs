@@ -16,6 +16,7 @@ pub(crate) mod rebuild;
 pub(crate) mod refs;
 pub(crate) mod routines;
 mod sequences;
+pub(crate) mod settings;
 pub(crate) mod tables;
 pub(crate) mod views;
 
@@ -29,9 +30,9 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Collation, Column, Domain, EnumType, Exclusion, Extension, ForeignKey, Function,
-    Identity, IdentityOptions, Index, Policy, PrimaryKey, QualName, Schema, Scope, Sequence, Table,
-    Trigger, Unique, View,
+    Check, Collation, Column, ColumnSettings, Domain, EnumType, Exclusion, Extension, ForeignKey,
+    Function, Identity, IdentityOptions, Index, Params, Policy, PrimaryKey, QualName,
+    ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger, Unique, View,
 };
 
 /// One change between two schemas.
@@ -330,6 +331,28 @@ pub enum Change {
         from: Option<String>,
         to: Option<String>,
     },
+    /// `ALTER TABLE … SET (…)` / `RESET (…)`: storage parameters.
+    SetStorageParams {
+        table: QualName,
+        from: Params,
+        to: Params,
+    },
+    /// `ALTER TABLE … REPLICA IDENTITY`.
+    SetReplicaIdentity {
+        table: QualName,
+        from: ReplicaIdentity,
+        to: ReplicaIdentity,
+    },
+    /// A column's statistics target, storage, compression or options (`ALTER COLUMN … SET
+    /// STATISTICS | STORAGE | COMPRESSION | (…)`); `type_storage` is its type's own storage,
+    /// what a storage setting goes back to.
+    AlterColumnSettings {
+        table: QualName,
+        column: String,
+        type_storage: Option<String>,
+        from: Box<ColumnSettings>,
+        to: Box<ColumnSettings>,
+    },
     /// `ALTER TABLE … ENABLE | DISABLE ROW LEVEL SECURITY`.
     SetRowSecurity { table: QualName, enable: bool },
     /// `ALTER TABLE … [NO] FORCE ROW LEVEL SECURITY`.
@@ -426,6 +449,9 @@ impl Change {
             Change::DropTable { .. } => "drop-table",
             Change::RecreateTable { .. } => "recreate-table",
             Change::SetLogged { .. } => "set-logged",
+            Change::SetStorageParams { .. } => "set-storage-params",
+            Change::SetReplicaIdentity { .. } => "set-replica-identity",
+            Change::AlterColumnSettings { .. } => "alter-column-settings",
             Change::DetachPartition { .. } => "detach-partition",
             Change::AttachPartition { .. } => "attach-partition",
             Change::AddColumn { .. } => "add-column",
@@ -827,6 +853,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     let mut rebuilt = split;
     rebuild::rebuild_dependants(from, to, &mut out, &mut rebuilt);
     extensions::ensure_extensions(from, to, &mut out);
+    settings::diff_all(from, to, &mut out);
     privileges::diff_privileges(from, to, &mut out);
     not_compared.sort();
     not_compared.dedup();

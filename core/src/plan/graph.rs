@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use crate::diff::refs::{scan, Use};
 use crate::diff::Change;
-use crate::schema::{Column, Expr, Index, PrivilegeTarget, QualName, Table};
+use crate::schema::{Column, Expr, Index, PrivilegeTarget, QualName, ReplicaIdentity, Table};
 
 /// Something a change can create, remove or refer to. Relations (tables, views, sequences,
 /// indexes, the index of a key) share one namespace per schema, as in `pg_class`; functions
@@ -320,6 +320,20 @@ fn deps(c: &Change) -> Deps {
             d.removes.push(ty.clone());
             d.creates.push(ty);
         }
+        // After a type change, which gives the column its new type's storage.
+        Change::AlterColumnSettings { table, column, .. } => {
+            d.needs.push(Obj::ColumnType(table.clone(), column.clone()));
+        }
+        Change::SetReplicaIdentity {
+            table,
+            to: ReplicaIdentity::Index(index),
+            ..
+        } => {
+            d.needs.push(Obj::Relation(QualName::new(
+                table.schema.clone(),
+                index.clone(),
+            )));
+        }
         Change::SetDefault { table, to, .. } => {
             d.needs.push(table_of(table));
             expr_refs(to, &table.schema, &mut d.needs);
@@ -473,6 +487,7 @@ fn column_of(c: &Change) -> Option<(&QualName, &str)> {
         | Change::DropIdentity { table, column }
         | Change::AddSerial { table, column, .. }
         | Change::DropSerial { table, column, .. }
+        | Change::AlterColumnSettings { table, column, .. }
         | Change::CommentColumn { table, column, .. } => Some((table, column)),
         _ => None,
     }
@@ -483,6 +498,9 @@ fn column_of(c: &Change) -> Option<(&QualName, &str)> {
 fn works_on(c: &Change) -> Option<&QualName> {
     match c {
         Change::SetLogged { table, .. }
+        | Change::SetStorageParams { table, .. }
+        | Change::SetReplicaIdentity { table, .. }
+        | Change::AlterColumnSettings { table, .. }
         | Change::DetachPartition { table, .. }
         | Change::SetNotNull { table, .. }
         | Change::Backfill { table, .. }

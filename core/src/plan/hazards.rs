@@ -320,6 +320,23 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         | Change::RecreateTable { .. } => vec![H::DeletesData, H::AccessExclusiveLock],
         Change::AttachPartition { .. } => vec![H::AccessExclusiveLock, H::FullTableScan],
         Change::SetLogged { .. } => vec![H::AccessExclusiveLock, H::TableRewrite],
+        // SHARE UPDATE EXCLUSIVE (reads and writes go on) but for `user_catalog_table`.
+        Change::SetStorageParams { from, to, .. } => {
+            if from.get("user_catalog_table") != to.get("user_catalog_table") {
+                vec![H::AccessExclusiveLock]
+            } else {
+                Vec::new()
+            }
+        }
+        // Only new values are stored otherwise: no rewrite, a brief ACCESS EXCLUSIVE lock.
+        Change::SetReplicaIdentity { .. } => vec![H::AccessExclusiveLock],
+        Change::AlterColumnSettings { from, to, .. } => {
+            if from.storage != to.storage || from.compression != to.compression {
+                vec![H::AccessExclusiveLock]
+            } else {
+                Vec::new()
+            }
+        }
         Change::DetachPartition { .. } => vec![H::AccessExclusiveLock],
         Change::AddColumn { column, .. } => {
             let mut h = vec![H::AccessExclusiveLock];

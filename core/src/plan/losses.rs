@@ -106,6 +106,9 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::AlterSequence { .. }
         | Change::CreateTable { .. }
         | Change::SetLogged { .. }
+        | Change::SetStorageParams { .. }
+        | Change::SetReplicaIdentity { .. }
+        | Change::AlterColumnSettings { .. }
         | Change::DetachPartition { .. }
         | Change::AttachPartition { .. }
         | Change::AddColumn { .. }

@@ -232,6 +232,9 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::DropTable { .. }
         | Change::RecreateTable { .. }
         | Change::SetLogged { .. }
+        | Change::SetStorageParams { .. }
+        | Change::SetReplicaIdentity { .. }
+        | Change::AlterColumnSettings { .. }
         | Change::DetachPartition { .. }
         | Change::AttachPartition { .. }
         | Change::AddColumn { .. }

@@ -110,6 +110,10 @@ pub(super) fn stage(c: &Change) -> Stage {
         Change::DropColumn { .. } => Stage::ColumnsOut,
         Change::CreateTable { .. } | Change::RecreateTable { .. } => Stage::Tables,
         Change::SetLogged { .. } => Stage::Columns,
+        // After type changes (which reset a column's storage) and the indexes (an identity).
+        Change::SetStorageParams { .. }
+        | Change::SetReplicaIdentity { .. }
+        | Change::AlterColumnSettings { .. } => Stage::Indexes,
         Change::AddColumn { .. } => Stage::Columns,
         Change::DropIdentity { .. } | Change::DropSerial { .. } | Change::DropDefault { .. } => {
             Stage::ColumnDefaultsOut

@@ -99,6 +99,61 @@ pub(super) fn routine_kind(f: &crate::schema::Function) -> &'static str {
     }
 }
 
+/// Storage parameters as `(name=value, …)`, or `none`.
+fn params(p: &crate::schema::Params) -> String {
+    if p.is_empty() {
+        "none".into()
+    } else {
+        format!("({})", p.0.join(", "))
+    }
+}
+
+/// What differs between two columns' settings, each with both values.
+fn column_settings(
+    column: &str,
+    type_storage: Option<&str>,
+    from: &crate::schema::ColumnSettings,
+    to: &crate::schema::ColumnSettings,
+) -> String {
+    let stats = |s: Option<i32>| s.map_or("the default".to_string(), |n| n.to_string());
+    let storage = |s: Option<&str>| match (s, type_storage) {
+        (Some(s), _) => s.to_ascii_uppercase(),
+        (None, Some(t)) => format!("{} (its type's)", t.to_ascii_uppercase()),
+        (None, None) => "its type's".to_string(),
+    };
+    let method = |s: Option<&str>| s.unwrap_or("the default").to_string();
+    let mut parts = Vec::new();
+    if from.statistics != to.statistics {
+        parts.push(format!(
+            "statistics target {} wanted, current {}",
+            stats(to.statistics),
+            stats(from.statistics)
+        ));
+    }
+    if from.storage != to.storage {
+        parts.push(format!(
+            "storage {} wanted, current {} (values stored already keep theirs)",
+            storage(to.storage.as_deref()),
+            storage(from.storage.as_deref())
+        ));
+    }
+    if from.compression != to.compression {
+        parts.push(format!(
+            "compression {} wanted, current {} (values stored already keep theirs)",
+            method(to.compression.as_deref()),
+            method(from.compression.as_deref())
+        ));
+    }
+    if from.options != to.options {
+        parts.push(format!(
+            "options {} wanted, current {}",
+            params(&to.options),
+            params(&from.options)
+        ));
+    }
+    format!("{column}: {}", parts.join("; "))
+}
+
 pub(super) fn at(t: &QualName, c: &str) -> String {
     format!("{}.{}", t, crate::quote::quote_ident(c))
 }
@@ -302,6 +357,23 @@ pub(super) fn reason(c: &Change) -> String {
                 "not in the desired schema"
             }
         ),
+        Change::SetStorageParams { table, from, to } => format!(
+            "table {table}: storage parameters {} wanted, current {}",
+            params(to),
+            params(from)
+        ),
+        Change::SetReplicaIdentity { table, from, to } => format!(
+            "table {table}: replica identity {} wanted, current {}",
+            crate::sql::identity(to),
+            crate::sql::identity(from)
+        ),
+        Change::AlterColumnSettings {
+            table,
+            column,
+            type_storage,
+            from,
+            to,
+        } => column_settings(&at(table, column), type_storage.as_deref(), from, to),
         Change::SetLogged { table, unlogged } => format!(
             "table {table}: {} wanted, current {}",
             if *unlogged { "UNLOGGED" } else { "LOGGED" },

@@ -500,6 +500,9 @@ impl Ctx<'_> {
             | Change::DropSequence { .. }
             | Change::RecreateTable { .. }
             | Change::SetLogged { .. }
+            | Change::SetStorageParams { .. }
+            | Change::SetReplicaIdentity { .. }
+            | Change::AlterColumnSettings { .. }
             | Change::DetachPartition { .. }
             | Change::AttachPartition { .. }
             | Change::AlterColumnType { .. }

@@ -307,6 +307,7 @@ pub fn parse_capture(json: &str) -> (Parsed, String) {
     finish(&mut schema);
     // A model maps tables; the database's views and functions are neither wanted nor unwanted.
     schema.hidden.hide_all_but_tables();
+    schema.hidden.settings = true;
     (
         Parsed {
             schema,

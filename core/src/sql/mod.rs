@@ -3,6 +3,8 @@
 //! go through `quote.rs` only. Below the plan: it knows changes, not steps.
 
 mod domains;
+mod settings;
+pub(crate) use settings::identity;
 
 use crate::diff::Change;
 use crate::normalize::{make_object_name, serial_sequence};
@@ -503,6 +505,9 @@ pub(crate) fn alter_col(table: &QualName, column: &str, what: &str) -> String {
 /// The statements (without the trailing semicolon) that carry out one change.
 pub fn step_sql(c: &Change) -> Vec<String> {
     match c {
+        Change::SetStorageParams { .. }
+        | Change::SetReplicaIdentity { .. }
+        | Change::AlterColumnSettings { .. } => settings::settings_sql(c),
         Change::CommentConstraint {
             table,
             constraint,

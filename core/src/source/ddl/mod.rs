@@ -27,6 +27,7 @@ mod names;
 mod print;
 mod rewrite;
 mod routines;
+mod settings;
 mod statements;
 mod tables;
 mod views;
@@ -174,6 +175,7 @@ fn apply_statements(
         pending_views: Vec::new(),
         types: Default::default(),
         inherited_alters: Vec::new(),
+        settings_events: Vec::new(),
         constraint_names: Default::default(),
         fk_action_columns: Vec::new(),
     };
@@ -191,6 +193,7 @@ fn apply_statements(
     for (table, column, op, span, line) in std::mem::take(&mut cx.inherited_alters) {
         cx.alter_column(&table, &column, op, span, line);
     }
+    cx.replay_settings();
     views::finish_views(&mut cx.schema, std::mem::take(&mut cx.pending_views));
     // PostgreSQL refuses a table with more columns than this; a plan for one would fail.
     const MAX_COLUMNS: usize = 1600;
@@ -283,6 +286,8 @@ struct Cx<'a> {
     types: std::collections::BTreeSet<QualName>,
     /// `ALTER COLUMN` of columns a table inherits, applied after inheritance.
     inherited_alters: Vec<(QualName, String, AlterColumnOperation, Span, u32)>,
+    /// Tables created and column settings, in order, replayed after inheritance.
+    settings_events: Vec<settings::Event>,
     /// Check and foreign key names in use, per schema: PostgreSQL names an unnamed one so that
     /// it differs from every constraint of its schema.
     constraint_names: std::collections::BTreeSet<(String, String)>,

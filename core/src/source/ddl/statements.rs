@@ -96,6 +96,7 @@ impl Cx<'_> {
                     Err(e) => self.out_of_scope(st, &format!("{kind} ({e})"), line, Severity::Note),
                 }
             }
+            ["ALTER", "TABLE", ..] if self.table_settings(st, line) => {}
             ["CREATE", "TABLE", ..]
             | ["CREATE", "UNLOGGED", "TABLE", ..]
             | ["CREATE", "UNIQUE", "INDEX", ..]

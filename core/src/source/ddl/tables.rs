@@ -73,6 +73,12 @@ impl Cx<'_> {
         if let Some(by) = &ct.partition_by {
             table.partition_by = Some(clause_expr(&print::sql(by)));
         }
+        if let ast::CreateTableOptions::With(options) = &ct.table_options {
+            self.create_table_options(&mut table, options, st);
+        }
+        let parents = inherit::parents_of(&table);
+        self.settings_events
+            .push(settings::Event::Created(name.clone(), parents));
         let mut pending: Vec<(TableConstraint, Option<String>)> = Vec::new();
         // Column names' positions (the parser's line and column within the statement, in
         // increasing order), turned into offsets with one pass over the statement's lines.

@@ -21,21 +21,16 @@ impl<'a> Px<'a> {
         } else {
             self.schema.hidden.comment_trailing_blanks = true;
         }
-        let physical: Vec<&str> = ["Storage", "Compression", "Stats target"]
-            .into_iter()
-            .filter(|h| at(h).is_some())
-            .collect();
-        if !physical.is_empty() && !rows.is_empty() {
-            let msg = format!(
-                "{}: the {} column{} of `\\d+` {} not compared",
-                table.name,
-                physical.join(", "),
-                if physical.len() > 1 { "s" } else { "" },
-                if physical.len() > 1 { "are" } else { "is" }
-            );
-            let line = rows[0].line.saturating_sub(2);
-            self.line_diag(Severity::Note, DiagKind::IgnoredClause, msg, line);
+        let (c_storage, c_compression, c_stats) =
+            (at("Storage"), at("Compression"), at("Stats target"));
+        // Plain `\d` shows no settings; psql before 14 (or with HIDE_TOAST_COMPRESSION) no
+        // compression; none shows a column's options.
+        if c_storage.is_none() {
+            self.schema.hidden.settings = true;
+        } else if c_compression.is_none() {
+            self.schema.hidden.compression = true;
         }
+        self.schema.hidden.attribute_options = true;
         for row in rows {
             let cell =
                 |k: Option<usize>| k.and_then(|k| row.values.get(k)).map_or("", |s| s.as_str());
@@ -67,6 +62,32 @@ impl<'a> Px<'a> {
             if table.column(name).is_some() {
                 let msg = format!("{}: column {name} appears twice", table.name);
                 self.diag(Severity::Error, DiagKind::Syntax, msg, column.span);
+            }
+            let settings = [
+                (c_stats, "STATISTICS"),
+                (c_storage, "STORAGE"),
+                (c_compression, "COMPRESSION"),
+            ];
+            for (k, what) in settings {
+                let value = cell(k).trim();
+                let shown = match what {
+                    "STATISTICS" => value.parse::<i32>().is_ok(),
+                    "STORAGE" => {
+                        // A type schemafix does not know stores as it shows, most likely.
+                        matches!(value, "plain" | "main" | "external" | "extended")
+                            && (crate::schema::type_storage(&column.data_type).is_some()
+                                || matches!(value, "main" | "external"))
+                    }
+                    _ => matches!(value, "pglz" | "lz4"),
+                };
+                if shown {
+                    let sql = format!(
+                        "ALTER TABLE ONLY {} ALTER COLUMN {} SET {what} {value}",
+                        qualified(&table.name),
+                        quoted(name)
+                    );
+                    self.emit(&sql, column.span);
+                }
             }
             table.columns.push(column);
         }
@@ -232,11 +253,7 @@ impl<'a> Px<'a> {
                 );
                 self.line_diag(Severity::Warning, DiagKind::OutOfScope, msg, f.line);
             }
-            "Statistics objects"
-            | "Publications"
-            | "Typed table of type"
-            | "Tablespace"
-            | "Options" => {
+            "Statistics objects" | "Publications" | "Typed table of type" | "Tablespace" => {
                 let detail = if f.inline.is_empty() {
                     names(f)
                 } else {
@@ -280,9 +297,38 @@ impl<'a> Px<'a> {
                     t.partition_by = Some(clause_expr(&f.inline));
                 }
             }
-            "Replica Identity" => {
-                let msg = format!("{table}: replica identity {} not compared", f.inline);
-                self.line_diag(Severity::Warning, DiagKind::OutOfScope, msg, f.line);
+            "Replica Identity" if matches!(f.inline.as_str(), "FULL" | "NOTHING" | "DEFAULT") => {
+                let sql = format!(
+                    "ALTER TABLE ONLY {} REPLICA IDENTITY {}",
+                    qualified(table),
+                    f.inline
+                );
+                let span = self.span_at(f.line, indent_of(self.lines[f.line].text));
+                self.emit(&sql, span);
+            }
+            "Options" => {
+                let mut set = Vec::new();
+                for entry in f.inline.split(", ") {
+                    match entry.split_once('=') {
+                        Some((n, v)) if is_option_name(n) => {
+                            set.push(format!("{n} = {}", crate::quote::quote_literal(v)))
+                        }
+                        _ => {
+                            let msg = format!("{table}: storage parameter `{entry}` not read; storage parameters not compared");
+                            self.line_diag(Severity::Warning, DiagKind::IgnoredClause, msg, f.line);
+                            self.schema.hidden.settings = true;
+                        }
+                    }
+                }
+                let sql = format!(
+                    "ALTER TABLE ONLY {} SET ({})",
+                    qualified(table),
+                    set.join(", ")
+                );
+                let span = self.span_at(f.line, indent_of(self.lines[f.line].text));
+                if !set.is_empty() {
+                    self.emit(&sql, span);
+                }
             }
             "Access method" if f.inline == "heap" => {
                 let msg = format!("{table}: access method heap (the default)");
@@ -314,8 +360,11 @@ impl<'a> Px<'a> {
             return self.bad_entry(line, "an index");
         };
         let mut rest = rest.trim_end().to_string();
+        let identity = rest.ends_with(" REPLICA IDENTITY");
+        if identity {
+            rest.truncate(rest.len() - " REPLICA IDENTITY".len());
+        }
         for (suffix, what) in [
-            (" REPLICA IDENTITY", "is the replica identity"),
             (
                 " INVALID",
                 "is INVALID (a failed CREATE INDEX CONCURRENTLY); it is compared as if valid",
@@ -361,6 +410,12 @@ impl<'a> Px<'a> {
         };
         let span = self.span_at(line, indent_of(self.lines[line].text));
         self.emit(&sql, span);
+        if identity {
+            self.emit(
+                &format!("ALTER TABLE ONLY {t} REPLICA IDENTITY USING INDEX {n}"),
+                span,
+            );
+        }
     }
 
     /// One `Check constraints:` or `Foreign-key constraints:` entry.
@@ -411,6 +466,16 @@ impl<'a> Px<'a> {
         self.ddl.push_str(";\n");
         self.ddl_origin.push(origin);
     }
+}
+
+/// A storage parameter's name as psql prints it (`fillfactor`, `toast.autovacuum_enabled`).
+fn is_option_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.split('.').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
 }
 
 /// Splits `"name" REST` where the name is printed in quotes without escaping: the name ends at

@@ -454,6 +454,7 @@ impl Sx<'_> {
         finish(&mut schema);
         // A model maps tables; the database's views are neither wanted nor unwanted.
         schema.hidden.hide_all_but_tables();
+        schema.hidden.settings = true;
         self.diagnostics.sort_by_key(|d| d.span.start);
         Parsed {
             schema,
