@@ -55,7 +55,16 @@ fn summary(p: &Parsed) -> String {
             if let Some(k) = &c.comment {
                 let _ = write!(out, " comment {k:?}");
             }
+            if let Some(k) = t.column_settings.get(c.name.as_str()) {
+                let _ = write!(out, " settings {}", serde_json::to_string(k).unwrap());
+            }
             out.push('\n');
+        }
+        if !t.options.is_empty() {
+            let _ = writeln!(out, "  options {}", t.options.0.join(", "));
+        }
+        if !t.replica_identity.is_default() {
+            let _ = writeln!(out, "  replica identity {:?}", t.replica_identity);
         }
         if let Some(pk) = &t.primary_key {
             let _ = writeln!(

@@ -30,6 +30,7 @@ ALTER TABLE p ALTER COLUMN j SET COMPRESSION pglz;
 ALTER TABLE ONLY c2 ALTER COLUMN body SET STORAGE EXTENDED;
 ALTER TABLE q1 REPLICA IDENTITY USING INDEX q1_pkey;
 ALTER TABLE c REPLICA IDENTITY FULL;
+CREATE TABLE r (id int, doc text COMPRESSION lz4);
 ";
 
 fn run(args: &[&str]) -> Output {
@@ -108,7 +109,7 @@ fn settings_read_alike_from_ddl_catalog_dump_and_psql() {
         "{stdout}"
     );
     let mut paste = String::new();
-    for t in ["p", "c", "c2", "q", "q1", "q2"] {
+    for t in ["p", "c", "c2", "q", "q1", "q2", "r"] {
         paste.push_str(&db.describe_any(&format!("\\d+ {t}")).unwrap());
     }
     let paste = write_temp("settings.d.txt", &paste);

@@ -163,6 +163,19 @@ pub fn shown(t: &Table, plus: bool) -> Table {
     t.row_security = false;
     t.force_row_security = false;
     t.policies.clear();
+    // Settings: `\d+` shows all but a column's options (and psql before 14 its compression;
+    // tests/it/psql_live.rs compares that), `\d` none.
+    if plus {
+        for s in t.column_settings.values_mut() {
+            s.options = Default::default();
+            s.compression = None;
+        }
+        t.column_settings.retain(|_, s| !s.is_default());
+    } else {
+        t.options = Default::default();
+        t.replica_identity = Default::default();
+        t.column_settings.clear();
+    }
     for c in &mut t.columns {
         if !plus {
             c.comment = None;

@@ -178,6 +178,7 @@ fn apply_statements(
         settings_events: Vec::new(),
         constraint_names: Default::default(),
         fk_action_columns: Vec::new(),
+        inline_settings: Vec::new(),
     };
     if search_path != "public" {
         cx.path_is(&[&quote_ident(search_path)]);
@@ -294,6 +295,9 @@ struct Cx<'a> {
     /// The column lists of `ON DELETE SET NULL (…)` / `SET DEFAULT (…)` in the statement being
     /// read (the parser lacks them: blanked out, then given to its foreign keys in order).
     fk_action_columns: Vec<Vec<String>>,
+    /// A column's `COMPRESSION`/`STORAGE` clauses in the statement being read (blanked out for
+    /// the parser), set once its table is made.
+    inline_settings: Vec<(String, settings::Setting)>,
 }
 
 /// The first `limit` bytes of `text` (at a character boundary) with `--` and `/* */` comments

@@ -46,6 +46,57 @@ enum Sub {
     Column(String, Setting),
 }
 
+/// A column definition's `COMPRESSION method` or `STORAGE kind` (PostgreSQL 16) where the
+/// parser stopped (`msg`): the clause's offset and length, the column and the setting.
+pub(super) fn inline_setting_at(text: &str, msg: &str) -> Option<(usize, usize, String, Setting)> {
+    let found = msg.split("found: ").nth(1)?.split_whitespace().next()?;
+    let what = found.to_ascii_uppercase();
+    if what != "COMPRESSION" && what != "STORAGE" {
+        return None;
+    }
+    let (l, c) = rewrite::error_position(msg);
+    let at = rewrite::offset_of(text, l, c)?;
+    let rest = text.get(at..)?;
+    if !rest.to_ascii_uppercase().starts_with(&what) {
+        return None;
+    }
+    // The clause's value: the next word.
+    let after = &rest[what.len()..];
+    let blanks = after.len() - after.trim_start().len();
+    let word_len = after
+        .trim_start()
+        .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+        .unwrap_or(after.trim_start().len());
+    if blanks == 0 || word_len == 0 {
+        return None;
+    }
+    let value = after.trim_start()[..word_len].to_ascii_lowercase();
+    let setting = if what == "STORAGE" {
+        Setting::Storage(storage(Some(&Token::make_word(&value, None))).ok()?)
+    } else {
+        Setting::Compression((value != "default").then_some(value))
+    };
+    // The column: the first word of the definition the clause is in.
+    let toks = tokens(&text[..at]).ok()?;
+    let mut depth = 0i32;
+    let mut start = None;
+    for (j, t) in toks.iter().enumerate() {
+        match t {
+            Token::LParen => {
+                depth += 1;
+                if depth == 1 {
+                    start = Some(j + 1);
+                }
+            }
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 1 => start = Some(j + 1),
+            _ => {}
+        }
+    }
+    let column = toks.get(start?).and_then(word_text)?;
+    Some((at, what.len() + blanks + word_len, column, setting))
+}
+
 /// `name = value, …` (values `None` for `RESET (name, …)`), names lower-cased unless quoted
 /// and qualified ones (`toast.autovacuum_enabled`) joined with a dot.
 fn params(toks: &[Token], reset: bool) -> Result<Vec<(String, Option<String>)>, String> {
@@ -474,5 +525,83 @@ fn apply_setting(s: &mut ColumnSettings, setting: &Setting) {
         Setting::Storage(x) => s.storage = x.clone(),
         Setting::Compression(x) => s.compression = x.clone(),
         Setting::Options(list) => apply_params(&mut s.options, list.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::{QualName, ReplicaIdentity, Schema};
+
+    fn read(sql: &str) -> Schema {
+        let (schema, diags) = super::apply_ddl(Schema::default(), sql);
+        assert!(
+            diags.iter().all(|d| d.severity != crate::Severity::Error),
+            "{diags:?}"
+        );
+        schema
+    }
+
+    fn setting(s: &Schema, table: &str, column: &str) -> String {
+        let t = &s.tables[&QualName::new("public", table)];
+        serde_json::to_string(&t.settings_of(column)).unwrap()
+    }
+
+    #[test]
+    fn each_statement_has_the_effect_it_had_when_it_ran() {
+        let s = read(
+            "CREATE TABLE p (id int, body text, j jsonb);
+             ALTER TABLE p ALTER COLUMN body SET STORAGE EXTERNAL, ALTER j SET COMPRESSION lz4;
+             CREATE TABLE c () INHERITS (p);
+             ALTER TABLE p ALTER COLUMN j SET COMPRESSION pglz, ALTER COLUMN body SET STATISTICS 90;
+             ALTER TABLE ONLY p ALTER COLUMN body SET STORAGE MAIN;
+             CREATE TABLE d (id int, body text);
+             ALTER TABLE d INHERIT p;",
+        );
+        // Created after the storage and compression were set: it took them; the statistics
+        // reached it (no ONLY), the later compression and the ONLY storage did not.
+        assert_eq!(
+            setting(&s, "c", "body"),
+            r#"{"statistics":90,"storage":"external"}"#
+        );
+        assert_eq!(setting(&s, "c", "j"), r#"{"compression":"lz4"}"#);
+        assert_eq!(
+            setting(&s, "p", "body"),
+            r#"{"statistics":90,"storage":"main"}"#
+        );
+        assert_eq!(setting(&s, "p", "j"), r#"{"compression":"pglz"}"#);
+    }
+
+    #[test]
+    fn parameters_identity_and_inline_clauses() {
+        let s = read(
+            "CREATE TABLE t (id int PRIMARY KEY, doc text COMPRESSION lz4, n numeric STORAGE MAIN,
+                 b text STORAGE EXTERNAL) WITH (fillfactor = 70, toast.autovacuum_enabled = off);
+             ALTER TABLE t SET (autovacuum_enabled = false), RESET (fillfactor);
+             ALTER TABLE t REPLICA IDENTITY USING INDEX t_pkey;
+             ALTER TABLE t ALTER COLUMN n SET (n_distinct = -0.5);",
+        );
+        let t = &s.tables[&QualName::new("public", "t")];
+        assert_eq!(
+            t.options.0,
+            ["toast.autovacuum_enabled=off", "autovacuum_enabled=false"]
+        );
+        assert_eq!(t.replica_identity, ReplicaIdentity::Index("t_pkey".into()));
+        assert_eq!(setting(&s, "t", "doc"), r#"{"compression":"lz4"}"#);
+        // numeric stores MAIN anyway: no setting.
+        assert_eq!(setting(&s, "t", "n"), r#"{"options":["n_distinct=-0.5"]}"#);
+        assert_eq!(setting(&s, "t", "b"), r#"{"storage":"external"}"#);
+    }
+
+    #[test]
+    fn an_unknown_storage_is_refused_not_read() {
+        let (s, diags) = super::apply_ddl(
+            Schema::default(),
+            "CREATE TABLE t (b text);\nALTER TABLE t ALTER b SET STORAGE \"x; DROP TABLE t\";",
+        );
+        assert!(
+            diags.iter().any(|d| d.message.contains("unknown storage")),
+            "{diags:?}"
+        );
+        assert_eq!(setting(&s, "t", "b"), "{}");
     }
 }

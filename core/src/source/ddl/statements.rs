@@ -362,6 +362,7 @@ impl Cx<'_> {
             blank_on_only(&mut text);
         }
         let mut respelled = false;
+        self.inline_settings.clear();
         let parsed = loop {
             let parsed = parser_for(&text).and_then(|mut p| {
                 let s = p.parse_statement()?;
@@ -390,6 +391,16 @@ impl Cx<'_> {
             }
             // The parser lacks PostgreSQL 15's `ON DELETE SET NULL (columns)` (and `SET
             // DEFAULT (…)`): the list is blanked out and kept for the key it belongs to.
+            // Nor a column's `COMPRESSION` or `STORAGE` clause: blanked out, set after.
+            if let Err(e) = &parsed {
+                if let Some((o, len, column, setting)) =
+                    settings::inline_setting_at(&text, &e.to_string())
+                {
+                    text.replace_range(o..o + len, &" ".repeat(len));
+                    self.inline_settings.push((column, setting));
+                    continue;
+                }
+            }
             if let Err(e) = &parsed {
                 if let Some((o, len, columns)) = fk_action_columns_at(&text, &e.to_string()) {
                     text.replace_range(o..o + len, &" ".repeat(len));

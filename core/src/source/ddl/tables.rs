@@ -79,6 +79,16 @@ impl Cx<'_> {
         let parents = inherit::parents_of(&table);
         self.settings_events
             .push(settings::Event::Created(name.clone(), parents));
+        for (column, setting) in std::mem::take(&mut self.inline_settings) {
+            self.settings_events.push(settings::Event::Column {
+                table: name.clone(),
+                column,
+                setting,
+                recurse: false,
+                start: st.start,
+                end: st.end,
+            });
+        }
         let mut pending: Vec<(TableConstraint, Option<String>)> = Vec::new();
         // Column names' positions (the parser's line and column within the statement, in
         // increasing order), turned into offsets with one pass over the statement's lines.
