@@ -293,6 +293,11 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             table,
             unlogged: !unlogged,
         },
+        CommentObject { target, from, to } => CommentObject {
+            target,
+            from: to,
+            to: from,
+        },
         SetStorageParams { table, from, to } => SetStorageParams {
             table,
             from: to,
@@ -594,8 +599,11 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
     changes.retain(|c| !held(c));
     // Settings and privileges likewise: a table or column the down migration makes again gets
     // its settings and grants back.
-    changes.retain(|c| !crate::diff::settings::is_setting(c));
+    changes.retain(|c| {
+        !crate::diff::settings::is_setting(c) && !matches!(c, Change::CommentObject { .. })
+    });
     crate::diff::settings::diff_all(desired, current, &mut changes);
+    crate::diff::comments::diff_all(desired, current, &mut changes);
     crate::diff::privileges::diff_privileges(desired, current, &mut changes);
     // Confirmed renames are undone last, latest first: every other undo step names tables and
     // columns as the desired schema does.

@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::quote::quote_ident;
 
+mod comments;
 mod domain;
 mod expr;
 mod privilege;
 mod settings;
 mod type_name;
+pub use comments::{CommentTarget, ObjectComment};
 pub use domain::Domain;
 pub use expr::Expr;
 pub use privilege::{
@@ -111,6 +113,9 @@ pub struct Schema {
     /// Domains by qualified name (a list in JSON).
     #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<QualName, Domain>,
+    /// Comments on schemas, sequences, collations and policies, in the order of their objects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<ObjectComment>,
     /// Extensions by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extensions: BTreeMap<String, Extension>,
@@ -220,30 +225,9 @@ pub struct Hidden {
     /// Attribute options (`n_distinct`; `\d+` shows none).
     #[serde(default)]
     pub attribute_options: bool,
-}
-
-impl Hidden {
-    /// Do a value of a side hiding tabs (`spaced`) and one of a side showing them (`tabbed`)
-    /// read alike, each tab of `tabbed` printed as one to eight blanks (and a literal `tabbed`
-    /// does not decide, [`Expr::ZONELESS`], matching any)?
-    pub fn alike_but_tabs(spaced: &str, tabbed: &str) -> bool {
-        fn go(s: &[u8], t: &[u8]) -> bool {
-            // A literal the tabbed side does not decide (`Expr::ZONELESS`) matches any.
-            let marker = Expr::ZONELESS as u8;
-            if let Some(n) = expr::literal_len(t).filter(|n| t.get(*n) == Some(&marker)) {
-                return expr::literal_len(s).is_some_and(|m| go(&s[m..], &t[n + 1..]));
-            }
-            match (s.first(), t.first()) {
-                (_, Some(b'\t')) => (1..=8)
-                    .take_while(|n| s.get(..*n).is_some_and(|x| x.iter().all(|c| *c == b' ')))
-                    .any(|n| go(&s[n..], &t[1..])),
-                (Some(a), Some(b)) => a == b && go(&s[1..], &t[1..]),
-                (None, None) => true,
-                _ => false,
-            }
-        }
-        tabbed.contains('\t') && go(spaced.as_bytes(), tabbed.as_bytes())
-    }
+    /// Comments on schemas, sequences, collations and policies.
+    #[serde(default)]
+    pub object_comments: bool,
 }
 
 /// A version is compared only when both sides say which (`pg_dump` never does).
@@ -408,6 +392,7 @@ impl Hidden {
         self.domains = true;
         self.constraint_comments = true;
         self.privileges = true;
+        self.object_comments = true;
     }
 }
 

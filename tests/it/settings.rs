@@ -4,7 +4,8 @@
 //! parent's storage when created, `SET STATISTICS` reaching the partitions that exist, `SET
 //! COMPRESSION` reaching none), from the catalog, from `pg_dump` and from `\d+`; a model, which
 //! cannot declare them, leaves them alone; an injection through a parameter's value stays a
-//! value.
+//! value. Comments on schemas, sequences, collations and policies read alike from the DDL, the
+//! catalog and `pg_dump`.
 
 use std::process::{Command, Output, Stdio};
 
@@ -172,4 +173,50 @@ fn a_parameter_value_cannot_inject_sql() {
     assert!(!out.status.success(), "{stdout}{stderr}");
     assert!(stderr.contains("fillfactor"), "{stderr}");
     assert_eq!(db.query("SELECT count(*) FROM t").unwrap().trim(), "0");
+}
+
+#[test]
+fn comments_on_schemas_sequences_collations_and_policies_read_alike() {
+    let ddl = "CREATE SCHEMA app;
+        COMMENT ON SCHEMA app IS 'the app';
+        COMMENT ON SCHEMA public IS 'standard public schema';
+        CREATE SEQUENCE app.s;
+        COMMENT ON SEQUENCE app.s IS 'numbers';
+        CREATE COLLATION app.c (provider = icu, locale = 'und');
+        COMMENT ON COLLATION app.c IS 'any';
+        CREATE TABLE app.t (id serial PRIMARY KEY, owner text);
+        COMMENT ON SEQUENCE app.t_id_seq IS 'a serial column''s own';
+        CREATE POLICY mine ON app.t USING (owner = current_user);
+        COMMENT ON POLICY mine ON app.t IS 'yours';";
+    let db = db_with(ddl);
+    let file = write_temp("comments.sql", ddl);
+    let url = db.url();
+    plans_nothing(&file, &url);
+    plans_nothing(&url, &file);
+    let dump = write_temp("comments-dump.sql", &db.dump().unwrap());
+    plans_nothing(&dump, &file);
+    plans_nothing(&file, &dump);
+    // Without them, each is planned.
+    let bare: String = ddl
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("COMMENT"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let bare = write_temp("comments-bare.sql", &bare);
+    let out = run(&["diff", &url, &bare]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for st in [
+        "COMMENT ON SCHEMA app IS NULL;",
+        "COMMENT ON SEQUENCE app.s IS NULL;",
+        "COMMENT ON COLLATION app.c IS NULL;",
+        "COMMENT ON POLICY mine ON app.t IS NULL;",
+    ] {
+        assert!(stdout.contains(st), "{st}: {stdout}");
+    }
+    // The serial column's sequence is the column's: its comment is named as not compared.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("sequence app.t_id_seq is not compared"),
+        "{stderr}"
+    );
 }

@@ -97,6 +97,7 @@ export type ChangeKind =
     "comment-index" |
     "comment-constraint" |
     "comment-type" |
+    "comment-object" |
     "set-storage-params" |
     "set-replica-identity" |
     "alter-column-settings" |

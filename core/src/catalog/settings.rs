@@ -1,13 +1,16 @@
 //! Table and column settings from the catalog: storage parameters (the TOAST table's as
 //! `toast.`), replica identity, and each column's statistics target, storage (where it is
-//! not its type's), compression and attribute options, written as `pg_dump` writes them.
+//! not its type's), compression and attribute options, written as `pg_dump` writes them; and
+//! the comments on schemas, sequences, collations and policies.
 
 use super::{col, quote_ident, quote_literal, req, Row, Written};
 
-/// One row per setting: kind, table (quoted), column (quoted) or NULL, name, value.
+/// One row per setting: kind, table (quoted), column (quoted) or NULL, name, value; and one per
+/// comment: `comment`, the kind of object, the object (quoted), a policy's name, the text.
 pub(super) const QUERY: &str = concat!(
+    "SELECT * FROM (",
     "SELECT s.kind, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), ",
-    "s.col, s.name, s.value FROM pg_catalog.pg_class c ",
+    "s.col, s.name, s.value, s.ord FROM pg_catalog.pg_class c ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "CROSS JOIN LATERAL (",
     "SELECT 'option' AS kind, NULL::text AS col, pg_catalog.split_part(o, '=', 1) AS name, ",
@@ -38,7 +41,37 @@ pub(super) const QUERY: &str = concat!(
     user_ns!("n"),
     " AND ",
     not_extension_member!("pg_catalog.pg_class", "c.oid"),
-    " ORDER BY 2, s.ord, 1, 3, 4"
+    " UNION ALL SELECT 'comment', 'SCHEMA', pg_catalog.quote_ident(n.nspname), NULL, d.description, 0 ",
+    "FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_description d ON d.objoid = n.oid ",
+    "AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass WHERE ",
+    user_ns!("n"),
+    " AND ",
+    not_extension_member!("pg_catalog.pg_namespace", "n.oid"),
+    " UNION ALL SELECT 'comment', CASE c.relkind WHEN 'S' THEN 'SEQUENCE' END, ",
+    "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), NULL, d.description, 0 ",
+    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+    "JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.objsubid = 0 ",
+    "AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass WHERE c.relkind = 'S' AND ",
+    user_ns!("n"),
+    " AND ",
+    not_extension_member!("pg_catalog.pg_class", "c.oid"),
+    " UNION ALL SELECT 'comment', 'COLLATION', ",
+    "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(co.collname), NULL, d.description, 0 ",
+    "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace ",
+    "JOIN pg_catalog.pg_description d ON d.objoid = co.oid ",
+    "AND d.classoid = 'pg_catalog.pg_collation'::pg_catalog.regclass WHERE ",
+    user_ns!("n"),
+    " AND ",
+    not_extension_member!("pg_catalog.pg_collation", "co.oid"),
+    " UNION ALL SELECT 'comment', 'POLICY', ",
+    "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), ",
+    "pg_catalog.quote_ident(p.polname), d.description, 0 ",
+    "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid ",
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+    "JOIN pg_catalog.pg_description d ON d.objoid = p.oid ",
+    "AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass WHERE ",
+    user_ns!("n"),
+    ") x ORDER BY 2, 6, 1, 3, 4"
 );
 
 /// The statements for the rows of [`QUERY`].
@@ -54,6 +87,18 @@ pub(super) fn write(rows: &[Row], w: &mut Written) -> Result<(), String> {
             None => format!("ALTER TABLE ONLY {table} {what}"),
         };
         match kind {
+            "comment" => {
+                let object = column.ok_or("a comment row without its object")?;
+                let on = match (table, col(r, 3)?) {
+                    ("POLICY", Some(name)) => format!("POLICY {name} ON {object}"),
+                    ("SCHEMA" | "SEQUENCE" | "COLLATION", None) => format!("{table} {object}"),
+                    _ => return Err(format!("a comment row of an unknown form: {table}")),
+                };
+                statements.push((
+                    table,
+                    format!("COMMENT ON {on} IS {}", quote_literal(value)),
+                ));
+            }
             "option" => {
                 let entry = format!("{} = {}", req(r, 3)?, quote_literal(value));
                 match options.last_mut() {

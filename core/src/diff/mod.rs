@@ -5,6 +5,7 @@
 
 mod collations;
 pub(crate) mod columns;
+pub(crate) mod comments;
 mod constraints;
 pub mod convert;
 mod domains;
@@ -30,9 +31,9 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Collation, Column, ColumnSettings, Domain, EnumType, Exclusion, Extension, ForeignKey,
-    Function, Identity, IdentityOptions, Index, Params, Policy, PrimaryKey, QualName,
-    ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger, Unique, View,
+    Check, Collation, Column, ColumnSettings, CommentTarget, Domain, EnumType, Exclusion,
+    Extension, ForeignKey, Function, Identity, IdentityOptions, Index, Params, Policy, PrimaryKey,
+    QualName, ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger, Unique, View,
 };
 
 /// One change between two schemas.
@@ -331,6 +332,12 @@ pub enum Change {
         from: Option<String>,
         to: Option<String>,
     },
+    /// `COMMENT ON SCHEMA | SEQUENCE | COLLATION | POLICY`.
+    CommentObject {
+        target: CommentTarget,
+        from: Option<String>,
+        to: Option<String>,
+    },
     /// `ALTER TABLE … SET (…)` / `RESET (…)`: storage parameters.
     SetStorageParams {
         table: QualName,
@@ -449,6 +456,7 @@ impl Change {
             Change::DropTable { .. } => "drop-table",
             Change::RecreateTable { .. } => "recreate-table",
             Change::SetLogged { .. } => "set-logged",
+            Change::CommentObject { .. } => "comment-object",
             Change::SetStorageParams { .. } => "set-storage-params",
             Change::SetReplicaIdentity { .. } => "set-replica-identity",
             Change::AlterColumnSettings { .. } => "alter-column-settings",
@@ -854,6 +862,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     rebuild::rebuild_dependants(from, to, &mut out, &mut rebuilt);
     extensions::ensure_extensions(from, to, &mut out);
     settings::diff_all(from, to, &mut out);
+    comments::diff_all(from, to, &mut out);
     privileges::diff_privileges(from, to, &mut out);
     not_compared.sort();
     not_compared.dedup();

@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use crate::diff::refs::{scan, Use};
 use crate::diff::Change;
-use crate::schema::{Column, Expr, Index, PrivilegeTarget, QualName, ReplicaIdentity, Table};
+use crate::schema::{
+    Column, CommentTarget, Expr, Index, PrivilegeTarget, QualName, ReplicaIdentity, Table,
+};
 
 /// Something a change can create, remove or refer to. Relations (tables, views, sequences,
 /// indexes, the index of a key) share one namespace per schema, as in `pg_class`; functions
@@ -444,6 +446,12 @@ fn deps(c: &Change) -> Deps {
             d.needs.push(Obj::Function(function.name.clone()))
         }
         Change::CommentType { name, .. } => d.needs.push(Obj::Type(name.clone())),
+        Change::CommentObject { target, .. } => match target {
+            CommentTarget::Schema { name } => d.needs.push(Obj::Schema(name.clone())),
+            CommentTarget::Sequence { name } => d.needs.push(Obj::Relation(name.clone())),
+            CommentTarget::Policy { table, .. } => d.needs.push(Obj::Relation(table.clone())),
+            CommentTarget::Collation { .. } => {}
+        },
         Change::CreateView { view, .. } => {
             d.creates.push(Obj::Relation(view.name.clone()));
             d.needs.push(Obj::Schema(view.name.schema.clone()));

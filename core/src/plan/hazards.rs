@@ -474,6 +474,7 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         | Change::CommentIndex { .. }
         | Change::CommentConstraint { .. }
         | Change::CommentType { .. }
+        | Change::CommentObject { .. }
         | Change::CreateFunction { .. }
         | Change::ReplaceFunction { .. }
         | Change::DropFunction { .. }

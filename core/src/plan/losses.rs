@@ -107,6 +107,7 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::CreateTable { .. }
         | Change::SetLogged { .. }
         | Change::SetStorageParams { .. }
+        | Change::CommentObject { .. }
         | Change::SetReplicaIdentity { .. }
         | Change::AlterColumnSettings { .. }
         | Change::DetachPartition { .. }

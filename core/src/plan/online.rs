@@ -233,6 +233,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::RecreateTable { .. }
         | Change::SetLogged { .. }
         | Change::SetStorageParams { .. }
+        | Change::CommentObject { .. }
         | Change::SetReplicaIdentity { .. }
         | Change::AlterColumnSettings { .. }
         | Change::DetachPartition { .. }

@@ -157,6 +157,7 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::CommentColumn { .. }
         | Change::CommentIndex { .. }
         | Change::CommentType { .. }
+        | Change::CommentObject { .. }
         | Change::CommentConstraint { .. }
         | Change::CommentFunction { .. }
         | Change::CommentTrigger { .. }

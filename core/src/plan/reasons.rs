@@ -759,6 +759,12 @@ pub(super) fn reason(c: &Change) -> String {
             opt(to),
             opt(from)
         ),
+        Change::CommentObject { target, from, to } => format!(
+            "{}: comment {} wanted, current {}",
+            target.describe(),
+            opt(to),
+            opt(from)
+        ),
         Change::CommentType { name, from, to } => format!(
             "type {name}: comment {} wanted, current {}",
             opt(to),

@@ -501,6 +501,7 @@ impl Ctx<'_> {
             | Change::RecreateTable { .. }
             | Change::SetLogged { .. }
             | Change::SetStorageParams { .. }
+            | Change::CommentObject { .. }
             | Change::SetReplicaIdentity { .. }
             | Change::AlterColumnSettings { .. }
             | Change::DetachPartition { .. }

@@ -89,3 +89,27 @@ impl Expr {
     }
 }
 impl Eq for Expr {}
+
+impl super::Hidden {
+    /// Do a value of a side hiding tabs (`spaced`) and one of a side showing them (`tabbed`)
+    /// read alike, each tab of `tabbed` printed as one to eight blanks (and a literal `tabbed`
+    /// does not decide, [`super::Expr::ZONELESS`], matching any)?
+    pub fn alike_but_tabs(spaced: &str, tabbed: &str) -> bool {
+        fn go(s: &[u8], t: &[u8]) -> bool {
+            // A literal the tabbed side does not decide (`super::Expr::ZONELESS`) matches any.
+            let marker = super::Expr::ZONELESS as u8;
+            if let Some(n) = literal_len(t).filter(|n| t.get(*n) == Some(&marker)) {
+                return literal_len(s).is_some_and(|m| go(&s[m..], &t[n + 1..]));
+            }
+            match (s.first(), t.first()) {
+                (_, Some(b'\t')) => (1..=8)
+                    .take_while(|n| s.get(..*n).is_some_and(|x| x.iter().all(|c| *c == b' ')))
+                    .any(|n| go(&s[n..], &t[1..])),
+                (Some(a), Some(b)) => a == b && go(&s[1..], &t[1..]),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        tabbed.contains('\t') && go(spaced.as_bytes(), tabbed.as_bytes())
+    }
+}

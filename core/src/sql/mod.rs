@@ -1063,6 +1063,11 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             table, index, to, ..
         } => vec![comment("INDEX", &in_schema(table, index), to)],
         Change::CommentType { name, to, .. } => vec![comment("TYPE", &name.to_string(), to)],
+        Change::CommentObject { target, to, .. } => vec![format!(
+            "COMMENT ON {} IS {}",
+            target.sql(),
+            to.as_deref().map_or("NULL".to_string(), quote_literal)
+        )],
     }
 }
 

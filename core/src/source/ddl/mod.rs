@@ -195,6 +195,27 @@ fn apply_statements(
         cx.alter_column(&table, &column, op, span, line);
     }
     cx.replay_settings();
+    // A comment on an object the schema does not keep (a serial column's own sequence, folded
+    // into the column; one dropped since) is not compared.
+    let gone: Vec<_> = cx
+        .schema
+        .comments
+        .iter()
+        .filter(|c| !c.target.exists_in(&cx.schema))
+        .map(|c| c.target.clone())
+        .collect();
+    for target in gone {
+        cx.diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            DiagKind::OutOfScope,
+            format!(
+                "the comment on {} is not compared: the object is a serial column's own or gone",
+                target.describe()
+            ),
+            Span::default(),
+        ));
+        cx.schema.set_comment(target, None);
+    }
     views::finish_views(&mut cx.schema, std::mem::take(&mut cx.pending_views));
     // PostgreSQL refuses a table with more columns than this; a plan for one would fail.
     const MAX_COLUMNS: usize = 1600;

@@ -609,6 +609,50 @@ pub(super) fn constraint_comment(
     Ok((name, resolve(&parts, search_path), comment))
 }
 
+/// What a `COMMENT ON SCHEMA | SEQUENCE | COLLATION | POLICY` statement names, and the text.
+pub(super) fn object_comment(
+    text: &str,
+    search_path: &str,
+) -> Result<(crate::schema::CommentTarget, Option<String>), String> {
+    use crate::schema::CommentTarget as T;
+    let toks = tokens(text)?;
+    let kind = kw(toks.get(2)).unwrap_or_default();
+    let (parts, j) = qualified(&toks, 3).ok_or("no name")?;
+    let (target, j) = match kind.as_str() {
+        "SCHEMA" if parts.len() == 1 => (
+            T::Schema {
+                name: parts[0].clone(),
+            },
+            j,
+        ),
+        "SEQUENCE" => (
+            T::Sequence {
+                name: resolve(&parts, search_path),
+            },
+            j,
+        ),
+        "COLLATION" => (
+            T::Collation {
+                name: resolve(&parts, search_path),
+            },
+            j,
+        ),
+        "POLICY" if parts.len() == 1 && kw(toks.get(j)).as_deref() == Some("ON") => {
+            let (table, j) = qualified(&toks, j + 1).ok_or("no table name")?;
+            let table = resolve(&table, search_path);
+            (
+                T::Policy {
+                    table,
+                    name: parts[0].clone(),
+                },
+                j,
+            )
+        }
+        _ => return Err("an object name of another form".into()),
+    };
+    Ok((target, comment_text(&toks, j)?))
+}
+
 /// `IS 'text'` (or `IS NULL`) at `j`: the comment.
 fn comment_text(toks: &[Token], j: usize) -> Result<Option<String>, String> {
     if kw(toks.get(j)).as_deref() != Some("IS") {

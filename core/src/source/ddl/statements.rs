@@ -66,6 +66,26 @@ impl Cx<'_> {
             ["COMMENT", "ON", "FUNCTION" | "PROCEDURE" | "TRIGGER", ..] => {
                 self.routine_comment(st, &kind, line)
             }
+            ["COMMENT", "ON", "SCHEMA" | "SEQUENCE" | "COLLATION" | "POLICY", ..] => {
+                match routines::object_comment(st.text, &self.search_path) {
+                    Ok((target, comment)) if target.exists_in(&self.schema) => {
+                        self.schema.set_comment(target, comment);
+                    }
+                    Ok((target, _)) => self.diag(
+                        Severity::Warning,
+                        DiagKind::UnknownObject,
+                        format!(
+                            "{kind} (line {line}): no {} here; not compared",
+                            target.describe()
+                        ),
+                        st.start,
+                        st.end,
+                    ),
+                    Err(e) => {
+                        self.out_of_scope(st, &format!("{kind} ({e})"), line, Severity::Warning)
+                    }
+                }
+            }
             ["COMMENT", "ON", "CONSTRAINT", ..] => {
                 match routines::constraint_comment(st.text, &self.search_path) {
                     Ok((name, table, comment)) => {
