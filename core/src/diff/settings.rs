@@ -118,12 +118,23 @@ fn diff_settings(
     for tc in &t.columns {
         let fresh = added.contains(&(t.name.clone(), tc.name.to_string()));
         let fs = match f.and_then(|f| f.column(&tc.name)).filter(|_| !fresh) {
-            // A new type starts from its own storage and the default compression.
-            Some(fc) if fc.data_type != tc.data_type => ColumnSettings {
-                storage: None,
-                compression: None,
-                ..ft.settings_of(&fc.name)
-            },
+            // A new type starts from its own storage and the default compression. The statistics
+            // target and options stay, but online the column that takes its place starts
+            // without them: those wanted are set whatever the current column has.
+            Some(fc) if fc.data_type != tc.data_type => {
+                let was = ft.settings_of(&fc.name);
+                let want = t.settings_of(&tc.name);
+                let mut options = was.options.clone();
+                for (name, _) in want.options.pairs() {
+                    options.reset(name);
+                }
+                ColumnSettings {
+                    statistics: was.statistics.filter(|_| want.statistics.is_none()),
+                    storage: None,
+                    compression: None,
+                    options,
+                }
+            }
             Some(fc) => ft.settings_of(&fc.name),
             None if f.is_none() => {
                 let copied = parents
