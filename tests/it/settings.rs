@@ -7,11 +7,9 @@
 //! value. Comments on schemas, sequences, collations and policies read alike from the DDL, the
 //! catalog and `pg_dump`.
 
-use std::process::{Command, Output, Stdio};
-
 use schemafix_tests::{Db, Pg};
 
-use crate::schemafix_bin;
+use crate::{run_schemafix as run, Scratch};
 
 /// Each statement's effect depends on what exists when it runs.
 const DDL: &str = "\
@@ -34,23 +32,6 @@ ALTER TABLE c REPLICA IDENTITY FULL;
 CREATE TABLE r (id int, doc text COMPRESSION lz4);
 ";
 
-fn run(args: &[&str]) -> Output {
-    Command::new(schemafix_bin())
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn write_temp(name: &str, content: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("schemafix-settings-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, content).unwrap();
-    p.display().to_string()
-}
-
 fn db_with(ddl: &str) -> Db {
     let db = Pg::get().expect("PostgreSQL").create_db().unwrap();
     db.exec(ddl).unwrap();
@@ -70,8 +51,9 @@ fn plans_nothing(a: &str, b: &str) {
 
 #[test]
 fn settings_read_alike_from_ddl_catalog_dump_and_psql() {
+    let dir = Scratch::new("settings");
     let db = db_with(DDL);
-    let file = write_temp("settings.sql", DDL);
+    let file = dir.file("settings.sql", DDL);
     let url = db.url();
     // The catalog has what the statements did, in their order.
     let rows = db
@@ -100,7 +82,7 @@ fn settings_read_alike_from_ddl_catalog_dump_and_psql() {
     // pg_dump writes no storage for a column that has its type's, so a child whose column has
     // its type's storage where the parent's differs is restored with the parent's: the dump
     // says so, and only that differs.
-    let dump = write_temp("settings-dump.sql", &db.dump().unwrap());
+    let dump = dir.file("settings-dump.sql", db.dump().unwrap());
     let out = run(&["diff", &dump, &file]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let statements: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("--")).collect();
@@ -113,14 +95,14 @@ fn settings_read_alike_from_ddl_catalog_dump_and_psql() {
     for t in ["p", "c", "c2", "q", "q1", "q2", "r"] {
         paste.push_str(&db.describe_any(&format!("\\d+ {t}")).unwrap());
     }
-    let paste = write_temp("settings.d.txt", &paste);
+    let paste = dir.file("settings.d.txt", &paste);
     plans_nothing(&paste, &file);
     // A change of each is planned, applied and verified.
     let changed = DDL
         .replace("fillfactor = 70", "fillfactor = 60")
         .replace("SET STATISTICS 500", "SET STATISTICS 50")
         .replace("ALTER TABLE c REPLICA IDENTITY FULL;", "");
-    let changed = write_temp("settings-changed.sql", &changed);
+    let changed = dir.file("settings-changed.sql", &changed);
     let out = run(&["apply", &changed, "--db", &url, "--yes"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
@@ -140,11 +122,12 @@ fn settings_read_alike_from_ddl_catalog_dump_and_psql() {
 
 #[test]
 fn a_model_leaves_the_settings_alone() {
+    let dir = Scratch::new("settings-model");
     let db = db_with(
         "CREATE TABLE users (id serial PRIMARY KEY, name text) WITH (fillfactor = 80);
          ALTER TABLE users ALTER COLUMN name SET STORAGE EXTERNAL, REPLICA IDENTITY FULL;",
     );
-    let model = write_temp(
+    let model = dir.file(
         "models.py",
         "from sqlalchemy import Column, Integer, Text\n\
          from sqlalchemy.orm import declarative_base\n\
@@ -156,10 +139,11 @@ fn a_model_leaves_the_settings_alone() {
 
 #[test]
 fn a_parameter_value_cannot_inject_sql() {
+    let dir = Scratch::new("settings-inject");
     // What reads as one value stays one literal: PostgreSQL refuses it as a fill factor, so
     // apply fails and changes nothing, the table still there.
     let db = db_with("CREATE TABLE t (id int);");
-    let to = write_temp(
+    let to = dir.file(
         "inject-to.sql",
         "CREATE TABLE t (id int) WITH (fillfactor = '70); DROP TABLE t; --');",
     );
@@ -177,6 +161,7 @@ fn a_parameter_value_cannot_inject_sql() {
 
 #[test]
 fn comments_on_schemas_sequences_collations_and_policies_read_alike() {
+    let dir = Scratch::new("settings-comments");
     let ddl = "CREATE SCHEMA app;
         COMMENT ON SCHEMA app IS 'the app';
         COMMENT ON SCHEMA public IS 'standard public schema';
@@ -189,11 +174,11 @@ fn comments_on_schemas_sequences_collations_and_policies_read_alike() {
         CREATE POLICY mine ON app.t USING (owner = current_user);
         COMMENT ON POLICY mine ON app.t IS 'yours';";
     let db = db_with(ddl);
-    let file = write_temp("comments.sql", ddl);
+    let file = dir.file("comments.sql", ddl);
     let url = db.url();
     plans_nothing(&file, &url);
     plans_nothing(&url, &file);
-    let dump = write_temp("comments-dump.sql", &db.dump().unwrap());
+    let dump = dir.file("comments-dump.sql", db.dump().unwrap());
     plans_nothing(&dump, &file);
     plans_nothing(&file, &dump);
     // Without them, each is planned.
@@ -202,7 +187,7 @@ fn comments_on_schemas_sequences_collations_and_policies_read_alike() {
         .filter(|l| !l.trim_start().starts_with("COMMENT"))
         .collect::<Vec<_>>()
         .join("\n");
-    let bare = write_temp("comments-bare.sql", &bare);
+    let bare = dir.file("comments-bare.sql", &bare);
     let out = run(&["diff", &url, &bare]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     for st in [
