@@ -262,10 +262,14 @@ impl Cx<'_> {
                 Ok(Some(s)) => subs.push(s),
                 Ok(None) => return false,
                 Err(e) => {
+                    // What the settings are is not known: none is compared on this side.
+                    self.schema.hidden.settings = true;
                     self.diag(
                         Severity::Warning,
                         DiagKind::Syntax,
-                        format!("could not read ALTER TABLE (line {line}): {e}; not compared"),
+                        format!(
+                            "could not read ALTER TABLE (line {line}): {e}; table and column settings not compared"
+                        ),
                         st.start,
                         st.end,
                     );
@@ -367,16 +371,19 @@ impl Cx<'_> {
             .collect();
         match read {
             Ok(list) => apply_params(&mut table.options, list),
-            Err(e) => self.diag(
-                Severity::Warning,
-                DiagKind::IgnoredClause,
-                format!(
-                    "CREATE TABLE {} (line {}): its storage parameters could not be read ({e}); not compared",
-                    table.name, table.span.line
-                ),
-                st.start,
-                st.end,
-            ),
+            Err(e) => {
+                self.schema.hidden.settings = true;
+                self.diag(
+                    Severity::Warning,
+                    DiagKind::IgnoredClause,
+                    format!(
+                        "CREATE TABLE {} (line {}): its storage parameters could not be read ({e}); table and column settings not compared",
+                        table.name, table.span.line
+                    ),
+                    st.start,
+                    st.end,
+                );
+            }
         }
     }
 
