@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Change;
-use crate::schema::{type_storage, ColumnSettings, QualName, ReplicaIdentity, Schema, Table};
+use crate::schema::{ColumnSettings, QualName, ReplicaIdentity, Schema, Table};
 
 /// The settings changes from `from` to `to`, after the other changes (`out`): for every table
 /// both have and every table `out` creates, as each will be once they ran. A side that cannot
@@ -163,33 +163,10 @@ fn diff_settings(
             out.push(Change::AlterColumnSettings {
                 table: t.name.clone(),
                 column: tc.name.to_string(),
-                type_storage: storage_of(to, tc.data_type.as_str()).map(str::to_string),
+                type_storage: to.storage_of(tc.data_type.as_str()).map(str::to_string),
                 from: Box::new(fs),
                 to: Box::new(ts),
             });
         }
     }
-}
-
-/// How values of the type `ty` are stored when a column says nothing: an enum's plainly, a
-/// domain's as its base type's.
-pub(crate) fn storage_of(schema: &Schema, ty: &str) -> Option<&'static str> {
-    if ty.ends_with("[]") {
-        return Some("extended");
-    }
-    if schema.enums.keys().any(|e| e.to_string() == ty) {
-        return Some("plain");
-    }
-    let mut ty = ty.to_string();
-    // A domain over a domain: followed a few steps at most.
-    for _ in 0..8 {
-        match schema.domains.iter().find(|(n, _)| n.to_string() == ty) {
-            Some((_, d)) => ty = d.base.to_string(),
-            None => break,
-        }
-    }
-    if schema.enums.keys().any(|e| e.to_string() == ty) {
-        return Some("plain");
-    }
-    type_storage(&ty)
 }

@@ -74,6 +74,30 @@ impl ColumnSettings {
     }
 }
 
+impl super::Schema {
+    /// How values of the type `ty` (canonical) are stored when a column says nothing: an
+    /// enum's plainly, a domain's as its base type's (followed through domains over domains),
+    /// a built-in or common extension type's as [`type_storage`] says.
+    pub fn storage_of(&self, ty: &str) -> Option<&'static str> {
+        let is_enum = |ty: &str| self.enums.keys().any(|e| e.to_string() == ty);
+        if is_enum(ty) {
+            return Some("plain");
+        }
+        let mut ty = ty.to_string();
+        // A domain cannot be its own base; the bound only keeps a malformed schema from looping.
+        for _ in 0..16 {
+            match self.domains.iter().find(|(n, _)| n.to_string() == ty) {
+                Some((_, d)) => ty = d.base.to_string(),
+                None => break,
+            }
+        }
+        if is_enum(&ty) {
+            return Some("plain");
+        }
+        type_storage(&ty)
+    }
+}
+
 impl super::Table {
     /// The settings of the column `name` (all defaults when it has none).
     pub fn settings_of(&self, name: &str) -> ColumnSettings {

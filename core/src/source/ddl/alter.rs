@@ -5,6 +5,13 @@ use super::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Cx<'_> {
+    /// Is `name` a view or materialized view the text has made (read, pending or skipped)?
+    pub(super) fn names_a_view(&self, name: &QualName) -> bool {
+        self.schema.views.contains_key(name)
+            || self.pending_views.iter().any(|p| p.name == *name)
+            || self.skipped_views.contains(name)
+    }
+
     pub(super) fn alter_table(
         &mut self,
         at: ast::AlterTable,
@@ -19,10 +26,7 @@ impl Cx<'_> {
             }
             // pg_dump writes a view's column defaults as `ALTER TABLE ONLY view ALTER COLUMN
             // … SET DEFAULT`: what `ALTER VIEW` does, not compared either.
-            let view = self.schema.views.contains_key(&name)
-                || self.pending_views.iter().any(|p| p.name == name)
-                || self.skipped_views.contains(&name);
-            if view {
+            if self.names_a_view(&name) {
                 self.out_of_scope(st, "ALTER TABLE on a view", line, Severity::Warning);
                 return;
             }

@@ -12,7 +12,7 @@ use sqlparser::tokenizer::Token;
 
 use super::routines::{closing, join, kw, qualified, split_commas, tokens, word_text};
 use super::*;
-use crate::schema::{type_storage, ColumnSettings, Params, ReplicaIdentity};
+use crate::schema::{ColumnSettings, Params, ReplicaIdentity};
 
 /// One column setting.
 #[derive(Debug, Clone)]
@@ -283,10 +283,7 @@ impl Cx<'_> {
         let name = resolve(&parts, &self.search_path);
         if !self.schema.tables.contains_key(&name) {
             if !if_exists {
-                let view = self.schema.views.contains_key(&name)
-                    || self.pending_views.iter().any(|p| p.name == name)
-                    || self.skipped_views.contains(&name);
-                let (sev, what) = if view {
+                let (sev, what) = if self.names_a_view(&name) {
                     (
                         Severity::Warning,
                         "a view's or materialized view's settings are not compared",
@@ -473,7 +470,7 @@ impl Cx<'_> {
                     .filter(|(_, s)| s.storage.is_some())
                     .filter_map(|(c, _)| {
                         let ty = t.column(c)?.data_type.to_string();
-                        Some((t.name.clone(), c.clone(), self.storage_of(&ty)))
+                        Some((t.name.clone(), c.clone(), self.schema.storage_of(&ty)))
                     })
                     .collect::<Vec<_>>()
             })
@@ -487,31 +484,6 @@ impl Cx<'_> {
                 s.storage = None;
                 t.set_column_settings(&column, s);
             }
-        }
-    }
-
-    /// How the type `ty` (canonical) stores its values: an enum's plainly, a domain's as its
-    /// base type's, a composite type's extended.
-    fn storage_of(&self, ty: &str) -> Option<&'static str> {
-        if ty.ends_with("[]") {
-            return Some("extended");
-        }
-        let named = resolve(&split_qualified(ty), "public");
-        if self.schema.enums.contains_key(&named) {
-            return Some("plain");
-        }
-        if let Some(base) = domains::stored_base(&self.schema.domains, ty) {
-            return self.storage_of_base(&base);
-        }
-        type_storage(ty)
-    }
-
-    fn storage_of_base(&self, ty: &str) -> Option<&'static str> {
-        let named = resolve(&split_qualified(ty), "public");
-        if self.schema.enums.contains_key(&named) {
-            Some("plain")
-        } else {
-            type_storage(ty)
         }
     }
 }
