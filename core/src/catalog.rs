@@ -64,6 +64,7 @@ macro_rules! not_extension_member {
 }
 
 mod settings;
+mod types;
 
 /// The queries, in the order [`decode_catalog`] expects their rows.
 pub const CATALOG_QUERIES: &[CatalogQuery] = &[
@@ -326,7 +327,9 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             not_extension_member!("pg_catalog.pg_proc", "p.oid"),
             " UNION ALL SELECT 'TYPE', pg_catalog.format_type(t.oid, NULL), NULL, t.typacl, t.typowner ",
             "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace ",
-            "WHERE t.typtype IN ('e', 'd') AND t.typacl IS NOT NULL AND ",
+            "WHERE (t.typtype IN ('e', 'd') OR t.typtype = 'c' AND EXISTS (SELECT 1 ",
+            "FROM pg_catalog.pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c')) ",
+            "AND t.typacl IS NOT NULL AND ",
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_type", "t.oid"),
@@ -349,10 +352,10 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         name: "not compared",
         sql: concat!(
             "SELECT kind, name FROM (",
-            "SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind, ",
+            "SELECT 'foreign table' AS kind, ",
             "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS name ",
             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
-            "WHERE c.relkind IN ('f', 'c') AND ",
+            "WHERE c.relkind = 'f' AND ",
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_class", "c.oid"),
@@ -369,6 +372,10 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
     CatalogQuery {
         name: "settings",
         sql: settings::QUERY,
+    },
+    CatalogQuery {
+        name: "composite types",
+        sql: types::COMPOSITES,
     },
 ];
 
@@ -501,7 +508,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings, composites] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -560,77 +567,9 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
         );
     }
 
-    // Enums: one row per label, in order.
-    let mut enum_labels: BTreeMap<(String, String), (Vec<String>, Option<String>)> =
-        BTreeMap::new();
-    let mut enum_order = Vec::new();
-    for r in enums {
-        let key = (req(r, 0)?.to_string(), req(r, 1)?.to_string());
-        if !enum_labels.contains_key(&key) {
-            enum_order.push(key.clone());
-        }
-        let e = enum_labels
-            .entry(key)
-            .or_insert_with(|| (Vec::new(), col(r, 3).ok().flatten().map(String::from)));
-        if let Some(label) = col(r, 2)? {
-            e.0.push(label.to_string());
-        }
-    }
-    for key in &enum_order {
-        let (labels, comment) = &enum_labels[key];
-        let name = qual(&key.0, &key.1);
-        let what = format!("type {name}");
-        let labels: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
-        w.push(
-            &what,
-            format!("CREATE TYPE {name} AS ENUM ({})", labels.join(", ")),
-        );
-        if let Some(c) = comment {
-            w.push(
-                &what,
-                format!("COMMENT ON TYPE {name} IS {}", quote_literal(c)),
-            );
-        }
-    }
-
-    // Domains by oid (a domain's base may be an earlier domain): one row per check, as
-    // pg_dump writes them (a check not validated added after, `NOT VALID`).
-    let mut last: Option<String> = None;
-    for r in domains {
-        let name = qual(req(r, 0)?, req(r, 1)?);
-        let what = format!("domain {name}");
-        if last.as_ref() != Some(&name) {
-            let mut st = format!("CREATE DOMAIN {name} AS {}", req(r, 2)?);
-            if let Some(c) = col(r, 3)? {
-                st.push_str(&format!(" COLLATE {c}"));
-            }
-            if flag(r, 4)? {
-                st.push_str(" NOT NULL");
-            }
-            if let Some(d) = col(r, 5)? {
-                st.push_str(&format!(" DEFAULT {d}"));
-            }
-            w.push(&what, st);
-            if let Some(c) = col(r, 6)? {
-                w.push(
-                    &what,
-                    format!("COMMENT ON DOMAIN {name} IS {}", quote_literal(c)),
-                );
-            }
-            last = Some(name.clone());
-        }
-        if let Some(k) = col(r, 7)? {
-            let mut st = format!(
-                "ALTER DOMAIN {name} ADD CONSTRAINT {} {}",
-                quote_ident(k),
-                req(r, 8)?
-            );
-            if !flag(r, 9)? {
-                st.push_str(" NOT VALID");
-            }
-            w.push(&what, st);
-        }
-    }
+    types::write_enums(enums, &mut w)?;
+    types::write_domains(domains, &mut w)?;
+    types::write_composites(composites, &mut w)?;
 
     // Tables by oid.
     let mut by_oid: BTreeMap<&str, TableRow<'_>> = BTreeMap::new();

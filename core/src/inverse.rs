@@ -353,6 +353,13 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
         Grant(g) => Revoke(g),
         Revoke(g) => Grant(g),
         DropDomain { domain, .. } => CreateDomain { domain },
+        CreateCompositeType { ty } => DropCompositeType { ty },
+        AlterCompositeType { from, to, used_by } => AlterCompositeType {
+            from: to,
+            to: from,
+            used_by,
+        },
+        DropCompositeType { ty } => CreateCompositeType { ty },
         CreateFunction { function } => DropFunction {
             function,
             replaced: false,

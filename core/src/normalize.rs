@@ -406,7 +406,11 @@ pub(crate) fn holds(schema: &Schema, target: &crate::schema::PrivilegeTarget) ->
             .signature()
             .is_some_and(|s| schema.functions.contains_key(&s)),
         T::Schema { name } => name == "public" || schema.schemas.contains(name),
-        T::Type { name } => schema.enums.contains_key(name) || schema.domains.contains_key(name),
+        T::Type { name } => {
+            schema.enums.contains_key(name)
+                || schema.domains.contains_key(name)
+                || schema.composites.contains_key(name)
+        }
     }
 }
 

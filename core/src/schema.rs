@@ -12,12 +12,14 @@ use serde::{Deserialize, Serialize};
 use crate::quote::quote_ident;
 
 mod comments;
+mod composite;
 mod domain;
 mod expr;
 mod privilege;
 mod settings;
 mod type_name;
 pub use comments::{CommentTarget, ObjectComment};
+pub use composite::{Attribute, CompositeType};
 pub use domain::Domain;
 pub use expr::Expr;
 pub use privilege::{
@@ -113,6 +115,9 @@ pub struct Schema {
     /// Domains by qualified name (a list in JSON).
     #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<QualName, Domain>,
+    /// Composite types by qualified name (a list in JSON).
+    #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
+    pub composites: BTreeMap<QualName, CompositeType>,
     /// Comments on schemas, sequences, collations and policies, in the order of their objects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<ObjectComment>,
@@ -198,6 +203,9 @@ pub struct Hidden {
     /// Domains (`CREATE DOMAIN`; a model or a psql paste shows one only as a column's type).
     #[serde(default)]
     pub domains: bool,
+    /// Composite types (a model or a psql paste of tables shows one only as a column's type).
+    #[serde(default)]
+    pub composites: bool,
     /// `COMMENT ON CONSTRAINT`.
     #[serde(default)]
     pub constraint_comments: bool,
@@ -382,7 +390,7 @@ pub struct Collation {
 impl Hidden {
     /// What a source describing tables only (a model, a psql paste) cannot show: views,
     /// extensions, row security and policies, functions and triggers, collations, domains,
-    /// constraint comments, privileges.
+    /// composite types, constraint comments, privileges.
     pub fn hide_all_but_tables(&mut self) {
         self.views = true;
         self.extensions = true;
@@ -390,6 +398,7 @@ impl Hidden {
         self.routines = true;
         self.collations = true;
         self.domains = true;
+        self.composites = true;
         self.constraint_comments = true;
         self.privileges = true;
         self.object_comments = true;

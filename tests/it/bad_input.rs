@@ -239,7 +239,7 @@ fn unsupported_statements_are_named_and_the_tables_still_compared() {
     let f = s.file(
         "dump.sql",
         "CREATE TABLE a (x int);\n\
-         CREATE TYPE pair AS (x integer, y integer);\n\
+         CREATE TYPE span AS RANGE (subtype = integer);\n\
          CREATE PUBLICATION p FOR TABLE a;\n\
          CREATE RULE r AS ON INSERT TO a DO NOTHING;\n\
          GRANT SELECT ON a TO PUBLIC;\n",

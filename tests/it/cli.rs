@@ -148,7 +148,7 @@ fn no_drift_names_what_was_not_compared() {
     let b = dir.join("b.sql");
     std::fs::write(
         &a,
-        "CREATE TYPE pair AS (x int, y int);\nCREATE TYPE span AS RANGE (subtype = int);\n\
+        "CREATE TYPE fspan AS RANGE (subtype = float8);\nCREATE TYPE span AS RANGE (subtype = int);\n\
          CREATE TABLE t (id int PRIMARY KEY);\n",
     )
     .unwrap();

@@ -44,6 +44,9 @@ export type ChangeKind =
     "create-domain" |
     "alter-domain" |
     "drop-domain" |
+    "create-composite-type" |
+    "alter-composite-type" |
+    "drop-composite-type" |
     "create-extension" |
     "alter-extension" |
     "drop-extension" |

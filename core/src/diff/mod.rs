@@ -6,6 +6,7 @@
 mod collations;
 pub(crate) mod columns;
 pub(crate) mod comments;
+pub(crate) mod composites;
 mod constraints;
 pub mod convert;
 mod domains;
@@ -22,6 +23,7 @@ pub(crate) mod tables;
 pub(crate) mod views;
 
 pub use columns::online_swaps;
+pub use composites::{attribute_changes, AttributeChange};
 pub use convert::{conversion, Conversion, Using};
 pub use domains::{alterations, Alteration};
 pub use privileges::{diff_scoped, forget_owner_grants, scope_privileges, PrivilegeChange};
@@ -31,9 +33,9 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::schema::{
-    Check, Collation, Column, ColumnSettings, CommentTarget, Domain, EnumType, Exclusion,
-    Extension, ForeignKey, Function, Identity, IdentityOptions, Index, Params, Policy, PrimaryKey,
-    QualName, ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger, Unique, View,
+    Check, Collation, Column, ColumnSettings, CommentTarget, CompositeType, Domain, EnumType,
+    Exclusion, Extension, ForeignKey, Function, Identity, IdentityOptions, Index, Params, Policy,
+    PrimaryKey, QualName, ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger, Unique, View,
 };
 
 /// One change between two schemas.
@@ -67,6 +69,19 @@ pub enum Change {
         /// It is created again with another base type or collation.
         replaced: bool,
     },
+    /// `CREATE TYPE … AS (…)`.
+    CreateCompositeType { ty: CompositeType },
+    /// `ALTER TYPE`: attributes dropped, retyped and added, comments, where they differ.
+    AlterCompositeType {
+        from: CompositeType,
+        to: CompositeType,
+        /// The columns (`table.column`) that store the type in the current schema: an
+        /// attribute is not retyped under them but dropped and added again, losing its values.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        used_by: Vec<String>,
+    },
+    /// `DROP TYPE` of a composite type.
+    DropCompositeType { ty: CompositeType },
     /// `CREATE EXTENSION` (`IF NOT EXISTS` when `if_missing`: the current side cannot show
     /// extensions, a `\d` paste).
     CreateExtension {
@@ -441,6 +456,9 @@ impl Change {
             Change::CreateDomain { .. } => "create-domain",
             Change::AlterDomain { .. } => "alter-domain",
             Change::DropDomain { .. } => "drop-domain",
+            Change::CreateCompositeType { .. } => "create-composite-type",
+            Change::AlterCompositeType { .. } => "alter-composite-type",
+            Change::DropCompositeType { .. } => "drop-composite-type",
             Change::CreateExtension { .. } => "create-extension",
             Change::AlterExtension { .. } => "alter-extension",
             Change::DropExtension { .. } => "drop-extension",
@@ -759,6 +777,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             .chain(to.views.keys())
             .chain(to.collations.keys())
             .chain(to.domains.keys())
+            .chain(to.composites.keys())
             .map(|n| &n.schema)
             .chain(to.extensions.values().map(|e| &e.schema))
             .collect();
@@ -771,6 +790,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     extensions::diff_extensions(from, to, whole, &mut out);
     collations::diff_collations(from, to, whole, &mut out);
     domains::diff_domains(from, to, whole, &mut out);
+    composites::diff_composites(from, to, whole, &mut out);
     enums::diff_enums(from, to, whole, &mut out, &mut not_compared);
     sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 

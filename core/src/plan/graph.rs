@@ -116,6 +116,13 @@ fn domain_uses(d: &crate::schema::Domain, out: &mut Vec<Obj>) {
     }
 }
 
+/// The types a composite type's attributes have.
+fn composite_uses(t: &crate::schema::CompositeType, out: &mut Vec<Obj>) {
+    for a in &t.attributes {
+        type_refs(&a.data_type, out);
+    }
+}
+
 fn column_refs(table: &QualName, c: &Column, out: &mut Vec<Obj>) {
     type_refs(&c.data_type, out);
     for e in c.default.iter().chain(c.generated.iter()) {
@@ -237,6 +244,23 @@ fn deps(c: &Change) -> Deps {
         Change::DropDomain { domain, .. } => {
             d.removes.push(Obj::Type(domain.name.clone()));
             domain_uses(domain, &mut d.holds);
+        }
+        // A composite type is a relation too (`pg_class`): its name is taken from tables'.
+        Change::CreateCompositeType { ty } => {
+            d.creates.push(Obj::Type(ty.name.clone()));
+            d.creates.push(Obj::Relation(ty.name.clone()));
+            d.needs.push(Obj::Schema(ty.name.schema.clone()));
+            composite_uses(ty, &mut d.needs);
+        }
+        Change::AlterCompositeType { from, to, .. } => {
+            d.needs.push(Obj::Type(to.name.clone()));
+            composite_uses(to, &mut d.needs);
+            composite_uses(from, &mut d.holds);
+        }
+        Change::DropCompositeType { ty } => {
+            d.removes.push(Obj::Type(ty.name.clone()));
+            d.removes.push(Obj::Relation(ty.name.clone()));
+            composite_uses(ty, &mut d.holds);
         }
         // The type keeps its name throughout (the old one renamed, then dropped); its columns'
         // tables must exist.

@@ -453,6 +453,9 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         | Change::DropCollation { .. }
         | Change::CreateDomain { .. }
         | Change::DropDomain { .. }
+        | Change::CreateCompositeType { .. }
+        | Change::AlterCompositeType { .. }
+        | Change::DropCompositeType { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::DropExtension { .. }

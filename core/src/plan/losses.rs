@@ -20,6 +20,26 @@ pub(super) fn loses(c: &Change) -> Option<String> {
             Some(format!("the current value of sequence {}", seq.name))
         }
         Change::DropEnum { ty } => Some(format!("type {}", ty.name)),
+        Change::DropCompositeType { ty } => Some(format!("type {} (its definition)", ty.name)),
+        Change::AlterCompositeType { from, to, used_by } if !used_by.is_empty() => {
+            let dropped: Vec<String> = crate::diff::attribute_changes(from, to, true)
+                .into_iter()
+                .filter_map(|c| match c {
+                    crate::diff::AttributeChange::Drop(a) => Some(crate::quote::quote_ident(&a)),
+                    _ => None,
+                })
+                .collect();
+            (!dropped.is_empty()).then(|| {
+                format!(
+                    "the values of attribute{} {} of type {} in column{} {}",
+                    if dropped.len() == 1 { "" } else { "s" },
+                    dropped.join(", "),
+                    from.name,
+                    if used_by.len() == 1 { "" } else { "s" },
+                    used_by.join(", ")
+                )
+            })
+        }
         Change::DropSchema { name } => Some(format!("schema {name}")),
         Change::DropCollation {
             collation,
@@ -97,6 +117,8 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::CreateDomain { .. }
         | Change::AlterDomain { .. }
         | Change::DropDomain { .. }
+        | Change::CreateCompositeType { .. }
+        | Change::AlterCompositeType { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::CreateEnum { .. }

@@ -217,6 +217,9 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::CreateDomain { .. }
         | Change::AlterDomain { .. }
         | Change::DropDomain { .. }
+        | Change::CreateCompositeType { .. }
+        | Change::AlterCompositeType { .. }
+        | Change::DropCompositeType { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::DropExtension { .. }

@@ -8,7 +8,7 @@ use crate::diff::Change;
 pub(super) enum Stage {
     /// Schemas, extensions and collations created (a replaced extension or collation dropped first).
     Setup,
-    /// Enum types created and labels added; views, triggers and replaced functions dropped before what they read changes.
+    /// Enum, composite types and domains created, labels and attributes added; views, triggers and replaced functions dropped before what they read changes.
     TypesAndDependantsOut,
     /// Sequences created and altered; functions in languages whose bodies are not checked at creation, before the defaults and checks that call them.
     SequencesAndRoutines,
@@ -46,7 +46,7 @@ pub(super) enum Stage {
     TablesOutAndDependants,
     /// Sequences and functions no longer wanted dropped.
     SequencesOut,
-    /// Enum types, extensions and collations dropped.
+    /// Enum, composite types and domains, extensions and collations dropped.
     TypesOut,
     /// Comments.
     Comments,
@@ -80,6 +80,8 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::RenameEnumValue { .. }
         | Change::CreateDomain { .. }
         | Change::DropDomain { replaced: true, .. }
+        | Change::CreateCompositeType { .. }
+        | Change::AlterCompositeType { .. }
         | Change::DropView { .. }
         | Change::DropTrigger { .. }
         | Change::DropFunction { replaced: true, .. } => Stage::TypesAndDependantsOut,
@@ -145,6 +147,7 @@ pub(super) fn stage(c: &Change) -> Stage {
         Change::DropTable { .. } | Change::CreateView { .. } => Stage::TablesOutAndDependants,
         Change::DropSequence { .. } => Stage::SequencesOut,
         Change::DropEnum { .. }
+        | Change::DropCompositeType { .. }
         | Change::DropDomain {
             replaced: false, ..
         }

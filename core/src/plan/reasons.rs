@@ -479,6 +479,19 @@ pub(super) fn reason(c: &Change) -> String {
             to.name,
             domain_changes(from, to).join("; ")
         ),
+        Change::CreateCompositeType { ty } => {
+            format!("type {}: ({}) wanted, missing", ty.name, composite_desc(ty))
+        }
+        Change::DropCompositeType { ty } => format!(
+            "type {}: ({}) exists, not in the desired schema",
+            ty.name,
+            composite_desc(ty)
+        ),
+        Change::AlterCompositeType { from, to, used_by } => format!(
+            "type {}: {}",
+            to.name,
+            composite_changes(from, to, used_by).join("; ")
+        ),
         Change::CreateEnum { ty } => format!(
             "type {}: enum ({}) wanted, missing",
             ty.name,
@@ -771,6 +784,71 @@ pub(super) fn reason(c: &Change) -> String {
             opt(from)
         ),
     }
+}
+
+/// A composite type's attributes: `x integer, y text COLLATE "C"`.
+fn composite_desc(t: &crate::schema::CompositeType) -> String {
+    let attributes: Vec<String> = t.attributes.iter().map(attribute_desc).collect();
+    attributes.join(", ")
+}
+
+fn attribute_desc(a: &crate::schema::Attribute) -> String {
+    match &a.collation {
+        Some(c) => format!("{} {} COLLATE {c}", a.name, a.data_type),
+        None => format!("{} {}", a.name, a.data_type),
+    }
+}
+
+/// Each difference between two definitions of a composite type, both sides' values given.
+fn composite_changes(
+    from: &crate::schema::CompositeType,
+    to: &crate::schema::CompositeType,
+    used_by: &[String],
+) -> Vec<String> {
+    use crate::diff::AttributeChange as A;
+    let comment = |c: Option<&String>| c.map_or("none".into(), |c| format!("{c:?}"));
+    let mut out: Vec<String> = crate::diff::attribute_changes(from, to, !used_by.is_empty())
+        .into_iter()
+        .filter_map(|c| match c {
+            // Said with its drop.
+            A::Add(a) if from.attribute(&a.name).is_some() => None,
+            c => Some(c),
+        })
+        .map(|c| match c {
+            A::Drop(a) => match (from.attribute(&a), to.attribute(&a)) {
+                (Some(f), Some(t)) if attribute_desc(f) != attribute_desc(t) => format!(
+                    "attribute {} wanted, currently {}; PostgreSQL retypes no attribute while columns store the type ({}): dropped and added again",
+                    attribute_desc(t),
+                    attribute_desc(f),
+                    used_by.join(", ")
+                ),
+                (_, Some(t)) => format!(
+                    "attribute {} wanted after the ones before it (PostgreSQL adds attributes at the end): dropped and added again",
+                    attribute_desc(t)
+                ),
+                (_, None) => format!("attribute {a} not in the desired schema"),
+            },
+            A::Retype(a) => format!(
+                "attribute {} wanted, currently {}",
+                attribute_desc(&a),
+                from.attribute(&a.name).map(attribute_desc).unwrap_or_default()
+            ),
+            A::Add(a) => format!("attribute {} wanted, missing", attribute_desc(&a)),
+            A::Comment(a, c) => format!(
+                "comment {} on attribute {a} wanted, current {}",
+                comment(c.as_ref()),
+                comment(from.attribute(&a).and_then(|f| f.comment.as_ref()))
+            ),
+        })
+        .collect();
+    if from.comment != to.comment {
+        out.push(format!(
+            "comment {} wanted, current {}",
+            comment(to.comment.as_ref()),
+            comment(from.comment.as_ref())
+        ));
+    }
+    out
 }
 
 /// A domain in a few words: `integer NOT NULL DEFAULT 1, 2 checks`.

@@ -488,6 +488,9 @@ impl Ctx<'_> {
             | Change::CreateDomain { .. }
             | Change::AlterDomain { .. }
             | Change::DropDomain { .. }
+            | Change::CreateCompositeType { .. }
+            | Change::AlterCompositeType { .. }
+            | Change::DropCompositeType { .. }
             | Change::CreateExtension { .. }
             | Change::AlterExtension { .. }
             | Change::DropExtension { .. }

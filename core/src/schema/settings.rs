@@ -76,8 +76,9 @@ impl ColumnSettings {
 
 impl super::Schema {
     /// How values of the type `ty` (canonical) are stored when a column says nothing: an
-    /// enum's plainly, a domain's as its base type's (followed through domains over domains),
-    /// a built-in or common extension type's as [`type_storage`] says.
+    /// enum's plainly, a composite type's extended, a domain's as its base type's (followed
+    /// through domains over domains), a built-in or common extension type's as
+    /// [`type_storage`] says.
     pub fn storage_of(&self, ty: &str) -> Option<&'static str> {
         let is_enum = |ty: &str| self.enums.keys().any(|e| e.to_string() == ty);
         if is_enum(ty) {
@@ -93,6 +94,9 @@ impl super::Schema {
         }
         if is_enum(&ty) {
             return Some("plain");
+        }
+        if self.composites.keys().any(|c| c.to_string() == ty) {
+            return Some("extended");
         }
         type_storage(&ty)
     }

@@ -2,6 +2,7 @@
 //! three), and the clauses the plan's online forms build theirs from. Identifiers and literals
 //! go through `quote.rs` only. Below the plan: it knows changes, not steps.
 
+mod composites;
 mod domains;
 mod settings;
 pub(crate) use settings::identity;
@@ -550,6 +551,11 @@ pub fn step_sql(c: &Change) -> Vec<String> {
         }
         Change::CreateDomain { domain } => domains::create(domain),
         Change::AlterDomain { from, to } => domains::alter(from, to),
+        Change::CreateCompositeType { ty } => composites::create(ty),
+        Change::AlterCompositeType { from, to, used_by } => {
+            composites::alter(from, to, !used_by.is_empty())
+        }
+        Change::DropCompositeType { ty } => vec![composites::drop(ty)],
         Change::Grant(g) => vec![format!(
             "GRANT {} ON {} TO {}{}",
             privileges_sql(&g.target, &g.privileges),

@@ -400,6 +400,9 @@ impl Cx<'_> {
                         return;
                     }
                 }
+                if self.attribute_comment(&parts, &comment) {
+                    return;
+                }
             }
             O::Index => {
                 let n = self.qual(object_name);
@@ -436,6 +439,10 @@ impl Cx<'_> {
                 let n = self.qual(object_name);
                 if let Some(e) = self.schema.enums.get_mut(&n) {
                     e.comment = comment;
+                    return;
+                }
+                if let Some(c) = self.schema.composites.get_mut(&n) {
+                    c.comment = comment;
                     return;
                 }
             }

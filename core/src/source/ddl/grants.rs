@@ -230,8 +230,11 @@ impl Cx<'_> {
                 Target::Schema { name: n }
             }
             Kind::Type => {
-                if !schema.enums.contains_key(&name) && !schema.domains.contains_key(&name) {
-                    return Err(format!("no enum or domain {name} here"));
+                if !schema.enums.contains_key(&name)
+                    && !schema.domains.contains_key(&name)
+                    && !schema.composites.contains_key(&name)
+                {
+                    return Err(format!("no enum, domain or composite type {name} here"));
                 }
                 Target::Type { name }
             }

@@ -17,6 +17,7 @@ use sqlparser::parser::Parser;
 
 mod alter;
 mod canon;
+mod composites;
 mod domains;
 mod forms;
 mod grants;

@@ -117,6 +117,11 @@ impl Cx<'_> {
                 }
             }
             ["ALTER", "TABLE", ..] if self.table_settings(st, line) => {}
+            ["CREATE", "TYPE", ..] if composites::is_composite(st.text) => {
+                self.create_composite(st, line)
+            }
+            ["ALTER", "TYPE", ..] if self.alter_composite(st, line) => {}
+            ["DROP", "TYPE", ..] if self.drop_type(st) => {}
             ["CREATE", "TABLE", ..]
             | ["CREATE", "UNLOGGED", "TABLE", ..]
             | ["CREATE", "UNIQUE", "INDEX", ..]

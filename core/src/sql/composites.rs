@@ -1,0 +1,105 @@
+//! A composite type's statements.
+
+use super::{collate, q};
+use crate::diff::{attribute_changes, AttributeChange};
+use crate::quote::quote_literal;
+use crate::schema::{Attribute, CompositeType, QualName};
+
+/// The type's name as its own statements write it: qualified where a built-in type has the
+/// name (`pg_catalog` comes first on the search path, so `DROP TYPE line` names its `line`).
+fn type_name(n: &QualName) -> String {
+    let canonical = crate::normalize::canonical_type_name(&q(&n.name));
+    let builtin =
+        canonical.as_str() != q(&n.name) || crate::schema::type_storage(&canonical).is_some();
+    if n.schema == "public" && builtin {
+        format!("public.{}", q(&n.name))
+    } else {
+        n.to_string()
+    }
+}
+
+/// An attribute as `CREATE TYPE` and `ADD ATTRIBUTE` write it.
+fn attribute(a: &Attribute) -> String {
+    let mut s = format!("{} {}", q(&a.name), a.data_type);
+    if let Some(c) = &a.collation {
+        s.push_str(&collate(c));
+    }
+    s
+}
+
+fn comment_text(c: Option<&String>) -> String {
+    c.map_or_else(|| "NULL".to_string(), |c| quote_literal(c))
+}
+
+fn type_comment(t: &CompositeType, c: Option<&String>) -> String {
+    format!(
+        "COMMENT ON TYPE {} IS {}",
+        type_name(&t.name),
+        comment_text(c)
+    )
+}
+
+fn attribute_comment(t: &CompositeType, name: &str, c: Option<&String>) -> String {
+    format!(
+        "COMMENT ON COLUMN {}.{} IS {}",
+        type_name(&t.name),
+        q(name),
+        comment_text(c)
+    )
+}
+
+/// `CREATE TYPE … AS (…)`, then its comments.
+pub(super) fn create(t: &CompositeType) -> Vec<String> {
+    let attributes: Vec<String> = t.attributes.iter().map(attribute).collect();
+    let mut out = vec![format!(
+        "CREATE TYPE {} AS ({})",
+        type_name(&t.name),
+        attributes.join(", ")
+    )];
+    if let Some(c) = &t.comment {
+        out.push(type_comment(t, Some(c)));
+    }
+    for a in &t.attributes {
+        if let Some(c) = &a.comment {
+            out.push(attribute_comment(t, &a.name, Some(c)));
+        }
+    }
+    out
+}
+
+/// One `ALTER TYPE` with every attribute dropped, retyped and added (PostgreSQL runs the drops
+/// first), then the comments that differ.
+pub(super) fn alter(from: &CompositeType, to: &CompositeType, used: bool) -> Vec<String> {
+    let changes = attribute_changes(from, to, used);
+    let mut actions = Vec::new();
+    let mut out = Vec::new();
+    for c in &changes {
+        match c {
+            AttributeChange::Drop(a) => actions.push(format!("DROP ATTRIBUTE {}", q(a))),
+            AttributeChange::Retype(a) => {
+                let mut s = format!("ALTER ATTRIBUTE {} TYPE {}", q(&a.name), a.data_type);
+                if let Some(c) = &a.collation {
+                    s.push_str(&collate(c));
+                }
+                actions.push(s);
+            }
+            AttributeChange::Add(a) => actions.push(format!("ADD ATTRIBUTE {}", attribute(a))),
+            AttributeChange::Comment(a, c) => out.push(attribute_comment(to, a, c.as_ref())),
+        }
+    }
+    if !actions.is_empty() {
+        out.insert(
+            0,
+            format!("ALTER TYPE {} {}", type_name(&to.name), actions.join(", ")),
+        );
+    }
+    if from.comment != to.comment {
+        out.push(type_comment(to, to.comment.as_ref()));
+    }
+    out
+}
+
+/// `DROP TYPE` (without CASCADE: it fails rather than drop a column schemafix did not plan).
+pub(super) fn drop(t: &CompositeType) -> String {
+    format!("DROP TYPE {}", type_name(&t.name))
+}
