@@ -909,7 +909,7 @@ fn verify(
     };
     if left.steps.is_empty() {
         // What the verdict does not cover is said with it.
-        let (a, b) = schemafix_core::privileges_left_out(
+        let (a, b) = schemafix_core::left_out(
             &after.schema,
             &desired.1.schema,
             options.privileges.as_deref(),

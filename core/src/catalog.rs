@@ -240,6 +240,10 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             user_ns!("n"),
             " AND ",
             not_extension_member!("pg_catalog.pg_proc", "p.oid"),
+            // A range type's constructors are the type's own.
+            " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d ",
+            "WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid ",
+            "AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.deptype = 'i')",
             " ORDER BY p.oid"
         ),
     },
@@ -327,7 +331,7 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
             not_extension_member!("pg_catalog.pg_proc", "p.oid"),
             " UNION ALL SELECT 'TYPE', pg_catalog.format_type(t.oid, NULL), NULL, t.typacl, t.typowner ",
             "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace ",
-            "WHERE (t.typtype IN ('e', 'd') OR t.typtype = 'c' AND EXISTS (SELECT 1 ",
+            "WHERE (t.typtype IN ('e', 'd', 'r') OR t.typtype = 'c' AND EXISTS (SELECT 1 ",
             "FROM pg_catalog.pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c')) ",
             "AND t.typacl IS NOT NULL AND ",
             user_ns!("n"),
@@ -376,6 +380,10 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
     CatalogQuery {
         name: "composite types",
         sql: types::COMPOSITES,
+    },
+    CatalogQuery {
+        name: "range types",
+        sql: types::RANGES,
     },
 ];
 
@@ -508,7 +516,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings, composites] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings, composites, ranges] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -569,6 +577,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
 
     types::write_enums(enums, &mut w)?;
     types::write_domains(domains, &mut w)?;
+    types::write_ranges(ranges, &mut w)?;
     types::write_composites(composites, &mut w)?;
 
     // Tables by oid.

@@ -360,6 +360,11 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             used_by,
         },
         DropCompositeType { ty } => CreateCompositeType { ty },
+        CreateRangeType { ty } => DropRangeType {
+            ty,
+            replaced: false,
+        },
+        DropRangeType { ty, .. } => CreateRangeType { ty },
         CreateFunction { function } => DropFunction {
             function,
             replaced: false,
@@ -525,6 +530,7 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         .iter()
         .filter_map(|c| match c {
             Change::DropEnum { ty } => Some(ty.name.clone()),
+            Change::DropRangeType { ty, .. } => Some(ty.name.clone()),
             _ => None,
         })
         .collect();

@@ -184,6 +184,8 @@ pub fn migrate_parsed(
     let (a, b) = diff::scope_privileges(&mut from_schema, &mut to_schema, roles);
     m.from_diagnostics.extend(privileges_not_compared(a, roles));
     m.to_diagnostics.extend(privileges_not_compared(b, roles));
+    m.to_diagnostics
+        .extend(ranges_not_compared(&from_schema, &to_schema));
     let mut renamed = Vec::new();
     if !m.has_errors() && !options.renames.is_empty() {
         match rename::apply(&mut from_schema, &to_schema, &options.renames) {
@@ -246,20 +248,45 @@ fn privileges_not_compared(n: usize, roles: Option<&[String]>) -> Option<Diagnos
     })
 }
 
-/// The warnings for the privileges a comparison of `from` and `to` comparing `roles`' leaves
-/// out, for each side (see [`PlanOptions::privileges`]): what a verdict on a fresh read adds to
-/// what reading each side reported.
-pub fn privileges_left_out(
+/// What a comparison of `from` and `to` leaves out that reading each side did not report,
+/// for each side: the privileges of roles it does not compare (see
+/// [`PlanOptions::privileges`]), and the range types a column keeps from changing. What a
+/// verdict on a fresh read adds to the sides' own diagnostics.
+pub fn left_out(
     from: &Schema,
     to: &Schema,
     roles: Option<&[String]>,
-) -> (Option<Diagnostic>, Option<Diagnostic>) {
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let ranges = ranges_not_compared(from, to);
     let (mut from, mut to) = (from.clone(), to.clone());
     let (a, b) = diff::scope_privileges(&mut from, &mut to, roles);
     (
-        privileges_not_compared(a, roles),
-        privileges_not_compared(b, roles),
+        privileges_not_compared(a, roles).into_iter().collect(),
+        privileges_not_compared(b, roles)
+            .into_iter()
+            .chain(ranges)
+            .collect(),
     )
+}
+
+/// A warning for each range type both sides have with other definitions that a column kept
+/// stores ([`diff::ranges_held`]).
+fn ranges_not_compared(from: &Schema, to: &Schema) -> Vec<Diagnostic> {
+    diff::ranges_held(from, to)
+        .into_iter()
+        .map(|(name, columns)| {
+            Diagnostic::new(
+                Severity::Warning,
+                DiagKind::OutOfScope,
+                format!(
+                    "not compared: 1 range type ({name}: wanted with another definition, but PostgreSQL alters no range type and drops none while a column stores it: {}; retype or drop {} to change it)",
+                    columns.join(", "),
+                    if columns.len() == 1 { "that column" } else { "those columns" }
+                ),
+                Default::default(),
+            )
+        })
+        .collect()
 }
 
 /// Appends to each column-level reason the model line that asks for it, when the desired side

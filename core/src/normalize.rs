@@ -410,6 +410,7 @@ pub(crate) fn holds(schema: &Schema, target: &crate::schema::PrivilegeTarget) ->
             schema.enums.contains_key(name)
                 || schema.domains.contains_key(name)
                 || schema.composites.contains_key(name)
+                || schema.ranges.contains_key(name)
         }
     }
 }

@@ -16,6 +16,7 @@ mod composite;
 mod domain;
 mod expr;
 mod privilege;
+mod range;
 mod settings;
 mod type_name;
 pub use comments::{CommentTarget, ObjectComment};
@@ -25,6 +26,7 @@ pub use expr::Expr;
 pub use privilege::{
     grantee_sql, privileges_sql, Grants, Owners, Target as PrivilegeTarget, PUBLIC,
 };
+pub use range::RangeType;
 pub use settings::{canonical_value, type_storage, ColumnSettings, Params, ReplicaIdentity};
 pub use type_name::TypeName;
 
@@ -118,6 +120,9 @@ pub struct Schema {
     /// Composite types by qualified name (a list in JSON).
     #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
     pub composites: BTreeMap<QualName, CompositeType>,
+    /// Range types by qualified name (a list in JSON).
+    #[serde(default, with = "by_name", skip_serializing_if = "BTreeMap::is_empty")]
+    pub ranges: BTreeMap<QualName, RangeType>,
     /// Comments on schemas, sequences, collations and policies, in the order of their objects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<ObjectComment>,
@@ -203,7 +208,8 @@ pub struct Hidden {
     /// Domains (`CREATE DOMAIN`; a model or a psql paste shows one only as a column's type).
     #[serde(default)]
     pub domains: bool,
-    /// Composite types (a model or a psql paste of tables shows one only as a column's type).
+    /// Composite and range types (a model or a psql paste of tables shows one only as a
+    /// column's type).
     #[serde(default)]
     pub composites: bool,
     /// `COMMENT ON CONSTRAINT`.
@@ -390,7 +396,7 @@ pub struct Collation {
 impl Hidden {
     /// What a source describing tables only (a model, a psql paste) cannot show: views,
     /// extensions, row security and policies, functions and triggers, collations, domains,
-    /// composite types, constraint comments, privileges.
+    /// composite and range types, constraint comments, privileges.
     pub fn hide_all_but_tables(&mut self) {
         self.views = true;
         self.extensions = true;

@@ -148,7 +148,7 @@ fn no_drift_names_what_was_not_compared() {
     let b = dir.join("b.sql");
     std::fs::write(
         &a,
-        "CREATE TYPE fspan AS RANGE (subtype = float8);\nCREATE TYPE span AS RANGE (subtype = int);\n\
+        "CREATE PUBLICATION p FOR ALL TABLES;\nCREATE PUBLICATION q FOR ALL TABLES;\n\
          CREATE TABLE t (id int PRIMARY KEY);\n",
     )
     .unwrap();
@@ -160,7 +160,7 @@ fn no_drift_names_what_was_not_compared() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "no drift (not compared: 2 CREATE TYPE statements in the current schema)"
+        "no drift (not compared: 2 CREATE PUBLICATION statements in the current schema)"
     );
     std::fs::remove_dir_all(&dir).ok();
 }

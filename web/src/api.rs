@@ -47,6 +47,8 @@ export type ChangeKind =
     "create-composite-type" |
     "alter-composite-type" |
     "drop-composite-type" |
+    "create-range-type" |
+    "drop-range-type" |
     "create-extension" |
     "alter-extension" |
     "drop-extension" |

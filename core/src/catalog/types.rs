@@ -1,6 +1,7 @@
 //! Types from the catalog, written as `pg_dump` writes them: enums with their labels in
-//! order, domains with their checks, composite types with their attributes in order (a
-//! collation only where it is not the attribute type's own), and their comments.
+//! order, domains with their checks, range types with the options that are not their
+//! subtype's defaults, composite types with their attributes in order (a collation only where
+//! it is not the attribute type's own), and their comments.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,67 @@ pub(super) const COMPOSITES: &str = concat!(
     not_extension_member!("pg_catalog.pg_type", "t.oid"),
     " ORDER BY t.oid, a.attnum"
 );
+
+/// One row per range type: schema, name, subtype, its operator class (qualified) where not
+/// the subtype's default, its collation where not the subtype's, the canonical and subtype
+/// difference functions, the multirange type (PostgreSQL 14 and later), the comment.
+pub(super) const RANGES: &str = concat!(
+    "SELECT n.nspname, t.typname, pg_catalog.format_type(r.rngsubtype, NULL), ",
+    "CASE WHEN NOT oc.opcdefault THEN pg_catalog.quote_ident(ocn.nspname) || '.' || ",
+    "pg_catalog.quote_ident(oc.opcname) END, ",
+    "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN (SELECT ",
+    "pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) ",
+    "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace ",
+    "WHERE co.oid = r.rngcollation) END, ",
+    "CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::pg_catalog.regproc::text END, ",
+    "CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::pg_catalog.regproc::text END, ",
+    "(SELECT pg_catalog.quote_ident(mn.nspname) || '.' || pg_catalog.quote_ident(mt.typname) ",
+    "FROM pg_catalog.pg_type mt JOIN pg_catalog.pg_namespace mn ON mn.oid = mt.typnamespace ",
+    "WHERE mt.oid = (pg_catalog.to_jsonb(r) ->> 'rngmultitypid')::pg_catalog.oid), td.description ",
+    "FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid ",
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace ",
+    "JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype ",
+    "JOIN pg_catalog.pg_opclass oc ON oc.oid = r.rngsubopc ",
+    "JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace ",
+    "LEFT JOIN pg_catalog.pg_description td ON td.objoid = t.oid ",
+    "AND td.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND td.objsubid = 0 ",
+    "WHERE ",
+    user_ns!("n"),
+    " AND ",
+    not_extension_member!("pg_catalog.pg_type", "t.oid"),
+    " ORDER BY t.oid"
+);
+
+/// Writes the range types of `rows`.
+pub(super) fn write_ranges(rows: &[Row], w: &mut Written) -> Result<(), String> {
+    for r in rows {
+        let name = qual(req(r, 0)?, req(r, 1)?);
+        let what = format!("type {name}");
+        let mut options = vec![format!("subtype = {}", req(r, 2)?)];
+        for (i, key) in [
+            (3, "subtype_opclass"),
+            (4, "collation"),
+            (5, "canonical"),
+            (6, "subtype_diff"),
+            (7, "multirange_type_name"),
+        ] {
+            if let Some(v) = col(r, i)? {
+                options.push(format!("{key} = {v}"));
+            }
+        }
+        w.push(
+            &what,
+            format!("CREATE TYPE {name} AS RANGE ({})", options.join(", ")),
+        );
+        if let Some(c) = col(r, 8)? {
+            w.push(
+                &what,
+                format!("COMMENT ON TYPE {name} IS {}", quote_literal(c)),
+            );
+        }
+    }
+    Ok(())
+}
 
 /// Writes the composite types of `rows` (ordered by type, then attribute).
 pub(super) fn write_composites(rows: &[Row], w: &mut Written) -> Result<(), String> {

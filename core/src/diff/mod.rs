@@ -14,6 +14,7 @@ pub(crate) mod enums;
 mod extensions;
 pub(crate) mod indexes;
 pub(crate) mod privileges;
+mod ranges;
 pub(crate) mod rebuild;
 pub(crate) mod refs;
 pub(crate) mod routines;
@@ -27,6 +28,7 @@ pub use composites::{attribute_changes, AttributeChange};
 pub use convert::{conversion, Conversion, Using};
 pub use domains::{alterations, Alteration};
 pub use privileges::{diff_scoped, forget_owner_grants, scope_privileges, PrivilegeChange};
+pub use ranges::ranges_held;
 
 use std::collections::BTreeSet;
 
@@ -35,7 +37,8 @@ use serde::{Deserialize, Serialize};
 use crate::schema::{
     Check, Collation, Column, ColumnSettings, CommentTarget, CompositeType, Domain, EnumType,
     Exclusion, Extension, ForeignKey, Function, Identity, IdentityOptions, Index, Params, Policy,
-    PrimaryKey, QualName, ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger, Unique, View,
+    PrimaryKey, QualName, RangeType, ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger,
+    Unique, View,
 };
 
 /// One change between two schemas.
@@ -82,6 +85,14 @@ pub enum Change {
     },
     /// `DROP TYPE` of a composite type.
     DropCompositeType { ty: CompositeType },
+    /// `CREATE TYPE … AS RANGE`.
+    CreateRangeType { ty: RangeType },
+    /// `DROP TYPE` of a range type.
+    DropRangeType {
+        ty: RangeType,
+        /// It is made again with another definition.
+        replaced: bool,
+    },
     /// `CREATE EXTENSION` (`IF NOT EXISTS` when `if_missing`: the current side cannot show
     /// extensions, a `\d` paste).
     CreateExtension {
@@ -459,6 +470,8 @@ impl Change {
             Change::CreateCompositeType { .. } => "create-composite-type",
             Change::AlterCompositeType { .. } => "alter-composite-type",
             Change::DropCompositeType { .. } => "drop-composite-type",
+            Change::CreateRangeType { .. } => "create-range-type",
+            Change::DropRangeType { .. } => "drop-range-type",
             Change::CreateExtension { .. } => "create-extension",
             Change::AlterExtension { .. } => "alter-extension",
             Change::DropExtension { .. } => "drop-extension",
@@ -778,6 +791,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
             .chain(to.collations.keys())
             .chain(to.domains.keys())
             .chain(to.composites.keys())
+            .chain(to.ranges.keys())
             .map(|n| &n.schema)
             .chain(to.extensions.values().map(|e| &e.schema))
             .collect();
@@ -791,6 +805,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     collations::diff_collations(from, to, whole, &mut out);
     domains::diff_domains(from, to, whole, &mut out);
     composites::diff_composites(from, to, whole, &mut out);
+    ranges::diff_ranges(from, to, whole, &mut out);
     enums::diff_enums(from, to, whole, &mut out, &mut not_compared);
     sequences::diff_sequences(from, to, whole, &mut out, &mut not_compared);
 

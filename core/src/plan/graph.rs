@@ -123,6 +123,27 @@ fn composite_uses(t: &crate::schema::CompositeType, out: &mut Vec<Obj>) {
     }
 }
 
+/// The types a range type makes: itself and its multirange type.
+fn range_types(t: &crate::schema::RangeType, out: &mut Vec<Obj>) {
+    out.push(Obj::Type(t.name.clone()));
+    let multirange = t.multirange.clone();
+    out.push(Obj::Type(multirange.unwrap_or_else(|| {
+        crate::schema::RangeType::default_multirange(&t.name)
+    })));
+}
+
+/// What a range type's definition uses: its subtype and its functions.
+fn range_uses(t: &crate::schema::RangeType, out: &mut Vec<Obj>) {
+    type_refs(&t.subtype, out);
+    for f in t.canonical.iter().chain(t.subtype_diff.iter()) {
+        match crate::normalize::split_qualified(f).as_slice() {
+            [n] => out.push(Obj::Function(QualName::new("public", n.clone()))),
+            [s, n] => out.push(Obj::Function(QualName::new(s.clone(), n.clone()))),
+            _ => {}
+        }
+    }
+}
+
 fn column_refs(table: &QualName, c: &Column, out: &mut Vec<Obj>) {
     type_refs(&c.data_type, out);
     for e in c.default.iter().chain(c.generated.iter()) {
@@ -261,6 +282,16 @@ fn deps(c: &Change) -> Deps {
             d.removes.push(Obj::Type(ty.name.clone()));
             d.removes.push(Obj::Relation(ty.name.clone()));
             composite_uses(ty, &mut d.holds);
+        }
+        // A range type makes its multirange type too.
+        Change::CreateRangeType { ty } => {
+            range_types(ty, &mut d.creates);
+            d.needs.push(Obj::Schema(ty.name.schema.clone()));
+            range_uses(ty, &mut d.needs);
+        }
+        Change::DropRangeType { ty, .. } => {
+            range_types(ty, &mut d.removes);
+            range_uses(ty, &mut d.holds);
         }
         // The type keeps its name throughout (the old one renamed, then dropped); its columns'
         // tables must exist.

@@ -456,6 +456,8 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         | Change::CreateCompositeType { .. }
         | Change::AlterCompositeType { .. }
         | Change::DropCompositeType { .. }
+        | Change::CreateRangeType { .. }
+        | Change::DropRangeType { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::DropExtension { .. }

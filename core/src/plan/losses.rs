@@ -21,6 +21,10 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         }
         Change::DropEnum { ty } => Some(format!("type {}", ty.name)),
         Change::DropCompositeType { ty } => Some(format!("type {} (its definition)", ty.name)),
+        Change::DropRangeType {
+            ty,
+            replaced: false,
+        } => Some(format!("type {} (its definition)", ty.name)),
         Change::AlterCompositeType { from, to, used_by } if !used_by.is_empty() => {
             let dropped: Vec<String> = crate::diff::attribute_changes(from, to, true)
                 .into_iter()
@@ -119,6 +123,8 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::DropDomain { .. }
         | Change::CreateCompositeType { .. }
         | Change::AlterCompositeType { .. }
+        | Change::CreateRangeType { .. }
+        | Change::DropRangeType { replaced: true, .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::CreateEnum { .. }

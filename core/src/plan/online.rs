@@ -220,6 +220,8 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::CreateCompositeType { .. }
         | Change::AlterCompositeType { .. }
         | Change::DropCompositeType { .. }
+        | Change::CreateRangeType { .. }
+        | Change::DropRangeType { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }
         | Change::DropExtension { .. }

@@ -8,7 +8,7 @@ use crate::diff::Change;
 pub(super) enum Stage {
     /// Schemas, extensions and collations created (a replaced extension or collation dropped first).
     Setup,
-    /// Enum, composite types and domains created, labels and attributes added; views, triggers and replaced functions dropped before what they read changes.
+    /// Enum, composite and range types and domains created (a range type wanted otherwise dropped first), labels and attributes added; views, triggers and replaced functions dropped before what they read changes.
     TypesAndDependantsOut,
     /// Sequences created and altered; functions in languages whose bodies are not checked at creation, before the defaults and checks that call them.
     SequencesAndRoutines,
@@ -46,7 +46,7 @@ pub(super) enum Stage {
     TablesOutAndDependants,
     /// Sequences and functions no longer wanted dropped.
     SequencesOut,
-    /// Enum, composite types and domains, extensions and collations dropped.
+    /// Enum, composite and range types and domains, extensions and collations dropped.
     TypesOut,
     /// Comments.
     Comments,
@@ -82,6 +82,8 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::DropDomain { replaced: true, .. }
         | Change::CreateCompositeType { .. }
         | Change::AlterCompositeType { .. }
+        | Change::CreateRangeType { .. }
+        | Change::DropRangeType { replaced: true, .. }
         | Change::DropView { .. }
         | Change::DropTrigger { .. }
         | Change::DropFunction { replaced: true, .. } => Stage::TypesAndDependantsOut,
@@ -148,6 +150,9 @@ pub(super) fn stage(c: &Change) -> Stage {
         Change::DropSequence { .. } => Stage::SequencesOut,
         Change::DropEnum { .. }
         | Change::DropCompositeType { .. }
+        | Change::DropRangeType {
+            replaced: false, ..
+        }
         | Change::DropDomain {
             replaced: false, ..
         }

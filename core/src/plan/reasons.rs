@@ -492,6 +492,19 @@ pub(super) fn reason(c: &Change) -> String {
             to.name,
             composite_changes(from, to, used_by).join("; ")
         ),
+        Change::CreateRangeType { ty } => {
+            format!("type {}: {} wanted, missing", ty.name, range_desc(ty))
+        }
+        Change::DropRangeType { ty, replaced } => format!(
+            "type {}: {} exists, {}",
+            ty.name,
+            range_desc(ty),
+            if *replaced {
+                "wanted with another definition (PostgreSQL alters no range type)"
+            } else {
+                "not in the desired schema"
+            }
+        ),
         Change::CreateEnum { ty } => format!(
             "type {}: enum ({}) wanted, missing",
             ty.name,
@@ -849,6 +862,31 @@ fn composite_changes(
         ));
     }
     out
+}
+
+/// A range type in a few words: `range of double precision (subtype_diff float8mi)`.
+fn range_desc(r: &crate::schema::RangeType) -> String {
+    let mut options = Vec::new();
+    let named = [
+        ("subtype_opclass", r.subtype_opclass.clone()),
+        ("collation", r.collation.clone()),
+        ("canonical", r.canonical.clone()),
+        ("subtype_diff", r.subtype_diff.clone()),
+        (
+            "multirange_type_name",
+            r.multirange.as_ref().map(|m| m.to_string()),
+        ),
+    ];
+    for (k, v) in named {
+        if let Some(v) = v {
+            options.push(format!("{k} {v}"));
+        }
+    }
+    if options.is_empty() {
+        format!("range of {}", r.subtype)
+    } else {
+        format!("range of {} ({})", r.subtype, options.join(", "))
+    }
 }
 
 /// A domain in a few words: `integer NOT NULL DEFAULT 1, 2 checks`.

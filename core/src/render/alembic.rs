@@ -491,6 +491,8 @@ impl Ctx<'_> {
             | Change::CreateCompositeType { .. }
             | Change::AlterCompositeType { .. }
             | Change::DropCompositeType { .. }
+            | Change::CreateRangeType { .. }
+            | Change::DropRangeType { .. }
             | Change::CreateExtension { .. }
             | Change::AlterExtension { .. }
             | Change::DropExtension { .. }

@@ -76,7 +76,7 @@ impl ColumnSettings {
 
 impl super::Schema {
     /// How values of the type `ty` (canonical) are stored when a column says nothing: an
-    /// enum's plainly, a composite type's extended, a domain's as its base type's (followed
+    /// enum's plainly, a composite, range or multirange type's extended, a domain's as its base type's (followed
     /// through domains over domains), a built-in or common extension type's as
     /// [`type_storage`] says.
     pub fn storage_of(&self, ty: &str) -> Option<&'static str> {
@@ -95,7 +95,15 @@ impl super::Schema {
         if is_enum(&ty) {
             return Some("plain");
         }
-        if self.composites.keys().any(|c| c.to_string() == ty) {
+        let range = |r: &super::RangeType| {
+            let multirange = r.multirange.clone();
+            r.name.to_string() == ty
+                || multirange
+                    .unwrap_or_else(|| super::RangeType::default_multirange(&r.name))
+                    .to_string()
+                    == ty
+        };
+        if self.composites.keys().any(|c| c.to_string() == ty) || self.ranges.values().any(range) {
             return Some("extended");
         }
         type_storage(&ty)

@@ -1,9 +1,9 @@
-//! A composite type's statements.
+//! A composite or range type's statements.
 
 use super::{collate, q};
 use crate::diff::{attribute_changes, AttributeChange};
 use crate::quote::quote_literal;
-use crate::schema::{Attribute, CompositeType, QualName};
+use crate::schema::{Attribute, CompositeType, QualName, RangeType};
 
 /// The type's name as its own statements write it: qualified where a built-in type has the
 /// name (`pg_catalog` comes first on the search path, so `DROP TYPE line` names its `line`).
@@ -102,4 +102,46 @@ pub(super) fn alter(from: &CompositeType, to: &CompositeType, used: bool) -> Vec
 /// `DROP TYPE` (without CASCADE: it fails rather than drop a column schemafix did not plan).
 pub(super) fn drop(t: &CompositeType) -> String {
     format!("DROP TYPE {}", type_name(&t.name))
+}
+
+/// `CREATE TYPE … AS RANGE (…)` with the options that are not the subtype's defaults, then
+/// its comment.
+pub(super) fn create_range(r: &RangeType) -> Vec<String> {
+    let mut options = vec![format!("subtype = {}", r.subtype)];
+    if let Some(c) = &r.subtype_opclass {
+        options.push(format!("subtype_opclass = {c}"));
+    }
+    if let Some(c) = &r.collation {
+        options.push(format!(
+            "collation = {}",
+            collate(c).trim_start_matches(" COLLATE ")
+        ));
+    }
+    if let Some(f) = &r.canonical {
+        options.push(format!("canonical = {f}"));
+    }
+    if let Some(f) = &r.subtype_diff {
+        options.push(format!("subtype_diff = {f}"));
+    }
+    if let Some(m) = &r.multirange {
+        options.push(format!("multirange_type_name = {m}"));
+    }
+    let mut out = vec![format!(
+        "CREATE TYPE {} AS RANGE ({})",
+        type_name(&r.name),
+        options.join(", ")
+    )];
+    if let Some(c) = &r.comment {
+        out.push(format!(
+            "COMMENT ON TYPE {} IS {}",
+            type_name(&r.name),
+            quote_literal(c)
+        ));
+    }
+    out
+}
+
+/// `DROP TYPE` of a range type (its multirange type goes with it).
+pub(super) fn drop_range(r: &RangeType) -> String {
+    format!("DROP TYPE {}", type_name(&r.name))
 }

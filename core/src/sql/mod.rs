@@ -556,6 +556,8 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             composites::alter(from, to, !used_by.is_empty())
         }
         Change::DropCompositeType { ty } => vec![composites::drop(ty)],
+        Change::CreateRangeType { ty } => composites::create_range(ty),
+        Change::DropRangeType { ty, .. } => vec![composites::drop_range(ty)],
         Change::Grant(g) => vec![format!(
             "GRANT {} ON {} TO {}{}",
             privileges_sql(&g.target, &g.privileges),

@@ -445,6 +445,10 @@ impl Cx<'_> {
                     c.comment = comment;
                     return;
                 }
+                if let Some(r) = self.schema.ranges.get_mut(&n) {
+                    r.comment = comment;
+                    return;
+                }
             }
             O::Domain => {
                 let n = self.qual(object_name);

@@ -223,7 +223,7 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// `DROP TYPE [IF EXISTS] name, …` of enums and composite types; `false` when it names
+    /// `DROP TYPE [IF EXISTS] name, …` of enums, composite and range types; `false` when it names
     /// another kind of type (not read).
     pub(super) fn drop_type(&mut self, st: &RawStatement<'_>) -> bool {
         let Ok(toks) = tokens(st.text) else {
@@ -243,7 +243,9 @@ impl Cx<'_> {
             i += 1;
         }
         let ours = |n: &QualName| {
-            self.schema.enums.contains_key(n) || self.schema.composites.contains_key(n)
+            self.schema.enums.contains_key(n)
+                || self.schema.composites.contains_key(n)
+                || self.schema.ranges.contains_key(n)
         };
         if names.is_empty() || !names.iter().all(ours) {
             return false;
@@ -251,6 +253,7 @@ impl Cx<'_> {
         for n in names {
             self.schema.enums.remove(&n);
             self.schema.composites.remove(&n);
+            self.schema.ranges.remove(&n);
         }
         true
     }

@@ -233,8 +233,11 @@ impl Cx<'_> {
                 if !schema.enums.contains_key(&name)
                     && !schema.domains.contains_key(&name)
                     && !schema.composites.contains_key(&name)
+                    && !schema.ranges.contains_key(&name)
                 {
-                    return Err(format!("no enum, domain or composite type {name} here"));
+                    return Err(format!(
+                        "no enum, domain, composite or range type {name} here"
+                    ));
                 }
                 Target::Type { name }
             }

@@ -26,6 +26,7 @@ mod jsonb;
 mod literals;
 mod names;
 mod print;
+mod ranges;
 mod rewrite;
 mod routines;
 mod settings;

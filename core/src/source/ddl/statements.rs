@@ -120,6 +120,7 @@ impl Cx<'_> {
             ["CREATE", "TYPE", ..] if composites::is_composite(st.text) => {
                 self.create_composite(st, line)
             }
+            ["CREATE", "TYPE", ..] if ranges::is_range(st.text) => self.create_range(st, line),
             ["ALTER", "TYPE", ..] if self.alter_composite(st, line) => {}
             ["DROP", "TYPE", ..] if self.drop_type(st) => {}
             ["CREATE", "TABLE", ..]
