@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use postgres::{Client, GenericClient, IsolationLevel, SimpleQueryMessage};
 use schemafix_core::{
-    batches, decode_catalog, diff_scoped, migrate_parsed, plan, quote_ident, strip_leftovers,
+    batches, decode_catalog, diff_filtered, migrate_parsed, plan, quote_ident, strip_leftovers,
     Batch, Change, Format, Parsed, Phase, Plan, PlanOptions, Row, ScriptStatement, Severity,
     CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
@@ -212,6 +212,8 @@ pub struct ApplyOptions {
     pub renames: Vec<schemafix_core::Rename>,
     /// Whose privileges are compared (see `PlanOptions::privileges`).
     pub privileges: Option<Vec<String>>,
+    /// The schemas and tables compared.
+    pub filter: schemafix_core::Filter,
 }
 
 /// What became of an apply.
@@ -401,6 +403,7 @@ pub fn apply(
         pg_version: Some(version),
         renames: opts.renames.clone(),
         privileges: opts.privileges.clone(),
+        filter: opts.filter.clone(),
     };
     // What an online apply stopped part-way left is removed first, and planned without.
     let leftovers = strip_leftovers(&mut current.schema, &desired.1.schema);
@@ -824,9 +827,14 @@ fn settle_lost_commit(
         .map_err(io)?;
         return Ok(Applied::Converged);
     }
-    if diff_scoped(&after.schema, before, options.privileges.as_deref())
-        .changes
-        .is_empty()
+    if diff_filtered(
+        &after.schema,
+        before,
+        &options.filter,
+        options.privileges.as_deref(),
+    )
+    .changes
+    .is_empty()
     {
         writeln!(
             err,
@@ -863,9 +871,10 @@ fn read_again(
         }
     };
     let left = plan(
-        &diff_scoped(
+        &diff_filtered(
             &after.schema,
             &desired.1.schema,
+            &options.filter,
             options.privileges.as_deref(),
         ),
         &PlanOptions {
@@ -909,11 +918,7 @@ fn verify(
     };
     if left.steps.is_empty() {
         // What the verdict does not cover is said with it.
-        let (a, b) = schemafix_core::left_out(
-            &after.schema,
-            &desired.1.schema,
-            options.privileges.as_deref(),
-        );
+        let (a, b) = schemafix_core::left_out(&after.schema, &desired.1.schema, options);
         let from: Vec<_> = after.diagnostics.iter().cloned().chain(a).collect();
         let to: Vec<_> = desired.1.diagnostics.iter().cloned().chain(b).collect();
         let not_compared = schemafix_core::not_compared_note(&from, &to)

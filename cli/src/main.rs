@@ -13,8 +13,8 @@ use schemafix_cli::db::{apply, read_schema, server_major, ApplyOptions, Cause, D
 use schemafix_cli::report;
 use schemafix_core::{
     creation_statements, file_of, migrate_parsed, parse_capture, parse_in, parse_sqlalchemy_files,
-    render_sqlalchemy, DiagKind, Diagnostic, Format, Migration, ModelFile, Parsed, PlanOptions,
-    Rename, Revision, Schema, Severity, SourceFile,
+    render_sqlalchemy, DiagKind, Diagnostic, Filter, Format, Migration, ModelFile, Parsed,
+    PlanOptions, Rename, Revision, Schema, Severity, SourceFile,
 };
 
 /// `print!` that ends the program quietly when the reader of standard output has gone
@@ -167,6 +167,8 @@ enum Command {
         /// at its top (a session whose search path starts there, such as a role's own schema).
         #[arg(long, value_name = "SCHEMA", default_value = "public")]
         search_path: String,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// Show what schemafix understood of SOURCE: as SQL, as JSON, or as SQLAlchemy models.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -191,6 +193,71 @@ enum Command {
         shell: clap_complete::Shell,
     },
 }
+
+/// Which schemas and tables are compared: psql-style patterns (`*` and `?` wildcards, a
+/// double-quoted part as written, `SCHEMA.TABLE`), added to those of `schemafix.toml` in the
+/// current directory. What they leave out is listed as not compared.
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Compare only the objects of the schemas PATTERN matches (repeatable).
+    #[arg(long = "schema", value_name = "PATTERN")]
+    schemas: Vec<String>,
+    /// Leave out the objects of the schemas PATTERN matches (repeatable).
+    #[arg(long = "exclude-schema", value_name = "PATTERN")]
+    exclude_schemas: Vec<String>,
+    /// Compare only the tables, views and sequences PATTERN matches, and no other kind of
+    /// object, as pg_dump --table (repeatable).
+    #[arg(long = "table", value_name = "PATTERN")]
+    tables: Vec<String>,
+    /// Leave out the tables, views and sequences PATTERN matches (repeatable).
+    #[arg(long = "exclude-table", value_name = "PATTERN")]
+    exclude_tables: Vec<String>,
+}
+
+/// `schemafix.toml`: `[filter]` with `schemas`, `exclude_schemas`, `tables`, `exclude_tables`.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    filter: FilterFile,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FilterFile {
+    #[serde(default)]
+    schemas: Vec<String>,
+    #[serde(default)]
+    exclude_schemas: Vec<String>,
+    #[serde(default)]
+    tables: Vec<String>,
+    #[serde(default)]
+    exclude_tables: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The patterns of `schemafix.toml` (when the current directory has one) and the flags.
+    fn get(&self) -> Result<Filter, Failure> {
+        let file = match std::fs::read_to_string(CONFIG_FILE) {
+            Ok(text) => toml::from_str::<ConfigFile>(&text)
+                .map_err(|e| bad_input(format!("{CONFIG_FILE}: {e}")))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ConfigFile::default(),
+            Err(e) => return Err(bad_input(format!("{CONFIG_FILE}: {e}"))),
+        };
+        let both = |a: Vec<String>, b: &[String]| a.into_iter().chain(b.iter().cloned()).collect();
+        let f = Filter {
+            schemas: both(file.filter.schemas, &self.schemas),
+            exclude_schemas: both(file.filter.exclude_schemas, &self.exclude_schemas),
+            tables: both(file.filter.tables, &self.tables),
+            exclude_tables: both(file.filter.exclude_tables, &self.exclude_tables),
+        };
+        f.validate().map_err(bad_input)?;
+        Ok(f)
+    }
+}
+
+/// The configuration file read from the current directory.
+const CONFIG_FILE: &str = "schemafix.toml";
 
 /// How long reading a database's catalog may wait for a lock, and run.
 #[derive(clap::Args)]
@@ -278,6 +345,8 @@ struct DiffArgs {
     search_path: String,
     #[command(flatten)]
     timeouts: TimeoutArgs,
+    #[command(flatten)]
+    filter: FilterArgs,
     /// Override FROM's format detection (sql, psql, sqlalchemy).
     #[arg(long)]
     from_format: Option<String>,
@@ -662,6 +731,7 @@ fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
         pg_version: args.pg_version.or(from.pg_version),
         renames: args.renames.clone(),
         privileges: roles(&args.privileges),
+        filter: args.filter.get()?,
     };
     let m = migrate_parsed(
         (from.format, std::mem::take(&mut from.parsed)),
@@ -767,7 +837,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             renames,
             privileges,
             search_path,
+            filter,
         } => {
+            let filter = filter.get()?;
             let spec = ConnSpec::from_env(db.as_deref()).map_err(|e| bad_input(e.0))?;
             // Models run for the server they are applied to.
             let version = match python.python {
@@ -809,6 +881,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 online,
                 renames,
                 privileges: roles(&privileges),
+                filter,
             };
             let mut stdout = std::io::stdout();
             let outcome = apply(

@@ -34,8 +34,8 @@ pub use catalog::{
     decode_catalog, CatalogQuery, Row, CATALOG_QUERIES, CATALOG_SETUP, MIN_SERVER_VERSION,
 };
 pub use diff::{
-    conversion, diff, diff_scoped, forget_owner_grants, online_swaps, scope_privileges, Change,
-    Conversion, Diff, Swap, Using,
+    conversion, diff, diff_filtered, diff_scoped, forget_owner_grants, online_swaps,
+    scope_privileges, Change, Conversion, Diff, Swap, Using,
 };
 pub use error::{not_compared, DiagKind, Diagnostic, Severity};
 pub use inverse::down_plan;
@@ -51,9 +51,9 @@ pub use render::sql::{
 };
 pub use render::sqlalchemy::render_sqlalchemy;
 pub use schema::{
-    clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, FkAction, ForeignKey,
-    Hidden, Hint, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf, PrimaryKey,
-    QualName, Schema, Scope, Sequence, Span, Table, TypeName, Unique,
+    clause_expr, Check, Column, Deferrable, EnumType, Exclusion, Expr, Filter, FkAction,
+    ForeignKey, Hidden, Hint, Identity, IdentityOptions, Index, IndexKey, Params, PartitionOf,
+    PrimaryKey, QualName, Schema, Scope, Sequence, Span, Table, TypeName, Unique,
 };
 pub use source::capture::{parse_capture, CAPTURE_HELPER};
 pub use source::detect::{detect, Format};
@@ -180,6 +180,13 @@ pub fn migrate_parsed(
     };
     let mut from_schema = fp.schema;
     let mut to_schema = tp.schema;
+    match filtered_out(&options.filter, &mut from_schema) {
+        Ok(d) => m.from_diagnostics.extend(d),
+        Err(e) => m.from_diagnostics.push(e),
+    }
+    if let Ok(d) = filtered_out(&options.filter, &mut to_schema) {
+        m.to_diagnostics.extend(d);
+    }
     let roles = options.privileges.as_deref();
     let (a, b) = diff::scope_privileges(&mut from_schema, &mut to_schema, roles);
     m.from_diagnostics.extend(privileges_not_compared(a, roles));
@@ -248,25 +255,64 @@ fn privileges_not_compared(n: usize, roles: Option<&[String]>) -> Option<Diagnos
     })
 }
 
-/// What a comparison of `from` and `to` leaves out that reading each side did not report,
-/// for each side: the privileges of roles it does not compare (see
-/// [`PlanOptions::privileges`]), and the range types a column keeps from changing. What a
-/// verdict on a fresh read adds to the sides' own diagnostics.
+/// What a comparison of `from` and `to` under `options` leaves out that reading each side did
+/// not report, for each side: what the filter leaves out ([`PlanOptions::filter`]), the
+/// privileges of roles it does not compare ([`PlanOptions::privileges`]), and the range types
+/// a column keeps from changing. What a verdict on a fresh read adds to the sides' own
+/// diagnostics.
 pub fn left_out(
     from: &Schema,
     to: &Schema,
-    roles: Option<&[String]>,
+    options: &PlanOptions,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    let ranges = ranges_not_compared(from, to);
     let (mut from, mut to) = (from.clone(), to.clone());
-    let (a, b) = diff::scope_privileges(&mut from, &mut to, roles);
-    (
-        privileges_not_compared(a, roles).into_iter().collect(),
-        privileges_not_compared(b, roles)
-            .into_iter()
-            .chain(ranges)
-            .collect(),
-    )
+    let mut a: Vec<Diagnostic> = filtered_out(&options.filter, &mut from).unwrap_or_default();
+    let mut b: Vec<Diagnostic> = filtered_out(&options.filter, &mut to).unwrap_or_default();
+    b.extend(ranges_not_compared(&from, &to));
+    let roles = options.privileges.as_deref();
+    let (pa, pb) = diff::scope_privileges(&mut from, &mut to, roles);
+    a.extend(privileges_not_compared(pa, roles));
+    b.extend(privileges_not_compared(pb, roles));
+    (a, b)
+}
+
+/// Takes out of `schema` what `filter` leaves out, with a warning for each kind of object it
+/// took (`not compared: 3 tables (left out by the filter: a, b, c)`); an error for a pattern
+/// that cannot be read.
+pub fn filtered_out(filter: &Filter, schema: &mut Schema) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let took = filter.apply(schema).map_err(|e| {
+        Diagnostic::new(
+            Severity::Error,
+            DiagKind::Syntax,
+            format!("filter: {e}"),
+            Default::default(),
+        )
+    })?;
+    Ok(took
+        .into_iter()
+        .map(|(kind, names)| {
+            let shown: Vec<&str> = names.iter().take(10).map(String::as_str).collect();
+            let more = match names.len() - shown.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let kind = if names.len() == 1 {
+                kind.strip_suffix('s').unwrap_or(kind)
+            } else {
+                kind
+            };
+            Diagnostic::new(
+                Severity::Warning,
+                DiagKind::OutOfScope,
+                format!(
+                    "not compared: {} {kind} (left out by the filter: {}{more})",
+                    names.len(),
+                    shown.join(", ")
+                ),
+                Default::default(),
+            )
+        })
+        .collect())
 }
 
 /// A warning for each range type both sides have with other definitions that a column kept

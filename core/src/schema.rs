@@ -15,6 +15,7 @@ mod comments;
 mod composite;
 mod domain;
 mod expr;
+mod filter;
 mod privilege;
 mod range;
 mod settings;
@@ -23,6 +24,7 @@ pub use comments::{CommentTarget, ObjectComment};
 pub use composite::{Attribute, CompositeType};
 pub use domain::Domain;
 pub use expr::Expr;
+pub use filter::Filter;
 pub use privilege::{
     grantee_sql, privileges_sql, Grants, Owners, Target as PrivilegeTarget, PUBLIC,
 };

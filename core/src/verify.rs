@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{decode_catalog, Row, CATALOG_QUERIES, CATALOG_SETUP};
-use crate::diff::{diff_scoped, Change};
+use crate::diff::{diff_filtered, Change};
 use crate::error::{Diagnostic, Severity};
 use crate::plan::{plan_owned, Phase, Plan, PlanOptions};
 use crate::render::sql::{creation_statements, online_phases};
@@ -222,7 +222,7 @@ pub fn outcome(rows: &[Vec<Row>], desired: &Schema, options: &PlanOptions) -> Ou
     } else {
         plan_owned(
             // PGlite has one role: privileges are not verified there.
-            diff_scoped(&schema, desired, None),
+            diff_filtered(&schema, desired, &options.filter, None),
             &PlanOptions {
                 online: false,
                 renames: Vec::new(),

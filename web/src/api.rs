@@ -25,6 +25,15 @@ export interface DiffOptions {
     /** Compare privileges (GRANT/REVOKE): `true` for every role's, or only these roles'
      *  ("PUBLIC" for everyone); left out, they are listed as not compared. */
     privileges?: boolean | string[];
+    /** Which schemas and tables are compared (psql-style patterns: `*`, `?`, a double-quoted
+     *  part as written, `schema.table`); `tables` compares those relations and nothing else,
+     *  as `pg_dump --table`. What it leaves out is listed as not compared. */
+    filter?: {
+        schemas?: string[];
+        excludeSchemas?: string[];
+        tables?: string[];
+        excludeTables?: string[];
+    };
     /** Read the desired side's models exactly: run them with real SQLAlchemy in Pyodide (loaded
      *  from this site into a worker on first use). `diff` then returns a promise. */
     exact?: boolean;
@@ -241,6 +250,7 @@ struct DiffOptions {
     pg_version: Option<u32>,
     renames: Vec<schemafix_core::Rename>,
     privileges: Option<Privileges>,
+    filter: schemafix_core::Filter,
     exact: bool,
     model_file: Option<String>,
     files: std::collections::BTreeMap<String, String>,
@@ -274,6 +284,7 @@ impl DiffOptions {
                 Some(Privileges::Roles(r)) => Some(r.clone()),
                 Some(Privileges::Every(false)) | None => None,
             },
+            filter: self.filter.clone(),
         }
     }
 

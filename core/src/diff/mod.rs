@@ -27,7 +27,9 @@ pub use columns::online_swaps;
 pub use composites::{attribute_changes, AttributeChange};
 pub use convert::{conversion, Conversion, Using};
 pub use domains::{alterations, Alteration};
-pub use privileges::{diff_scoped, forget_owner_grants, scope_privileges, PrivilegeChange};
+pub use privileges::{
+    diff_filtered, diff_scoped, forget_owner_grants, scope_privileges, PrivilegeChange,
+};
 pub use ranges::ranges_held;
 
 use std::collections::BTreeSet;

@@ -249,6 +249,23 @@ pub fn forget_owner_grants(schema: &mut Schema, owners: &crate::schema::Owners) 
 /// [`super::diff`] with the privileges of the roles `roles` names compared (see
 /// [`scope_privileges`]).
 pub fn diff_scoped(from: &Schema, to: &Schema, roles: Option<&[String]>) -> super::Diff {
+    diff_filtered(from, to, &Default::default(), roles)
+}
+
+/// [`diff_scoped`] of what `filter` keeps of each side (a filter that cannot be read keeps
+/// everything; reading the options reports it).
+pub fn diff_filtered(
+    from: &Schema,
+    to: &Schema,
+    filter: &crate::schema::Filter,
+    roles: Option<&[String]>,
+) -> super::Diff {
+    if !filter.is_empty() {
+        let (mut from, mut to) = (from.clone(), to.clone());
+        if filter.apply(&mut from).is_ok() && filter.apply(&mut to).is_ok() {
+            return diff_scoped(&from, &to, roles);
+        }
+    }
     if from.privileges.is_empty() && to.privileges.is_empty() {
         return super::diff(from, to);
     }

@@ -32,6 +32,9 @@ pub struct PlanOptions {
     /// the roles named (`PUBLIC` for everyone). Roles are never created or dropped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
+    /// The schemas and tables compared (all by default); what it leaves out is not compared.
+    #[serde(default, skip_serializing_if = "crate::schema::Filter::is_empty")]
+    pub filter: crate::schema::Filter,
 }
 
 /// How a statement of an online plan runs.
