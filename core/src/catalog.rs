@@ -64,6 +64,7 @@ macro_rules! not_extension_member {
 }
 
 mod settings;
+mod statistics;
 mod types;
 
 /// The queries, in the order [`decode_catalog`] expects their rows.
@@ -385,6 +386,10 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         name: "range types",
         sql: types::RANGES,
     },
+    CatalogQuery {
+        name: "statistics objects",
+        sql: statistics::QUERY,
+    },
 ];
 
 /// Decodes the rows of [`CATALOG_QUERIES`] (in their order) into a schema. Rows of the wrong
@@ -516,7 +521,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings, composites, ranges] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings, composites, ranges, statistics] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -954,6 +959,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
     }
 
     settings::write(settings, &mut w)?;
+    statistics::write(statistics, &mut w)?;
 
     // Privileges as pg_dump writes them: the owner, what PUBLIC holds by default taken away,
     // then each grant to another role than the owner.

@@ -360,6 +360,17 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             used_by,
         },
         DropCompositeType { ty } => CreateCompositeType { ty },
+        CreateStatistics { table, stats } => DropStatistics {
+            table,
+            stats,
+            replaced: false,
+        },
+        AlterStatistics { table, from, to } => AlterStatistics {
+            table,
+            from: to,
+            to: from,
+        },
+        DropStatistics { table, stats, .. } => CreateStatistics { table, stats },
         CreateRangeType { ty } => DropRangeType {
             ty,
             replaced: false,
@@ -610,13 +621,16 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
         })
     };
     changes.retain(|c| !held(c));
-    // Settings and privileges likewise: a table or column the down migration makes again gets
-    // its settings and grants back.
+    // Settings, statistics objects and privileges likewise: a table or column the down
+    // migration makes again gets its settings, statistics objects and grants back.
     changes.retain(|c| {
-        !crate::diff::settings::is_setting(c) && !matches!(c, Change::CommentObject { .. })
+        !crate::diff::settings::is_setting(c)
+            && !crate::diff::statistics::is_statistics(c)
+            && !matches!(c, Change::CommentObject { .. })
     });
     crate::diff::settings::diff_all(desired, current, &mut changes);
     crate::diff::comments::diff_all(desired, current, &mut changes);
+    crate::diff::statistics::diff_all(desired, current, &mut changes);
     crate::diff::privileges::diff_privileges(desired, current, &mut changes);
     // Confirmed renames are undone last, latest first: every other undo step names tables and
     // columns as the desired schema does.

@@ -20,6 +20,7 @@ mod hidden;
 mod privilege;
 mod range;
 mod settings;
+mod statistics;
 mod type_name;
 pub use comments::{CommentTarget, ObjectComment};
 pub use composite::{Attribute, CompositeType};
@@ -32,6 +33,7 @@ pub use privilege::{
 };
 pub use range::RangeType;
 pub use settings::{canonical_value, type_storage, ColumnSettings, Params, ReplicaIdentity};
+pub use statistics::{Statistics, StatisticsKey};
 pub use type_name::TypeName;
 
 /// A byte range in the source text plus the 1-based line and column of its start.
@@ -466,6 +468,9 @@ pub struct Table {
     /// Columns' settings where not the defaults, by column (kept out of `Column`: most have none).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub column_settings: BTreeMap<String, ColumnSettings>,
+    /// Extended statistics objects on it (`CREATE STATISTICS`), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statistics: Vec<Statistics>,
     /// Where the table was declared.
     pub span: Span,
 }
@@ -554,6 +559,7 @@ impl Table {
             options: Params::default(),
             replica_identity: ReplicaIdentity::Default,
             column_settings: BTreeMap::new(),
+            statistics: Vec::new(),
             span,
         }
     }

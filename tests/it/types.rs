@@ -109,3 +109,48 @@ fn composite_and_range_types_read_alike_and_change() {
         "{stderr}"
     );
 }
+
+/// Statistics objects read alike from the DDL, the catalog and `pg_dump`.
+#[test]
+fn statistics_objects_read_alike() {
+    const STATS: &str = "\
+CREATE SCHEMA stats;
+CREATE TABLE st (a int, b int, c text);
+CREATE STATISTICS s1 (dependencies) ON a, b FROM st;
+COMMENT ON STATISTICS s1 IS 'hi';
+CREATE STATISTICS stats.s2 ON a, b, c FROM st;
+ALTER STATISTICS stats.s2 SET STATISTICS 50;
+CREATE STATISTICS s3 ON (a + b), (lower(c)) FROM st;
+CREATE STATISTICS s4 ON (lower(c)) FROM st;
+";
+    let dir = Scratch::new("statistics");
+    let db = Pg::get().expect("PostgreSQL").create_db().unwrap();
+    db.exec(STATS).unwrap();
+    let file = dir.file("stats.sql", STATS);
+    let url = db.url();
+    plans_nothing(&file, &url);
+    plans_nothing(&url, &file);
+    let dump = dir.file("stats-dump.sql", db.dump().unwrap());
+    plans_nothing(&dump, &file);
+    // A change is planned, applied and verified.
+    let changed = dir.file(
+        "stats-changed.sql",
+        STATS
+            .replace("(dependencies)", "(ndistinct)")
+            .replace("SET STATISTICS 50", "SET STATISTICS 75"),
+    );
+    let out = run(&["apply", &changed, "--db", &url, "--yes"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("CREATE STATISTICS s1 (ndistinct) ON a, b FROM st;"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ALTER STATISTICS stats.s2 SET STATISTICS 75;"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("verified"), "{stderr}");
+    plans_nothing(&url, &changed);
+}

@@ -56,6 +56,9 @@ export type ChangeKind =
     "create-composite-type" |
     "alter-composite-type" |
     "drop-composite-type" |
+    "create-statistics" |
+    "alter-statistics" |
+    "drop-statistics" |
     "create-range-type" |
     "drop-range-type" |
     "create-extension" |

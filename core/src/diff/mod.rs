@@ -20,6 +20,7 @@ pub(crate) mod refs;
 pub(crate) mod routines;
 mod sequences;
 pub(crate) mod settings;
+pub(crate) mod statistics;
 pub(crate) mod tables;
 pub(crate) mod views;
 
@@ -39,8 +40,8 @@ use serde::{Deserialize, Serialize};
 use crate::schema::{
     Check, Collation, Column, ColumnSettings, CommentTarget, CompositeType, Domain, EnumType,
     Exclusion, Extension, ForeignKey, Function, Identity, IdentityOptions, Index, Params, Policy,
-    PrimaryKey, QualName, RangeType, ReplicaIdentity, Schema, Scope, Sequence, Table, Trigger,
-    Unique, View,
+    PrimaryKey, QualName, RangeType, ReplicaIdentity, Schema, Scope, Sequence, Statistics, Table,
+    Trigger, Unique, View,
 };
 
 /// One change between two schemas.
@@ -87,6 +88,22 @@ pub enum Change {
     },
     /// `DROP TYPE` of a composite type.
     DropCompositeType { ty: CompositeType },
+    /// `CREATE STATISTICS` (and its target and comment).
+    CreateStatistics { table: QualName, stats: Statistics },
+    /// `ALTER STATISTICS … SET STATISTICS`, `COMMENT ON STATISTICS`.
+    AlterStatistics {
+        table: QualName,
+        from: Statistics,
+        to: Statistics,
+    },
+    /// `DROP STATISTICS`.
+    DropStatistics {
+        table: QualName,
+        stats: Statistics,
+        /// It is created again with another definition.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        replaced: bool,
+    },
     /// `CREATE TYPE … AS RANGE`.
     CreateRangeType { ty: RangeType },
     /// `DROP TYPE` of a range type.
@@ -472,6 +489,9 @@ impl Change {
             Change::CreateCompositeType { .. } => "create-composite-type",
             Change::AlterCompositeType { .. } => "alter-composite-type",
             Change::DropCompositeType { .. } => "drop-composite-type",
+            Change::CreateStatistics { .. } => "create-statistics",
+            Change::AlterStatistics { .. } => "alter-statistics",
+            Change::DropStatistics { .. } => "drop-statistics",
             Change::CreateRangeType { .. } => "create-range-type",
             Change::DropRangeType { .. } => "drop-range-type",
             Change::CreateExtension { .. } => "create-extension",
@@ -900,6 +920,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     extensions::ensure_extensions(from, to, &mut out);
     settings::diff_all(from, to, &mut out);
     comments::diff_all(from, to, &mut out);
+    statistics::diff_all(from, to, &mut out);
     privileges::diff_privileges(from, to, &mut out);
     not_compared.sort();
     not_compared.dedup();

@@ -123,6 +123,20 @@ fn composite_uses(t: &crate::schema::CompositeType, out: &mut Vec<Obj>) {
     }
 }
 
+/// What a statistics object covers: its table, its columns, what its expressions name.
+fn statistics_uses(table: &QualName, s: &crate::schema::Statistics, out: &mut Vec<Obj>) {
+    out.push(Obj::Relation(table.clone()));
+    for k in &s.keys {
+        match &k.column {
+            Some(c) => out.push(Obj::Column(table.clone(), c.clone())),
+            None => {
+                expr_refs(&k.expr, &table.schema, out);
+                column_types(table, &k.expr.sql, out);
+            }
+        }
+    }
+}
+
 /// The types a range type makes: itself and its multirange type.
 fn range_types(t: &crate::schema::RangeType, out: &mut Vec<Obj>) {
     out.push(Obj::Type(t.name.clone()));
@@ -282,6 +296,21 @@ fn deps(c: &Change) -> Deps {
             d.removes.push(Obj::Type(ty.name.clone()));
             d.removes.push(Obj::Relation(ty.name.clone()));
             composite_uses(ty, &mut d.holds);
+        }
+        // A statistics object's name is none of `pg_class`'s, but taken as one it can only add
+        // an edge (a drop before a creation of the name).
+        Change::CreateStatistics { table, stats } => {
+            d.creates.push(Obj::Relation(stats.name.clone()));
+            d.needs.push(Obj::Schema(stats.name.schema.clone()));
+            statistics_uses(table, stats, &mut d.needs);
+        }
+        Change::AlterStatistics { table, to, .. } => {
+            d.needs.push(Obj::Relation(to.name.clone()));
+            statistics_uses(table, to, &mut d.needs);
+        }
+        Change::DropStatistics { table, stats, .. } => {
+            d.removes.push(Obj::Relation(stats.name.clone()));
+            statistics_uses(table, stats, &mut d.holds);
         }
         // A range type makes its multirange type too.
         Change::CreateRangeType { ty } => {

@@ -457,6 +457,9 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         | Change::AlterCompositeType { .. }
         | Change::DropCompositeType { .. }
         | Change::CreateRangeType { .. }
+        | Change::CreateStatistics { .. }
+        | Change::AlterStatistics { .. }
+        | Change::DropStatistics { .. }
         | Change::DropRangeType { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }

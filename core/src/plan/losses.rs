@@ -124,6 +124,9 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::CreateCompositeType { .. }
         | Change::AlterCompositeType { .. }
         | Change::CreateRangeType { .. }
+        | Change::CreateStatistics { .. }
+        | Change::AlterStatistics { .. }
+        | Change::DropStatistics { .. }
         | Change::DropRangeType { replaced: true, .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }

@@ -221,6 +221,9 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::AlterCompositeType { .. }
         | Change::DropCompositeType { .. }
         | Change::CreateRangeType { .. }
+        | Change::CreateStatistics { .. }
+        | Change::AlterStatistics { .. }
+        | Change::DropStatistics { .. }
         | Change::DropRangeType { .. }
         | Change::CreateExtension { .. }
         | Change::AlterExtension { .. }

@@ -14,7 +14,7 @@ pub(super) enum Stage {
     SequencesAndRoutines,
     /// Foreign keys and policies dropped; tables and columns renamed, before anything else names them.
     ReferencesOutAndRenames,
-    /// Indexes, unique, check, primary key and exclusion constraints dropped.
+    /// Indexes, unique, check, primary key and exclusion constraints, statistics objects dropped.
     KeysAndIndexesOut,
     /// Constraints and indexes renamed; partitions detached.
     NamesAndDetach,
@@ -38,7 +38,7 @@ pub(super) enum Stage {
     Identities,
     /// Primary keys, unique, check and exclusion constraints added; partitions attached.
     Constraints,
-    /// Indexes created.
+    /// Indexes and statistics objects created.
     Indexes,
     /// Foreign keys added and constraints validated; row security and policies.
     ReferencesAndSecurity,
@@ -104,7 +104,8 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::DropUnique { .. }
         | Change::DropCheck { .. }
         | Change::DropPrimaryKey { .. }
-        | Change::DropExclusion { .. } => Stage::KeysAndIndexesOut,
+        | Change::DropExclusion { .. }
+        | Change::DropStatistics { .. } => Stage::KeysAndIndexesOut,
         // Before everything else that names the column (its drops see the old name only
         // through the current schema, which the rename already changed).
         Change::RenameTable { .. } | Change::RenameColumn { .. } => Stage::ReferencesOutAndRenames,
@@ -138,7 +139,9 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::AddExclusion { .. }
         | Change::AlterDomain { .. }
         | Change::AttachPartition { .. } => Stage::Constraints,
-        Change::CreateIndex { .. } => Stage::Indexes,
+        Change::CreateIndex { .. }
+        | Change::CreateStatistics { .. }
+        | Change::AlterStatistics { .. } => Stage::Indexes,
         Change::AddForeignKey { .. }
         | Change::ValidateConstraint { .. }
         | Change::SetRowSecurity { .. }

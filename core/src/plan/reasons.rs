@@ -492,6 +492,49 @@ pub(super) fn reason(c: &Change) -> String {
             to.name,
             composite_changes(from, to, used_by).join("; ")
         ),
+        Change::CreateStatistics { table, stats } => format!(
+            "statistics object {} on {table}: {} wanted, missing (ANALYZE fills it)",
+            stats.name,
+            statistics_desc(stats)
+        ),
+        Change::DropStatistics {
+            table,
+            stats,
+            replaced,
+        } => format!(
+            "statistics object {} on {table}: {} exists, {}",
+            stats.name,
+            statistics_desc(stats),
+            if *replaced {
+                "wanted otherwise: made again (it holds only what ANALYZE derives)"
+            } else {
+                "not in the desired schema"
+            }
+        ),
+        Change::AlterStatistics { table, from, to } => {
+            let mut parts = Vec::new();
+            if from.target != to.target {
+                let t = |x: Option<i32>| x.map_or("the default".to_string(), |n| n.to_string());
+                parts.push(format!(
+                    "statistics target {} wanted, current {}",
+                    t(to.target),
+                    t(from.target)
+                ));
+            }
+            if from.comment != to.comment {
+                let c = |x: &Option<String>| x.as_ref().map_or("none".into(), |c| format!("{c:?}"));
+                parts.push(format!(
+                    "comment {} wanted, current {}",
+                    c(&to.comment),
+                    c(&from.comment)
+                ));
+            }
+            format!(
+                "statistics object {} on {table}: {}",
+                to.name,
+                parts.join("; ")
+            )
+        }
         Change::CreateRangeType { ty } => {
             format!("type {}: {} wanted, missing", ty.name, range_desc(ty))
         }
@@ -862,6 +905,16 @@ fn composite_changes(
         ));
     }
     out
+}
+
+/// A statistics object in a few words: `(dependencies) ON a, b`.
+fn statistics_desc(s: &crate::schema::Statistics) -> String {
+    let keys: Vec<&str> = s.keys.iter().map(|k| k.expr.canon.as_str()).collect();
+    if s.kinds.is_empty() {
+        format!("ON {}", keys.join(", "))
+    } else {
+        format!("({}) ON {}", s.kinds.join(", "), keys.join(", "))
+    }
 }
 
 /// A range type in a few words: `range of double precision (subtype_diff float8mi)`.

@@ -492,6 +492,9 @@ impl Ctx<'_> {
             | Change::AlterCompositeType { .. }
             | Change::DropCompositeType { .. }
             | Change::CreateRangeType { .. }
+            | Change::CreateStatistics { .. }
+            | Change::AlterStatistics { .. }
+            | Change::DropStatistics { .. }
             | Change::DropRangeType { .. }
             | Change::CreateExtension { .. }
             | Change::AlterExtension { .. }

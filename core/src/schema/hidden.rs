@@ -36,6 +36,9 @@ pub struct Hidden {
     /// column's type).
     #[serde(default)]
     pub composites: bool,
+    /// Extended statistics objects (`CREATE STATISTICS`).
+    #[serde(default)]
+    pub statistics: bool,
     /// `COMMENT ON CONSTRAINT`.
     #[serde(default)]
     pub constraint_comments: bool,
@@ -71,7 +74,7 @@ pub struct Hidden {
 impl Hidden {
     /// What a source describing tables only (a model, a psql paste) cannot show: views,
     /// extensions, row security and policies, functions and triggers, collations, domains,
-    /// composite and range types, constraint comments, privileges.
+    /// composite and range types, statistics objects, constraint comments, privileges.
     pub fn hide_all_but_tables(&mut self) {
         self.views = true;
         self.extensions = true;
@@ -80,6 +83,7 @@ impl Hidden {
         self.collations = true;
         self.domains = true;
         self.composites = true;
+        self.statistics = true;
         self.constraint_comments = true;
         self.privileges = true;
         self.object_comments = true;

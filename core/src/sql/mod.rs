@@ -5,6 +5,7 @@
 mod composites;
 mod domains;
 mod settings;
+mod statistics;
 pub(crate) use settings::identity;
 
 use crate::diff::Change;
@@ -556,6 +557,9 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             composites::alter(from, to, !used_by.is_empty())
         }
         Change::DropCompositeType { ty } => vec![composites::drop(ty)],
+        Change::CreateStatistics { table, stats } => statistics::create(table, stats),
+        Change::AlterStatistics { from, to, .. } => statistics::alter(from, to),
+        Change::DropStatistics { stats, .. } => vec![statistics::drop(stats)],
         Change::CreateRangeType { ty } => composites::create_range(ty),
         Change::DropRangeType { ty, .. } => vec![composites::drop_range(ty)],
         Change::Grant(g) => vec![format!(

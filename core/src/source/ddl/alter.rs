@@ -164,6 +164,9 @@ impl Cx<'_> {
                         for c in &column_names {
                             let c = ident(c);
                             t.columns.retain(|x| x.name != c);
+                            // A statistics object on the column goes with it.
+                            t.statistics
+                                .retain(|s| !super::statistics::names_column(s, &c));
                         }
                     }
                 }

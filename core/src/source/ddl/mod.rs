@@ -31,6 +31,7 @@ mod rewrite;
 mod routines;
 mod settings;
 mod statements;
+mod statistics;
 mod tables;
 mod views;
 

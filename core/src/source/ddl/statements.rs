@@ -123,6 +123,12 @@ impl Cx<'_> {
             ["CREATE", "TYPE", ..] if ranges::is_range(st.text) => self.create_range(st, line),
             ["ALTER", "TYPE", ..] if self.alter_composite(st, line) => {}
             ["DROP", "TYPE", ..] if self.drop_type(st) => {}
+            ["CREATE" | "ALTER" | "DROP", "STATISTICS", ..] => {
+                self.statistics_statement(st, &kind, line)
+            }
+            ["COMMENT", "ON", "STATISTICS", ..] => {
+                self.statistics_statement(st, "COMMENT ON STATISTICS", line)
+            }
             ["CREATE", "TABLE", ..]
             | ["CREATE", "UNLOGGED", "TABLE", ..]
             | ["CREATE", "UNIQUE", "INDEX", ..]
