@@ -526,7 +526,8 @@ fn index_names(i: &Index, column: &str) -> bool {
 }
 
 /// Whether anything of `table` but its indexes, keys and foreign keys names `column`: a
-/// check, exclusion constraint, policy, trigger or generated column. Expressions are searched
+/// check, exclusion constraint, policy, trigger, generated column or statistics object (which
+/// PostgreSQL drops with the old column). Expressions are searched
 /// for the name as text, so an expression that only looks like it names the column counts too.
 fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
     let mentions = |sql: &str| mentions(sql, column);
@@ -545,6 +546,12 @@ fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
             .triggers
             .values()
             .any(|tr| tr.table == table.name && mentions(&tr.definition.sql))
+        || table.statistics.iter().any(|s| {
+            s.keys.iter().any(|k| match &k.column {
+                Some(c) => c == column,
+                None => mentions(&k.expr.sql),
+            })
+        })
 }
 
 /// What both sides have alike of `was` and `will`, or `None` when both also have something
