@@ -513,6 +513,11 @@ fn statement_kind(w: &[&str]) -> String {
             }
             continue;
         }
+        // `ALTER DEFAULT PRIVILEGES` (but `CREATE DEFAULT CONVERSION` is a conversion).
+        if *word == "DEFAULT" && w.get(i + 1) == Some(&"PRIVILEGES") {
+            out.push(word);
+            continue;
+        }
         if skip.contains(word) {
             continue;
         }
@@ -538,6 +543,28 @@ fn statement_kind(w: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Statements are named by their leading words, modifiers left out.
+    #[test]
+    fn statement_kinds_name_the_statement() {
+        for (words, kind) in [
+            (
+                &["ALTER", "DEFAULT", "PRIVILEGES", "IN"][..],
+                "ALTER DEFAULT PRIVILEGES",
+            ),
+            (
+                &["CREATE", "DEFAULT", "CONVERSION", "c"][..],
+                "CREATE CONVERSION",
+            ),
+            (&["CREATE", "OR", "REPLACE", "VIEW", "v"][..], "CREATE VIEW"),
+            (
+                &["CREATE", "EVENT", "TRIGGER", "e"][..],
+                "CREATE EVENT TRIGGER",
+            ),
+        ] {
+            assert_eq!(super::statement_kind(words), kind);
+        }
+    }
+
     /// A domain built up by `ALTER DOMAIN` and the same domain as `pg_dump` writes it (`NOT
     /// NULL` before `DEFAULT`, which sqlparser refuses) read alike; `DROP DOMAIN` removes one,
     /// and a form not read leaves it not compared (known to exist, never dropped).
