@@ -148,3 +148,41 @@ fn privileges_are_compared_when_asked_and_converge() {
     assert_eq!(code, 0, "{out}\n{down}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An online type change on a column with a column privilege keeps the column (a swap through
+/// a second column would drop the privilege with the old one), so the privilege stays.
+#[test]
+fn an_online_type_change_keeps_column_privileges() {
+    let pg = Pg::get().expect("PostgreSQL");
+    pg.ensure_roles(ROLES).expect("roles");
+    let db = pg.create_db().unwrap();
+    let current = "CREATE TABLE scores (id int PRIMARY KEY, points int, note text);
+GRANT SELECT (points) ON scores TO sf_reader;
+";
+    db.exec(current).unwrap();
+    let dir = crate::Scratch::new("privileges-online");
+    let desired = dir.file(
+        "desired.sql",
+        current.replace("points int", "points bigint"),
+    );
+    let url = db.url();
+    let (code, out, err) = run(&[
+        "apply",
+        &desired,
+        "--db",
+        &url,
+        "--online",
+        "--privileges",
+        "--yes",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("ALTER TABLE scores ALTER COLUMN points TYPE bigint;"),
+        "{out}"
+    );
+    assert!(err.contains("verified"), "{err}");
+    let grants = db
+        .query("SELECT grantee || ':' || privilege_type FROM information_schema.column_privileges WHERE table_name = 'scores' AND column_name = 'points' AND grantee = 'sf_reader'")
+        .unwrap();
+    assert_eq!(grants.trim(), "sf_reader:SELECT");
+}

@@ -526,8 +526,8 @@ fn index_names(i: &Index, column: &str) -> bool {
 }
 
 /// Whether anything of `table` but its indexes, keys and foreign keys names `column`: a
-/// check, exclusion constraint, policy, trigger, generated column or statistics object (which
-/// PostgreSQL drops with the old column). Expressions are searched
+/// check, exclusion constraint, policy, trigger, generated column, statistics object or
+/// column privilege (which PostgreSQL drops with the old column). Expressions are searched
 /// for the name as text, so an expression that only looks like it names the column counts too.
 fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
     let mentions = |sql: &str| mentions(sql, column);
@@ -551,6 +551,10 @@ fn depends_on(schema: &Schema, table: &Table, column: &str) -> bool {
                 Some(c) => c == column,
                 None => mentions(&k.expr.sql),
             })
+        })
+        || schema.privileges.keys().any(|p| {
+            matches!(p, crate::schema::PrivilegeTarget::Column { table: t, column: c }
+                if *t == table.name && c == column)
         })
 }
 

@@ -591,7 +591,7 @@ pub struct Diff {
 /// A type change online mode can make through a second column: the new column is added
 /// bare, a trigger copies each write of the old one into it, an `UPDATE` fills the existing
 /// rows, and one brief transaction drops the old column and gives the new one its name. Only
-/// for a column no check, exclusion constraint, trigger, policy, generated column or statistics object names on
+/// for a column no check, exclusion constraint, trigger, policy, generated column, statistics object or column privilege names on
 /// both sides, and whose indexes, keys and foreign keys (its table's and others') both sides
 /// have alike or one side only (the views that read
 /// it are dropped and created again around the change anyway), and that is neither identity nor generated nor becomes or stops being
