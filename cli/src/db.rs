@@ -214,6 +214,8 @@ pub struct ApplyOptions {
     pub privileges: Option<Vec<String>>,
     /// The schemas and tables compared.
     pub filter: schemafix_core::Filter,
+    /// Compare owners.
+    pub owners: bool,
 }
 
 /// What became of an apply.
@@ -404,6 +406,7 @@ pub fn apply(
         renames: opts.renames.clone(),
         privileges: opts.privileges.clone(),
         filter: opts.filter.clone(),
+        owners: opts.owners,
     };
     // What an online apply stopped part-way left is removed first, and planned without.
     let leftovers = strip_leftovers(&mut current.schema, &desired.1.schema);
@@ -862,7 +865,7 @@ fn read_again(
     failed: &str,
     then: &str,
 ) -> Result<Option<(Parsed, Plan)>, DbError> {
-    let (after, _) = match read {
+    let (mut after, _) = match read {
         Ok(read) => read,
         Err(e) => {
             writeln!(err, "error: {failed} ({e}); {then}")
@@ -870,6 +873,7 @@ fn read_again(
             return Ok(None);
         }
     };
+    after.schema.owners.compared = options.owners;
     let left = plan(
         &diff_filtered(
             &after.schema,

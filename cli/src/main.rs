@@ -163,6 +163,10 @@ enum Command {
         /// are never created or dropped.
         #[arg(long, value_name = "ROLE,…", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "")]
         privileges: Option<Vec<String>>,
+        /// Compare owners (ALTER … OWNER TO) where both sides state them; the roles must
+        /// exist, and are never created or dropped.
+        #[arg(long)]
+        owners: bool,
         /// The schema a SQL file's unqualified names are in, as under `SET search_path = SCHEMA`
         /// at its top (a session whose search path starts there, such as a role's own schema).
         #[arg(long, value_name = "SCHEMA", default_value = "public")]
@@ -339,6 +343,10 @@ struct DiffArgs {
     /// are never created or dropped.
     #[arg(long, value_name = "ROLE,…", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "")]
     privileges: Option<Vec<String>>,
+    /// Compare owners (ALTER … OWNER TO) where both sides state them; the roles must exist,
+    /// and are never created or dropped.
+    #[arg(long)]
+    owners: bool,
     /// The schema a SQL file's unqualified names are in, as under `SET search_path = SCHEMA`
     /// at its top (a session whose search path starts there, such as a role's own schema).
     #[arg(long, value_name = "SCHEMA", default_value = "public")]
@@ -731,6 +739,7 @@ fn run_diff(args: &DiffArgs) -> Result<Migration, Failure> {
         pg_version: args.pg_version.or(from.pg_version),
         renames: args.renames.clone(),
         privileges: roles(&args.privileges),
+        owners: args.owners,
         filter: args.filter.get()?,
     };
     let m = migrate_parsed(
@@ -836,6 +845,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             online,
             renames,
             privileges,
+            owners,
             search_path,
             filter,
         } => {
@@ -882,6 +892,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 renames,
                 privileges: roles(&privileges),
                 filter,
+                owners,
             };
             let mut stdout = std::io::stdout();
             let outcome = apply(

@@ -63,6 +63,7 @@ macro_rules! not_extension_member {
     };
 }
 
+mod owners;
 mod settings;
 mod statistics;
 mod types;
@@ -390,6 +391,10 @@ pub const CATALOG_QUERIES: &[CatalogQuery] = &[
         name: "statistics objects",
         sql: statistics::QUERY,
     },
+    CatalogQuery {
+        name: "owners",
+        sql: owners::QUERY,
+    },
 ];
 
 /// Decodes the rows of [`CATALOG_QUERIES`] (in their order) into a schema. Rows of the wrong
@@ -521,7 +526,7 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             CATALOG_QUERIES.len()
         ));
     }
-    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings, composites, ranges, statistics] =
+    let [schemas, enums, sequences, tables, parents, columns, constraints, indexes, policies, views, extensions, functions, triggers, collations, domains, privileges, others, settings, composites, ranges, statistics, owners] =
         results
     else {
         return Err("wrong number of result sets".into());
@@ -994,6 +999,8 @@ fn catalog_ddl(results: &[Vec<Row>]) -> Result<Written, String> {
             );
         }
     }
+
+    owners::write(owners, &mut w)?;
 
     // What exists but is not compared, one warning per kind.
     let mut kinds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();

@@ -350,6 +350,8 @@ fn inverse(c: &Change, current: &Schema) -> Result<Vec<Change>, String> {
             replaced: false,
         },
         AlterDomain { from, to } => AlterDomain { from: to, to: from },
+        // Worked out afresh for the down plan (see `down_plan`).
+        SetOwner { .. } => return Ok(Vec::new()),
         Grant(g) => Revoke(g),
         Revoke(g) => Grant(g),
         DropDomain { domain, .. } => CreateDomain { domain },
@@ -632,6 +634,7 @@ pub fn down_plan(up: &Plan, current: &Schema, desired: &Schema) -> Plan {
     crate::diff::comments::diff_all(desired, current, &mut changes);
     crate::diff::statistics::diff_all(desired, current, &mut changes);
     crate::diff::privileges::diff_privileges(desired, current, &mut changes);
+    crate::diff::owners::diff_owners(desired, current, &mut changes);
     // Confirmed renames are undone last, latest first: every other undo step names tables and
     // columns as the desired schema does.
     let (mut renames, changes): (Vec<Change>, Vec<Change>) = changes.into_iter().partition(|c| {

@@ -193,6 +193,10 @@ pub fn migrate_parsed(
     m.to_diagnostics.extend(privileges_not_compared(b, roles));
     m.to_diagnostics
         .extend(ranges_not_compared(&from_schema, &to_schema));
+    from_schema.owners.compared = options.owners;
+    to_schema.owners.compared = options.owners;
+    m.from_diagnostics
+        .extend(owners_not_compared(&from_schema, &to_schema, options));
     let mut renamed = Vec::new();
     if !m.has_errors() && !options.renames.is_empty() {
         match rename::apply(&mut from_schema, &to_schema, &options.renames) {
@@ -269,6 +273,7 @@ pub fn left_out(
     let mut a: Vec<Diagnostic> = filtered_out(&options.filter, &mut from).unwrap_or_default();
     let mut b: Vec<Diagnostic> = filtered_out(&options.filter, &mut to).unwrap_or_default();
     b.extend(ranges_not_compared(&from, &to));
+    a.extend(owners_not_compared(&from, &to, options));
     let roles = options.privileges.as_deref();
     let (pa, pb) = diff::scope_privileges(&mut from, &mut to, roles);
     a.extend(privileges_not_compared(pa, roles));
@@ -313,6 +318,23 @@ pub fn filtered_out(filter: &Filter, schema: &mut Schema) -> Result<Vec<Diagnost
             )
         })
         .collect())
+}
+
+/// A warning naming how many objects the sides state different owners of, when owners are
+/// not compared ([`PlanOptions::owners`]).
+fn owners_not_compared(from: &Schema, to: &Schema, options: &PlanOptions) -> Option<Diagnostic> {
+    let n = diff::owners_differing(from, to);
+    (!options.owners && n > 0).then(|| {
+        Diagnostic::new(
+            Severity::Warning,
+            DiagKind::OutOfScope,
+            format!(
+                "not compared: {n} {} owners (the sides name other owners; compared only when asked: --owners)",
+                if n == 1 { "object's" } else { "objects'" }
+            ),
+            Default::default(),
+        )
+    })
 }
 
 /// A warning for each range type both sides have with other definitions that a column kept

@@ -212,10 +212,11 @@ pub struct Outcome {
 /// and plans from them to `desired` with `options` (online mode aside).
 pub fn outcome(rows: &[Vec<Row>], desired: &Schema, options: &PlanOptions) -> Outcome {
     let Parsed {
-        schema,
+        mut schema,
         diagnostics,
         ..
     } = decode_catalog(rows);
+    schema.owners.compared = options.owners;
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let left = if failed {
         Plan::default()

@@ -186,3 +186,65 @@ GRANT SELECT (points) ON scores TO sf_reader;
         .unwrap();
     assert_eq!(grants.trim(), "sf_reader:SELECT");
 }
+
+/// Owners compared when asked (`--owners`): every kind of object read alike from the DDL, the
+/// catalog and `pg_dump`, changed by `apply` and verified; an object the plan makes gets its
+/// owner too; not asked, the verdict counts the objects whose owners differ.
+#[test]
+fn owners_are_compared_when_asked() {
+    let pg = Pg::get().expect("PostgreSQL");
+    pg.ensure_roles(ROLES).expect("roles");
+    let db = pg.create_db().unwrap();
+    let current = "CREATE SCHEMA app;
+CREATE TABLE app.items (id serial PRIMARY KEY, name text);
+CREATE VIEW app.names AS SELECT name FROM app.items;
+CREATE MATERIALIZED VIEW app.counts AS SELECT count(*) AS n FROM app.items;
+CREATE SEQUENCE app.counter;
+CREATE FUNCTION app.answer() RETURNS int LANGUAGE sql AS 'SELECT 42';
+CREATE PROCEDURE app.noop() LANGUAGE sql AS 'SELECT 1';
+CREATE TYPE app.mood AS ENUM ('ok');
+CREATE TYPE app.pair AS (a int, b int);
+CREATE DOMAIN app.pos AS int CHECK (VALUE > 0);
+";
+    db.exec(current).unwrap();
+    let dir = crate::Scratch::new("owners");
+    let mut desired = current.to_string();
+    for object in [
+        "SCHEMA app",
+        "TABLE app.items",
+        "VIEW app.names",
+        "MATERIALIZED VIEW app.counts",
+        "SEQUENCE app.counter",
+        "FUNCTION app.answer()",
+        "PROCEDURE app.noop()",
+        "TYPE app.mood",
+        "TYPE app.pair",
+        "DOMAIN app.pos",
+    ] {
+        desired.push_str(&format!("ALTER {object} OWNER TO sf_writer;\n"));
+    }
+    desired
+        .push_str("CREATE TABLE app.fresh (id int);\nALTER TABLE app.fresh OWNER TO sf_reader;\n");
+    let desired = dir.file("desired.sql", &desired);
+    let url = db.url();
+    // Not asked: the new table only, and the owners named as not compared.
+    let (code, out, err) = run(&["check", &url, &desired]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("not compared: 10 objects' owners"), "{err}");
+    let (code, out, err) = run(&["apply", &desired, "--db", &url, "--owners", "--yes"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.matches(" OWNER TO ").count(), 11, "{out}");
+    assert!(err.contains("verified"), "{err}");
+    let owners = db
+        .query("SELECT string_agg(relname || ':' || pg_get_userbyid(relowner), ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'app'::regnamespace AND relkind IN ('r', 'v', 'm', 'S')")
+        .unwrap();
+    assert_eq!(
+        owners.trim(),
+        "counter:sf_writer,counts:sf_writer,fresh:sf_reader,items:sf_writer,items_id_seq:sf_writer,names:sf_writer"
+    );
+    let (code, out, err) = run(&["check", &url, &desired, "--owners"]);
+    assert_eq!((code, out.trim()), (0, "no drift"), "{err}");
+    let dump = dir.file("dump.sql", db.dump().unwrap());
+    let (code, out, err) = run(&["check", &dump, &desired, "--owners"]);
+    assert_eq!((code, out.trim()), (0, "no drift"), "{err}");
+}

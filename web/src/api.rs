@@ -25,6 +25,8 @@ export interface DiffOptions {
     /** Compare privileges (GRANT/REVOKE): `true` for every role's, or only these roles'
      *  ("PUBLIC" for everyone); left out, they are listed as not compared. */
     privileges?: boolean | string[];
+    /** Compare owners (ALTER … OWNER TO) where both sides state them. */
+    owners?: boolean;
     /** Which schemas and tables are compared (psql-style patterns: `*`, `?`, a double-quoted
      *  part as written, `schema.table`); `tables` compares those relations and nothing else,
      *  as `pg_dump --table`. What it leaves out is listed as not compared. */
@@ -56,6 +58,7 @@ export type ChangeKind =
     "create-composite-type" |
     "alter-composite-type" |
     "drop-composite-type" |
+    "set-owner" |
     "create-statistics" |
     "alter-statistics" |
     "drop-statistics" |
@@ -254,6 +257,7 @@ struct DiffOptions {
     renames: Vec<schemafix_core::Rename>,
     privileges: Option<Privileges>,
     filter: schemafix_core::Filter,
+    owners: bool,
     exact: bool,
     model_file: Option<String>,
     files: std::collections::BTreeMap<String, String>,
@@ -288,6 +292,7 @@ impl DiffOptions {
                 Some(Privileges::Every(false)) | None => None,
             },
             filter: self.filter.clone(),
+            owners: self.owners,
         }
     }
 
@@ -386,9 +391,10 @@ pub fn verify(
         from_format: format_of(o.from_format.as_deref())?,
         to,
         to_format: format_of(o.to_format.as_deref())?,
-        // PGlite has one role: privileges are neither granted there nor verified.
+        // PGlite has one role: privileges and owners are neither set there nor verified.
         options: PlanOptions {
             privileges: None,
+            owners: false,
             ..o.plan_options()
         },
         exact: None,

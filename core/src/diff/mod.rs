@@ -13,6 +13,7 @@ mod domains;
 pub(crate) mod enums;
 mod extensions;
 pub(crate) mod indexes;
+pub(crate) mod owners;
 pub(crate) mod privileges;
 mod ranges;
 pub(crate) mod rebuild;
@@ -28,6 +29,7 @@ pub use columns::online_swaps;
 pub use composites::{attribute_changes, AttributeChange};
 pub use convert::{conversion, Conversion, Using};
 pub use domains::{alterations, Alteration};
+pub use owners::owners_differing;
 pub use privileges::{
     diff_filtered, diff_scoped, forget_owner_grants, scope_privileges, PrivilegeChange,
 };
@@ -88,6 +90,18 @@ pub enum Change {
     },
     /// `DROP TYPE` of a composite type.
     DropCompositeType { ty: CompositeType },
+    /// `ALTER … OWNER TO` (owners compared when asked).
+    SetOwner {
+        target: crate::schema::PrivilegeTarget,
+        /// `TABLE`, `VIEW`, `MATERIALIZED VIEW`, `SEQUENCE`, `FUNCTION`, `PROCEDURE`, `TYPE`,
+        /// `DOMAIN` or `SCHEMA`.
+        object_kind: String,
+        /// The object as the statement names it.
+        object: String,
+        /// The current owner; `None` for an object the plan makes.
+        from: Option<String>,
+        to: String,
+    },
     /// `CREATE STATISTICS` (and its target and comment).
     CreateStatistics { table: QualName, stats: Statistics },
     /// `ALTER STATISTICS … SET STATISTICS`, `COMMENT ON STATISTICS`.
@@ -489,6 +503,7 @@ impl Change {
             Change::CreateCompositeType { .. } => "create-composite-type",
             Change::AlterCompositeType { .. } => "alter-composite-type",
             Change::DropCompositeType { .. } => "drop-composite-type",
+            Change::SetOwner { .. } => "set-owner",
             Change::CreateStatistics { .. } => "create-statistics",
             Change::AlterStatistics { .. } => "alter-statistics",
             Change::DropStatistics { .. } => "drop-statistics",
@@ -922,6 +937,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Diff {
     comments::diff_all(from, to, &mut out);
     statistics::diff_all(from, to, &mut out);
     privileges::diff_privileges(from, to, &mut out);
+    owners::diff_owners(from, to, &mut out);
     not_compared.sort();
     not_compared.dedup();
     Diff {

@@ -25,7 +25,7 @@ pub struct PrivilegeChange {
 
 /// The objects `changes` drop to make again (or drop and the desired schema has): they come
 /// back with what a new object grants, whatever they granted before.
-fn made_again(changes: &[Change], to: &Schema) -> BTreeSet<Target> {
+pub(super) fn made_again(changes: &[Change], to: &Schema) -> BTreeSet<Target> {
     let mut out = BTreeSet::new();
     let table = |name: &QualName| Target::Table { name: name.clone() };
     for c in changes {

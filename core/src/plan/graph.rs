@@ -251,7 +251,16 @@ fn deps(c: &Change) -> Deps {
     match c {
         Change::CreateSchema { name, .. } => d.creates.push(Obj::Schema(name.clone())),
         Change::DropSchema { name } => d.removes.push(Obj::Schema(name.clone())),
-        // A privilege needs its object (created again, when it is).
+        // A privilege and an owner need their object (created again, when it is).
+        Change::SetOwner { target, .. } => d.needs.push(match target {
+            PrivilegeTarget::Table { name } | PrivilegeTarget::Sequence { name } => {
+                Obj::Relation(name.clone())
+            }
+            PrivilegeTarget::Column { table, column } => Obj::Column(table.clone(), column.clone()),
+            PrivilegeTarget::Function { name, .. } => Obj::Function(name.clone()),
+            PrivilegeTarget::Schema { name } => Obj::Schema(name.clone()),
+            PrivilegeTarget::Type { name } => Obj::Type(name.clone()),
+        }),
         Change::Grant(g) | Change::Revoke(g) => d.needs.push(match &g.target {
             PrivilegeTarget::Table { name } | PrivilegeTarget::Sequence { name } => {
                 Obj::Relation(name.clone())

@@ -413,6 +413,14 @@ fn default_hazards(c: &Change, version: Option<u32>) -> Vec<Hazard> {
         // Every column of the domain read under a SHARE lock on each table (writes wait)
         // for a check added validated or validated, or NOT NULL set.
         Change::AlterDomain { from, to } => domain_hazards(from, to),
+        // A catalog change, under a brief ACCESS EXCLUSIVE lock on a relation (one the plan
+        // makes nobody else holds).
+        Change::SetOwner { from: None, .. } => vec![],
+        Change::SetOwner { target, .. } => match target {
+            crate::schema::PrivilegeTarget::Table { .. }
+            | crate::schema::PrivilegeTarget::Sequence { .. } => vec![H::AccessExclusiveLock],
+            _ => vec![],
+        },
         Change::CreateIndex { index, .. } => {
             let mut h = vec![H::ShareLock, H::IndexBuild];
             if index.unique {

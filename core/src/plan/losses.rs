@@ -125,6 +125,7 @@ pub(super) fn loses(c: &Change) -> Option<String> {
         | Change::AlterCompositeType { .. }
         | Change::CreateRangeType { .. }
         | Change::CreateStatistics { .. }
+        | Change::SetOwner { .. }
         | Change::AlterStatistics { .. }
         | Change::DropStatistics { .. }
         | Change::DropRangeType { replaced: true, .. }

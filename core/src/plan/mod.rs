@@ -32,6 +32,10 @@ pub struct PlanOptions {
     /// the roles named (`PUBLIC` for everyone). Roles are never created or dropped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
+    /// Compare owners (`ALTER … OWNER TO`); not by default, as privileges: schemas are often
+    /// compared across environments whose roles differ. Roles are never created or dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub owners: bool,
     /// The schemas and tables compared (all by default); what it leaves out is not compared.
     #[serde(default, skip_serializing_if = "crate::schema::Filter::is_empty")]
     pub filter: crate::schema::Filter,

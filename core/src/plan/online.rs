@@ -222,6 +222,7 @@ pub(crate) fn online_sql(c: &Change, pg_version: Option<u32>) -> Option<Vec<Onli
         | Change::DropCompositeType { .. }
         | Change::CreateRangeType { .. }
         | Change::CreateStatistics { .. }
+        | Change::SetOwner { .. }
         | Change::AlterStatistics { .. }
         | Change::DropStatistics { .. }
         | Change::DropRangeType { .. }

@@ -174,6 +174,7 @@ pub(super) fn stage(c: &Change) -> Stage {
         | Change::CommentTrigger { .. }
         | Change::CommentView { .. }
         | Change::Grant { .. }
-        | Change::Revoke { .. } => Stage::Comments,
+        | Change::Revoke { .. }
+        | Change::SetOwner { .. } => Stage::Comments,
     }
 }

@@ -492,6 +492,18 @@ pub(super) fn reason(c: &Change) -> String {
             to.name,
             composite_changes(from, to, used_by).join("; ")
         ),
+        Change::SetOwner {
+            target, from, to, ..
+        } => match from {
+            Some(f) => format!(
+                "{}: owner {to} wanted, current {f} (the role must exist)",
+                target.describe()
+            ),
+            None => format!(
+                "{}: owner {to} wanted; the plan makes it, owned by the role that runs it (the role must exist)",
+                target.describe()
+            ),
+        },
         Change::CreateStatistics { table, stats } => format!(
             "statistics object {} on {table}: {} wanted, missing (ANALYZE fills it)",
             stats.name,

@@ -493,6 +493,7 @@ impl Ctx<'_> {
             | Change::DropCompositeType { .. }
             | Change::CreateRangeType { .. }
             | Change::CreateStatistics { .. }
+            | Change::SetOwner { .. }
             | Change::AlterStatistics { .. }
             | Change::DropStatistics { .. }
             | Change::DropRangeType { .. }

@@ -137,11 +137,17 @@ impl Target {
 }
 
 /// Who owns each object, where the source says (`ALTER … OWNER TO`, the live catalog).
-/// Ownership is not compared, so owners never make two schemas differ (nor are they in JSON);
-/// the privileges' diff leaves a grant to an object's owner out: it is the owner's own
-/// privilege, which PostgreSQL keeps whole whatever is granted to it.
+/// Owners never make two schemas differ (nor are they in JSON): they are compared only when
+/// asked (`--owners`, see `diff/owners.rs`); the privileges' diff leaves a grant to an
+/// object's owner out: it is the owner's own privilege, which PostgreSQL keeps whole whatever
+/// is granted to it.
 #[derive(Debug, Clone, Default)]
-pub struct Owners(pub BTreeMap<Target, String>);
+pub struct Owners {
+    /// Each object's owner (a column's is its table's).
+    pub of_object: BTreeMap<Target, String>,
+    /// Whether the comparison covers owners (either side asking is enough).
+    pub compared: bool,
+}
 
 impl PartialEq for Owners {
     fn eq(&self, _: &Self) -> bool {
@@ -159,7 +165,7 @@ impl Owners {
             },
             t => t,
         };
-        self.0.get(target).map(String::as_str)
+        self.of_object.get(target).map(String::as_str)
     }
 }
 

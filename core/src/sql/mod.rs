@@ -557,6 +557,12 @@ pub fn step_sql(c: &Change) -> Vec<String> {
             composites::alter(from, to, !used_by.is_empty())
         }
         Change::DropCompositeType { ty } => vec![composites::drop(ty)],
+        Change::SetOwner {
+            object_kind,
+            object,
+            to,
+            ..
+        } => vec![format!("ALTER {object_kind} {object} OWNER TO {}", q(to))],
         Change::CreateStatistics { table, stats } => statistics::create(table, stats),
         Change::AlterStatistics { from, to, .. } => statistics::alter(from, to),
         Change::DropStatistics { stats, .. } => vec![statistics::drop(stats)],

@@ -291,7 +291,7 @@ impl Cx<'_> {
         };
         if let Ok(targets) = self.objects(kind, &parts, &identity) {
             for t in targets {
-                self.schema.owners.0.insert(t, role.clone());
+                self.schema.owners.of_object.insert(t, role.clone());
             }
         }
     }
