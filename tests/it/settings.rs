@@ -9,7 +9,7 @@
 
 use schemafix_tests::{Db, Pg};
 
-use crate::{run_schemafix as run, Scratch};
+use crate::{plans_nothing, run_schemafix as run, Scratch};
 
 /// Each statement's effect depends on what exists when it runs.
 const DDL: &str = "\
@@ -36,17 +36,6 @@ fn db_with(ddl: &str) -> Db {
     let db = Pg::get().expect("PostgreSQL").create_db().unwrap();
     db.exec(ddl).unwrap();
     db
-}
-
-/// `schemafix diff a b` plans nothing (exit 0, no statement).
-fn plans_nothing(a: &str, b: &str) {
-    let out = run(&["diff", a, b]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.trim().is_empty(),
-        "diff {a} {b}: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use schemafix_tests::Pg;
 
-use crate::{run_schemafix as run, Scratch};
+use crate::{plans_nothing, run_schemafix as run, Scratch};
 
 const DDL: &str = "\
 CREATE SCHEMA geo;
@@ -21,17 +21,6 @@ CREATE TYPE shift AS RANGE (subtype = time, multirange_type_name = shifts);
 COMMENT ON TYPE shift IS 'opening hours';
 CREATE TABLE places (id int PRIMARY KEY, l label, ls label[], hours shift, week shifts, t floatrange);
 ";
-
-/// `schemafix diff a b` plans nothing (exit 0, no statement).
-fn plans_nothing(a: &str, b: &str) {
-    let out = run(&["diff", a, b]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.trim().is_empty(),
-        "diff {a} {b}: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 fn composite_and_range_types_read_alike_and_change() {

@@ -123,6 +123,19 @@ fn composite_uses(t: &crate::schema::CompositeType, out: &mut Vec<Obj>) {
     }
 }
 
+/// The object a privilege or an owner is of.
+fn target_obj(t: &PrivilegeTarget) -> Obj {
+    match t {
+        PrivilegeTarget::Table { name } | PrivilegeTarget::Sequence { name } => {
+            Obj::Relation(name.clone())
+        }
+        PrivilegeTarget::Column { table, column } => Obj::Column(table.clone(), column.clone()),
+        PrivilegeTarget::Function { name, .. } => Obj::Function(name.clone()),
+        PrivilegeTarget::Schema { name } => Obj::Schema(name.clone()),
+        PrivilegeTarget::Type { name } => Obj::Type(name.clone()),
+    }
+}
+
 /// What a statistics object covers: its table, its columns, what its expressions name.
 fn statistics_uses(table: &QualName, s: &crate::schema::Statistics, out: &mut Vec<Obj>) {
     out.push(Obj::Relation(table.clone()));
@@ -252,24 +265,8 @@ fn deps(c: &Change) -> Deps {
         Change::CreateSchema { name, .. } => d.creates.push(Obj::Schema(name.clone())),
         Change::DropSchema { name } => d.removes.push(Obj::Schema(name.clone())),
         // A privilege and an owner need their object (created again, when it is).
-        Change::SetOwner { target, .. } => d.needs.push(match target {
-            PrivilegeTarget::Table { name } | PrivilegeTarget::Sequence { name } => {
-                Obj::Relation(name.clone())
-            }
-            PrivilegeTarget::Column { table, column } => Obj::Column(table.clone(), column.clone()),
-            PrivilegeTarget::Function { name, .. } => Obj::Function(name.clone()),
-            PrivilegeTarget::Schema { name } => Obj::Schema(name.clone()),
-            PrivilegeTarget::Type { name } => Obj::Type(name.clone()),
-        }),
-        Change::Grant(g) | Change::Revoke(g) => d.needs.push(match &g.target {
-            PrivilegeTarget::Table { name } | PrivilegeTarget::Sequence { name } => {
-                Obj::Relation(name.clone())
-            }
-            PrivilegeTarget::Column { table, column } => Obj::Column(table.clone(), column.clone()),
-            PrivilegeTarget::Function { name, .. } => Obj::Function(name.clone()),
-            PrivilegeTarget::Schema { name } => Obj::Schema(name.clone()),
-            PrivilegeTarget::Type { name } => Obj::Type(name.clone()),
-        }),
+        Change::SetOwner { target, .. } => d.needs.push(target_obj(target)),
+        Change::Grant(g) | Change::Revoke(g) => d.needs.push(target_obj(&g.target)),
         Change::CreateEnum { ty } => {
             d.creates.push(Obj::Type(ty.name.clone()));
             d.needs.push(Obj::Schema(ty.name.schema.clone()));

@@ -279,7 +279,7 @@ impl Cx<'_> {
 
 /// Where the comma-separated item starting at `from` ends (a comma outside brackets, or
 /// `end`).
-fn item_end(toks: &[Token], from: usize, end: usize) -> usize {
+pub(super) fn item_end(toks: &[Token], from: usize, end: usize) -> usize {
     let mut depth = 0i32;
     for (j, t) in toks.iter().enumerate().take(end).skip(from) {
         match t {

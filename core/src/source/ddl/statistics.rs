@@ -4,26 +4,13 @@
 
 use sqlparser::tokenizer::Token;
 
+use super::composites::item_end;
 use super::routines::{closing, join, kw, qualified, tokens, word_text};
 use super::*;
 use crate::schema::{Statistics, StatisticsKey};
 
 /// The kinds in PostgreSQL's order.
 const KINDS: [&str; 3] = ["ndistinct", "dependencies", "mcv"];
-
-/// Where the comma-separated item starting at `from` ends (before `end`).
-fn item_end(toks: &[Token], from: usize, end: usize) -> usize {
-    let mut depth = 0i32;
-    for (j, t) in toks.iter().enumerate().take(end).skip(from) {
-        match t {
-            Token::LParen | Token::LBracket => depth += 1,
-            Token::RParen | Token::RBracket => depth -= 1,
-            Token::Comma if depth == 0 => return j,
-            _ => {}
-        }
-    }
-    end
-}
 
 /// Whether the statistics object `s` covers the column `column` (as a key or in an
 /// expression).
