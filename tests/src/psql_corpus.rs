@@ -159,10 +159,12 @@ pub fn errors(p: &Parsed) -> Vec<String> {
 pub fn shown(t: &Table, plus: bool) -> Table {
     let mut t = t.clone();
     t.comment = None;
-    // Row security and policies are footers the psql source names but does not read.
+    // Row security, policies and statistics objects are footers the psql source does not
+    // read.
     t.row_security = false;
     t.force_row_security = false;
     t.policies.clear();
+    t.statistics.clear();
     // Settings: `\d+` shows all but a column's options (and psql before 14 its compression;
     // tests/it/psql_live.rs compares that), `\d` none.
     if plus {
