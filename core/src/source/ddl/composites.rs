@@ -18,14 +18,6 @@ pub(super) fn is_composite(text: &str) -> bool {
     kw(toks.get(i)).as_deref() == Some("AS") && matches!(toks.get(i + 1), Some(Token::LParen))
 }
 
-/// A collation as a column's is kept: unqualified when the search path finds it.
-fn collation_name(parts: Vec<String>) -> String {
-    match parts.as_slice() {
-        [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
-        _ => parts.join("."),
-    }
-}
-
 impl Cx<'_> {
     /// `CREATE TYPE name AS (attribute type [COLLATE c], …)`.
     pub(super) fn create_composite(&mut self, st: &RawStatement<'_>, line: u32) {
@@ -96,7 +88,7 @@ impl Cx<'_> {
                 if next != toks.len() {
                     return Err(format!("unexpected {} after attribute {name}", toks[next]));
                 }
-                Some(collation_name(parts))
+                Some(collation_name(&parts))
             }
             None if collate < toks.len() => return Err("no collation name".into()),
             None => None,

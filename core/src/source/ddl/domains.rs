@@ -130,11 +130,7 @@ impl Cx<'_> {
             match kw(toks.get(i)).as_deref() {
                 Some("COLLATE") => {
                     let (c, next) = qualified(&toks, i + 1).ok_or("no collation name")?;
-                    // Unqualified when the search path finds it, as a column's collation.
-                    domain.collation = Some(match c.as_slice() {
-                        [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
-                        _ => c.join("."),
-                    });
+                    domain.collation = Some(collation_name(&c));
                     i = next;
                 }
                 Some("DEFAULT") => {

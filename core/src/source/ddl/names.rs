@@ -207,3 +207,12 @@ pub(super) fn resolve_column(parts: &[String], search_path: &str) -> Option<(Qua
     }
     Some((resolve(table, search_path), column.clone()))
 }
+
+/// A collation's name as the IR keeps it: `pg_catalog."C"` and `public.x` are found by the
+/// search path, so canonically unqualified, as psql shows them.
+pub(super) fn collation_name(parts: &[String]) -> String {
+    match parts {
+        [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
+        _ => parts.join("."),
+    }
+}

@@ -3,6 +3,7 @@
 
 use sqlparser::tokenizer::Token;
 
+use super::composites::item_end;
 use super::routines::{closing, join, kw, qualified, tokens};
 use super::*;
 use crate::schema::RangeType;
@@ -74,17 +75,7 @@ impl Cx<'_> {
             if !matches!(toks.get(j + 1), Some(Token::Eq)) {
                 return Err(format!("expected = after {key}"));
             }
-            let mut end = j + 2;
-            let mut depth = 0i32;
-            while end < close {
-                match toks[end] {
-                    Token::LParen => depth += 1,
-                    Token::RParen => depth -= 1,
-                    Token::Comma if depth == 0 => break,
-                    _ => {}
-                }
-                end += 1;
-            }
+            let end = item_end(&toks, j + 2, close);
             let value = &toks[j + 2..end];
             let name_of = |what: &str| -> Result<Vec<String>, String> {
                 match qualified(value, 0) {
@@ -98,13 +89,7 @@ impl Cx<'_> {
                     subtype = true;
                 }
                 "SUBTYPE_OPCLASS" => range.subtype_opclass = Some(short_name(name_of(&key)?)),
-                "COLLATION" => {
-                    let parts = name_of(&key)?;
-                    range.collation = Some(match parts.as_slice() {
-                        [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
-                        _ => parts.join("."),
-                    });
-                }
+                "COLLATION" => range.collation = Some(collation_name(&name_of(&key)?)),
                 "CANONICAL" => range.canonical = Some(short_name(name_of(&key)?)),
                 "SUBTYPE_DIFF" => range.subtype_diff = Some(short_name(name_of(&key)?)),
                 "MULTIRANGE_TYPE_NAME" => {

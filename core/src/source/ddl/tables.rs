@@ -160,16 +160,8 @@ impl Cx<'_> {
                         column.default = Some(Box::new(d));
                     }
                     ColumnOption::Collation(c) => {
-                        // `pg_catalog."C"` and `public.x` are found by the search path:
-                        // canonically unqualified, as psql shows them.
                         let parts: Vec<String> = c.0.iter().map(part_text).collect();
-                        column.collation = Some(
-                            match parts.as_slice() {
-                                [s, n] if s == "pg_catalog" || s == "public" => n.clone(),
-                                _ => parts.join("."),
-                            }
-                            .into(),
-                        )
+                        column.collation = Some(collation_name(&parts).into())
                     }
                     ColumnOption::Generated {
                         generated_as,
